@@ -1,0 +1,267 @@
+// One core's translation unit: the L1 TLB, its page-table walker and the request/response
+// control. Blocking: while a miss is being walked, req_ready_o is low.
+//
+// Timing (docs/timing.md): a request accepted in cycle t that hits is answered in cycle t+1
+// (resp_* are registers). A miss starts the walker in t+1; the answer comes the cycle after
+// the last PTE arrives. Invalidations are applied in the cycle they are presented
+// (inval_valid_i has no ready: the TLB always takes one per cycle).
+module tlb_core
+  import tlb_pkg::*;
+#(
+  /// Number of L1 entries; a power of two from 2 to 64.
+  parameter int unsigned Entries = 32
+) (
+  input  logic              clk_i,             ///< clock
+  input  logic              rst_ni,            ///< asynchronous reset, active low
+  // Translation context, like satp and the sstatus bits that affect translation.
+  input  logic [AsidW-1:0]  ctx_asid_i,        ///< current ASID (satp.ASID)
+  input  logic [PpnW-1:0]   ctx_root_ppn_i,    ///< root page table (satp.PPN)
+  input  logic              ctx_sum_i,         ///< sstatus.SUM: S-mode may access U pages
+  input  logic              ctx_mxr_i,         ///< sstatus.MXR: loads may read X-only pages
+  // Translation request.
+  input  logic              req_valid_i,       ///< a translation is requested
+  output logic              req_ready_o,       ///< the TLB accepts it this cycle
+  input  logic [VaW-1:0]    req_vaddr_i,       ///< virtual address (full 64 bits)
+  input  logic [1:0]        req_access_i,      ///< access_e: load, store or fetch
+  input  logic              req_priv_u_i,      ///< 1: U-mode access, 0: S-mode
+  // Translation response: exactly one per accepted request, in order.
+  output logic              resp_valid_o,      ///< the answer is valid (one cycle)
+  output logic [PaW-1:0]    resp_paddr_o,      ///< physical address; zero on a fault
+  output logic              resp_fault_o,      ///< page fault
+  output logic              resp_hit_o,        ///< answered from the TLB, no walk
+  // Local invalidation (sfence.vma).
+  input  logic              inval_valid_i,     ///< apply an invalidation this cycle
+  input  logic [2:0]        inval_kind_i,      ///< inval_kind_e; unknown values act as InvAll
+  input  logic [AsidW-1:0]  inval_asid_i,      ///< ASID operand
+  input  logic [VaW-1:0]    inval_vaddr_i,     ///< VA operand
+  // Page-table memory port (one outstanding read, any latency).
+  output logic              mem_req_valid_o,   ///< PTE read request
+  input  logic              mem_req_ready_i,   ///< memory accepts it
+  output logic [PaW-1:0]    mem_req_addr_o,    ///< PTE address
+  input  logic              mem_resp_valid_i,  ///< PTE data valid
+  output logic              mem_resp_ready_o,  ///< walker takes the data
+  input  logic [PteW-1:0]   mem_resp_data_i,   ///< PTE data
+  // Status.
+  output logic              walk_restart_o,    ///< a poisoned walk restarts (event)
+  output logic [6:0]        valid_count_o      ///< number of valid entries
+);
+
+  `include "tlb_assert.svh"
+
+  typedef enum logic {
+    CoreIdle = 1'b0,
+    CoreWalk = 1'b1
+  } core_state_e;
+
+  core_state_e      state_q, state_d;
+  // The request being walked, with the context it was accepted under.
+  logic [VaW-1:0]   walk_vaddr_q, walk_vaddr_d;
+  logic [1:0]       walk_access_q, walk_access_d;
+  logic             walk_priv_u_q, walk_priv_u_d;
+  logic             walk_sum_q, walk_sum_d;
+  logic             walk_mxr_q, walk_mxr_d;
+  logic [AsidW-1:0] walk_asid_q, walk_asid_d;
+  // Response registers.
+  logic             resp_valid_q, resp_valid_d;
+  logic [PaW-1:0]   resp_paddr_q, resp_paddr_d;
+  logic             resp_fault_q, resp_fault_d;
+  logic             resp_hit_q, resp_hit_d;
+
+  logic             accept, lookup_hit, walk_start, inval_overlap, install_valid, leaf_perm_ok;
+  tlb_entry_t       lookup_entry, install_entry;
+  logic             ptw_busy, ptw_done, ptw_fault, ptw_global;
+  pte_t             ptw_leaf;
+  page_level_e      ptw_level;
+  logic [Entries-1:0] entry_valid;
+
+  assign req_ready_o = state_q == CoreIdle;
+  assign accept      = req_valid_i && req_ready_o;
+
+  tlb_l1 #(
+    .Entries (Entries)
+  ) u_l1 (
+    .clk_i           (clk_i),
+    .rst_ni          (rst_ni),
+    .lookup_valid_i  (accept),
+    .lookup_vpn_i    (req_vaddr_i[38:12]),
+    .lookup_asid_i   (ctx_asid_i),
+    .lookup_hit_o    (lookup_hit),
+    .lookup_entry_o  (lookup_entry),
+    .install_valid_i (install_valid),
+    .install_entry_i (install_entry),
+    .inval_valid_i   (inval_valid_i),
+    .inval_kind_i    (inval_kind_i),
+    .inval_asid_i    (inval_asid_i),
+    .inval_vpn_i     (inval_vaddr_i[38:12]),
+    .valid_o         (entry_valid)
+  );
+
+  // An invalidation overlaps the walk if it could retire the entry the walk may install.
+  // The page size is not known until the walk ends, so VAs compare at 1 GiB: a VA
+  // invalidation outside the walk's gigapage cannot touch any entry the walk can produce.
+  always_comb begin
+    logic asid_ov, va_ov;
+    asid_ov = inval_asid_i == walk_asid_q;
+    va_ov   = inval_vaddr_i[38:30] == walk_vaddr_q[38:30];
+    unique case (inval_kind_i)
+      InvAsid:   inval_overlap = asid_ov;
+      InvVa:     inval_overlap = va_ov;
+      InvVaAsid: inval_overlap = asid_ov && va_ov;
+      default:   inval_overlap = 1'b1;
+    endcase
+    inval_overlap = inval_overlap && inval_valid_i && ptw_busy;
+  end
+
+  assign walk_start = accept && va_canonical(req_vaddr_i[63:38]) && !lookup_hit;
+
+  tlb_ptw u_ptw (
+    .clk_i            (clk_i),
+    .rst_ni           (rst_ni),
+    .start_i          (walk_start),
+    .vpn_i            (req_vaddr_i[38:12]),
+    .root_ppn_i       (ctx_root_ppn_i),
+    .inval_overlap_i  (inval_overlap),
+    .busy_o           (ptw_busy),
+    .done_o           (ptw_done),
+    .fault_o          (ptw_fault),
+    .leaf_o           (ptw_leaf),
+    .level_o          (ptw_level),
+    .global_o         (ptw_global),
+    .restart_o        (walk_restart_o),
+    .mem_req_valid_o  (mem_req_valid_o),
+    .mem_req_ready_i  (mem_req_ready_i),
+    .mem_req_addr_o   (mem_req_addr_o),
+    .mem_resp_valid_i (mem_resp_valid_i),
+    .mem_resp_ready_o (mem_resp_ready_o),
+    .mem_resp_data_i  (mem_resp_data_i)
+  );
+
+  // A finished, unpoisoned walk without a structural fault is cached even when this
+  // access's permission check fails: the entry is right, the access is not.
+  always_comb begin
+    install_entry       = '0;
+    install_entry.valid = 1'b1;
+    install_entry.asid  = walk_asid_q;
+    install_entry.g     = ptw_global;
+    install_entry.level = ptw_level;
+    install_entry.vpn   = vpn_align(ptw_level, walk_vaddr_q[38:12]);
+    install_entry.ppn   = ptw_leaf.ppn;
+    install_entry.r     = ptw_leaf.r;
+    install_entry.w     = ptw_leaf.w;
+    install_entry.x     = ptw_leaf.x;
+    install_entry.u     = ptw_leaf.u;
+    install_entry.d     = ptw_leaf.d;
+  end
+  assign install_valid = state_q == CoreWalk && ptw_done && !ptw_fault;
+  assign leaf_perm_ok  = perm_ok(ptw_leaf.r, ptw_leaf.w, ptw_leaf.x, ptw_leaf.u, ptw_leaf.d,
+                                 access_e'(walk_access_q), walk_priv_u_q, walk_sum_q,
+                                 walk_mxr_q);
+
+  always_comb begin
+    logic ok;
+    state_d       = state_q;
+    walk_vaddr_d  = walk_vaddr_q;
+    walk_access_d = walk_access_q;
+    walk_priv_u_d = walk_priv_u_q;
+    walk_sum_d    = walk_sum_q;
+    walk_mxr_d    = walk_mxr_q;
+    walk_asid_d   = walk_asid_q;
+    resp_valid_d  = 1'b0;
+    resp_paddr_d  = '0;
+    resp_fault_d  = 1'b0;
+    resp_hit_d    = 1'b0;
+    ok            = 1'b0;
+
+    unique case (state_q)
+      CoreIdle: begin
+        if (accept) begin
+          if (!va_canonical(req_vaddr_i[63:38])) begin
+            resp_valid_d = 1'b1;
+            resp_fault_d = 1'b1;
+          end else if (lookup_hit) begin
+            ok = perm_ok(lookup_entry.r, lookup_entry.w, lookup_entry.x, lookup_entry.u,
+                         lookup_entry.d, access_e'(req_access_i), req_priv_u_i, ctx_sum_i,
+                         ctx_mxr_i);
+            resp_valid_d = 1'b1;
+            resp_hit_d   = 1'b1;
+            resp_fault_d = !ok;
+            resp_paddr_d = ok ? leaf_paddr(lookup_entry.level, lookup_entry.ppn, req_vaddr_i[29:0])
+                              : '0;
+          end else begin
+            state_d       = CoreWalk;
+            walk_vaddr_d  = req_vaddr_i;
+            walk_access_d = req_access_i;
+            walk_priv_u_d = req_priv_u_i;
+            walk_sum_d    = ctx_sum_i;
+            walk_mxr_d    = ctx_mxr_i;
+            walk_asid_d   = ctx_asid_i;
+          end
+        end
+      end
+      CoreWalk: begin
+        if (ptw_done) begin
+          ok = !ptw_fault && leaf_perm_ok;
+          state_d      = CoreIdle;
+          resp_valid_d = 1'b1;
+          resp_fault_d = !ok;
+          resp_paddr_d = ok ? leaf_paddr(ptw_level, ptw_leaf.ppn, walk_vaddr_q[29:0]) : '0;
+        end
+      end
+      default: state_d = CoreIdle;
+    endcase
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q       <= CoreIdle;
+      walk_vaddr_q  <= '0;
+      walk_access_q <= '0;
+      walk_priv_u_q <= 1'b0;
+      walk_sum_q    <= 1'b0;
+      walk_mxr_q    <= 1'b0;
+      walk_asid_q   <= '0;
+      resp_valid_q  <= 1'b0;
+      resp_paddr_q  <= '0;
+      resp_fault_q  <= 1'b0;
+      resp_hit_q    <= 1'b0;
+    end else begin
+      state_q       <= state_d;
+      walk_vaddr_q  <= walk_vaddr_d;
+      walk_access_q <= walk_access_d;
+      walk_priv_u_q <= walk_priv_u_d;
+      walk_sum_q    <= walk_sum_d;
+      walk_mxr_q    <= walk_mxr_d;
+      walk_asid_q   <= walk_asid_d;
+      resp_valid_q  <= resp_valid_d;
+      resp_paddr_q  <= resp_paddr_d;
+      resp_fault_q  <= resp_fault_d;
+      resp_hit_q    <= resp_hit_d;
+    end
+  end
+
+  assign resp_valid_o = resp_valid_q;
+  assign resp_paddr_o = resp_paddr_q;
+  assign resp_fault_o = resp_fault_q;
+  assign resp_hit_o   = resp_hit_q;
+
+  always_comb begin
+    valid_count_o = '0;
+    for (int unsigned i = 0; i < Entries; i++) valid_count_o = valid_count_o + 7'(entry_valid[i]);
+  end
+
+  // Bits this block does not need, sunk explicitly so lint stays clean.
+  logic unused_bits;
+  assign unused_bits = ^{inval_vaddr_i[63:39], inval_vaddr_i[11:0], lookup_entry.valid,
+                         lookup_entry.asid, lookup_entry.g, lookup_entry.vpn,
+                         ptw_leaf.reserved, ptw_leaf.rsw, ptw_leaf.g, ptw_leaf.a, ptw_leaf.v};
+
+  `TLB_ASSERT_KNOWN(RespValidKnown_A, resp_valid_o, clk_i, rst_ni)
+  `TLB_ASSERT_KNOWN(RespKnown_A, {resp_paddr_o, resp_fault_o, resp_hit_o}, clk_i, rst_ni)
+  `TLB_ASSERT_KNOWN(ReqReadyKnown_A, req_ready_o, clk_i, rst_ni)
+  `TLB_ASSERT_KNOWN(MemReqKnown_A, {mem_req_valid_o, mem_req_addr_o, mem_resp_ready_o}, clk_i,
+                    rst_ni)
+  `TLB_ASSERT(WalkOnlyInWalkState_A, !ptw_busy || state_q == CoreWalk, clk_i, rst_ni)
+  `TLB_ASSERT(FaultHasNoAddress_A, !(resp_valid_o && resp_fault_o) || resp_paddr_o == '0,
+              clk_i, rst_ni)
+
+endmodule : tlb_core

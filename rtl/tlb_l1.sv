@@ -1,0 +1,150 @@
+// Fully associative, ASID-tagged L1 TLB array: lookup, install and invalidation.
+//
+// All three act on `entries_q` as it stands at the start of the cycle: a lookup in the same
+// cycle as an invalidation sees the entries from before it (the lookup is ordered first).
+// Install also drops every valid entry that overlaps the new one and could match the same
+// lookup (same ASID, or either global). Software may legally leave a stale 4 KiB entry
+// behind when 512 PTEs collapse into one 2 MiB page (seed 004) until it fences; dropping the
+// overlap on install keeps "at most one entry hits" an invariant instead of a priority rule.
+module tlb_l1
+  import tlb_pkg::*;
+#(
+  /// Number of entries; a power of two from 2 to 64 (tree-PLRU replacement).
+  parameter int unsigned Entries = 32,
+  // Derived, do not change.
+  localparam int unsigned IdxW = $clog2(Entries)
+) (
+  input  logic              clk_i,            ///< clock
+  input  logic              rst_ni,           ///< asynchronous reset, active low
+  // Lookup, answered combinationally from entries_q.
+  input  logic              lookup_valid_i,   ///< a lookup is accepted this cycle
+  input  logic [VpnW-1:0]   lookup_vpn_i,     ///< its virtual page number
+  input  logic [AsidW-1:0]  lookup_asid_i,    ///< the ASID it runs under
+  output logic              lookup_hit_o,     ///< exactly one entry matches
+  output tlb_entry_t        lookup_entry_o,   ///< that entry (all zero on a miss)
+  // Install a walk result.
+  input  logic              install_valid_i,  ///< write install_entry_i this cycle
+  input  tlb_entry_t        install_entry_i,  ///< the entry, vpn already aligned
+  // Invalidate (sfence.vma semantics).
+  input  logic              inval_valid_i,    ///< apply an invalidation this cycle
+  input  logic [2:0]        inval_kind_i,     ///< inval_kind_e; unknown values act as InvAll
+  input  logic [AsidW-1:0]  inval_asid_i,     ///< ASID operand (InvAsid, InvVaAsid)
+  input  logic [VpnW-1:0]   inval_vpn_i,      ///< VPN operand (InvVa, InvVaAsid)
+  output logic [Entries-1:0] valid_o          ///< valid bit of each entry, for statistics
+);
+
+  `include "tlb_assert.svh"
+
+  if (Entries < 2 || Entries > 64 || (Entries & (Entries - 1)) != 0) begin : gen_bad_entries
+    $error("tlb_l1: Entries must be a power of two from 2 to 64, got %0d", Entries);
+  end
+
+  tlb_entry_t [Entries-1:0] entries_q, entries_d;
+  logic [Entries-1:0] hit;
+  logic [IdxW-1:0]    hit_idx, victim_idx, plru_victim, install_idx;
+  logic               have_free;
+  logic [IdxW-1:0]    free_idx;
+
+  // ---------------------------------------------------------------------------------------
+  // Lookup: a global entry matches any ASID.
+  always_comb begin
+    for (int unsigned i = 0; i < Entries; i++) begin
+      hit[i] = entries_q[i].valid && (entries_q[i].g || entries_q[i].asid == lookup_asid_i) &&
+               vpn_covers(entries_q[i].level, entries_q[i].vpn, lookup_vpn_i);
+    end
+  end
+
+  always_comb begin
+    hit_idx = '0;
+    lookup_entry_o = '0;
+    for (int unsigned i = 0; i < Entries; i++) begin
+      if (hit[i]) begin
+        hit_idx = IdxW'(i);
+        lookup_entry_o = lookup_entry_o | entries_q[i];
+      end
+    end
+  end
+  assign lookup_hit_o = |hit;
+
+  // ---------------------------------------------------------------------------------------
+  // Replacement: the lowest-numbered free entry, else the tree-PLRU victim.
+  always_comb begin
+    have_free = 1'b0;
+    free_idx = '0;
+    for (int i = Entries - 1; i >= 0; i--) begin
+      if (!entries_q[i].valid) begin
+        have_free = 1'b1;
+        free_idx = IdxW'(i);
+      end
+    end
+  end
+  assign victim_idx  = have_free ? free_idx : plru_victim;
+  assign install_idx = victim_idx;
+
+  tlb_plru #(
+    .Entries (Entries)
+  ) u_plru (
+    .clk_i         (clk_i),
+    .rst_ni        (rst_ni),
+    .touch_valid_i (install_valid_i || (lookup_valid_i && lookup_hit_o)),
+    .touch_idx_i   (install_valid_i ? install_idx : hit_idx),
+    .victim_o      (plru_victim)
+  );
+
+  // ---------------------------------------------------------------------------------------
+  // Next state: invalidation first, then the overlap drop and the install.
+  function automatic logic inval_hits(tlb_entry_t e, logic [2:0] kind, logic [AsidW-1:0] asid,
+                                      logic [VpnW-1:0] vpn);
+    logic asid_hit, va_hit;
+    asid_hit = !e.g && e.asid == asid;
+    va_hit = vpn_covers(e.level, e.vpn, vpn);
+    unique case (kind)
+      InvAsid:   return asid_hit;
+      InvVa:     return va_hit;
+      InvVaAsid: return asid_hit && va_hit;
+      default:   return 1'b1;  // InvAll, and every unknown kind
+    endcase
+  endfunction
+
+  // Two entries overlap if their page ranges intersect: compare at the coarser page size.
+  function automatic logic overlaps(tlb_entry_t a, tlb_entry_t b);
+    page_level_e coarse;
+    coarse = (a.level > b.level) ? a.level : b.level;
+    return (a.g || b.g || a.asid == b.asid) && vpn_covers(coarse, vpn_align(coarse, a.vpn), b.vpn);
+  endfunction
+
+  always_comb begin
+    entries_d = entries_q;
+    for (int unsigned i = 0; i < Entries; i++) begin
+      if (inval_valid_i && inval_hits(entries_q[i], inval_kind_i, inval_asid_i, inval_vpn_i)) begin
+        entries_d[i].valid = 1'b0;
+      end
+      if (install_valid_i && overlaps(entries_q[i], install_entry_i)) begin
+        entries_d[i].valid = 1'b0;
+      end
+    end
+    if (install_valid_i) begin
+      entries_d[install_idx] = install_entry_i;
+      entries_d[install_idx].valid = 1'b1;
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      entries_q <= '0;
+    end else begin
+      entries_q <= entries_d;
+    end
+  end
+
+  for (genvar i = 0; i < Entries; i++) begin : gen_valid
+    assign valid_o[i] = entries_q[i].valid;
+  end
+
+  `TLB_ASSERT(OneHit_A, $onehot0(hit), clk_i, rst_ni)
+  `TLB_ASSERT(InstallAligned_A,
+              !install_valid_i || install_entry_i.vpn == vpn_align(install_entry_i.level,
+                                                                   install_entry_i.vpn),
+              clk_i, rst_ni)
+
+endmodule : tlb_l1

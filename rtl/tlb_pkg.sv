@@ -1,0 +1,126 @@
+// Types and constants shared by the TLB, the walker and the (future) shootdown fabric.
+// The Rust model in sim/ mirrors every name here; docs/architecture.md is the contract.
+package tlb_pkg;
+
+  // Sv39 geometry. Do not change: the walker, the entry layout and the model assume Sv39.
+  localparam int unsigned VaW      = 64;  ///< virtual address port width (full XLEN)
+  localparam int unsigned PaW      = 56;  ///< physical address width
+  localparam int unsigned PpnW     = 44;  ///< physical page number width
+  localparam int unsigned VpnW     = 27;  ///< 3 x 9-bit VPN fields
+  localparam int unsigned AsidW    = 16;  ///< ASID width (satp.ASID in RV64)
+  localparam int unsigned PteW     = 64;  ///< page-table entry width
+
+  /// Page size of a TLB entry, as the level the walk stopped at.
+  typedef enum logic [1:0] {
+    Page4K = 2'd0,
+    Page2M = 2'd1,
+    Page1G = 2'd2
+  } page_level_e;
+
+  /// Access type of a translation request.
+  typedef enum logic [1:0] {
+    AccLoad  = 2'd0,
+    AccStore = 2'd1,
+    AccFetch = 2'd2
+  } access_e;
+
+  /// Invalidation kinds: the four `sfence.vma` cases. The field is 3 bits wide so that the
+  /// range kind of the shootdown fabric fits; every value not listed here is treated as
+  /// InvAll (over-invalidating costs a refill, under-invalidating is a correctness bug).
+  typedef enum logic [2:0] {
+    InvAll    = 3'd0,  ///< sfence.vma x0, x0: every entry, global ones included
+    InvAsid   = 3'd1,  ///< sfence.vma x0, asid: entries of asid, global ones kept
+    InvVa     = 3'd2,  ///< sfence.vma va, x0: entries mapping va in any ASID, global included
+    InvVaAsid = 3'd3   ///< sfence.vma va, asid: entries of asid mapping va, global ones kept
+  } inval_kind_e;
+
+  /// One TLB entry: an ASID-tagged leaf translation. `vpn` has the bits below the page size
+  /// cleared; `ppn` is the leaf PTE's PPN (aligned, or the walk would have faulted).
+  typedef struct packed {
+    logic              valid;
+    logic [AsidW-1:0]  asid;
+    logic              g;
+    page_level_e       level;
+    logic [VpnW-1:0]   vpn;
+    logic [PpnW-1:0]   ppn;
+    logic              r;
+    logic              w;
+    logic              x;
+    logic              u;
+    logic              d;
+  } tlb_entry_t;
+
+  /// A raw Sv39 PTE, field by field (bit 0 is V).
+  typedef struct packed {
+    logic [9:0]      reserved;  ///< 63:54 (N, PBMT and reserved): must be zero here
+    logic [PpnW-1:0] ppn;       ///< 53:10
+    logic [1:0]      rsw;       ///< 9:8, for software
+    logic            d;
+    logic            a;
+    logic            g;
+    logic            u;
+    logic            x;
+    logic            w;
+    logic            r;
+    logic            v;
+  } pte_t;
+
+  /// VPN field `lvl` (0, 1 or 2) of a virtual address.
+  function automatic logic [8:0] vpn_part(logic [VpnW-1:0] vpn, int unsigned lvl);
+    return vpn[9*lvl +: 9];
+  endfunction
+
+  /// Whether an entry of page size `level` with page number `entry_vpn` covers `vpn`.
+  function automatic logic vpn_covers(page_level_e level, logic [VpnW-1:0] entry_vpn,
+                                      logic [VpnW-1:0] vpn);
+    logic m2, m1, m0;
+    m2 = entry_vpn[26:18] == vpn[26:18];
+    m1 = (level == Page1G) || (entry_vpn[17:9] == vpn[17:9]);
+    m0 = (level != Page4K) || (entry_vpn[8:0] == vpn[8:0]);
+    return m2 && m1 && m0;
+  endfunction
+
+  /// Clears the VPN bits below the page size.
+  function automatic logic [VpnW-1:0] vpn_align(page_level_e level, logic [VpnW-1:0] vpn);
+    unique case (level)
+      Page2M:  return {vpn[26:9], 9'd0};
+      Page1G:  return {vpn[26:18], 18'd0};
+      default: return vpn;
+    endcase
+  endfunction
+
+  /// Physical address of `vaddr` through a leaf of size `level` with page number `ppn`.
+  function automatic logic [PaW-1:0] leaf_paddr(page_level_e level, logic [PpnW-1:0] ppn,
+                                                logic [29:0] vaddr);
+    unique case (level)
+      Page2M:  return {ppn[43:9], vaddr[20:0]};
+      Page1G:  return {ppn[43:18], vaddr[29:0]};
+      default: return {ppn, vaddr[11:0]};
+    endcase
+  endfunction
+
+  /// Sv39 canonical form: bits 63:39 all equal bit 38.
+  function automatic logic va_canonical(logic [63:38] vaddr_hi);
+    return vaddr_hi == '0 || vaddr_hi == '1;
+  endfunction
+
+  /// RISC-V privileged spec 4.3.1 permission check of a leaf (A already known to be 1).
+  /// Svade: a store to a page with D=0 faults; the hardware never sets A or D.
+  function automatic logic perm_ok(logic r, logic w, logic x, logic u, logic d,
+                                   access_e access, logic priv_u, logic sum, logic mxr);
+    logic type_ok, priv_ok;
+    unique case (access)
+      AccStore: type_ok = w && d;
+      AccFetch: type_ok = x;
+      default:  type_ok = r || (mxr && x);
+    endcase
+    if (priv_u) begin
+      priv_ok = u;
+    end else begin
+      // S-mode may read and write user pages only with SUM, and never execute them.
+      priv_ok = !u || (sum && access != AccFetch);
+    end
+    return type_ok && priv_ok;
+  endfunction
+
+endpackage : tlb_pkg

@@ -1,0 +1,166 @@
+// Sv39 hardware page-table walker: three levels, one PTE read at a time through a
+// valid/ready memory port that may take any number of cycles.
+//
+// Walks in flight and invalidations (docs/architecture.md, "Invalidation during a walk"):
+// an invalidation that overlaps the walk sets `poison_q`. When the walk reaches its final
+// PTE, a poisoned walk throws the result away (leaf or fault alike) and starts again from
+// the root, so it never installs an entry built from a PTE the invalidation was meant to
+// retire. The memory request already in flight is never cancelled: the restart waits only
+// for it, so an invalidation never waits for memory.
+module tlb_ptw
+  import tlb_pkg::*;
+(
+  input  logic             clk_i,             ///< clock
+  input  logic             rst_ni,            ///< asynchronous reset, active low
+  // Control.
+  input  logic             start_i,           ///< begin a walk (only while !busy_o)
+  input  logic [VpnW-1:0]  vpn_i,             ///< VPN to translate, sampled on start_i
+  input  logic [PpnW-1:0]  root_ppn_i,        ///< root table PPN (satp.PPN), sampled on start_i
+  input  logic             inval_overlap_i,   ///< an invalidation overlapping this walk
+  output logic             busy_o,            ///< a walk is in flight
+  // Result, valid in the cycle done_o is high.
+  output logic             done_o,            ///< walk finished and was not poisoned
+  output logic             fault_o,           ///< structural page fault (see pte_fault)
+  output pte_t             leaf_o,            ///< the final PTE read
+  output page_level_e      level_o,           ///< level the walk ended at
+  output logic             global_o,          ///< G of the leaf or of any pointer above it
+  output logic             restart_o,         ///< a poisoned walk restarts this cycle
+  // Memory port: one outstanding read.
+  output logic             mem_req_valid_o,   ///< PTE read request
+  input  logic             mem_req_ready_i,   ///< memory accepts it
+  output logic [PaW-1:0]   mem_req_addr_o,    ///< PTE physical address (8-byte aligned)
+  input  logic             mem_resp_valid_i,  ///< PTE data is valid
+  output logic             mem_resp_ready_o,  ///< walker accepts PTE data
+  input  logic [PteW-1:0]  mem_resp_data_i    ///< the PTE
+);
+
+  `include "tlb_assert.svh"
+
+  typedef enum logic [1:0] {
+    PtwIdle = 2'd0,
+    PtwReq  = 2'd1,
+    PtwWait = 2'd2
+  } ptw_state_e;
+
+  ptw_state_e      state_q, state_d;
+  logic [1:0]      level_q, level_d;
+  logic [PaW-1:0]  addr_q, addr_d;
+  logic            global_q, global_d;
+  logic            poison_q, poison_d;
+  logic [VpnW-1:0] vpn_q, vpn_d;
+  logic [PpnW-1:0] root_q, root_d;
+
+  pte_t pte;
+  logic pte_bad, pte_leaf, pte_misaligned, finish, finish_fault;
+
+  assign pte = pte_t'(mem_resp_data_i);
+  // RISC-V privileged spec 4.3.2 step 3 (V=0, or W without R), plus bits 63:54, which are
+  // reserved without Svnapot/Svpbmt.
+  assign pte_bad  = !pte.v || (!pte.r && pte.w) || pte.reserved != '0;
+  assign pte_leaf = pte.r || pte.x;
+  // Step 6: a superpage whose PPN is not aligned to its size.
+  assign pte_misaligned = (level_q == 2'd1 && pte.ppn[8:0] != '0) ||
+                          (level_q == 2'd2 && pte.ppn[17:0] != '0);
+
+  always_comb begin
+    state_d      = state_q;
+    level_d      = level_q;
+    addr_d       = addr_q;
+    global_d     = global_q;
+    poison_d     = poison_q;
+    vpn_d        = vpn_q;
+    root_d       = root_q;
+    finish       = 1'b0;
+    finish_fault = 1'b0;
+    done_o       = 1'b0;
+    restart_o    = 1'b0;
+
+    unique case (state_q)
+      PtwIdle: begin
+        if (start_i) begin
+          state_d  = PtwReq;
+          level_d  = 2'd2;
+          addr_d   = {root_ppn_i, vpn_part(vpn_i, 2), 3'b000};
+          global_d = 1'b0;
+          poison_d = 1'b0;
+          vpn_d    = vpn_i;
+          root_d   = root_ppn_i;
+        end
+      end
+      PtwReq: begin
+        if (inval_overlap_i) poison_d = 1'b1;
+        if (mem_req_ready_i) state_d = PtwWait;
+      end
+      PtwWait: begin
+        if (inval_overlap_i) poison_d = 1'b1;
+        if (mem_resp_valid_i) begin
+          if (pte_bad) begin
+            finish = 1'b1;
+            finish_fault = 1'b1;
+          end else if (pte_leaf) begin
+            // Svade: A=0 faults and the entry is not cached; D is checked per access.
+            finish = 1'b1;
+            finish_fault = pte_misaligned || !pte.a;
+          end else if (level_q == 2'd0) begin
+            finish = 1'b1;  // a pointer at the last level
+            finish_fault = 1'b1;
+          end else begin
+            state_d  = PtwReq;
+            level_d  = level_q - 2'd1;
+            addr_d   = {pte.ppn, vpn_part(vpn_q, 32'(level_q - 2'd1)), 3'b000};
+            global_d = global_q || pte.g;
+          end
+          if (finish) begin
+            if (poison_q || inval_overlap_i) begin
+              restart_o = 1'b1;
+              state_d   = PtwReq;
+              level_d   = 2'd2;
+              addr_d    = {root_q, vpn_part(vpn_q, 2), 3'b000};
+              global_d  = 1'b0;
+              poison_d  = 1'b0;
+            end else begin
+              done_o  = 1'b1;
+              state_d = PtwIdle;
+            end
+          end
+        end
+      end
+      default: state_d = PtwIdle;
+    endcase
+  end
+
+  assign busy_o           = state_q != PtwIdle;
+  assign fault_o          = finish_fault;
+  assign leaf_o           = pte;
+  assign level_o          = page_level_e'(level_q);
+  assign global_o         = global_q || pte.g;
+  assign mem_req_valid_o  = state_q == PtwReq;
+  assign mem_req_addr_o   = addr_q;
+  assign mem_resp_ready_o = state_q == PtwWait;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q  <= PtwIdle;
+      level_q  <= 2'd0;
+      addr_q   <= '0;
+      global_q <= 1'b0;
+      poison_q <= 1'b0;
+      vpn_q    <= '0;
+      root_q   <= '0;
+    end else begin
+      state_q  <= state_d;
+      level_q  <= level_d;
+      addr_q   <= addr_d;
+      global_q <= global_d;
+      poison_q <= poison_d;
+      vpn_q    <= vpn_d;
+      root_q   <= root_d;
+    end
+  end
+
+  `TLB_ASSERT(StartWhenIdle_A, !start_i || state_q == PtwIdle, clk_i, rst_ni)
+  `TLB_ASSERT(ReqStable_A, (mem_req_valid_o && !mem_req_ready_i) |=>
+              (mem_req_valid_o && $stable(mem_req_addr_o)), clk_i, rst_ni)
+  `TLB_ASSERT(RespOnlyWhenWaiting_A, !(mem_resp_valid_i && state_q != PtwWait), clk_i, rst_ni)
+
+endmodule : tlb_ptw
