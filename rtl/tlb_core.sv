@@ -42,7 +42,7 @@ module tlb_core
   output logic              mem_resp_ready_o,  ///< walker takes the data
   input  logic [PteW-1:0]   mem_resp_data_i,   ///< PTE data
   // Status.
-  output logic              walk_restart_o,    ///< a poisoned walk restarts (event)
+  output logic              walk_restart_o,    ///< a poisoned walk restarted last cycle
   output logic [6:0]        valid_count_o      ///< number of valid entries
 );
 
@@ -69,7 +69,8 @@ module tlb_core
 
   logic             accept, lookup_hit, walk_start, inval_overlap, install_valid, leaf_perm_ok;
   tlb_entry_t       lookup_entry, install_entry;
-  logic             ptw_busy, ptw_done, ptw_fault, ptw_global;
+  logic             ptw_busy, ptw_done, ptw_fault, ptw_global, ptw_restart;
+  logic             walk_restart_q;
   pte_t             ptw_leaf;
   page_level_e      ptw_level;
   logic [Entries-1:0] entry_valid;
@@ -127,7 +128,7 @@ module tlb_core
     .leaf_o           (ptw_leaf),
     .level_o          (ptw_level),
     .global_o         (ptw_global),
-    .restart_o        (walk_restart_o),
+    .restart_o        (ptw_restart),
     .mem_req_valid_o  (mem_req_valid_o),
     .mem_req_ready_i  (mem_req_ready_i),
     .mem_req_addr_o   (mem_req_addr_o),
@@ -224,6 +225,7 @@ module tlb_core
       resp_paddr_q  <= '0;
       resp_fault_q  <= 1'b0;
       resp_hit_q    <= 1'b0;
+      walk_restart_q <= 1'b0;
     end else begin
       state_q       <= state_d;
       walk_vaddr_q  <= walk_vaddr_d;
@@ -236,6 +238,7 @@ module tlb_core
       resp_paddr_q  <= resp_paddr_d;
       resp_fault_q  <= resp_fault_d;
       resp_hit_q    <= resp_hit_d;
+      walk_restart_q <= ptw_restart;
     end
   end
 
@@ -243,6 +246,7 @@ module tlb_core
   assign resp_paddr_o = resp_paddr_q;
   assign resp_fault_o = resp_fault_q;
   assign resp_hit_o   = resp_hit_q;
+  assign walk_restart_o = walk_restart_q;
 
   always_comb begin
     valid_count_o = '0;

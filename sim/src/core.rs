@@ -1,0 +1,250 @@
+//! Mirror of `rtl/tlb_core.sv`: one core's TLB, walker and request/response control.
+
+use crate::l1::{L1Inputs, L1};
+use crate::ptw::{Ptw, PtwInputs};
+use crate::types::*;
+
+/// Every input port of `tlb_core`, for one cycle.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CoreInputs {
+    pub ctx_asid: u16,
+    pub ctx_root_ppn: u64,
+    pub ctx_sum: bool,
+    pub ctx_mxr: bool,
+    pub req_valid: bool,
+    pub req_vaddr: u64,
+    pub req_access: u8,
+    pub req_priv_u: bool,
+    pub inval_valid: bool,
+    pub inval_kind: u8,
+    pub inval_asid: u16,
+    pub inval_vaddr: u64,
+    pub mem_req_ready: bool,
+    pub mem_resp_valid: bool,
+    pub mem_resp_data: u64,
+}
+
+/// Every output port of `tlb_core`. All are functions of the registers alone.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CoreOutputs {
+    pub req_ready: bool,
+    pub resp_valid: bool,
+    pub resp_paddr: u64,
+    pub resp_fault: bool,
+    pub resp_hit: bool,
+    pub mem_req_valid: bool,
+    pub mem_req_addr: u64,
+    pub mem_resp_ready: bool,
+    pub walk_restart: bool,
+    pub valid_count: u8,
+}
+
+impl CoreOutputs {
+    /// (port name, width, value) for every output, in port order: the lockstep checker and
+    /// the waveform writer walk this list.
+    pub fn fields(&self) -> [(&'static str, u32, u64); 10] {
+        [
+            ("req_ready_o", 1, self.req_ready as u64),
+            ("resp_valid_o", 1, self.resp_valid as u64),
+            ("resp_paddr_o", PA_BITS, self.resp_paddr),
+            ("resp_fault_o", 1, self.resp_fault as u64),
+            ("resp_hit_o", 1, self.resp_hit as u64),
+            ("mem_req_valid_o", 1, self.mem_req_valid as u64),
+            ("mem_req_addr_o", PA_BITS, self.mem_req_addr),
+            ("mem_resp_ready_o", 1, self.mem_resp_ready as u64),
+            ("walk_restart_o", 1, self.walk_restart as u64),
+            ("valid_count_o", 7, self.valid_count as u64),
+        ]
+    }
+}
+
+impl CoreInputs {
+    /// (port name, width, value) for every input, in port order.
+    pub fn fields(&self) -> [(&'static str, u32, u64); 15] {
+        [
+            ("ctx_asid_i", ASID_BITS, self.ctx_asid as u64),
+            ("ctx_root_ppn_i", PPN_BITS, self.ctx_root_ppn),
+            ("ctx_sum_i", 1, self.ctx_sum as u64),
+            ("ctx_mxr_i", 1, self.ctx_mxr as u64),
+            ("req_valid_i", 1, self.req_valid as u64),
+            ("req_vaddr_i", 64, self.req_vaddr),
+            ("req_access_i", 2, self.req_access as u64),
+            ("req_priv_u_i", 1, self.req_priv_u as u64),
+            ("inval_valid_i", 1, self.inval_valid as u64),
+            ("inval_kind_i", 3, self.inval_kind as u64),
+            ("inval_asid_i", ASID_BITS, self.inval_asid as u64),
+            ("inval_vaddr_i", 64, self.inval_vaddr),
+            ("mem_req_ready_i", 1, self.mem_req_ready as u64),
+            ("mem_resp_valid_i", 1, self.mem_resp_valid as u64),
+            ("mem_resp_data_i", 64, self.mem_resp_data),
+        ]
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum CoreState {
+    #[default]
+    Idle = 0,
+    Walk = 1,
+}
+
+/// The model of one `tlb_core`.
+#[derive(Clone, Debug)]
+pub struct TlbCore {
+    pub state_q: CoreState,
+    pub walk_vaddr_q: u64,
+    pub walk_access_q: u8,
+    pub walk_priv_u_q: bool,
+    pub walk_sum_q: bool,
+    pub walk_mxr_q: bool,
+    pub walk_asid_q: u16,
+    pub resp_valid_q: bool,
+    pub resp_paddr_q: u64,
+    pub resp_fault_q: bool,
+    pub resp_hit_q: bool,
+    pub walk_restart_q: bool,
+    pub u_l1: L1,
+    pub u_ptw: Ptw,
+}
+
+impl TlbCore {
+    /// The state right after reset. `entries` must be a power of two from 2 to 64.
+    pub fn new(entries: usize) -> TlbCore {
+        TlbCore {
+            state_q: CoreState::Idle,
+            walk_vaddr_q: 0,
+            walk_access_q: 0,
+            walk_priv_u_q: false,
+            walk_sum_q: false,
+            walk_mxr_q: false,
+            walk_asid_q: 0,
+            resp_valid_q: false,
+            resp_paddr_q: 0,
+            resp_fault_q: false,
+            resp_hit_q: false,
+            walk_restart_q: false,
+            u_l1: L1::new(entries),
+            u_ptw: Ptw::default(),
+        }
+    }
+
+    pub fn outputs(&self) -> CoreOutputs {
+        CoreOutputs {
+            req_ready: self.state_q == CoreState::Idle,
+            resp_valid: self.resp_valid_q,
+            resp_paddr: self.resp_paddr_q,
+            resp_fault: self.resp_fault_q,
+            resp_hit: self.resp_hit_q,
+            mem_req_valid: self.u_ptw.mem_req_valid(),
+            mem_req_addr: self.u_ptw.addr_q,
+            mem_resp_ready: self.u_ptw.mem_resp_ready(),
+            walk_restart: self.walk_restart_q,
+            valid_count: self.u_l1.valid_count(),
+        }
+    }
+
+    /// `inval_overlap`: could this invalidation retire the entry the walk may install? VAs
+    /// compare at 1 GiB because the walk's page size is not known yet.
+    fn inval_overlap(&self, i: &CoreInputs) -> bool {
+        if !(i.inval_valid && self.u_ptw.busy()) {
+            return false;
+        }
+        let asid_ov = i.inval_asid == self.walk_asid_q;
+        let va_ov = (i.inval_vaddr >> 30) & 0x1ff == (self.walk_vaddr_q >> 30) & 0x1ff;
+        match InvalKind::from_bits(i.inval_kind) {
+            InvalKind::Asid => asid_ov,
+            InvalKind::Va => va_ov,
+            InvalKind::VaAsid => asid_ov && va_ov,
+            InvalKind::All => true,
+        }
+    }
+
+    /// Advances one rising clock edge with this cycle's inputs.
+    pub fn step(&mut self, i: &CoreInputs) {
+        let accept = i.req_valid && self.state_q == CoreState::Idle;
+        let req_vpn = va_vpn(i.req_vaddr);
+        let canonical = va_canonical(i.req_vaddr);
+        let hit = if accept { self.u_l1.lookup(req_vpn, i.ctx_asid) } else { None };
+        let hit = hit.map(|(_, e)| e);
+        let walk_start = accept && canonical && hit.is_none();
+
+        let ptw_in = PtwInputs {
+            start: walk_start,
+            vpn: req_vpn,
+            root_ppn: i.ctx_root_ppn,
+            inval_overlap: self.inval_overlap(i),
+            mem_req_ready: i.mem_req_ready,
+            mem_resp_valid: i.mem_resp_valid,
+            mem_resp_data: i.mem_resp_data,
+        };
+        let ptw = self.u_ptw.comb(&ptw_in);
+        let leaf = Pte(ptw.leaf);
+        let level = PageLevel::from_level(ptw.level);
+        let install_valid = self.state_q == CoreState::Walk && ptw.done && !ptw.fault;
+        let install_entry = TlbEntry {
+            valid: true,
+            asid: self.walk_asid_q,
+            g: ptw.global,
+            level,
+            vpn: vpn_align(level, va_vpn(self.walk_vaddr_q)),
+            ppn: leaf.ppn(),
+            r: leaf.r(),
+            w: leaf.w(),
+            x: leaf.x(),
+            u: leaf.u(),
+            d: leaf.d(),
+        };
+
+        let mut resp = (false, 0u64, false, false); // valid, paddr, fault, hit
+        let mut state_d = self.state_q;
+        match self.state_q {
+            CoreState::Idle if accept => {
+                if !canonical {
+                    resp = (true, 0, true, false);
+                } else if let Some(e) = hit {
+                    let ok = perm_ok(e.r, e.w, e.x, e.u, e.d, Access::from_bits(i.req_access),
+                                     i.req_priv_u, i.ctx_sum, i.ctx_mxr);
+                    let pa = if ok { leaf_paddr(e.level, e.ppn, i.req_vaddr) } else { 0 };
+                    resp = (true, pa, !ok, true);
+                } else {
+                    state_d = CoreState::Walk;
+                    self.walk_vaddr_q = i.req_vaddr;
+                    self.walk_access_q = i.req_access;
+                    self.walk_priv_u_q = i.req_priv_u;
+                    self.walk_sum_q = i.ctx_sum;
+                    self.walk_mxr_q = i.ctx_mxr;
+                    self.walk_asid_q = i.ctx_asid;
+                }
+            }
+            CoreState::Walk if ptw.done => {
+                let ok = !ptw.fault
+                    && perm_ok(leaf.r(), leaf.w(), leaf.x(), leaf.u(), leaf.d(),
+                               Access::from_bits(self.walk_access_q), self.walk_priv_u_q,
+                               self.walk_sum_q, self.walk_mxr_q);
+                let pa = if ok { leaf_paddr(level, leaf.ppn(), self.walk_vaddr_q) } else { 0 };
+                resp = (true, pa, !ok, false);
+                state_d = CoreState::Idle;
+            }
+            _ => {}
+        }
+
+        // The walk registers above were written early only on the accept path, which never
+        // overlaps with the walker reading them this cycle (the walker is idle then).
+        let l1_in = L1Inputs {
+            lookup_valid: accept,
+            lookup_vpn: req_vpn,
+            lookup_asid: i.ctx_asid,
+            install_valid,
+            install_entry,
+            inval_valid: i.inval_valid,
+            inval_kind: i.inval_kind,
+            inval_asid: i.inval_asid,
+            inval_vpn: va_vpn(i.inval_vaddr),
+        };
+        self.u_l1.step(&l1_in);
+        self.u_ptw.step(&ptw_in);
+        self.state_q = state_d;
+        (self.resp_valid_q, self.resp_paddr_q, self.resp_fault_q, self.resp_hit_q) = resp;
+        self.walk_restart_q = ptw.restart;
+    }
+}

@@ -1,0 +1,91 @@
+//! Mirror of `rtl/tlb_l1.sv`: the fully associative ASID-tagged entry array.
+
+use crate::plru::Plru;
+use crate::types::*;
+
+/// Inputs of one cycle of the array, as `tlb_core` drives them.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct L1Inputs {
+    pub lookup_valid: bool,
+    pub lookup_vpn: u64,
+    pub lookup_asid: u16,
+    pub install_valid: bool,
+    pub install_entry: TlbEntry,
+    pub inval_valid: bool,
+    pub inval_kind: u8,
+    pub inval_asid: u16,
+    pub inval_vpn: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct L1 {
+    pub entries_q: Vec<TlbEntry>,
+    pub plru: Plru,
+}
+
+/// Two entries overlap if their ranges intersect (compared at the coarser page size) and a
+/// single lookup could match both (same ASID, or either global).
+fn overlaps(a: &TlbEntry, b: &TlbEntry) -> bool {
+    let coarse = a.level.max(b.level);
+    (a.g || b.g || a.asid == b.asid) && vpn_covers(coarse, vpn_align(coarse, a.vpn), b.vpn)
+}
+
+impl L1 {
+    pub fn new(entries: usize) -> L1 {
+        L1 { entries_q: vec![TlbEntry::default(); entries], plru: Plru::new(entries) }
+    }
+
+    /// `hit` vector bit i.
+    fn hit(&self, i: usize, vpn: u64, asid: u16) -> bool {
+        let e = &self.entries_q[i];
+        e.valid && (e.g || e.asid == asid) && vpn_covers(e.level, e.vpn, vpn)
+    }
+
+    /// `lookup_hit_o`, `lookup_entry_o` and `hit_idx` (the RTL's SVA guarantees at most one).
+    pub fn lookup(&self, vpn: u64, asid: u16) -> Option<(usize, TlbEntry)> {
+        let mut found = None;
+        for i in 0..self.entries_q.len() {
+            if self.hit(i, vpn, asid) {
+                assert!(found.is_none(), "model invariant: two entries hit vpn {vpn:#x}");
+                found = Some((i, self.entries_q[i]));
+            }
+        }
+        found
+    }
+
+    /// `victim_idx`: the lowest free entry, else the PLRU victim.
+    pub fn victim(&self) -> usize {
+        self.entries_q.iter().position(|e| !e.valid).unwrap_or_else(|| self.plru.victim())
+    }
+
+    /// `valid_o` as a count.
+    pub fn valid_count(&self) -> u8 {
+        self.entries_q.iter().filter(|e| e.valid).count() as u8
+    }
+
+    /// Advances one clock edge.
+    pub fn step(&mut self, i: &L1Inputs) {
+        let hit = if i.lookup_valid { self.lookup(i.lookup_vpn, i.lookup_asid) } else { None };
+        let install_idx = self.victim();
+        let mut entries_d = self.entries_q.clone();
+        let kind = InvalKind::from_bits(i.inval_kind);
+        for (idx, e) in self.entries_q.iter().enumerate() {
+            if i.inval_valid && inval_hits(e, kind, i.inval_asid, i.inval_vpn) {
+                entries_d[idx].valid = false;
+            }
+            if i.install_valid && overlaps(e, &i.install_entry) {
+                entries_d[idx].valid = false;
+            }
+        }
+        if i.install_valid {
+            entries_d[install_idx] = TlbEntry { valid: true, ..i.install_entry };
+        }
+        // PLRU touch: install wins over a lookup hit (the core never does both at once).
+        if i.install_valid {
+            self.plru.plru_q = self.plru.touched(install_idx);
+        } else if let Some((idx, _)) = hit {
+            self.plru.plru_q = self.plru.touched(idx);
+        }
+        self.entries_q = entries_d;
+    }
+}

@@ -1,0 +1,263 @@
+//! The untimed architectural oracle: given the history of the page tables and the
+//! invalidations completed so far, may a translation answer be what it is?
+//!
+//! It knows nothing about cycles beyond the order of events. A TLB may answer from any
+//! page-table state that existed since the last invalidation covering the address, because
+//! software that changes a PTE without fencing gets no promise about which state it sees;
+//! it may never answer from a state that a completed invalidation retired. Page walks read
+//! PTEs one at a time, so a single answer may mix PTE values read at different times: the
+//! oracle therefore walks every combination of values each PTE held in the window.
+//!
+//! Time is the harness's cycle count: a PTE write stamped `t` is visible to memory reads in
+//! cycle `t` and later; an invalidation stamped `t` was applied at the end of cycle `t`, so
+//! it retires what was cached before requests accepted in cycle `t + 1`.
+
+use std::collections::HashMap;
+
+use crate::types::*;
+
+/// A translation request as the oracle needs it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Query {
+    /// Cycle the request was accepted in.
+    pub accepted: u64,
+    pub vaddr: u64,
+    pub access: Access,
+    pub priv_u: bool,
+    pub sum: bool,
+    pub mxr: bool,
+    pub asid: u16,
+    pub root_ppn: u64,
+}
+
+/// What the TLB answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    Fault,
+    Paddr(u64),
+}
+
+/// One way a walk could have ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum WalkEnd {
+    /// A structural fault: bad PTE, misaligned superpage, A=0, pointer at the last level.
+    Fault,
+    Leaf { pte: u64, level: u8, global: bool },
+}
+
+#[derive(Default, Debug, Clone)]
+pub struct Oracle {
+    /// Per PTE address: (time, value) in time order. An address never written holds 0.
+    writes: HashMap<u64, Vec<(u64, u64)>>,
+    inval_all: Vec<u64>,
+    inval_asid: HashMap<u16, Vec<u64>>,
+    inval_va: HashMap<u64, Vec<u64>>,
+    inval_va_asid: HashMap<(u16, u64), Vec<u64>>,
+    /// Number of answers judged.
+    pub checked: u64,
+}
+
+/// Latest time in a sorted list that is strictly before `t`.
+fn latest_before(times: Option<&Vec<u64>>, t: u64) -> Option<u64> {
+    let times = times?;
+    let n = times.partition_point(|&x| x < t);
+    if n == 0 { None } else { Some(times[n - 1]) }
+}
+
+impl Oracle {
+    pub fn new() -> Oracle {
+        Oracle::default()
+    }
+
+    /// A store to page-table memory (any 8-byte aligned word).
+    pub fn record_write(&mut self, time: u64, addr: u64, value: u64) {
+        let log = self.writes.entry(addr & !7).or_default();
+        debug_assert!(log.last().is_none_or(|&(t, _)| t <= time), "writes out of order");
+        log.push((time, value));
+    }
+
+    /// An invalidation applied at the end of cycle `time`. Unknown kinds act as All, like
+    /// the hardware.
+    pub fn record_inval(&mut self, time: u64, kind: InvalKind, asid: u16, vaddr: u64) {
+        let vpn = va_vpn(vaddr);
+        match kind {
+            InvalKind::All => self.inval_all.push(time),
+            InvalKind::Asid => self.inval_asid.entry(asid).or_default().push(time),
+            InvalKind::Va => self.inval_va.entry(vpn).or_default().push(time),
+            InvalKind::VaAsid => self.inval_va_asid.entry((asid, vpn)).or_default().push(time),
+        }
+    }
+
+    /// The values PTE `addr` held at any time in `[from, to]`.
+    fn values(&self, addr: u64, from: u64, to: u64) -> Vec<u64> {
+        let Some(log) = self.writes.get(&addr) else { return vec![0] };
+        let at_from = log.iter().take_while(|&&(t, _)| t <= from).last().map_or(0, |&(_, v)| v);
+        let mut vals = vec![at_from];
+        for &(t, v) in log {
+            if t > from && t <= to && !vals.contains(&v) {
+                vals.push(v);
+            }
+        }
+        vals
+    }
+
+    /// Every way a walk of `vpn` from `root` could end, reading each PTE at any time in
+    /// `[from, to]`.
+    fn walk_ends(&self, root: u64, vpn: u64, from: u64, to: u64) -> Vec<WalkEnd> {
+        let mut ends = Vec::new();
+        self.walk_level(root, vpn, 2, false, from, to, &mut ends);
+        ends
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn walk_level(&self, table: u64, vpn: u64, level: u8, global: bool, from: u64, to: u64,
+                  ends: &mut Vec<WalkEnd>) {
+        let addr = crate::ptw::pte_addr(table, vpn_part(vpn, level));
+        for v in self.values(addr, from, to) {
+            let pte = Pte(v);
+            let end = if pte.is_bad() {
+                Some(WalkEnd::Fault)
+            } else if pte.is_leaf() {
+                if pte.is_misaligned(level) || !pte.a() {
+                    Some(WalkEnd::Fault)
+                } else {
+                    Some(WalkEnd::Leaf { pte: v, level, global: global || pte.g() })
+                }
+            } else if level == 0 {
+                Some(WalkEnd::Fault)
+            } else {
+                self.walk_level(pte.ppn(), vpn, level - 1, global || pte.g(), from, to, ends);
+                None
+            };
+            if let Some(end) = end {
+                if !ends.contains(&end) {
+                    ends.push(end);
+                }
+            }
+        }
+    }
+
+    /// Start of the window a cached entry for this query may come from: the last
+    /// invalidation before the request that retires it (`global` entries survive the
+    /// ASID-scoped kinds).
+    fn window_start(&self, q: &Query, global: bool) -> u64 {
+        let vpn = va_vpn(q.vaddr);
+        let mut latest = latest_before(Some(&self.inval_all), q.accepted);
+        latest = latest.max(latest_before(self.inval_va.get(&vpn), q.accepted));
+        if !global {
+            latest = latest.max(latest_before(self.inval_asid.get(&q.asid), q.accepted));
+            latest = latest.max(latest_before(self.inval_va_asid.get(&(q.asid, vpn)), q.accepted));
+        }
+        latest.unwrap_or(0)
+    }
+
+    /// Judges an answer given at cycle `now`. On refusal, says what was allowed.
+    pub fn check(&mut self, q: &Query, now: u64, answer: Answer) -> Result<(), String> {
+        self.checked += 1;
+        if !va_canonical(q.vaddr) {
+            return match answer {
+                Answer::Fault => Ok(()),
+                Answer::Paddr(pa) => {
+                    Err(format!("non-canonical VA {:#x} translated to {pa:#x}", q.vaddr))
+                }
+            };
+        }
+        let vpn = va_vpn(q.vaddr);
+        let perm = |pte: Pte| {
+            perm_ok(pte.r(), pte.w(), pte.x(), pte.u(), pte.d(), q.access, q.priv_u, q.sum, q.mxr)
+        };
+        // Cached answers: from any state since the covering invalidation.
+        let mut allowed_pa = Vec::new();
+        let mut fault_ok = false;
+        for global in [false, true] {
+            let from = self.window_start(q, global);
+            for end in self.walk_ends(q.root_ppn, vpn, from, now) {
+                if let WalkEnd::Leaf { pte, level, global: g } = end {
+                    if g != global {
+                        continue;
+                    }
+                    let pte = Pte(pte);
+                    if perm(pte) {
+                        allowed_pa.push(leaf_paddr(PageLevel::from_level(level), pte.ppn(), q.vaddr));
+                    } else {
+                        fault_ok = true;
+                    }
+                }
+            }
+        }
+        // Faults are never cached: a structural fault comes from a walk after the request.
+        if !fault_ok {
+            fault_ok = self
+                .walk_ends(q.root_ppn, vpn, q.accepted, now)
+                .iter()
+                .any(|e| matches!(e, WalkEnd::Fault));
+        }
+        match answer {
+            Answer::Fault if fault_ok => Ok(()),
+            Answer::Paddr(pa) if allowed_pa.contains(&pa) => Ok(()),
+            _ => Err(format!(
+                "answer {answer:?} for VA {:#x} ({:?}, {}-mode, asid {}) accepted at cycle {} \
+                 is not allowed at cycle {now}: allowed addresses {:x?}, fault allowed: {fault_ok}",
+                q.vaddr, q.access, if q.priv_u { "U" } else { "S" }, q.asid, q.accepted,
+                allowed_pa
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(vaddr: u64, accepted: u64) -> Query {
+        Query { accepted, vaddr, access: Access::Load, priv_u: true, sum: false, mxr: false,
+                asid: 1, root_ppn: 0x100 }
+    }
+
+    /// root 0x100 -> L1 table 0x101 -> L0 table 0x102 -> page 0x500 (user, RWAD).
+    fn mapped() -> Oracle {
+        let mut o = Oracle::new();
+        o.record_write(0, crate::ptw::pte_addr(0x100, 0), Pte::new(0x101, Pte::V).0);
+        o.record_write(0, crate::ptw::pte_addr(0x101, 0), Pte::new(0x102, Pte::V).0);
+        let leaf = Pte::V | Pte::R | Pte::W | Pte::U | Pte::A | Pte::D;
+        o.record_write(0, crate::ptw::pte_addr(0x102, 3), Pte::new(0x500, leaf).0);
+        o
+    }
+
+    #[test]
+    fn a_stale_translation_is_allowed_until_an_invalidation_retires_it() {
+        let mut o = mapped();
+        o.record_write(10, crate::ptw::pte_addr(0x102, 3), 0); // unmap, not yet fenced
+        assert!(o.check(&query(0x3abc, 11), 12, Answer::Paddr(0x500abc)).is_ok());
+        assert!(o.check(&query(0x3abc, 11), 12, Answer::Fault).is_ok());
+        o.record_inval(12, InvalKind::VaAsid, 1, 0x3000);
+        assert!(o.check(&query(0x3abc, 13), 14, Answer::Paddr(0x500abc)).is_err());
+        assert!(o.check(&query(0x3abc, 13), 14, Answer::Fault).is_ok());
+        // A request accepted in the invalidation's own cycle still sees the old state.
+        assert!(o.check(&query(0x3abc, 12), 14, Answer::Paddr(0x500abc)).is_ok());
+    }
+
+    #[test]
+    fn an_asid_invalidation_does_not_retire_global_entries_but_a_va_one_does() {
+        let mut o = Oracle::new();
+        o.record_write(0, crate::ptw::pte_addr(0x100, 0), Pte::new(0x101, Pte::V | Pte::G).0);
+        o.record_write(0, crate::ptw::pte_addr(0x101, 0), Pte::new(0x102, Pte::V).0);
+        let leaf = Pte::V | Pte::R | Pte::U | Pte::A;
+        o.record_write(0, crate::ptw::pte_addr(0x102, 3), Pte::new(0x500, leaf).0);
+        o.record_write(5, crate::ptw::pte_addr(0x102, 3), 0);
+        o.record_inval(6, InvalKind::Asid, 1, 0);
+        assert!(o.check(&query(0x3000, 7), 8, Answer::Paddr(0x500000)).is_ok());
+        o.record_inval(8, InvalKind::Va, 0, 0x3000);
+        assert!(o.check(&query(0x3000, 9), 10, Answer::Paddr(0x500000)).is_err());
+    }
+
+    #[test]
+    fn a_wrong_address_or_a_fault_on_a_stable_mapping_is_refused() {
+        let mut o = mapped();
+        assert!(o.check(&query(0x3abc, 5), 9, Answer::Paddr(0x501abc)).is_err());
+        assert!(o.check(&query(0x3abc, 5), 9, Answer::Fault).is_err());
+        let mut store = query(0x3abc, 5);
+        store.access = Access::Fetch;
+        assert!(o.check(&store, 9, Answer::Fault).is_ok());
+    }
+}

@@ -1,0 +1,145 @@
+//! Mirror of `rtl/tlb_ptw.sv`: the Sv39 walker with poisoning.
+
+use crate::types::*;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum PtwState {
+    #[default]
+    Idle = 0,
+    Req = 1,
+    Wait = 2,
+}
+
+/// Inputs of one walker cycle.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PtwInputs {
+    pub start: bool,
+    pub vpn: u64,
+    pub root_ppn: u64,
+    pub inval_overlap: bool,
+    pub mem_req_ready: bool,
+    pub mem_resp_valid: bool,
+    pub mem_resp_data: u64,
+}
+
+/// The walker's combinational result in the cycle its final PTE arrives.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PtwResult {
+    /// `done_o`: finished and not poisoned.
+    pub done: bool,
+    /// `fault_o`: structural fault (bad PTE, misaligned superpage, A=0, last-level pointer).
+    pub fault: bool,
+    /// `leaf_o`.
+    pub leaf: u64,
+    /// `level_o`.
+    pub level: u8,
+    /// `global_o`.
+    pub global: bool,
+    /// `restart_o`: a poisoned walk starts over this cycle.
+    pub restart: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Ptw {
+    pub state_q: PtwState,
+    pub level_q: u8,
+    pub addr_q: u64,
+    pub global_q: bool,
+    pub poison_q: bool,
+    pub vpn_q: u64,
+    pub root_q: u64,
+}
+
+impl Ptw {
+    pub fn busy(&self) -> bool {
+        self.state_q != PtwState::Idle
+    }
+    pub fn mem_req_valid(&self) -> bool {
+        self.state_q == PtwState::Req
+    }
+    pub fn mem_resp_ready(&self) -> bool {
+        self.state_q == PtwState::Wait
+    }
+
+    /// Combinational outputs for this cycle's inputs (no state change).
+    pub fn comb(&self, i: &PtwInputs) -> PtwResult {
+        let mut r = PtwResult { level: self.level_q, ..Default::default() };
+        let pte = Pte(i.mem_resp_data);
+        r.leaf = pte.0;
+        r.global = self.global_q || pte.g();
+        if self.state_q == PtwState::Wait && i.mem_resp_valid {
+            let (finish, fault) = if pte.is_bad() {
+                (true, true)
+            } else if pte.is_leaf() {
+                (true, pte.is_misaligned(self.level_q) || !pte.a())
+            } else if self.level_q == 0 {
+                (true, true)
+            } else {
+                (false, false)
+            };
+            r.fault = fault;
+            if finish {
+                if self.poison_q || i.inval_overlap {
+                    r.restart = true;
+                } else {
+                    r.done = true;
+                }
+            }
+        }
+        r
+    }
+
+    /// Advances one clock edge.
+    pub fn step(&mut self, i: &PtwInputs) {
+        let r = self.comb(i);
+        let pte = Pte(i.mem_resp_data);
+        match self.state_q {
+            PtwState::Idle => {
+                if i.start {
+                    self.state_q = PtwState::Req;
+                    self.level_q = 2;
+                    self.addr_q = pte_addr(i.root_ppn, vpn_part(i.vpn, 2));
+                    self.global_q = false;
+                    self.poison_q = false;
+                    self.vpn_q = i.vpn;
+                    self.root_q = i.root_ppn;
+                }
+            }
+            PtwState::Req => {
+                if i.inval_overlap {
+                    self.poison_q = true;
+                }
+                if i.mem_req_ready {
+                    self.state_q = PtwState::Wait;
+                }
+            }
+            PtwState::Wait => {
+                if i.inval_overlap {
+                    self.poison_q = true;
+                }
+                if i.mem_resp_valid {
+                    if r.restart {
+                        self.state_q = PtwState::Req;
+                        self.level_q = 2;
+                        self.addr_q = pte_addr(self.root_q, vpn_part(self.vpn_q, 2));
+                        self.global_q = false;
+                        self.poison_q = false;
+                    } else if r.done {
+                        self.state_q = PtwState::Idle;
+                    } else {
+                        // A pointer: descend.
+                        self.state_q = PtwState::Req;
+                        self.level_q -= 1;
+                        self.addr_q = pte_addr(pte.ppn(), vpn_part(self.vpn_q, self.level_q));
+                        self.global_q = self.global_q || pte.g();
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Address of PTE `index` in the table at `ppn`.
+pub fn pte_addr(ppn: u64, index: u64) -> u64 {
+    ((ppn & PPN_MASK) << 12) | (index << 3)
+}
