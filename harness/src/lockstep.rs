@@ -1,0 +1,487 @@
+//! RTL and model in lockstep, with the oracle judging every answer.
+//!
+//! Each cycle: read both sides' outputs (registers only) and compare every port; judge a
+//! response with the oracle; decide the inputs (stimulus slots, and the memory port from the
+//! outputs); apply the same inputs to both; clock both. Every input is recorded, so a
+//! failure can be replayed bit-exactly from reset with waveforms on.
+//!
+//! On the first failure the run continues `aftermath` more cycles (so the waveform shows
+//! what followed, as XiangShan's difftest does), then writes `rtl.vcd`, `model.vcd` and
+//! `report.txt` into `<out_dir>/<name>/` and returns a [`Failure`] carrying the report.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::path::PathBuf;
+
+use tlb_sim::oracle::{Answer, Oracle, Query};
+use tlb_sim::{Access, CoreInputs, CoreOutputs, InvalKind, TlbCore};
+
+use crate::mem::{MemPort, MemTiming, PhysMem};
+use crate::pagetable::PageTables;
+use crate::rtl::{self, RtlCore};
+use crate::vcdout::ModelVcd;
+
+#[derive(Clone, Debug)]
+pub struct LockstepConfig {
+    /// Names the artifacts folder and the report (a test name, say).
+    pub name: String,
+    pub entries: usize,
+    /// Seeds the memory port's latency and backpressure (and names the run in reports).
+    pub seed: u64,
+    pub mem: MemTiming,
+    /// Run the Verilated RTL beside the model (false: model and oracle only).
+    pub rtl: bool,
+    /// Failure artifacts go to `<out_dir>/<name>/`.
+    pub out_dir: PathBuf,
+    /// Cycles to keep running after the first failure.
+    pub aftermath: u32,
+    /// Dump waveforms of the whole run: RTL to this path, model beside it (`.model.vcd`).
+    pub vcd: Option<PathBuf>,
+    /// How to rerun this case, for the report.
+    pub reproduce: String,
+}
+
+impl LockstepConfig {
+    pub fn new(name: &str, seed: u64) -> LockstepConfig {
+        LockstepConfig {
+            name: name.to_string(),
+            entries: 32,
+            seed,
+            mem: MemTiming::default(),
+            rtl: true,
+            out_dir: crate::toolchain::repo_root().join("target/lockstep-failures"),
+            aftermath: 4,
+            vcd: None,
+            reproduce: format!("TLB_SEED={seed:#x} cargo test -- {name}"),
+        }
+    }
+}
+
+/// The translation context (satp and the sstatus bits).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Ctx {
+    pub asid: u16,
+    pub root_ppn: u64,
+    pub sum: bool,
+    pub mxr: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Request {
+    pub vaddr: u64,
+    pub access: Access,
+    pub priv_u: bool,
+}
+
+/// One answer, as the RTL gave it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Response {
+    pub accepted: u64,
+    pub cycle: u64,
+    pub vaddr: u64,
+    pub fault: bool,
+    pub paddr: u64,
+    pub hit: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub cycles: u64,
+    pub requests: u64,
+    pub hits: u64,
+    pub walks: u64,
+    pub faults: u64,
+    pub invalidations: u64,
+    pub walk_restarts: u64,
+    pub pte_reads: u64,
+    pub oracle_checks: u64,
+}
+
+/// A lockstep mismatch or an oracle refusal, with its report.
+#[derive(Clone, Debug)]
+pub struct Failure {
+    pub cycle: u64,
+    pub report: String,
+    pub dir: Option<PathBuf>,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.report)
+    }
+}
+
+impl std::error::Error for Failure {}
+
+struct Pending {
+    what: String,
+    cycle: u64,
+    left: u32,
+}
+
+pub struct Lockstep {
+    cfg: LockstepConfig,
+    rtl: Option<RtlCore>,
+    model: TlbCore,
+    mem: PhysMem,
+    pub tables: PageTables,
+    port: MemPort,
+    oracle: Oracle,
+    ctx: Ctx,
+    req_slot: Option<Request>,
+    inval_slot: Option<(u8, u16, u64)>,
+    outstanding: Option<Query>,
+    responses: VecDeque<Response>,
+    history: Vec<CoreInputs>,
+    cycle: u64,
+    pending_failure: Option<Pending>,
+    stats: Stats,
+    model_vcd: Option<ModelVcd>,
+}
+
+fn hex(v: u64) -> String {
+    format!("{v:#x}")
+}
+
+impl Lockstep {
+    pub fn new(cfg: LockstepConfig) -> Result<Lockstep, String> {
+        crate::check_entries(cfg.entries)?;
+        cfg.mem.validate()?;
+        let mut rtl = if cfg.rtl { Some(RtlCore::new(cfg.entries)?) } else { None };
+        let model = TlbCore::new(cfg.entries);
+        let mut model_vcd = None;
+        if let Some(path) = &cfg.vcd {
+            if let Some(r) = rtl.as_mut() {
+                r.open_vcd(path);
+            }
+            let mpath = path.with_extension("model.vcd");
+            model_vcd = Some(
+                ModelVcd::create(&mpath, &rtl::wrapper_name(cfg.entries), &model, &CoreInputs::default(), 5)
+                    .map_err(|e| format!("cannot write {}: {e}", mpath.display()))?,
+            );
+        }
+        Ok(Lockstep {
+            port: MemPort::new(cfg.mem, cfg.seed),
+            cfg,
+            rtl,
+            model,
+            mem: PhysMem::new(),
+            tables: PageTables::default(),
+            oracle: Oracle::new(),
+            ctx: Ctx::default(),
+            req_slot: None,
+            inval_slot: None,
+            outstanding: None,
+            responses: VecDeque::new(),
+            history: Vec::new(),
+            cycle: 0,
+            pending_failure: None,
+            stats: Stats::default(),
+            model_vcd,
+        })
+    }
+
+    pub fn config(&self) -> &LockstepConfig {
+        &self.cfg
+    }
+    pub fn cycle(&self) -> u64 {
+        self.cycle
+    }
+    pub fn model(&self) -> &TlbCore {
+        &self.model
+    }
+    pub fn stats(&self) -> Stats {
+        Stats { cycles: self.cycle, pte_reads: self.port.reads, oracle_checks: self.oracle.checked, ..self.stats }
+    }
+    /// Page tables and the memory they live in, for edits between cycles.
+    pub fn tables(&mut self) -> (&mut PageTables, &mut PhysMem) {
+        (&mut self.tables, &mut self.mem)
+    }
+    pub fn mem(&mut self) -> &mut PhysMem {
+        &mut self.mem
+    }
+    pub fn ctx(&self) -> Ctx {
+        self.ctx
+    }
+    /// Switches context (takes effect from the next cycle's inputs).
+    pub fn set_ctx(&mut self, ctx: Ctx) {
+        self.ctx = ctx;
+    }
+    pub fn take_responses(&mut self) -> Vec<Response> {
+        self.responses.drain(..).collect()
+    }
+    /// True when no request is waiting or in flight.
+    pub fn idle(&self) -> bool {
+        self.req_slot.is_none() && self.outstanding.is_none()
+    }
+
+    fn fail(&mut self, what: String) {
+        if self.pending_failure.is_none() {
+            self.pending_failure = Some(Pending { what, cycle: self.cycle, left: self.cfg.aftermath });
+        }
+    }
+
+    /// One clock cycle.
+    pub fn step(&mut self) -> Result<(), Failure> {
+        let out_m = self.model.outputs();
+        let out = match &self.rtl {
+            Some(rtl) => {
+                let out_r = rtl.outputs();
+                if out_r != out_m {
+                    let diffs: Vec<String> = out_r
+                        .fields()
+                        .iter()
+                        .zip(out_m.fields())
+                        .filter(|(r, m)| r.2 != m.2)
+                        .map(|(r, m)| format!("{}: RTL {} model {}", r.0, hex(r.2), hex(m.2)))
+                        .collect();
+                    self.fail(format!("outputs differ: {}", diffs.join("; ")));
+                }
+                out_r
+            }
+            None => out_m,
+        };
+        self.observe(&out);
+
+        for (addr, value) in self.mem.take_writes() {
+            self.oracle.record_write(self.cycle, addr, value);
+        }
+        let m = self.port.cycle(self.cycle, &out, &self.mem);
+        let mut inputs = CoreInputs {
+            ctx_asid: self.ctx.asid,
+            ctx_root_ppn: self.ctx.root_ppn,
+            ctx_sum: self.ctx.sum,
+            ctx_mxr: self.ctx.mxr,
+            mem_req_ready: m.req_ready,
+            mem_resp_valid: m.resp_valid,
+            mem_resp_data: m.resp_data,
+            ..Default::default()
+        };
+        if let Some(r) = self.req_slot {
+            inputs.req_valid = true;
+            inputs.req_vaddr = r.vaddr;
+            inputs.req_access = r.access as u8;
+            inputs.req_priv_u = r.priv_u;
+            if out.req_ready {
+                self.req_slot = None;
+                self.outstanding = Some(Query {
+                    accepted: self.cycle,
+                    vaddr: r.vaddr,
+                    access: r.access,
+                    priv_u: r.priv_u,
+                    sum: self.ctx.sum,
+                    mxr: self.ctx.mxr,
+                    asid: self.ctx.asid,
+                    root_ppn: self.ctx.root_ppn,
+                });
+                self.stats.requests += 1;
+            }
+        }
+        if let Some((kind, asid, vaddr)) = self.inval_slot.take() {
+            inputs.inval_valid = true;
+            inputs.inval_kind = kind;
+            inputs.inval_asid = asid;
+            inputs.inval_vaddr = vaddr;
+            self.oracle.record_inval(self.cycle, InvalKind::from_bits(kind), asid, vaddr);
+            self.stats.invalidations += 1;
+        }
+
+        self.history.push(inputs);
+        if let Some(v) = self.model_vcd.as_mut() {
+            let before = self.model.clone();
+            self.model.step(&inputs);
+            v.cycle(self.cycle, &before, &self.model, &inputs).expect("writing the model VCD");
+        } else {
+            self.model.step(&inputs);
+        }
+        if let Some(rtl) = self.rtl.as_mut() {
+            rtl.step(&inputs);
+        }
+        self.cycle += 1;
+
+        if let Some(p) = self.pending_failure.as_mut() {
+            if p.left == 0 {
+                return Err(self.write_failure());
+            }
+            p.left -= 1;
+        }
+        Ok(())
+    }
+
+    /// Bookkeeping and the oracle's judgement of this cycle's outputs.
+    fn observe(&mut self, out: &CoreOutputs) {
+        if out.walk_restart {
+            self.stats.walk_restarts += 1;
+        }
+        if !out.resp_valid {
+            return;
+        }
+        let Some(q) = self.outstanding.take() else {
+            self.fail("a response with no request outstanding".to_string());
+            return;
+        };
+        let answer = if out.resp_fault { Answer::Fault } else { Answer::Paddr(out.resp_paddr) };
+        if let Err(why) = self.oracle.check(&q, self.cycle, answer) {
+            self.fail(format!("oracle: {why}"));
+        }
+        self.stats.hits += out.resp_hit as u64;
+        self.stats.walks += (!out.resp_hit && tlb_sim::va_canonical(q.vaddr)) as u64;
+        self.stats.faults += out.resp_fault as u64;
+        self.responses.push_back(Response {
+            accepted: q.accepted,
+            cycle: self.cycle,
+            vaddr: q.vaddr,
+            fault: out.resp_fault,
+            paddr: out.resp_paddr,
+            hit: out.resp_hit,
+        });
+    }
+
+    /// Runs `n` cycles.
+    pub fn run(&mut self, n: u64) -> Result<(), Failure> {
+        for _ in 0..n {
+            self.step()?;
+        }
+        Ok(())
+    }
+
+    /// Queues a request; waits (clocking) until the previous one has been accepted.
+    pub fn issue(&mut self, req: Request) -> Result<(), Failure> {
+        while self.req_slot.is_some() {
+            self.step()?;
+        }
+        self.req_slot = Some(req);
+        Ok(())
+    }
+
+    /// Clocks until no request is waiting or in flight.
+    pub fn drain(&mut self) -> Result<(), Failure> {
+        let mut budget = 1_000_000u64;
+        while !self.idle() {
+            self.step()?;
+            budget -= 1;
+            if budget == 0 {
+                self.fail("no answer within a million cycles (deadlock?)".to_string());
+                self.cfg.aftermath = 0;
+            }
+        }
+        Ok(())
+    }
+
+    /// Issues one request and clocks until its answer, which it returns.
+    pub fn translate(&mut self, vaddr: u64, access: Access, priv_u: bool) -> Result<Response, Failure> {
+        self.drain()?;
+        self.issue(Request { vaddr, access, priv_u })?;
+        self.drain()?;
+        Ok(*self.responses.back().expect("drain leaves the answer in responses"))
+    }
+
+    /// Presents an invalidation for one cycle (kind as raw bits: unknown kinds are legal
+    /// input, the hardware treats them as InvAll).
+    pub fn invalidate_raw(&mut self, kind: u8, asid: u16, vaddr: u64) -> Result<(), Failure> {
+        self.inval_slot = Some((kind, asid, vaddr));
+        self.step()
+    }
+
+    pub fn invalidate(&mut self, kind: InvalKind, asid: u16, vaddr: u64) -> Result<(), Failure> {
+        self.invalidate_raw(kind as u8, asid, vaddr)
+    }
+
+    /// Queues an invalidation for the next cycle without clocking (to race it against
+    /// whatever else that cycle does).
+    pub fn post_invalidate(&mut self, kind: InvalKind, asid: u16, vaddr: u64) {
+        self.inval_slot = Some((kind as u8, asid, vaddr));
+    }
+
+    fn write_failure(&mut self) -> Failure {
+        let p = self.pending_failure.take().expect("a failure is pending");
+        let dir = self.cfg.out_dir.join(self.cfg.name.replace(['/', ' ', ':'], "_"));
+        let mut notes = Vec::new();
+        let wrote = std::fs::create_dir_all(&dir).is_ok() && self.replay_with_waveforms(&dir, &mut notes);
+        let mut r = String::new();
+        r += &format!("lockstep failure in {} (seed {:#x})\n", self.cfg.name, self.cfg.seed);
+        r += &format!("  at cycle {}: {}\n", p.cycle, p.what);
+        r += &format!("  stopped at cycle {} ({} cycles of aftermath)\n", self.cycle, self.cfg.aftermath);
+        r += &format!("  reproduce: {}\n", self.cfg.reproduce);
+        if wrote {
+            r += &format!(
+                "  waveforms: {}/rtl.vcd and {}/model.vcd (same signal names; cycle c has its rising edge at 10*(c+1)+5 ns)\n",
+                dir.display(), dir.display()
+            );
+        }
+        for n in notes {
+            r += &format!("  note: {n}\n");
+        }
+        r += "  inputs of the cycles up to the failure:\n";
+        r += "    cycle  req vaddr              acc U | inval kind asid vaddr            | asid root        | mem rdy rsp data\n";
+        let from = p.cycle.saturating_sub(8) as usize;
+        for (c, i) in self.history.iter().enumerate().skip(from).take(9) {
+            r += &format!(
+                "    {:<6} {}   {:<18} {}   {} | {}     {}    {:<4x} {:<16x} | {:<4x} {:<11x} | {}   {}   {:x}\n",
+                c, i.req_valid as u8, hex(i.req_vaddr), i.req_access, i.req_priv_u as u8,
+                i.inval_valid as u8, i.inval_kind, i.inval_asid, i.inval_vaddr, i.ctx_asid,
+                i.ctx_root_ppn, i.mem_req_ready as u8, i.mem_resp_valid as u8, i.mem_resp_data
+            );
+        }
+        if wrote {
+            let _ = std::fs::write(dir.join("report.txt"), &r);
+        }
+        Failure { cycle: p.cycle, report: r, dir: wrote.then_some(dir) }
+    }
+
+    /// Replays every recorded input from reset into a fresh RTL and model with waveforms on.
+    fn replay_with_waveforms(&self, dir: &std::path::Path, notes: &mut Vec<String>) -> bool {
+        let mut model = TlbCore::new(self.cfg.entries);
+        let mut mvcd = match ModelVcd::create(&dir.join("model.vcd"), &rtl::wrapper_name(self.cfg.entries),
+                                              &model, &CoreInputs::default(), 5) {
+            Ok(v) => v,
+            Err(e) => {
+                notes.push(format!("could not write model.vcd: {e}"));
+                return false;
+            }
+        };
+        let mut rtl = if self.cfg.rtl {
+            match RtlCore::new_unpooled(self.cfg.entries) {
+                Ok(mut r) => {
+                    r.open_vcd(&dir.join("rtl.vcd"));
+                    Some(r)
+                }
+                Err(e) => {
+                    notes.push(format!("could not rebuild the RTL for its waveform: {e}"));
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        for (c, inputs) in self.history.iter().enumerate() {
+            let before = model.clone();
+            model.step(inputs);
+            if mvcd.cycle(c as u64, &before, &model, inputs).is_err() {
+                notes.push("model.vcd write failed".to_string());
+                return false;
+            }
+            if let Some(r) = rtl.as_mut() {
+                r.step(inputs);
+            }
+        }
+        if let Some(r) = rtl.as_mut() {
+            r.close_vcd();
+        }
+        mvcd.finish().is_ok()
+    }
+
+    /// Flushes waveforms of a traced run.
+    pub fn finish(mut self) -> Result<Stats, String> {
+        let stats = self.stats();
+        if let Some(r) = self.rtl.as_mut() {
+            if self.cfg.vcd.is_some() {
+                r.close_vcd();
+            }
+        }
+        if let Some(v) = self.model_vcd.take() {
+            v.finish().map_err(|e| format!("writing the model VCD: {e}"))?;
+        }
+        Ok(stats)
+    }
+}

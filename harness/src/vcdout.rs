@@ -1,0 +1,151 @@
+//! A VCD of the model, with the RTL's hierarchy and signal names (ports of the wrapper top,
+//! then `u_core`, `u_core.u_l1`, `u_core.u_l1.u_plru`, `u_core.u_ptw` registers), and the
+//! RTL waveform's timing (see `rtl.rs`), so the two files can be opened side by side.
+
+use std::fs::File;
+use std::io::{self, BufWriter};
+use std::path::Path;
+
+use tlb_sim::{CoreInputs, TlbCore};
+use vcd::{IdCode, TimescaleUnit, Value};
+
+/// A signal value up to any width, as little-endian 64-bit words.
+type Bits = Vec<u64>;
+
+struct Sig {
+    id: IdCode,
+    width: u32,
+    last: Option<Bits>,
+}
+
+pub struct ModelVcd {
+    w: vcd::Writer<BufWriter<File>>,
+    sigs: Vec<Sig>,
+}
+
+/// Every dumped signal: scope (relative to the wrapper), name, width, value.
+fn signals(m: &TlbCore, i: &CoreInputs, clk: bool) -> Vec<(&'static str, &'static str, u32, Bits)> {
+    let mut s: Vec<(&'static str, &'static str, u32, Bits)> = vec![
+        ("", "clk_i", 1, vec![clk as u64]),
+        ("", "rst_ni", 1, vec![1]),
+    ];
+    for (n, w, v) in i.fields() {
+        s.push(("", n, w, vec![v]));
+    }
+    for (n, w, v) in m.outputs().fields() {
+        s.push(("", n, w, vec![v]));
+    }
+    let c = "u_core";
+    s.extend([
+        (c, "state_q", 1, vec![m.state_q as u64]),
+        (c, "walk_vaddr_q", 64, vec![m.walk_vaddr_q]),
+        (c, "walk_access_q", 2, vec![m.walk_access_q as u64]),
+        (c, "walk_priv_u_q", 1, vec![m.walk_priv_u_q as u64]),
+        (c, "walk_sum_q", 1, vec![m.walk_sum_q as u64]),
+        (c, "walk_mxr_q", 1, vec![m.walk_mxr_q as u64]),
+        (c, "walk_asid_q", 16, vec![m.walk_asid_q as u64]),
+        (c, "resp_valid_q", 1, vec![m.resp_valid_q as u64]),
+        (c, "resp_paddr_q", 56, vec![m.resp_paddr_q]),
+        (c, "resp_fault_q", 1, vec![m.resp_fault_q as u64]),
+        (c, "resp_hit_q", 1, vec![m.resp_hit_q as u64]),
+        (c, "walk_restart_q", 1, vec![m.walk_restart_q as u64]),
+    ]);
+    // entries_q packs entry N-1 in the most significant 96 bits, as the RTL's packed array.
+    let n = m.u_l1.entries_q.len();
+    let mut words = vec![0u64; (n * 96).div_ceil(64)];
+    for (k, e) in m.u_l1.entries_q.iter().enumerate() {
+        let v = e.packed();
+        for b in 0..96 {
+            if (v >> b) & 1 == 1 {
+                let bit = k * 96 + b;
+                words[bit / 64] |= 1 << (bit % 64);
+            }
+        }
+    }
+    s.push(("u_core.u_l1", "entries_q", (n * 96) as u32, words));
+    s.push(("u_core.u_l1.u_plru", "plru_q", (n - 1) as u32, vec![m.u_l1.plru.plru_q]));
+    let p = &m.u_ptw;
+    let w = "u_core.u_ptw";
+    s.extend([
+        (w, "state_q", 2, vec![p.state_q as u64]),
+        (w, "level_q", 2, vec![p.level_q as u64]),
+        (w, "addr_q", 56, vec![p.addr_q]),
+        (w, "global_q", 1, vec![p.global_q as u64]),
+        (w, "poison_q", 1, vec![p.poison_q as u64]),
+        (w, "vpn_q", 27, vec![p.vpn_q]),
+        (w, "root_q", 44, vec![p.root_q]),
+    ]);
+    s
+}
+
+fn bits_to_values(bits: &Bits, width: u32) -> Vec<Value> {
+    (0..width)
+        .rev()
+        .map(|b| if (bits[(b / 64) as usize] >> (b % 64)) & 1 == 1 { Value::V1 } else { Value::V0 })
+        .collect()
+}
+
+impl ModelVcd {
+    /// Opens `path` and writes the header and the state at `time` (just after reset).
+    pub fn create(path: &Path, top: &str, model: &TlbCore, inputs: &CoreInputs, time: u64)
+                  -> io::Result<ModelVcd> {
+        let mut w = vcd::Writer::new(BufWriter::new(File::create(path)?));
+        w.timescale(1, TimescaleUnit::NS)?;
+        w.add_module("TOP")?;
+        w.add_module(top)?;
+        let mut sigs = Vec::new();
+        let mut open: Vec<&str> = Vec::new();
+        for (scope, name, width, _) in signals(model, inputs, true) {
+            let want: Vec<&str> = if scope.is_empty() { vec![] } else { scope.split('.').collect() };
+            let common = open.iter().zip(&want).take_while(|(a, b)| a == b).count();
+            for _ in common..open.len() {
+                w.upscope()?;
+            }
+            open.truncate(common);
+            for part in &want[common..] {
+                w.add_module(part)?;
+                open.push(part);
+            }
+            let id = w.add_wire(width, name)?;
+            sigs.push(Sig { id, width, last: None });
+        }
+        for _ in 0..open.len() + 2 {
+            w.upscope()?;
+        }
+        w.enddefinitions()?;
+        let mut v = ModelVcd { w, sigs };
+        v.dump(time, model, inputs, true)?;
+        Ok(v)
+    }
+
+    /// Writes the signals that changed, at `time`.
+    pub fn dump(&mut self, time: u64, model: &TlbCore, inputs: &CoreInputs, clk: bool)
+                -> io::Result<()> {
+        self.w.timestamp(time)?;
+        for (sig, (_, _, _, bits)) in self.sigs.iter_mut().zip(signals(model, inputs, clk)) {
+            if sig.last.as_ref() == Some(&bits) {
+                continue;
+            }
+            if sig.width == 1 {
+                self.w.change_scalar(sig.id, if bits[0] & 1 == 1 { Value::V1 } else { Value::V0 })?;
+            } else {
+                self.w.change_vector(sig.id, bits_to_values(&bits, sig.width))?;
+            }
+            sig.last = Some(bits);
+        }
+        Ok(())
+    }
+
+    /// One cycle, as `RtlCore::step` dumps it: inputs with the clock low, then the edge.
+    pub fn cycle(&mut self, cycle: u64, before: &TlbCore, after: &TlbCore, inputs: &CoreInputs)
+                 -> io::Result<()> {
+        let t = 10 * (cycle + 1);
+        self.dump(t, before, inputs, false)?;
+        self.dump(t + 5, after, inputs, true)
+    }
+
+    pub fn finish(mut self) -> io::Result<()> {
+        use std::io::Write;
+        self.w.writer().flush()
+    }
+}

@@ -1,0 +1,32 @@
+//! Shared set-up for the integration tests: a lockstep run with one address space.
+#![allow(dead_code)]
+
+use tlb_harness::lockstep::Ctx;
+use tlb_harness::{Lockstep, LockstepConfig, MemTiming};
+
+/// The seed for randomised parts: `TLB_SEED` if set (to reproduce a report), else `default`.
+pub fn seed(default: u64) -> u64 {
+    match std::env::var("TLB_SEED") {
+        Ok(s) => {
+            let s = s.trim();
+            let v = if let Some(h) = s.strip_prefix("0x") { u64::from_str_radix(h, 16) } else { s.parse() };
+            v.unwrap_or_else(|_| panic!("TLB_SEED={s:?} is not a number"))
+        }
+        Err(_) => default,
+    }
+}
+
+/// A lockstep run named after the test, with a fresh root table for ASID 1 made current.
+pub fn setup(name: &str, mem: MemTiming) -> (Lockstep, u64) {
+    let mut cfg = LockstepConfig::new(name, seed(0x7e57));
+    cfg.mem = mem;
+    let mut ls = Lockstep::new(cfg).unwrap_or_else(|e| panic!("{e}"));
+    let root = ls.tables.alloc_table();
+    ls.set_ctx(Ctx { asid: 1, root_ppn: root, sum: false, mxr: false });
+    (ls, root)
+}
+
+/// Unwraps a lockstep result, printing the failure report.
+pub fn ok<T>(r: Result<T, tlb_harness::Failure>) -> T {
+    r.unwrap_or_else(|f| panic!("\n{f}"))
+}
