@@ -147,13 +147,14 @@ impl Lockstep {
     pub fn new(cfg: LockstepConfig) -> Result<Lockstep, String> {
         crate::check_entries(cfg.entries)?;
         cfg.mem.validate()?;
-        let mut rtl = if cfg.rtl { Some(RtlCore::new(cfg.entries)?) } else { None };
+        let rtl = match (&cfg.vcd, cfg.rtl) {
+            (_, false) => None,
+            (Some(path), true) => Some(RtlCore::new_traced(cfg.entries, path)?),
+            (None, true) => Some(RtlCore::new(cfg.entries)?),
+        };
         let model = TlbCore::new(cfg.entries);
         let mut model_vcd = None;
         if let Some(path) = &cfg.vcd {
-            if let Some(r) = rtl.as_mut() {
-                r.open_vcd(path);
-            }
             let mpath = path.with_extension("model.vcd");
             model_vcd = Some(
                 ModelVcd::create(&mpath, &rtl::wrapper_name(cfg.entries), &model, &CoreInputs::default(), 5)
@@ -441,11 +442,8 @@ impl Lockstep {
             }
         };
         let mut rtl = if self.cfg.rtl {
-            match RtlCore::new_unpooled(self.cfg.entries) {
-                Ok(mut r) => {
-                    r.open_vcd(&dir.join("rtl.vcd"));
-                    Some(r)
-                }
+            match RtlCore::new_traced(self.cfg.entries, &dir.join("rtl.vcd")) {
+                Ok(r) => Some(r),
                 Err(e) => {
                     notes.push(format!("could not rebuild the RTL for its waveform: {e}"));
                     None
