@@ -1,21 +1,25 @@
 // Simulation-only helpers for the generated wrapper tops (harness/src/rtl.rs).
 //
 // marlin's dynamic models expose no trace API and no way to set the simulation time, so a
-// traced wrapper opens its own VCD with $dumpfile/$dumpvars and sets its context's time on
-// each clock edge from a value the harness drives in. Verilator refuses to construct a model
-// in a context whose time is non-zero, so a traced model gets a context of its own
-// (tlb_sim_fresh_context before it is built, tlb_sim_default_context after) and the time
-// is set through the calling scope's own context, never the shared default one.
+// traced wrapper opens its own VCD with $dumpfile/$dumpvars and sets the time on each clock
+// edge from a value the harness drives in. Trace timestamps come from the *thread's*
+// Verilator context, and Verilator refuses to construct a model in a context whose time is
+// non-zero, so:
+//  - untraced models never move time (the wrapper only calls tlb_sim_set_time while
+//    sim_trace_i is high), whichever context they live in;
+//  - every thread builds its untraced models in a context of its own (tlb_sim_own_context),
+//    and each traced model in a context holding it alone (tlb_sim_trace_context); the time
+//    a traced run sets (on the thread's plain context) never reaches another thread;
+//  - building a model makes its context Verilator's global "last context", which threads
+//    that never chose one inherit: tlb_sim_restore_last_context puts the default back;
+//  - when the traced model is done, the thread's time goes back to zero
+//    (tlb_sim_reset_time), so the thread can build models again.
 #include "verilated.h"
-#include "verilated_syms.h"
-#include "svdpi.h"
 #include <cstdint>
 #include <cstdlib>
 
 extern "C" void tlb_sim_set_time(long long t) {
-  const VerilatedScope* scope = static_cast<const VerilatedScope*>(svGetScope());
-  VerilatedContext* ctx = scope ? scope->symsp()->_vm_contextp__ : Verilated::threadContextp();
-  ctx->time(static_cast<uint64_t>(t));
+  Verilated::threadContextp()->time(static_cast<uint64_t>(t));
 }
 
 // The harness sets TLB_SIM_VCD_PATH under a process-wide lock just before it raises
@@ -25,8 +29,33 @@ extern "C" const char* tlb_sim_vcd_path() {
   return path ? path : "tlb_rtl.vcd";
 }
 
-// Called from Rust (by symbol) around the construction of a traced model.
-extern "C" void tlb_sim_fresh_context() { Verilated::threadContextp(new VerilatedContext); }
-extern "C" void tlb_sim_default_context() {
-  Verilated::threadContextp(Verilated::defaultContextp());
+// This thread's context for untraced models, and for trace timestamps (Verilator stamps a
+// dump with the thread context's time).
+static thread_local VerilatedContext* t_plain = nullptr;
+
+static VerilatedContext* new_context() {
+  VerilatedContext* const ctx = new VerilatedContext;  // also becomes thread and last context
+  ctx->traceEverOn(true);                              // $dumpvars needs it before time 0
+  return ctx;
 }
+
+// Before an untraced model is built: build it in this thread's plain context.
+extern "C" void tlb_sim_own_context() {
+  if (!t_plain) t_plain = new_context();
+  Verilated::threadContextp(t_plain);
+}
+
+// Before a traced model is built: a context holding that model alone, so $dumpvars (which
+// dumps every model of a context) writes just its hierarchy.
+extern "C" void tlb_sim_trace_context() {
+  if (!t_plain) t_plain = new_context();
+  new_context();
+}
+
+// After any build: back to the plain context, and the default as everyone's "last".
+extern "C" void tlb_sim_restore_last_context() {
+  if (t_plain) Verilated::threadContextp(t_plain);
+  Verilated::lastContextp(Verilated::defaultContextp());
+}
+
+extern "C" void tlb_sim_reset_time() { Verilated::threadContextp()->time(0); }

@@ -398,7 +398,15 @@ impl Lockstep {
         let p = self.pending_failure.take().expect("a failure is pending");
         let dir = self.cfg.out_dir.join(self.cfg.name.replace(['/', ' ', ':'], "_"));
         let mut notes = Vec::new();
-        let wrote = std::fs::create_dir_all(&dir).is_ok() && self.replay_with_waveforms(&dir, &mut notes);
+        // A run that was traced from the start already has its waveforms; otherwise replay.
+        let wrote = match &self.cfg.vcd {
+            Some(path) => {
+                notes.push(format!("this run's own waveforms: {} and {}", path.display(),
+                                   path.with_extension("model.vcd").display()));
+                false
+            }
+            None => std::fs::create_dir_all(&dir).is_ok() && self.replay_with_waveforms(&dir, &mut notes),
+        };
         let mut r = String::new();
         r += &format!("lockstep failure in {} (seed {:#x})\n", self.cfg.name, self.cfg.seed);
         r += &format!("  at cycle {}: {}\n", p.cycle, p.what);

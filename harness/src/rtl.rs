@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use marlin::verilator::dynamic::{AsDynamicVerilatedModel, DynamicVerilatedModel, VerilatorValue};
+use marlin::verilator::tracing::Waveform;
 use marlin::verilator::{
     CxxStandard, PortDirection, VerilatedModelConfig, VerilatorRuntime, VerilatorRuntimeOptions,
 };
@@ -65,7 +66,7 @@ fn wrapper_source(entries: usize) -> String {
 module {name} (
 {decls}
 );
-  import "DPI-C" context function void tlb_sim_set_time(input longint t);
+  import "DPI-C" function void tlb_sim_set_time(input longint t);
   import "DPI-C" function string tlb_sim_vcd_path();
 
   tlb_core #(
@@ -74,7 +75,7 @@ module {name} (
 {conns}
   );
 
-  // Only traced instances (each in a context of its own) move time: csrc/tlb_sim_dpi.cpp.
+  // Only traced instances move time (see csrc/tlb_sim_dpi.cpp).
   always @(negedge clk_i) if (sim_trace_i) tlb_sim_set_time(sim_time_i);
   always @(posedge clk_i) if (sim_trace_i) tlb_sim_set_time(sim_time_i + 64'd5);
   always @(posedge sim_trace_i) begin
@@ -152,23 +153,77 @@ fn forget_build(entries: usize) {
     }
 }
 
-/// The shared object marlin built for a configuration.
+/// The shared object marlin built for a configuration: the newest one, since every change
+/// of build options leaves a folder of its own behind.
 fn built_library(entries: usize) -> Option<PathBuf> {
     let prefix = format!("{}__", wrapper_name(entries));
-    std::fs::read_dir(build_dir()).ok()?.flatten().find_map(|e| {
-        let lib = e.path().join("obj_dir").join(format!("libmarlin_V{}.so", wrapper_name(entries)));
-        (e.file_name().to_string_lossy().starts_with(&prefix) && lib.is_file()).then_some(lib)
-    })
+    let lib_name = format!("libmarlin_V{}.so", wrapper_name(entries));
+    std::fs::read_dir(build_dir())
+        .ok()?
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .map(|e| e.path().join("obj_dir").join(&lib_name))
+        .filter_map(|lib| Some((lib.metadata().ok()?.modified().ok()?, lib)))
+        .max()
+        .map(|(_, lib)| lib)
 }
 
 /// Serialises the hand-off of the VCD path through the environment (see tlb_sim_dpi.cpp).
 static VCD_PATH_LOCK: Mutex<()> = Mutex::new(());
 
+/// What a traced instance needs to hand its thread back.
+struct Trace {
+    reset_time: extern "C" fn(),
+}
+
+/// Our helpers in csrc/tlb_sim_dpi.cpp, found in the library marlin built and loaded.
+#[derive(Clone, Copy)]
+struct Helpers {
+    own_context: extern "C" fn(),
+    trace_context: extern "C" fn(),
+    restore_last_context: extern "C" fn(),
+    reset_time: extern "C" fn(),
+}
+
+thread_local! {
+    static HELPERS: RefCell<HashMap<usize, Helpers>> = RefCell::new(HashMap::new());
+}
+
+/// Configurations whose library marlin has (re)built if needed and loaded in this process.
+static LOADED: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+
+/// The helpers of a configuration's library, once marlin has loaded it in this process.
+/// Never earlier: marlin rebuilds a stale library in place, and a dlopen of the old file
+/// made before that would pin the old code (dlopen hands back the handle it already has).
+fn helpers(entries: usize) -> Option<Helpers> {
+    if let Some(h) = HELPERS.with(|m| m.borrow().get(&entries).copied()) {
+        return Some(h);
+    }
+    if !LOADED.lock().unwrap_or_else(|p| p.into_inner()).contains(&entries) {
+        return None;
+    }
+    let path = built_library(entries)?;
+    // Safety: this is the library marlin has loaded (dlopen hands back the same handle, and
+    // we leak ours so the addresses stay valid); the helpers take no arguments and only
+    // touch Verilator's context pointers and time.
+    let h = unsafe {
+        let lib = Box::leak(Box::new(libloading::Library::new(&path).ok()?));
+        Helpers {
+            own_context: *lib.get(b"tlb_sim_own_context").ok()?,
+            trace_context: *lib.get(b"tlb_sim_trace_context").ok()?,
+            restore_last_context: *lib.get(b"tlb_sim_restore_last_context").ok()?,
+            reset_time: *lib.get(b"tlb_sim_reset_time").ok()?,
+        }
+    };
+    HELPERS.with(|m| m.borrow_mut().insert(entries, h));
+    Some(h)
+}
+
 /// One Verilated `tlb_core` instance.
 pub struct RtlCore {
     model: Option<DynamicVerilatedModel<'static>>,
-    /// A VCD was opened on this instance: it is not returned to the pool.
-    traced: bool,
+    /// Set on traced instances, which are never returned to the pool.
+    trace: Option<Trace>,
     entries: usize,
     /// Last value pinned on each input, to skip unchanged ports (each pin is a symbol
     /// lookup in marlin).
@@ -183,44 +238,37 @@ impl RtlCore {
     pub fn new(entries: usize) -> Result<RtlCore, String> {
         crate::check_entries(entries)?;
         if let Some(model) = POOL.with(|p| p.borrow_mut().get_mut(&entries).and_then(Vec::pop)) {
-            let mut core = RtlCore { model: Some(model), traced: false, entries, pinned: CoreInputs::default(), cycle: 0 };
+            let mut core = RtlCore { model: Some(model), trace: None, entries, pinned: CoreInputs::default(), cycle: 0 };
             core.reset();
             return Ok(core);
         }
-        Self::build(entries)
+        Self::build(entries, false)
     }
 
-    /// A fresh instance in a Verilator context of its own, for a run with a waveform.
+    /// A fresh instance dumping a VCD of its whole hierarchy to `vcd`.
     pub fn new_traced(entries: usize, vcd: &Path) -> Result<RtlCore, String> {
-        // Building (or finding) the library through an ordinary instance first, so the
-        // shared object exists before we look up the context helpers in it.
+        // Build (or find) the library through an ordinary instance first, so that our
+        // context helpers exist and the traced model is built in this thread's own context.
         drop(RtlCore::new(entries)?);
-        let lib_path = built_library(entries)
-            .ok_or_else(|| format!("no built library for Entries={entries} under {}", build_dir().display()))?;
-        // Safety: the library is the one marlin just loaded (dlopen returns the same handle);
-        // the two helpers take no arguments and only swap Verilator's thread context pointer.
-        let core = unsafe {
-            let lib = libloading::Library::new(&lib_path).map_err(|e| format!("dlopen {}: {e}", lib_path.display()))?;
-            let fresh: libloading::Symbol<extern "C" fn()> =
-                lib.get(b"tlb_sim_fresh_context").map_err(|e| format!("tlb_sim_fresh_context: {e}"))?;
-            let default: libloading::Symbol<extern "C" fn()> =
-                lib.get(b"tlb_sim_default_context").map_err(|e| format!("tlb_sim_default_context: {e}"))?;
-            fresh();
-            let core = Self::build(entries);
-            default();
-            core
-        };
-        let mut core = core?;
+        let mut core = Self::build(entries, true)?;
+        let reset_time = helpers(entries)
+            .ok_or_else(|| format!("no built library for Entries={entries} under {}", build_dir().display()))?
+            .reset_time;
+        core.trace = Some(Trace { reset_time });
         core.open_vcd(vcd);
         Ok(core)
     }
 
-    fn build(entries: usize) -> Result<RtlCore, String> {
+    fn build(entries: usize, traced: bool) -> Result<RtlCore, String> {
         crate::check_entries(entries)?;
         let (rt, wrapper) = runtime(entries)?;
         let ports: Vec<(&str, usize, usize, PortDirection)> =
             port_list().into_iter().map(|(n, w, d)| (n, w as usize - 1, 0, d)).collect();
+        if let Some(h) = helpers(entries) {
+            if traced { (h.trace_context)() } else { (h.own_context)() }
+        }
         let config = VerilatedModelConfig::default()
+            .enable_tracing(Some(Waveform::Vcd))
             .verilator_optimization(3)
             .cxx_standard(Some(CxxStandard::Cxx17));
         let model = rt
@@ -230,7 +278,16 @@ impl RtlCore {
                 forget_build(entries);
                 format!("building the Verilated tlb_core (Entries={entries}) failed: {e:?}")
             })?;
-        let mut core = RtlCore { model: Some(model), traced: false, entries, pinned: CoreInputs::default(), cycle: 0 };
+        {
+            let mut loaded = LOADED.lock().unwrap_or_else(|p| p.into_inner());
+            if !loaded.contains(&entries) {
+                loaded.push(entries);
+            }
+        }
+        if let Some(h) = helpers(entries) {
+            (h.restore_last_context)();
+        }
+        let mut core = RtlCore { model: Some(model), trace: None, entries, pinned: CoreInputs::default(), cycle: 0 };
         core.reset();
         Ok(core)
     }
@@ -287,7 +344,6 @@ impl RtlCore {
         self.pin("sim_trace_i", 1, 1);
         self.m().eval();
         std::env::remove_var("TLB_SIM_VCD_PATH");
-        self.traced = true;
     }
 
     /// Flushes the VCD opened by [`RtlCore::open_vcd`] (dumping stops).
@@ -333,8 +389,11 @@ impl RtlCore {
 impl Drop for RtlCore {
     fn drop(&mut self) {
         if let Some(model) = self.model.take() {
-            if !self.traced {
-                POOL.with(|p| p.borrow_mut().entry(self.entries).or_default().push(model));
+            match &self.trace {
+                None => POOL.with(|p| p.borrow_mut().entry(self.entries).or_default().push(model)),
+                // The model itself stays allocated (marlin frees models with their runtime);
+                // its thread's time goes back to zero so the thread can build models again.
+                Some(t) => (t.reset_time)(),
             }
         }
     }
