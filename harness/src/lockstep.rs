@@ -39,6 +39,9 @@ pub struct LockstepConfig {
     pub vcd: Option<PathBuf>,
     /// How to rerun this case, for the report.
     pub reproduce: String,
+    /// On failure, replay with waveforms and write the artifacts folder (off while a
+    /// property test shrinks: it reruns the minimal case with artifacts at the end).
+    pub artifacts: bool,
 }
 
 impl LockstepConfig {
@@ -53,6 +56,7 @@ impl LockstepConfig {
             aftermath: 4,
             vcd: None,
             reproduce: format!("TLB_SEED={seed:#x} cargo test -- {name}"),
+            artifacts: true,
         }
     }
 }
@@ -405,6 +409,7 @@ impl Lockstep {
                                    path.with_extension("model.vcd").display()));
                 false
             }
+            None if !self.cfg.artifacts => false,
             None => std::fs::create_dir_all(&dir).is_ok() && self.replay_with_waveforms(&dir, &mut notes),
         };
         let mut r = String::new();

@@ -1,0 +1,241 @@
+//! Stateful property tests: random sequences of page-table edits (map, unmap, remap at any
+//! page size, mprotect), translations of random addresses with random access type and
+//! privilege, invalidations of every kind (unknown kinds included), context switches and
+//! SUM/MXR changes, run in lockstep (RTL against model on every output, every cycle) with
+//! the oracle judging every answer. Translations do not wait for their answers, so edits
+//! and invalidations race walks in flight.
+//!
+//! proptest shrinks a failure to a minimal sequence; that sequence is then run once more
+//! with waveforms and the full report, and the test fails with both. Set TLB_SOAK=<cases>
+//! for a longer run (default 300 cases per configuration).
+
+mod common;
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
+use tlb_harness::lockstep::{Ctx, Request};
+use tlb_harness::{Failure, Lockstep, LockstepConfig, MemTiming, PteFlags};
+use tlb_sim::{Access, PageLevel, Pte};
+
+/// Virtual addresses the ops pick from: neighbours and superpage overlaps in the user half,
+/// and two pages of the kernel half, which every address space shares and maps globally.
+const SLOTS: [u64; 8] = [
+    0x0000_0000,
+    0x0000_1000,
+    0x0000_2000,
+    0x0020_0000,
+    0x4000_0000,
+    0x4020_1000,
+    0xffff_ffc0_0000_0000,
+    0xffff_ffc0_0020_3000,
+];
+const KERNEL: usize = 6;
+const ASIDS: u16 = 3;
+
+#[derive(Clone, Debug)]
+enum Op {
+    Map { asid: u16, slot: usize, level: u8, ppn: u64, flags: u64 },
+    Unmap { asid: u16, slot: usize },
+    Protect { asid: u16, slot: usize, flags: u64 },
+    Translate { slot: usize, offset: u64, access: u8, priv_u: bool, wait: u8 },
+    Inval { kind: u8, asid: u16, slot: usize },
+    Switch { asid: u16 },
+    Status { sum: bool, mxr: bool },
+    Idle { cycles: u8 },
+    /// What an OS does: change one mapping of the current address space, then fence it
+    /// (`kind` picks all / by ASID / by VA / by VA+ASID, always covering the change).
+    EditFence { slot: usize, unmap: bool, ppn: u64, kind: u8 },
+    /// A walk in flight while the page it walks is remapped and fenced: translate, wait,
+    /// remap + fence, translate the same page again.
+    Race { slot: usize, wait: u8, unmap: bool, ppn: u64, kind: u8 },
+}
+
+const LEAF_FLAGS: [u64; 8] = [
+    Pte::R | Pte::A,
+    Pte::R | Pte::W | Pte::A | Pte::D,
+    Pte::R | Pte::W | Pte::A, // clean: stores fault (Svade)
+    Pte::X | Pte::A,
+    Pte::R | Pte::X | Pte::A,
+    Pte::R, // A=0: faults, never cached
+    Pte::R | Pte::W | Pte::X | Pte::A | Pte::D,
+    Pte::W | Pte::A, // W without R: reserved
+];
+
+fn op() -> impl Strategy<Value = Op> {
+    let asid = 0..ASIDS;
+    let slot = 0..SLOTS.len();
+    let flags = (0..LEAF_FLAGS.len(), any::<bool>()).prop_map(|(f, u)| LEAF_FLAGS[f] | if u { Pte::U } else { 0 });
+    prop_oneof![
+        4 => (asid.clone(), slot.clone(), prop_oneof![6 => Just(0u8), 2 => Just(1u8), 1 => Just(2u8)], 1u64..64, flags.clone())
+            .prop_map(|(asid, slot, level, ppn, flags)| Op::Map { asid, slot, level, ppn, flags }),
+        2 => (asid.clone(), slot.clone()).prop_map(|(asid, slot)| Op::Unmap { asid, slot }),
+        1 => (asid.clone(), slot.clone(), flags).prop_map(|(asid, slot, flags)| Op::Protect { asid, slot, flags }),
+        8 => (slot.clone(), 0u64..0x40_0000, 0u8..3, any::<bool>(), prop_oneof![3 => Just(0u8), 1 => 1u8..16])
+            .prop_map(|(slot, offset, access, priv_u, wait)| Op::Translate { slot, offset: offset & !7, access, priv_u, wait }),
+        3 => (prop_oneof![8 => 0u8..4, 1 => 4u8..8], asid.clone(), slot.clone())
+            .prop_map(|(kind, asid, slot)| Op::Inval { kind, asid, slot }),
+        2 => asid.prop_map(|asid| Op::Switch { asid }),
+        1 => (any::<bool>(), any::<bool>()).prop_map(|(sum, mxr)| Op::Status { sum, mxr }),
+        1 => (1u8..20).prop_map(|cycles| Op::Idle { cycles }),
+        2 => (slot.clone(), any::<bool>(), 1u64..64, 0u8..4)
+            .prop_map(|(slot, unmap, ppn, kind)| Op::EditFence { slot, unmap, ppn, kind }),
+        2 => (slot, 0u8..120, any::<bool>(), 1u64..64, 0u8..4)
+            .prop_map(|(slot, wait, unmap, ppn, kind)| Op::Race { slot, wait, unmap, ppn, kind }),
+    ]
+}
+
+#[derive(Clone, Debug)]
+struct Case {
+    mem_seed: u64,
+    mem: MemTiming,
+    ops: Vec<Op>,
+}
+
+fn case() -> impl Strategy<Value = Case> {
+    let mem = prop_oneof![
+        Just(MemTiming::fixed(1)),
+        Just(MemTiming::default()),
+        Just(MemTiming { min_latency: 5, max_latency: 40, ready_percent: 50 }),
+    ];
+    (any::<u64>(), mem, prop::collection::vec(op(), 1..80))
+        .prop_map(|(mem_seed, mem, ops)| Case { mem_seed, mem, ops })
+}
+
+/// Runs one case; returns the lockstep failure, if any.
+fn run_case(name: &str, entries: usize, c: &Case, artifacts: bool) -> Result<u64, Failure> {
+    let mut cfg = LockstepConfig::new(name, c.mem_seed);
+    cfg.entries = entries;
+    cfg.mem = c.mem;
+    cfg.artifacts = artifacts;
+    cfg.reproduce = "rerun the test: proptest replays the saved failing seed first (tests/properties.regressions)".to_string();
+    let mut ls = Lockstep::new(cfg).unwrap_or_else(|e| panic!("{e}"));
+    // One root per ASID; all share the kernel half's level-1 table.
+    let roots: Vec<u64> = (0..ASIDS).map(|_| ls.tables.alloc_table()).collect();
+    let kernel_l1 = ls.tables.alloc_table();
+    for &root in &roots {
+        let (pt, mem) = ls.tables();
+        pt.write_raw(mem, root, SLOTS[KERNEL], 2, Pte::new(kernel_l1, Pte::V).0);
+    }
+    let ctx_of = |asid: u16| Ctx { asid: asid + 1, root_ppn: roots[asid as usize], sum: false, mxr: false };
+    ls.set_ctx(ctx_of(0));
+    // Remap (or unmap) a slot of the current address space as 4 KiB, then fence it.
+    let edit_fence = |ls: &mut Lockstep, slot: usize, unmap: bool, ppn: u64, kind: u8| -> Result<(), Failure> {
+        let ctx = ls.ctx();
+        let global = slot >= KERNEL;
+        let root = if global { roots[0] } else { ctx.root_ppn };
+        let (pt, mem) = ls.tables();
+        if unmap {
+            pt.unmap(mem, root, SLOTS[slot]);
+        } else {
+            let flags = if global { Pte::R | Pte::W | Pte::A | Pte::D | Pte::G } else { Pte::R | Pte::W | Pte::U | Pte::A | Pte::D };
+            pt.map(mem, root, SLOTS[slot], PageLevel::Page4K, 0x200_0000 + ppn, PteFlags(flags));
+        }
+        // Global mappings are only retired by the kinds that do not keep global entries.
+        let kind = if global { [0u8, 2][kind as usize % 2] } else { kind };
+        ls.invalidate_raw(kind, ctx.asid, SLOTS[slot])
+    };
+    for op in &c.ops {
+        match *op {
+            Op::Map { asid, slot, level, ppn, flags } => {
+                // Kernel pages: global, 4 KiB or 2 MiB under the shared table.
+                let (root, level, flags) = if slot >= KERNEL {
+                    (roots[0], level.min(1), (flags & !Pte::U) | Pte::G)
+                } else {
+                    (roots[asid as usize], level, flags)
+                };
+                let level = PageLevel::from_level(level);
+                // A PPN aligned to the page size, mostly: misaligned superpages must fault.
+                let align = if ppn % 7 == 0 { 1 } else { level.bytes() >> 12 };
+                let (pt, mem) = ls.tables();
+                pt.map(mem, root, SLOTS[slot], level, ppn * align * 3 + 0x100_0000, PteFlags(flags));
+            }
+            Op::Unmap { asid, slot } => {
+                let root = if slot >= KERNEL { roots[0] } else { roots[asid as usize] };
+                let (pt, mem) = ls.tables();
+                pt.unmap(mem, root, SLOTS[slot]);
+            }
+            Op::Protect { asid, slot, flags } => {
+                let (root, flags) = if slot >= KERNEL {
+                    (roots[0], (flags & !Pte::U) | Pte::G)
+                } else {
+                    (roots[asid as usize], flags)
+                };
+                let (pt, mem) = ls.tables();
+                pt.protect(mem, root, SLOTS[slot], PteFlags(flags));
+            }
+            Op::Translate { slot, offset, access, priv_u, wait } => {
+                let vaddr = SLOTS[slot].wrapping_add(offset);
+                ls.issue(Request { vaddr, access: Access::from_bits(access), priv_u })?;
+                ls.run(wait as u64)?;
+            }
+            Op::Inval { kind, asid, slot } => {
+                ls.invalidate_raw(kind, asid + 1, SLOTS[slot])?;
+            }
+            Op::Switch { asid } => {
+                let Ctx { sum, mxr, .. } = ls.ctx();
+                ls.set_ctx(Ctx { sum, mxr, ..ctx_of(asid) });
+            }
+            Op::Status { sum, mxr } => ls.set_ctx(Ctx { sum, mxr, ..ls.ctx() }),
+            Op::Idle { cycles } => ls.run(cycles as u64)?,
+            Op::EditFence { slot, unmap, ppn, kind } => edit_fence(&mut ls, slot, unmap, ppn, kind)?,
+            Op::Race { slot, wait, unmap, ppn, kind } => {
+                let req = Request { vaddr: SLOTS[slot], access: Access::Load, priv_u: slot < KERNEL };
+                ls.issue(req)?;
+                ls.run(wait as u64)?;
+                edit_fence(&mut ls, slot, unmap, ppn, kind)?;
+                ls.issue(req)?;
+            }
+        }
+    }
+    ls.drain()?;
+    ls.run(2)?;
+    Ok(ls.cycle())
+}
+
+fn cases() -> u32 {
+    std::env::var("TLB_SOAK").ok().and_then(|s| s.parse().ok()).unwrap_or(300)
+}
+
+fn check(entries: usize) {
+    let name = format!("lockstep_random_os_sequences_e{entries}");
+    let mut runner = TestRunner::new(Config {
+        cases: cases(),
+        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::WithSource("regressions"))),
+        ..Config::default()
+    });
+    let cycles = std::cell::Cell::new(0u64);
+    let count = std::cell::Cell::new(0u64);
+    let result = runner.run(&case(), |c| {
+        match run_case(&name, entries, &c, false) {
+            Ok(n) => {
+                cycles.set(cycles.get() + n);
+                count.set(count.get() + 1);
+                Ok(())
+            }
+            Err(f) => Err(TestCaseError::fail(f.report)),
+        }
+    });
+    match result {
+        Ok(()) => println!("{name}: {} cases, {} lockstep cycles, all answers allowed", count.get(), cycles.get()),
+        Err(TestError::Fail(_, minimal)) => {
+            let report = match run_case(&name, entries, &minimal, true) {
+                Err(f) => f.report,
+                Ok(_) => "the minimal case passed when rerun (non-determinism?)".to_string(),
+            };
+            let ops: Vec<String> = minimal.ops.iter().map(|o| format!("  {o:?}")).collect();
+            panic!("\nminimal failing case: memory {:?}, seed {:#x}, {} ops:\n{}\n\n{report}",
+                   minimal.mem, minimal.mem_seed, ops.len(), ops.join("\n"));
+        }
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn lockstep_random_os_sequences_e4() {
+    check(4);
+}
+
+#[test]
+fn lockstep_random_os_sequences_e32() {
+    check(32);
+}
+
