@@ -1,1 +1,264 @@
-fn main(){}
+//! `tlbsim`: runs workloads on the TLB RTL (through Verilator), on its cycle-accurate model,
+//! or on both in lockstep, with the architectural oracle judging every translation.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+use tlb_harness::workload::{self, OpCounts};
+use tlb_harness::{Lockstep, LockstepConfig, MemTiming, Mode, Stats};
+
+#[derive(Parser)]
+#[command(name = "tlbsim", version, about = "Multi-core ASID-tagged TLB: RTL, cycle-accurate model, lockstep simulator")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a workload (default: os-mix, RTL and model in lockstep, waveform of the start).
+    Run(RunArgs),
+    /// List the built-in workloads.
+    List,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ModeArg {
+    /// RTL and model on the same inputs, every output compared every cycle.
+    Lockstep,
+    /// The Rust model alone (fast).
+    Model,
+    /// The Verilated RTL alone.
+    Rtl,
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Built-in workload (see `tlbsim list`).
+    #[arg(long, default_value = "os-mix")]
+    workload: String,
+    #[arg(long, value_enum, default_value = "lockstep")]
+    mode: ModeArg,
+    /// L1 TLB entries: a power of two from 2 to 64.
+    #[arg(long, default_value_t = 32)]
+    entries: usize,
+    /// Seed of the workload and of the memory's latency and backpressure.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Cycles to simulate.
+    #[arg(long, default_value_t = 200_000)]
+    cycles: u64,
+    /// Page-table memory latency in cycles: N or MIN-MAX (uniformly random per read).
+    #[arg(long, default_value = "1-8", value_parser = parse_latency)]
+    mem_latency: (u32, u32),
+    /// Percentage of cycles the memory accepts a request (backpressure).
+    #[arg(long, default_value_t = 70, value_parser = clap::value_parser!(u32).range(1..=100))]
+    mem_ready: u32,
+    /// Waveform of the RTL; the model's goes beside it as <name>.model.vcd.
+    #[arg(long, default_value = "out/tlb_rtl.vcd")]
+    vcd: PathBuf,
+    /// Cycles of the run the waveforms cover, from reset.
+    #[arg(long, default_value_t = 2000)]
+    vcd_cycles: u64,
+    /// Write no waveforms.
+    #[arg(long)]
+    no_vcd: bool,
+    /// Do not judge answers with the architectural oracle (faster; lockstep still compares).
+    #[arg(long)]
+    no_oracle: bool,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+fn parse_latency(s: &str) -> Result<(u32, u32), String> {
+    let parse = |t: &str| t.trim().parse::<u32>().map_err(|_| format!("{t:?} is not a cycle count"));
+    let (lo, hi) = match s.split_once('-') {
+        Some((a, b)) => (parse(a)?, parse(b)?),
+        None => (parse(s)?, parse(s)?),
+    };
+    if lo == 0 || lo > hi {
+        return Err(format!("latency {s:?}: need 1 <= MIN <= MAX"));
+    }
+    Ok((lo, hi))
+}
+
+#[derive(Serialize)]
+struct Summary {
+    workload: String,
+    mode: &'static str,
+    entries: usize,
+    seed: u64,
+    cycles: u64,
+    seconds: f64,
+    cycles_per_second: f64,
+    translations: u64,
+    hits: u64,
+    hit_rate: f64,
+    walks: u64,
+    faults: u64,
+    invalidations: u64,
+    walk_restarts: u64,
+    pte_reads: u64,
+    oracle_checks: u64,
+    context_switches: u64,
+    remaps: u64,
+    mprotects: u64,
+    thp_collapses: u64,
+    thp_splits: u64,
+    asid_flushes: u64,
+    kernel_remaps: u64,
+    rtl_vcd: Option<PathBuf>,
+    model_vcd: Option<PathBuf>,
+}
+
+fn run(a: RunArgs) -> Result<(), String> {
+    let mode = match a.mode {
+        ModeArg::Lockstep => Mode::Lockstep,
+        ModeArg::Model => Mode::Model,
+        ModeArg::Rtl => Mode::Rtl,
+    };
+    if !workload::WORKLOADS.iter().any(|w| w.0 == a.workload) {
+        return Err(format!(
+            "unknown workload {:?}; built-in workloads: {}",
+            a.workload,
+            workload::WORKLOADS.iter().map(|w| w.0).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    tlb_harness::check_entries(a.entries)?;
+    let mut cfg = LockstepConfig::new(&format!("tlbsim-run-{}-seed{}", a.workload, a.seed), a.seed);
+    cfg.entries = a.entries;
+    cfg.mode = mode;
+    cfg.oracle = !a.no_oracle;
+    cfg.mem = MemTiming { min_latency: a.mem_latency.0, max_latency: a.mem_latency.1, ready_percent: a.mem_ready };
+    cfg.out_dir = PathBuf::from("out/failures");
+    cfg.reproduce = std::env::args().collect::<Vec<_>>().join(" ");
+
+    if mode.has_rtl() && !a.json {
+        eprintln!("tlbsim: building the Verilated RTL (cached after the first time)...");
+    }
+    let mut ls = Lockstep::new(cfg)?;
+    let bar = if a.json { ProgressBar::hidden() } else { ProgressBar::new(a.cycles) };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} cycles ({per_sec}, eta {eta})")
+            .expect("valid template"),
+    );
+    let start = Instant::now();
+    let counts = match workload::run(&a.workload, &mut ls, a.seed, a.cycles, |c| bar.set_position(c))? {
+        Ok(c) => c,
+        Err(failure) => {
+            bar.abandon();
+            eprintln!("{failure}");
+            return Err("lockstep failure (report above)".to_string());
+        }
+    };
+    let seconds = start.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+    let stats = ls.stats();
+
+    let (mut rtl_vcd, mut model_vcd) = (None, None);
+    if !a.no_vcd {
+        if let Some(dir) = a.vcd.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+        ls.write_waveforms(&a.vcd, a.vcd_cycles)?;
+        if mode.has_rtl() {
+            rtl_vcd = Some(a.vcd.clone());
+        }
+        model_vcd = Some(a.vcd.with_extension("model.vcd"));
+    }
+    let summary = summarize(&a, mode, stats, counts, seconds, rtl_vcd, model_vcd);
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&summary).expect("serializable"));
+    } else {
+        print_summary(&summary, a.vcd_cycles.min(stats.cycles));
+    }
+    Ok(())
+}
+
+fn summarize(a: &RunArgs, mode: Mode, s: Stats, c: OpCounts, seconds: f64, rtl_vcd: Option<PathBuf>,
+             model_vcd: Option<PathBuf>) -> Summary {
+    Summary {
+        workload: a.workload.clone(),
+        mode: match mode {
+            Mode::Lockstep => "lockstep",
+            Mode::Model => "model",
+            Mode::Rtl => "rtl",
+        },
+        entries: a.entries,
+        seed: a.seed,
+        cycles: s.cycles,
+        seconds,
+        cycles_per_second: s.cycles as f64 / seconds.max(1e-9),
+        translations: s.requests,
+        hits: s.hits,
+        hit_rate: s.hits as f64 / (s.requests.max(1)) as f64,
+        walks: s.walks,
+        faults: s.faults,
+        invalidations: s.invalidations,
+        walk_restarts: s.walk_restarts,
+        pte_reads: s.pte_reads,
+        oracle_checks: s.oracle_checks,
+        context_switches: c.context_switches,
+        remaps: c.remaps,
+        mprotects: c.mprotects,
+        thp_collapses: c.thp_collapses,
+        thp_splits: c.thp_splits,
+        asid_flushes: c.asid_flushes,
+        kernel_remaps: c.kernel_remaps,
+        rtl_vcd,
+        model_vcd,
+    }
+}
+
+fn print_summary(s: &Summary, vcd_cycles: u64) {
+    let what = match s.mode {
+        "lockstep" => "RTL (Verilator) and model in lockstep",
+        "model" => "model alone",
+        _ => "RTL (Verilator) alone",
+    };
+    println!("tlbsim: workload {}, 1 core x {} entries, {what}, seed {}", s.workload, s.entries, s.seed);
+    println!("  cycles          {:>10}   {:.2} s, {:.0} k cycles/s", s.cycles, s.seconds, s.cycles_per_second / 1e3);
+    println!("  translations    {:>10}   hit rate {:.1} %, walks {}, page faults {}",
+             s.translations, 100.0 * s.hit_rate, s.walks, s.faults);
+    println!("  invalidations   {:>10}   walks poisoned and restarted {}", s.invalidations, s.walk_restarts);
+    println!("  PTE reads       {:>10}", s.pte_reads);
+    println!("  OS events       switches {}, remaps {}, mprotects {}, THP collapses {} / splits {}, ASID flushes {}, kernel remaps {}",
+             s.context_switches, s.remaps, s.mprotects, s.thp_collapses, s.thp_splits, s.asid_flushes, s.kernel_remaps);
+    if s.oracle_checks > 0 {
+        println!("  oracle          {:>10}   answers judged, all architecturally allowed", s.oracle_checks);
+    }
+    if s.mode == "lockstep" {
+        println!("  lockstep        every output of RTL and model equal on every cycle");
+    }
+    if let Some(p) = &s.rtl_vcd {
+        println!("  RTL waveform    {} (cycles 0..{vcd_cycles}; open with gtkwave)", p.display());
+    }
+    if let Some(p) = &s.model_vcd {
+        println!("  model waveform  {} (same signal names)", p.display());
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(a) => run(a),
+        Command::List => {
+            for (name, what) in workload::WORKLOADS {
+                println!("{name:<10} {what}");
+            }
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tlbsim: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

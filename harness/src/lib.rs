@@ -16,8 +16,9 @@ pub mod pagetable;
 pub mod rtl;
 pub mod toolchain;
 pub mod vcdout;
+pub mod workload;
 
-pub use lockstep::{Failure, Lockstep, LockstepConfig, Response};
+pub use lockstep::{Failure, Lockstep, LockstepConfig, Mode, Response, Stats};
 pub use mem::{MemTiming, PhysMem};
 pub use pagetable::{PageTables, PteFlags};
 

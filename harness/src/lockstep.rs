@@ -29,8 +29,10 @@ pub struct LockstepConfig {
     /// Seeds the memory port's latency and backpressure (and names the run in reports).
     pub seed: u64,
     pub mem: MemTiming,
-    /// Run the Verilated RTL beside the model (false: model and oracle only).
-    pub rtl: bool,
+    /// What runs: RTL and model in lockstep, the model alone, or the RTL alone.
+    pub mode: Mode,
+    /// Judge every answer with the architectural oracle.
+    pub oracle: bool,
     /// Failure artifacts go to `<out_dir>/<name>/`.
     pub out_dir: PathBuf,
     /// Cycles to keep running after the first failure.
@@ -51,7 +53,8 @@ impl LockstepConfig {
             entries: 32,
             seed,
             mem: MemTiming::default(),
-            rtl: true,
+            mode: Mode::Lockstep,
+            oracle: true,
             out_dir: crate::toolchain::repo_root().join("target/lockstep-failures"),
             aftermath: 4,
             vcd: None,
@@ -60,6 +63,30 @@ impl LockstepConfig {
         }
     }
 }
+
+/// What a run simulates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// RTL and model on the same inputs, every output compared every cycle.
+    Lockstep,
+    /// The Rust model alone (fast).
+    Model,
+    /// The Verilated RTL alone.
+    Rtl,
+}
+
+impl Mode {
+    pub fn has_rtl(self) -> bool {
+        self != Mode::Model
+    }
+    pub fn has_model(self) -> bool {
+        self != Mode::Rtl
+    }
+}
+
+/// Inputs recorded for replay at most (about 80 bytes a cycle); past this a failure report
+/// comes without waveforms.
+pub const HISTORY_LIMIT: usize = 4_000_000;
 
 /// The translation context (satp and the sstatus bits).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -151,7 +178,7 @@ impl Lockstep {
     pub fn new(cfg: LockstepConfig) -> Result<Lockstep, String> {
         crate::check_entries(cfg.entries)?;
         cfg.mem.validate()?;
-        let rtl = match (&cfg.vcd, cfg.rtl) {
+        let rtl = match (&cfg.vcd, cfg.mode.has_rtl()) {
             (_, false) => None,
             (Some(path), true) => Some(RtlCore::new_traced(cfg.entries, path)?),
             (None, true) => Some(RtlCore::new(cfg.entries)?),
@@ -220,6 +247,14 @@ impl Lockstep {
         self.req_slot.is_none() && self.outstanding.is_none()
     }
 
+    /// The outputs of the design under test this cycle.
+    pub fn outputs(&self) -> CoreOutputs {
+        match (&self.rtl, self.cfg.mode) {
+            (Some(r), _) => r.outputs(),
+            _ => self.model.outputs(),
+        }
+    }
+
     fn fail(&mut self, what: String) {
         if self.pending_failure.is_none() {
             self.pending_failure = Some(Pending { what, cycle: self.cycle, left: self.cfg.aftermath });
@@ -228,9 +263,10 @@ impl Lockstep {
 
     /// One clock cycle.
     pub fn step(&mut self) -> Result<(), Failure> {
-        let out_m = self.model.outputs();
-        let out = match &self.rtl {
-            Some(rtl) => {
+        let out = match (&self.rtl, self.cfg.mode) {
+            (Some(rtl), Mode::Rtl) => rtl.outputs(),
+            (Some(rtl), _) => {
+                let out_m = self.model.outputs();
                 let out_r = rtl.outputs();
                 if out_r != out_m {
                     let diffs: Vec<String> = out_r
@@ -244,12 +280,14 @@ impl Lockstep {
                 }
                 out_r
             }
-            None => out_m,
+            (None, _) => self.model.outputs(),
         };
         self.observe(&out);
 
         for (addr, value) in self.mem.take_writes() {
-            self.oracle.record_write(self.cycle, addr, value);
+            if self.cfg.oracle {
+                self.oracle.record_write(self.cycle, addr, value);
+            }
         }
         let m = self.port.cycle(self.cycle, &out, &self.mem);
         let mut inputs = CoreInputs {
@@ -287,16 +325,20 @@ impl Lockstep {
             inputs.inval_kind = kind;
             inputs.inval_asid = asid;
             inputs.inval_vaddr = vaddr;
-            self.oracle.record_inval(self.cycle, InvalKind::from_bits(kind), asid, vaddr);
+            if self.cfg.oracle {
+                self.oracle.record_inval(self.cycle, InvalKind::from_bits(kind), asid, vaddr);
+            }
             self.stats.invalidations += 1;
         }
 
-        self.history.push(inputs);
+        if self.history.len() < HISTORY_LIMIT {
+            self.history.push(inputs);
+        }
         if let Some(v) = self.model_vcd.as_mut() {
             let before = self.model.clone();
             self.model.step(&inputs);
             v.cycle(self.cycle, &before, &self.model, &inputs).expect("writing the model VCD");
-        } else {
+        } else if self.cfg.mode.has_model() {
             self.model.step(&inputs);
         }
         if let Some(rtl) = self.rtl.as_mut() {
@@ -326,8 +368,10 @@ impl Lockstep {
             return;
         };
         let answer = if out.resp_fault { Answer::Fault } else { Answer::Paddr(out.resp_paddr) };
-        if let Err(why) = self.oracle.check(&q, self.cycle, answer) {
-            self.fail(format!("oracle: {why}"));
+        if self.cfg.oracle {
+            if let Err(why) = self.oracle.check(&q, self.cycle, answer) {
+                self.fail(format!("oracle: {why}"));
+            }
         }
         self.stats.hits += out.resp_hit as u64;
         self.stats.walks += (!out.resp_hit && tlb_sim::va_canonical(q.vaddr)) as u64;
@@ -410,7 +454,14 @@ impl Lockstep {
                 false
             }
             None if !self.cfg.artifacts => false,
-            None => std::fs::create_dir_all(&dir).is_ok() && self.replay_with_waveforms(&dir, &mut notes),
+            None if self.history.len() as u64 != self.cycle => {
+                notes.push(format!("the run is longer than the {HISTORY_LIMIT} cycles kept for replay: no waveforms"));
+                false
+            }
+            None => {
+                std::fs::create_dir_all(&dir).is_ok()
+                    && self.replay_with_waveforms(&dir.join("rtl.vcd"), u64::MAX, &mut notes)
+            }
         };
         let mut r = String::new();
         r += &format!("lockstep failure in {} (seed {:#x})\n", self.cfg.name, self.cfg.seed);
@@ -443,10 +494,22 @@ impl Lockstep {
         Failure { cycle: p.cycle, report: r, dir: wrote.then_some(dir) }
     }
 
-    /// Replays every recorded input from reset into a fresh RTL and model with waveforms on.
-    fn replay_with_waveforms(&self, dir: &std::path::Path, notes: &mut Vec<String>) -> bool {
+    /// Writes waveforms of the first `cycles` cycles of this run: the recorded inputs are
+    /// replayed from reset into a fresh RTL (to `rtl_vcd`) and model (beside it, as
+    /// `.model.vcd`). Returns false, with a note, if something could not be written.
+    pub fn write_waveforms(&self, rtl_vcd: &std::path::Path, cycles: u64) -> Result<(), String> {
+        let mut notes = Vec::new();
+        if self.replay_with_waveforms(rtl_vcd, cycles, &mut notes) { Ok(()) } else { Err(notes.join("; ")) }
+    }
+
+    fn replay_with_waveforms(&self, rtl_vcd: &std::path::Path, cycles: u64, notes: &mut Vec<String>) -> bool {
         let mut model = TlbCore::new(self.cfg.entries);
-        let mut mvcd = match ModelVcd::create(&dir.join("model.vcd"), &rtl::wrapper_name(self.cfg.entries),
+        let model_vcd = if rtl_vcd.file_name().is_some_and(|n| n == "rtl.vcd") {
+            rtl_vcd.with_file_name("model.vcd")
+        } else {
+            rtl_vcd.with_extension("model.vcd")
+        };
+        let mut mvcd = match ModelVcd::create(&model_vcd, &rtl::wrapper_name(self.cfg.entries),
                                               &model, &CoreInputs::default(), 5) {
             Ok(v) => v,
             Err(e) => {
@@ -454,8 +517,8 @@ impl Lockstep {
                 return false;
             }
         };
-        let mut rtl = if self.cfg.rtl {
-            match RtlCore::new_traced(self.cfg.entries, &dir.join("rtl.vcd")) {
+        let mut rtl = if self.cfg.mode.has_rtl() {
+            match RtlCore::new_traced(self.cfg.entries, rtl_vcd) {
                 Ok(r) => Some(r),
                 Err(e) => {
                     notes.push(format!("could not rebuild the RTL for its waveform: {e}"));
@@ -465,7 +528,7 @@ impl Lockstep {
         } else {
             None
         };
-        for (c, inputs) in self.history.iter().enumerate() {
+        for (c, inputs) in self.history.iter().enumerate().take(cycles.min(usize::MAX as u64) as usize) {
             let before = model.clone();
             model.step(inputs);
             if mvcd.cycle(c as u64, &before, &model, inputs).is_err() {

@@ -1,5 +1,5 @@
-//! A VCD of the model, with the RTL's hierarchy and signal names (ports of the wrapper top,
-//! then `u_core`, `u_core.u_l1`, `u_core.u_l1.u_plru`, `u_core.u_ptw` registers), and the
+//! A VCD of the model, with the RTL's hierarchy and signal names (`u_core` with its ports
+//! and registers, `u_core.u_l1`, `u_core.u_l1.u_plru`, `u_core.u_ptw` registers), and the
 //! RTL waveform's timing (see `rtl.rs`), so the two files can be opened side by side.
 
 use std::fs::File;
@@ -28,12 +28,14 @@ fn signals(m: &TlbCore, i: &CoreInputs, clk: bool) -> Vec<(&'static str, &'stati
     let mut s: Vec<(&'static str, &'static str, u32, Bits)> = vec![
         ("", "clk_i", 1, vec![clk as u64]),
         ("", "rst_ni", 1, vec![1]),
+        ("u_core", "clk_i", 1, vec![clk as u64]),
+        ("u_core", "rst_ni", 1, vec![1]),
     ];
     for (n, w, v) in i.fields() {
-        s.push(("", n, w, vec![v]));
+        s.push(("u_core", n, w, vec![v]));
     }
     for (n, w, v) in m.outputs().fields() {
-        s.push(("", n, w, vec![v]));
+        s.push(("u_core", n, w, vec![v]));
     }
     let c = "u_core";
     s.extend([
