@@ -24,6 +24,23 @@ enum Command {
     Run(RunArgs),
     /// List the built-in workloads.
     List,
+    /// Measure simulated cycles per second: RTL alone, model alone, lockstep, lockstep with
+    /// the oracle (os-mix workload; not a test: it only measures).
+    Bench(BenchArgs),
+}
+
+#[derive(clap::Args)]
+struct BenchArgs {
+    /// Cycles per measurement.
+    #[arg(long, default_value_t = 1_000_000)]
+    cycles: u64,
+    #[arg(long, default_value_t = 32)]
+    entries: usize,
+    /// Repetitions per mode; the best is reported.
+    #[arg(long, default_value_t = 3)]
+    repeat: u32,
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -243,10 +260,56 @@ fn print_summary(s: &Summary, vcd_cycles: u64) {
     }
 }
 
+#[derive(Serialize)]
+struct BenchRow {
+    mode: &'static str,
+    cycles: u64,
+    best_seconds: f64,
+    cycles_per_second: f64,
+}
+
+fn bench(b: BenchArgs) -> Result<(), String> {
+    tlb_harness::check_entries(b.entries)?;
+    let modes = [
+        ("rtl (Verilator alone)", Mode::Rtl, false),
+        ("model alone", Mode::Model, false),
+        ("lockstep", Mode::Lockstep, false),
+        ("lockstep + oracle", Mode::Lockstep, true),
+        ("model + oracle", Mode::Model, true),
+    ];
+    let mut rows = Vec::new();
+    for (name, mode, oracle) in modes {
+        let mut best = f64::MAX;
+        let mut cycles = 0;
+        for _ in 0..b.repeat.max(1) {
+            let mut cfg = LockstepConfig::new("bench", 1);
+            cfg.entries = b.entries;
+            cfg.mode = mode;
+            cfg.oracle = oracle;
+            let mut ls = Lockstep::new(cfg)?;
+            let start = Instant::now();
+            workload::run("os-mix", &mut ls, 1, b.cycles, |_| {})?.map_err(|f| f.report)?;
+            best = best.min(start.elapsed().as_secs_f64());
+            cycles = ls.cycle();
+        }
+        let row = BenchRow { mode: name, cycles, best_seconds: best, cycles_per_second: cycles as f64 / best };
+        if !b.json {
+            println!("{:<24} {:>9} cycles  {:>7.3} s  {:>8.0} k cycles/s", row.mode, row.cycles, row.best_seconds,
+                     row.cycles_per_second / 1e3);
+        }
+        rows.push(row);
+    }
+    if b.json {
+        println!("{}", serde_json::to_string_pretty(&rows).expect("serializable"));
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(a) => run(a),
+        Command::Bench(b) => bench(b),
         Command::List => {
             for (name, what) in workload::WORKLOADS {
                 println!("{name:<10} {what}");

@@ -460,3 +460,37 @@ fn install_drops_overlapping_stale_entries() {
     let r = ok(ls.translate(0x20_5000, A, U));
     assert_eq!((r.hit, r.paddr), (true, 0x60_5000));
 }
+
+// ---------------------------------------------------------------------------------------
+// Bad parameters
+
+#[test]
+fn bad_entry_counts_are_rejected_by_the_harness() {
+    for bad in [0usize, 1, 3, 24, 128] {
+        let err = tlb_harness::check_entries(bad).unwrap_err();
+        assert!(err.contains(&format!("invalid entry count {bad}")), "{err}");
+        let mut cfg = tlb_harness::LockstepConfig::new("bad", 1);
+        cfg.entries = bad;
+        assert!(Lockstep::new(cfg).is_err());
+    }
+}
+
+#[test]
+fn bad_entry_counts_are_rejected_at_elaboration() {
+    let verilator = tlb_harness::toolchain::verilator().expect("verilator");
+    let root = tlb_harness::toolchain::repo_root();
+    for (entries, ok) in [(24, false), (128, false), (16, true)] {
+        let out = std::process::Command::new(&verilator)
+            .current_dir(&root)
+            .args(["--lint-only", "-Irtl", "--top-module", "tlb_core"])
+            .arg(format!("-GEntries={entries}"))
+            .args(tlb_harness::rtl::RTL_SOURCES.iter().map(|s| format!("rtl/{s}")))
+            .output()
+            .expect("verilator runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.success(), ok, "Entries={entries}: {err}");
+        if !ok {
+            assert!(err.contains(&format!("Entries must be a power of two from 2 to 64, got {entries}")), "{err}");
+        }
+    }
+}

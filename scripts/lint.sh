@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Lints the RTL: Verilator -Wall (with the waivers in rtl/tlb.vlt) and verible-verilog-lint.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+bash scripts/setup-tools.sh
+srcs=(rtl/tlb_pkg.sv rtl/tlb_plru.sv rtl/tlb_l1.sv rtl/tlb_ptw.sv rtl/tlb_core.sv)
+verilator="${TLB_VERILATOR:-.tools/bin/verilator-pinned}"
+"$verilator" --lint-only -Wall -Irtl rtl/tlb.vlt "${srcs[@]}" --top-module tlb_core
+for e in 2 4 8 16 32 64; do
+  "$verilator" --lint-only -Wall -Irtl rtl/tlb.vlt "${srcs[@]}" --top-module tlb_core "-GEntries=$e"
+done
+.tools/bin/verible-verilog-lint --rules=-explicit-parameter-storage-type "${srcs[@]}"
+echo "lint: clean (verilator -Wall for Entries 2..64, verible)"
