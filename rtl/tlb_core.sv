@@ -18,6 +18,7 @@ module tlb_core
   input  logic [PpnW-1:0]   ctx_root_ppn_i,    ///< root page table (satp.PPN)
   input  logic              ctx_sum_i,         ///< sstatus.SUM: S-mode may access U pages
   input  logic              ctx_mxr_i,         ///< sstatus.MXR: loads may read X-only pages
+  input  logic [1:0]        ctx_pm_i,          ///< pm_mode_e: pointer masking of the top VA bits
   // Translation request.
   input  logic              req_valid_i,       ///< a translation is requested
   output logic              req_ready_o,       ///< the TLB accepts it this cycle
@@ -34,6 +35,7 @@ module tlb_core
   input  logic [2:0]        inval_kind_i,      ///< inval_kind_e; unknown values act as InvAll
   input  logic [AsidW-1:0]  inval_asid_i,      ///< ASID operand
   input  logic [VaW-1:0]    inval_vaddr_i,     ///< VA operand
+  input  logic [NpagesW-1:0] inval_npages_i,   ///< InvRangeAsid: pages after the first
   // Page-table memory port (one outstanding read, any latency).
   output logic              mem_req_valid_o,   ///< PTE read request
   input  logic              mem_req_ready_i,   ///< memory accepts it
@@ -68,6 +70,8 @@ module tlb_core
   logic             resp_hit_q, resp_hit_d;
 
   logic             accept, lookup_hit, walk_start, inval_overlap, install_valid, leaf_perm_ok;
+  logic             canonical;
+  logic [VpnW:0]    range_last;
   tlb_entry_t       lookup_entry, install_entry;
   logic             ptw_busy, ptw_done, ptw_fault, ptw_global, ptw_restart;
   logic             walk_restart_q;
@@ -94,26 +98,33 @@ module tlb_core
     .inval_kind_i    (inval_kind_i),
     .inval_asid_i    (inval_asid_i),
     .inval_vpn_i     (inval_vaddr_i[38:12]),
+    .inval_npages_i  (inval_npages_i),
     .valid_o         (entry_valid)
   );
 
   // An invalidation overlaps the walk if it could retire the entry the walk may install.
   // The page size is not known until the walk ends, so VAs compare at 1 GiB: a VA
   // invalidation outside the walk's gigapage cannot touch any entry the walk can produce.
+  assign range_last = {1'b0, inval_vaddr_i[38:12]} + 28'(inval_npages_i);
   always_comb begin
-    logic asid_ov, va_ov;
+    logic asid_ov, va_ov, range_ov;
     asid_ov = inval_asid_i == walk_asid_q;
     va_ov   = inval_vaddr_i[38:30] == walk_vaddr_q[38:30];
+    // The range touches the walk's gigapage.
+    range_ov = {1'b0, inval_vaddr_i[38:30]} <= {1'b0, walk_vaddr_q[38:30]} &&
+               range_last[VpnW:18] >= {1'b0, walk_vaddr_q[38:30]};
     unique case (inval_kind_i)
-      InvAsid:   inval_overlap = asid_ov;
-      InvVa:     inval_overlap = va_ov;
-      InvVaAsid: inval_overlap = asid_ov && va_ov;
-      default:   inval_overlap = 1'b1;
+      InvAsid:      inval_overlap = asid_ov;
+      InvVa:        inval_overlap = va_ov;
+      InvVaAsid:    inval_overlap = asid_ov && va_ov;
+      InvRangeAsid: inval_overlap = asid_ov && range_ov;
+      default:      inval_overlap = 1'b1;
     endcase
     inval_overlap = inval_overlap && inval_valid_i && ptw_busy;
   end
 
-  assign walk_start = accept && va_canonical(req_vaddr_i[63:38]) && !lookup_hit;
+  assign canonical  = va_canonical(pm_high(req_vaddr_i[63:38], ctx_pm_i));
+  assign walk_start = accept && canonical && !lookup_hit;
 
   tlb_ptw u_ptw (
     .clk_i            (clk_i),
@@ -176,7 +187,7 @@ module tlb_core
     unique case (state_q)
       CoreIdle: begin
         if (accept) begin
-          if (!va_canonical(req_vaddr_i[63:38])) begin
+          if (!canonical) begin
             resp_valid_d = 1'b1;
             resp_fault_d = 1'b1;
           end else if (lookup_hit) begin
@@ -257,7 +268,8 @@ module tlb_core
   logic unused_bits;
   assign unused_bits = ^{inval_vaddr_i[63:39], inval_vaddr_i[11:0], lookup_entry.valid,
                          lookup_entry.asid, lookup_entry.g, lookup_entry.vpn,
-                         ptw_leaf.reserved, ptw_leaf.rsw, ptw_leaf.g, ptw_leaf.a, ptw_leaf.v};
+                         ptw_leaf.reserved, ptw_leaf.rsw, ptw_leaf.g, ptw_leaf.a, ptw_leaf.v,
+                         range_last[17:0]};
 
   `TLB_ASSERT_KNOWN(RespValidKnown_A, resp_valid_o, clk_i, rst_ni)
   `TLB_ASSERT_KNOWN(RespKnown_A, {resp_paddr_o, resp_fault_o, resp_hit_o}, clk_i, rst_ni)

@@ -29,7 +29,8 @@ module tlb_l1
   input  logic              inval_valid_i,    ///< apply an invalidation this cycle
   input  logic [2:0]        inval_kind_i,     ///< inval_kind_e; unknown values act as InvAll
   input  logic [AsidW-1:0]  inval_asid_i,     ///< ASID operand (InvAsid, InvVaAsid)
-  input  logic [VpnW-1:0]   inval_vpn_i,      ///< VPN operand (InvVa, InvVaAsid)
+  input  logic [VpnW-1:0]   inval_vpn_i,      ///< VPN operand (InvVa, InvVaAsid, InvRangeAsid)
+  input  logic [NpagesW-1:0] inval_npages_i,  ///< InvRangeAsid: pages after the first
   output logic [Entries-1:0] valid_o          ///< valid bit of each entry, for statistics
 );
 
@@ -94,15 +95,19 @@ module tlb_l1
   // ---------------------------------------------------------------------------------------
   // Next state: invalidation first, then the overlap drop and the install.
   function automatic logic inval_hits(tlb_entry_t e, logic [2:0] kind, logic [AsidW-1:0] asid,
-                                      logic [VpnW-1:0] vpn);
-    logic asid_hit, va_hit;
+                                      logic [VpnW-1:0] vpn, logic [NpagesW-1:0] npages);
+    logic asid_hit, va_hit, range_hit;
     asid_hit = !e.g && e.asid == asid;
     va_hit = vpn_covers(e.level, e.vpn, vpn);
+    // The entry's pages [vpn, vpn_last] intersect [vpn_i, vpn_i + npages].
+    range_hit = {1'b0, e.vpn} <= {1'b0, vpn} + 28'(npages) &&
+                vpn_last(e.level, e.vpn) >= {1'b0, vpn};
     unique case (kind)
-      InvAsid:   return asid_hit;
-      InvVa:     return va_hit;
-      InvVaAsid: return asid_hit && va_hit;
-      default:   return 1'b1;  // InvAll, and every unknown kind
+      InvAsid:      return asid_hit;
+      InvVa:        return va_hit;
+      InvVaAsid:    return asid_hit && va_hit;
+      InvRangeAsid: return asid_hit && range_hit;
+      default:      return 1'b1;  // InvAll, and every unknown kind
     endcase
   endfunction
 
@@ -116,7 +121,8 @@ module tlb_l1
   always_comb begin
     entries_d = entries_q;
     for (int unsigned i = 0; i < Entries; i++) begin
-      if (inval_valid_i && inval_hits(entries_q[i], inval_kind_i, inval_asid_i, inval_vpn_i)) begin
+      if (inval_valid_i && inval_hits(entries_q[i], inval_kind_i, inval_asid_i, inval_vpn_i,
+                                        inval_npages_i)) begin
         entries_d[i].valid = 1'b0;
       end
       if (install_valid_i && overlaps(entries_q[i], install_entry_i)) begin

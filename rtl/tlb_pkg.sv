@@ -24,15 +24,43 @@ package tlb_pkg;
     AccFetch = 2'd2
   } access_e;
 
-  /// Invalidation kinds: the four `sfence.vma` cases. The field is 3 bits wide so that the
-  /// range kind of the shootdown fabric fits; every value not listed here is treated as
-  /// InvAll (over-invalidating costs a refill, under-invalidating is a correctness bug).
+  /// Invalidation kinds: the four `sfence.vma` cases and a page range of one ASID (like
+  /// INVLPGB's page count). Every value not listed here is treated as InvAll
+  /// (over-invalidating costs a refill, under-invalidating is a correctness bug).
   typedef enum logic [2:0] {
-    InvAll    = 3'd0,  ///< sfence.vma x0, x0: every entry, global ones included
-    InvAsid   = 3'd1,  ///< sfence.vma x0, asid: entries of asid, global ones kept
-    InvVa     = 3'd2,  ///< sfence.vma va, x0: entries mapping va in any ASID, global included
-    InvVaAsid = 3'd3   ///< sfence.vma va, asid: entries of asid mapping va, global ones kept
+    InvAll       = 3'd0,  ///< sfence.vma x0, x0: every entry, global ones included
+    InvAsid      = 3'd1,  ///< sfence.vma x0, asid: entries of asid, global ones kept
+    InvVa        = 3'd2,  ///< sfence.vma va, x0: entries mapping va in any ASID, global included
+    InvVaAsid    = 3'd3,  ///< sfence.vma va, asid: entries of asid mapping va, global ones kept
+    InvRangeAsid = 3'd4   ///< pages va .. va + npages*4KiB of asid, global ones kept
   } inval_kind_e;
+
+  localparam int unsigned NpagesW = 16;  ///< range operand: number of pages minus one
+
+  /// Pointer-masking modes (RISC-V Ssnpm / x86 LAM): the top PMLEN bits of a VA are ignored.
+  typedef enum logic [1:0] {
+    PmOff    = 2'd0,  ///< no masking (3 also reads as off)
+    PmLen7   = 2'd1,  ///< bits 63:57 ignored
+    PmLen16  = 2'd2   ///< bits 63:48 ignored
+  } pm_mode_e;
+
+  /// The top bits 63:38 of a VA after pointer masking (sign-extended from the highest kept bit).
+  function automatic logic [63:38] pm_high(logic [63:38] hi, logic [1:0] pm);
+    unique case (pm)
+      PmLen7:  return {{7{hi[56]}}, hi[56:38]};
+      PmLen16: return {{16{hi[47]}}, hi[47:38]};
+      default: return hi;
+    endcase
+  endfunction
+
+  /// Last page of an entry of size `level` starting at (aligned) `vpn`.
+  function automatic logic [VpnW:0] vpn_last(page_level_e level, logic [VpnW-1:0] vpn);
+    unique case (level)
+      Page2M:  return {1'b0, vpn} + 28'd511;
+      Page1G:  return {1'b0, vpn} + 28'd262143;
+      default: return {1'b0, vpn};
+    endcase
+  endfunction
 
   /// One TLB entry: an ASID-tagged leaf translation. `vpn` has the bits below the page size
   /// cleared; `ppn` is the leaf PTE's PPN (aligned, or the walk would have faulted).

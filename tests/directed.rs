@@ -367,7 +367,7 @@ fn inval_va_inside_a_superpage_removes_it() {
 
 #[test]
 fn unknown_invalidation_kinds_act_as_all() {
-    for kind in 4u8..8 {
+    for kind in 5u8..8 {
         let name = format!("unknown_invalidation_kinds_act_as_all_{kind}");
         let (mut ls, c1, c2) = cached_world(&name);
         ok(ls.invalidate_raw(kind, 0x7777, 0x5000));
@@ -519,4 +519,45 @@ fn latencies_match_the_timing_contract() {
         }
         assert_eq!(took(ok(ls.translate(0x8000_0000_0000_0000, A, U))), 1, "non-canonical");
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Range invalidation (the fabric's INVLPGB-like kind) and pointer masking
+
+#[test]
+fn inval_range_drops_exactly_the_pages_it_covers() {
+    let (mut ls, root) = fresh("inval_range_drops_exactly_the_pages_it_covers");
+    for p in 0..8u64 {
+        map(&mut ls, root, 0x10_0000 + (p << 12), PageLevel::Page4K, 0x300 + p, URWAD);
+    }
+    map(&mut ls, root, 0x40_0000, PageLevel::Page2M, 0x800, URWAD);
+    let pages: Vec<u64> = (0..8).map(|p| 0x10_0000 + (p << 12)).chain([0x40_0000, 0x5f_f000]).collect();
+    for &va in &pages {
+        ok(ls.translate(va, A, U));
+    }
+    // Pages 2..=4 of the 4 KiB run, and the last 4 KiB of the 2 MiB page (overlap drops it).
+    ok(ls.invalidate_range(1, 0x10_2000, 2));
+    ok(ls.invalidate_range(1, 0x5f_f000, 0));
+    let hit: Vec<bool> = pages.iter().map(|&va| ok(ls.translate(va, A, U)).hit).collect();
+    assert_eq!(hit, [true, true, false, false, false, true, true, true, false, true]);
+    // Another ASID's range leaves ours alone.
+    ok(ls.invalidate_range(7, 0x10_0000, 100));
+    assert!(ok(ls.translate(0x10_0000, A, U)).hit);
+}
+
+#[test]
+fn pointer_masking_ignores_the_top_bits() {
+    let (mut ls, root) = fresh("pointer_masking_ignores_the_top_bits");
+    map(&mut ls, root, 0x7000, PageLevel::Page4K, 0x70, URWAD);
+    let tag7 = 0x3e00_0000_0000_7008u64; // bits 63:57 tagged
+    let tag16 = 0x1234_0000_0000_7008u64; // bits 63:48 tagged
+    assert!(fault(&mut ls, tag7, A, U), "no masking: non-canonical");
+    ls.set_ctx(Ctx { pm: 1, ..ls.ctx() });
+    assert_eq!(ok(ls.translate(tag7, A, U)).paddr, 0x70008);
+    assert!(fault(&mut ls, tag16, A, U), "PMLEN=7 keeps bits 56:48");
+    ls.set_ctx(Ctx { pm: 2, ..ls.ctx() });
+    assert_eq!(ok(ls.translate(tag16, A, U)).paddr, 0x70008);
+    assert_eq!(ok(ls.translate(tag7, A, U)).paddr, 0x70008);
+    ls.set_ctx(Ctx { pm: 3, ..ls.ctx() });
+    assert!(fault(&mut ls, tag7, A, U), "mode 3 is reserved and reads as off");
 }

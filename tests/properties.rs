@@ -39,7 +39,8 @@ enum Op {
     Translate { slot: usize, offset: u64, access: u8, priv_u: bool, wait: u8 },
     Inval { kind: u8, asid: u16, slot: usize },
     Switch { asid: u16 },
-    Status { sum: bool, mxr: bool },
+    Status { sum: bool, mxr: bool, pm: u8 },
+    Range { asid: u16, slot: usize, npages: u16 },
     Idle { cycles: u8 },
     /// What an OS does: change one mapping of the current address space, then fence it
     /// (`kind` picks all / by ASID / by VA / by VA+ASID, always covering the change).
@@ -71,10 +72,15 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (asid.clone(), slot.clone(), flags).prop_map(|(asid, slot, flags)| Op::Protect { asid, slot, flags }),
         8 => (slot.clone(), 0u64..0x40_0000, 0u8..3, any::<bool>(), prop_oneof![3 => Just(0u8), 1 => 1u8..16])
             .prop_map(|(slot, offset, access, priv_u, wait)| Op::Translate { slot, offset: offset & !7, access, priv_u, wait }),
-        3 => (prop_oneof![8 => 0u8..4, 1 => 4u8..8], asid.clone(), slot.clone())
+        // Tagged pointers: top bits set, canonical only under some masking modes.
+        1 => (slot.clone(), prop_oneof![Just(0x3e00_0000_0000_0000u64), Just(0x1234_0000_0000_0000u64)])
+            .prop_map(|(slot, tag)| Op::Translate { slot, offset: tag, access: 0, priv_u: true, wait: 0 }),
+        3 => (prop_oneof![8 => 0u8..5, 1 => 5u8..8], asid.clone(), slot.clone())
             .prop_map(|(kind, asid, slot)| Op::Inval { kind, asid, slot }),
-        2 => asid.prop_map(|asid| Op::Switch { asid }),
-        1 => (any::<bool>(), any::<bool>()).prop_map(|(sum, mxr)| Op::Status { sum, mxr }),
+        2 => asid.clone().prop_map(|asid| Op::Switch { asid }),
+        1 => (any::<bool>(), any::<bool>(), 0u8..4).prop_map(|(sum, mxr, pm)| Op::Status { sum, mxr, pm }),
+        1 => (asid.clone(), slot.clone(), prop_oneof![0u16..4, 0u16..1200])
+            .prop_map(|(asid, slot, npages)| Op::Range { asid, slot, npages }),
         1 => (1u8..20).prop_map(|cycles| Op::Idle { cycles }),
         2 => (slot.clone(), any::<bool>(), 1u64..64, 0u8..4)
             .prop_map(|(slot, unmap, ppn, kind)| Op::EditFence { slot, unmap, ppn, kind }),
@@ -115,7 +121,7 @@ fn run_case(name: &str, entries: usize, c: &Case, artifacts: bool) -> Result<u64
         let (pt, mem) = ls.tables();
         pt.write_raw(mem, root, SLOTS[KERNEL], 2, Pte::new(kernel_l1, Pte::V).0);
     }
-    let ctx_of = |asid: u16| Ctx { asid: asid + 1, root_ppn: roots[asid as usize], sum: false, mxr: false };
+    let ctx_of = |asid: u16| Ctx { asid: asid + 1, root_ppn: roots[asid as usize], ..Ctx::default() };
     ls.set_ctx(ctx_of(0));
     // Remap (or unmap) a slot of the current address space as 4 KiB, then fence it.
     let edit_fence = |ls: &mut Lockstep, slot: usize, unmap: bool, ppn: u64, kind: u8| -> Result<(), Failure> {
@@ -171,10 +177,11 @@ fn run_case(name: &str, entries: usize, c: &Case, artifacts: bool) -> Result<u64
                 ls.invalidate_raw(kind, asid + 1, SLOTS[slot])?;
             }
             Op::Switch { asid } => {
-                let Ctx { sum, mxr, .. } = ls.ctx();
-                ls.set_ctx(Ctx { sum, mxr, ..ctx_of(asid) });
+                let Ctx { sum, mxr, pm, .. } = ls.ctx();
+                ls.set_ctx(Ctx { sum, mxr, pm, ..ctx_of(asid) });
             }
-            Op::Status { sum, mxr } => ls.set_ctx(Ctx { sum, mxr, ..ls.ctx() }),
+            Op::Status { sum, mxr, pm } => ls.set_ctx(Ctx { sum, mxr, pm, ..ls.ctx() }),
+            Op::Range { asid, slot, npages } => ls.invalidate_range(asid + 1, SLOTS[slot], npages)?,
             Op::Idle { cycles } => ls.run(cycles as u64)?,
             Op::EditFence { slot, unmap, ppn, kind } => edit_fence(&mut ls, slot, unmap, ppn, kind)?,
             Op::Race { slot, wait, unmap, ppn, kind } => {

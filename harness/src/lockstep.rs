@@ -95,6 +95,8 @@ pub struct Ctx {
     pub root_ppn: u64,
     pub sum: bool,
     pub mxr: bool,
+    /// Pointer masking (`pm_mode_e`).
+    pub pm: u8,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -160,7 +162,7 @@ pub struct Lockstep {
     oracle: Oracle,
     ctx: Ctx,
     req_slot: Option<Request>,
-    inval_slot: Option<(u8, u16, u64)>,
+    inval_slot: Option<(u8, u16, u64, u16)>,
     outstanding: Option<Query>,
     responses: VecDeque<Response>,
     history: Vec<CoreInputs>,
@@ -295,6 +297,7 @@ impl Lockstep {
             ctx_root_ppn: self.ctx.root_ppn,
             ctx_sum: self.ctx.sum,
             ctx_mxr: self.ctx.mxr,
+            ctx_pm: self.ctx.pm,
             mem_req_ready: m.req_ready,
             mem_resp_valid: m.resp_valid,
             mem_resp_data: m.resp_data,
@@ -316,17 +319,19 @@ impl Lockstep {
                     mxr: self.ctx.mxr,
                     asid: self.ctx.asid,
                     root_ppn: self.ctx.root_ppn,
+                    pm: self.ctx.pm,
                 });
                 self.stats.requests += 1;
             }
         }
-        if let Some((kind, asid, vaddr)) = self.inval_slot.take() {
+        if let Some((kind, asid, vaddr, npages)) = self.inval_slot.take() {
             inputs.inval_valid = true;
             inputs.inval_kind = kind;
             inputs.inval_asid = asid;
             inputs.inval_vaddr = vaddr;
+            inputs.inval_npages = npages;
             if self.cfg.oracle {
-                self.oracle.record_inval(self.cycle, InvalKind::from_bits(kind), asid, vaddr);
+                self.oracle.record_inval(self.cycle, InvalKind::from_bits(kind), asid, vaddr, npages);
             }
             self.stats.invalidations += 1;
         }
@@ -428,7 +433,13 @@ impl Lockstep {
     /// Presents an invalidation for one cycle (kind as raw bits: unknown kinds are legal
     /// input, the hardware treats them as InvAll).
     pub fn invalidate_raw(&mut self, kind: u8, asid: u16, vaddr: u64) -> Result<(), Failure> {
-        self.inval_slot = Some((kind, asid, vaddr));
+        self.inval_slot = Some((kind, asid, vaddr, 0));
+        self.step()
+    }
+
+    /// Invalidates pages `vaddr .. vaddr + (npages+1)*4KiB` of `asid` (one cycle).
+    pub fn invalidate_range(&mut self, asid: u16, vaddr: u64, npages: u16) -> Result<(), Failure> {
+        self.inval_slot = Some((InvalKind::RangeAsid as u8, asid, vaddr, npages));
         self.step()
     }
 
@@ -439,7 +450,7 @@ impl Lockstep {
     /// Queues an invalidation for the next cycle without clocking (to race it against
     /// whatever else that cycle does).
     pub fn post_invalidate(&mut self, kind: InvalKind, asid: u16, vaddr: u64) {
-        self.inval_slot = Some((kind as u8, asid, vaddr));
+        self.inval_slot = Some((kind as u8, asid, vaddr, 0));
     }
 
     fn write_failure(&mut self) -> Failure {

@@ -37,7 +37,7 @@ pub fn wrapper_name(entries: usize) -> String {
 /// Width of the packed input and output vectors: every `tlb_core` port, first field in the
 /// least significant bits. marlin's dynamic API looks a port's symbol up on every access, so
 /// one wide port each way costs a few lookups a cycle instead of twenty-five.
-const IN_BITS: u32 = 280;
+const IN_BITS: u32 = 298;
 const IN_WORDS: usize = IN_BITS.div_ceil(32) as usize;
 const OUT_BITS: u32 = 126;
 
@@ -226,6 +226,26 @@ fn runtime(entries: usize) -> Result<(&'static VerilatorRuntime, PathBuf), Strin
     Ok((rt, wrapper))
 }
 
+/// Runs `f` with file descriptor 1 pointing at stderr: marlin prints its Verilator command
+/// lines with `println!`, which would corrupt our own stdout (`tlbsim run --json`).
+pub(crate) fn stdout_to_stderr<T>(f: impl FnOnce() -> T) -> T {
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    // Safety: plain descriptor duplication; the saved descriptor is restored and closed.
+    let saved = unsafe { libc::dup(1) };
+    if saved < 0 {
+        return f();
+    }
+    unsafe { libc::dup2(2, 1) };
+    let out = f();
+    let _ = std::io::stdout().flush();
+    unsafe {
+        libc::dup2(saved, 1);
+        libc::close(saved);
+    }
+    out
+}
+
 /// Removes marlin's build folder(s) for a configuration.
 fn forget_build(entries: usize) {
     let prefix = format!("{}__", wrapper_name(entries));
@@ -358,8 +378,9 @@ impl RtlCore {
             .enable_tracing(Some(Waveform::Vcd))
             .verilator_optimization(3)
             .cxx_standard(Some(CxxStandard::Cxx17));
-        let model = rt
-            .create_dyn_model(&wrapper_name(entries), wrapper.to_str().expect("UTF-8 path"), &ports, config)
+        let model = stdout_to_stderr(|| {
+            rt.create_dyn_model(&wrapper_name(entries), wrapper.to_str().expect("UTF-8 path"), &ports, config)
+        })
             .map_err(|e| {
                 // marlin treats a half-built folder as up to date next time: remove it.
                 forget_build(entries);

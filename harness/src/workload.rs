@@ -103,7 +103,7 @@ fn os_mix(ls: &mut Lockstep, seed: u64, cycles: u64, progress: &mut dyn FnMut(u6
         }
     }
     let mut cur = 0usize;
-    let switch = |ls: &mut Lockstep, p: &Proc| ls.set_ctx(Ctx { asid: p.asid, root_ppn: p.root, sum: false, mxr: false });
+    let switch = |ls: &mut Lockstep, p: &Proc| ls.set_ctx(Ctx { asid: p.asid, root_ppn: p.root, ..Ctx::default() });
     switch(ls, &procs[cur]);
 
     let mut last_report = 0u64;

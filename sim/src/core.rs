@@ -11,6 +11,7 @@ pub struct CoreInputs {
     pub ctx_root_ppn: u64,
     pub ctx_sum: bool,
     pub ctx_mxr: bool,
+    pub ctx_pm: u8,
     pub req_valid: bool,
     pub req_vaddr: u64,
     pub req_access: u8,
@@ -19,6 +20,7 @@ pub struct CoreInputs {
     pub inval_kind: u8,
     pub inval_asid: u16,
     pub inval_vaddr: u64,
+    pub inval_npages: u16,
     pub mem_req_ready: bool,
     pub mem_resp_valid: bool,
     pub mem_resp_data: u64,
@@ -60,12 +62,13 @@ impl CoreOutputs {
 
 impl CoreInputs {
     /// (port name, width, value) for every input, in port order.
-    pub fn fields(&self) -> [(&'static str, u32, u64); 15] {
+    pub fn fields(&self) -> [(&'static str, u32, u64); 17] {
         [
             ("ctx_asid_i", ASID_BITS, self.ctx_asid as u64),
             ("ctx_root_ppn_i", PPN_BITS, self.ctx_root_ppn),
             ("ctx_sum_i", 1, self.ctx_sum as u64),
             ("ctx_mxr_i", 1, self.ctx_mxr as u64),
+            ("ctx_pm_i", 2, self.ctx_pm as u64),
             ("req_valid_i", 1, self.req_valid as u64),
             ("req_vaddr_i", 64, self.req_vaddr),
             ("req_access_i", 2, self.req_access as u64),
@@ -74,6 +77,7 @@ impl CoreInputs {
             ("inval_kind_i", 3, self.inval_kind as u64),
             ("inval_asid_i", ASID_BITS, self.inval_asid as u64),
             ("inval_vaddr_i", 64, self.inval_vaddr),
+            ("inval_npages_i", 16, self.inval_npages as u64),
             ("mem_req_ready_i", 1, self.mem_req_ready as u64),
             ("mem_resp_valid_i", 1, self.mem_resp_valid as u64),
             ("mem_resp_data_i", 64, self.mem_resp_data),
@@ -150,11 +154,16 @@ impl TlbCore {
             return false;
         }
         let asid_ov = i.inval_asid == self.walk_asid_q;
-        let va_ov = (i.inval_vaddr >> 30) & 0x1ff == (self.walk_vaddr_q >> 30) & 0x1ff;
+        let walk_g = (self.walk_vaddr_q >> 30) & 0x1ff;
+        let first = va_vpn(i.inval_vaddr);
+        let va_ov = first >> 18 == walk_g;
+        // The range touches the walk's gigapage.
+        let range_ov = first >> 18 <= walk_g && (first + i.inval_npages as u64) >> 18 >= walk_g;
         match InvalKind::from_bits(i.inval_kind) {
             InvalKind::Asid => asid_ov,
             InvalKind::Va => va_ov,
             InvalKind::VaAsid => asid_ov && va_ov,
+            InvalKind::RangeAsid => asid_ov && range_ov,
             InvalKind::All => true,
         }
     }
@@ -163,7 +172,7 @@ impl TlbCore {
     pub fn step(&mut self, i: &CoreInputs) {
         let accept = i.req_valid && self.state_q == CoreState::Idle;
         let req_vpn = va_vpn(i.req_vaddr);
-        let canonical = va_canonical(i.req_vaddr);
+        let canonical = va_canonical(pm_apply(i.req_vaddr, i.ctx_pm));
         let hit = if accept { self.u_l1.lookup(req_vpn, i.ctx_asid) } else { None };
         let hit = hit.map(|(_, e)| e);
         let walk_start = accept && canonical && hit.is_none();
@@ -240,6 +249,7 @@ impl TlbCore {
             inval_kind: i.inval_kind,
             inval_asid: i.inval_asid,
             inval_vpn: va_vpn(i.inval_vaddr),
+            inval_npages: i.inval_npages,
         };
         self.u_l1.step(&l1_in);
         self.u_ptw.step(&ptw_in);

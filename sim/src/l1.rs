@@ -15,6 +15,7 @@ pub struct L1Inputs {
     pub inval_kind: u8,
     pub inval_asid: u16,
     pub inval_vpn: u64,
+    pub inval_npages: u16,
 }
 
 #[derive(Clone, Debug)]
@@ -70,7 +71,7 @@ impl L1 {
         let mut entries_d = self.entries_q.clone();
         let kind = InvalKind::from_bits(i.inval_kind);
         for (idx, e) in self.entries_q.iter().enumerate() {
-            if i.inval_valid && inval_hits(e, kind, i.inval_asid, i.inval_vpn) {
+            if i.inval_valid && inval_hits(e, kind, i.inval_asid, i.inval_vpn, i.inval_npages) {
                 entries_d[idx].valid = false;
             }
             if i.install_valid && overlaps(e, &i.install_entry) {

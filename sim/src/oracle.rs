@@ -28,6 +28,8 @@ pub struct Query {
     pub mxr: bool,
     pub asid: u16,
     pub root_ppn: u64,
+    /// Pointer-masking mode in force (`pm_mode_e`).
+    pub pm: u8,
 }
 
 /// What the TLB answered.
@@ -53,6 +55,8 @@ pub struct Oracle {
     inval_asid: HashMap<u16, Vec<u64>>,
     inval_va: HashMap<u64, Vec<u64>>,
     inval_va_asid: HashMap<(u16, u64), Vec<u64>>,
+    /// Per ASID: (time, first VPN, last VPN) of range invalidations.
+    inval_range: HashMap<u16, Vec<(u64, u64, u64)>>,
     /// Number of answers judged.
     pub checked: u64,
 }
@@ -76,15 +80,19 @@ impl Oracle {
         log.push((time, value));
     }
 
-    /// An invalidation applied at the end of cycle `time`. Unknown kinds act as All, like
-    /// the hardware.
-    pub fn record_inval(&mut self, time: u64, kind: InvalKind, asid: u16, vaddr: u64) {
+    /// An invalidation applied at the end of cycle `time` (`npages` is for the range kind:
+    /// pages after the first). Unknown kinds act as All, like the hardware. Times must not
+    /// decrease.
+    pub fn record_inval(&mut self, time: u64, kind: InvalKind, asid: u16, vaddr: u64, npages: u16) {
         let vpn = va_vpn(vaddr);
         match kind {
             InvalKind::All => self.inval_all.push(time),
             InvalKind::Asid => self.inval_asid.entry(asid).or_default().push(time),
             InvalKind::Va => self.inval_va.entry(vpn).or_default().push(time),
             InvalKind::VaAsid => self.inval_va_asid.entry((asid, vpn)).or_default().push(time),
+            InvalKind::RangeAsid => {
+                self.inval_range.entry(asid).or_default().push((time, vpn, vpn + npages as u64))
+            }
         }
     }
 
@@ -147,14 +155,35 @@ impl Oracle {
         if !global {
             latest = latest.max(latest_before(self.inval_asid.get(&q.asid), q.accepted));
             latest = latest.max(latest_before(self.inval_va_asid.get(&(q.asid, vpn)), q.accepted));
+            let ranges = self.inval_range.get(&q.asid).into_iter().flatten();
+            let covering = ranges.filter(|r| r.0 < q.accepted && r.1 <= vpn && vpn <= r.2).map(|r| r.0);
+            latest = latest.max(covering.max());
         }
         latest.unwrap_or(0)
     }
 
     /// Judges an answer given at cycle `now`. On refusal, says what was allowed.
     pub fn check(&mut self, q: &Query, now: u64, answer: Answer) -> Result<(), String> {
+        self.check_any(std::slice::from_ref(q), now, answer)
+    }
+
+    /// Judges an answer that may come from any of several contexts (say, the root table
+    /// and masking mode before and after an attribute change that is not yet fenced): it is
+    /// allowed if one of them allows it.
+    pub fn check_any(&mut self, qs: &[Query], now: u64, answer: Answer) -> Result<(), String> {
         self.checked += 1;
-        if !va_canonical(q.vaddr) {
+        let mut why = Vec::new();
+        for q in qs {
+            match self.judge(q, now, answer) {
+                Ok(()) => return Ok(()),
+                Err(e) => why.push(e),
+            }
+        }
+        Err(why.join("; or, in another allowed context: "))
+    }
+
+    fn judge(&self, q: &Query, now: u64, answer: Answer) -> Result<(), String> {
+        if !va_canonical(pm_apply(q.vaddr, q.pm)) {
             return match answer {
                 Answer::Fault => Ok(()),
                 Answer::Paddr(pa) => {
@@ -211,7 +240,7 @@ mod tests {
 
     fn query(vaddr: u64, accepted: u64) -> Query {
         Query { accepted, vaddr, access: Access::Load, priv_u: true, sum: false, mxr: false,
-                asid: 1, root_ppn: 0x100 }
+                asid: 1, root_ppn: 0x100, pm: 0 }
     }
 
     /// root 0x100 -> L1 table 0x101 -> L0 table 0x102 -> page 0x500 (user, RWAD).
@@ -230,7 +259,7 @@ mod tests {
         o.record_write(10, crate::ptw::pte_addr(0x102, 3), 0); // unmap, not yet fenced
         assert!(o.check(&query(0x3abc, 11), 12, Answer::Paddr(0x500abc)).is_ok());
         assert!(o.check(&query(0x3abc, 11), 12, Answer::Fault).is_ok());
-        o.record_inval(12, InvalKind::VaAsid, 1, 0x3000);
+        o.record_inval(12, InvalKind::VaAsid, 1, 0x3000, 0);
         assert!(o.check(&query(0x3abc, 13), 14, Answer::Paddr(0x500abc)).is_err());
         assert!(o.check(&query(0x3abc, 13), 14, Answer::Fault).is_ok());
         // A request accepted in the invalidation's own cycle still sees the old state.
@@ -245,10 +274,30 @@ mod tests {
         let leaf = Pte::V | Pte::R | Pte::U | Pte::A;
         o.record_write(0, crate::ptw::pte_addr(0x102, 3), Pte::new(0x500, leaf).0);
         o.record_write(5, crate::ptw::pte_addr(0x102, 3), 0);
-        o.record_inval(6, InvalKind::Asid, 1, 0);
+        o.record_inval(6, InvalKind::Asid, 1, 0, 0);
         assert!(o.check(&query(0x3000, 7), 8, Answer::Paddr(0x500000)).is_ok());
-        o.record_inval(8, InvalKind::Va, 0, 0x3000);
+        o.record_inval(8, InvalKind::Va, 0, 0x3000, 0);
         assert!(o.check(&query(0x3000, 9), 10, Answer::Paddr(0x500000)).is_err());
+    }
+
+    #[test]
+    fn a_range_invalidation_retires_the_pages_inside_it_only() {
+        let mut o = mapped();
+        o.record_write(10, crate::ptw::pte_addr(0x102, 3), 0);
+        o.record_inval(11, InvalKind::RangeAsid, 1, 0x1000, 1); // pages 1 and 2
+        assert!(o.check(&query(0x3000, 12), 13, Answer::Paddr(0x500000)).is_ok());
+        o.record_inval(13, InvalKind::RangeAsid, 1, 0x2000, 1); // pages 2 and 3
+        assert!(o.check(&query(0x3000, 14), 15, Answer::Paddr(0x500000)).is_err());
+    }
+
+    #[test]
+    fn pointer_masking_makes_tagged_pointers_canonical() {
+        let mut o = mapped();
+        let tagged = 0x5a00_0000_0000_3000u64;
+        assert!(o.check(&query(tagged, 5), 6, Answer::Paddr(0x500000)).is_err());
+        let q = Query { pm: 2, ..query(tagged, 5) };
+        assert!(o.check(&q, 6, Answer::Paddr(0x500000)).is_ok());
+        assert!(o.check_any(&[query(tagged, 5), q], 6, Answer::Fault).is_ok());
     }
 
     #[test]

@@ -63,6 +63,8 @@ pub enum InvalKind {
     Asid = 1,
     Va = 2,
     VaAsid = 3,
+    /// Pages `va .. va + (npages+1)*4KiB` of one ASID, global entries kept.
+    RangeAsid = 4,
 }
 
 impl InvalKind {
@@ -71,9 +73,35 @@ impl InvalKind {
             1 => InvalKind::Asid,
             2 => InvalKind::Va,
             3 => InvalKind::VaAsid,
+            4 => InvalKind::RangeAsid,
             _ => InvalKind::All,
         }
     }
+    /// Whether the kind names one ASID (and keeps global entries).
+    pub fn asid_scoped(self) -> bool {
+        matches!(self, InvalKind::Asid | InvalKind::VaAsid | InvalKind::RangeAsid)
+    }
+}
+
+/// Pointer masking (`pm_mode_e`): how many top VA bits are ignored. 3 reads as off.
+pub fn pm_len(pm: u8) -> u32 {
+    match pm & 3 {
+        1 => 7,
+        2 => 16,
+        _ => 0,
+    }
+}
+
+/// The VA after pointer masking: the top `pm_len` bits replaced by copies of the highest
+/// kept bit (`pm_high` in the RTL).
+pub fn pm_apply(vaddr: u64, pm: u8) -> u64 {
+    let len = pm_len(pm);
+    if len == 0 { vaddr } else { (((vaddr << len) as i64) >> len) as u64 }
+}
+
+/// Last page of an entry of size `level` starting at (aligned) `vpn`.
+pub fn vpn_last(level: PageLevel, vpn: u64) -> u64 {
+    vpn + (level.bytes() >> 12) - 1
 }
 
 /// One TLB entry (`tlb_entry_t`).
@@ -209,14 +237,16 @@ pub fn perm_ok(r: bool, w: bool, x: bool, u: bool, d: bool, access: Access, priv
     type_ok && priv_ok
 }
 
-/// Whether a `sfence.vma`-style invalidation retires entry `e`.
-pub fn inval_hits(e: &TlbEntry, kind: InvalKind, asid: u16, vpn: u64) -> bool {
+/// Whether an invalidation retires entry `e` (`npages` matters for the range kind only).
+pub fn inval_hits(e: &TlbEntry, kind: InvalKind, asid: u16, vpn: u64, npages: u16) -> bool {
     let asid_hit = !e.g && e.asid == asid;
     let va_hit = vpn_covers(e.level, e.vpn, vpn);
+    let range_hit = e.vpn <= vpn + npages as u64 && vpn_last(e.level, e.vpn) >= vpn;
     match kind {
         InvalKind::All => true,
         InvalKind::Asid => asid_hit,
         InvalKind::Va => va_hit,
         InvalKind::VaAsid => asid_hit && va_hit,
+        InvalKind::RangeAsid => asid_hit && range_hit,
     }
 }

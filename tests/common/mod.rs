@@ -22,7 +22,7 @@ pub fn setup(name: &str, mem: MemTiming) -> (Lockstep, u64) {
     cfg.mem = mem;
     let mut ls = Lockstep::new(cfg).unwrap_or_else(|e| panic!("{e}"));
     let root = ls.tables.alloc_table();
-    ls.set_ctx(Ctx { asid: 1, root_ppn: root, sum: false, mxr: false });
+    ls.set_ctx(Ctx { asid: 1, root_ppn: root, ..Ctx::default() });
     (ls, root)
 }
 
