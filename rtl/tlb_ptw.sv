@@ -4,8 +4,8 @@
 // Walks in flight and invalidations (docs/architecture.md, "Invalidation during a walk"):
 // an invalidation that overlaps the walk sets `poison_q`. When the walk reaches its final
 // PTE, a poisoned walk throws the result away (leaf or fault alike) and starts again from
-// the root, so it never installs an entry built from a PTE the invalidation was meant to
-// retire. The memory request already in flight is never cancelled: the restart waits only
+// the root (as it is now), so it never installs an entry built from a PTE the invalidation
+// was meant to retire. The memory request already in flight is never cancelled: the restart waits only
 // for it, so an invalidation never waits for memory.
 module tlb_ptw
   import tlb_pkg::*;
@@ -15,7 +15,8 @@ module tlb_ptw
   // Control.
   input  logic             start_i,           ///< begin a walk (only while !busy_o)
   input  logic [VpnW-1:0]  vpn_i,             ///< VPN to translate, sampled on start_i
-  input  logic [PpnW-1:0]  root_ppn_i,        ///< root table PPN (satp.PPN), sampled on start_i
+  input  logic [PpnW-1:0]  root_ppn_i,        ///< root table PPN (satp.PPN), sampled on start
+                                              ///< and on a restart
   input  logic             inval_overlap_i,   ///< an invalidation overlapping this walk
   output logic             busy_o,            ///< a walk is in flight
   // Result, valid in the cycle done_o is high.
@@ -48,7 +49,6 @@ module tlb_ptw
   logic            global_q, global_d;
   logic            poison_q, poison_d;
   logic [VpnW-1:0] vpn_q, vpn_d;
-  logic [PpnW-1:0] root_q, root_d;
 
   pte_t pte;
   logic pte_bad, pte_leaf, pte_misaligned, finish, finish_fault;
@@ -69,7 +69,6 @@ module tlb_ptw
     global_d     = global_q;
     poison_d     = poison_q;
     vpn_d        = vpn_q;
-    root_d       = root_q;
     finish       = 1'b0;
     finish_fault = 1'b0;
     done_o       = 1'b0;
@@ -84,7 +83,6 @@ module tlb_ptw
           global_d = 1'b0;
           poison_d = 1'b0;
           vpn_d    = vpn_i;
-          root_d   = root_ppn_i;
         end
       end
       PtwReq: begin
@@ -115,7 +113,9 @@ module tlb_ptw
               restart_o = 1'b1;
               state_d   = PtwReq;
               level_d   = 2'd2;
-              addr_d    = {root_q, vpn_part(vpn_q, 2), 3'b000};
+              // From the root in force now: an attribute change (seed 002) may have
+              // replaced it, and its flush is what poisoned this walk.
+              addr_d    = {root_ppn_i, vpn_part(vpn_q, 2), 3'b000};
               global_d  = 1'b0;
               poison_d  = 1'b0;
             end else begin
@@ -146,7 +146,6 @@ module tlb_ptw
       global_q <= 1'b0;
       poison_q <= 1'b0;
       vpn_q    <= '0;
-      root_q   <= '0;
     end else begin
       state_q  <= state_d;
       level_q  <= level_d;
@@ -154,7 +153,6 @@ module tlb_ptw
       global_q <= global_d;
       poison_q <= poison_d;
       vpn_q    <= vpn_d;
-      root_q   <= root_d;
     end
   end
 

@@ -168,6 +168,9 @@ pub struct Lockstep {
     history: Vec<CoreInputs>,
     cycle: u64,
     pending_failure: Option<Pending>,
+    /// A failure met inside a call that cannot return one (`set_ctx`), handed out by the
+    /// next `step`.
+    deferred_failure: Option<Failure>,
     stats: Stats,
     model_vcd: Option<ModelVcd>,
 }
@@ -210,6 +213,7 @@ impl Lockstep {
             history: Vec::new(),
             cycle: 0,
             pending_failure: None,
+            deferred_failure: None,
             stats: Stats::default(),
             model_vcd,
         })
@@ -237,8 +241,16 @@ impl Lockstep {
     pub fn ctx(&self) -> Ctx {
         self.ctx
     }
-    /// Switches context (takes effect from the next cycle's inputs).
+    /// Switches context (takes effect from the next cycle's inputs). A change of ASID or
+    /// root first lets the translation in flight finish, as a CPU does: it cannot write
+    /// satp while one of its own accesses is being translated (docs/architecture.md).
+    /// Errors only if that drain fails.
     pub fn set_ctx(&mut self, ctx: Ctx) {
+        if (ctx.asid, ctx.root_ppn) != (self.ctx.asid, self.ctx.root_ppn) && !self.idle() {
+            if let Err(f) = self.drain() {
+                self.deferred_failure.get_or_insert(f);
+            }
+        }
         self.ctx = ctx;
     }
     pub fn take_responses(&mut self) -> Vec<Response> {
@@ -265,6 +277,9 @@ impl Lockstep {
 
     /// One clock cycle.
     pub fn step(&mut self) -> Result<(), Failure> {
+        if let Some(f) = self.deferred_failure.take() {
+            return Err(f);
+        }
         let out = match (&self.rtl, self.cfg.mode) {
             (Some(rtl), Mode::Rtl) => rtl.outputs(),
             (Some(rtl), _) => {

@@ -75,7 +75,6 @@ fn signals(m: &TlbCore, i: &CoreInputs, clk: bool) -> Vec<(&'static str, &'stati
         (w, "global_q", 1, vec![p.global_q as u64]),
         (w, "poison_q", 1, vec![p.poison_q as u64]),
         (w, "vpn_q", 27, vec![p.vpn_q]),
-        (w, "root_q", 44, vec![p.root_q]),
     ]);
     s
 }

@@ -47,7 +47,6 @@ pub struct Ptw {
     pub global_q: bool,
     pub poison_q: bool,
     pub vpn_q: u64,
-    pub root_q: u64,
 }
 
 impl Ptw {
@@ -102,7 +101,6 @@ impl Ptw {
                     self.global_q = false;
                     self.poison_q = false;
                     self.vpn_q = i.vpn;
-                    self.root_q = i.root_ppn;
                 }
             }
             PtwState::Req => {
@@ -119,9 +117,10 @@ impl Ptw {
                 }
                 if i.mem_resp_valid {
                     if r.restart {
+                        // From the root in force now (an attribute change may have moved it).
                         self.state_q = PtwState::Req;
                         self.level_q = 2;
-                        self.addr_q = pte_addr(self.root_q, vpn_part(self.vpn_q, 2));
+                        self.addr_q = pte_addr(i.root_ppn, vpn_part(self.vpn_q, 2));
                         self.global_q = false;
                         self.poison_q = false;
                     } else if r.done {
