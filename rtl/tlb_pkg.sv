@@ -151,4 +151,61 @@ package tlb_pkg;
     return type_ok && priv_ok;
   endfunction
 
+  // ---------------------------------------------------------------------------------------
+  // Shootdown fabric (docs/shootdown.md)
+
+  localparam int unsigned MaxCores = 16;  ///< widest NumCores; bus target masks are this wide
+  localparam int unsigned CoreIdxW = 4;   ///< core index width
+  localparam int unsigned CntW     = 32;  ///< event counter width
+
+  /// Commands a core gives its shootdown agent.
+  typedef enum logic [2:0] {
+    CmdPost     = 3'd0,  ///< post an invalidation (kind, asid, vaddr, npages)
+    CmdSync     = 3'd1,  ///< wait until every invalidation posted so far is applied everywhere
+    CmdSwitch   = 3'd2,  ///< run asid (context switch; catches up first if it lags)
+    CmdLazy     = 3'd3,  ///< run a kernel thread, keeping the current ASID loaded (lazy TLB)
+    CmdSetAttrs = 3'd4,  ///< set asid's root PPN and pointer-masking mode
+    CmdRelease  = 3'd5   ///< release asid: invalidate it everywhere before it can be reused
+  } cmd_op_e;
+
+  /// ASID table states.
+  typedef enum logic [1:0] {
+    AsidFree      = 2'd0,
+    AsidActive    = 2'd1,
+    AsidReleasing = 2'd2   ///< release posted, acknowledgements outstanding
+  } asid_state_e;
+
+  /// A command as an agent hands it to the directory.
+  typedef struct packed {
+    logic [2:0]         op;
+    logic [2:0]         kind;
+    logic [AsidW-1:0]   asid;
+    logic [VpnW-1:0]    vpn;
+    logic [NpagesW-1:0] npages;
+    logic [PpnW-1:0]    root;
+    logic [1:0]         pm;
+  } dir_cmd_t;
+
+  /// One message on the fabric's broadcast bus: the only channel from the directory to the
+  /// agents, one per cycle, in the order the directory decided.
+  typedef struct packed {
+    logic                valid;
+    logic [MaxCores-1:0] targets;    ///< cores that apply `inval` (and ack if need_ack)
+    logic                inval;      ///< targets invalidate (kind, asid, vpn, npages)
+    logic [2:0]          kind;
+    logic [AsidW-1:0]    asid;
+    logic [VpnW-1:0]     vpn;
+    logic [NpagesW-1:0]  npages;
+    logic                need_ack;   ///< targets acknowledge to `init`
+    logic [CoreIdxW-1:0] init;       ///< the core whose command this message serves
+    logic                done;       ///< that command completes
+    logic                error;      ///< ... refused (see docs/shootdown.md, errors)
+    logic                set_ctx;    ///< `init` now runs asid (root, pm), not lazy
+    logic                set_lazy;   ///< `init` now runs a kernel thread (lazy)
+    logic                set_attrs;  ///< targets running asid take root and pm
+    logic                drop_ctx;   ///< targets holding asid drop it (release)
+    logic [PpnW-1:0]     root;
+    logic [1:0]          pm;
+  } bus_msg_t;
+
 endpackage : tlb_pkg

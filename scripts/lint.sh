@@ -4,11 +4,17 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 bash scripts/setup-tools.sh
-srcs=(rtl/tlb_pkg.sv rtl/tlb_plru.sv rtl/tlb_l1.sv rtl/tlb_ptw.sv rtl/tlb_core.sv)
+srcs=(rtl/tlb_pkg.sv rtl/tlb_plru.sv rtl/tlb_l1.sv rtl/tlb_ptw.sv rtl/tlb_core.sv
+      rtl/tlb_agent.sv rtl/tlb_directory.sv rtl/tlb_system.sv)
 verilator="${TLB_VERILATOR:-.tools/bin/verilator-pinned}"
 "$verilator" --lint-only -Wall -Irtl rtl/tlb.vlt "${srcs[@]}" --top-module tlb_core
 for e in 2 4 8 16 32 64; do
   "$verilator" --lint-only -Wall -Irtl rtl/tlb.vlt "${srcs[@]}" --top-module tlb_core "-GEntries=$e"
 done
+for cfg in "" "-GNumCores=2 -GSlots=1 -GLogDepth=1 -GNumAsids=2" "-GNumCores=8 -GEntries=16" \
+           "-GNumCores=16 -GSlots=8 -GLogDepth=8 -GNumAsids=64"; do
+  # shellcheck disable=SC2086
+  "$verilator" --lint-only -Wall -Irtl rtl/tlb.vlt "${srcs[@]}" --top-module tlb_system $cfg
+done
 .tools/bin/verible-verilog-lint --rules=-explicit-parameter-storage-type "${srcs[@]}"
-echo "lint: clean (verilator -Wall for Entries 2..64, verible)"
+echo "lint: clean (verilator -Wall: tlb_core for Entries 2..64, tlb_system for 2..16 cores; verible)"

@@ -1,0 +1,182 @@
+// One core's shootdown agent: takes the core's commands, holds its translation context,
+// and applies what the fabric's bus tells this core.
+//
+// Every bus message addressed to this core is applied in the cycle it is on the bus,
+// whatever the core is doing: a core waiting for its own sync keeps applying and
+// acknowledging everyone else's invalidations (no IPI-with-interrupts-off deadlock).
+module tlb_agent
+  import tlb_pkg::*;
+#(
+  /// This agent's core index.
+  parameter int unsigned Index = 0
+) (
+  input  logic                clk_i,            ///< clock
+  input  logic                rst_ni,           ///< asynchronous reset, active low
+  // Commands from the core.
+  input  logic                cmd_valid_i,      ///< a command is presented
+  output logic                cmd_ready_o,      ///< the agent takes it (idle)
+  input  dir_cmd_t            cmd_i,            ///< the command
+  output logic                cmd_done_o,       ///< the command completes (one cycle)
+  output logic                cmd_error_o,      ///< ... and was refused
+  // To and from the directory.
+  output logic                dir_req_o,        ///< a command waits for the directory
+  output dir_cmd_t            dir_cmd_o,        ///< that command
+  input  bus_msg_t            bus_i,            ///< the broadcast bus (a register)
+  input  logic                quiet_i,          ///< acks owed to this initiator: none
+  output logic                ack_o,            ///< acknowledges last cycle's message
+  output logic [CoreIdxW-1:0] ack_init_o,       ///< to this initiator
+  output logic                ack_rel_o,        ///< the message was a release
+  // The core's translation context.
+  input  logic                core_idle_i,      ///< no walk in flight in the core
+  output logic                switching_o,      ///< a switch is under way: hold translations
+  output logic                cur_valid_o,      ///< an ASID is loaded
+  output logic [AsidW-1:0]    cur_asid_o,       ///< the loaded ASID
+  output logic                lazy_o,           ///< running a kernel thread on it
+  output logic [PpnW-1:0]     root_o,           ///< its root table
+  output logic [1:0]          pm_o,             ///< its pointer-masking mode
+  // Invalidations for the core's TLB.
+  output logic                inval_valid_o,    ///< apply an invalidation this cycle
+  output logic [2:0]          inval_kind_o,
+  output logic [AsidW-1:0]    inval_asid_o,
+  output logic [VaW-1:0]      inval_vaddr_o,
+  output logic [NpagesW-1:0]  inval_npages_o
+);
+
+  typedef enum logic [1:0] {
+    AgIdle = 2'd0,  ///< ready for a command
+    AgDir  = 2'd1,  ///< the command waits for its message from the directory
+    AgSync = 2'd2,  ///< a sync waits for every ack owed to this core
+    AgBad  = 2'd3   ///< an unknown command: refused next cycle
+  } agent_state_e;
+
+  localparam logic [CoreIdxW-1:0] Me = CoreIdxW'(Index);
+
+  agent_state_e     state_q, state_d;
+  dir_cmd_t         cmd_q, cmd_d;
+  logic             cur_valid_q, cur_valid_d;
+  logic [AsidW-1:0] cur_asid_q, cur_asid_d;
+  logic             lazy_q, lazy_d;
+  logic [PpnW-1:0]  root_q, root_d;
+  logic [1:0]       pm_q, pm_d;
+  logic             ack_q;
+  logic [CoreIdxW-1:0] ack_init_q;
+  logic             ack_rel_q;
+
+  logic mine, targeted, holds_asid;
+
+  assign mine       = bus_i.valid && bus_i.init == Me;
+  assign targeted   = bus_i.valid && bus_i.targets[Index];
+  assign holds_asid = cur_valid_q && cur_asid_q == bus_i.asid;
+
+  assign cmd_ready_o = state_q == AgIdle;
+  // A switch goes to the directory only once no walk of the old context is in flight, so
+  // the context never changes under a walk (docs/architecture.md, context rule).
+  assign dir_req_o   = state_q == AgDir && (cmd_q.op != CmdSwitch || core_idle_i);
+  assign dir_cmd_o   = cmd_q;
+  assign switching_o = state_q == AgDir && cmd_q.op == CmdSwitch;
+
+  always_comb begin
+    state_d     = state_q;
+    cmd_d       = cmd_q;
+    cur_valid_d = cur_valid_q;
+    cur_asid_d  = cur_asid_q;
+    lazy_d      = lazy_q;
+    root_d      = root_q;
+    pm_d        = pm_q;
+    cmd_done_o  = 1'b0;
+    cmd_error_o = 1'b0;
+
+    unique case (state_q)
+      AgIdle: begin
+        if (cmd_valid_i) begin
+          cmd_d = cmd_i;
+          unique case (cmd_op_e'(cmd_i.op))
+            CmdSync:                                                  state_d = AgSync;
+            CmdPost, CmdSwitch, CmdLazy, CmdSetAttrs, CmdRelease:     state_d = AgDir;
+            default:                                                  state_d = AgBad;
+          endcase
+        end
+      end
+      AgDir: begin
+        if (mine && bus_i.done) begin
+          cmd_done_o  = 1'b1;
+          cmd_error_o = bus_i.error;
+          state_d     = AgIdle;
+        end
+      end
+      AgSync: begin
+        if (quiet_i) begin
+          cmd_done_o = 1'b1;
+          state_d    = AgIdle;
+        end
+      end
+      default: begin  // AgBad
+        cmd_done_o  = 1'b1;
+        cmd_error_o = 1'b1;
+        state_d     = AgIdle;
+      end
+    endcase
+
+    // Context changes carried by the bus.
+    if (mine && bus_i.set_ctx) begin
+      cur_valid_d = 1'b1;
+      cur_asid_d  = bus_i.asid;
+      lazy_d      = 1'b0;
+      root_d      = bus_i.root;
+      pm_d        = bus_i.pm;
+    end
+    if (mine && bus_i.set_lazy) lazy_d = 1'b1;
+    if (targeted && bus_i.set_attrs && holds_asid) begin
+      root_d = bus_i.root;
+      pm_d   = bus_i.pm;
+    end
+    if (targeted && bus_i.drop_ctx && holds_asid) begin
+      cur_valid_d = 1'b0;
+      lazy_d      = 1'b0;
+    end
+  end
+
+  assign inval_valid_o  = targeted && bus_i.inval;
+  assign inval_kind_o   = bus_i.kind;
+  assign inval_asid_o   = bus_i.asid;
+  assign inval_vaddr_o  = {25'd0, bus_i.vpn, 12'd0};
+  assign inval_npages_o = bus_i.npages;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q     <= AgIdle;
+      cmd_q       <= '0;
+      cur_valid_q <= 1'b0;
+      cur_asid_q  <= '0;
+      lazy_q      <= 1'b0;
+      root_q      <= '0;
+      pm_q        <= '0;
+      ack_q       <= 1'b0;
+      ack_init_q  <= '0;
+      ack_rel_q   <= 1'b0;
+    end else begin
+      state_q     <= state_d;
+      cmd_q       <= cmd_d;
+      cur_valid_q <= cur_valid_d;
+      cur_asid_q  <= cur_asid_d;
+      lazy_q      <= lazy_d;
+      root_q      <= root_d;
+      pm_q        <= pm_d;
+      // Applied this cycle (the core's TLB takes one invalidation per cycle, always):
+      // acknowledged in the next.
+      ack_q       <= targeted && bus_i.need_ack;
+      ack_init_q  <= bus_i.init;
+      ack_rel_q   <= bus_i.drop_ctx;
+    end
+  end
+
+  assign cur_valid_o = cur_valid_q;
+  assign cur_asid_o  = cur_asid_q;
+  assign lazy_o      = lazy_q;
+  assign root_o      = root_q;
+  assign pm_o        = pm_q;
+  assign ack_o       = ack_q;
+  assign ack_init_o  = ack_init_q;
+  assign ack_rel_o   = ack_rel_q;
+
+endmodule : tlb_agent

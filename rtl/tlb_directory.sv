@@ -1,0 +1,467 @@
+// The shootdown fabric's directory: the one place where invalidations, context switches,
+// attribute changes and ASID releases are put in order.
+//
+// It takes one command per cycle from the agents (round robin), decides it against the
+// state every agent reports (which ASID each core runs, lazily or not), and says what
+// follows on the broadcast bus, one message per cycle. Because it decides switches and
+// invalidations one at a time, a core can never slip between "who holds this ASID" and
+// "send the invalidation" (seed 000, case 2): either it is targeted, or it is skipped and
+// its context slot records that it lags, so its next switch to that ASID catches up from
+// the flush log or flushes the ASID (seeds 001, 002).
+module tlb_directory
+  import tlb_pkg::*;
+#(
+  /// Number of cores, 2 to 16.
+  parameter int unsigned NumCores = 4,
+  /// ASID context slots per core (x86 keeps six), 1 to 8.
+  parameter int unsigned Slots    = 4,
+  /// Invalidations remembered per ASID (the flush log): 1, 2, 4 or 8.
+  parameter int unsigned LogDepth = 4,
+  /// Hardware ASIDs the table tracks: a power of two from 2 to 64.
+  parameter int unsigned NumAsids = 16,
+  // Derived, do not change.
+  localparam int unsigned AsidIdxW = $clog2(NumAsids),
+  localparam int unsigned LagW     = $clog2(LogDepth + 2),
+  localparam int unsigned SlotIdxW = Slots > 1 ? $clog2(Slots) : 1,
+  localparam int unsigned LogIdxW  = LogDepth > 1 ? $clog2(LogDepth) : 1,
+  localparam int unsigned OutW     = 8,
+  localparam int unsigned GenW     = 16
+) (
+  input  logic                                clk_i,          ///< clock
+  input  logic                                rst_ni,         ///< async reset, active low
+  // Agents.
+  input  logic     [NumCores-1:0]             req_i,          ///< agent c has a command
+  input  dir_cmd_t [NumCores-1:0]             cmd_i,          ///< agent c's command
+  input  logic     [NumCores-1:0]             cur_valid_i,    ///< core c has an ASID loaded
+  input  logic     [NumCores-1:0][AsidW-1:0]  cur_asid_i,     ///< which
+  input  logic     [NumCores-1:0]             lazy_i,         ///< core c runs a kernel thread
+  input  logic     [NumCores-1:0]             ack_i,          ///< core c acknowledges
+  input  logic     [NumCores-1:0][CoreIdxW-1:0] ack_init_i,   ///< to that initiator
+  input  logic     [NumCores-1:0]             ack_rel_i,      ///< a release message
+  output bus_msg_t                            bus_o,          ///< the broadcast bus
+  output logic     [NumCores-1:0]             quiet_o,        ///< no acks owed to core c
+  // Event counters.
+  output logic     [CntW-1:0]                 cnt_posted_o,      ///< invalidations posted
+  output logic     [CntW-1:0]                 cnt_targets_o,     ///< cores they were sent to
+  output logic     [CntW-1:0]                 cnt_skipped_o,     ///< cores ASID-scoped ones skipped
+  output logic     [CntW-1:0]                 cnt_catchup_log_o, ///< switches caught up from the log
+  output logic     [CntW-1:0]                 cnt_catchup_full_o,///< switches that flushed the ASID
+  output logic     [CntW-1:0]                 cnt_errors_o       ///< refused commands
+);
+
+  if (NumCores < 2 || NumCores > MaxCores) begin : gen_bad_cores
+    $error("tlb_directory: NumCores must be 2 to %0d, got %0d", MaxCores, NumCores);
+  end
+  if (Slots < 1 || Slots > 8) begin : gen_bad_slots
+    $error("tlb_directory: Slots must be 1 to 8, got %0d", Slots);
+  end
+  if (LogDepth != 1 && LogDepth != 2 && LogDepth != 4 && LogDepth != 8) begin : gen_bad_log
+    $error("tlb_directory: LogDepth must be 1, 2, 4 or 8, got %0d", LogDepth);
+  end
+  if (NumAsids < 2 || NumAsids > 64 || (NumAsids & (NumAsids - 1)) != 0) begin : gen_bad_asids
+    $error("tlb_directory: NumAsids must be a power of two from 2 to 64, got %0d", NumAsids);
+  end
+
+  typedef struct packed {
+    logic [2:0]         kind;
+    logic [VpnW-1:0]    vpn;
+    logic [NpagesW-1:0] npages;
+  } log_entry_t;
+
+  localparam logic [LagW-1:0] LagFull = LagW'(LogDepth + 1);  // "more than the log holds"
+
+  // ASID table.
+  logic [NumAsids-1:0][1:0]      asid_state_q, asid_state_d;
+  logic [NumAsids-1:0][GenW-1:0] gen_q, gen_d;
+  logic [NumAsids-1:0][PpnW-1:0] root_q, root_d;
+  logic [NumAsids-1:0][1:0]      pm_q, pm_d;
+  log_entry_t [NumAsids-1:0][LogDepth-1:0] log_q, log_d;
+  // Context slots.
+  logic [NumCores-1:0][Slots-1:0]               slot_valid_q, slot_valid_d;
+  logic [NumCores-1:0][Slots-1:0][AsidIdxW-1:0] slot_asid_q, slot_asid_d;
+  logic [NumCores-1:0][Slots-1:0][LagW-1:0]     slot_lag_q, slot_lag_d;
+  logic [NumCores-1:0][SlotIdxW-1:0]            slot_rr_q, slot_rr_d;
+  // Arbitration, acks, release, catch-up.
+  logic [CoreIdxW-1:0]           rr_q, rr_d;
+  logic [NumCores-1:0][OutW-1:0] out_q, out_d;
+  logic [AsidIdxW-1:0]           rel_asid_q, rel_asid_d;
+  logic [CoreIdxW:0]             rel_pending_q, rel_pending_d;
+  logic                          cu_busy_q, cu_busy_d;
+  logic [CoreIdxW-1:0]           cu_core_q, cu_core_d;
+  logic [AsidIdxW-1:0]           cu_asid_q, cu_asid_d;
+  logic [LogIdxW-1:0]            cu_pos_q, cu_pos_d;
+  logic [LagW-1:0]               cu_left_q, cu_left_d;
+  bus_msg_t                      bus_q, bus_d;
+  logic [CntW-1:0] cnt_posted_q, cnt_posted_d, cnt_targets_q, cnt_targets_d;
+  logic [CntW-1:0] cnt_skipped_q, cnt_skipped_d, cnt_cu_log_q, cnt_cu_log_d;
+  logic [CntW-1:0] cnt_cu_full_q, cnt_cu_full_d, cnt_errors_q, cnt_errors_d;
+
+  logic                 grant_valid;
+  logic [CoreIdxW-1:0]  grant_idx;
+  dir_cmd_t             cmd;
+  logic [AsidIdxW-1:0]  a;
+  logic                 asid_ok;
+  logic [NumCores-1:0]  holders, all_cores;
+
+  function automatic logic [CoreIdxW:0] popcount(logic [NumCores-1:0] v);
+    logic [CoreIdxW:0] n;
+    n = '0;
+    for (int unsigned i = 0; i < NumCores; i++) n = n + (CoreIdxW + 1)'(v[i]);
+    return n;
+  endfunction
+
+  function automatic logic [MaxCores-1:0] widen(logic [NumCores-1:0] v);
+    return MaxCores'(v);
+  endfunction
+
+  // Round robin: the first requester at or after rr_q. A release waits while another is
+  // still being acknowledged.
+  always_comb begin
+    int unsigned c;
+    c           = 0;
+    grant_valid = 1'b0;
+    grant_idx   = '0;
+    if (!cu_busy_q) begin
+      for (int unsigned k = 0; k < NumCores; k++) begin
+        c = (int'(rr_q) + k) % NumCores;
+        if (!grant_valid && req_i[c] &&
+            (cmd_i[c].op != CmdRelease || rel_pending_q == '0)) begin
+          grant_valid = 1'b1;
+          grant_idx   = CoreIdxW'(c);
+        end
+      end
+    end
+  end
+
+  assign cmd       = cmd_i[grant_idx];
+  assign a         = cmd.asid[AsidIdxW-1:0];
+  assign asid_ok   = cmd.asid < AsidW'(NumAsids);
+  assign all_cores = '1;
+  always_comb begin
+    for (int unsigned c = 0; c < NumCores; c++) begin
+      holders[c] = cur_valid_i[c] && cur_asid_i[c] == cmd.asid;
+    end
+  end
+
+  always_comb begin
+    logic scoped, hit, victim_free;
+    logic [SlotIdxW-1:0] hit_s, victim;
+    logic [LagW-1:0] lag;
+    logic [NumCores-1:0] targets;
+    logic [CoreIdxW:0] dec, rel_dec;
+    asid_state_d  = asid_state_q;
+    gen_d         = gen_q;
+    root_d        = root_q;
+    pm_d          = pm_q;
+    log_d         = log_q;
+    slot_valid_d  = slot_valid_q;
+    slot_asid_d   = slot_asid_q;
+    slot_lag_d    = slot_lag_q;
+    slot_rr_d     = slot_rr_q;
+    rr_d          = rr_q;
+    out_d         = out_q;
+    rel_asid_d    = rel_asid_q;
+    rel_pending_d = rel_pending_q;
+    cu_busy_d     = cu_busy_q;
+    cu_core_d     = cu_core_q;
+    cu_asid_d     = cu_asid_q;
+    cu_pos_d      = cu_pos_q;
+    cu_left_d     = cu_left_q;
+    bus_d         = '0;
+    cnt_posted_d  = cnt_posted_q;
+    cnt_targets_d = cnt_targets_q;
+    cnt_skipped_d = cnt_skipped_q;
+    cnt_cu_log_d  = cnt_cu_log_q;
+    cnt_cu_full_d = cnt_cu_full_q;
+    cnt_errors_d  = cnt_errors_q;
+    scoped        = 1'b0;
+    hit           = 1'b0;
+    hit_s         = '0;
+    victim        = '0;
+    victim_free   = 1'b0;
+    lag           = '0;
+    targets       = '0;
+
+    // ---- Acknowledgements (they never collide with the grant below: see docs).
+    for (int unsigned i = 0; i < NumCores; i++) begin
+      dec = '0;
+      for (int unsigned c = 0; c < NumCores; c++) begin
+        dec = dec + (CoreIdxW + 1)'(ack_i[c] && ack_init_i[c] == CoreIdxW'(i));
+      end
+      out_d[i] = out_q[i] - OutW'(dec);
+    end
+    rel_dec = popcount(ack_i & ack_rel_i);
+    if (rel_pending_q != '0) begin
+      rel_pending_d = rel_pending_q - rel_dec;
+      if (rel_pending_d == '0) asid_state_d[rel_asid_q] = AsidFree;
+    end
+
+    if (cu_busy_q) begin
+      // ---- Catch-up of a switch: the next logged invalidation, to the switching core.
+      bus_d.valid   = 1'b1;
+      bus_d.targets = widen(NumCores'(1) << cu_core_q);
+      bus_d.inval   = 1'b1;
+      bus_d.kind    = log_q[cu_asid_q][cu_pos_q].kind;
+      bus_d.vpn     = log_q[cu_asid_q][cu_pos_q].vpn;
+      bus_d.npages  = log_q[cu_asid_q][cu_pos_q].npages;
+      bus_d.asid    = AsidW'(cu_asid_q);
+      bus_d.init    = cu_core_q;
+      cu_pos_d      = cu_pos_q + LogIdxW'(1);
+      cu_left_d     = cu_left_q - LagW'(1);
+      if (cu_left_q == LagW'(1)) begin
+        bus_d.set_ctx = 1'b1;
+        bus_d.done    = 1'b1;
+        bus_d.root    = root_q[cu_asid_q];
+        bus_d.pm      = pm_q[cu_asid_q];
+        cu_busy_d     = 1'b0;
+      end
+    end else if (grant_valid) begin
+      rr_d         = CoreIdxW'((int'(grant_idx) + 1) % NumCores);
+      bus_d.valid  = 1'b1;
+      bus_d.init   = grant_idx;
+      bus_d.done   = 1'b1;
+      bus_d.asid   = cmd.asid;
+      bus_d.vpn    = cmd.vpn;
+      bus_d.npages = cmd.npages;
+      bus_d.kind   = cmd.kind;
+      unique case (cmd_op_e'(cmd.op))
+        CmdPost: begin
+          scoped = cmd.kind == InvAsid || cmd.kind == InvVaAsid || cmd.kind == InvRangeAsid;
+          if (scoped && !asid_ok) begin
+            bus_d.error  = 1'b1;
+            cnt_errors_d = cnt_errors_q + 1;
+          end else begin
+            // ASID-scoped: only the cores running the ASID, lazily or not (seeds 000, 003).
+            // Everything else may touch global entries: every core.
+            targets = scoped ? holders : all_cores;
+            if (scoped) begin
+              // Seed 001: the generation moves on every invalidation, and every skipped
+              // slot holding the ASID records one more to catch up on.
+              for (int unsigned c = 0; c < NumCores; c++) begin
+                for (int unsigned s = 0; s < Slots; s++) begin
+                  if (!targets[c] && slot_valid_q[c][s] && slot_asid_q[c][s] == a &&
+                      slot_lag_q[c][s] != LagFull) begin
+                    slot_lag_d[c][s] = slot_lag_q[c][s] + LagW'(1);
+                  end
+                end
+              end
+              log_d[a][gen_q[a][LogIdxW-1:0] & LogIdxW'(LogDepth - 1)] =
+                  '{kind: cmd.kind, vpn: cmd.vpn, npages: cmd.npages};
+              gen_d[a] = gen_q[a] + GenW'(1);
+              cnt_skipped_d = cnt_skipped_q + CntW'(NumCores) - CntW'(popcount(targets));
+            end
+            bus_d.targets  = widen(targets);
+            bus_d.inval    = 1'b1;
+            bus_d.need_ack = 1'b1;
+            out_d[grant_idx] = out_d[grant_idx] + OutW'(popcount(targets));
+            cnt_posted_d  = cnt_posted_q + 1;
+            cnt_targets_d = cnt_targets_q + CntW'(popcount(targets));
+          end
+        end
+        CmdSetAttrs: begin
+          if (!asid_ok || asid_state_q[a] == AsidReleasing) begin
+            bus_d.error  = 1'b1;
+            cnt_errors_d = cnt_errors_q + 1;
+          end else begin
+            // Seed 002: new attributes are a new generation. Holders take them and flush
+            // the ASID now; every other slot holding it must flush it on its next switch.
+            targets = holders;
+            root_d[a] = cmd.root;
+            pm_d[a]   = cmd.pm;
+            if (asid_state_q[a] == AsidFree) asid_state_d[a] = AsidActive;
+            for (int unsigned c = 0; c < NumCores; c++) begin
+              for (int unsigned s = 0; s < Slots; s++) begin
+                if (!targets[c] && slot_valid_q[c][s] && slot_asid_q[c][s] == a) begin
+                  slot_lag_d[c][s] = LagFull;
+                end
+              end
+            end
+            gen_d[a] = gen_q[a] + GenW'(1);
+            bus_d.targets   = widen(targets);
+            bus_d.inval     = 1'b1;
+            bus_d.kind      = InvAsid;
+            bus_d.need_ack  = 1'b1;
+            bus_d.set_attrs = 1'b1;
+            bus_d.root      = cmd.root;
+            bus_d.pm        = cmd.pm;
+            out_d[grant_idx] = out_d[grant_idx] + OutW'(popcount(targets));
+            cnt_posted_d  = cnt_posted_q + 1;
+            cnt_targets_d = cnt_targets_q + CntW'(popcount(targets));
+            cnt_skipped_d = cnt_skipped_q + CntW'(NumCores) - CntW'(popcount(targets));
+          end
+        end
+        CmdSwitch: begin
+          if (!asid_ok || asid_state_q[a] == AsidReleasing) begin
+            // Seed 003: an ASID may not be used before its release has completed.
+            bus_d.error  = 1'b1;
+            cnt_errors_d = cnt_errors_q + 1;
+          end else begin
+            if (asid_state_q[a] == AsidFree) asid_state_d[a] = AsidActive;
+            for (int unsigned s = 0; s < Slots; s++) begin
+              if (!hit && slot_valid_q[grant_idx][s] && slot_asid_q[grant_idx][s] == a) begin
+                hit   = 1'b1;
+                hit_s = SlotIdxW'(s);
+              end
+            end
+            lag = slot_lag_q[grant_idx][hit_s];
+            bus_d.set_ctx = 1'b1;
+            bus_d.root    = root_q[a];
+            bus_d.pm      = pm_q[a];
+            bus_d.targets = widen(NumCores'(1) << grant_idx);
+            if (hit && lag == '0) begin
+              // Up to date: just load the context.
+            end else if (hit && lag != LagFull) begin
+              // Behind by 1..LogDepth invalidations: replay them from the log, oldest
+              // first, one message a cycle; the last one completes the switch.
+              bus_d.inval = 1'b1;
+              bus_d.kind   = log_q[a][(gen_q[a][LogIdxW-1:0] - LogIdxW'(lag)) &
+                                      LogIdxW'(LogDepth - 1)].kind;
+              bus_d.vpn    = log_q[a][(gen_q[a][LogIdxW-1:0] - LogIdxW'(lag)) &
+                                      LogIdxW'(LogDepth - 1)].vpn;
+              bus_d.npages = log_q[a][(gen_q[a][LogIdxW-1:0] - LogIdxW'(lag)) &
+                                      LogIdxW'(LogDepth - 1)].npages;
+              if (lag != LagW'(1)) begin
+                bus_d.set_ctx = 1'b0;
+                bus_d.done    = 1'b0;
+                cu_busy_d = 1'b1;
+                cu_core_d = grant_idx;
+                cu_asid_d = a;
+                cu_pos_d  = (gen_q[a][LogIdxW-1:0] - LogIdxW'(lag) + LogIdxW'(1)) &
+                            LogIdxW'(LogDepth - 1);
+                cu_left_d = lag - LagW'(1);
+              end
+              slot_lag_d[grant_idx][hit_s] = '0;
+              cnt_cu_log_d = cnt_cu_log_q + 1;
+            end else begin
+              // Too far behind, or no slot remembers the ASID: flush it whole.
+              bus_d.inval = 1'b1;
+              bus_d.kind  = InvAsid;
+              if (hit) begin
+                slot_lag_d[grant_idx][hit_s] = '0;
+              end else begin
+                for (int s = Slots - 1; s >= 0; s--) begin
+                  if (!slot_valid_q[grant_idx][s]) begin
+                    victim_free = 1'b1;
+                    victim      = SlotIdxW'(s);
+                  end
+                end
+                if (!victim_free) begin
+                  victim = slot_rr_q[grant_idx];
+                  slot_rr_d[grant_idx] = (slot_rr_q[grant_idx] == SlotIdxW'(Slots - 1)) ? '0 :
+                                         slot_rr_q[grant_idx] + SlotIdxW'(1);
+                end
+                slot_valid_d[grant_idx][victim] = 1'b1;
+                slot_asid_d[grant_idx][victim]  = a;
+                slot_lag_d[grant_idx][victim]   = '0;
+              end
+              cnt_cu_full_d = cnt_cu_full_q + 1;
+            end
+          end
+        end
+        CmdLazy: begin
+          bus_d.set_lazy = 1'b1;
+        end
+        CmdRelease: begin
+          if (!asid_ok || asid_state_q[a] != AsidActive || |(holders & ~lazy_i[NumCores-1:0])) begin
+            // Not in use, or a core still runs it for real: refused.
+            bus_d.error  = 1'b1;
+            cnt_errors_d = cnt_errors_q + 1;
+          end else begin
+            // Seed 003: every core may hold entries of it (lazy ones included, and cores
+            // that ran it earlier): all flush it, lazy holders let go of it, and no slot
+            // remembers it. It is free once every core has acknowledged.
+            targets = all_cores;
+            for (int unsigned c = 0; c < NumCores; c++) begin
+              for (int unsigned s = 0; s < Slots; s++) begin
+                if (slot_valid_q[c][s] && slot_asid_q[c][s] == a) slot_valid_d[c][s] = 1'b0;
+              end
+            end
+            asid_state_d[a] = AsidReleasing;
+            rel_asid_d      = a;
+            rel_pending_d   = popcount(targets);
+            bus_d.targets   = widen(targets);
+            bus_d.inval     = 1'b1;
+            bus_d.kind      = InvAsid;
+            bus_d.need_ack  = 1'b1;
+            bus_d.drop_ctx  = 1'b1;
+            out_d[grant_idx] = out_d[grant_idx] + OutW'(popcount(targets));
+            cnt_posted_d  = cnt_posted_q + 1;
+            cnt_targets_d = cnt_targets_q + CntW'(popcount(targets));
+          end
+        end
+        default: begin
+          bus_d.error  = 1'b1;
+          cnt_errors_d = cnt_errors_q + 1;
+        end
+      endcase
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      asid_state_q  <= '0;
+      gen_q         <= '0;
+      root_q        <= '0;
+      pm_q          <= '0;
+      log_q         <= '0;
+      slot_valid_q  <= '0;
+      slot_asid_q   <= '0;
+      slot_lag_q    <= '0;
+      slot_rr_q     <= '0;
+      rr_q          <= '0;
+      out_q         <= '0;
+      rel_asid_q    <= '0;
+      rel_pending_q <= '0;
+      cu_busy_q     <= 1'b0;
+      cu_core_q     <= '0;
+      cu_asid_q     <= '0;
+      cu_pos_q      <= '0;
+      cu_left_q     <= '0;
+      bus_q         <= '0;
+      cnt_posted_q  <= '0;
+      cnt_targets_q <= '0;
+      cnt_skipped_q <= '0;
+      cnt_cu_log_q  <= '0;
+      cnt_cu_full_q <= '0;
+      cnt_errors_q  <= '0;
+    end else begin
+      asid_state_q  <= asid_state_d;
+      gen_q         <= gen_d;
+      root_q        <= root_d;
+      pm_q          <= pm_d;
+      log_q         <= log_d;
+      slot_valid_q  <= slot_valid_d;
+      slot_asid_q   <= slot_asid_d;
+      slot_lag_q    <= slot_lag_d;
+      slot_rr_q     <= slot_rr_d;
+      rr_q          <= rr_d;
+      out_q         <= out_d;
+      rel_asid_q    <= rel_asid_d;
+      rel_pending_q <= rel_pending_d;
+      cu_busy_q     <= cu_busy_d;
+      cu_core_q     <= cu_core_d;
+      cu_asid_q     <= cu_asid_d;
+      cu_pos_q      <= cu_pos_d;
+      cu_left_q     <= cu_left_d;
+      bus_q         <= bus_d;
+      cnt_posted_q  <= cnt_posted_d;
+      cnt_targets_q <= cnt_targets_d;
+      cnt_skipped_q <= cnt_skipped_d;
+      cnt_cu_log_q  <= cnt_cu_log_d;
+      cnt_cu_full_q <= cnt_cu_full_d;
+      cnt_errors_q  <= cnt_errors_d;
+    end
+  end
+
+  assign bus_o = bus_q;
+  for (genvar i = 0; i < NumCores; i++) begin : gen_quiet
+    assign quiet_o[i] = out_q[i] == '0;
+  end
+  assign cnt_posted_o       = cnt_posted_q;
+  assign cnt_targets_o      = cnt_targets_q;
+  assign cnt_skipped_o      = cnt_skipped_q;
+  assign cnt_catchup_log_o  = cnt_cu_log_q;
+  assign cnt_catchup_full_o = cnt_cu_full_q;
+  assign cnt_errors_o       = cnt_errors_q;
+
+endmodule : tlb_directory
