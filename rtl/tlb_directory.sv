@@ -44,7 +44,7 @@ module tlb_directory
   output logic     [CntW-1:0]                 cnt_posted_o,      ///< invalidations posted
   output logic     [CntW-1:0]                 cnt_targets_o,     ///< cores they were sent to
   output logic     [CntW-1:0]                 cnt_skipped_o,     ///< cores ASID-scoped ones skipped
-  output logic     [CntW-1:0]                 cnt_catchup_log_o, ///< switches caught up from the log
+  output logic     [CntW-1:0]                 cnt_catchup_log_o, ///< switches caught up by log
   output logic     [CntW-1:0]                 cnt_catchup_full_o,///< switches that flushed the ASID
   output logic     [CntW-1:0]                 cnt_errors_o       ///< refused commands
 );
