@@ -11,6 +11,7 @@
 //! takes the inputs of one cycle and advances to the next rising edge.
 
 pub mod core;
+pub mod fabric;
 pub mod l1;
 pub mod oracle;
 pub mod plru;

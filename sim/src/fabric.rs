@@ -1,0 +1,767 @@
+//! Mirror of the shootdown fabric: `rtl/tlb_agent.sv`, `rtl/tlb_directory.sv` and
+//! `rtl/tlb_system.sv` (docs/shootdown.md is the contract).
+
+use crate::core::{CoreInputs, TlbCore};
+use crate::types::*;
+
+/// Commands (`cmd_op_e`).
+pub mod op {
+    pub const POST: u8 = 0;
+    pub const SYNC: u8 = 1;
+    pub const SWITCH: u8 = 2;
+    pub const LAZY: u8 = 3;
+    pub const SET_ATTRS: u8 = 4;
+    pub const RELEASE: u8 = 5;
+}
+
+/// ASID table states (`asid_state_e`).
+pub mod asid_state {
+    pub const FREE: u8 = 0;
+    pub const ACTIVE: u8 = 1;
+    pub const RELEASING: u8 = 2;
+}
+
+/// Parameters of `tlb_system`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SysConfig {
+    pub cores: usize,
+    pub entries: usize,
+    pub slots: usize,
+    pub log_depth: usize,
+    pub asids: usize,
+}
+
+impl Default for SysConfig {
+    fn default() -> Self {
+        SysConfig { cores: 4, entries: 32, slots: 4, log_depth: 4, asids: 16 }
+    }
+}
+
+impl SysConfig {
+    /// The RTL's elaboration checks, as one line.
+    pub fn validate(&self) -> Result<(), String> {
+        let mut bad = Vec::new();
+        if !(2..=16).contains(&self.cores) {
+            bad.push(format!("cores must be 2 to 16, got {}", self.cores));
+        }
+        if !self.entries.is_power_of_two() || !(2..=64).contains(&self.entries) {
+            bad.push(format!("entries must be a power of two from 2 to 64, got {}", self.entries));
+        }
+        if !(1..=8).contains(&self.slots) {
+            bad.push(format!("context slots must be 1 to 8, got {}", self.slots));
+        }
+        if ![1, 2, 4, 8].contains(&self.log_depth) {
+            bad.push(format!("flush-log depth must be 1, 2, 4 or 8, got {}", self.log_depth));
+        }
+        if !self.asids.is_power_of_two() || !(2..=64).contains(&self.asids) {
+            bad.push(format!("ASIDs must be a power of two from 2 to 64, got {}", self.asids));
+        }
+        if bad.is_empty() { Ok(()) } else { Err(format!("invalid configuration: {}", bad.join("; "))) }
+    }
+    fn lag_full(&self) -> u8 {
+        self.log_depth as u8 + 1
+    }
+}
+
+/// `dir_cmd_t`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DirCmd {
+    pub op: u8,
+    pub kind: u8,
+    pub asid: u16,
+    pub vpn: u64,
+    pub npages: u16,
+    pub root: u64,
+    pub pm: u8,
+}
+
+/// `bus_msg_t`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BusMsg {
+    pub valid: bool,
+    pub targets: u16,
+    pub inval: bool,
+    pub kind: u8,
+    pub asid: u16,
+    pub vpn: u64,
+    pub npages: u16,
+    pub need_ack: bool,
+    pub init: u8,
+    pub done: bool,
+    pub error: bool,
+    pub set_ctx: bool,
+    pub set_lazy: bool,
+    pub set_attrs: bool,
+    pub drop_ctx: bool,
+    pub root: u64,
+    pub pm: u8,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum AgentState {
+    #[default]
+    Idle = 0,
+    Dir = 1,
+    Sync = 2,
+    Bad = 3,
+}
+
+/// Mirror of `tlb_agent`.
+#[derive(Clone, Debug, Default)]
+pub struct Agent {
+    pub index: usize,
+    pub state_q: AgentState,
+    pub cmd_q: DirCmd,
+    pub cur_valid_q: bool,
+    pub cur_asid_q: u16,
+    pub lazy_q: bool,
+    pub root_q: u64,
+    pub pm_q: u8,
+    pub ack_q: bool,
+    pub ack_init_q: u8,
+    pub ack_rel_q: bool,
+}
+
+impl Agent {
+    fn mine(&self, bus: &BusMsg) -> bool {
+        bus.valid && bus.init as usize == self.index
+    }
+    fn targeted(&self, bus: &BusMsg) -> bool {
+        bus.valid && (bus.targets >> self.index) & 1 == 1
+    }
+    pub fn cmd_ready(&self) -> bool {
+        self.state_q == AgentState::Idle
+    }
+    pub fn switching(&self) -> bool {
+        self.state_q == AgentState::Dir && self.cmd_q.op == op::SWITCH
+    }
+    /// `dir_req_o`: a switch waits until no walk of the old context is in flight.
+    pub fn dir_req(&self, core_idle: bool) -> bool {
+        self.state_q == AgentState::Dir && (self.cmd_q.op != op::SWITCH || core_idle)
+    }
+    /// (`cmd_done_o`, `cmd_error_o`).
+    pub fn done(&self, bus: &BusMsg, quiet: bool) -> (bool, bool) {
+        match self.state_q {
+            AgentState::Idle => (false, false),
+            AgentState::Dir => {
+                if self.mine(bus) && bus.done { (true, bus.error) } else { (false, false) }
+            }
+            AgentState::Sync => (quiet, false),
+            AgentState::Bad => (true, true),
+        }
+    }
+    /// The invalidation this agent hands its core this cycle.
+    pub fn inval(&self, bus: &BusMsg) -> (bool, u8, u16, u64, u16) {
+        (self.targeted(bus) && bus.inval, bus.kind, bus.asid, bus.vpn << 12, bus.npages)
+    }
+
+    pub fn step(&mut self, cmd_valid: bool, cmd: DirCmd, bus: &BusMsg, quiet: bool) {
+        let mine = self.mine(bus);
+        let targeted = self.targeted(bus);
+        let holds = self.cur_valid_q && self.cur_asid_q == bus.asid;
+        let (done, _) = self.done(bus, quiet);
+        let mut next = self.clone();
+        match self.state_q {
+            AgentState::Idle => {
+                if cmd_valid {
+                    next.cmd_q = cmd;
+                    next.state_q = match cmd.op {
+                        op::SYNC => AgentState::Sync,
+                        op::POST | op::SWITCH | op::LAZY | op::SET_ATTRS | op::RELEASE => AgentState::Dir,
+                        _ => AgentState::Bad,
+                    };
+                }
+            }
+            _ => {
+                if done {
+                    next.state_q = AgentState::Idle;
+                }
+            }
+        }
+        if mine && bus.set_ctx {
+            next.cur_valid_q = true;
+            next.cur_asid_q = bus.asid;
+            next.lazy_q = false;
+            next.root_q = bus.root;
+            next.pm_q = bus.pm;
+        }
+        if mine && bus.set_lazy {
+            next.lazy_q = true;
+        }
+        if targeted && bus.set_attrs && holds {
+            next.root_q = bus.root;
+            next.pm_q = bus.pm;
+        }
+        if targeted && bus.drop_ctx && holds {
+            next.cur_valid_q = false;
+            next.lazy_q = false;
+        }
+        next.ack_q = targeted && bus.need_ack;
+        next.ack_init_q = bus.init;
+        next.ack_rel_q = bus.drop_ctx;
+        *self = next;
+    }
+}
+
+/// One flush-log entry.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LogEntry {
+    pub kind: u8,
+    pub vpn: u64,
+    pub npages: u16,
+}
+
+/// One context slot.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Slot {
+    pub valid: bool,
+    pub asid: u16,
+    pub lag: u8,
+}
+
+/// Event counters (`cnt_*`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counters {
+    pub posted: u32,
+    pub targets: u32,
+    pub skipped: u32,
+    pub catchup_log: u32,
+    pub catchup_full: u32,
+    pub errors: u32,
+    pub stall: u32,
+}
+
+/// Mirror of `tlb_directory`.
+#[derive(Clone, Debug)]
+pub struct Directory {
+    pub cfg: SysConfig,
+    pub asid_state_q: Vec<u8>,
+    pub gen_q: Vec<u16>,
+    pub root_q: Vec<u64>,
+    pub pm_q: Vec<u8>,
+    pub log_q: Vec<Vec<LogEntry>>,
+    pub slot_q: Vec<Vec<Slot>>,
+    pub slot_rr_q: Vec<usize>,
+    pub rr_q: usize,
+    pub out_q: Vec<u8>,
+    pub rel_asid_q: usize,
+    pub rel_pending_q: u8,
+    pub cu_busy_q: bool,
+    pub cu_core_q: usize,
+    pub cu_asid_q: usize,
+    pub cu_pos_q: usize,
+    pub cu_left_q: u8,
+    pub bus_q: BusMsg,
+    pub cnt: Counters,
+}
+
+/// What the directory sees of the agents in one cycle.
+pub struct DirInputs<'a> {
+    pub req: &'a [bool],
+    pub cmd: &'a [DirCmd],
+    pub cur_valid: &'a [bool],
+    pub cur_asid: &'a [u16],
+    pub lazy: &'a [bool],
+    pub ack: &'a [bool],
+    pub ack_init: &'a [u8],
+    pub ack_rel: &'a [bool],
+}
+
+impl Directory {
+    pub fn new(cfg: SysConfig) -> Directory {
+        Directory {
+            cfg,
+            asid_state_q: vec![0; cfg.asids],
+            gen_q: vec![0; cfg.asids],
+            root_q: vec![0; cfg.asids],
+            pm_q: vec![0; cfg.asids],
+            log_q: vec![vec![LogEntry::default(); cfg.log_depth]; cfg.asids],
+            slot_q: vec![vec![Slot::default(); cfg.slots]; cfg.cores],
+            slot_rr_q: vec![0; cfg.cores],
+            rr_q: 0,
+            out_q: vec![0; cfg.cores],
+            rel_asid_q: 0,
+            rel_pending_q: 0,
+            cu_busy_q: false,
+            cu_core_q: 0,
+            cu_asid_q: 0,
+            cu_pos_q: 0,
+            cu_left_q: 0,
+            bus_q: BusMsg::default(),
+            cnt: Counters::default(),
+        }
+    }
+
+    /// `quiet_o[c]`.
+    pub fn quiet(&self, c: usize) -> bool {
+        self.out_q[c] == 0
+    }
+
+    /// The round-robin grant (`grant_valid`, `grant_idx`).
+    pub fn grant(&self, i: &DirInputs) -> Option<usize> {
+        if self.cu_busy_q {
+            return None;
+        }
+        (0..self.cfg.cores)
+            .map(|k| (self.rr_q + k) % self.cfg.cores)
+            .find(|&c| i.req[c] && (i.cmd[c].op != op::RELEASE || self.rel_pending_q == 0))
+    }
+
+    fn log_at(&self, a: usize, pos: usize) -> LogEntry {
+        self.log_q[a][pos & (self.cfg.log_depth - 1)]
+    }
+
+    pub fn step(&mut self, i: &DirInputs) {
+        let cfg = self.cfg;
+        let n = cfg.cores;
+        let full = cfg.lag_full();
+        let all: u16 = ((1u32 << n) - 1) as u16;
+        let mut d = self.clone();
+        d.bus_q = BusMsg::default();
+
+        // Acknowledgements.
+        for init in 0..n {
+            let dec = (0..n).filter(|&c| i.ack[c] && i.ack_init[c] as usize == init).count() as u8;
+            d.out_q[init] = self.out_q[init].wrapping_sub(dec);
+        }
+        let rel_dec = (0..n).filter(|&c| i.ack[c] && i.ack_rel[c]).count() as u8;
+        if self.rel_pending_q != 0 {
+            d.rel_pending_q = self.rel_pending_q.wrapping_sub(rel_dec);
+            if d.rel_pending_q == 0 {
+                d.asid_state_q[self.rel_asid_q] = asid_state::FREE;
+            }
+        }
+
+        if self.cu_busy_q {
+            let e = self.log_at(self.cu_asid_q, self.cu_pos_q);
+            let last = self.cu_left_q == 1;
+            d.bus_q = BusMsg {
+                valid: true,
+                targets: 1 << self.cu_core_q,
+                inval: true,
+                kind: e.kind,
+                vpn: e.vpn,
+                npages: e.npages,
+                asid: self.cu_asid_q as u16,
+                init: self.cu_core_q as u8,
+                set_ctx: last,
+                done: last,
+                root: if last { self.root_q[self.cu_asid_q] } else { 0 },
+                pm: if last { self.pm_q[self.cu_asid_q] } else { 0 },
+                ..Default::default()
+            };
+            d.cu_pos_q = (self.cu_pos_q + 1) & (cfg.log_depth - 1);
+            d.cu_left_q = self.cu_left_q - 1;
+            if last {
+                d.cu_busy_q = false;
+            }
+        } else if let Some(g) = self.grant(i) {
+            let cmd = i.cmd[g];
+            let a = (cmd.asid as usize) & (cfg.asids - 1);
+            let asid_ok = (cmd.asid as usize) < cfg.asids;
+            let holders: u16 = (0..n)
+                .filter(|&c| i.cur_valid[c] && i.cur_asid[c] == cmd.asid)
+                .fold(0, |m, c| m | 1 << c);
+            let runners: u16 = (0..n).filter(|&c| (holders >> c) & 1 == 1 && !i.lazy[c]).fold(0, |m, c| m | 1 << c);
+            d.rr_q = (g + 1) % n;
+            let mut bus = BusMsg {
+                valid: true,
+                init: g as u8,
+                done: true,
+                asid: cmd.asid,
+                vpn: cmd.vpn,
+                npages: cmd.npages,
+                kind: cmd.kind,
+                ..Default::default()
+            };
+            let error = |d: &mut Directory, bus: &mut BusMsg| {
+                bus.error = true;
+                d.cnt.errors = d.cnt.errors.wrapping_add(1);
+            };
+            match cmd.op {
+                op::POST => {
+                    let scoped = InvalKind::from_bits(cmd.kind).asid_scoped() && cmd.kind < 5;
+                    if scoped && !asid_ok {
+                        error(&mut d, &mut bus);
+                    } else {
+                        let targets = if scoped { holders } else { all };
+                        if scoped {
+                            for c in 0..n {
+                                if (targets >> c) & 1 == 1 {
+                                    continue;
+                                }
+                                for s in 0..cfg.slots {
+                                    let sl = self.slot_q[c][s];
+                                    if sl.valid && sl.asid as usize == a && sl.lag != full {
+                                        d.slot_q[c][s].lag = sl.lag + 1;
+                                    }
+                                }
+                            }
+                            let pos = self.gen_q[a] as usize & (cfg.log_depth - 1);
+                            d.log_q[a][pos] = LogEntry { kind: cmd.kind, vpn: cmd.vpn, npages: cmd.npages };
+                            d.gen_q[a] = self.gen_q[a].wrapping_add(1);
+                            d.cnt.skipped = d.cnt.skipped.wrapping_add(n as u32 - targets.count_ones());
+                        }
+                        bus.targets = targets;
+                        bus.inval = true;
+                        bus.need_ack = true;
+                        d.out_q[g] = d.out_q[g].wrapping_add(targets.count_ones() as u8);
+                        d.cnt.posted = d.cnt.posted.wrapping_add(1);
+                        d.cnt.targets = d.cnt.targets.wrapping_add(targets.count_ones());
+                    }
+                }
+                op::SET_ATTRS => {
+                    if !asid_ok || self.asid_state_q[a] == asid_state::RELEASING {
+                        error(&mut d, &mut bus);
+                    } else {
+                        let targets = holders;
+                        d.root_q[a] = cmd.root;
+                        d.pm_q[a] = cmd.pm;
+                        if self.asid_state_q[a] == asid_state::FREE {
+                            d.asid_state_q[a] = asid_state::ACTIVE;
+                        }
+                        for c in 0..n {
+                            if (targets >> c) & 1 == 1 {
+                                continue;
+                            }
+                            for s in 0..cfg.slots {
+                                let sl = self.slot_q[c][s];
+                                if sl.valid && sl.asid as usize == a {
+                                    d.slot_q[c][s].lag = full;
+                                }
+                            }
+                        }
+                        d.gen_q[a] = self.gen_q[a].wrapping_add(1);
+                        bus.targets = targets;
+                        bus.inval = true;
+                        bus.kind = InvalKind::Asid as u8;
+                        bus.need_ack = true;
+                        bus.set_attrs = true;
+                        bus.root = cmd.root;
+                        bus.pm = cmd.pm;
+                        d.out_q[g] = d.out_q[g].wrapping_add(targets.count_ones() as u8);
+                        d.cnt.posted = d.cnt.posted.wrapping_add(1);
+                        d.cnt.targets = d.cnt.targets.wrapping_add(targets.count_ones());
+                        d.cnt.skipped = d.cnt.skipped.wrapping_add(n as u32 - targets.count_ones());
+                    }
+                }
+                op::SWITCH => {
+                    if !asid_ok || self.asid_state_q[a] == asid_state::RELEASING {
+                        error(&mut d, &mut bus);
+                    } else {
+                        if self.asid_state_q[a] == asid_state::FREE {
+                            d.asid_state_q[a] = asid_state::ACTIVE;
+                        }
+                        let hit = (0..cfg.slots).find(|&s| self.slot_q[g][s].valid && self.slot_q[g][s].asid as usize == a);
+                        let lag = self.slot_q[g][hit.unwrap_or(0)].lag;
+                        bus.set_ctx = true;
+                        bus.root = self.root_q[a];
+                        bus.pm = self.pm_q[a];
+                        bus.targets = 1 << g;
+                        match hit {
+                            Some(_) if lag == 0 => {}
+                            Some(s) if lag != full => {
+                                let start = (self.gen_q[a] as usize).wrapping_sub(lag as usize);
+                                let e = self.log_at(a, start);
+                                bus.inval = true;
+                                bus.kind = e.kind;
+                                bus.vpn = e.vpn;
+                                bus.npages = e.npages;
+                                if lag != 1 {
+                                    bus.set_ctx = false;
+                                    bus.done = false;
+                                    d.cu_busy_q = true;
+                                    d.cu_core_q = g;
+                                    d.cu_asid_q = a;
+                                    d.cu_pos_q = start.wrapping_add(1) & (cfg.log_depth - 1);
+                                    d.cu_left_q = lag - 1;
+                                }
+                                d.slot_q[g][s].lag = 0;
+                                d.cnt.catchup_log = d.cnt.catchup_log.wrapping_add(1);
+                            }
+                            _ => {
+                                bus.inval = true;
+                                bus.kind = InvalKind::Asid as u8;
+                                if let Some(s) = hit {
+                                    d.slot_q[g][s].lag = 0;
+                                } else {
+                                    let free = (0..cfg.slots).find(|&s| !self.slot_q[g][s].valid);
+                                    let victim = free.unwrap_or(self.slot_rr_q[g]);
+                                    if free.is_none() {
+                                        d.slot_rr_q[g] = (self.slot_rr_q[g] + 1) % cfg.slots;
+                                    }
+                                    d.slot_q[g][victim] = Slot { valid: true, asid: a as u16, lag: 0 };
+                                }
+                                d.cnt.catchup_full = d.cnt.catchup_full.wrapping_add(1);
+                            }
+                        }
+                    }
+                }
+                op::LAZY => bus.set_lazy = true,
+                op::RELEASE => {
+                    if !asid_ok || self.asid_state_q[a] != asid_state::ACTIVE || runners != 0 {
+                        error(&mut d, &mut bus);
+                    } else {
+                        let targets = all;
+                        for c in 0..n {
+                            for s in 0..cfg.slots {
+                                if self.slot_q[c][s].valid && self.slot_q[c][s].asid as usize == a {
+                                    d.slot_q[c][s].valid = false;
+                                }
+                            }
+                        }
+                        d.asid_state_q[a] = asid_state::RELEASING;
+                        d.rel_asid_q = a;
+                        d.rel_pending_q = targets.count_ones() as u8;
+                        bus.targets = targets;
+                        bus.inval = true;
+                        bus.kind = InvalKind::Asid as u8;
+                        bus.need_ack = true;
+                        bus.drop_ctx = true;
+                        d.out_q[g] = d.out_q[g].wrapping_add(targets.count_ones() as u8);
+                        d.cnt.posted = d.cnt.posted.wrapping_add(1);
+                        d.cnt.targets = d.cnt.targets.wrapping_add(targets.count_ones());
+                    }
+                }
+                _ => error(&mut d, &mut bus),
+            }
+            d.bus_q = bus;
+        }
+        *self = d;
+    }
+}
+
+/// Every per-core input port of `tlb_system`, for one cycle.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SysCoreInputs {
+    pub ctx_sum: bool,
+    pub ctx_mxr: bool,
+    pub req_valid: bool,
+    pub req_vaddr: u64,
+    pub req_access: u8,
+    pub req_priv_u: bool,
+    pub mem_req_ready: bool,
+    pub mem_resp_valid: bool,
+    pub mem_resp_data: u64,
+    pub cmd_valid: bool,
+    pub cmd_op: u8,
+    pub cmd_kind: u8,
+    pub cmd_asid: u16,
+    pub cmd_vaddr: u64,
+    pub cmd_npages: u16,
+    pub cmd_root: u64,
+    pub cmd_pm: u8,
+}
+
+impl SysCoreInputs {
+    /// (port name, width, value) per input port, in port order.
+    pub fn fields(&self) -> [(&'static str, u32, u64); 17] {
+        [
+            ("ctx_sum_i", 1, self.ctx_sum as u64),
+            ("ctx_mxr_i", 1, self.ctx_mxr as u64),
+            ("req_valid_i", 1, self.req_valid as u64),
+            ("req_vaddr_i", 64, self.req_vaddr),
+            ("req_access_i", 2, self.req_access as u64),
+            ("req_priv_u_i", 1, self.req_priv_u as u64),
+            ("mem_req_ready_i", 1, self.mem_req_ready as u64),
+            ("mem_resp_valid_i", 1, self.mem_resp_valid as u64),
+            ("mem_resp_data_i", 64, self.mem_resp_data),
+            ("cmd_valid_i", 1, self.cmd_valid as u64),
+            ("cmd_op_i", 3, self.cmd_op as u64),
+            ("cmd_kind_i", 3, self.cmd_kind as u64),
+            ("cmd_asid_i", 16, self.cmd_asid as u64),
+            ("cmd_vaddr_i", 64, self.cmd_vaddr),
+            ("cmd_npages_i", 16, self.cmd_npages as u64),
+            ("cmd_root_i", PPN_BITS, self.cmd_root),
+            ("cmd_pm_i", 2, self.cmd_pm as u64),
+        ]
+    }
+}
+
+/// Every per-core output port of `tlb_system`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SysCoreOutputs {
+    pub req_ready: bool,
+    pub resp_valid: bool,
+    pub resp_paddr: u64,
+    pub resp_fault: bool,
+    pub resp_hit: bool,
+    pub mem_req_valid: bool,
+    pub mem_req_addr: u64,
+    pub mem_resp_ready: bool,
+    pub cmd_ready: bool,
+    pub cmd_done: bool,
+    pub cmd_error: bool,
+    pub cur_valid: bool,
+    pub cur_asid: u16,
+    pub lazy: bool,
+    pub walk_restart: bool,
+}
+
+impl SysCoreOutputs {
+    pub fn fields(&self) -> [(&'static str, u32, u64); 15] {
+        [
+            ("req_ready_o", 1, self.req_ready as u64),
+            ("resp_valid_o", 1, self.resp_valid as u64),
+            ("resp_paddr_o", PA_BITS, self.resp_paddr),
+            ("resp_fault_o", 1, self.resp_fault as u64),
+            ("resp_hit_o", 1, self.resp_hit as u64),
+            ("mem_req_valid_o", 1, self.mem_req_valid as u64),
+            ("mem_req_addr_o", PA_BITS, self.mem_req_addr),
+            ("mem_resp_ready_o", 1, self.mem_resp_ready as u64),
+            ("cmd_ready_o", 1, self.cmd_ready as u64),
+            ("cmd_done_o", 1, self.cmd_done as u64),
+            ("cmd_error_o", 1, self.cmd_error as u64),
+            ("cur_valid_o", 1, self.cur_valid as u64),
+            ("cur_asid_o", 16, self.cur_asid as u64),
+            ("lazy_o", 1, self.lazy as u64),
+            ("walk_restart_o", 1, self.walk_restart as u64),
+        ]
+    }
+}
+
+impl Counters {
+    /// (port name, value) of the counter outputs, in port order (each 32 bits).
+    pub fn fields(&self) -> [(&'static str, u32, u64); 7] {
+        [
+            ("cnt_posted_o", 32, self.posted as u64),
+            ("cnt_targets_o", 32, self.targets as u64),
+            ("cnt_skipped_o", 32, self.skipped as u64),
+            ("cnt_catchup_log_o", 32, self.catchup_log as u64),
+            ("cnt_catchup_full_o", 32, self.catchup_full as u64),
+            ("cnt_errors_o", 32, self.errors as u64),
+            ("cnt_stall_o", 32, self.stall as u64),
+        ]
+    }
+}
+
+/// Every output of `tlb_system`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SysOutputs {
+    pub core: Vec<SysCoreOutputs>,
+    pub cnt: Counters,
+}
+
+/// Mirror of `tlb_system`.
+#[derive(Clone, Debug)]
+pub struct TlbSystem {
+    pub cfg: SysConfig,
+    pub cores: Vec<TlbCore>,
+    pub agents: Vec<Agent>,
+    pub dir: Directory,
+    pub cnt_stall_q: u32,
+}
+
+impl TlbSystem {
+    pub fn new(cfg: SysConfig) -> TlbSystem {
+        cfg.validate().expect("valid configuration");
+        TlbSystem {
+            cfg,
+            cores: (0..cfg.cores).map(|_| TlbCore::new(cfg.entries)).collect(),
+            agents: (0..cfg.cores).map(|index| Agent { index, ..Agent::default() }).collect(),
+            dir: Directory::new(cfg),
+            cnt_stall_q: 0,
+        }
+    }
+
+    pub fn outputs(&self) -> SysOutputs {
+        let bus = &self.dir.bus_q;
+        let core = (0..self.cfg.cores)
+            .map(|c| {
+                let o = self.cores[c].outputs();
+                let ag = &self.agents[c];
+                let (done, error) = ag.done(bus, self.dir.quiet(c));
+                SysCoreOutputs {
+                    req_ready: o.req_ready && !ag.switching(),
+                    resp_valid: o.resp_valid,
+                    resp_paddr: o.resp_paddr,
+                    resp_fault: o.resp_fault,
+                    resp_hit: o.resp_hit,
+                    mem_req_valid: o.mem_req_valid,
+                    mem_req_addr: o.mem_req_addr,
+                    mem_resp_ready: o.mem_resp_ready,
+                    cmd_ready: ag.cmd_ready(),
+                    cmd_done: done,
+                    cmd_error: error,
+                    cur_valid: ag.cur_valid_q,
+                    cur_asid: ag.cur_asid_q,
+                    lazy: ag.lazy_q,
+                    walk_restart: o.walk_restart,
+                }
+            })
+            .collect();
+        SysOutputs { core, cnt: Counters { stall: self.cnt_stall_q, ..self.dir.cnt } }
+    }
+
+    /// Advances one rising clock edge with this cycle's inputs (one entry per core).
+    pub fn step(&mut self, inputs: &[SysCoreInputs]) {
+        let n = self.cfg.cores;
+        assert_eq!(inputs.len(), n);
+        let bus = self.dir.bus_q;
+        let core_idle: Vec<bool> = self.cores.iter().map(|c| c.outputs().req_ready).collect();
+        let dir_req: Vec<bool> = (0..n).map(|c| self.agents[c].dir_req(core_idle[c])).collect();
+        let dir_cmd: Vec<DirCmd> = self.agents.iter().map(|a| a.cmd_q).collect();
+        let cur_valid: Vec<bool> = self.agents.iter().map(|a| a.cur_valid_q).collect();
+        let cur_asid: Vec<u16> = self.agents.iter().map(|a| a.cur_asid_q).collect();
+        let lazy: Vec<bool> = self.agents.iter().map(|a| a.lazy_q).collect();
+        let ack: Vec<bool> = self.agents.iter().map(|a| a.ack_q).collect();
+        let ack_init: Vec<u8> = self.agents.iter().map(|a| a.ack_init_q).collect();
+        let ack_rel: Vec<bool> = self.agents.iter().map(|a| a.ack_rel_q).collect();
+        let quiet: Vec<bool> = (0..n).map(|c| self.dir.quiet(c)).collect();
+
+        let mut stall = 0u32;
+        for c in 0..n {
+            let i = &inputs[c];
+            let ag = &self.agents[c];
+            let switching = ag.switching();
+            let (inval_valid, inval_kind, inval_asid, inval_vaddr, inval_npages) = ag.inval(&bus);
+            if i.req_valid && !(core_idle[c] && !switching) {
+                stall += 1;
+            }
+            let ci = CoreInputs {
+                ctx_asid: ag.cur_asid_q,
+                ctx_root_ppn: ag.root_q,
+                ctx_sum: i.ctx_sum,
+                ctx_mxr: i.ctx_mxr,
+                ctx_pm: ag.pm_q,
+                req_valid: i.req_valid && !switching,
+                req_vaddr: i.req_vaddr,
+                req_access: i.req_access,
+                req_priv_u: i.req_priv_u,
+                inval_valid,
+                inval_kind,
+                inval_asid,
+                inval_vaddr,
+                inval_npages,
+                mem_req_ready: i.mem_req_ready,
+                mem_resp_valid: i.mem_resp_valid,
+                mem_resp_data: i.mem_resp_data,
+            };
+            self.cores[c].step(&ci);
+        }
+        self.dir.step(&DirInputs {
+            req: &dir_req,
+            cmd: &dir_cmd,
+            cur_valid: &cur_valid,
+            cur_asid: &cur_asid,
+            lazy: &lazy,
+            ack: &ack,
+            ack_init: &ack_init,
+            ack_rel: &ack_rel,
+        });
+        for c in 0..n {
+            let i = &inputs[c];
+            let cmd = DirCmd {
+                op: i.cmd_op,
+                kind: i.cmd_kind,
+                asid: i.cmd_asid,
+                vpn: va_vpn(i.cmd_vaddr),
+                npages: i.cmd_npages,
+                root: i.cmd_root & PPN_MASK,
+                pm: i.cmd_pm,
+            };
+            self.agents[c].step(i.cmd_valid, cmd, &bus, quiet[c]);
+        }
+        self.cnt_stall_q = self.cnt_stall_q.wrapping_add(stall);
+    }
+}
