@@ -14,6 +14,8 @@ pub mod lockstep;
 pub mod mem;
 pub mod pagetable;
 pub mod rtl;
+pub mod rtl_system;
+pub mod system;
 pub mod toolchain;
 pub mod vcdout;
 pub mod workload;

@@ -135,9 +135,12 @@ impl Agent {
     pub fn switching(&self) -> bool {
         self.state_q == AgentState::Dir && self.cmd_q.op == op::SWITCH
     }
-    /// `dir_req_o`: a switch waits until no walk of the old context is in flight.
-    pub fn dir_req(&self, core_idle: bool) -> bool {
-        self.state_q == AgentState::Dir && (self.cmd_q.op != op::SWITCH || core_idle)
+    /// `dir_req_o`: a switch waits until no walk of the old context is in flight; the
+    /// request drops while this core's completing message is on the bus.
+    pub fn dir_req(&self, core_idle: bool, bus: &BusMsg) -> bool {
+        self.state_q == AgentState::Dir
+            && !(self.mine(bus) && bus.done)
+            && (self.cmd_q.op != op::SWITCH || core_idle)
     }
     /// (`cmd_done_o`, `cmd_error_o`).
     pub fn done(&self, bus: &BusMsg, quiet: bool) -> (bool, bool) {
@@ -699,7 +702,7 @@ impl TlbSystem {
         assert_eq!(inputs.len(), n);
         let bus = self.dir.bus_q;
         let core_idle: Vec<bool> = self.cores.iter().map(|c| c.outputs().req_ready).collect();
-        let dir_req: Vec<bool> = (0..n).map(|c| self.agents[c].dir_req(core_idle[c])).collect();
+        let dir_req: Vec<bool> = (0..n).map(|c| self.agents[c].dir_req(core_idle[c], &bus)).collect();
         let dir_cmd: Vec<DirCmd> = self.agents.iter().map(|a| a.cmd_q).collect();
         let cur_valid: Vec<bool> = self.agents.iter().map(|a| a.cur_valid_q).collect();
         let cur_asid: Vec<u16> = self.agents.iter().map(|a| a.cur_asid_q).collect();

@@ -30,3 +30,20 @@ pub fn setup(name: &str, mem: MemTiming) -> (Lockstep, u64) {
 pub fn ok<T>(r: Result<T, tlb_harness::Failure>) -> T {
     r.unwrap_or_else(|f| panic!("\n{f}"))
 }
+
+use tlb_harness::system::{Command, SysLockstep, SysLockstepConfig};
+use tlb_sim::fabric::SysConfig;
+
+/// A system lockstep run named after the test.
+pub fn sys_setup(name: &str, sys: SysConfig, mem: MemTiming) -> SysLockstep {
+    let mut cfg = SysLockstepConfig::new(name, sys, seed(0x5157));
+    cfg.mem = mem;
+    SysLockstep::new(cfg).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs a command that must succeed; returns its result.
+pub fn cmd_ok(s: &mut SysLockstep, core: usize, c: Command) -> tlb_harness::system::CmdResult {
+    let r = ok(s.cmd(core, c));
+    assert!(!r.error, "core {core}: {c:?} was refused");
+    r
+}

@@ -1,0 +1,521 @@
+//! The multi-core system in lockstep: the Verilated `tlb_system` against the model
+//! `tlb_sim::fabric::TlbSystem`, every output compared every cycle, and the oracle judging
+//! every translation of every core.
+//!
+//! The oracle is told what the architecture promises, not what the hardware did: an
+//! invalidation (and an attribute change, and a release) counts as done only when the
+//! initiator's sync completes. From then on no core may answer from a mapping it retired,
+//! whichever cores the fabric targeted, skipped, or let catch up later. That is the
+//! central property of the shootdown fabric (docs/shootdown.md).
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+
+use tlb_sim::fabric::{op, SysConfig, SysCoreInputs, SysOutputs, TlbSystem};
+use tlb_sim::oracle::{Answer, Oracle, Query};
+use tlb_sim::{Access, InvalKind};
+
+use crate::lockstep::{Failure, Mode};
+use crate::mem::{MemPort, MemTiming, PhysMem};
+use crate::pagetable::PageTables;
+use crate::rtl_system::RtlSystem;
+
+#[derive(Clone, Debug)]
+pub struct SysLockstepConfig {
+    pub name: String,
+    pub sys: SysConfig,
+    pub seed: u64,
+    pub mem: MemTiming,
+    pub mode: Mode,
+    pub oracle: bool,
+    pub out_dir: PathBuf,
+    pub aftermath: u32,
+    pub artifacts: bool,
+    pub reproduce: String,
+}
+
+impl SysLockstepConfig {
+    pub fn new(name: &str, sys: SysConfig, seed: u64) -> SysLockstepConfig {
+        SysLockstepConfig {
+            name: name.to_string(),
+            sys,
+            seed,
+            mem: MemTiming::default(),
+            mode: Mode::Lockstep,
+            oracle: true,
+            out_dir: crate::toolchain::repo_root().join("target/lockstep-failures"),
+            aftermath: 4,
+            artifacts: true,
+            reproduce: format!("TLB_SEED={seed:#x} cargo test -- {name}"),
+        }
+    }
+}
+
+/// A command for a core's agent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Command {
+    Post { kind: InvalKind, asid: u16, vaddr: u64, npages: u16 },
+    Sync,
+    Switch(u16),
+    Lazy,
+    SetAttrs { asid: u16, root: u64, pm: u8 },
+    Release(u16),
+    /// Any raw opcode (for bad-input tests).
+    Raw(u8),
+}
+
+impl Command {
+    fn apply(&self, i: &mut SysCoreInputs) {
+        i.cmd_valid = true;
+        match *self {
+            Command::Post { kind, asid, vaddr, npages } => {
+                (i.cmd_op, i.cmd_kind, i.cmd_asid, i.cmd_vaddr, i.cmd_npages) = (op::POST, kind as u8, asid, vaddr, npages)
+            }
+            Command::Sync => i.cmd_op = op::SYNC,
+            Command::Switch(a) => (i.cmd_op, i.cmd_asid) = (op::SWITCH, a),
+            Command::Lazy => i.cmd_op = op::LAZY,
+            Command::SetAttrs { asid, root, pm } => {
+                (i.cmd_op, i.cmd_asid, i.cmd_root, i.cmd_pm) = (op::SET_ATTRS, asid, root, pm)
+            }
+            Command::Release(a) => (i.cmd_op, i.cmd_asid) = (op::RELEASE, a),
+            Command::Raw(o) => i.cmd_op = o,
+        }
+    }
+}
+
+/// A finished command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CmdResult {
+    pub cmd: Command,
+    pub accepted: u64,
+    pub done: u64,
+    pub error: bool,
+}
+
+/// One translation answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SysResponse {
+    pub core: usize,
+    pub accepted: u64,
+    pub cycle: u64,
+    pub vaddr: u64,
+    pub fault: bool,
+    pub paddr: u64,
+    pub hit: bool,
+}
+
+/// A pending request slot of one core.
+#[derive(Clone, Copy, Debug)]
+pub struct Request {
+    pub vaddr: u64,
+    pub access: Access,
+    pub priv_u: bool,
+}
+
+/// What the architecture has promised about an ASID's attributes: each setting, when it was
+/// accepted and when a sync completed it.
+#[derive(Clone, Copy, Debug)]
+struct AttrEpoch {
+    root: u64,
+    pm: u8,
+    synced: Option<u64>,
+}
+
+#[derive(Default)]
+struct CoreSide {
+    sum: bool,
+    mxr: bool,
+    req_slot: Option<Request>,
+    outstanding: Option<(u64, Request)>,
+    cmd_slot: Option<Command>,
+    cmd_inflight: Option<(Command, u64)>,
+    results: VecDeque<CmdResult>,
+    /// Invalidations this core posted since its last sync: (kind, asid, vaddr, npages).
+    unsynced: Vec<(InvalKind, u16, u64, u16)>,
+    /// Attribute epochs this core set since its last sync: (asid, index in history).
+    unsynced_attrs: Vec<(u16, usize)>,
+}
+
+pub struct SysLockstep {
+    cfg: SysLockstepConfig,
+    rtl: Option<RtlSystem>,
+    model: TlbSystem,
+    mem: PhysMem,
+    pub tables: PageTables,
+    ports: Vec<MemPort>,
+    oracle: Oracle,
+    attrs: Vec<Vec<AttrEpoch>>,
+    side: Vec<CoreSide>,
+    responses: VecDeque<SysResponse>,
+    history: Vec<Vec<SysCoreInputs>>,
+    cycle: u64,
+    pending_failure: Option<(String, u64, u32)>,
+    last_outputs: SysOutputs,
+}
+
+impl SysLockstep {
+    pub fn new(cfg: SysLockstepConfig) -> Result<SysLockstep, String> {
+        cfg.sys.validate()?;
+        cfg.mem.validate()?;
+        let n = cfg.sys.cores;
+        let rtl = if cfg.mode.has_rtl() { Some(RtlSystem::new(cfg.sys)?) } else { None };
+        let model = TlbSystem::new(cfg.sys);
+        let last_outputs = model.outputs();
+        Ok(SysLockstep {
+            ports: (0..n).map(|c| MemPort::new(cfg.mem, cfg.seed.wrapping_add(c as u64 * 0x9e37_79b9))).collect(),
+            rtl,
+            model,
+            mem: PhysMem::new(),
+            tables: PageTables::default(),
+            oracle: Oracle::new(),
+            attrs: vec![vec![AttrEpoch { root: 0, pm: 0, synced: Some(0) }]; cfg.sys.asids],
+            side: (0..n).map(|_| CoreSide::default()).collect(),
+            responses: VecDeque::new(),
+            history: Vec::new(),
+            cycle: 0,
+            pending_failure: None,
+            last_outputs,
+            cfg,
+        })
+    }
+
+    pub fn config(&self) -> &SysLockstepConfig {
+        &self.cfg
+    }
+    pub fn cycle(&self) -> u64 {
+        self.cycle
+    }
+    pub fn cores(&self) -> usize {
+        self.cfg.sys.cores
+    }
+    pub fn model(&self) -> &TlbSystem {
+        &self.model
+    }
+    /// The outputs of the design under test in the current cycle.
+    pub fn outputs(&self) -> &SysOutputs {
+        &self.last_outputs
+    }
+    pub fn tables(&mut self) -> (&mut PageTables, &mut PhysMem) {
+        (&mut self.tables, &mut self.mem)
+    }
+    pub fn set_status(&mut self, core: usize, sum: bool, mxr: bool) {
+        self.side[core].sum = sum;
+        self.side[core].mxr = mxr;
+    }
+    pub fn take_responses(&mut self) -> Vec<SysResponse> {
+        self.responses.drain(..).collect()
+    }
+    pub fn oracle_checks(&self) -> u64 {
+        self.oracle.checked
+    }
+    pub fn pte_reads(&self) -> u64 {
+        self.ports.iter().map(|p| p.reads).sum()
+    }
+
+    fn fail(&mut self, what: String) {
+        if self.pending_failure.is_none() {
+            self.pending_failure = Some((what, self.cycle, self.cfg.aftermath));
+        }
+    }
+
+    /// The contexts an answer for `asid` accepted at `accepted` may come from.
+    fn queries(&self, core: usize, accepted: u64, r: Request, asid: u16) -> Vec<Query> {
+        let hist = &self.attrs[(asid as usize) & (self.cfg.sys.asids - 1)];
+        let first = hist.iter().rposition(|e| e.synced.is_some_and(|s| s < accepted)).unwrap_or(0);
+        hist[first..]
+            .iter()
+            .map(|e| Query {
+                accepted,
+                vaddr: r.vaddr,
+                access: r.access,
+                priv_u: r.priv_u,
+                sum: self.side[core].sum,
+                mxr: self.side[core].mxr,
+                asid,
+                root_ppn: e.root,
+                pm: e.pm,
+            })
+            .collect()
+    }
+
+    /// One clock cycle.
+    pub fn step(&mut self) -> Result<(), Failure> {
+        let n = self.cores();
+        let out_m = self.model.outputs();
+        let out = match (&self.rtl, self.cfg.mode) {
+            (Some(rtl), Mode::Rtl) => rtl.outputs(),
+            (Some(rtl), _) => {
+                let out_r = rtl.outputs();
+                if out_r != out_m {
+                    let mut diffs = Vec::new();
+                    for c in 0..n {
+                        for (r, m) in out_r.core[c].fields().iter().zip(out_m.core[c].fields()) {
+                            if r.2 != m.2 {
+                                diffs.push(format!("core {c} {}: RTL {:#x} model {:#x}", r.0, r.2, m.2));
+                            }
+                        }
+                    }
+                    for (r, m) in out_r.cnt.fields().iter().zip(out_m.cnt.fields()) {
+                        if r.2 != m.2 {
+                            diffs.push(format!("{}: RTL {} model {}", r.0, r.2, m.2));
+                        }
+                    }
+                    self.fail(format!("outputs differ: {}", diffs.join("; ")));
+                }
+                out_r
+            }
+            (None, _) => out_m,
+        };
+        self.observe(&out);
+
+        for (addr, value) in self.mem.take_writes() {
+            if self.cfg.oracle {
+                self.oracle.record_write(self.cycle, addr, value);
+            }
+        }
+        let mut inputs = vec![SysCoreInputs::default(); n];
+        for c in 0..n {
+            let o = &out.core[c];
+            let m = self.ports[c].cycle(self.cycle, &to_core_outputs(o), &self.mem);
+            let s = &mut self.side[c];
+            let i = &mut inputs[c];
+            i.ctx_sum = s.sum;
+            i.ctx_mxr = s.mxr;
+            i.mem_req_ready = m.req_ready;
+            i.mem_resp_valid = m.resp_valid;
+            i.mem_resp_data = m.resp_data;
+            if let Some(r) = s.req_slot {
+                i.req_valid = true;
+                i.req_vaddr = r.vaddr;
+                i.req_access = r.access as u8;
+                i.req_priv_u = r.priv_u;
+                if o.req_ready {
+                    s.req_slot = None;
+                    s.outstanding = Some((self.cycle, r));
+                }
+            }
+            if let Some(cmd) = s.cmd_slot {
+                cmd.apply(i);
+                if o.cmd_ready {
+                    s.cmd_slot = None;
+                    s.cmd_inflight = Some((cmd, self.cycle));
+                }
+            }
+        }
+        self.history.push(inputs.clone());
+        if self.cfg.mode.has_model() {
+            self.model.step(&inputs);
+        }
+        if let Some(rtl) = self.rtl.as_mut() {
+            rtl.step(&inputs);
+        }
+        self.cycle += 1;
+        self.last_outputs = match (&self.rtl, self.cfg.mode) {
+            (Some(r), _) => r.outputs(),
+            _ => self.model.outputs(),
+        };
+        if let Some((what, at, left)) = self.pending_failure.take() {
+            if left == 0 {
+                return Err(self.write_failure(what, at));
+            }
+            self.pending_failure = Some((what, at, left - 1));
+        }
+        Ok(())
+    }
+
+    fn observe(&mut self, out: &SysOutputs) {
+        for c in 0..self.cores() {
+            let o = out.core[c];
+            if o.cmd_done {
+                match self.side[c].cmd_inflight.take() {
+                    None => self.fail(format!("core {c}: cmd_done with no command in flight")),
+                    Some((cmd, accepted)) => {
+                        self.command_done(c, cmd, o.cmd_error);
+                        self.side[c].results.push_back(CmdResult { cmd, accepted, done: self.cycle, error: o.cmd_error });
+                    }
+                }
+            }
+            if o.resp_valid {
+                let Some((accepted, r)) = self.side[c].outstanding.take() else {
+                    self.fail(format!("core {c}: a response with no request outstanding"));
+                    continue;
+                };
+                let answer = if o.resp_fault { Answer::Fault } else { Answer::Paddr(o.resp_paddr) };
+                if self.cfg.oracle {
+                    // The ASID the core ran when it accepted the request: switches hold
+                    // requests back, so it is the one it runs now.
+                    let qs = self.queries(c, accepted, r, o.cur_asid);
+                    if let Err(why) = self.oracle.check_any(&qs, self.cycle, answer) {
+                        self.fail(format!("core {c}: oracle: {why}"));
+                    }
+                }
+                self.responses.push_back(SysResponse {
+                    core: c,
+                    accepted,
+                    cycle: self.cycle,
+                    vaddr: r.vaddr,
+                    fault: o.resp_fault,
+                    paddr: o.resp_paddr,
+                    hit: o.resp_hit,
+                });
+            }
+        }
+    }
+
+    /// What a completed command promises (recorded for the oracle at the next sync).
+    fn command_done(&mut self, c: usize, cmd: Command, error: bool) {
+        if error {
+            return;
+        }
+        let asids = self.cfg.sys.asids;
+        let s = &mut self.side[c];
+        match cmd {
+            Command::Post { kind, asid, vaddr, npages } => s.unsynced.push((kind, asid, vaddr, npages)),
+            Command::SetAttrs { asid, root, pm } => {
+                s.unsynced.push((InvalKind::Asid, asid, 0, 0));
+                let h = &mut self.attrs[asid as usize & (asids - 1)];
+                h.push(AttrEpoch { root, pm, synced: None });
+                s.unsynced_attrs.push((asid, h.len() - 1));
+            }
+            Command::Release(asid) => s.unsynced.push((InvalKind::Asid, asid, 0, 0)),
+            Command::Sync => {
+                let now = self.cycle;
+                for (kind, asid, vaddr, npages) in std::mem::take(&mut s.unsynced) {
+                    self.oracle.record_inval(now, kind, asid, vaddr, npages);
+                }
+                for (asid, k) in std::mem::take(&mut s.unsynced_attrs) {
+                    self.attrs[asid as usize & (asids - 1)][k].synced = Some(now);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn run(&mut self, cycles: u64) -> Result<(), Failure> {
+        for _ in 0..cycles {
+            self.step()?;
+        }
+        Ok(())
+    }
+
+    /// Queues a translation on `core` (waits for the previous one to be accepted).
+    pub fn issue(&mut self, core: usize, req: Request) -> Result<(), Failure> {
+        while self.side[core].req_slot.is_some() {
+            self.step()?;
+        }
+        self.side[core].req_slot = Some(req);
+        Ok(())
+    }
+
+    /// Clocks until `core` has no translation waiting or in flight.
+    pub fn drain(&mut self, core: usize) -> Result<(), Failure> {
+        let mut budget = 100_000;
+        while self.side[core].req_slot.is_some() || self.side[core].outstanding.is_some() {
+            self.step()?;
+            budget -= 1;
+            if budget == 0 {
+                self.fail(format!("core {core}: no answer within 100000 cycles"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Translates on `core` and returns the answer.
+    pub fn translate(&mut self, core: usize, vaddr: u64, access: Access, priv_u: bool) -> Result<SysResponse, Failure> {
+        self.drain(core)?;
+        self.issue(core, Request { vaddr, access, priv_u })?;
+        self.drain(core)?;
+        let r = self.responses.iter().rev().find(|r| r.core == core).copied();
+        Ok(r.expect("the answer was recorded"))
+    }
+
+    /// Presents a command on `core` without waiting for it.
+    pub fn post_cmd(&mut self, core: usize, cmd: Command) -> Result<(), Failure> {
+        while self.side[core].cmd_slot.is_some() || self.side[core].cmd_inflight.is_some() {
+            self.step()?;
+        }
+        self.side[core].cmd_slot = Some(cmd);
+        Ok(())
+    }
+
+    /// Whether `core` has a command waiting or in flight.
+    pub fn cmd_busy(&self, core: usize) -> bool {
+        self.side[core].cmd_slot.is_some() || self.side[core].cmd_inflight.is_some()
+    }
+
+    /// Finished commands of `core`, oldest first.
+    pub fn take_results(&mut self, core: usize) -> Vec<CmdResult> {
+        self.side[core].results.drain(..).collect()
+    }
+
+    /// Runs a command on `core` to completion and returns how it ended.
+    pub fn cmd(&mut self, core: usize, cmd: Command) -> Result<CmdResult, Failure> {
+        self.post_cmd(core, cmd)?;
+        let mut budget = 100_000;
+        while self.cmd_busy(core) {
+            self.step()?;
+            budget -= 1;
+            if budget == 0 {
+                self.fail(format!("core {core}: command {cmd:?} did not complete in 100000 cycles"));
+            }
+        }
+        Ok(self.side[core].results.pop_back().expect("a result"))
+    }
+
+    fn write_failure(&mut self, what: String, at: u64) -> Failure {
+        let dir = self.cfg.out_dir.join(self.cfg.name.replace(['/', ' ', ':'], "_"));
+        let mut notes = Vec::new();
+        let mut wrote = false;
+        if self.cfg.artifacts && self.cfg.mode.has_rtl() && std::fs::create_dir_all(&dir).is_ok() {
+            match RtlSystem::new_traced(self.cfg.sys, &dir.join("rtl.vcd")) {
+                Ok(mut r) => {
+                    for inputs in &self.history {
+                        r.step(inputs);
+                    }
+                    r.close_vcd();
+                    wrote = true;
+                }
+                Err(e) => notes.push(format!("could not rebuild the RTL for its waveform: {e}")),
+            }
+        }
+        let mut rep = String::new();
+        rep += &format!("lockstep failure in {} (seed {:#x}, {:?})\n", self.cfg.name, self.cfg.seed, self.cfg.sys);
+        rep += &format!("  at cycle {at}: {what}\n");
+        rep += &format!("  stopped at cycle {} ({} cycles of aftermath)\n", self.cycle, self.cfg.aftermath);
+        rep += &format!("  reproduce: {}\n", self.cfg.reproduce);
+        if wrote {
+            rep += &format!("  waveform: {}/rtl.vcd (cycle c has its rising edge at 10*(c+1)+5 ns)\n", dir.display());
+        }
+        for n in notes {
+            rep += &format!("  note: {n}\n");
+        }
+        rep += "  commands and requests of the cycles up to the failure (core: ...):\n";
+        let from = at.saturating_sub(8) as usize;
+        for (c, inputs) in self.history.iter().enumerate().skip(from).take(9) {
+            let mut line = format!("    {c:<6}");
+            for (k, i) in inputs.iter().enumerate() {
+                let cmd = if i.cmd_valid { format!("cmd op{} k{} a{} va {:#x}", i.cmd_op, i.cmd_kind, i.cmd_asid, i.cmd_vaddr) } else { String::new() };
+                let req = if i.req_valid { format!("req {:#x}", i.req_vaddr) } else { String::new() };
+                if !cmd.is_empty() || !req.is_empty() {
+                    line += &format!(" | {k}: {cmd} {req}");
+                }
+            }
+            rep += &line;
+            rep += "\n";
+        }
+        if wrote {
+            let _ = std::fs::write(dir.join("report.txt"), &rep);
+        }
+        Failure { cycle: at, report: rep, dir: wrote.then_some(dir) }
+    }
+}
+
+/// The memory-port view of a system core's outputs.
+fn to_core_outputs(o: &tlb_sim::fabric::SysCoreOutputs) -> tlb_sim::CoreOutputs {
+    tlb_sim::CoreOutputs {
+        mem_req_valid: o.mem_req_valid,
+        mem_req_addr: o.mem_req_addr,
+        mem_resp_ready: o.mem_resp_ready,
+        ..Default::default()
+    }
+}
