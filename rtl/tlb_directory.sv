@@ -102,6 +102,8 @@ module tlb_directory
   logic [AsidIdxW-1:0]  a;
   logic                 asid_ok;
   logic [NumCores-1:0]  holders, all_cores;
+  logic [NumCores-1:0]  eff_valid, eff_lazy;
+  logic [NumCores-1:0][AsidW-1:0] eff_asid;
 
   function automatic logic [CoreIdxW:0] popcount(logic [NumCores-1:0] v);
     logic [CoreIdxW:0] n;
@@ -137,9 +139,27 @@ module tlb_directory
   assign a         = cmd.asid[AsidIdxW-1:0];
   assign asid_ok   = cmd.asid < AsidW'(NumAsids);
   assign all_cores = '1;
+  // Who runs what, as of the end of this cycle: the agents' registers updated by the
+  // message on the bus now (the agents apply it in this very cycle). Deciding on the bare
+  // registers would miss a switch granted in the previous cycle: the core would be skipped
+  // by an invalidation although it already runs the ASID (seed 000, case 2).
   always_comb begin
     for (int unsigned c = 0; c < NumCores; c++) begin
-      holders[c] = cur_valid_i[c] && cur_asid_i[c] == cmd.asid;
+      eff_valid[c] = cur_valid_i[c];
+      eff_asid[c]  = cur_asid_i[c];
+      eff_lazy[c]  = lazy_i[c];
+      if (bus_q.valid && bus_q.init == CoreIdxW'(c) && bus_q.set_ctx) begin
+        eff_valid[c] = 1'b1;
+        eff_asid[c]  = bus_q.asid;
+        eff_lazy[c]  = 1'b0;
+      end
+      if (bus_q.valid && bus_q.init == CoreIdxW'(c) && bus_q.set_lazy) eff_lazy[c] = 1'b1;
+      if (bus_q.valid && bus_q.targets[c] && bus_q.drop_ctx && cur_valid_i[c] &&
+          cur_asid_i[c] == bus_q.asid) begin
+        eff_valid[c] = 1'b0;
+        eff_lazy[c]  = 1'b0;
+      end
+      holders[c] = eff_valid[c] && eff_asid[c] == cmd.asid;
     end
   end
 
@@ -362,7 +382,7 @@ module tlb_directory
           bus_d.set_lazy = 1'b1;
         end
         CmdRelease: begin
-          if (!asid_ok || asid_state_q[a] != AsidActive || |(holders & ~lazy_i[NumCores-1:0])) begin
+          if (!asid_ok || asid_state_q[a] != AsidActive || |(holders & ~eff_lazy)) begin
             // Not in use, or a core still runs it for real: refused.
             bus_d.error  = 1'b1;
             cnt_errors_d = cnt_errors_q + 1;

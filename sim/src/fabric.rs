@@ -362,10 +362,27 @@ impl Directory {
             let cmd = i.cmd[g];
             let a = (cmd.asid as usize) & (cfg.asids - 1);
             let asid_ok = (cmd.asid as usize) < cfg.asids;
+            // Who runs what as of the end of this cycle: the agents' registers updated by the
+            // message on the bus now (seed 000, case 2: a switch granted last cycle counts).
+            let bus = &self.bus_q;
+            let eff = |c: usize| -> (bool, u16, bool) {
+                let (mut v, mut a, mut l) = (i.cur_valid[c], i.cur_asid[c], i.lazy[c]);
+                let mine = bus.valid && bus.init as usize == c;
+                if mine && bus.set_ctx {
+                    (v, a, l) = (true, bus.asid, false);
+                }
+                if mine && bus.set_lazy {
+                    l = true;
+                }
+                if bus.valid && (bus.targets >> c) & 1 == 1 && bus.drop_ctx && i.cur_valid[c] && i.cur_asid[c] == bus.asid {
+                    (v, l) = (false, false);
+                }
+                (v, a, l)
+            };
             let holders: u16 = (0..n)
-                .filter(|&c| i.cur_valid[c] && i.cur_asid[c] == cmd.asid)
+                .filter(|&c| { let (v, a, _) = eff(c); v && a == cmd.asid })
                 .fold(0, |m, c| m | 1 << c);
-            let runners: u16 = (0..n).filter(|&c| (holders >> c) & 1 == 1 && !i.lazy[c]).fold(0, |m, c| m | 1 << c);
+            let runners: u16 = (0..n).filter(|&c| (holders >> c) & 1 == 1 && !eff(c).2).fold(0, |m, c| m | 1 << c);
             d.rr_q = (g + 1) % n;
             let mut bus = BusMsg {
                 valid: true,
