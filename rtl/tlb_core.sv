@@ -133,6 +133,7 @@ module tlb_core
     .vpn_i            (req_vaddr_i[38:12]),
     .root_ppn_i       (ctx_root_ppn_i),
     .inval_overlap_i  (inval_overlap),
+    .abort_i          (!va_canonical(pm_high(walk_vaddr_q[63:38], ctx_pm_i))),
     .busy_o           (ptw_busy),
     .done_o           (ptw_done),
     .fault_o          (ptw_fault),
@@ -147,6 +148,10 @@ module tlb_core
     .mem_resp_ready_o (mem_resp_ready_o),
     .mem_resp_data_i  (mem_resp_data_i)
   );
+
+  // A restarted walk translates the request wholly in the context in force at the restart:
+  // if the address is not canonical under the pointer masking in force then, the walk ends
+  // in a fault rather than mixing the old masking with the new root (abort_i above).
 
   // A finished, unpoisoned walk without a structural fault is cached even when this
   // access's permission check fails: the entry is right, the access is not.

@@ -18,6 +18,7 @@ module tlb_ptw
   input  logic [PpnW-1:0]  root_ppn_i,        ///< root table PPN (satp.PPN), sampled on start
                                               ///< and on a restart
   input  logic             inval_overlap_i,   ///< an invalidation overlapping this walk
+  input  logic             abort_i,           ///< a restart would be illegal: fault instead
   output logic             busy_o,            ///< a walk is in flight
   // Result, valid in the cycle done_o is high.
   output logic             done_o,            ///< walk finished and was not poisoned
@@ -108,7 +109,12 @@ module tlb_ptw
             addr_d   = {pte.ppn, vpn_part(vpn_q, 32'(level_q - 2'd1)), 3'b000};
             global_d = global_q || pte.g;
           end
-          if (finish) begin
+          if (finish && (poison_q || inval_overlap_i) && abort_i) begin
+            // The address is not valid in the context a restart would use (pointer
+            // masking changed with the attributes): the walk ends in a fault.
+            done_o  = 1'b1;
+            state_d = PtwIdle;
+          end else if (finish) begin
             if (poison_q || inval_overlap_i) begin
               restart_o = 1'b1;
               state_d   = PtwReq;
@@ -130,7 +136,7 @@ module tlb_ptw
   end
 
   assign busy_o           = state_q != PtwIdle;
-  assign fault_o          = finish_fault;
+  assign fault_o          = finish_fault || (finish && (poison_q || inval_overlap_i) && abort_i);
   assign leaf_o           = pte;
   assign level_o          = page_level_e'(level_q);
   assign global_o         = global_q || pte.g;

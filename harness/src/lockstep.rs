@@ -241,12 +241,12 @@ impl Lockstep {
     pub fn ctx(&self) -> Ctx {
         self.ctx
     }
-    /// Switches context (takes effect from the next cycle's inputs). A change of ASID or
-    /// root first lets the translation in flight finish, as a CPU does: it cannot write
+    /// Switches context (takes effect from the next cycle's inputs). A change of ASID, root
+    /// or pointer masking first lets the translation in flight finish, as a CPU does: it cannot write
     /// satp while one of its own accesses is being translated (docs/architecture.md).
     /// Errors only if that drain fails.
     pub fn set_ctx(&mut self, ctx: Ctx) {
-        if (ctx.asid, ctx.root_ppn) != (self.ctx.asid, self.ctx.root_ppn) && !self.idle() {
+        if (ctx.asid, ctx.root_ppn, ctx.pm) != (self.ctx.asid, self.ctx.root_ppn, self.ctx.pm) && !self.idle() {
             if let Err(f) = self.drain() {
                 self.deferred_failure.get_or_insert(f);
             }

@@ -182,6 +182,7 @@ impl TlbCore {
             vpn: req_vpn,
             root_ppn: i.ctx_root_ppn,
             inval_overlap: self.inval_overlap(i),
+            abort: !va_canonical(pm_apply(self.walk_vaddr_q, i.ctx_pm)),
             mem_req_ready: i.mem_req_ready,
             mem_resp_valid: i.mem_resp_valid,
             mem_resp_data: i.mem_resp_data,

@@ -17,6 +17,9 @@ pub struct PtwInputs {
     pub vpn: u64,
     pub root_ppn: u64,
     pub inval_overlap: bool,
+    /// `abort_i`: a restart would be illegal (the address is not canonical in the context
+    /// in force): the walk ends in a fault instead.
+    pub abort: bool,
     pub mem_req_ready: bool,
     pub mem_resp_valid: bool,
     pub mem_resp_data: u64,
@@ -78,7 +81,10 @@ impl Ptw {
             };
             r.fault = fault;
             if finish {
-                if self.poison_q || i.inval_overlap {
+                if (self.poison_q || i.inval_overlap) && i.abort {
+                    r.done = true;
+                    r.fault = true;
+                } else if self.poison_q || i.inval_overlap {
                     r.restart = true;
                 } else {
                     r.done = true;

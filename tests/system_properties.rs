@@ -1,0 +1,409 @@
+//! Property tests of the multi-core system: an operating system in miniature drives every
+//! core at once. Processes have ASIDs and page tables; threads are scheduled on cores;
+//! kernel threads keep the previous ASID lazily; munmap / mprotect / remap / THP collapse
+//! edit the tables and post the invalidations they owe (sometimes several before one sync,
+//! as deferred flushes do); processes fork and exit, and exit releases the ASID for reuse;
+//! attribute changes switch pointer masking and page tables. Each core's commands run in
+//! its own queue, so initiators overlap each other and the translations in flight.
+//!
+//! RTL and model in lockstep on 2, 4 and 8 cores; the oracle checks every answer of every
+//! core against the central property: once an initiator's sync completes, no core returns
+//! a translation from a mapping those invalidations retired. TLB_SOAK=<cases> for longer.
+
+mod common;
+use std::collections::VecDeque;
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
+use tlb_harness::system::{Command, Request, SysLockstep, SysLockstepConfig};
+use tlb_harness::{Failure, MemTiming, PteFlags};
+use tlb_sim::fabric::SysConfig;
+use tlb_sim::{Access, InvalKind, PageLevel, Pte};
+
+const USER: [u64; 4] = [0x1000, 0x2000, 0x3000, 0x4000_0000];
+const THP: u64 = 0x20_0000;
+const KERNEL: u64 = 0xffff_ffc0_0000_0000;
+
+#[derive(Clone, Debug)]
+enum OsOp {
+    Schedule { core: usize, proc_: usize },
+    KernelThread { core: usize },
+    Access { core: usize, slot: usize, offset: u64, access: u8, wait: u8 },
+    Munmap { core: usize, slot: usize, defer: bool },
+    Mprotect { core: usize, slot: usize, write: bool },
+    Remap { core: usize, slot: usize, ppn: u64, defer: bool },
+    ThpCollapse { core: usize },
+    Attrs { core: usize, pm: u8, new_root: bool },
+    Fork { core: usize },
+    Exit { proc_: usize },
+    KernelRemap { core: usize, page: u64 },
+    Idle { cycles: u8 },
+}
+
+fn os_op(cores: usize) -> impl Strategy<Value = OsOp> {
+    let core = 0..cores;
+    prop_oneof![
+        4 => (core.clone(), 0..6usize).prop_map(|(core, proc_)| OsOp::Schedule { core, proc_ }),
+        1 => core.clone().prop_map(|core| OsOp::KernelThread { core }),
+        12 => (core.clone(), 0..5usize, 0u64..0x2000, 0u8..3, prop_oneof![2 => Just(0u8), 1 => 1u8..40])
+            .prop_map(|(core, slot, offset, access, wait)| OsOp::Access { core, slot, offset: offset & !7, access, wait }),
+        2 => (core.clone(), 0..4usize, any::<bool>()).prop_map(|(core, slot, defer)| OsOp::Munmap { core, slot, defer }),
+        1 => (core.clone(), 0..4usize, any::<bool>()).prop_map(|(core, slot, write)| OsOp::Mprotect { core, slot, write }),
+        2 => (core.clone(), 0..4usize, 1u64..200, any::<bool>()).prop_map(|(core, slot, ppn, defer)| OsOp::Remap { core, slot, ppn, defer }),
+        1 => core.clone().prop_map(|core| OsOp::ThpCollapse { core }),
+        1 => (core.clone(), 0u8..3, any::<bool>()).prop_map(|(core, pm, new_root)| OsOp::Attrs { core, pm, new_root }),
+        1 => core.clone().prop_map(|core| OsOp::Fork { core }),
+        1 => (0..6usize).prop_map(|proc_| OsOp::Exit { proc_ }),
+        1 => (core, 0u64..4).prop_map(|(core, page)| OsOp::KernelRemap { core, page }),
+        1 => (1u8..30).prop_map(|cycles| OsOp::Idle { cycles }),
+    ]
+}
+
+#[derive(Clone, Debug)]
+struct Case {
+    seed: u64,
+    mem: MemTiming,
+    ops: Vec<OsOp>,
+}
+
+fn case(cores: usize) -> impl Strategy<Value = Case> {
+    let mem = prop_oneof![
+        Just(MemTiming::fixed(1)),
+        Just(MemTiming::default()),
+        Just(MemTiming { min_latency: 10, max_latency: 40, ready_percent: 60 }),
+    ];
+    (any::<u64>(), mem, prop::collection::vec(os_op(cores), 1..60)).prop_map(|(seed, mem, ops)| Case { seed, mem, ops })
+}
+
+struct Proc {
+    asid: u16,
+    root: u64,
+    pm: u8,
+    alive: bool,
+    huge: bool,
+}
+
+struct Os {
+    s: SysLockstep,
+    procs: Vec<Proc>,
+    free_asids: Vec<u16>,
+    /// Per core: the process it runs, and whether it runs a kernel thread on it (lazy).
+    running: Vec<Option<usize>>,
+    lazy: Vec<bool>,
+    queue: Vec<VecDeque<Command>>,
+    kernel_l1: u64,
+    kernel_root: u64,
+    next_ppn: u64,
+}
+
+impl Os {
+    fn frame(&mut self) -> u64 {
+        self.next_ppn += 1;
+        self.next_ppn
+    }
+
+    /// One cycle, feeding each idle core the next command of its queue.
+    fn pump(&mut self) -> Result<(), Failure> {
+        for c in 0..self.queue.len() {
+            if !self.s.cmd_busy(c) {
+                if let Some(cmd) = self.queue[c].pop_front() {
+                    self.s.post_cmd(c, cmd)?;
+                }
+            }
+        }
+        self.s.step()?;
+        for c in 0..self.queue.len() {
+            for r in self.s.take_results(c) {
+                if r.error {
+                    self.s.step()?; // let the report show the aftermath
+                    panic!("core {c}: the OS model issued a refused command {r:?}");
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs until `core` has sent and finished everything queued.
+    fn settle(&mut self, core: usize) -> Result<(), Failure> {
+        while !self.queue[core].is_empty() || self.s.cmd_busy(core) {
+            self.pump()?;
+        }
+        Ok(())
+    }
+
+    /// Queues `cmd` on `core` and waits for it (and everything before it).
+    fn now(&mut self, core: usize, cmd: Command) -> Result<(), Failure> {
+        self.queue[core].push_back(cmd);
+        self.settle(core)
+    }
+
+    fn new_process(&mut self, core: usize) -> Result<Option<usize>, Failure> {
+        let Some(asid) = self.free_asids.pop() else { return Ok(None) };
+        let root = self.s.tables.alloc_table();
+        let kl1 = self.kernel_l1;
+        let ppns: Vec<u64> = (0..USER.len() + 16).map(|_| self.frame()).collect();
+        let (pt, mem) = self.s.tables();
+        pt.write_raw(mem, root, KERNEL, 2, Pte::new(kl1, Pte::V).0);
+        for (k, &va) in USER.iter().enumerate() {
+            pt.map(mem, root, va, PageLevel::Page4K, ppns[k], PteFlags::URW);
+        }
+        for p in 0..16u64 {
+            pt.map(mem, root, THP + (p << 12), PageLevel::Page4K, ppns[USER.len() + p as usize], PteFlags::URW);
+        }
+        self.now(core, Command::SetAttrs { asid, root, pm: 0 })?;
+        self.now(core, Command::Sync)?;
+        self.procs.push(Proc { asid, root, pm: 0, alive: true, huge: false });
+        Ok(Some(self.procs.len() - 1))
+    }
+
+    /// The process `core` runs for real (not lazily).
+    fn user_proc(&self, core: usize) -> Option<usize> {
+        self.running[core].filter(|_| !self.lazy[core]).filter(|&p| self.procs[p].alive)
+    }
+
+    fn apply(&mut self, op: &OsOp) -> Result<(), Failure> {
+        match *op {
+            OsOp::Schedule { core, proc_ } => {
+                let live: Vec<usize> = (0..self.procs.len()).filter(|&p| self.procs[p].alive).collect();
+                let p = live[proc_ % live.len()];
+                self.now(core, Command::Switch(self.procs[p].asid))?;
+                self.running[core] = Some(p);
+                self.lazy[core] = false;
+            }
+            OsOp::KernelThread { core } => {
+                if self.running[core].is_some() && !self.lazy[core] {
+                    self.now(core, Command::Lazy)?;
+                    self.lazy[core] = true;
+                }
+            }
+            OsOp::Access { core, slot, offset, access, wait } => {
+                let (vaddr, priv_u) = match self.user_proc(core) {
+                    Some(p) => {
+                        let base = if slot < USER.len() { USER[slot] } else { THP };
+                        // Under masking, tag the pointer's top byte as the process would.
+                        let tag = if self.procs[p].pm == 2 { 0x5a00_0000_0000_0000 } else { 0 };
+                        (base + offset | tag, true)
+                    }
+                    None if self.running[core].is_some() => (KERNEL + (offset & 0x3ff8) , false),
+                    None => return Ok(()),
+                };
+                self.s.issue(core, Request { vaddr, access: Access::from_bits(access), priv_u })?;
+                for _ in 0..wait {
+                    self.pump()?;
+                }
+            }
+            OsOp::Munmap { core, slot, defer } => {
+                if let Some(p) = self.user_proc(core) {
+                    let (root, asid) = (self.procs[p].root, self.procs[p].asid);
+                    let (pt, mem) = self.s.tables();
+                    pt.unmap(mem, root, USER[slot]);
+                    self.queue[core].push_back(Command::Post { kind: InvalKind::VaAsid, asid, vaddr: USER[slot], npages: 0 });
+                    if !defer {
+                        self.queue[core].push_back(Command::Sync);
+                    }
+                }
+            }
+            OsOp::Mprotect { core, slot, write } => {
+                if let Some(p) = self.user_proc(core) {
+                    let (root, asid) = (self.procs[p].root, self.procs[p].asid);
+                    let flags = if write { PteFlags::URW } else { PteFlags::UR };
+                    let (pt, mem) = self.s.tables();
+                    pt.protect(mem, root, USER[slot], flags);
+                    self.queue[core].push_back(Command::Post { kind: InvalKind::RangeAsid, asid, vaddr: USER[slot], npages: 0 });
+                    self.queue[core].push_back(Command::Sync);
+                }
+            }
+            OsOp::Remap { core, slot, ppn, defer } => {
+                if let Some(p) = self.user_proc(core) {
+                    let (root, asid) = (self.procs[p].root, self.procs[p].asid);
+                    let ppn = 0x40_0000 + ppn;
+                    let (pt, mem) = self.s.tables();
+                    pt.map(mem, root, USER[slot], PageLevel::Page4K, ppn, PteFlags::URW);
+                    self.queue[core].push_back(Command::Post { kind: InvalKind::VaAsid, asid, vaddr: USER[slot], npages: 0 });
+                    if !defer {
+                        self.queue[core].push_back(Command::Sync);
+                    }
+                }
+            }
+            OsOp::ThpCollapse { core } => {
+                if let Some(p) = self.user_proc(core) {
+                    if !self.procs[p].huge {
+                        let (root, asid) = (self.procs[p].root, self.procs[p].asid);
+                        let huge = (self.frame() + 0x1000) & !0x1ff;
+                        self.next_ppn = huge + 0x200;
+                        let (pt, mem) = self.s.tables();
+                        pt.map(mem, root, THP, PageLevel::Page2M, huge, PteFlags::URW);
+                        self.procs[p].huge = true;
+                        self.queue[core].push_back(Command::Post { kind: InvalKind::RangeAsid, asid, vaddr: THP, npages: 511 });
+                        self.queue[core].push_back(Command::Sync);
+                    }
+                }
+            }
+            OsOp::Attrs { core, pm, new_root } => {
+                if let Some(p) = self.user_proc(core) {
+                    let mut root = self.procs[p].root;
+                    if new_root {
+                        // exec(): a fresh address space with the same layout, new frames.
+                        root = self.s.tables.alloc_table();
+                        let kl1 = self.kernel_l1;
+                        let ppns: Vec<u64> = (0..USER.len()).map(|_| self.frame()).collect();
+                        let (pt, mem) = self.s.tables();
+                        pt.write_raw(mem, root, KERNEL, 2, Pte::new(kl1, Pte::V).0);
+                        for (k, &va) in USER.iter().enumerate() {
+                            pt.map(mem, root, va, PageLevel::Page4K, ppns[k], PteFlags::URW);
+                        }
+                        self.procs[p].huge = true; // no THP region in the new image
+                    }
+                    let asid = self.procs[p].asid;
+                    self.now(core, Command::SetAttrs { asid, root, pm })?;
+                    self.now(core, Command::Sync)?;
+                    self.procs[p].root = root;
+                    self.procs[p].pm = pm;
+                }
+            }
+            OsOp::Fork { core } => {
+                self.new_process(core)?;
+            }
+            OsOp::Exit { proc_ } => {
+                let live: Vec<usize> = (0..self.procs.len()).filter(|&p| self.procs[p].alive).collect();
+                if live.len() < 2 {
+                    return Ok(());
+                }
+                let p = live[proc_ % live.len()];
+                // Every thread of it is gone: its cores run kernel threads (lazily on it).
+                for c in 0..self.running.len() {
+                    self.settle(c)?;
+                    if self.running[c] == Some(p) && !self.lazy[c] {
+                        self.now(c, Command::Lazy)?;
+                        self.lazy[c] = true;
+                    }
+                }
+                let asid = self.procs[p].asid;
+                self.now(0, Command::Release(asid))?;
+                self.now(0, Command::Sync)?;
+                self.procs[p].alive = false;
+                self.free_asids.insert(0, asid);
+                for c in 0..self.running.len() {
+                    if self.running[c] == Some(p) {
+                        self.running[c] = None;
+                    }
+                }
+            }
+            OsOp::KernelRemap { core, page } => {
+                if self.running[core].is_some() {
+                    let ppn = self.frame();
+                    let root = self.kernel_root;
+                    let (pt, mem) = self.s.tables();
+                    pt.map(mem, root, KERNEL + (page << 12), PageLevel::Page4K, ppn, PteFlags::KRWG);
+                    self.queue[core].push_back(Command::Post { kind: InvalKind::Va, asid: 0, vaddr: KERNEL + (page << 12), npages: 0 });
+                    self.queue[core].push_back(Command::Sync);
+                }
+            }
+            OsOp::Idle { cycles } => {
+                for _ in 0..cycles {
+                    self.pump()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn run_case(name: &str, sys: SysConfig, c: &Case, artifacts: bool) -> Result<u64, Failure> {
+    let mut cfg = SysLockstepConfig::new(name, sys, c.seed);
+    cfg.mem = c.mem;
+    cfg.artifacts = artifacts;
+    cfg.reproduce = "rerun the test: proptest replays saved failures first".to_string();
+    let mut s = SysLockstep::new(cfg).unwrap_or_else(|e| panic!("{e}"));
+    let kernel_l1 = s.tables.alloc_table();
+    let n = sys.cores;
+    let mut os = Os {
+        s,
+        procs: Vec::new(),
+        free_asids: (1..sys.asids as u16).rev().collect(),
+        running: vec![None; n],
+        lazy: vec![false; n],
+        queue: vec![VecDeque::new(); n],
+        kernel_l1,
+        kernel_root: 0,
+        next_ppn: 0x10_0000,
+    };
+    // The kernel half: a few global pages in one level-1 table that every address space
+    // shares; `kernel_root` reaches it for edits.
+    let kernel_root = os.s.tables.alloc_table();
+    os.kernel_root = kernel_root;
+    for k in 0..4u64 {
+        let ppn = os.frame();
+        let (pt, mem) = os.s.tables();
+        pt.write_raw(mem, kernel_root, KERNEL, 2, Pte::new(kernel_l1, Pte::V).0);
+        pt.map(mem, kernel_root, KERNEL + (k << 12), PageLevel::Page4K, ppn, PteFlags::KRWG);
+    }
+    os.new_process(0)?;
+    os.new_process(0)?;
+    // Every core starts out running one of them.
+    for core in 0..n {
+        os.apply(&OsOp::Schedule { core, proc_: core })?;
+    }
+    for op in &c.ops {
+        os.apply(op)?;
+    }
+    for core in 0..n {
+        os.queue[core].push_back(Command::Sync);
+        os.settle(core)?;
+        os.s.drain(core)?;
+    }
+    os.s.run(3)?;
+    Ok(os.s.cycle())
+}
+
+fn cases(default: u32) -> u32 {
+    std::env::var("TLB_SOAK").ok().and_then(|s| s.parse().ok()).unwrap_or(default)
+}
+
+fn check(cores: usize, default_cases: u32) {
+    let sys = SysConfig { cores, entries: 16, slots: 4, log_depth: 4, asids: 16 };
+    let name = format!("system_os_model_{cores}_cores");
+    let mut runner = TestRunner::new(Config {
+        cases: cases(default_cases),
+        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::WithSource("regressions"))),
+        ..Config::default()
+    });
+    let cycles = std::cell::Cell::new(0u64);
+    let count = std::cell::Cell::new(0u64);
+    let result = runner.run(&case(cores), |c| match run_case(&name, sys, &c, false) {
+        Ok(n) => {
+            cycles.set(cycles.get() + n);
+            count.set(count.get() + 1);
+            Ok(())
+        }
+        Err(f) => Err(TestCaseError::fail(f.report)),
+    });
+    match result {
+        Ok(()) => println!("{name}: {} cases, {} lockstep cycles, every answer allowed", count.get(), cycles.get()),
+        Err(TestError::Fail(_, minimal)) => {
+            let report = match run_case(&name, sys, &minimal, true) {
+                Err(f) => f.report,
+                Ok(_) => "the minimal case passed when rerun (non-determinism?)".to_string(),
+            };
+            let ops: Vec<String> = minimal.ops.iter().map(|o| format!("  {o:?}")).collect();
+            panic!("\nminimal failing case: memory {:?}, seed {:#x}, {} ops:\n{}\n\n{report}",
+                   minimal.mem, minimal.seed, ops.len(), ops.join("\n"));
+        }
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn system_os_model_2_cores() {
+    check(2, 48);
+}
+
+#[test]
+fn system_os_model_4_cores() {
+    check(4, 32);
+}
+
+#[test]
+fn system_os_model_8_cores() {
+    check(8, 24);
+}
