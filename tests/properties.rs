@@ -206,7 +206,7 @@ fn check(entries: usize) {
     let name = format!("lockstep_random_os_sequences_e{entries}");
     let mut runner = TestRunner::new(Config {
         cases: cases(),
-        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::WithSource("regressions"))),
+        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct("tests/properties.regressions"))),
         ..Config::default()
     });
     let cycles = std::cell::Cell::new(0u64);

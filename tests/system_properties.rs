@@ -312,6 +312,7 @@ impl Os {
 fn run_case(name: &str, sys: SysConfig, c: &Case, artifacts: bool) -> Result<u64, Failure> {
     let mut cfg = SysLockstepConfig::new(name, sys, c.seed);
     cfg.mem = c.mem;
+    cfg.mode = common::mode();
     cfg.artifacts = artifacts;
     cfg.reproduce = "rerun the test: proptest replays saved failures first".to_string();
     let mut s = SysLockstep::new(cfg).unwrap_or_else(|e| panic!("{e}"));
@@ -365,7 +366,7 @@ fn check(cores: usize, default_cases: u32) {
     let name = format!("system_os_model_{cores}_cores");
     let mut runner = TestRunner::new(Config {
         cases: cases(default_cases),
-        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::WithSource("regressions"))),
+        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct("tests/system_properties.regressions"))),
         ..Config::default()
     });
     let cycles = std::cell::Cell::new(0u64);

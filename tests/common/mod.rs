@@ -16,10 +16,22 @@ pub fn seed(default: u64) -> u64 {
     }
 }
 
+/// What the tests run: `TLB_MODE=lockstep` (default: RTL and model), `model` (the model
+/// alone, fast, for iterating on it) or `rtl` (the Verilated RTL alone).
+pub fn mode() -> tlb_harness::Mode {
+    match std::env::var("TLB_MODE").as_deref() {
+        Err(_) | Ok("lockstep") => tlb_harness::Mode::Lockstep,
+        Ok("model") => tlb_harness::Mode::Model,
+        Ok("rtl") => tlb_harness::Mode::Rtl,
+        Ok(other) => panic!("TLB_MODE={other:?}: use lockstep, model or rtl"),
+    }
+}
+
 /// A lockstep run named after the test, with a fresh root table for ASID 1 made current.
 pub fn setup(name: &str, mem: MemTiming) -> (Lockstep, u64) {
     let mut cfg = LockstepConfig::new(name, seed(0x7e57));
     cfg.mem = mem;
+    cfg.mode = mode();
     let mut ls = Lockstep::new(cfg).unwrap_or_else(|e| panic!("{e}"));
     let root = ls.tables.alloc_table();
     ls.set_ctx(Ctx { asid: 1, root_ppn: root, ..Ctx::default() });
@@ -38,6 +50,7 @@ use tlb_sim::fabric::SysConfig;
 pub fn sys_setup(name: &str, sys: SysConfig, mem: MemTiming) -> SysLockstep {
     let mut cfg = SysLockstepConfig::new(name, sys, seed(0x5157));
     cfg.mem = mem;
+    cfg.mode = mode();
     SysLockstep::new(cfg).unwrap_or_else(|e| panic!("{e}"))
 }
 
