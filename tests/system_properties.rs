@@ -38,6 +38,10 @@ enum OsOp {
     Exit { proc_: usize },
     KernelRemap { core: usize, page: u64 },
     Idle { cycles: u8 },
+    /// A thread leaves its process for another one while a sibling on `other` remaps a
+    /// page and shoots it down, then comes back and touches the page: the switch and the
+    /// shootdown race (seed 000), and the skipped core must catch up (seed 001).
+    Bounce { core: usize, other: usize, slot: usize, gap: u8 },
 }
 
 fn os_op(cores: usize) -> impl Strategy<Value = OsOp> {
@@ -54,8 +58,10 @@ fn os_op(cores: usize) -> impl Strategy<Value = OsOp> {
         1 => (core.clone(), 0u8..3, any::<bool>()).prop_map(|(core, pm, new_root)| OsOp::Attrs { core, pm, new_root }),
         1 => core.clone().prop_map(|core| OsOp::Fork { core }),
         1 => (0..6usize).prop_map(|proc_| OsOp::Exit { proc_ }),
-        1 => (core, 0u64..4).prop_map(|(core, page)| OsOp::KernelRemap { core, page }),
+        1 => (core.clone(), 0u64..4).prop_map(|(core, page)| OsOp::KernelRemap { core, page }),
         1 => (1u8..30).prop_map(|cycles| OsOp::Idle { cycles }),
+        3 => (core.clone(), core.clone(), 0..4usize, 0u8..12)
+            .prop_map(|(core, other, slot, gap)| OsOp::Bounce { core, other, slot, gap }),
     ]
 }
 
@@ -166,7 +172,8 @@ impl Os {
             OsOp::Schedule { core, proc_ } => {
                 let live: Vec<usize> = (0..self.procs.len()).filter(|&p| self.procs[p].alive).collect();
                 let p = live[proc_ % live.len()];
-                self.now(core, Command::Switch(self.procs[p].asid))?;
+                // Queued: the switch races whatever the other cores do.
+                self.queue[core].push_back(Command::Switch(self.procs[p].asid));
                 self.running[core] = Some(p);
                 self.lazy[core] = false;
             }
@@ -177,6 +184,8 @@ impl Os {
                 }
             }
             OsOp::Access { core, slot, offset, access, wait } => {
+                // The thread runs once the core's switches have happened.
+                self.settle(core)?;
                 let (vaddr, priv_u) = match self.user_proc(core) {
                     Some(p) => {
                         let base = if slot < USER.len() { USER[slot] } else { THP };
@@ -303,6 +312,26 @@ impl Os {
                 for _ in 0..cycles {
                     self.pump()?;
                 }
+            }
+            OsOp::Bounce { core, other, slot, gap } => {
+                let (Some(p), Some(q)) = (self.user_proc(core), self.user_proc(other)) else { return Ok(()) };
+                if core == other || p != q {
+                    return Ok(());
+                }
+                let Some(away) = (0..self.procs.len()).find(|&x| x != p && self.procs[x].alive) else { return Ok(()) };
+                self.apply(&OsOp::Access { core, slot, offset: 0, access: 0, wait: 0 })?;
+                self.s.drain(core)?;
+                self.queue[core].push_back(Command::Switch(self.procs[away].asid));
+                for _ in 0..gap {
+                    self.pump()?;
+                }
+                self.apply(&OsOp::Remap { core: other, slot, ppn: 7 + gap as u64, defer: false })?;
+                for _ in 0..(gap / 2) {
+                    self.pump()?;
+                }
+                self.queue[core].push_back(Command::Switch(self.procs[p].asid));
+                self.settle(other)?;
+                self.apply(&OsOp::Access { core, slot, offset: 8, access: 0, wait: 0 })?;
             }
         }
         Ok(())
