@@ -27,6 +27,23 @@ enum Command {
     /// Measure simulated cycles per second: RTL alone, model alone, lockstep, lockstep with
     /// the oracle (os-mix workload; not a test: it only measures).
     Bench(BenchArgs),
+    /// Measure the shootdown fabric: sync latency (cores x memory latency x walks in
+    /// flight, and all cores at once), cores disturbed with targeting against broadcast,
+    /// whole-ASID flushes the log avoids.
+    FabricBench(FabricBenchArgs),
+}
+
+#[derive(clap::Args)]
+struct FabricBenchArgs {
+    /// Run on the Verilated RTL in lockstep with the model (oracle on) instead of the model
+    /// alone (cycle-for-cycle the same; builds each core count, slow for 16).
+    #[arg(long)]
+    rtl: bool,
+    /// Core counts to measure.
+    #[arg(long, value_delimiter = ',', default_value = "2,4,8,16")]
+    cores: Vec<usize>,
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(clap::Args)]
@@ -305,11 +322,66 @@ fn bench(b: BenchArgs) -> Result<(), String> {
     Ok(())
 }
 
+fn fabric_bench(b: FabricBenchArgs) -> Result<(), String> {
+    use tlb_harness::fabric_bench as fb;
+    for &n in &b.cores {
+        tlb_sim::fabric::SysConfig { cores: n, ..Default::default() }.validate()?;
+    }
+    let mut rows = Vec::new();
+    if !b.json {
+        println!("sync latency, cycles from post to sync done (min / median / max):");
+        println!("{:>6} {:>8} {:>18} {:>18} {:>18}", "cores", "mem lat", "idle", "walks in flight", "all cores at once");
+    }
+    for &n in &b.cores {
+        for lat in [1u32, 20, 100] {
+            let idle = fb::sync_latency(n, lat, false, 100, b.rtl)?;
+            let busy = fb::sync_latency(n, lat, true, 100, b.rtl)?;
+            let all = fb::contended(n, 20, b.rtl)?;
+            if !b.json {
+                let f = |s: fb::Spread| format!("{} / {} / {}", s.min, s.median, s.max);
+                println!("{n:>6} {lat:>8} {:>18} {:>18} {:>18}", f(idle), f(busy), f(all));
+            }
+            rows.push(serde_json::json!({
+                "cores": n, "mem_latency": lat,
+                "idle": [idle.min, idle.median, idle.max],
+                "walks_in_flight": [busy.min, busy.median, busy.max],
+                "all_cores_at_once": [all.min, all.median, all.max],
+            }));
+        }
+    }
+    let mut mixes = Vec::new();
+    if !b.json {
+        println!();
+        println!("OS mix (context switches, kernel threads, shootdowns), 2000 operations:");
+        println!("{:>6} {:>6} {:>4} {:>11} {:>16} {:>16} {:>13} {:>13}", "cores", "procs", "log", "shootdowns",
+                 "cores disturbed", "broadcast would", "catch-up log", "full flushes");
+    }
+    for &n in &b.cores {
+        for log in [1usize, 4, 8] {
+            let procs = (n / 2).max(2);
+            let m = fb::os_mix(n, procs, log, 2000, b.rtl)?;
+            if !b.json {
+                println!("{n:>6} {procs:>6} {log:>4} {:>11} {:>16} {:>16} {:>13} {:>13}", m.shootdowns, m.targets, m.broadcast,
+                         m.catchup_log, m.catchup_full);
+            }
+            mixes.push(serde_json::json!({
+                "cores": n, "procs": procs, "log_depth": log, "shootdowns": m.shootdowns, "targets": m.targets,
+                "broadcast": m.broadcast, "catchup_log": m.catchup_log, "catchup_full": m.catchup_full,
+            }));
+        }
+    }
+    if b.json {
+        println!("{}", serde_json::to_string_pretty(&serde_json::json!({"sync": rows, "os_mix": mixes})).expect("JSON"));
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(a) => run(a),
         Command::Bench(b) => bench(b),
+        Command::FabricBench(b) => fabric_bench(b),
         Command::List => {
             for (name, what) in workload::WORKLOADS {
                 println!("{name:<10} {what}");

@@ -10,6 +10,7 @@
 //!   cycle, judges every answer with the oracle, and on the first failure writes waveforms
 //!   of both sides and a report.
 
+pub mod fabric_bench;
 pub mod lockstep;
 pub mod mem;
 pub mod pagetable;
