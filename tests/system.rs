@@ -179,3 +179,53 @@ fn bad_system_parameters_are_rejected() {
         assert!(!out.status.success() && err.contains(msg), "{param}: {err}");
     }
 }
+
+/// The worst case with catch-ups competing: every other core switches back into an ASID it
+/// lags by LogDepth (each replay holds the directory LogDepth cycles) in the same cycle as
+/// core 0 posts. Core 0's sync still completes within 4 + (NumCores-1)*LogDepth cycles.
+#[test]
+fn worst_case_sync_latency_with_catch_ups_competing() {
+    let n = 4usize;
+    let k = 4u64;
+    let bound = 4 + (n as u64 - 1) * k;
+    let mut worst = 0;
+    for trial in 0..n {
+        let name = format!("worst_case_sync_latency_with_catch_ups_competing_{trial}");
+        let mut s = sys_setup(&name, small(n), MemTiming::fixed(2));
+        for asid in 1..=n as u16 + 1 {
+            let root = s.tables.alloc_table();
+            cmd_ok(&mut s, 0, Command::SetAttrs { asid, root, pm: 0 });
+        }
+        for c in 1..n {
+            cmd_ok(&mut s, c, Command::Switch(1));
+            cmd_ok(&mut s, c, Command::Switch(c as u16 + 1));
+        }
+        cmd_ok(&mut s, 0, Command::Switch(1));
+        for p in 0..k {
+            cmd_ok(&mut s, 0, Command::Post { kind: InvalKind::VaAsid, asid: 1, vaddr: p << 12, npages: 0 });
+        }
+        cmd_ok(&mut s, 0, Command::Sync);
+        // Rotate the round-robin pointer so that core 0 is served at every position.
+        for _ in 0..trial {
+            cmd_ok(&mut s, 0, Command::Lazy);
+        }
+        for c in 1..n {
+            ok(s.post_cmd(c, Command::Switch(1)));
+        }
+        let post = ok(s.cmd(0, Command::Post { kind: InvalKind::Asid, asid: 1, vaddr: 0, npages: 0 }));
+        let sync = ok(s.cmd(0, Command::Sync));
+        let lat = sync.done - post.accepted;
+        worst = worst.max(lat);
+        assert!(lat <= bound, "{name}: {lat} cycles > bound {bound}");
+        for c in 1..n {
+            while s.cmd_busy(c) {
+                ok(s.step());
+            }
+            let r = s.take_results(c).pop().unwrap();
+            assert!(!r.error);
+        }
+        assert!(s.outputs().cnt.catchup_log as usize >= n - 1, "every other core replayed the log");
+    }
+    println!("worst post-to-sync latency {worst} cycles (bound {bound})");
+    assert!(worst > 4 + k, "the catch-ups did delay core 0 ({worst})");
+}

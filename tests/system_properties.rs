@@ -425,15 +425,15 @@ fn check(cores: usize, default_cases: u32) {
 
 #[test]
 fn system_os_model_2_cores() {
-    check(2, 48);
+    check(2, 200);
 }
 
 #[test]
 fn system_os_model_4_cores() {
-    check(4, 32);
+    check(4, 150);
 }
 
 #[test]
 fn system_os_model_8_cores() {
-    check(8, 24);
+    check(8, 100);
 }
