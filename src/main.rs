@@ -330,7 +330,7 @@ fn fabric_bench(b: FabricBenchArgs) -> Result<(), String> {
     let mut rows = Vec::new();
     if !b.json {
         println!("sync latency, cycles from post to sync done (min / median / max):");
-        println!("{:>6} {:>8} {:>18} {:>18} {:>18}", "cores", "mem lat", "idle", "walks in flight", "all cores at once");
+        println!("{:>6} {:>8} {:>18} {:>18} {:>9} {:>18}", "cores", "mem lat", "idle", "walks in flight", "poisoned", "all cores at once");
     }
     for &n in &b.cores {
         for lat in [1u32, 20, 100] {
@@ -339,12 +339,13 @@ fn fabric_bench(b: FabricBenchArgs) -> Result<(), String> {
             let all = fb::contended(n, 20, b.rtl)?;
             if !b.json {
                 let f = |s: fb::Spread| format!("{} / {} / {}", s.min, s.median, s.max);
-                println!("{n:>6} {lat:>8} {:>18} {:>18} {:>18}", f(idle), f(busy), f(all));
+                println!("{n:>6} {lat:>8} {:>18} {:>18} {:>9} {:>18}", f(idle), f(busy), busy.restarts, f(all));
             }
             rows.push(serde_json::json!({
                 "cores": n, "mem_latency": lat,
                 "idle": [idle.min, idle.median, idle.max],
                 "walks_in_flight": [busy.min, busy.median, busy.max],
+                "walks_poisoned": busy.restarts,
                 "all_cores_at_once": [all.min, all.median, all.max],
             }));
         }

@@ -20,11 +20,13 @@ pub struct Spread {
     pub median: u64,
     pub max: u64,
     pub samples: usize,
+    /// Poisoned walks restarted during the measurement.
+    pub restarts: u64,
 }
 
 fn spread(mut v: Vec<u64>) -> Spread {
     v.sort_unstable();
-    Spread { min: v[0], median: v[v.len() / 2], max: v[v.len() - 1], samples: v.len() }
+    Spread { min: v[0], median: v[v.len() / 2], max: v[v.len() - 1], samples: v.len(), restarts: 0 }
 }
 
 fn system(cores: usize, log_depth: usize, mem: MemTiming, rtl: bool, seed: u64) -> Result<SysLockstep, String> {
@@ -84,7 +86,7 @@ pub fn sync_latency(cores: usize, mem_latency: u32, walks: bool, rounds: usize, 
         lat.push(sync.done - post.accepted);
         s.run(rng.gen_range(0..6)).map_err(err)?;
     }
-    Ok(spread(lat))
+    Ok(Spread { restarts: s.walk_restarts(), ..spread(lat) })
 }
 
 /// Every core posts and syncs at once, `rounds` times: the spread of post-to-sync latency.

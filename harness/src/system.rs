@@ -151,6 +151,7 @@ pub struct SysLockstep {
     cycle: u64,
     pending_failure: Option<(String, u64, u32)>,
     last_outputs: SysOutputs,
+    walk_restarts: u64,
 }
 
 impl SysLockstep {
@@ -175,6 +176,7 @@ impl SysLockstep {
             cycle: 0,
             pending_failure: None,
             last_outputs,
+            walk_restarts: 0,
             cfg,
         })
     }
@@ -207,6 +209,10 @@ impl SysLockstep {
     }
     pub fn oracle_checks(&self) -> u64 {
         self.oracle.checked
+    }
+    /// Poisoned walks restarted, all cores.
+    pub fn walk_restarts(&self) -> u64 {
+        self.walk_restarts
     }
     pub fn pte_reads(&self) -> u64 {
         self.ports.iter().map(|p| p.reads).sum()
@@ -326,6 +332,7 @@ impl SysLockstep {
     fn observe(&mut self, out: &SysOutputs) {
         for c in 0..self.cores() {
             let o = out.core[c];
+            self.walk_restarts += o.walk_restart as u64;
             if o.cmd_done {
                 match self.side[c].cmd_inflight.take() {
                     None => self.fail(format!("core {c}: cmd_done with no command in flight")),
