@@ -4,18 +4,8 @@
 //! the agent and directory, read from the model's registers of the same name. Lockstep ties
 //! the RTL to the model, so the diagrams hold for both.
 
+mod common;
 use tlb_sim::fabric::{op, SysConfig, SysCoreInputs, TlbSystem};
-
-fn expand(wave: &str) -> Vec<char> {
-    let mut out = Vec::new();
-    let mut last = 'x';
-    for c in wave.chars() {
-        let c = if c == '.' { last } else { c };
-        out.push(c);
-        last = c;
-    }
-    out
-}
 
 struct Bench {
     sys: TlbSystem,
@@ -57,7 +47,7 @@ fn check(file: &str) {
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| (s["name"].as_str().unwrap().to_string(), expand(s["wave"].as_str().unwrap())))
+        .map(|s| (s["name"].as_str().unwrap().to_string(), common::expand_wave(s["wave"].as_str().unwrap())))
         .collect();
     let cycles = lanes[0].1.len();
     let mut b = Bench { sys: TlbSystem::new(SysConfig { cores: 2, entries: 8, slots: 4, log_depth: 4, asids: 16 }) };

@@ -11,7 +11,6 @@
 
 mod common;
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
 use tlb_harness::lockstep::{Ctx, Request};
 use tlb_harness::{Failure, Lockstep, LockstepConfig, MemTiming, PteFlags};
 use tlb_sim::{Access, PageLevel, Pte};
@@ -198,42 +197,13 @@ fn run_case(name: &str, entries: usize, c: &Case, artifacts: bool) -> Result<u64
     Ok(ls.cycle())
 }
 
-fn cases() -> u32 {
-    std::env::var("TLB_SOAK").ok().and_then(|s| s.parse().ok()).unwrap_or(300)
-}
-
 fn check(entries: usize) {
     let name = format!("lockstep_random_os_sequences_e{entries}");
-    let mut runner = TestRunner::new(Config {
-        cases: cases(),
-        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct("tests/properties.regressions"))),
-        ..Config::default()
-    });
-    let cycles = std::cell::Cell::new(0u64);
-    let count = std::cell::Cell::new(0u64);
-    let result = runner.run(&case(), |c| {
-        match run_case(&name, entries, &c, false) {
-            Ok(n) => {
-                cycles.set(cycles.get() + n);
-                count.set(count.get() + 1);
-                Ok(())
-            }
-            Err(f) => Err(TestCaseError::fail(f.report)),
-        }
-    });
-    match result {
-        Ok(()) => println!("{name}: {} cases, {} lockstep cycles, all answers allowed", count.get(), cycles.get()),
-        Err(TestError::Fail(_, minimal)) => {
-            let report = match run_case(&name, entries, &minimal, true) {
-                Err(f) => f.report,
-                Ok(_) => "the minimal case passed when rerun (non-determinism?)".to_string(),
-            };
-            let ops: Vec<String> = minimal.ops.iter().map(|o| format!("  {o:?}")).collect();
-            panic!("\nminimal failing case: memory {:?}, seed {:#x}, {} ops:\n{}\n\n{report}",
-                   minimal.mem, minimal.mem_seed, ops.len(), ops.join("\n"));
-        }
-        Err(e) => panic!("{e}"),
-    }
+    common::property(&name, 300, "tests/properties.regressions", case(), |c, artifacts| run_case(&name, entries, c, artifacts),
+        |c| {
+            let ops: Vec<String> = c.ops.iter().map(|o| format!("  {o:?}")).collect();
+            format!("memory {:?}, seed {:#x}, {} ops:\n{}", c.mem, c.mem_seed, ops.len(), ops.join("\n"))
+        });
 }
 
 #[test]

@@ -14,7 +14,6 @@ mod common;
 use std::collections::VecDeque;
 
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
 use tlb_harness::system::{Command, Request, SysLockstep, SysLockstepConfig};
 use tlb_harness::{Failure, MemTiming, PteFlags};
 use tlb_sim::fabric::SysConfig;
@@ -386,41 +385,15 @@ fn run_case(name: &str, sys: SysConfig, c: &Case, artifacts: bool) -> Result<u64
     Ok(os.s.cycle())
 }
 
-fn cases(default: u32) -> u32 {
-    std::env::var("TLB_SOAK").ok().and_then(|s| s.parse().ok()).unwrap_or(default)
-}
-
 fn check(cores: usize, default_cases: u32) {
     let sys = SysConfig { cores, entries: 16, slots: 4, log_depth: 4, asids: 16 };
     let name = format!("system_os_model_{cores}_cores");
-    let mut runner = TestRunner::new(Config {
-        cases: cases(default_cases),
-        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct("tests/system_properties.regressions"))),
-        ..Config::default()
-    });
-    let cycles = std::cell::Cell::new(0u64);
-    let count = std::cell::Cell::new(0u64);
-    let result = runner.run(&case(cores), |c| match run_case(&name, sys, &c, false) {
-        Ok(n) => {
-            cycles.set(cycles.get() + n);
-            count.set(count.get() + 1);
-            Ok(())
-        }
-        Err(f) => Err(TestCaseError::fail(f.report)),
-    });
-    match result {
-        Ok(()) => println!("{name}: {} cases, {} lockstep cycles, every answer allowed", count.get(), cycles.get()),
-        Err(TestError::Fail(_, minimal)) => {
-            let report = match run_case(&name, sys, &minimal, true) {
-                Err(f) => f.report,
-                Ok(_) => "the minimal case passed when rerun (non-determinism?)".to_string(),
-            };
-            let ops: Vec<String> = minimal.ops.iter().map(|o| format!("  {o:?}")).collect();
-            panic!("\nminimal failing case: memory {:?}, seed {:#x}, {} ops:\n{}\n\n{report}",
-                   minimal.mem, minimal.seed, ops.len(), ops.join("\n"));
-        }
-        Err(e) => panic!("{e}"),
-    }
+    common::property(&name, default_cases, "tests/system_properties.regressions", case(cores),
+        |c, artifacts| run_case(&name, sys, c, artifacts),
+        |c| {
+            let ops: Vec<String> = c.ops.iter().map(|o| format!("  {o:?}")).collect();
+            format!("memory {:?}, seed {:#x}, {} ops:\n{}", c.mem, c.seed, ops.len(), ops.join("\n"))
+        });
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //! drawn with 0/1 cycle by cycle. Lockstep ties the RTL to the model, so the diagrams hold
 //! for both.
 
+mod common;
 use std::collections::VecDeque;
 
 use tlb_harness::{PageTables, PhysMem, PteFlags};
@@ -14,18 +15,6 @@ fn hex(v: &serde_json::Value) -> u64 {
     u64::from_str_radix(s.trim_start_matches("0x"), 16).expect("hex")
 }
 
-/// A wave string with '.' expanded to the previous character.
-fn expand(wave: &str) -> Vec<char> {
-    let mut out = Vec::new();
-    let mut last = 'x';
-    for c in wave.chars() {
-        let c = if c == '.' { last } else { c };
-        out.push(c);
-        last = c;
-    }
-    out
-}
-
 fn check(file: &str) {
     let path = tlb_harness::toolchain::repo_root().join("docs/timing").join(file);
     let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -33,7 +22,7 @@ fn check(file: &str) {
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| (s["name"].as_str().unwrap().to_string(), expand(s["wave"].as_str().unwrap())))
+        .map(|s| (s["name"].as_str().unwrap().to_string(), common::expand_wave(s["wave"].as_str().unwrap())))
         .collect();
     let lane = |name: &str| lanes.iter().find(|l| l.0 == name).map(|l| l.1.clone());
     let cycles = lanes[0].1.len();

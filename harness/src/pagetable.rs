@@ -51,10 +51,15 @@ impl PageTables {
     /// replaced by the leaf (a THP collapse). Returns the PTE address written.
     pub fn map(&mut self, mem: &mut PhysMem, root: u64, va: u64, level: PageLevel, ppn: u64,
                flags: PteFlags) -> u64 {
+        self.write_raw(mem, root, va, level as u8, Pte::new(ppn, flags.0 | Pte::V).0)
+    }
+
+    /// The address of the PTE for `va` at `level`, creating the tables above it: a leaf or a
+    /// malformed PTE in the way is replaced by a fresh table.
+    fn pte_slot(&mut self, mem: &mut PhysMem, root: u64, va: u64, level: u8) -> u64 {
         let vpn = va_vpn(va);
         let mut table = root;
-        let mut lvl = 2u8;
-        while lvl > level as u8 {
+        for lvl in (level + 1..=2).rev() {
             let addr = pte_addr(table, vpn_part(vpn, lvl));
             let pte = Pte(mem.read(addr));
             table = if pte.v() && !pte.is_leaf() && !pte.is_bad() {
@@ -64,11 +69,8 @@ impl PageTables {
                 mem.write(addr, Pte::new(t, Pte::V).0);
                 t
             };
-            lvl -= 1;
         }
-        let addr = pte_addr(table, vpn_part(vpn, lvl));
-        mem.write(addr, Pte::new(ppn, flags.0 | Pte::V).0);
-        addr
+        pte_addr(table, vpn_part(vpn, level))
     }
 
     /// The leaf mapping `va`: (level, PTE address, PTE), if there is a valid one.
@@ -107,22 +109,7 @@ impl PageTables {
     /// Writes a raw PTE value at level `level` on `va`'s path (tables must exist above it),
     /// for tests of malformed PTEs. Returns the address written.
     pub fn write_raw(&mut self, mem: &mut PhysMem, root: u64, va: u64, level: u8, raw: u64) -> u64 {
-        let vpn = va_vpn(va);
-        let mut table = root;
-        let mut lvl = 2u8;
-        while lvl > level {
-            let addr = pte_addr(table, vpn_part(vpn, lvl));
-            let pte = Pte(mem.read(addr));
-            table = if pte.v() && !pte.is_leaf() {
-                pte.ppn()
-            } else {
-                let t = self.alloc_table();
-                mem.write(addr, Pte::new(t, Pte::V).0);
-                t
-            };
-            lvl -= 1;
-        }
-        let addr = pte_addr(table, vpn_part(vpn, lvl));
+        let addr = self.pte_slot(mem, root, va, level);
         mem.write(addr, raw);
         addr
     }

@@ -60,3 +60,57 @@ pub fn cmd_ok(s: &mut SysLockstep, core: usize, c: Command) -> tlb_harness::syst
     assert!(!r.error, "core {core}: {c:?} was refused");
     r
 }
+
+/// A WaveDrom wave string with '.' expanded to the previous character.
+pub fn expand_wave(wave: &str) -> Vec<char> {
+    let mut out = Vec::new();
+    let mut last = 'x';
+    for c in wave.chars() {
+        let c = if c == '.' { last } else { c };
+        out.push(c);
+        last = c;
+    }
+    out
+}
+
+/// Runs a property over `strategy` (`TLB_SOAK` cases, else `default_cases`), failures
+/// saved in `regressions`. `run(case, artifacts)` returns the lockstep cycles it ran. On a
+/// failure proptest shrinks it to a minimal case, which is run once more with waveforms and
+/// the full report; the test then fails with `describe(minimal)` and that report.
+pub fn property<C: Clone + std::fmt::Debug>(
+    name: &str,
+    default_cases: u32,
+    regressions: &'static str,
+    strategy: impl proptest::strategy::Strategy<Value = C>,
+    run: impl Fn(&C, bool) -> Result<u64, tlb_harness::Failure>,
+    describe: impl Fn(&C) -> String,
+) {
+    use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestError, TestRunner};
+    let cases = std::env::var("TLB_SOAK").ok().and_then(|s| s.parse().ok()).unwrap_or(default_cases);
+    let mut runner = TestRunner::new(Config {
+        cases,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(regressions))),
+        ..Config::default()
+    });
+    let cycles = std::cell::Cell::new(0u64);
+    let count = std::cell::Cell::new(0u64);
+    let result = runner.run(&strategy, |c| match run(&c, false) {
+        Ok(n) => {
+            cycles.set(cycles.get() + n);
+            count.set(count.get() + 1);
+            Ok(())
+        }
+        Err(f) => Err(TestCaseError::fail(f.report)),
+    });
+    match result {
+        Ok(()) => println!("{name}: {} cases, {} lockstep cycles, every answer allowed", count.get(), cycles.get()),
+        Err(TestError::Fail(_, minimal)) => {
+            let report = match run(&minimal, true) {
+                Err(f) => f.report,
+                Ok(_) => "the minimal case passed when rerun (non-determinism?)".to_string(),
+            };
+            panic!("\nminimal failing case: {}\n\n{report}", describe(&minimal));
+        }
+        Err(e) => panic!("{e}"),
+    }
+}
