@@ -69,7 +69,9 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(asid, slot, level, ppn, flags)| Op::Map { asid, slot, level, ppn, flags }),
         2 => (asid.clone(), slot.clone()).prop_map(|(asid, slot)| Op::Unmap { asid, slot }),
         1 => (asid.clone(), slot.clone(), flags).prop_map(|(asid, slot, flags)| Op::Protect { asid, slot, flags }),
-        8 => (slot.clone(), 0u64..0x40_0000, 0u8..3, any::<bool>(), prop_oneof![3 => Just(0u8), 1 => 1u8..16])
+        // Mostly inside the slot's first page (cached entries are where stale answers hide),
+        // sometimes anywhere in a 4 MiB window (superpages, unmapped neighbours).
+        20 => (slot.clone(), prop_oneof![6 => 0u64..0x1000, 1 => 0u64..0x40_0000], 0u8..3, any::<bool>(), prop_oneof![3 => Just(0u8), 1 => 1u8..16])
             .prop_map(|(slot, offset, access, priv_u, wait)| Op::Translate { slot, offset: offset & !7, access, priv_u, wait }),
         // Tagged pointers: top bits set, canonical only under some masking modes.
         1 => (slot.clone(), prop_oneof![Just(0x3e00_0000_0000_0000u64), Just(0x1234_0000_0000_0000u64)])
@@ -122,6 +124,20 @@ fn run_case(name: &str, entries: usize, c: &Case, artifacts: bool) -> Result<u64
     }
     let ctx_of = |asid: u16| Ctx { asid: asid + 1, root_ppn: roots[asid as usize], ..Ctx::default() };
     ls.set_ctx(ctx_of(0));
+    // Every slot starts mapped (4 KiB, read-write) in every address space, so translations
+    // succeed and get cached, and the ops then change what is cached.
+    for (a, &root) in roots.iter().enumerate() {
+        for (k, &va) in SLOTS.iter().enumerate() {
+            let (pt, mem) = ls.tables();
+            if k >= KERNEL {
+                if a == 0 {
+                    pt.map(mem, root, va, PageLevel::Page4K, 0x300 + k as u64, PteFlags::KRWG);
+                }
+            } else {
+                pt.map(mem, root, va, PageLevel::Page4K, 0x200 + 16 * a as u64 + k as u64, PteFlags::URW);
+            }
+        }
+    }
     // Remap (or unmap) a slot of the current address space as 4 KiB, then fence it.
     let edit_fence = |ls: &mut Lockstep, slot: usize, unmap: bool, ppn: u64, kind: u8| -> Result<(), Failure> {
         let ctx = ls.ctx();

@@ -85,13 +85,22 @@ pub fn property<C: Clone + std::fmt::Debug>(
     run: impl Fn(&C, bool) -> Result<u64, tlb_harness::Failure>,
     describe: impl Fn(&C) -> String,
 ) {
-    use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestError, TestRunner};
-    let cases = std::env::var("TLB_SOAK").ok().and_then(|s| s.parse().ok()).unwrap_or(default_cases);
-    let mut runner = TestRunner::new(Config {
-        cases,
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(regressions))),
-        ..Config::default()
-    });
+    use proptest::test_runner::{Config, FileFailurePersistence, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
+    let soak: Option<u32> = std::env::var("TLB_SOAK").ok().and_then(|s| s.parse().ok());
+    let cases = soak.unwrap_or(default_cases);
+    // The default run is the same every time (CI must not turn red by chance); a soak run
+    // explores new cases. TLB_PROPTEST_SEED=<n> replays a given run either way.
+    let seed: u64 = match std::env::var("TLB_PROPTEST_SEED") {
+        Ok(s) => s.trim().parse().unwrap_or_else(|_| panic!("TLB_PROPTEST_SEED={s:?} is not a number")),
+        Err(_) if soak.is_some() => std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1),
+        Err(_) => 0x7e57_5eed,
+    };
+    let mut bytes = [0u8; 32];
+    bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    let mut runner = TestRunner::new_with_rng(
+        Config { cases, failure_persistence: Some(Box::new(FileFailurePersistence::Direct(regressions))), ..Config::default() },
+        TestRng::from_seed(RngAlgorithm::ChaCha, &bytes),
+    );
     let cycles = std::cell::Cell::new(0u64);
     let count = std::cell::Cell::new(0u64);
     let result = runner.run(&strategy, |c| match run(&c, false) {
@@ -103,13 +112,13 @@ pub fn property<C: Clone + std::fmt::Debug>(
         Err(f) => Err(TestCaseError::fail(f.report)),
     });
     match result {
-        Ok(()) => println!("{name}: {} cases, {} lockstep cycles, every answer allowed", count.get(), cycles.get()),
+        Ok(()) => println!("{name}: {} cases (TLB_PROPTEST_SEED={seed}), {} lockstep cycles, every answer allowed", count.get(), cycles.get()),
         Err(TestError::Fail(_, minimal)) => {
             let report = match run(&minimal, true) {
                 Err(f) => f.report,
                 Ok(_) => "the minimal case passed when rerun (non-determinism?)".to_string(),
             };
-            panic!("\nminimal failing case: {}\n\n{report}", describe(&minimal));
+            panic!("\nminimal failing case (TLB_PROPTEST_SEED={seed}): {}\n\n{report}", describe(&minimal));
         }
         Err(e) => panic!("{e}"),
     }
