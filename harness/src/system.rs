@@ -161,7 +161,10 @@ impl SysLockstep {
         let n = cfg.sys.cores;
         let rtl = if cfg.mode.has_rtl() { Some(RtlSystem::new(cfg.sys)?) } else { None };
         let model = TlbSystem::new(cfg.sys);
-        let last_outputs = model.outputs();
+        let last_outputs = match &rtl {
+            Some(r) => r.outputs(),
+            None => model.outputs(),
+        };
         Ok(SysLockstep {
             ports: (0..n).map(|c| MemPort::new(cfg.mem, cfg.seed.wrapping_add(c as u64 * 0x9e37_79b9))).collect(),
             rtl,
@@ -247,31 +250,29 @@ impl SysLockstep {
     /// One clock cycle.
     pub fn step(&mut self) -> Result<(), Failure> {
         let n = self.cores();
-        let out_m = self.model.outputs();
-        let out = match (&self.rtl, self.cfg.mode) {
-            (Some(rtl), Mode::Rtl) => rtl.outputs(),
-            (Some(rtl), _) => {
-                let out_r = rtl.outputs();
-                if out_r != out_m {
-                    let mut diffs = Vec::new();
-                    for c in 0..n {
-                        for (r, m) in out_r.core[c].fields().iter().zip(out_m.core[c].fields()) {
-                            if r.2 != m.2 {
-                                diffs.push(format!("core {c} {}: RTL {:#x} model {:#x}", r.0, r.2, m.2));
-                            }
-                        }
-                    }
-                    for (r, m) in out_r.cnt.fields().iter().zip(out_m.cnt.fields()) {
+        // The design's outputs were read at the end of the previous cycle (`last_outputs`);
+        // in lockstep the model's are compared with them.
+        let out = self.last_outputs.clone();
+        if self.cfg.mode == Mode::Lockstep {
+            let out_r = &out;
+            let out_m = self.model.outputs();
+            if *out_r != out_m {
+                let mut diffs = Vec::new();
+                for c in 0..n {
+                    for (r, m) in out_r.core[c].fields().iter().zip(out_m.core[c].fields()) {
                         if r.2 != m.2 {
-                            diffs.push(format!("{}: RTL {} model {}", r.0, r.2, m.2));
+                            diffs.push(format!("core {c} {}: RTL {:#x} model {:#x}", r.0, r.2, m.2));
                         }
                     }
-                    self.fail(format!("outputs differ: {}", diffs.join("; ")));
                 }
-                out_r
+                for (r, m) in out_r.cnt.fields().iter().zip(out_m.cnt.fields()) {
+                    if r.2 != m.2 {
+                        diffs.push(format!("{}: RTL {} model {}", r.0, r.2, m.2));
+                    }
+                }
+                self.fail(format!("outputs differ: {}", diffs.join("; ")));
             }
-            (None, _) => out_m,
-        };
+        }
         self.observe(&out);
 
         for (addr, value) in self.mem.take_writes() {
