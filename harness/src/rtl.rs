@@ -29,17 +29,11 @@ use tlb_sim::{CoreInputs, CoreOutputs};
 
 use crate::toolchain;
 
-/// RTL sources, in dependency order.
-pub const RTL_SOURCES: &[&str] = &[
-    "tlb_pkg.sv",
-    "tlb_plru.sv",
-    "tlb_l1.sv",
-    "tlb_ptw.sv",
-    "tlb_core.sv",
-    "tlb_agent.sv",
-    "tlb_directory.sv",
-    "tlb_system.sv",
-];
+/// RTL sources in dependency order, relative to the repository root: the one list the
+/// harness, `scripts/lint.sh` and `fpga/*.sh` all read (`rtl/sources.f`).
+pub fn rtl_sources() -> Vec<&'static str> {
+    include_str!("../../rtl/sources.f").lines().map(str::trim).filter(|l| !l.is_empty()).collect()
+}
 
 /// A generated wrapper top: everything needed to build and drive it.
 #[derive(Clone, Debug)]
@@ -232,7 +226,7 @@ fn runtime(spec: &TopSpec) -> Result<(&'static VerilatorRuntime, PathBuf), Strin
     // The wrapper goes first: its `timescale then covers every later file (Verilator warns
     // when only some modules have one).
     let mut sources = vec![wrapper.clone()];
-    sources.extend(RTL_SOURCES.iter().map(|s| root.join("rtl").join(s)));
+    sources.extend(rtl_sources().into_iter().map(|s| root.join(s)));
     sources.push(root.join("harness/csrc/tlb_sim_dpi.cpp"));
     sources.push(close_helper);
     let rt = VerilatorRuntime::new2(
