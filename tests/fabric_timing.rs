@@ -41,14 +41,7 @@ fn switch(asid: u16) -> SysCoreInputs {
 }
 
 fn check(file: &str) {
-    let path = tlb_harness::toolchain::repo_root().join("docs/timing").join(file);
-    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let lanes: Vec<(String, Vec<char>)> = doc["signal"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| (s["name"].as_str().unwrap().to_string(), common::expand_wave(s["wave"].as_str().unwrap())))
-        .collect();
+    let (doc, lanes) = common::load_diagram(file);
     let cycles = lanes[0].1.len();
     let mut b = Bench { sys: TlbSystem::new(SysConfig { cores: 2, entries: 8, slots: 4, log_depth: 4, asids: 16 }) };
     let attrs = |asid| SysCoreInputs { cmd_op: op::SET_ATTRS, cmd_asid: asid, cmd_root: 0x80, ..Default::default() };

@@ -16,14 +16,7 @@ fn hex(v: &serde_json::Value) -> u64 {
 }
 
 fn check(file: &str) {
-    let path = tlb_harness::toolchain::repo_root().join("docs/timing").join(file);
-    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let lanes: Vec<(String, Vec<char>)> = doc["signal"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| (s["name"].as_str().unwrap().to_string(), common::expand_wave(s["wave"].as_str().unwrap())))
-        .collect();
+    let (doc, lanes) = common::load_diagram(file);
     let lane = |name: &str| lanes.iter().find(|l| l.0 == name).map(|l| l.1.clone());
     let cycles = lanes[0].1.len();
     let tlb = &doc["tlb"];

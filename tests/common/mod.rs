@@ -61,8 +61,23 @@ pub fn cmd_ok(s: &mut SysLockstep, core: usize, c: Command) -> tlb_harness::syst
     r
 }
 
+/// A WaveDrom diagram from docs/timing: the whole document, and its lanes as (name,
+/// one character per cycle with '.' expanded).
+pub fn load_diagram(file: &str) -> (serde_json::Value, Vec<(String, Vec<char>)>) {
+    let path = tlb_harness::toolchain::repo_root().join("docs/timing").join(file);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let lanes = doc["signal"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{file}: no signal list"))
+        .iter()
+        .map(|s| (s["name"].as_str().unwrap().to_string(), expand_wave(s["wave"].as_str().unwrap())))
+        .collect();
+    (doc, lanes)
+}
+
 /// A WaveDrom wave string with '.' expanded to the previous character.
-pub fn expand_wave(wave: &str) -> Vec<char> {
+fn expand_wave(wave: &str) -> Vec<char> {
     let mut out = Vec::new();
     let mut last = 'x';
     for c in wave.chars() {
