@@ -16,6 +16,7 @@ pub mod mem;
 pub mod pagetable;
 pub mod rtl;
 pub mod rtl_system;
+pub mod selftest;
 pub mod system;
 pub mod toolchain;
 pub mod vcdout;

@@ -45,6 +45,8 @@ pub struct TopSpec {
     /// Width of `sim_in_i` and `sim_out_o`.
     pub in_bits: u32,
     pub out_bits: u32,
+    /// Sources beyond `rtl/sources.f` (relative to the repository root), after it.
+    pub extra_sources: Vec<String>,
 }
 
 impl TopSpec {
@@ -109,7 +111,13 @@ endmodule
             params = params.join(",\n"),
             conns = conns.join(",\n"),
         );
-        TopSpec { name, source, in_bits, out_bits }
+        TopSpec { name, source, in_bits, out_bits, extra_sources: Vec::new() }
+    }
+
+    /// The same top, built with `sources` (relative to the repository root) as well.
+    pub fn with_sources(mut self, sources: impl IntoIterator<Item = String>) -> TopSpec {
+        self.extra_sources.extend(sources);
+        self
     }
 
     fn in_words(&self) -> usize {
@@ -227,6 +235,7 @@ fn runtime(spec: &TopSpec) -> Result<(&'static VerilatorRuntime, PathBuf), Strin
     // when only some modules have one).
     let mut sources = vec![wrapper.clone()];
     sources.extend(rtl_sources().into_iter().map(|s| root.join(s)));
+    sources.extend(spec.extra_sources.iter().map(|s| root.join(s)));
     sources.push(root.join("harness/csrc/tlb_sim_dpi.cpp"));
     sources.push(close_helper);
     let rt = VerilatorRuntime::new2(
@@ -426,6 +435,16 @@ impl RtlTop {
     }
 
     fn pin_inputs(&mut self, words: &[u32]) {
+        // Narrow inputs are passed by value (marlin's FFI for ports up to 64 bits takes the
+        // value, not a pointer).
+        if self.spec.in_bits <= 64 {
+            let v = words[0] as u64 | words.get(1).map_or(0, |&w| (w as u64) << 32);
+            let bits = self.spec.in_bits;
+            self.pin("sim_in_i", bits, v);
+            self.pinned.clear();
+            self.pinned.extend_from_slice(words);
+            return;
+        }
         // marlin wants wide input data borrowed for the model's lifetime although the FFI
         // call copies it into the model at once: the buffer is leaked with the model.
         // Safety: `in_buf` is a leaked allocation only this instance touches, and the shared
