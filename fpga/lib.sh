@@ -1,0 +1,36 @@
+# Shared by fpga/*.sh: argument checks (all before any tool runs) and the file lists.
+# Source it; every check prints "<script>: <what is wrong>" and exits 2.
+
+fpga_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+fpga_script="$(basename "$0")"
+
+die() { echo "$fpga_script: $*" >&2; exit 2; }
+
+check_cores() {
+  [[ "$1" =~ ^[0-9]+$ && "$1" -ge 2 && "$1" -le 16 ]] || die "--cores must be 2..16, not '$1'"
+}
+check_entries() {
+  [[ "$1" =~ ^(2|4|8|16|32|64)$ ]] || die "--entries must be a power of two 2..64, not '$1'"
+}
+check_freq() {
+  [[ "$1" =~ ^[0-9]+$ && "$1" -ge 10 && "$1" -le 400 ]] || die "--freq must be an integer in MHz, 10..400, not '$1'"
+}
+check_seed() {
+  [[ "$1" =~ ^[0-9]+$ ]] || die "--seed must be a non-negative integer, not '$1'"
+}
+# ECP5 devices on ULX3S boards (all CABGA381).
+check_ecp5_device() {
+  case "$1" in 12k|25k|45k|85k) ;; *) die "unknown ECP5 device '$1' (12k, 25k, 45k, 85k)" ;; esac
+}
+# Arty A7 boards: the A7-35T and A7-100T parts.
+check_arty_device() {
+  case "$1" in 35t|100t) ;; *) die "unknown Arty A7 device '$1' (35t, 100t)" ;; esac
+}
+# Needs a value after a flag.
+need_value() {
+  [[ $# -ge 2 && -n "$2" && "$2" != --* ]] || die "$1 needs a value"
+}
+
+# RTL and self-test sources, space separated, relative to the repository root.
+rtl_srcs() { tr '\n' ' ' < "$fpga_root/rtl/sources.f"; }
+selftest_srcs() { tr '\n' ' ' < "$fpga_root/fpga/selftest/sources.f"; }
