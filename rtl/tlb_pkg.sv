@@ -95,7 +95,12 @@ package tlb_pkg;
 
   /// VPN field `lvl` (0, 1 or 2) of a virtual address.
   function automatic logic [8:0] vpn_part(logic [VpnW-1:0] vpn, int unsigned lvl);
-    return vpn[9*lvl +: 9];
+    // A mux, not vpn[9*lvl +: 9]: synthesis maps that multiply to a DSP on the walk path.
+    unique case (lvl)
+      0:       return vpn[8:0];
+      1:       return vpn[17:9];
+      default: return vpn[26:18];
+    endcase
   endfunction
 
   /// Whether an entry of page size `level` with page number `entry_vpn` covers `vpn`.

@@ -217,6 +217,15 @@ module tlb_selftest
     assign mem_resp_valid[c] = mem_busy_q && mem_wait_q == '0;
     assign mem_resp_data[c]  = pte_at(mem_addr_q);
 
+    // Page k of this core's own: c + k * NumCores (mod Pages), as a table of constants
+    // (a multiply would become a DSP).
+    function automatic logic [3:0] own(logic [3:0] k);
+      logic [3:0] p;
+      p = '0;
+      for (int unsigned i = 0; i < 16; i++) if (k == 4'(i)) p = 4'((i * NumCores + c) % Pages);
+      return p;
+    endfunction
+
     // The program.
     state_e              state_q, after_q;
     logic [2:0]          init_step_q;
@@ -240,7 +249,7 @@ module tlb_selftest
     assign r        = rnd_q[7:0];
     assign rp       = rnd_q[9:8];
     // A random page this core owns: p = c + k * NumCores.
-    assign own_page = 4'((32'(rnd_q[13:10]) * NumCores + c) % Pages);
+    assign own_page = own(rnd_q[13:10]);
     assign own_idx  = {rp, own_page};
 
     always_ff @(posedge clk_i or negedge rst_ni) begin
