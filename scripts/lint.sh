@@ -15,5 +15,13 @@ for cfg in "" "-GNumCores=2 -GSlots=1 -GLogDepth=1 -GNumAsids=2" "-GNumCores=8 -
   # shellcheck disable=SC2086
   "$verilator" --lint-only -Wall -Irtl rtl/tlb.vlt "${srcs[@]}" --top-module tlb_system $cfg
 done
-.tools/bin/verible-verilog-lint --rules=-explicit-parameter-storage-type "${srcs[@]}"
-echo "lint: clean (verilator -Wall: tlb_core for Entries 2..64, tlb_system for 2..16 cores; verible)"
+# The FPGA self-test (the board tops' logic; the tops themselves need the generated PLL).
+mapfile -t st < fpga/selftest/sources.f
+for cfg in "" "-GNumCores=2 -GEntries=4" "-GNumCores=16 -GEntries=8"; do
+  # shellcheck disable=SC2086
+  "$verilator" --lint-only -Wall -Irtl rtl/tlb.vlt fpga/selftest/selftest.vlt "${srcs[@]}" "${st[@]}" \
+    --top-module tlb_selftest $cfg
+done
+.tools/bin/verible-verilog-lint --rules=-explicit-parameter-storage-type "${srcs[@]}" "${st[@]}" \
+  fpga/ulx3s/ulx3s_top.sv fpga/arty/arty_top.sv
+echo "lint: clean (verilator -Wall: tlb_core for Entries 2..64, tlb_system for 2..16 cores, the FPGA self-test; verible)"
