@@ -65,8 +65,9 @@ capacity() {
 }
 read -r cap_lut cap_ff cap_bram cap_dsp <<< "$(capacity "$device")"
 
-# Cell count of a kind in a yosys stat file (0 if absent).
-count() { awk -v k="$2" '$2 == k {n += $1} END {print n + 0}' "$1"; }
+# Cell count of a kind in a yosys stat file (0 if absent), summed over the modules (not
+# again in the "design hierarchy" totals).
+count() { awk -v k="$2" '/=== design hierarchy ===/ {exit} $2 == k {n += $1} END {print n + 0}' "$1"; }
 
 if [[ "$board" == ulx3s ]]; then
   # PLL from the 25 MHz oscillator; the self-test's UART and status period use the

@@ -192,30 +192,33 @@ module tlb_selftest
       end
     end
 
-    // Page-table memory port: one request at a time, 0..3 cycles of latency.
+    // Page-table memory port: one request at a time, 0..7 cycles of latency (long enough
+    // for shootdowns to land while a walk waits for its leaf).
     logic            mem_busy_q;
-    logic [1:0]      mem_wait_q;
-    logic [PaW-1:0]  mem_addr_q;
+    logic [2:0]      mem_wait_q;
+    logic [PteW-1:0] mem_data_q;
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
         mem_busy_q <= 1'b0;
         mem_wait_q <= '0;
-        mem_addr_q <= '0;
+        mem_data_q <= '0;
       end else if (!mem_busy_q) begin
         if (mem_req_valid[c]) begin
           mem_busy_q <= 1'b1;
-          mem_wait_q <= rnd_q[31:30];
-          mem_addr_q <= mem_req_addr[c];
+          mem_wait_q <= rnd_q[31:29];
+          // The memory reads the PTE when it takes the request; the answer travels back
+          // for 0..7 cycles, and an edit in that window makes it stale (what poisoning is for).
+          mem_data_q <= pte_at(mem_req_addr[c]);
         end
       end else if (mem_wait_q != '0) begin
-        mem_wait_q <= mem_wait_q - 2'd1;
+        mem_wait_q <= mem_wait_q - 3'd1;
       end else if (mem_resp_ready[c]) begin
         mem_busy_q <= 1'b0;
       end
     end
     assign mem_req_ready[c]  = !mem_busy_q;
     assign mem_resp_valid[c] = mem_busy_q && mem_wait_q == '0;
-    assign mem_resp_data[c]  = pte_at(mem_addr_q);
+    assign mem_resp_data[c]  = mem_data_q;
 
     // Page k of this core's own: c + k * NumCores (mod Pages), as a table of constants
     // (a multiply would become a DSP).
@@ -250,7 +253,8 @@ module tlb_selftest
     assign rp       = rnd_q[9:8];
     // A random page this core owns: p = c + k * NumCores.
     assign own_page = own(rnd_q[13:10]);
-    assign own_idx  = {rp, own_page};
+    // Half the edits go to the core's hot page (page c), where translations also crowd.
+    assign own_idx  = {rp, rnd_q[14] ? own_page : own(4'd0)};
 
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
@@ -324,7 +328,8 @@ module tlb_selftest
               state_q    <= StCmd;
             end else begin
               rq_proc_q <= proc_q;
-              rq_page_q <= rnd_q[13:10];
+              // Half the translations go to the hot pages 0..3, which cores 0..3 edit most.
+              rq_page_q <= rnd_q[14] ? rnd_q[13:10] : {2'b00, rnd_q[11:10]};
               rq_off_q  <= rnd_q[25:14];
               state_q   <= StReq;
             end
