@@ -77,10 +77,11 @@ if [[ "$board" == ulx3s ]]; then
   pll_mhz=$(awk '/clkout0 frequency/ {print $3}' "$out/ecppll.log")
   clk_hz=$(python3 -c "print(round($pll_mhz * 1e6))")
   echo "$fpga_script: PLL 25 MHz -> $pll_mhz MHz; synthesis (yosys, read_slang, synth_ecp5) ..." >&2
+  # synth_ecp5 stops before its final autoname, so timing reports name the real registers.
   $y -q -l "$out/yosys.log" -p "read_verilog $out/tlb_pll.v; \
       read_slang -j 1 $(rtl_srcs) $(selftest_srcs) fpga/ulx3s/ulx3s_top.sv --top ulx3s_top \
         -G NumCores=$cores -G Entries=$entries -G ClkHz=$clk_hz -D TLB_NO_ASSERT; \
-      synth_ecp5 -top ulx3s_top -json $out/top.json; tee -q -o $out/stat.txt stat" >/dev/null \
+      synth_ecp5 -top ulx3s_top -run :check; hierarchy -check; check -noinit; blackbox =A:whitebox; write_json $out/top.json; tee -q -o $out/stat.txt stat" >/dev/null \
     || { echo "$fpga_script: synthesis failed, see $out/yosys.log" >&2; grep -i error "$out/yosys.log" | head -5 >&2; exit 1; }
   luts=$(( $(count "$out/stat.txt" LUT4) + 2 * $(count "$out/stat.txt" CCU2C) ))
   if (( luts > cap_lut )); then

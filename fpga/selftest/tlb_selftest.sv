@@ -402,7 +402,30 @@ module tlb_selftest
     assign req_vaddr[c]  = VaW'({rq_page_q, rq_off_q});
     assign req_access[c] = rnd_q[31:30] == 2'b11 ? AccLoad : rnd_q[31:30];
 
-    // The checker, on the translation's answer.
+    // The checker, one cycle after the translation's answer (registered here, so the
+    // checker is off the TLB's output paths; the request's fields stay put until then:
+    // the program is back in StIdle, and a new request latches them at the end of it).
+    logic            rs_valid_q, rs_fault_q, rs_hit_q, rs_refused_q;
+    logic [PaW-1:0]  rs_paddr_q;
+    logic [2:0]      rs_op_q;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        rs_valid_q   <= 1'b0;
+        rs_fault_q   <= 1'b0;
+        rs_hit_q     <= 1'b0;
+        rs_refused_q <= 1'b0;
+        rs_paddr_q   <= '0;
+        rs_op_q      <= '0;
+      end else begin
+        rs_valid_q   <= state_q == StResp && resp_valid[c];
+        rs_fault_q   <= resp_fault[c];
+        rs_hit_q     <= resp_hit[c];
+        rs_paddr_q   <= resp_paddr[c];
+        rs_refused_q <= state_q == StCmdWait && cmd_done[c] && cmd_error[c];
+        rs_op_q      <= op_q;
+      end
+    end
+
     logic [5:0]      ck_idx;
     logic [VerW-1:0] window, got_off, got_ver;
     logic [3:0]      got_off4;
@@ -410,12 +433,12 @@ module tlb_selftest
     logic            fault_ok, frame_ok;
     assign ck_idx  = {rq_proc_q, rq_page_q};
     assign window  = ver_q[ck_idx] - rq_min_q;  // versions rq_min .. rq_min + window allowed
-    assign got_ppn = resp_paddr[c][PaW-1:12];
+    assign got_ppn = rs_paddr_q[PaW-1:12];
     assign got_off4 = got_ppn[3:0] - rq_min_q[3:0];  // modulo 16
     assign got_off  = VerW'(got_off4);
     assign got_ver = rq_min_q + got_off;
     assign frame_ok = got_ppn[PpnW-1:10] == DataTag && got_ppn[9:8] == rq_proc_q &&
-                      got_ppn[7:4] == rq_page_q && resp_paddr[c][11:0] == rq_off_q;
+                      got_ppn[7:4] == rq_page_q && rs_paddr_q[11:0] == rq_off_q;
     always_comb begin
       fault_ok = 1'b0;
       for (int unsigned k = 0; k < 16; k++) begin
@@ -423,22 +446,22 @@ module tlb_selftest
       end
     end
 
-    assign chk_valid[c] = state_q == StResp && resp_valid[c];
-    assign chk_hit[c]   = resp_hit[c];
-    assign chk_fault[c] = resp_fault[c];
+    assign chk_valid[c] = rs_valid_q;
+    assign chk_hit[c]   = rs_hit_q;
+    assign chk_fault[c] = rs_fault_q;
     always_comb begin
       chk_fail[c] = 1'b0;
       chk_info[c] = '0;
-      if (state_q == StCmdWait && cmd_done[c] && cmd_error[c]) begin
+      if (rs_refused_q) begin
         chk_fail[c] = 1'b1;
-        chk_info[c] = {4'(c), 2'(cmd_proc_q), 4'd0, 1'b0, 4'd0, 8'd0, 5'(op_q), FailRefused};
+        chk_info[c] = {4'(c), 2'(cmd_proc_q), 4'd0, 1'b0, 4'd0, 8'd0, 5'(rs_op_q), FailRefused};
       end else if (chk_valid[c]) begin
         // Windows of 16 versions or more (a page edited 16 times while one translation
         // waited) cannot be told apart with 4 version bits in the frame: not checked.
         if (window < VerW'(16)) begin
-          chk_info[c] = {4'(c), rq_proc_q, rq_page_q, resp_fault[c], got_ppn[3:0], rq_min_q,
+          chk_info[c] = {4'(c), rq_proc_q, rq_page_q, rs_fault_q, got_ppn[3:0], rq_min_q,
                          window[4:0], 4'd0};
-          if (resp_fault[c]) begin
+          if (rs_fault_q) begin
             if (!fault_ok) begin chk_fail[c] = 1'b1; chk_info[c][3:0] = FailFault; end
           end else if (!frame_ok) begin
             chk_fail[c] = 1'b1; chk_info[c][3:0] = FailFrame;
@@ -481,6 +504,28 @@ module tlb_selftest
     end
   end
 
+  // The verdicts are registered once more before they are counted (the counters' adders
+  // are then the only logic behind them).
+  logic [NumCores-1:0]       v_valid_q, v_hit_q, v_fault_q, v_fail_q, v_sd_q;
+  logic [NumCores-1:0][31:0] v_info_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      v_valid_q <= '0;
+      v_hit_q   <= '0;
+      v_fault_q <= '0;
+      v_fail_q  <= '0;
+      v_sd_q    <= '0;
+      v_info_q  <= '0;
+    end else begin
+      v_valid_q <= chk_valid;
+      v_hit_q   <= chk_valid & chk_hit;
+      v_fault_q <= chk_valid & chk_fault;
+      v_fail_q  <= chk_fail;
+      v_sd_q    <= sd_done;
+      v_info_q  <= chk_info;
+    end
+  end
+
   logic [31:0] checks_q, hits_q, faults_q, sd_q, fails_q, info_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -491,13 +536,13 @@ module tlb_selftest
       fails_q  <= '0;
       info_q   <= '0;
     end else begin
-      checks_q <= checks_q + 32'($countones(chk_valid));
-      hits_q   <= hits_q + 32'($countones(chk_valid & chk_hit));
-      faults_q <= faults_q + 32'($countones(chk_valid & chk_fault));
-      sd_q     <= sd_q + 32'($countones(sd_done));
-      fails_q  <= fails_q + 32'($countones(chk_fail));
+      checks_q <= checks_q + 32'($countones(v_valid_q));
+      hits_q   <= hits_q + 32'($countones(v_hit_q));
+      faults_q <= faults_q + 32'($countones(v_fault_q));
+      sd_q     <= sd_q + 32'($countones(v_sd_q));
+      fails_q  <= fails_q + 32'($countones(v_fail_q));
       if (fails_q == '0) begin
-        for (int c = NumCores - 1; c >= 0; c--) if (chk_fail[c]) info_q <= chk_info[c];
+        for (int c = NumCores - 1; c >= 0; c--) if (v_fail_q[c]) info_q <= v_info_q[c];
       end
     end
   end
