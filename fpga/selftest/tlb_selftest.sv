@@ -175,7 +175,7 @@ module tlb_selftest
   } state_e;
 
   logic                init_done_q;
-  logic [NumCores-1:0] edit_we, pub_we, chk_valid, chk_hit, chk_fault, chk_fail, sd_done;
+  logic [NumCores-1:0] edit_we, pub_we, chk_valid, chk_hit, chk_fault, chk_fail;
   logic [NumCores-1:0][5:0]      edit_idx;
   logic [NumCores-1:0][VerW-1:0] edit_ver;
   logic [NumCores-1:0]           edit_unmap;
@@ -384,8 +384,7 @@ module tlb_selftest
     assign edit_idx[c]   = ed_idx_q;
     assign edit_ver[c]   = ver_q[ed_idx_q] + VerW'(1);
     assign edit_unmap[c] = rnd_q[17:16] == 2'b00;
-    assign pub_we[c]     = state_q == StPublish;
-    assign sd_done[c]    = state_q == StPublish;
+    assign pub_we[c]     = state_q == StPublish;  // also: a shootdown completed
 
     // Commands.
     assign cmd_valid[c]  = state_q == StCmd;
@@ -521,7 +520,7 @@ module tlb_selftest
       v_hit_q   <= chk_valid & chk_hit;
       v_fault_q <= chk_valid & chk_fault;
       v_fail_q  <= chk_fail;
-      v_sd_q    <= sd_done;
+      v_sd_q    <= pub_we;
       v_info_q  <= chk_info;
     end
   end

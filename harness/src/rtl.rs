@@ -32,7 +32,12 @@ use crate::toolchain;
 /// RTL sources in dependency order, relative to the repository root: the one list the
 /// harness, `scripts/lint.sh` and `fpga/*.sh` all read (`rtl/sources.f`).
 pub fn rtl_sources() -> Vec<&'static str> {
-    include_str!("../../rtl/sources.f").lines().map(str::trim).filter(|l| !l.is_empty()).collect()
+    file_list(include_str!("../../rtl/sources.f"))
+}
+
+/// The entries of a file list (`sources.f`): one path a line, blank lines ignored.
+pub fn file_list(text: &str) -> Vec<&str> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).collect()
 }
 
 /// A generated wrapper top: everything needed to build and drive it.
@@ -441,10 +446,14 @@ impl RtlTop {
             let v = words[0] as u64 | words.get(1).map_or(0, |&w| (w as u64) << 32);
             let bits = self.spec.in_bits;
             self.pin("sim_in_i", bits, v);
-            self.pinned.clear();
-            self.pinned.extend_from_slice(words);
-            return;
+        } else {
+            self.pin_wide_inputs(words);
         }
+        self.pinned.clear();
+        self.pinned.extend_from_slice(words);
+    }
+
+    fn pin_wide_inputs(&mut self, words: &[u32]) {
         // marlin wants wide input data borrowed for the model's lifetime although the FFI
         // call copies it into the model at once: the buffer is leaked with the model.
         // Safety: `in_buf` is a leaked allocation only this instance touches, and the shared
@@ -454,8 +463,6 @@ impl RtlTop {
             &*self.in_buf
         };
         self.m().pin("sim_in_i", VerilatorValue::WDataInP(shared)).unwrap_or_else(|e| panic!("pin sim_in_i: {e:?}"));
-        self.pinned.clear();
-        self.pinned.extend_from_slice(words);
     }
 
     /// Asynchronous reset, leaving the clock high and every input zero.

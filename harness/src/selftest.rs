@@ -4,10 +4,24 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::rtl::{pack, unpack, RtlTop, TopSpec};
+use crate::rtl::{file_list, pack, unpack, RtlTop, TopSpec};
 
 /// UART baud rate of the boards (fpga/*/ top files).
 pub const BAUD: u32 = 115_200;
+
+/// The self-test's output ports and widths, in the order the wrapper packs them.
+const OUTPUTS: [(&str, u32); 10] = [
+    ("uart_tx_o", 1),
+    ("led_heartbeat_o", 1),
+    ("led_pass_o", 1),
+    ("led_fail_o", 1),
+    ("checks_o", 32),
+    ("hits_o", 32),
+    ("faults_o", 32),
+    ("shootdowns_o", 32),
+    ("fails_o", 32),
+    ("fail_info_o", 32),
+];
 
 /// A self-test build: the system's size and the simulated clock.
 #[derive(Clone, Copy, Debug)]
@@ -29,18 +43,8 @@ impl Default for SelfTestConfig {
 impl SelfTestConfig {
     fn spec(&self) -> TopSpec {
         let ins = [("fault_i".to_string(), 1)];
-        let mut outs: Vec<(String, u32)> =
-            ["uart_tx_o", "led_heartbeat_o", "led_pass_o", "led_fail_o"].iter().map(|p| (p.to_string(), 1)).collect();
-        outs.extend(
-            ["checks_o", "hits_o", "faults_o", "shootdowns_o", "fails_o", "fail_info_o"]
-                .iter()
-                .map(|p| (p.to_string(), 32)),
-        );
-        let sources = include_str!("../../fpga/selftest/sources.f")
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(String::from);
+        let outs: Vec<(String, u32)> = OUTPUTS.iter().map(|&(p, w)| (p.to_string(), w)).collect();
+        let sources = file_list(include_str!("../../fpga/selftest/sources.f")).into_iter().map(String::from);
         TopSpec::new(
             format!("tlb_selftest_sim_n{}_e{}_b{}_s{}", self.cores, self.entries, self.clks_per_bit, self.status_cycles),
             "tlb_selftest",
@@ -253,7 +257,7 @@ impl SelfTest {
 
     pub fn outputs(&self) -> SelfTestOutputs {
         let words = self.top.read_words();
-        let v = unpack(&words, [1, 1, 1, 1, 32, 32, 32, 32, 32, 32]);
+        let v = unpack(&words, OUTPUTS.map(|(_, w)| w));
         SelfTestOutputs {
             uart_tx: v[0] != 0,
             led_heartbeat: v[1] != 0,
