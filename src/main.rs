@@ -1,8 +1,14 @@
 //! `tlbsim`: runs workloads on the TLB RTL (through Verilator), on its cycle-accurate model,
 //! or on both in lockstep, with the architectural oracle judging every translation.
 
+mod plots;
+mod run;
+mod wave;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -24,6 +30,8 @@ enum Command {
     Run(RunArgs),
     /// List the built-in workloads.
     List,
+    /// Render a window of a VCD to SVG, and/or write a GTKWave save file for it.
+    Wave(wave::WaveArgs),
     /// Measure simulated cycles per second: RTL alone, model alone, lockstep, lockstep with
     /// the oracle (os-mix workload; not a test: it only measures).
     Bench(BenchArgs),
@@ -53,15 +61,22 @@ struct BenchArgs {
     cycles: u64,
     #[arg(long, default_value_t = 32)]
     entries: usize,
+    /// Core counts: 1 is a single tlb_core (os-mix of one core); 2 to 16 the multi-core
+    /// system running the os-mix of `tlbsim list`.
+    #[arg(long, value_delimiter = ',', default_value = "1,4,8")]
+    cores: Vec<usize>,
     /// Repetitions per mode; the best is reported.
     #[arg(long, default_value_t = 3)]
     repeat: u32,
+    /// Also measure trace replay speed on the model (accesses per second) on this trace.
+    #[arg(long, value_name = "FILE")]
+    trace: Option<PathBuf>,
     #[arg(long)]
     json: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum ModeArg {
+pub enum ModeArg {
     /// RTL and model on the same inputs, every output compared every cycle.
     Lockstep,
     /// The Rust model alone (fast).
@@ -71,19 +86,42 @@ enum ModeArg {
 }
 
 #[derive(clap::Args)]
-struct RunArgs {
+pub struct RunArgs {
     /// Built-in workload (see `tlbsim list`).
-    #[arg(long, default_value = "os-mix")]
+    #[arg(long, default_value = "os-mix", conflicts_with = "trace")]
     workload: String,
+    /// Replay a Valgrind lackey trace (plain or gzip) instead of a built-in workload: its
+    /// threads run on the cores, its mmap/munmap/mprotect/brk/madvise are kernel operations.
+    #[arg(long, value_name = "FILE")]
+    trace: Option<PathBuf>,
+    /// Count and skip malformed trace lines instead of stopping at the first one.
+    #[arg(long, requires = "trace")]
+    skip_bad_lines: bool,
+    /// Replay the trace's instruction fetches too (default: data accesses only).
+    #[arg(long, requires = "trace")]
+    trace_fetches: bool,
     #[arg(long, value_enum, default_value = "lockstep")]
     mode: ModeArg,
-    /// L1 TLB entries: a power of two from 2 to 64.
+    /// Cores: 2 to 16 run the multi-core system; 1 runs a single tlb_core (no fabric) on its
+    /// own os-mix workload.
+    #[arg(long, default_value_t = 4)]
+    cores: usize,
+    /// L1 TLB entries per core: a power of two from 2 to 64.
     #[arg(long, default_value_t = 32)]
     entries: usize,
+    /// ASID context slots per core (1 to 8).
+    #[arg(long, default_value_t = 4)]
+    slots: usize,
+    /// Invalidations the flush log remembers per ASID (1, 2, 4 or 8).
+    #[arg(long, default_value_t = 4)]
+    log_depth: usize,
+    /// Hardware ASIDs (a power of two from 2 to 64).
+    #[arg(long, default_value_t = 16)]
+    asids: usize,
     /// Seed of the workload and of the memory's latency and backpressure.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Cycles to simulate.
+    /// Cycles to simulate at most (a trace replay stops earlier at its end).
     #[arg(long, default_value_t = 200_000)]
     cycles: u64,
     /// Page-table memory latency in cycles: N or MIN-MAX (uniformly random per read).
@@ -92,21 +130,50 @@ struct RunArgs {
     /// Percentage of cycles the memory accepts a request (backpressure).
     #[arg(long, default_value_t = 70, value_parser = clap::value_parser!(u32).range(1..=100))]
     mem_ready: u32,
-    /// Waveform of the RTL; the model's goes beside it as <name>.model.vcd.
+    /// Waveform of the RTL (replayed on the RTL in model mode), with a GTKWave save file
+    /// beside it (<name>.gtkw, signals grouped per core and for the fabric).
     #[arg(long, default_value = "out/tlb_rtl.vcd")]
-    vcd: PathBuf,
-    /// Cycles of the run the waveforms cover, from reset.
+    vcd: Option<PathBuf>,
+    /// First cycle of the waveform window.
+    #[arg(long, default_value_t = 0)]
+    vcd_from: u64,
+    /// Cycles the waveform covers.
     #[arg(long, default_value_t = 2000)]
     vcd_cycles: u64,
     /// Write no waveforms.
     #[arg(long)]
     no_vcd: bool,
+    /// Write SVG charts here: sync-latency distribution, per-core hit rate over time,
+    /// shootdown cycles fabric against IPIs.
+    #[arg(long, value_name = "DIR")]
+    plot: Option<PathBuf>,
     /// Do not judge answers with the architectural oracle (faster; lockstep still compares).
     #[arg(long)]
     no_oracle: bool,
     /// Print the summary as JSON.
     #[arg(long)]
     json: bool,
+    /// IPI model: initiator cycles per shootdown (flush request, cpumask).
+    #[arg(long, default_value_t = 250, help_heading = "IPI baseline (cycles; sources in docs/perf.md)")]
+    ipi_base: u64,
+    /// IPI model: initiator cycles per target CPU.
+    #[arg(long, default_value_t = 170, help_heading = "IPI baseline (cycles; sources in docs/perf.md)")]
+    ipi_send: u64,
+    /// IPI model: delivery until the target's handler runs.
+    #[arg(long, default_value_t = 650, help_heading = "IPI baseline (cycles; sources in docs/perf.md)")]
+    ipi_delivery: u64,
+    /// IPI model: target's interrupt entry, handler, exit, acknowledgement.
+    #[arg(long, default_value_t = 620, help_heading = "IPI baseline (cycles; sources in docs/perf.md)")]
+    ipi_handler: u64,
+    /// IPI model: one invlpg.
+    #[arg(long, default_value_t = 250, help_heading = "IPI baseline (cycles; sources in docs/perf.md)")]
+    ipi_invlpg: u64,
+    /// IPI model: a full flush (CR3 reload; the refills are simulated, not costed).
+    #[arg(long, default_value_t = 250, help_heading = "IPI baseline (cycles; sources in docs/perf.md)")]
+    ipi_full_flush: u64,
+    /// IPI model: ranges longer than this many pages are flushed whole.
+    #[arg(long, default_value_t = 33, help_heading = "IPI baseline (cycles; sources in docs/perf.md)")]
+    ipi_ceiling: u64,
 }
 
 fn parse_latency(s: &str) -> Result<(u32, u32), String> {
@@ -150,7 +217,11 @@ struct Summary {
     model_vcd: Option<PathBuf>,
 }
 
-fn run(a: RunArgs) -> Result<(), String> {
+/// The single-core run (`--cores 1`): one tlb_core, no fabric, its own os-mix workload.
+fn run_single(a: RunArgs) -> Result<(), String> {
+    if a.trace.is_some() {
+        return Err("a trace replay needs the multi-core system: --cores 2 or more".to_string());
+    }
     let mode = match a.mode {
         ModeArg::Lockstep => Mode::Lockstep,
         ModeArg::Model => Mode::Model,
@@ -195,15 +266,15 @@ fn run(a: RunArgs) -> Result<(), String> {
     let stats = ls.stats();
 
     let (mut rtl_vcd, mut model_vcd) = (None, None);
-    if !a.no_vcd {
-        if let Some(dir) = a.vcd.parent() {
+    if let Some(vcd) = a.vcd.as_ref().filter(|_| !a.no_vcd) {
+        if let Some(dir) = vcd.parent() {
             std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
-        ls.write_waveforms(&a.vcd, a.vcd_cycles)?;
+        ls.write_waveforms(vcd, a.vcd_cycles)?;
         if mode.has_rtl() {
-            rtl_vcd = Some(a.vcd.clone());
+            rtl_vcd = Some(vcd.clone());
         }
-        model_vcd = Some(a.vcd.with_extension("model.vcd"));
+        model_vcd = Some(vcd.with_extension("model.vcd"));
     }
     let summary = summarize(&a, mode, stats, counts, seconds, rtl_vcd, model_vcd);
     if a.json {
@@ -279,40 +350,95 @@ fn print_summary(s: &Summary, vcd_cycles: u64) {
 
 #[derive(Serialize)]
 struct BenchRow {
+    cores: usize,
     mode: &'static str,
     cycles: u64,
     best_seconds: f64,
     cycles_per_second: f64,
+    /// Trace replay only: data accesses replayed per second.
+    accesses_per_second: Option<f64>,
+}
+
+const BENCH_MODES: [(&str, Mode, bool); 5] = [
+    ("rtl (Verilator alone)", Mode::Rtl, false),
+    ("model alone", Mode::Model, false),
+    ("lockstep", Mode::Lockstep, false),
+    ("lockstep + oracle", Mode::Lockstep, true),
+    ("model + oracle", Mode::Model, true),
+];
+
+/// One measurement of `cores` cores: (cycles, seconds, accesses).
+fn bench_once(cores: usize, entries: usize, mode: Mode, oracle: bool, cycles: u64, trace: Option<&std::path::Path>)
+              -> Result<(u64, f64, u64), String> {
+    if cores == 1 {
+        let mut cfg = LockstepConfig::new("bench", 1);
+        cfg.entries = entries;
+        cfg.mode = mode;
+        cfg.oracle = oracle;
+        let mut ls = Lockstep::new(cfg)?;
+        let start = Instant::now();
+        workload::run("os-mix", &mut ls, 1, cycles, |_| {})?.map_err(|f| f.report)?;
+        return Ok((ls.cycle(), start.elapsed().as_secs_f64(), 0));
+    }
+    use tlb_harness::os::{Os, OsConfig, Workload};
+    use tlb_harness::system::{SysLockstep, SysLockstepConfig};
+    let sys = tlb_sim::fabric::SysConfig { cores, entries, ..Default::default() };
+    let mut cfg = SysLockstepConfig::new("bench", sys, 1);
+    cfg.mode = mode;
+    cfg.oracle = oracle;
+    cfg.history_limit = 0;
+    let mut os = Os::new(SysLockstep::new(cfg)?, OsConfig { window: cycles, max_cycles: cycles });
+    let mut w: Box<dyn Workload> = match trace {
+        Some(t) => Box::new(tlb_harness::trace_workload::TraceWorkload::open(t, cores, false, false)?),
+        None => tlb_harness::os_workloads::build("os-mix", cores, sys.asids, 1)?,
+    };
+    let stop = AtomicBool::new(false);
+    let start = Instant::now();
+    os.run(w.as_mut(), &stop, &mut |_, _| {}).map_err(|e| e.to_string())?;
+    let secs = start.elapsed().as_secs_f64();
+    let accesses = w.trace_info().map_or(0, |t| t.accesses);
+    Ok((os.cycle(), secs, accesses))
 }
 
 fn bench(b: BenchArgs) -> Result<(), String> {
     tlb_harness::check_entries(b.entries)?;
-    let modes = [
-        ("rtl (Verilator alone)", Mode::Rtl, false),
-        ("model alone", Mode::Model, false),
-        ("lockstep", Mode::Lockstep, false),
-        ("lockstep + oracle", Mode::Lockstep, true),
-        ("model + oracle", Mode::Model, true),
-    ];
-    let mut rows = Vec::new();
-    for (name, mode, oracle) in modes {
-        let mut best = f64::MAX;
-        let mut cycles = 0;
-        for _ in 0..b.repeat.max(1) {
-            let mut cfg = LockstepConfig::new("bench", 1);
-            cfg.entries = b.entries;
-            cfg.mode = mode;
-            cfg.oracle = oracle;
-            let mut ls = Lockstep::new(cfg)?;
-            let start = Instant::now();
-            workload::run("os-mix", &mut ls, 1, b.cycles, |_| {})?.map_err(|f| f.report)?;
-            best = best.min(start.elapsed().as_secs_f64());
-            cycles = ls.cycle();
+    for &n in &b.cores {
+        if n != 1 {
+            tlb_sim::fabric::SysConfig { cores: n, entries: b.entries, ..Default::default() }.validate()?;
         }
-        let row = BenchRow { mode: name, cycles, best_seconds: best, cycles_per_second: cycles as f64 / best };
+    }
+    let mut rows = Vec::new();
+    let mut runs: Vec<(usize, &'static str, Mode, bool, Option<&std::path::Path>)> = Vec::new();
+    for &n in &b.cores {
+        for (name, mode, oracle) in BENCH_MODES {
+            runs.push((n, name, mode, oracle, None));
+        }
+    }
+    if let Some(t) = &b.trace {
+        runs.push((4, "trace replay, model alone", Mode::Model, false, Some(t.as_path())));
+        runs.push((4, "trace replay, model + oracle", Mode::Model, true, Some(t.as_path())));
+    }
+    for (n, name, mode, oracle, trace) in runs {
+        let mut best = f64::MAX;
+        let (mut cycles, mut accesses) = (0, 0);
+        for _ in 0..b.repeat.max(1) {
+            let (c, secs, acc) = bench_once(n, b.entries, mode, oracle, if trace.is_some() { u64::MAX } else { b.cycles }, trace)?;
+            if secs < best {
+                (best, cycles, accesses) = (secs, c, acc);
+            }
+        }
+        let row = BenchRow {
+            cores: n,
+            mode: name,
+            cycles,
+            best_seconds: best,
+            cycles_per_second: cycles as f64 / best,
+            accesses_per_second: trace.map(|_| accesses as f64 / best),
+        };
         if !b.json {
-            println!("{:<24} {:>9} cycles  {:>7.3} s  {:>8.0} k cycles/s", row.mode, row.cycles, row.best_seconds,
-                     row.cycles_per_second / 1e3);
+            let extra = row.accesses_per_second.map_or(String::new(), |a| format!("  {:>8.0} k accesses/s", a / 1e3));
+            println!("{:>2} cores  {:<30} {:>9} cycles  {:>7.3} s  {:>8.0} k cycles/s{extra}", row.cores, row.mode, row.cycles,
+                     row.best_seconds, row.cycles_per_second / 1e3);
         }
         rows.push(row);
     }
@@ -379,14 +505,36 @@ fn fabric_bench(b: FabricBenchArgs) -> Result<(), String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Ctrl-C stops a run at the next check (every 4096 cycles) and it still reports.
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        let _ = ctrlc::set_handler(move || {
+            if stop.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+        });
+    }
     let result = match cli.command {
-        Command::Run(a) => run(a),
+        Command::Run(mut a) => {
+            if a.no_vcd {
+                a.vcd = None;
+            }
+            if a.cores == 1 {
+                run_single(a)
+            } else {
+                run::run(a, stop)
+            }
+        }
+        Command::Wave(w) => wave::run(w),
         Command::Bench(b) => bench(b),
         Command::FabricBench(b) => fabric_bench(b),
         Command::List => {
-            for (name, what) in workload::WORKLOADS {
-                println!("{name:<10} {what}");
+            for (name, what) in tlb_harness::os_workloads::WORKLOADS {
+                println!("{name:<13} {what}");
             }
+            println!("{:<13} --cores 1 only: {}", "os-mix", workload::WORKLOADS[0].1);
+            println!("{:<13} --trace FILE: a Valgrind lackey trace (see docs/traces.md)", "(trace)");
             Ok(())
         }
     };

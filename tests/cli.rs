@@ -1,5 +1,8 @@
-//! The command-line tool: the main job runs end to end, and bad input gets one clear line.
+//! The command-line tool: the main job runs end to end on the multi-core system (built-in
+//! workloads and the shipped Valgrind trace), the single-core run still works, and bad input
+//! gets one clear line and no panic.
 
+use std::path::PathBuf;
 use std::process::Command;
 
 fn tlbsim(args: &[&str]) -> (bool, String, String) {
@@ -7,30 +10,112 @@ fn tlbsim(args: &[&str]) -> (bool, String, String) {
     (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
 }
 
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("tlbsim-cli-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+const TRACE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/zstd.lackey.gz");
+
 #[test]
-fn run_in_lockstep_writes_both_waveforms_and_a_json_summary() {
-    let dir = std::env::temp_dir().join(format!("tlbsim-cli-{}", std::process::id()));
+fn default_run_is_four_cores_in_lockstep_with_a_waveform_window_and_plots() {
+    let dir = scratch("run");
     let vcd = dir.join("w.vcd");
-    let (ok, out, err) = tlbsim(&["run", "--cycles", "20000", "--json", "--vcd", vcd.to_str().unwrap(), "--vcd-cycles", "300"]);
+    let plots = dir.join("plots");
+    let (ok, out, err) = tlbsim(&["run", "--cycles", "30000", "--json", "--vcd", vcd.to_str().unwrap(), "--vcd-from", "1000",
+                                  "--vcd-cycles", "300", "--plot", plots.to_str().unwrap()]);
     assert!(ok, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON summary");
-    assert_eq!(v["mode"], "lockstep");
-    assert!(v["cycles"].as_u64().unwrap() >= 20000);
+    assert_eq!((v["mode"].as_str(), v["cores"].as_u64(), v["workload"].as_str()), (Some("lockstep"), Some(4), Some("os-mix")));
+    assert_eq!(v["cycles"], 30000);
     assert!(v["translations"].as_u64().unwrap() > 1000);
+    assert_eq!(v["oracle_checks"], v["translations"], "every answer judged");
+    assert_eq!(v["per_core"].as_array().unwrap().len(), 4);
+    assert!(v["fabric"]["shootdowns"].as_u64().unwrap() > 10);
+    assert!(v["fabric"]["sync_latency"]["min"].as_u64().unwrap() >= 4);
+    assert!(v["fabric_vs_ipi"]["ipis"].as_u64().unwrap() > 0);
+    // The window only: cycle 1000 rises at 10*1001+5 ns, cycle 1299 at 10*1300+5.
+    let rtl = std::fs::read_to_string(&vcd).expect("RTL VCD");
+    assert!(rtl.contains("#13005") && !rtl.contains("#13015") && !rtl.contains("\n#5\n"), "window 1000..1300");
+    assert!(rtl.contains("u_dir") && rtl.contains("gen_core"));
+    let gtkw = std::fs::read_to_string(dir.join("w.gtkw")).expect("GTKWave save file");
+    assert!(gtkw.contains("w.vcd") && gtkw.contains("core 3") && gtkw.contains("fabric"), "{gtkw}");
+    for p in ["sync_latency.svg", "hit_rate.svg", "shootdown_cycles.svg"] {
+        let svg = std::fs::read_to_string(plots.join(p)).expect("plot");
+        assert!(svg.starts_with("<svg") && svg.len() > 2000, "{p}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn the_shipped_trace_replays_on_the_model_to_its_end() {
+    let (ok, out, err) = tlbsim(&["run", "--trace", TRACE, "--mode", "model", "--cycles", "100000000", "--json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON summary");
+    assert_eq!(v["ending"], "Finished");
+    let t = &v["trace"];
+    assert!(t["threads"].as_u64().unwrap() >= 2 && t["accesses_replayed"].as_u64().unwrap() > 1_000_000, "{t}");
+    assert_eq!(v["oracle_checks"], v["translations"]);
+    assert!(v["os"]["munmaps"].as_u64().unwrap() > 0 && v["fabric"]["shootdowns"].as_u64().unwrap() > 0);
+    let busy = v["per_core"].as_array().unwrap().iter().filter(|c| c["translations"].as_u64().unwrap() > 1000).count();
+    assert!(busy >= 2, "threads run on several cores");
+}
+
+#[test]
+fn the_start_of_the_trace_replays_in_lockstep() {
+    let (ok, out, err) = tlbsim(&["run", "--trace", TRACE, "--cycles", "200000", "--no-vcd"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("cycle budget spent") && out.contains("every output of RTL and model equal"), "{out}");
+}
+
+#[test]
+fn trace_errors_name_the_line_and_can_be_skipped() {
+    let dir = scratch("trace");
+    let t = dir.join("bad.txt");
+    std::fs::write(&t, "==1== Lackey\n L 4000000,8\n S 40000zz,8\n L 4001000,8\n").unwrap();
+    let (ok, _, err) = tlbsim(&["run", "--trace", t.to_str().unwrap(), "--mode", "model"]);
+    assert!(!ok && err.contains("line 3"), "{err}");
+    assert!(!err.contains("panicked"));
+    let (ok, out, err) = tlbsim(&["run", "--trace", t.to_str().unwrap(), "--mode", "model", "--skip-bad-lines", "--json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["trace"]["bad_lines_skipped"], 1);
+    assert_eq!(v["translations"].as_u64().unwrap() - v["per_core"][0]["demand_faults"].as_u64().unwrap(), 2);
+    // An access to memory the program unmapped is a page fault in the statistics.
+    let u = dir.join("unmapped.txt");
+    std::fs::write(&u, " L 4000000,8\nSYSCALL[1,1](11) sys_munmap ( 0x4000000, 4096 )[sync] --> Success(0x0) \n L 4000008,8\n").unwrap();
+    let (ok, out, err) = tlbsim(&["run", "--trace", u.to_str().unwrap(), "--mode", "model", "--json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["per_core"][0]["unmapped_accesses"], 1, "{out}");
+    assert_eq!(v["fabric"]["shootdowns"], 1);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn single_core_run_keeps_both_waveforms() {
+    let dir = scratch("single");
+    let vcd = dir.join("w.vcd");
+    let (ok, out, err) = tlbsim(&["run", "--cores", "1", "--cycles", "20000", "--json", "--vcd", vcd.to_str().unwrap(),
+                                  "--vcd-cycles", "300"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON summary");
     assert_eq!(v["oracle_checks"], v["translations"]);
     let rtl = std::fs::read_to_string(&vcd).expect("RTL VCD");
     let model = std::fs::read_to_string(dir.join("w.model.vcd")).expect("model VCD");
     for sig in ["req_valid_i", "resp_paddr_o", "entries_q", "plru_q", "poison_q"] {
         assert!(rtl.contains(sig) && model.contains(sig), "{sig} in both waveforms");
     }
-    // The last clock edge of the window: cycle 299 rises at 10*300+5 ns.
     assert!(rtl.contains("#3005") && model.contains("#3005"));
     let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
-fn model_mode_runs_without_verilator_output() {
-    let (ok, out, err) = tlbsim(&["run", "--mode", "model", "--cycles", "50000", "--no-vcd"]);
+fn model_mode_runs_every_workload_name_listed() {
+    let (ok, list, _) = tlbsim(&["list"]);
+    assert!(ok && list.contains("os-mix") && list.contains("seed004") && list.contains("munmap-storm"));
+    let (ok, out, err) = tlbsim(&["run", "--mode", "model", "--workload", "seed003", "--cycles", "20000", "--no-vcd"]);
     assert!(ok, "{err}");
     assert!(out.contains("model alone") && out.contains("all architecturally allowed"), "{out}");
 }
@@ -38,14 +123,23 @@ fn model_mode_runs_without_verilator_output() {
 #[test]
 fn bad_input_gets_a_clear_error() {
     let cases: &[(&[&str], &str)] = &[
-        (&["run", "--entries", "24"], "invalid entry count 24"),
-        (&["run", "--entries", "128"], "invalid entry count 128"),
+        (&["run", "--entries", "24"], "entries must be a power of two from 2 to 64, got 24"),
+        (&["run", "--cores", "1", "--entries", "128"], "invalid entry count 128"),
+        (&["run", "--cores", "17"], "cores must be 2 to 16, got 17"),
+        (&["run", "--log-depth", "3"], "flush-log depth must be 1, 2, 4 or 8, got 3"),
         (&["run", "--workload", "nope"], "unknown workload \"nope\""),
+        (&["run", "--workload", "fork-exit", "--cores", "16"], "--asids 32"),
         (&["run", "--mem-latency", "0"], "need 1 <= MIN <= MAX"),
         (&["run", "--mem-latency", "9-3"], "need 1 <= MIN <= MAX"),
         (&["run", "--mem-ready", "0"], "mem-ready"),
         (&["run", "--mode", "fpga"], "invalid value 'fpga'"),
         (&["run", "--cycles", "lots"], "invalid digit"),
+        (&["run", "--trace", "/nonexistent/t.gz"], "/nonexistent/t.gz"),
+        (&["run", "--skip-bad-lines"], "--trace"),
+        (&["run", "--trace", TRACE, "--workload", "os-mix"], "cannot be used with"),
+        (&["run", "--cores", "1", "--trace", TRACE], "needs the multi-core system"),
+        (&["run", "--mode", "model", "--cycles", "500", "--vcd", "/tmp/x.vcd", "--vcd-from", "900"], "window"),
+        (&["wave", "/nonexistent.vcd", "-o", "/tmp/x.svg"], "/nonexistent.vcd"),
     ];
     for (args, want) in cases {
         let (ok, _, err) = tlbsim(args);
@@ -53,10 +147,4 @@ fn bad_input_gets_a_clear_error() {
         assert!(err.contains(want), "{args:?}: expected {want:?} in {err:?}");
         assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
     }
-}
-
-#[test]
-fn list_names_the_default_workload() {
-    let (ok, out, _) = tlbsim(&["list"]);
-    assert!(ok && out.contains("os-mix"));
 }

@@ -9,17 +9,25 @@
 //! - [`lockstep`] runs RTL and model on identical inputs, compares every output every
 //!   cycle, judges every answer with the oracle, and on the first failure writes waveforms
 //!   of both sides and a report.
+//! - [`wave`] draws a window of a VCD as an SVG and writes GTKWave save files.
+//! - [`trace`] streams a Valgrind lackey trace of a real program: accesses, memory-map
+//!   syscalls, thread switches.
 
 pub mod fabric_bench;
 pub mod lockstep;
 pub mod mem;
+pub mod os;
+pub mod os_workloads;
 pub mod pagetable;
 pub mod rtl;
 pub mod rtl_system;
 pub mod selftest;
 pub mod system;
 pub mod toolchain;
+pub mod trace;
+pub mod trace_workload;
 pub mod vcdout;
+pub mod wave;
 pub mod workload;
 
 pub use lockstep::{Failure, Lockstep, LockstepConfig, Mode, Response, Stats};

@@ -378,6 +378,14 @@ impl RtlTop {
 
     /// A fresh instance dumping a VCD of its whole hierarchy to `vcd`.
     pub fn new_traced(spec: &TopSpec, vcd: &Path) -> Result<RtlTop, String> {
+        let mut top = Self::new_traceable(spec)?;
+        top.open_vcd(vcd);
+        Ok(top)
+    }
+
+    /// A fresh instance that can dump a VCD ([`RtlTop::open_vcd`]) from any cycle on; it
+    /// keeps VCD time (10 ns a cycle) from reset, so a window shows the run's own cycles.
+    pub fn new_traceable(spec: &TopSpec) -> Result<RtlTop, String> {
         // Build (or find) the library through an ordinary instance first, so that our
         // context helpers exist and the traced model is built in a context of its own.
         drop(RtlTop::new(spec)?);
@@ -386,7 +394,6 @@ impl RtlTop {
             .ok_or_else(|| format!("no built library for {} under {}", spec.name, build_dir().display()))?
             .reset_time;
         top.trace = Some(Trace { reset_time });
-        top.open_vcd(vcd);
         Ok(top)
     }
 
@@ -480,8 +487,9 @@ impl RtlTop {
         self.cycle = 0;
     }
 
-    /// Starts dumping every signal of the hierarchy to `path` from the current cycle on.
-    fn open_vcd(&mut self, path: &Path) {
+    /// Starts dumping every signal of the hierarchy to `path` from the current cycle on
+    /// (traced or traceable instances only).
+    pub fn open_vcd(&mut self, path: &Path) {
         let _guard = VCD_PATH_LOCK.lock().unwrap_or_else(|p| p.into_inner());
         std::env::set_var("TLB_SIM_VCD_PATH", path);
         self.pin("sim_trace_i", 1, 1);

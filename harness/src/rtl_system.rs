@@ -51,6 +51,17 @@ impl RtlSystem {
         Ok(RtlSystem { words: vec![0; s.in_bits.div_ceil(32) as usize], top: RtlTop::new_traced(&s, vcd)?, cfg })
     }
 
+    /// An instance that starts its VCD only when [`RtlSystem::open_vcd`] is called.
+    pub fn new_traceable(cfg: SysConfig) -> Result<RtlSystem, String> {
+        cfg.validate()?;
+        let s = spec(&cfg);
+        Ok(RtlSystem { words: vec![0; s.in_bits.div_ceil(32) as usize], top: RtlTop::new_traceable(&s)?, cfg })
+    }
+
+    pub fn open_vcd(&mut self, vcd: &Path) {
+        self.top.open_vcd(vcd);
+    }
+
     pub fn close_vcd(&mut self) {
         self.top.close_vcd();
     }

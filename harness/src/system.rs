@@ -32,6 +32,9 @@ pub struct SysLockstepConfig {
     pub aftermath: u32,
     pub artifacts: bool,
     pub reproduce: String,
+    /// Cycles of inputs kept for replay (failure waveforms, [`SysLockstep::write_vcd`]);
+    /// about 80 bytes per core and cycle.
+    pub history_limit: u64,
 }
 
 impl SysLockstepConfig {
@@ -47,6 +50,7 @@ impl SysLockstepConfig {
             aftermath: 4,
             artifacts: true,
             reproduce: format!("TLB_SEED={seed:#x} cargo test -- {name}"),
+            history_limit: 2_000_000,
         }
     }
 }
@@ -309,7 +313,9 @@ impl SysLockstep {
                 }
             }
         }
-        self.history.push(inputs.clone());
+        if (self.history.len() as u64) < self.cfg.history_limit {
+            self.history.push(inputs.clone());
+        }
         if self.cfg.mode.has_model() {
             self.model.step(&inputs);
         }
@@ -470,11 +476,43 @@ impl SysLockstep {
         Ok(self.side[core].results.pop_back().expect("a result"))
     }
 
+    /// Cycles of inputs recorded (replayable).
+    pub fn history_len(&self) -> u64 {
+        self.history.len() as u64
+    }
+
+    /// Replays the recorded inputs on a traced RTL and writes the waveform of cycles
+    /// `from..to` (VCD times are the run's: cycle c has its rising edge at 10*(c+1)+5 ns).
+    /// Works in every mode: the model's run is replayed on the RTL, which the lockstep tests
+    /// hold equal to it cycle for cycle.
+    pub fn write_vcd(&self, path: &std::path::Path, from: u64, to: u64) -> Result<(u64, u64), String> {
+        let to = to.min(self.history.len() as u64);
+        if from >= to {
+            return Err(format!(
+                "waveform window {from}..{to} is empty: the run recorded {} cycles of inputs",
+                self.history.len()
+            ));
+        }
+        let mut r = RtlSystem::new_traceable(self.cfg.sys)?;
+        for (c, inputs) in self.history.iter().enumerate().take(to as usize) {
+            if c as u64 == from {
+                r.open_vcd(path);
+            }
+            r.step(inputs);
+        }
+        r.close_vcd();
+        Ok((from, to))
+    }
+
     fn write_failure(&mut self, what: String, at: u64) -> Failure {
         let dir = self.cfg.out_dir.join(self.cfg.name.replace(['/', ' ', ':'], "_"));
         let mut notes = Vec::new();
         let mut wrote = false;
-        if self.cfg.artifacts && self.cfg.mode.has_rtl() && std::fs::create_dir_all(&dir).is_ok() {
+        let replayable = (self.history.len() as u64) < self.cfg.history_limit;
+        if !replayable {
+            notes.push(format!("no waveform: the run went past the {} cycles of inputs kept for replay", self.cfg.history_limit));
+        }
+        if replayable && self.cfg.artifacts && self.cfg.mode.has_rtl() && std::fs::create_dir_all(&dir).is_ok() {
             match RtlSystem::new_traced(self.cfg.sys, &dir.join("rtl.vcd")) {
                 Ok(mut r) => {
                     for inputs in &self.history {
