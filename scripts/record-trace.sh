@@ -5,17 +5,17 @@
 #   bash scripts/record-trace.sh [OUT]        # default OUT: tests/data/zstd.lackey.gz
 #
 # Needs valgrind (3.19 measured) and zstd (1.5.4 measured): apt-get install valgrind zstd.
-# The run takes about 10 s. Addresses, the access stream and the syscalls repeat from run
-# to run; the pid and, at times, where the scheduler hands over between threads do not.
+# The run takes about 10 s. A new recording has the same memory-map syscalls at the same
+# addresses but is not the same file (pid, initial stack, the threads' turns; see
+# tests/data/README.md): update the counts there and in tests/trace_parse.rs.
 #
 # Why these choices (see tests/data/README.md for what the trace holds):
 # - zstd -T2 starts two compression workers and, in 1.5.x, two asynchronous I/O threads;
 #   all four are joined at the end, so the trace has glibc's per-thread arenas (mmap,
 #   munmap of the alignment slack, mprotect), the madvise glibc does on a dying thread's
 #   stack, and exit; the main thread brings brk, thread-stack mmap+mprotect and munmap.
-# - zstd compresses with several threads only when the input exceeds one job (512 KiB is
-#   the smallest job size); the input is read from stdin so its size is not known upfront
-#   and the second, shorter job still goes to the second worker.
+# - zstd hands work to its workers in jobs of at least 512 KiB (-B512KiB is that minimum):
+#   640 KiB make one full job for one worker and a 128 KiB job for the other.
 # - Lackey writes about 14 bytes per access, and compressing costs some 45 accesses per
 #   new byte, so the input is two 16 KiB blocks of pseudo-random digits, each repeated:
 #   both workers find the repeats cheaply, and the trace stays at ~5 M lines, ~5 MB gzipped.
@@ -56,6 +56,6 @@ valgrind --tool=lackey --trace-mem=yes --trace-syscalls=yes --trace-sched=yes \
   zstd -q -T2 -1 -B512KiB --no-check -c <"$tmp/input" >"$tmp/input.zst"
 
 mkdir -p "$(dirname "$out")"
-# -n: no file name or time stamp in the gzip header, so equal traces give equal files.
+# -n: no file name or time stamp of this machine in the gzip header.
 gzip -9 -n -c "$tmp/zstd.lackey" >"$out"
 echo "record-trace: $out: $(wc -l <"$tmp/zstd.lackey") lines, $(stat -c %s "$out") bytes gzipped"

@@ -55,7 +55,6 @@ fn shootdown_picture() {
     ok(s.run(1));
     assert_eq!(load(&mut s, 1, 0x1000), (0x11000, true));
     remap(&mut s, 0x22);
-    ok(s.run(1));
     for cmd in [Command::Post { kind: InvalKind::VaAsid, asid: 1, vaddr: 0x1000, npages: 0 }, Command::Sync] {
         let r = ok(s.cmd(0, cmd));
         assert!(!r.error, "{cmd:?} refused");

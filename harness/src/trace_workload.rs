@@ -22,6 +22,7 @@ const QUEUE: usize = 1024;
 /// `MADV_DONTNEED` and `MADV_FREE`: the pages go.
 const MADV_DONTNEED: u32 = 4;
 const MADV_FREE: u32 = 8;
+const PAGE: u64 = trace::PAGE_SIZE;
 
 pub struct TraceWorkload {
     reader: TraceReader<Box<dyn BufRead>>,
@@ -106,6 +107,8 @@ impl TraceWorkload {
                 self.syscall(tid, Step::Mprotect { proc: p, vaddr: addr, len, prot })
             }
             TraceEvent::Brk { tid, old, new } => {
+                // The heap's pages end at the break rounded up to a page.
+                let (old, new) = (old.next_multiple_of(PAGE), new.next_multiple_of(PAGE));
                 if new > old {
                     self.syscall(tid, Step::Mmap { proc: p, vaddr: old, len: new - old, prot: PROT_READ | PROT_WRITE });
                 } else if new < old {

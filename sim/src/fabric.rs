@@ -235,8 +235,10 @@ pub struct Counters {
 }
 
 /// Mirror of `tlb_directory`.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Directory {
+    /// The next state's storage, reused every cycle (not a register: never cloned).
+    next_d: Option<Box<Directory>>,
     pub cfg: SysConfig,
     pub asid_state_q: Vec<u8>,
     pub gen_q: Vec<u16>,
@@ -259,6 +261,36 @@ pub struct Directory {
 }
 
 /// What the directory sees of the agents in one cycle.
+impl Clone for Directory {
+    fn clone(&self) -> Directory {
+        let mut d = Directory::new(self.cfg);
+        d.clone_from(self);
+        d
+    }
+    /// Field by field, reusing this directory's allocations.
+    fn clone_from(&mut self, s: &Directory) {
+        self.cfg = s.cfg;
+        self.asid_state_q.clone_from(&s.asid_state_q);
+        self.gen_q.clone_from(&s.gen_q);
+        self.root_q.clone_from(&s.root_q);
+        self.pm_q.clone_from(&s.pm_q);
+        self.log_q.clone_from(&s.log_q);
+        self.slot_q.clone_from(&s.slot_q);
+        self.slot_rr_q.clone_from(&s.slot_rr_q);
+        self.rr_q = s.rr_q;
+        self.out_q.clone_from(&s.out_q);
+        self.rel_asid_q = s.rel_asid_q;
+        self.rel_pending_q = s.rel_pending_q;
+        self.cu_busy_q = s.cu_busy_q;
+        self.cu_core_q = s.cu_core_q;
+        self.cu_asid_q = s.cu_asid_q;
+        self.cu_pos_q = s.cu_pos_q;
+        self.cu_left_q = s.cu_left_q;
+        self.bus_q = s.bus_q;
+        self.cnt = s.cnt;
+    }
+}
+
 pub struct DirInputs<'a> {
     pub req: &'a [bool],
     pub cmd: &'a [DirCmd],
@@ -273,6 +305,7 @@ pub struct DirInputs<'a> {
 impl Directory {
     pub fn new(cfg: SysConfig) -> Directory {
         Directory {
+            next_d: None,
             cfg,
             asid_state_q: vec![0; cfg.asids],
             gen_q: vec![0; cfg.asids],
@@ -319,7 +352,13 @@ impl Directory {
         let n = cfg.cores;
         let full = cfg.lag_full();
         let all: u16 = ((1u32 << n) - 1) as u16;
-        let mut d = self.clone();
+        let mut d = match self.next_d.take() {
+            Some(mut d) => {
+                Directory::clone_from(&mut d, self);
+                d
+            }
+            None => Box::new(self.clone()),
+        };
         d.bus_q = BusMsg::default();
 
         // Acknowledgements.
@@ -547,7 +586,8 @@ impl Directory {
             }
             d.bus_q = bus;
         }
-        *self = d;
+        std::mem::swap(self, &mut d);
+        self.next_d = Some(d);
     }
 }
 
@@ -718,17 +758,21 @@ impl TlbSystem {
         let n = self.cfg.cores;
         assert_eq!(inputs.len(), n);
         let bus = self.dir.bus_q;
-        let core_idle: Vec<bool> = self.cores.iter().map(|c| c.outputs().req_ready).collect();
-        let dir_req: Vec<bool> = (0..n).map(|c| self.agents[c].dir_req(core_idle[c], &bus)).collect();
-        let dir_cmd: Vec<DirCmd> = self.agents.iter().map(|a| a.cmd_q).collect();
-        let cur_valid: Vec<bool> = self.agents.iter().map(|a| a.cur_valid_q).collect();
-        let cur_asid: Vec<u16> = self.agents.iter().map(|a| a.cur_asid_q).collect();
-        let lazy: Vec<bool> = self.agents.iter().map(|a| a.lazy_q).collect();
-        let ack: Vec<bool> = self.agents.iter().map(|a| a.ack_q).collect();
-        let ack_init: Vec<u8> = self.agents.iter().map(|a| a.ack_init_q).collect();
-        let ack_rel: Vec<bool> = self.agents.iter().map(|a| a.ack_rel_q).collect();
-        let quiet: Vec<bool> = (0..n).map(|c| self.dir.quiet(c)).collect();
-
+        // Per-core wires as fixed arrays (at most 16 cores): no allocation per cycle.
+        let mut core_idle = [false; 16];
+        let mut dir_req = [false; 16];
+        let mut dir_cmd = [DirCmd::default(); 16];
+        let (mut cur_valid, mut cur_asid, mut lazy) = ([false; 16], [0u16; 16], [false; 16]);
+        let (mut ack, mut ack_init, mut ack_rel, mut quiet) = ([false; 16], [0u8; 16], [false; 16], [false; 16]);
+        for c in 0..n {
+            let a = &self.agents[c];
+            core_idle[c] = self.cores[c].outputs().req_ready;
+            dir_req[c] = a.dir_req(core_idle[c], &bus);
+            dir_cmd[c] = a.cmd_q;
+            (cur_valid[c], cur_asid[c], lazy[c]) = (a.cur_valid_q, a.cur_asid_q, a.lazy_q);
+            (ack[c], ack_init[c], ack_rel[c]) = (a.ack_q, a.ack_init_q, a.ack_rel_q);
+            quiet[c] = self.dir.quiet(c);
+        }
         let mut stall = 0u32;
         for c in 0..n {
             let i = &inputs[c];
@@ -760,14 +804,14 @@ impl TlbSystem {
             self.cores[c].step(&ci);
         }
         self.dir.step(&DirInputs {
-            req: &dir_req,
-            cmd: &dir_cmd,
-            cur_valid: &cur_valid,
-            cur_asid: &cur_asid,
-            lazy: &lazy,
-            ack: &ack,
-            ack_init: &ack_init,
-            ack_rel: &ack_rel,
+            req: &dir_req[..n],
+            cmd: &dir_cmd[..n],
+            cur_valid: &cur_valid[..n],
+            cur_asid: &cur_asid[..n],
+            lazy: &lazy[..n],
+            ack: &ack[..n],
+            ack_init: &ack_init[..n],
+            ack_rel: &ack_rel[..n],
         });
         for c in 0..n {
             let i = &inputs[c];

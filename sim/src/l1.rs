@@ -68,18 +68,20 @@ impl L1 {
     pub fn step(&mut self, i: &L1Inputs) {
         let hit = if i.lookup_valid { self.lookup(i.lookup_vpn, i.lookup_asid) } else { None };
         let install_idx = self.victim();
-        let mut entries_d = self.entries_q.clone();
+        // Each entry's next value depends only on itself (and the install comes last), so
+        // the registers are updated in place.
         let kind = InvalKind::from_bits(i.inval_kind);
-        for (idx, e) in self.entries_q.iter().enumerate() {
-            if i.inval_valid && inval_hits(e, kind, i.inval_asid, i.inval_vpn, i.inval_npages) {
-                entries_d[idx].valid = false;
-            }
-            if i.install_valid && overlaps(e, &i.install_entry) {
-                entries_d[idx].valid = false;
+        if i.inval_valid || i.install_valid {
+            for e in self.entries_q.iter_mut() {
+                if (i.inval_valid && inval_hits(e, kind, i.inval_asid, i.inval_vpn, i.inval_npages))
+                    || (i.install_valid && overlaps(e, &i.install_entry))
+                {
+                    e.valid = false;
+                }
             }
         }
         if i.install_valid {
-            entries_d[install_idx] = TlbEntry { valid: true, ..i.install_entry };
+            self.entries_q[install_idx] = TlbEntry { valid: true, ..i.install_entry };
         }
         // PLRU touch: install wins over a lookup hit (the core never does both at once).
         if i.install_valid {
@@ -87,6 +89,5 @@ impl L1 {
         } else if let Some((idx, _)) = hit {
             self.plru.plru_q = self.plru.touched(idx);
         }
-        self.entries_q = entries_d;
     }
 }
