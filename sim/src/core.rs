@@ -133,6 +133,12 @@ impl TlbCore {
     }
 
     pub fn outputs(&self) -> CoreOutputs {
+        CoreOutputs { valid_count: self.u_l1.valid_count(), ..self.port_outputs() }
+    }
+
+    /// The outputs but `valid_o`'s count (which scans every entry); for the system, which
+    /// does not export it.
+    pub fn port_outputs(&self) -> CoreOutputs {
         CoreOutputs {
             req_ready: self.state_q == CoreState::Idle,
             resp_valid: self.resp_valid_q,
@@ -143,7 +149,7 @@ impl TlbCore {
             mem_req_addr: self.u_ptw.addr_q,
             mem_resp_ready: self.u_ptw.mem_resp_ready(),
             walk_restart: self.walk_restart_q,
-            valid_count: self.u_l1.valid_count(),
+            valid_count: 0,
         }
     }
 

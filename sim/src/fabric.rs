@@ -728,7 +728,7 @@ impl TlbSystem {
         let bus = &self.dir.bus_q;
         let core = (0..self.cfg.cores)
             .map(|c| {
-                let o = self.cores[c].outputs();
+                let o = self.cores[c].port_outputs();
                 let ag = &self.agents[c];
                 let (done, error) = ag.done(bus, self.dir.quiet(c));
                 SysCoreOutputs {
@@ -766,7 +766,7 @@ impl TlbSystem {
         let (mut ack, mut ack_init, mut ack_rel, mut quiet) = ([false; 16], [0u8; 16], [false; 16], [false; 16]);
         for c in 0..n {
             let a = &self.agents[c];
-            core_idle[c] = self.cores[c].outputs().req_ready;
+            core_idle[c] = self.cores[c].port_outputs().req_ready;
             dir_req[c] = a.dir_req(core_idle[c], &bus);
             dir_cmd[c] = a.cmd_q;
             (cur_valid[c], cur_asid[c], lazy[c]) = (a.cur_valid_q, a.cur_asid_q, a.lazy_q);

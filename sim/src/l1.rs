@@ -67,7 +67,7 @@ impl L1 {
     /// Advances one clock edge.
     pub fn step(&mut self, i: &L1Inputs) {
         let hit = if i.lookup_valid { self.lookup(i.lookup_vpn, i.lookup_asid) } else { None };
-        let install_idx = self.victim();
+        let install_idx = if i.install_valid { self.victim() } else { 0 };
         // Each entry's next value depends only on itself (and the install comes last), so
         // the registers are updated in place.
         let kind = InvalKind::from_bits(i.inval_kind);
