@@ -18,7 +18,7 @@ pub const WORKLOADS: &[(&str, &str)] = &[
     ("os-mix", "all of the below at once: processes fork, exec, exit and switch; threads munmap, mprotect, madvise; khugepaged collapses; kernel threads run lazily"),
     ("munmap-storm", "one multi-threaded process on every core; threads free and re-map heap chunks (malloc trimming) while the others touch the heap"),
     ("fork-exit", "every core forks children that touch copy-on-write pages and exit: ASIDs released and reused, COW breaks shot down"),
-    ("ctx-switch", "twice as many processes as cores, frequent switches and kernel threads (lazy TLB); the running process now and then unmaps a page"),
+    ("ctx-switch", "twice as many processes as cores, frequent switches and kernel threads (lazy TLB); the running process now and then unmaps or mprotects a page or changes pointer masking (LAM)"),
     ("thp-collapse", "khugepaged collapses 2 MiB regions into huge pages (and splits them) while threads on every other core walk them"),
     ("seed000", "race 000: a core filtered out of a shootdown switches into the ASID right after it (switch-to-post offset swept 0..9)"),
     ("seed001", "race 001: deferred flushes: 1..6 pages migrated, each posted, one sync, while a core holding the ASID is away"),
@@ -188,21 +188,22 @@ impl Synthetic {
                 for _ in 0..rng.gen_range(4..24) {
                     q.push_back(Self::access(HEAP + (rng.gen_range(0..24u64) << 12), rng));
                 }
-                match rng.gen_range(0..10) {
-                    0..=2 => {
+                match rng.gen_range(0..20) {
+                    0..=5 => {
                         q.push_back(Step::KernelThread);
                         q.push_back(Step::Idle(rng.gen_range(10..200)));
                     }
-                    3 => {
-                        let va = HEAP + (rng.gen_range(0..64u64) << 12);
+                    6 | 7 => {
+                        let va = HEAP + (rng.gen_range(0..24u64) << 12);
                         q.push_back(Step::Munmap { proc: p, vaddr: va, len: 4096 });
                         q.push_back(Step::Mmap { proc: p, vaddr: va, len: 4096, prot: PROT_READ | PROT_WRITE });
                     }
-                    4 => {
-                        let va = HEAP + (rng.gen_range(0..60u64) << 12);
+                    8 | 9 => {
+                        let va = HEAP + (rng.gen_range(0..20u64) << 12);
                         q.push_back(Step::Mprotect { proc: p, vaddr: va, len: 4 << 12, prot: PROT_READ });
                         q.push_back(Step::Mprotect { proc: p, vaddr: va, len: 4 << 12, prot: PROT_READ | PROT_WRITE });
                     }
+                    10 => q.push_back(Step::SetPm { proc: p, pm: rng.gen_range(0..3) }),
                     _ => {}
                 }
             }
