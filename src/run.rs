@@ -239,6 +239,10 @@ pub fn run(a: RunArgs, stop: Arc<AtomicBool>) -> Result<(), String> {
     } else {
         print(&summary);
     }
+    if ending == Ending::Interrupted {
+        // What was gathered is out; the exit status still says the run was cut short.
+        std::process::exit(130);
+    }
     Ok(())
 }
 
