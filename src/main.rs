@@ -85,6 +85,16 @@ pub enum ModeArg {
     Rtl,
 }
 
+impl From<ModeArg> for Mode {
+    fn from(m: ModeArg) -> Mode {
+        match m {
+            ModeArg::Lockstep => Mode::Lockstep,
+            ModeArg::Model => Mode::Model,
+            ModeArg::Rtl => Mode::Rtl,
+        }
+    }
+}
+
 #[derive(clap::Args)]
 pub struct RunArgs {
     /// Built-in workload (see `tlbsim list`).
@@ -222,11 +232,7 @@ fn run_single(a: RunArgs) -> Result<(), String> {
     if a.trace.is_some() {
         return Err("a trace replay needs the multi-core system: --cores 2 or more".to_string());
     }
-    let mode = match a.mode {
-        ModeArg::Lockstep => Mode::Lockstep,
-        ModeArg::Model => Mode::Model,
-        ModeArg::Rtl => Mode::Rtl,
-    };
+    let mode = Mode::from(a.mode);
     if !workload::WORKLOADS.iter().any(|w| w.0 == a.workload) {
         return Err(format!(
             "unknown workload {:?}; built-in workloads: {}",
@@ -266,7 +272,7 @@ fn run_single(a: RunArgs) -> Result<(), String> {
     let stats = ls.stats();
 
     let (mut rtl_vcd, mut model_vcd) = (None, None);
-    if let Some(vcd) = a.vcd.as_ref().filter(|_| !a.no_vcd) {
+    if let Some(vcd) = &a.vcd {
         if let Some(dir) = vcd.parent() {
             std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
@@ -280,7 +286,7 @@ fn run_single(a: RunArgs) -> Result<(), String> {
     if a.json {
         println!("{}", serde_json::to_string_pretty(&summary).expect("serializable"));
     } else {
-        print_summary(&summary, a.vcd_cycles.min(stats.cycles));
+        print_summary(&summary, mode, a.vcd_cycles.min(stats.cycles));
     }
     Ok(())
 }
@@ -289,11 +295,7 @@ fn summarize(a: &RunArgs, mode: Mode, s: Stats, c: OpCounts, seconds: f64, rtl_v
              model_vcd: Option<PathBuf>) -> Summary {
     Summary {
         workload: a.workload.clone(),
-        mode: match mode {
-            Mode::Lockstep => "lockstep",
-            Mode::Model => "model",
-            Mode::Rtl => "rtl",
-        },
+        mode: mode.name(),
         entries: a.entries,
         seed: a.seed,
         cycles: s.cycles,
@@ -320,12 +322,8 @@ fn summarize(a: &RunArgs, mode: Mode, s: Stats, c: OpCounts, seconds: f64, rtl_v
     }
 }
 
-fn print_summary(s: &Summary, vcd_cycles: u64) {
-    let what = match s.mode {
-        "lockstep" => "RTL (Verilator) and model in lockstep",
-        "model" => "model alone",
-        _ => "RTL (Verilator) alone",
-    };
+fn print_summary(s: &Summary, mode: Mode, vcd_cycles: u64) {
+    let what = mode.describe();
     println!("tlbsim: workload {}, 1 core x {} entries, {what}, seed {}", s.workload, s.entries, s.seed);
     println!("  cycles          {:>10}   {:.2} s, {:.0} k cycles/s", s.cycles, s.seconds, s.cycles_per_second / 1e3);
     println!("  translations    {:>10}   hit rate {:.1} %, walks {}, page faults {}",

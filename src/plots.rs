@@ -104,8 +104,8 @@ fn shootdown_cycles(path: &Path, s: &Summary, sd: &[Shootdown]) -> Result<(), St
     sorted.sort_by_key(|x| x.synced);
     for x in sorted {
         f += x.synced - x.posted;
-        let (a, t) = ipi.cost(x.pages, x.ipi_targets);
-        i += a + t * x.ipi_targets;
+        let (a, t) = x.ipi_cycles(ipi);
+        i += a + t;
         fab.push((x.synced, f.max(1)));
         ipis.push((x.synced, i.max(1)));
     }

@@ -14,7 +14,7 @@ use tlb_harness::system::{SysLockstep, SysLockstepConfig};
 use tlb_harness::{MemTiming, Mode};
 use tlb_sim::fabric::SysConfig;
 
-use crate::{ModeArg, RunArgs};
+use crate::RunArgs;
 
 #[derive(Serialize)]
 pub struct CoreSummary {
@@ -107,14 +107,6 @@ pub struct Summary {
     pub series_window: u64,
 }
 
-fn mode_name(m: Mode) -> &'static str {
-    match m {
-        Mode::Lockstep => "lockstep",
-        Mode::Model => "model",
-        Mode::Rtl => "rtl",
-    }
-}
-
 fn latency(mut v: Vec<u64>) -> Latency {
     v.sort_unstable();
     let at = |q: f64| v.get(((v.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0);
@@ -131,11 +123,7 @@ fn latency(mut v: Vec<u64>) -> Latency {
 
 /// Runs the multi-core `run` command.
 pub fn run(a: RunArgs, stop: Arc<AtomicBool>) -> Result<(), String> {
-    let mode = match a.mode {
-        ModeArg::Lockstep => Mode::Lockstep,
-        ModeArg::Model => Mode::Model,
-        ModeArg::Rtl => Mode::Rtl,
-    };
+    let mode = Mode::from(a.mode);
     let sys = SysConfig { cores: a.cores, entries: a.entries, slots: a.slots, log_depth: a.log_depth, asids: a.asids };
     sys.validate()?;
     let mem = MemTiming { min_latency: a.mem_latency.0, max_latency: a.mem_latency.1, ready_percent: a.mem_ready };
@@ -182,7 +170,6 @@ pub fn run(a: RunArgs, stop: Arc<AtomicBool>) -> Result<(), String> {
     let s = SysLockstep::new(cfg)?;
     let series_window = (a.cycles / 100).max(1000);
     let mut os = Os::new(s, OsConfig { window: series_window, max_cycles: a.cycles });
-    os.stats.cores.iter_mut().for_each(|c| c.series.clear());
 
     let bar = if a.json { ProgressBar::hidden() } else { ProgressBar::new(trace_total.unwrap_or(a.cycles)) };
     let template = if trace_total.is_some() {
@@ -229,15 +216,15 @@ pub fn run(a: RunArgs, stop: Arc<AtomicBool>) -> Result<(), String> {
         gtkw_out = Some(gtkw);
     }
 
-    let summary = summarize(&a, mode, &name, &os, ending, seconds, ipi, workload.as_ref(), vcd_out, gtkw_out, series_window);
-    let mut summary = summary;
+    let mut summary =
+        summarize(&a, mode, &name, &os, ending, seconds, ipi, workload.as_ref(), vcd_out, gtkw_out, series_window);
     if let Some(dir) = &a.plot {
         summary.plots = crate::plots::write_all(dir, &summary, &os.stats.shootdowns)?;
     }
     if a.json {
         println!("{}", serde_json::to_string_pretty(&summary).expect("serializable"));
     } else {
-        print(&summary);
+        print(&summary, mode);
     }
     if ending == Ending::Interrupted {
         // What was gathered is out; the exit status still says the run was cut short.
@@ -256,9 +243,9 @@ fn summarize(a: &RunArgs, mode: Mode, name: &str, os: &Os, ending: Ending, secon
     let lat: Vec<u64> = st.shootdowns.iter().map(|s| s.synced - s.posted).collect();
     let (mut ipi_init, mut ipi_tgt, mut ipis) = (0, 0, 0);
     for s in &st.shootdowns {
-        let (i, t) = ipi.cost(s.pages, s.ipi_targets);
+        let (i, t) = s.ipi_cycles(&ipi);
         ipi_init += i;
-        ipi_tgt += t * s.ipi_targets;
+        ipi_tgt += t;
         ipis += s.ipi_targets;
     }
     let fabric_init: u64 = lat.iter().sum();
@@ -272,7 +259,7 @@ fn summarize(a: &RunArgs, mode: Mode, name: &str, os: &Os, ending: Ending, secon
     });
     Summary {
         workload: name.to_string(),
-        mode: mode_name(mode),
+        mode: mode.name(),
         cores: a.cores,
         entries: a.entries,
         slots: a.slots,
@@ -321,12 +308,8 @@ fn summarize(a: &RunArgs, mode: Mode, name: &str, os: &Os, ending: Ending, secon
     }
 }
 
-fn print(s: &Summary) {
-    let what = match s.mode {
-        "lockstep" => "RTL (Verilator) and model in lockstep",
-        "model" => "model alone",
-        _ => "RTL (Verilator) alone",
-    };
+fn print(s: &Summary, mode: Mode) {
+    let what = mode.describe();
     let ending = match s.ending {
         Ending::Finished => "workload finished",
         Ending::CycleLimit => "cycle budget spent",

@@ -82,6 +82,22 @@ impl Mode {
     pub fn has_model(self) -> bool {
         self != Mode::Rtl
     }
+    /// The mode's name on the command line and in JSON summaries.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Lockstep => "lockstep",
+            Mode::Model => "model",
+            Mode::Rtl => "rtl",
+        }
+    }
+    /// What runs, for a summary's first line.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Mode::Lockstep => "RTL (Verilator) and model in lockstep",
+            Mode::Model => "model alone",
+            Mode::Rtl => "RTL (Verilator) alone",
+        }
+    }
 }
 
 /// Inputs recorded for replay at most (about 80 bytes a cycle); past this a failure report

@@ -188,18 +188,6 @@ impl OsState {
         self.procs.push(Proc::default());
         self.procs.len() - 1
     }
-    /// Processes alive (with an address space).
-    pub fn live(&self) -> impl Iterator<Item = ProcId> + '_ {
-        self.procs.iter().enumerate().filter(|(_, p)| p.asid.is_some() && !p.exited).map(|(i, _)| i)
-    }
-    /// ASIDs free for a new process now.
-    pub fn free_asids(&self) -> usize {
-        self.free_asids.len()
-    }
-    /// Whether `vaddr` of `proc` is mapped in its page table now.
-    pub fn is_mapped(&self, proc: ProcId, vaddr: u64) -> bool {
-        self.procs[proc].lookup(vpn(vaddr)).is_some()
-    }
     fn frames(&mut self, n: u64) -> u64 {
         // Data frames live far from the page tables (PageTables allocates from 0x8_0000).
         let align = n.next_power_of_two();
@@ -342,6 +330,15 @@ pub struct Shootdown {
     pub pages: u64,
     /// CPUs Linux would interrupt.
     pub ipi_targets: u64,
+}
+
+impl Shootdown {
+    /// What Linux would have paid for this shootdown with IPIs: (initiator cycles, cycles
+    /// on all targets together).
+    pub fn ipi_cycles(&self, c: &IpiCost) -> (u64, u64) {
+        let (initiator, each) = c.cost(self.pages, self.ipi_targets);
+        (initiator, each * self.ipi_targets)
+    }
 }
 
 /// What a run gathered.
@@ -627,10 +624,7 @@ impl Os {
                     self.st.lazy[core] = false;
                     let asid = self.asid(p)?;
                     self.stats.cores[core].context_switches += 1;
-                    self.sys.post_cmd(core, Command::Switch(asid))?;
-                    self.busy[core] = Busy::Cmds { queue: VecDeque::new(), after: After::Retry { vaddr, access, tries: 0 },
-                                                   pages: 0, ipi_targets: 0, posted: None, lam: false };
-                    return Ok(());
+                    return self.cmds(core, vec![Command::Switch(asid)], After::Retry { vaddr, access, tries: 0 }, 0, 0);
                 }
                 self.translate(core, vaddr, access, 0)?;
             }
@@ -692,8 +686,8 @@ impl Os {
                 }
                 let mut cmds = Vec::new();
                 if self.st.running[core] == Some(p) && !self.st.lazy[core] {
-                    // The exiting task leaves for the idle thread, which keeps the space lazily.
-                    self.st.lazy[core] = true;
+                    // The exiting task leaves for the idle thread, which keeps the space
+                    // lazily until the release drops it (below: the core runs nothing).
                     cmds.push(Command::Lazy);
                 }
                 cmds.extend([Command::Release(asid), Command::Sync]);

@@ -32,7 +32,6 @@ pub fn build(name: &str, cores: usize, asids: usize, seed: u64) -> Result<Box<dy
     // Processes that live at once (ASID 0 is never used).
     let need = match name {
         "fork-exit" | "os-mix" => cores + 2,
-        "ctx-switch" => 3,
         _ => 3,
     };
     if need > asids - 1 {
@@ -120,11 +119,8 @@ impl Synthetic {
     }
 
     fn access(vaddr: u64, rng: &mut ChaCha8Rng) -> Step {
-        let access = match rng.gen_range(0..10) {
-            0..=5 => Access::Load,
-            6..=8 => Access::Store,
-            _ => Access::Load,
-        };
+        // Three stores in ten.
+        let access = if (6..=8).contains(&rng.gen_range(0..10)) { Access::Store } else { Access::Load };
         Step::Access { vaddr, access }
     }
 

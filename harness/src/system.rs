@@ -476,11 +476,6 @@ impl SysLockstep {
         Ok(self.side[core].results.pop_back().expect("a result"))
     }
 
-    /// Cycles of inputs recorded (replayable).
-    pub fn history_len(&self) -> u64 {
-        self.history.len() as u64
-    }
-
     /// Replays the recorded inputs on a traced RTL and writes the waveform of cycles
     /// `from..to` (VCD times are the run's: cycle c has its rising edge at 10*(c+1)+5 ns).
     /// Works in every mode: the model's run is replayed on the RTL, which the lockstep tests
@@ -508,7 +503,8 @@ impl SysLockstep {
         let dir = self.cfg.out_dir.join(self.cfg.name.replace(['/', ' ', ':'], "_"));
         let mut notes = Vec::new();
         let mut wrote = false;
-        let replayable = (self.history.len() as u64) < self.cfg.history_limit;
+        // Replaying needs every cycle's inputs up to now.
+        let replayable = self.history.len() as u64 == self.cycle;
         if !replayable {
             notes.push(format!("no waveform: the run went past the {} cycles of inputs kept for replay", self.cfg.history_limit));
         }
