@@ -42,6 +42,8 @@ module tlb_agent
   output logic [NpagesW-1:0]  inval_npages_o
 );
 
+  `include "tlb_assert.svh"
+
   typedef enum logic [1:0] {
     AgIdle = 2'd0,  ///< ready for a command
     AgDir  = 2'd1,  ///< the command waits for its message from the directory
@@ -181,5 +183,28 @@ module tlb_agent
   assign ack_o       = ack_q;
   assign ack_init_o  = ack_init_q;
   assign ack_rel_o   = ack_rel_q;
+
+  `TLB_ASSERT_KNOWN(CmdOutKnown_A, {cmd_ready_o, cmd_done_o, cmd_error_o, dir_req_o}, clk_i,
+                    rst_ni)
+  `TLB_ASSERT_KNOWN(AckKnown_A, {ack_o, ack_init_o, ack_rel_o}, clk_i, rst_ni)
+  `TLB_ASSERT_KNOWN(InvalKnown_A, inval_valid_o, clk_i, rst_ni)
+  // valid/ready: a command completes only once taken, and an error is a kind of completion.
+  `TLB_ASSERT(DoneOnlyWhenBusy_A, !cmd_done_o || state_q != AgIdle, clk_i, rst_ni)
+  `TLB_ASSERT(ErrorOnlyWithDone_A, !cmd_error_o || cmd_done_o, clk_i, rst_ni)
+  // The directory completes only a command this agent is waiting for.
+  `TLB_ASSERT(DirDoneExpected_A, !(mine && bus_i.done) || state_q == AgDir, clk_i, rst_ni)
+  // An acknowledgement follows the invalidation it acknowledges, applied the cycle before.
+  `TLB_ASSERT(AckAfterApply_A, ack_o |-> $past(inval_valid_o), clk_i, rst_ni)
+  // The context of an idle-required switch never changes under a walk.
+  `TLB_ASSERT(SwitchOnlyWhenIdle_A, !(mine && bus_i.set_ctx) || core_idle_i, clk_i, rst_ni)
+
+  // Functional coverage: a core keeps acknowledging others while it waits for its own work.
+  `TLB_COVER(AckWhileSyncing_C, ack_q && state_q == AgSync, clk_i, rst_ni)
+  `TLB_COVER(AckWhileWaitingDir_C, ack_q && state_q == AgDir, clk_i, rst_ni)
+  `TLB_COVER(SwitchWaitsForWalk_C, state_q == AgDir && cmd_q.op == CmdSwitch && !core_idle_i,
+             clk_i, rst_ni)
+  `TLB_COVER(InvalWhileLazy_C, inval_valid_o && lazy_q, clk_i, rst_ni)
+  `TLB_COVER(LazyLetGo_C, targeted && bus_i.drop_ctx && holds_asid && lazy_q, clk_i, rst_ni)
+  `TLB_COVER(BadCommand_C, state_q == AgBad, clk_i, rst_ni)
 
 endmodule : tlb_agent

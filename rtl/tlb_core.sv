@@ -284,5 +284,15 @@ module tlb_core
   `TLB_ASSERT(WalkOnlyInWalkState_A, !ptw_busy || state_q == CoreWalk, clk_i, rst_ni)
   `TLB_ASSERT(FaultHasNoAddress_A, !(resp_valid_o && resp_fault_o) || resp_paddr_o == '0,
               clk_i, rst_ni)
+  // A walk an invalidation overlaps never installs what it read (it restarts, or faults).
+  `TLB_ASSERT(NoInstallWhenPoisoned_A, !(install_valid && inval_overlap), clk_i, rst_ni)
+
+  // Functional coverage: each invalidation kind arrives while a walk is in flight, and
+  // poisons it (its range touches the walk) or spares it.
+  `TLB_COVER_KINDS(InvPoisonsWalk, inval_kind_i, inval_overlap, clk_i, rst_ni)
+  `TLB_COVER_KINDS(InvSparesWalk, inval_kind_i, inval_valid_i && ptw_busy && !inval_overlap,
+                   clk_i, rst_ni)
+  `TLB_COVER(WalkRestarts_C, ptw_restart, clk_i, rst_ni)
+  `TLB_COVER(HitWhileInval_C, accept && lookup_hit && inval_valid_i, clk_i, rst_ni)
 
 endmodule : tlb_core

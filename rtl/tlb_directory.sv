@@ -68,6 +68,8 @@ module tlb_directory
     logic [NpagesW-1:0] npages;
   } log_entry_t;
 
+  `include "tlb_assert.svh"
+
   localparam logic [LagW-1:0] LagFull = LagW'(LogDepth + 1);  // "more than the log holds"
 
   // ASID table.
@@ -104,6 +106,7 @@ module tlb_directory
   logic [NumCores-1:0]  holders, all_cores;
   logic [NumCores-1:0]  eff_valid, eff_lazy;
   logic [NumCores-1:0][AsidW-1:0] eff_asid;
+  logic                 hit, victim_free;  // switch: a slot remembers the ASID; a slot is free
 
   function automatic logic [CoreIdxW:0] popcount(logic [NumCores-1:0] v);
     logic [CoreIdxW:0] n;
@@ -164,7 +167,7 @@ module tlb_directory
   end
 
   always_comb begin
-    logic scoped, hit, victim_free;
+    logic scoped;
     logic [SlotIdxW-1:0] hit_s, victim;
     logic [LagW-1:0] lag;
     logic [NumCores-1:0] targets;
@@ -483,5 +486,82 @@ module tlb_directory
   assign cnt_catchup_log_o  = cnt_cu_log_q;
   assign cnt_catchup_full_o = cnt_cu_full_q;
   assign cnt_errors_o       = cnt_errors_q;
+
+  // ---- Assertions (docs/verification.md).
+  logic [NumCores-1:0] grant_oh;
+  logic                post_msg;  // a post goes on the bus next cycle
+  assign grant_oh = grant_valid ? NumCores'(1) << grant_idx : '0;
+  assign post_msg = bus_d.valid && bus_d.need_ack && !bus_d.set_attrs && !bus_d.drop_ctx;
+
+  `TLB_ASSERT_KNOWN(BusKnown_A, bus_o, clk_i, rst_ni)
+  `TLB_ASSERT_KNOWN(QuietKnown_A, quiet_o, clk_i, rst_ni)
+  `TLB_ASSERT(GrantOneHot_A, $onehot0(grant_oh), clk_i, rst_ni)
+  `TLB_ASSERT(GrantToRequester_A, (grant_oh & ~req_i) == '0, clk_i, rst_ni)
+  `TLB_ASSERT(NoGrantDuringCatchup_A, !(cu_busy_q && grant_valid), clk_i, rst_ni)
+  `TLB_ASSERT(CatchupHasWork_A, !cu_busy_q || cu_left_q != '0, clk_i, rst_ni)
+  `TLB_ASSERT(TargetsExist_A, (bus_q.targets >> NumCores) == '0, clk_i, rst_ni)
+  `TLB_ASSERT(ReleaseAcksOwed_A, popcount(ack_i & ack_rel_i) <= rel_pending_q, clk_i, rst_ni)
+  `TLB_ASSERT(ReleasePendingBound_A, rel_pending_q <= (CoreIdxW + 1)'(NumCores), clk_i, rst_ni)
+  for (genvar i = 0; i < NumCores; i++) begin : gen_ack_check
+    logic [CoreIdxW:0] acks_in;
+    always_comb begin
+      acks_in = '0;
+      for (int unsigned c = 0; c < NumCores; c++) begin
+        acks_in = acks_in + (CoreIdxW + 1)'(ack_i[c] && ack_init_i[c] == CoreIdxW'(i));
+      end
+    end
+    // Every acknowledgement was owed: an initiator's count never wraps below zero.
+    `TLB_ASSERT(AcksOwed_A, OutW'(acks_in) <= out_q[i], clk_i, rst_ni)
+  end
+
+  // ---- Functional coverage (docs/verification.md lists each point and the unreachable ones).
+  // A post of each kind reaches a core running the ASID, skips a core (ASID-scoped kinds
+  // only), skips a core that ran the ASID before (its slot now lags), reaches a lazy core.
+  `TLB_COVER_KINDS(PostTargetsRunning, bus_d.kind,
+                   post_msg && (bus_d.targets[NumCores-1:0] & eff_valid & ~eff_lazy) != '0,
+                   clk_i, rst_ni)
+  `TLB_COVER_KINDS(PostSkips, bus_d.kind, post_msg && ~bus_d.targets[NumCores-1:0] != '0,
+                   clk_i, rst_ni)
+  `TLB_COVER_KINDS(PostLagsSlot, bus_d.kind, post_msg && slot_lag_d != slot_lag_q, clk_i,
+                   rst_ni)
+  `TLB_COVER_KINDS(PostTargetsLazy, bus_d.kind,
+                   post_msg && (bus_d.targets[NumCores-1:0] & eff_valid & eff_lazy) != '0,
+                   clk_i, rst_ni)
+  // A switch catches up on a logged invalidation of each kind.
+  `TLB_COVER_KINDS(CatchupLog, bus_d.kind,
+                   bus_d.valid && bus_d.inval && (cu_busy_q || cnt_cu_log_d != cnt_cu_log_q),
+                   clk_i, rst_ni)
+  `TLB_COVER(CatchupLogMulti_C, cu_busy_q && cu_left_q == LagW'(1), clk_i, rst_ni)
+  `TLB_COVER(CatchupLogFull_C, cu_busy_q && cu_left_q == LagW'(LogDepth - 1), clk_i, rst_ni)
+  `TLB_COVER(CatchupFullLagged_C, cnt_cu_full_d != cnt_cu_full_q && hit, clk_i, rst_ni)
+  `TLB_COVER(CatchupFullNoSlot_C, cnt_cu_full_d != cnt_cu_full_q && !hit && victim_free, clk_i,
+             rst_ni)
+  `TLB_COVER(CatchupFullEvicts_C, cnt_cu_full_d != cnt_cu_full_q && !hit && !victim_free, clk_i,
+             rst_ni)
+  `TLB_COVER(SwitchUpToDate_C, bus_d.set_ctx && !bus_d.inval, clk_i, rst_ni)
+  `TLB_COVER(LogWraps_C, post_msg && gen_q[a] >= GenW'(LogDepth) &&
+             (cmd.kind == InvAsid || cmd.kind == InvVaAsid || cmd.kind == InvRangeAsid),
+             clk_i, rst_ni)
+  // Concurrent initiators: several requests at once, several posts at once, acks owed to
+  // several initiators at once (overlapping syncs), an ack arriving with a grant.
+  `TLB_COVER(ConcurrentRequests_C, $countones(req_i) >= 2, clk_i, rst_ni)
+  `TLB_COVER(AllCoresRequest_C, req_i == '1, clk_i, rst_ni)
+  `TLB_COVER(ConcurrentSyncs_C, $countones(~quiet_o) >= 2, clk_i, rst_ni)
+  `TLB_COVER(AckWithGrant_C, ack_i != '0 && grant_valid, clk_i, rst_ni)
+  // ASID life cycle: attributes, release (refused, granted, completed), reuse.
+  `TLB_COVER(AttrsTargetHolders_C, bus_d.set_attrs && bus_d.targets != '0, clk_i, rst_ni)
+  `TLB_COVER(AttrsLagSlots_C, bus_d.set_attrs && slot_lag_d != slot_lag_q, clk_i, rst_ni)
+  `TLB_COVER(ReleaseGranted_C, bus_d.drop_ctx, clk_i, rst_ni)
+  `TLB_COVER(ReleaseRefused_C, grant_valid && !cu_busy_q && cmd.op == CmdRelease &&
+             bus_d.error, clk_i, rst_ni)
+  `TLB_COVER(ReleaseWaits_C, |req_i && !grant_valid && !cu_busy_q && rel_pending_q != '0,
+             clk_i, rst_ni)
+  `TLB_COVER(ReleaseCompletes_C, rel_pending_q != '0 && rel_pending_d == '0, clk_i, rst_ni)
+  `TLB_COVER(SwitchWhileReleasing_C, grant_valid && !cu_busy_q && cmd.op == CmdSwitch &&
+             asid_ok && asid_state_q[a] == AsidReleasing, clk_i, rst_ni)
+  `TLB_COVER(AsidReused_C, grant_valid && !cu_busy_q && cmd.op == CmdSwitch && asid_ok &&
+             asid_state_q[a] == AsidFree && gen_q[a] != '0, clk_i, rst_ni)
+  `TLB_COVER(ScopedPostBadAsid_C, grant_valid && !cu_busy_q && cmd.op == CmdPost &&
+             bus_d.error, clk_i, rst_ni)
 
 endmodule : tlb_directory

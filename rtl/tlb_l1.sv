@@ -41,7 +41,7 @@ module tlb_l1
   end
 
   tlb_entry_t [Entries-1:0] entries_q, entries_d;
-  logic [Entries-1:0] hit;
+  logic [Entries-1:0] hit, inval_match, install_overlap, inval_kept;
   logic [IdxW-1:0]    hit_idx, victim_idx, plru_victim, install_idx;
   logic               have_free;
   logic [IdxW-1:0]    free_idx;
@@ -119,13 +119,22 @@ module tlb_l1
   endfunction
 
   always_comb begin
+    for (int unsigned i = 0; i < Entries; i++) begin
+      inval_match[i] = inval_valid_i && entries_q[i].valid &&
+                       inval_hits(entries_q[i], inval_kind_i, inval_asid_i, inval_vpn_i,
+                                  inval_npages_i);
+      install_overlap[i] = install_valid_i && entries_q[i].valid &&
+                           overlaps(entries_q[i], install_entry_i);
+    end
+  end
+
+  always_comb begin
     entries_d = entries_q;
     for (int unsigned i = 0; i < Entries; i++) begin
-      if (inval_valid_i && inval_hits(entries_q[i], inval_kind_i, inval_asid_i, inval_vpn_i,
-                                        inval_npages_i)) begin
+      if (inval_match[i]) begin
         entries_d[i].valid = 1'b0;
       end
-      if (install_valid_i && overlaps(entries_q[i], install_entry_i)) begin
+      if (install_overlap[i]) begin
         entries_d[i].valid = 1'b0;
       end
     end
@@ -152,5 +161,17 @@ module tlb_l1
               !install_valid_i || install_entry_i.vpn == vpn_align(install_entry_i.level,
                                                                    install_entry_i.vpn),
               clk_i, rst_ni)
+  // Nothing an invalidation matched survives it, unless an install in the same cycle reuses
+  // the entry (the new entry is checked by the oracle).
+  assign inval_kept = inval_match & ~(install_valid_i ? Entries'(1) << install_idx : '0);
+  `TLB_ASSERT(InvalRetires_A, inval_kept != '0 |=> (valid_o & $past(inval_kept)) == '0, clk_i,
+              rst_ni)
+
+  // Functional coverage: each invalidation kind retires entries, or finds none to retire.
+  `TLB_COVER_KINDS(InvRetires, inval_kind_i, inval_valid_i && inval_match != '0, clk_i, rst_ni)
+  `TLB_COVER_KINDS(InvFindsNone, inval_kind_i, inval_valid_i && inval_match == '0, clk_i, rst_ni)
+  `TLB_COVER(InvAndInstall_C, inval_valid_i && install_valid_i, clk_i, rst_ni)
+  `TLB_COVER(InstallEvicts_C, install_valid_i && !have_free, clk_i, rst_ni)
+  `TLB_COVER(InstallDropsOverlap_C, install_overlap != '0, clk_i, rst_ni)
 
 endmodule : tlb_l1

@@ -166,5 +166,17 @@ module tlb_ptw
   `TLB_ASSERT(ReqStable_A, (mem_req_valid_o && !mem_req_ready_i) |=>
               (mem_req_valid_o && $stable(mem_req_addr_o)), clk_i, rst_ni)
   `TLB_ASSERT(RespOnlyWhenWaiting_A, !(mem_resp_valid_i && state_q != PtwWait), clk_i, rst_ni)
+  // A result is handed out only by a walk no invalidation touched since it started (or
+  // restarted); a touched one restarts or, if a restart is illegal, faults.
+  `TLB_ASSERT(CleanResultUnpoisoned_A, !(done_o && !fault_o) || !(poison_q || inval_overlap_i),
+              clk_i, rst_ni)
+
+  `TLB_COVER(PoisonWhileWaiting_C, inval_overlap_i && state_q == PtwWait && !mem_resp_valid_i,
+             clk_i, rst_ni)
+  `TLB_COVER(PoisonAsPteArrives_C, inval_overlap_i && finish, clk_i, rst_ni)
+  `TLB_COVER(PoisonedWalkAborts_C, finish && (poison_q || inval_overlap_i) && abort_i, clk_i,
+             rst_ni)
+  `TLB_COVER(WalkTwoLevels_C, done_o && level_q == 2'd1, clk_i, rst_ni)
+  `TLB_COVER(WalkToGigapage_C, done_o && level_q == 2'd2 && !fault_o, clk_i, rst_ni)
 
 endmodule : tlb_ptw

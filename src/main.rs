@@ -1,6 +1,8 @@
 //! `tlbsim`: runs workloads on the TLB RTL (through Verilator), on its cycle-accurate model,
 //! or on both in lockstep, with the architectural oracle judging every translation.
 
+mod coverage;
+mod mutate;
 mod plots;
 mod run;
 mod wave;
@@ -39,6 +41,12 @@ enum Command {
     /// flight, and all cores at once), cores disturbed with targeting against broadcast,
     /// whole-ASID flushes the log avoids.
     FabricBench(FabricBenchArgs),
+    /// Merge the coverage files of a coverage run (scripts/coverage.sh) and report line,
+    /// toggle and functional coverage of rtl/, with annotated sources.
+    Coverage(coverage::CoverageArgs),
+    /// Apply each RTL mutant of the catalog to a copy of rtl/, run its tests, and report
+    /// which mutants the tests kill (slow: a Verilator build per mutant).
+    Mutate(mutate::MutateArgs),
 }
 
 #[derive(clap::Args)]
@@ -527,6 +535,15 @@ fn main() -> ExitCode {
         Command::Wave(w) => wave::run(w),
         Command::Bench(b) => bench(b),
         Command::FabricBench(b) => fabric_bench(b),
+        Command::Coverage(c) => match coverage::run(&c) {
+            Ok(true) => Ok(()),
+            Ok(false) => {
+                eprintln!("tlbsim: coverage goals not met (see the summary above)");
+                return ExitCode::from(1);
+            }
+            Err(e) => Err(e),
+        },
+        Command::Mutate(m) => mutate::run(&m),
         Command::List => {
             for (name, what) in tlb_harness::os_workloads::WORKLOADS {
                 println!("{name:<13} {what}");

@@ -14,9 +14,49 @@
 //    that never chose one inherit: tlb_sim_restore_last_context puts the default back;
 //  - when the traced model is done, the thread's time goes back to zero
 //    (tlb_sim_reset_time), so the thread can build models again.
+//
+// Coverage builds (VM_COVERAGE, TLB_COVERAGE set: harness/src/toolchain.rs) also remember
+// every context made here and write each one's counts to $TLB_COVERAGE when the process
+// exits (contexts are never destroyed: marlin leaks its models).
 #include "verilated.h"
 #include <cstdint>
 #include <cstdlib>
+#if VM_COVERAGE
+#include "verilated_cov.h"
+#include <mutex>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+std::mutex g_contexts_lock;
+std::vector<VerilatedContext*>& contexts() {
+  static std::vector<VerilatedContext*>* list = new std::vector<VerilatedContext*>;
+  return *list;
+}
+
+// Registered with atexit when the first context is made, so it runs before the
+// Verilated runtime's own statics (the default context among them) are destroyed. Every
+// top's library has its own copy of this file, so file names carry the address of this
+// copy's list as well as the process id.
+void write_coverage() {
+  const char* dir = std::getenv("TLB_COVERAGE");
+  if (!dir || !*dir) return;
+  std::lock_guard<std::mutex> guard(g_contexts_lock);
+  // The very first model of a library is built before these helpers can be found, in
+  // Verilator's default context.
+  std::vector<VerilatedContext*> all = contexts();
+  all.push_back(Verilated::defaultContextp());
+  int n = 0;
+  for (VerilatedContext* ctx : all) {
+    const std::string path = std::string(dir) + "/cov-" + std::to_string(getpid()) + "-" +
+                             std::to_string(reinterpret_cast<uintptr_t>(&contexts())) + "-" +
+                             std::to_string(n++) + ".dat";
+    ctx->coveragep()->write(path);
+  }
+}
+}  // namespace
+#endif
 
 extern "C" void tlb_sim_set_time(long long t) {
   Verilated::threadContextp()->time(static_cast<uint64_t>(t));
@@ -36,6 +76,13 @@ static thread_local VerilatedContext* t_plain = nullptr;
 static VerilatedContext* new_context() {
   VerilatedContext* const ctx = new VerilatedContext;  // also becomes thread and last context
   ctx->traceEverOn(true);                              // $dumpvars needs it before time 0
+#if VM_COVERAGE
+  {
+    std::lock_guard<std::mutex> guard(g_contexts_lock);
+    if (contexts().empty()) std::atexit(write_coverage);
+    contexts().push_back(ctx);
+  }
+#endif
   return ctx;
 }
 

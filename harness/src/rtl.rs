@@ -208,9 +208,16 @@ fn write_if_changed(path: &Path, text: &str) -> std::io::Result<()> {
     std::fs::rename(tmp, path)
 }
 
-/// Where Verilated builds live (under target/, so `cargo clean` removes them).
+/// Where Verilated builds live (under target/, so `cargo clean` removes them); coverage
+/// builds and builds of another RTL root (`TLB_RTL_ROOT`) each have a folder of their own.
 pub fn build_dir() -> PathBuf {
-    toolchain::repo_root().join("target/verilator")
+    if std::env::var_os("TLB_RTL_ROOT").is_some_and(|d| !d.is_empty()) {
+        toolchain::rtl_root().join("verilator")
+    } else if toolchain::coverage_dir().is_some() {
+        toolchain::repo_root().join("target/verilator-coverage")
+    } else {
+        toolchain::repo_root().join("target/verilator")
+    }
 }
 
 type Pooled = (DynamicVerilatedModel<'static>, *mut [u32]);
@@ -227,6 +234,7 @@ thread_local! {
 
 fn runtime(spec: &TopSpec) -> Result<(&'static VerilatorRuntime, PathBuf), String> {
     let root = toolchain::repo_root();
+    let rtl_root = toolchain::rtl_root();
     let wrapper = build_dir().join("gen").join(format!("{}.sv", spec.name));
     if let Some(rt) = RUNTIMES.with(|r| r.borrow().get(&spec.name).copied()) {
         return Ok((rt, wrapper));
@@ -239,14 +247,14 @@ fn runtime(spec: &TopSpec) -> Result<(&'static VerilatorRuntime, PathBuf), Strin
     // The wrapper goes first: its `timescale then covers every later file (Verilator warns
     // when only some modules have one).
     let mut sources = vec![wrapper.clone()];
-    sources.extend(rtl_sources().into_iter().map(|s| root.join(s)));
+    sources.extend(rtl_sources().into_iter().map(|s| rtl_root.join(s)));
     sources.extend(spec.extra_sources.iter().map(|s| root.join(s)));
     sources.push(root.join("harness/csrc/tlb_sim_dpi.cpp"));
     sources.push(close_helper);
     let rt = VerilatorRuntime::new2(
         build_dir(),
         &sources,
-        &[root.join("rtl")],
+        &[rtl_root.join("rtl")],
         [],
         VerilatorRuntimeOptions::default().verilator_executable(verilator.into_os_string()),
     )
@@ -398,6 +406,11 @@ impl RtlTop {
     }
 
     fn build(spec: &TopSpec, traced: bool) -> Result<RtlTop, String> {
+        // One model is constructed at a time in the process: the first model of a library
+        // lives in Verilator's default context, which threads share, and coverage builds
+        // register their points there without a lock of their own.
+        static CONSTRUCT: Mutex<()> = Mutex::new(());
+        let _one_at_a_time = CONSTRUCT.lock().unwrap_or_else(|p| p.into_inner());
         let (rt, wrapper) = runtime(spec)?;
         if let Some(h) = helpers(&spec.name) {
             if traced { (h.trace_context)() } else { (h.own_context)() }

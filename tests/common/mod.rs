@@ -88,6 +88,23 @@ fn expand_wave(wave: &str) -> Vec<char> {
     out
 }
 
+/// Appends `<name> TLB_PROPTEST_SEED=<seed> cases=<n>` to the file `TLB_SEED_LOG` names, if
+/// set, before the property runs: a shard of a sharded run (docs/verification.md) keeps the
+/// seeds it ran even if it crashes.
+pub fn log_seed(name: &str, seed: u64, cases: u32) {
+    use std::io::Write;
+    let Some(path) = std::env::var_os("TLB_SEED_LOG") else { return };
+    let line = format!("{name} TLB_PROPTEST_SEED={seed} cases={cases}\n");
+    let written = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut f| f.write_all(line.as_bytes()));
+    if let Err(e) = written {
+        panic!("TLB_SEED_LOG={}: cannot append: {e}", std::path::Path::new(&path).display());
+    }
+}
+
 /// Runs a property over `strategy` (`TLB_SOAK` cases, else `default_cases`), failures
 /// saved in `regressions`. `run(case, artifacts)` returns the lockstep cycles it ran. On a
 /// failure proptest shrinks it to a minimal case, which is run once more with waveforms and
@@ -110,6 +127,7 @@ pub fn property<C: Clone + std::fmt::Debug>(
         Err(_) if soak.is_some() => std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1),
         Err(_) => 0x7e57_5eed,
     };
+    log_seed(name, seed, cases);
     let mut bytes = [0u8; 32];
     bytes[..8].copy_from_slice(&seed.to_le_bytes());
     let mut runner = TestRunner::new_with_rng(

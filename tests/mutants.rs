@@ -1,0 +1,53 @@
+//! The mutation catalog stays usable: at least 30 mutants, every one applies to the
+//! current RTL exactly once (so a refactor that silently disarms a mutant fails here), and
+//! a broken catalog is refused with a clear error. The mutation run itself is slow (a
+//! Verilator build per mutant): `cargo run --release -- mutate`, see docs/verification.md.
+
+use std::process::Command;
+
+fn tlbsim(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_tlbsim")).args(args).output().expect("tlbsim runs")
+}
+
+#[test]
+fn catalog_has_thirty_mutants_that_all_apply() {
+    let out = tlbsim(&["mutate", "--list"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "mutate --list failed: {}{}", text, String::from_utf8_lossy(&out.stderr));
+    let count: usize = text
+        .lines()
+        .last()
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .expect("a count on the last line");
+    assert!(count >= 30, "only {count} mutants");
+    for file in ["tlb_l1.sv", "tlb_ptw.sv", "tlb_core.sv", "tlb_agent.sv", "tlb_directory.sv"] {
+        assert!(text.contains(file), "no mutant of {file}");
+    }
+}
+
+#[test]
+fn a_broken_catalog_is_refused_with_the_mutant_named() {
+    let dir = std::env::temp_dir().join(format!("tlbsim-mutants-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cases = [
+        ("stale", "[[mutant]]\nid = \"gone\"\nwhat = \"x\"\ngroup = \"core\"\nfile = \"rtl/tlb_l1.sv\"\nfind = \"no such text\"\nreplace = \"y\"\n",
+         "mutant gone: `find` occurs 0 times"),
+        ("group", "[[mutant]]\nid = \"g\"\nwhat = \"x\"\ngroup = \"gpu\"\nfile = \"rtl/tlb_l1.sv\"\nfind = \"hit\"\nreplace = \"y\"\n",
+         "unknown group \"gpu\""),
+        ("field", "[[mutant]]\nid = \"f\"\nwaht = \"x\"\n", "unknown field"),
+        ("file", "[[mutant]]\nid = \"nf\"\nwhat = \"x\"\ngroup = \"core\"\nfile = \"rtl/nope.sv\"\nfind = \"a\"\nreplace = \"b\"\n",
+         "cannot read"),
+    ];
+    for (name, text, want) in cases {
+        let path = dir.join(format!("{name}.toml"));
+        std::fs::write(&path, text).unwrap();
+        let out = tlbsim(&["mutate", "--list", "--catalog", path.to_str().unwrap()]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{name}: accepted");
+        assert!(err.contains(want) && !err.contains("panicked"), "{name}: {err}");
+    }
+    let out = tlbsim(&["mutate", "--list", "--only", "no-such-mutant"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no mutant \"no-such-mutant\""));
+    let _ = std::fs::remove_dir_all(dir);
+}
