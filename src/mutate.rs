@@ -1,7 +1,8 @@
 //! `tlbsim mutate`: applies each mutant of the RTL mutation catalog
 //! (`tests/mutants/catalog.toml`) to a copy of `rtl/`, builds it and runs the tests of its
 //! group against it (`TLB_RTL_ROOT`, see harness/src/toolchain.rs), and prints which
-//! mutants the tests kill, which survive, and how long each kill took.
+//! mutants the tests kill, which survive, and how long each kill took. The test binaries
+//! are built once, before the first mutant, and run directly.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -112,31 +113,81 @@ fn copy_rtl(root: &Path, to: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Runs the group's tests against the RTL copy under `dir`; returns (passed, timed out,
-/// seconds, what failed first).
-fn run_tests(root: &Path, dir: &Path, group: &str, timeout: Duration) -> Result<(bool, bool, f64, String), String> {
-    let log_path = dir.join("test.log");
-    let log = std::fs::File::create(&log_path).map_err(|e| format!("cannot create {}: {e}", log_path.display()))?;
+/// Builds the test binaries of every group once and copies them to `bin`: the run then
+/// never recompiles, whatever happens to the sources meanwhile. Returns (name, path).
+fn build_tests(root: &Path, bin: &Path) -> Result<Vec<(String, PathBuf)>, String> {
     let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    cmd.current_dir(root).arg("test").arg("--quiet");
-    for t in group_tests(group).expect("checked") {
+    cmd.current_dir(root).args(["test", "--no-run", "--message-format=json-render-diagnostics"]);
+    let mut names: Vec<&str> = Vec::new();
+    for group in ["core", "fabric"] {
+        names.extend(group_tests(group).expect("known"));
+    }
+    for t in &names {
         cmd.args(["--test", t]);
     }
-    cmd.env("TLB_RTL_ROOT", dir).env_remove("TLB_COVERAGE").env_remove("TLB_SOAK");
-    cmd.stdout(Stdio::from(log.try_clone().map_err(|e| e.to_string())?)).stderr(Stdio::from(log));
+    eprintln!("mutate: building the test binaries ...");
+    let out = cmd.stderr(Stdio::inherit()).output().map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !out.status.success() {
+        return Err("cargo test --no-run failed (its errors are above)".to_string());
+    }
+    std::fs::create_dir_all(bin).map_err(|e| format!("cannot create {}: {e}", bin.display()))?;
+    let mut found = Vec::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+        let (Some(exe), Some(name)) = (msg["executable"].as_str(), msg["target"]["name"].as_str()) else { continue };
+        if names.contains(&name) {
+            let copy = bin.join(name);
+            std::fs::copy(exe, &copy).map_err(|e| format!("cannot copy {exe}: {e}"))?;
+            found.push((name.to_string(), copy));
+        }
+    }
+    for t in names {
+        if !found.iter().any(|(n, _)| n == t) {
+            return Err(format!("cargo built no test binary named {t}"));
+        }
+    }
+    Ok(found)
+}
+
+/// Runs the group's test binaries (fastest first, stopping at the first that fails)
+/// against the RTL copy under `dir`; returns (passed, timed out, seconds, what failed
+/// first).
+fn run_tests(root: &Path, bins: &[(String, PathBuf)], dir: &Path, group: &str, timeout: Duration)
+    -> Result<(bool, bool, f64, String), String> {
+    let log_path = dir.join("test.log");
+    let log = std::fs::File::create(&log_path).map_err(|e| format!("cannot create {}: {e}", log_path.display()))?;
     let start = Instant::now();
-    let mut child = cmd.spawn().map_err(|e| format!("cannot run cargo test: {e}"))?;
-    let (passed, timed_out) = loop {
-        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
-            break (status.success(), false);
+    let (mut passed, mut timed_out) = (true, false);
+    for t in group_tests(group).expect("checked") {
+        let exe = &bins.iter().find(|(n, _)| n == t).expect("built").1;
+        let mut cmd = Command::new(exe);
+        cmd.current_dir(root).env("TLB_RTL_ROOT", dir).env_remove("TLB_COVERAGE").env_remove("TLB_SOAK");
+        cmd.stdout(Stdio::from(log.try_clone().map_err(|e| e.to_string())?))
+            .stderr(Stdio::from(log.try_clone().map_err(|e| e.to_string())?));
+        let mut child = cmd.spawn().map_err(|e| format!("cannot run {}: {e}", exe.display()))?;
+        let status = loop {
+            if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+                break Some(status);
+            }
+            if start.elapsed() > timeout {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        };
+        match status {
+            Some(s) if s.success() => {}
+            Some(_) => {
+                passed = false;
+                break;
+            }
+            None => {
+                (passed, timed_out) = (false, true);
+                break;
+            }
         }
-        if start.elapsed() > timeout {
-            let _ = child.kill();
-            let _ = child.wait();
-            break (false, true);
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    }
     let seconds = start.elapsed().as_secs_f64();
     let text = std::fs::read_to_string(&log_path).unwrap_or_default();
     Ok((passed, timed_out, seconds, first_failure(&text)))
@@ -181,13 +232,14 @@ pub fn run(args: &MutateArgs) -> Result<(), String> {
     }
     let out = abs(&args.out);
     let timeout = Duration::from_secs(args.timeout);
+    let bins = build_tests(&root, &out.join("bin"))?;
     if !args.no_baseline {
         // The unmutated copy must pass both groups, or nothing below means anything.
         let dir = out.join("baseline");
         copy_rtl(&root, &dir)?;
         for group in ["core", "fabric"] {
             eprintln!("mutate: baseline ({group} tests on an unmutated copy) ...");
-            let (passed, _, secs, by) = run_tests(&root, &dir, group, timeout)?;
+            let (passed, _, secs, by) = run_tests(&root, &bins, &dir, group, timeout)?;
             if !passed {
                 return Err(format!("the unmutated copy fails its {group} tests after {secs:.0} s ({by}); see {}",
                                    dir.join("test.log").display()));
@@ -204,7 +256,7 @@ pub fn run(args: &MutateArgs) -> Result<(), String> {
         copy_rtl(&root, &dir)?;
         let text = apply(m, &root.join(&m.file))?;
         std::fs::write(dir.join(&m.file), text).map_err(|e| format!("cannot write the mutant: {e}"))?;
-        let (passed, timed_out, seconds, by) = run_tests(&root, &dir, &m.group, timeout)?;
+        let (passed, timed_out, seconds, by) = run_tests(&root, &bins, &dir, &m.group, timeout)?;
         let status = match (passed, timed_out, by.as_str()) {
             (true, _, _) => "SURVIVED",
             (_, true, _) => "timeout",
@@ -214,6 +266,7 @@ pub fn run(args: &MutateArgs) -> Result<(), String> {
         println!("{:<30} {:<9} {:>7.0}  {}", m.id, status, seconds, by);
         let _ = std::io::stdout().flush();
         outcomes.push(Outcome { id: m.id.clone(), what: m.what.clone(), status, seconds, by });
+        write_report(&out, &outcomes)?;
         if !args.keep {
             let _ = std::fs::remove_dir_all(dir.join("verilator"));
         }
@@ -225,9 +278,14 @@ pub fn run(args: &MutateArgs) -> Result<(), String> {
     if !survived.is_empty() {
         println!("survivors: {}", survived.join(", "));
     }
-    let report = out.join("report.json");
-    std::fs::write(&report, serde_json::to_string_pretty(&outcomes).expect("serialisable"))
-        .map_err(|e| format!("cannot write {}: {e}", report.display()))?;
-    println!("report: {}", report.display());
+    println!("report: {}", write_report(&out, &outcomes)?.display());
     Ok(())
+}
+
+/// Writes what is known so far (a long run can be read, or cut short, at any point).
+fn write_report(out: &Path, outcomes: &[Outcome]) -> Result<PathBuf, String> {
+    let report = out.join("report.json");
+    std::fs::write(&report, serde_json::to_string_pretty(outcomes).expect("serialisable"))
+        .map_err(|e| format!("cannot write {}: {e}", report.display()))?;
+    Ok(report)
 }

@@ -229,3 +229,38 @@ fn worst_case_sync_latency_with_catch_ups_competing() {
     println!("worst post-to-sync latency {worst} cycles (bound {bound})");
     assert!(worst > 4 + k, "the catch-ups did delay core 0 ({worst})");
 }
+
+/// A context switch issued while a walk of the old context is in flight waits for it: the
+/// walk finishes in the old address space (its answer comes from the old table), and only
+/// then does the switch reach the directory (SwitchOnlyWhenIdle_A checks the rule on every
+/// cycle of every test; this test makes it bite).
+#[test]
+fn a_switch_waits_for_the_walk_in_flight() {
+    let slow = MemTiming { min_latency: 12, max_latency: 12, ready_percent: 100 };
+    let mut s = sys_setup("a_switch_waits_for_the_walk_in_flight", small(2), slow);
+    for (asid, ppn) in [(1u16, 0x11u64), (2, 0x22)] {
+        let root = s.tables.alloc_table();
+        { let (pt, mem) = s.tables(); pt.map(mem, root, 0x1000, PageLevel::Page4K, ppn, PteFlags::URW); }
+        cmd_ok(&mut s, 0, Command::SetAttrs { asid, root, pm: 0 });
+    }
+    cmd_ok(&mut s, 0, Command::Switch(1));
+    ok(s.issue(0, tlb_harness::system::Request { vaddr: 0x1000, access: L, priv_u: true }));
+    ok(s.run(3));
+    ok(s.post_cmd(0, Command::Switch(2)));
+    let mut answers = Vec::new();
+    let mut switched = None;
+    for _ in 0..200 {
+        ok(s.run(1));
+        answers.extend(s.take_responses());
+        if let Some(r) = s.take_results(0).into_iter().next() {
+            switched = Some(r);
+            break;
+        }
+    }
+    let switched = switched.expect("the switch completes");
+    assert!(!switched.error);
+    let walk = answers.first().copied().expect("the walk answered before the switch completed");
+    assert_eq!((walk.paddr, walk.hit), (0x11000, false), "translated in the old context");
+    assert!(walk.cycle < switched.done, "walk answered at {}, switch done at {}", walk.cycle, switched.done);
+    assert_eq!(ok(s.translate(0, 0x1000, L, true)).paddr, 0x22000, "then the new context");
+}
