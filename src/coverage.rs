@@ -205,9 +205,9 @@ struct Summary {
 
 /// Runs `tlbsim coverage`.
 pub fn run(args: &CoverageArgs) -> Result<bool, String> {
-    let root = tlb_harness::toolchain::repo_root();
-    let abs = |p: &Path| if p.is_absolute() { p.to_path_buf() } else { root.join(p) };
-    let (data, out, waivers_path) = (abs(&args.data), abs(&args.out), abs(&args.waivers));
+    use tlb_harness::toolchain::{from_root, repo_root};
+    let root = repo_root();
+    let (data, out, waivers_path) = (from_root(&args.data), from_root(&args.out), from_root(&args.waivers));
     let mut files: Vec<PathBuf> = std::fs::read_dir(&data)
         .map_err(|e| format!("cannot read {}: {e} (run scripts/coverage.sh first)", data.display()))?
         .flatten()

@@ -213,8 +213,8 @@ fn first_failure(log: &str) -> String {
 /// Runs `tlbsim mutate`.
 pub fn run(args: &MutateArgs) -> Result<(), String> {
     let root = tlb_harness::toolchain::repo_root();
-    let abs = |p: &Path| if p.is_absolute() { p.to_path_buf() } else { root.join(p) };
-    let mut mutants = load(&abs(&args.catalog), &root)?;
+    use tlb_harness::toolchain::from_root;
+    let mut mutants = load(&from_root(&args.catalog), &root)?;
     if !args.only.is_empty() {
         for id in &args.only {
             if !mutants.iter().any(|m| &m.id == id) {
@@ -230,7 +230,7 @@ pub fn run(args: &MutateArgs) -> Result<(), String> {
         println!("{} mutants, each applies exactly once", mutants.len());
         return Ok(());
     }
-    let out = abs(&args.out);
+    let out = from_root(&args.out);
     let timeout = Duration::from_secs(args.timeout);
     let bins = build_tests(&root, &out.join("bin"))?;
     if !args.no_baseline {

@@ -196,7 +196,7 @@ pub fn unpack(words: &[u32], widths: impl IntoIterator<Item = u32>) -> Vec<u64> 
 
 /// Writes `text` to `path` unless it already holds exactly that (keeps the mtime, so marlin
 /// does not rebuild).
-fn write_if_changed(path: &Path, text: &str) -> std::io::Result<()> {
+pub(crate) fn write_if_changed(path: &Path, text: &str) -> std::io::Result<()> {
     if std::fs::read_to_string(path).ok().as_deref() == Some(text) {
         return Ok(());
     }
@@ -211,8 +211,8 @@ fn write_if_changed(path: &Path, text: &str) -> std::io::Result<()> {
 /// Where Verilated builds live (under target/, so `cargo clean` removes them); coverage
 /// builds and builds of another RTL root (`TLB_RTL_ROOT`) each have a folder of their own.
 pub fn build_dir() -> PathBuf {
-    if std::env::var_os("TLB_RTL_ROOT").is_some_and(|d| !d.is_empty()) {
-        toolchain::rtl_root().join("verilator")
+    if let Some(rtl_root) = toolchain::rtl_root_override() {
+        rtl_root.join("verilator")
     } else if toolchain::coverage_dir().is_some() {
         toolchain::repo_root().join("target/verilator-coverage")
     } else {

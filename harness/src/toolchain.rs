@@ -6,30 +6,37 @@
 //!   (`cover property`) coverage, in a build folder of its own, and writes its counts into
 //!   `<dir>` when the process exits (`scripts/coverage.sh` merges them).
 //! - `TLB_RTL_ROOT=<dir>`: the RTL is read from `<dir>/rtl/` instead of the repository's
-//!   (the mutation runner, `scripts/mutate.sh`, points it at a mutated copy), and models are
+//!   (the mutation runner, `tlbsim mutate`, points it at a mutated copy), and models are
 //!   built under `<dir>/verilator/`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-/// Where coverage counts go, if this is a coverage run (`TLB_COVERAGE`; a relative path is
-/// taken from the repository root).
-pub fn coverage_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(std::env::var_os("TLB_COVERAGE").filter(|d| !d.is_empty())?);
-    Some(if dir.is_absolute() { dir } else { repo_root().join(dir) })
+/// `path`, or the repository root joined with it if it is relative.
+pub fn from_root(path: &Path) -> PathBuf {
+    if path.is_absolute() { path.to_path_buf() } else { repo_root().join(path) }
 }
 
-/// The folder whose `rtl/` holds the sources to simulate: `TLB_RTL_ROOT`, else the
-/// repository root.
+/// The folder an environment variable names, if set and not empty (see [`from_root`]).
+fn env_dir(name: &str) -> Option<PathBuf> {
+    std::env::var_os(name).filter(|d| !d.is_empty()).map(|d| from_root(Path::new(&d)))
+}
+
+/// Where coverage counts go, if this is a coverage run (`TLB_COVERAGE`).
+pub fn coverage_dir() -> Option<PathBuf> {
+    env_dir("TLB_COVERAGE")
+}
+
+/// The folder whose `rtl/` holds the sources to simulate instead of the repository's, if
+/// `TLB_RTL_ROOT` names one.
+pub fn rtl_root_override() -> Option<PathBuf> {
+    env_dir("TLB_RTL_ROOT")
+}
+
+/// The folder whose `rtl/` holds the sources to simulate.
 pub fn rtl_root() -> PathBuf {
-    match std::env::var_os("TLB_RTL_ROOT").filter(|d| !d.is_empty()) {
-        Some(dir) => {
-            let dir = PathBuf::from(dir);
-            if dir.is_absolute() { dir } else { repo_root().join(dir) }
-        }
-        None => repo_root(),
-    }
+    rtl_root_override().unwrap_or_else(repo_root)
 }
 
 /// marlin refuses older versions.
@@ -132,17 +139,9 @@ fn coverage_wrapper(exe: &Path) -> Result<PathBuf, String> {
          exec '{exe}' --coverage-line --coverage-toggle --coverage-user \"$@\"\n",
         exe = exe.display()
     );
-    std::fs::create_dir_all(script.parent().expect("has a parent"))
-        .and_then(|()| {
-            if std::fs::read_to_string(&script).ok().as_deref() != Some(text.as_str()) {
-                let tmp = script.with_extension(format!("tmp{}", std::process::id()));
-                std::fs::write(&tmp, &text)?;
-                use std::os::unix::fs::PermissionsExt;
-                std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755))?;
-                std::fs::rename(&tmp, &script)?;
-            }
-            Ok(())
-        })
+    use std::os::unix::fs::PermissionsExt;
+    crate::rtl::write_if_changed(&script, &text)
+        .and_then(|()| std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)))
         .map_err(|e| format!("cannot write {}: {e}", script.display()))?;
     Ok(script)
 }
