@@ -529,26 +529,22 @@ impl RtlTop {
         }
     }
 
-    /// One clock cycle with packed inputs applied before the rising edge. A traced
-    /// instance shows them with the clock low (two evaluations); an untraced one takes them
-    /// together with the edge, which settles the input logic once a cycle instead of twice.
+    /// One clock cycle: the inputs are applied and settled with the clock low, then the
+    /// clock rises. Settling them first matters: Verilator samples the values that
+    /// assertions and covers see (the preponed region) at the start of the evaluation that
+    /// takes the rising edge, so inputs pinned in that same evaluation would be seen one
+    /// cycle late by every combinational net that depends on them. Verilator's input-logic
+    /// region runs once either way, so this costs one extra trigger check, not a settle.
     pub fn step_words(&mut self, words: &[u32]) {
-        let changed = self.pinned.as_slice() != words;
+        if self.pinned.as_slice() != words {
+            self.pin_inputs(words);
+        }
         if self.trace.is_some() {
-            if changed {
-                self.pin_inputs(words);
-            }
             let t = 10 * (self.cycle + 1);
             self.pin("sim_time_i", 64, t);
-            self.pin("clk_i", 1, 0);
-            self.m().eval();
-        } else {
-            self.pin("clk_i", 1, 0);
-            self.m().eval();
-            if changed {
-                self.pin_inputs(words);
-            }
         }
+        self.pin("clk_i", 1, 0);
+        self.m().eval();
         self.pin("clk_i", 1, 1);
         self.m().eval();
         self.cycle += 1;
