@@ -265,14 +265,21 @@ fn global_entries_hit_in_every_asid() {
     let l1 = ls.tables.alloc_table();
     raw(&mut ls, root1, 0x4000_0000, 2, Pte::new(l1, Pte::V | Pte::G).0);
     map(&mut ls, root1, 0x4000_0000, PageLevel::Page2M, 0x400, URWAD);
+    // Two pointers deep: the global root pointer, then one without G, then a 4 KiB leaf
+    // without G: still global (the bit is inherited by everything below, not just the next
+    // level).
+    map(&mut ls, root1, 0x4020_3000, PageLevel::Page4K, 0x403, URWAD);
     { let (pt, mem) = ls.tables(); pt.share_top(mem, root1, root2, kva); pt.share_top(mem, root1, root2, 0x4000_0000); }
     assert!(!ok(ls.translate(kva, A, false)).hit);
     assert!(!ok(ls.translate(0x4000_0000, A, U)).hit);
+    assert!(!ok(ls.translate(0x4020_3000, A, U)).hit);
     ls.set_ctx(Ctx { asid: 9, root_ppn: root2, ..ls.ctx() });
     let r = ok(ls.translate(kva + 8, A, false));
     assert!(r.hit && r.paddr == 0xc1008, "leaf-global entry must hit under another ASID: {r:?}");
     let r = ok(ls.translate(0x4000_0010, A, U));
     assert!(r.hit && r.paddr == 0x40_0010, "pointer-global entry must hit under another ASID: {r:?}");
+    let r = ok(ls.translate(0x4020_3008, A, U));
+    assert!(r.hit && r.paddr == 0x40_3008, "global two pointers up must hit under another ASID: {r:?}");
 }
 
 // ---------------------------------------------------------------------------------------
