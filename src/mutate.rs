@@ -233,10 +233,14 @@ pub fn run(args: &MutateArgs) -> Result<(), String> {
     let out = from_root(&args.out);
     let timeout = Duration::from_secs(args.timeout);
     let bins = build_tests(&root, &out.join("bin"))?;
+    // Every mutant starts from this snapshot of rtl/, taken with the binaries, so the
+    // sources can be edited while a long campaign runs.
+    let base = out.join("snapshot");
+    copy_rtl(&root, &base)?;
     if !args.no_baseline {
         // The unmutated copy must pass both groups, or nothing below means anything.
         let dir = out.join("baseline");
-        copy_rtl(&root, &dir)?;
+        copy_rtl(&base, &dir)?;
         for group in ["core", "fabric"] {
             eprintln!("mutate: baseline ({group} tests on an unmutated copy) ...");
             let (passed, _, secs, by) = run_tests(&root, &bins, &dir, group, timeout)?;
@@ -253,8 +257,8 @@ pub fn run(args: &MutateArgs) -> Result<(), String> {
     println!("{:<30} {:<9} {:>7}  first failure", "mutant", "result", "seconds");
     for m in &mutants {
         let dir = out.join(&m.id);
-        copy_rtl(&root, &dir)?;
-        let text = apply(m, &root.join(&m.file))?;
+        copy_rtl(&base, &dir)?;
+        let text = apply(m, &base.join(&m.file))?;
         std::fs::write(dir.join(&m.file), text).map_err(|e| format!("cannot write the mutant: {e}"))?;
         let (passed, timed_out, seconds, by) = run_tests(&root, &bins, &dir, &m.group, timeout)?;
         let status = match (passed, timed_out, by.as_str()) {
