@@ -24,8 +24,11 @@ module tlb_directory
   localparam int unsigned LagW     = $clog2(LogDepth + 2),
   localparam int unsigned SlotIdxW = Slots > 1 ? $clog2(Slots) : 1,
   localparam int unsigned LogIdxW  = LogDepth > 1 ? $clog2(LogDepth) : 1,
-  localparam int unsigned OutW     = 8,
-  localparam int unsigned GenW     = 16
+  // Acks owed to one initiator: at most one per core.
+  localparam int unsigned OutW     = $clog2(NumCores + 1),
+  // An ASID's generation is kept modulo the log (it is the log's write position): slots
+  // count their own lag, saturating past LogDepth, so no wider count is ever read.
+  localparam int unsigned GenW     = LogIdxW
 ) (
   input  logic                                clk_i,          ///< clock
   input  logic                                rst_ni,         ///< async reset, active low
@@ -539,7 +542,7 @@ module tlb_directory
   `TLB_COVER(CatchupFullEvicts_C, cnt_cu_full_d != cnt_cu_full_q && !hit && !victim_free, clk_i,
              rst_ni)
   `TLB_COVER(SwitchUpToDate_C, bus_d.set_ctx && !bus_d.inval, clk_i, rst_ni)
-  `TLB_COVER(LogWraps_C, post_msg && gen_q[a] >= GenW'(LogDepth) &&
+  `TLB_COVER(LogWraps_C, post_msg && gen_q[a] == GenW'(LogDepth - 1) &&
              (cmd.kind == InvAsid || cmd.kind == InvVaAsid || cmd.kind == InvRangeAsid),
              clk_i, rst_ni)
   // Concurrent initiators: several requests at once, several posts at once, acks owed to
@@ -559,8 +562,26 @@ module tlb_directory
   `TLB_COVER(ReleaseCompletes_C, rel_pending_q != '0 && rel_pending_d == '0, clk_i, rst_ni)
   `TLB_COVER(SwitchWhileReleasing_C, grant_valid && !cu_busy_q && cmd.op == CmdSwitch &&
              asid_ok && asid_state_q[a] == AsidReleasing, clk_i, rst_ni)
-  `TLB_COVER(AsidReused_C, grant_valid && !cu_busy_q && cmd.op == CmdSwitch && asid_ok &&
-             asid_state_q[a] == AsidFree && gen_q[a] != '0, clk_i, rst_ni)
+`ifndef TLB_NO_ASSERT
+  // Coverage bookkeeping only, compiled out with the assertions (not part of the design,
+  // not mirrored by the model): the ASIDs whose release has completed since reset.
+  logic [NumAsids-1:0] cov_released_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      cov_released_q <= '0;
+    end else begin
+      for (int unsigned k = 0; k < NumAsids; k++) begin
+        if (asid_state_q[k] == AsidReleasing && asid_state_d[k] == AsidFree) begin
+          cov_released_q[k] <= 1'b1;
+        end
+      end
+    end
+  end
+`endif
+  // A released ASID taken again (by a switch, or by new attributes first).
+  `TLB_COVER(AsidReused_C, grant_valid && !cu_busy_q && asid_ok && asid_state_q[a] == AsidFree &&
+             (cmd.op == CmdSwitch || cmd.op == CmdSetAttrs) && cov_released_q[a], clk_i,
+             rst_ni)
   `TLB_COVER(ScopedPostBadAsid_C, grant_valid && !cu_busy_q && cmd.op == CmdPost &&
              bus_d.error, clk_i, rst_ni)
 

@@ -94,7 +94,7 @@ const PICTURE: &[&str] = &[
     "bus_q.valid=u_dir.bus_q[136]",
     "bus_q.targets (core mask)=u_dir.bus_q[135:120]",
     "ack_i[1]=u_dir.ack_i[1]",
-    "out_q[0] (acks owed)=u_dir.out_q[7:0]",
+    "out_q[0] (acks owed)=u_dir.out_q[1:0]",
     "quiet_o[0]=u_dir.quiet_o[0]",
     "# core 1: runs ASID 1, applies and acks",
     "cur_asid_o=gen_core[1].u_agent.cur_asid_o",

@@ -241,6 +241,8 @@ pub struct Directory {
     next_d: Option<Box<Directory>>,
     pub cfg: SysConfig,
     pub asid_state_q: Vec<u8>,
+    /// The ASID's generation modulo the log (RTL `GenW = LogIdxW` bits): the log's write
+    /// position.
     pub gen_q: Vec<u16>,
     pub root_q: Vec<u64>,
     pub pm_q: Vec<u8>,
@@ -300,6 +302,12 @@ pub struct DirInputs<'a> {
     pub ack: &'a [bool],
     pub ack_init: &'a [u8],
     pub ack_rel: &'a [bool],
+}
+
+/// The mask of an ASID's generation: `LogIdxW` bits, `$clog2(LogDepth)` and at least 1
+/// (tlb_directory's `GenW`).
+fn gen_mask(log_depth: usize) -> u16 {
+    (log_depth.max(2) - 1) as u16
 }
 
 impl Directory {
@@ -458,7 +466,7 @@ impl Directory {
                             }
                             let pos = self.gen_q[a] as usize & (cfg.log_depth - 1);
                             d.log_q[a][pos] = LogEntry { kind: cmd.kind, vpn: cmd.vpn, npages: cmd.npages };
-                            d.gen_q[a] = self.gen_q[a].wrapping_add(1);
+                            d.gen_q[a] = (self.gen_q[a] + 1) & gen_mask(cfg.log_depth);
                             d.cnt.skipped = d.cnt.skipped.wrapping_add(n as u32 - targets.count_ones());
                         }
                         bus.targets = targets;
@@ -490,7 +498,7 @@ impl Directory {
                                 }
                             }
                         }
-                        d.gen_q[a] = self.gen_q[a].wrapping_add(1);
+                        d.gen_q[a] = (self.gen_q[a] + 1) & gen_mask(cfg.log_depth);
                         bus.targets = targets;
                         bus.inval = true;
                         bus.kind = InvalKind::Asid as u8;
