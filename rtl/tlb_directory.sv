@@ -564,17 +564,14 @@ module tlb_directory
              asid_ok && asid_state_q[a] == AsidReleasing, clk_i, rst_ni)
 `ifndef TLB_NO_ASSERT
   // Coverage bookkeeping only, compiled out with the assertions (not part of the design,
-  // not mirrored by the model): the ASIDs whose release has completed since reset.
+  // not mirrored by the model): the ASIDs whose release has completed since reset (the
+  // completion ReleaseCompletes_C counts).
   logic [NumAsids-1:0] cov_released_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       cov_released_q <= '0;
-    end else begin
-      for (int unsigned k = 0; k < NumAsids; k++) begin
-        if (asid_state_q[k] == AsidReleasing && asid_state_d[k] == AsidFree) begin
-          cov_released_q[k] <= 1'b1;
-        end
-      end
+    end else if (rel_pending_q != '0 && rel_pending_d == '0) begin
+      cov_released_q[rel_asid_q] <= 1'b1;
     end
   end
 `endif

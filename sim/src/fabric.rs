@@ -61,6 +61,11 @@ impl SysConfig {
     fn lag_full(&self) -> u8 {
         self.log_depth as u8 + 1
     }
+    /// The mask of an ASID's generation: tlb_directory's `GenW = LogIdxW` bits,
+    /// `$clog2(LogDepth)` and at least 1.
+    fn gen_mask(&self) -> u16 {
+        (self.log_depth.max(2) - 1) as u16
+    }
 }
 
 /// `dir_cmd_t`.
@@ -304,12 +309,6 @@ pub struct DirInputs<'a> {
     pub ack_rel: &'a [bool],
 }
 
-/// The mask of an ASID's generation: `LogIdxW` bits, `$clog2(LogDepth)` and at least 1
-/// (tlb_directory's `GenW`).
-fn gen_mask(log_depth: usize) -> u16 {
-    (log_depth.max(2) - 1) as u16
-}
-
 impl Directory {
     pub fn new(cfg: SysConfig) -> Directory {
         Directory {
@@ -466,7 +465,7 @@ impl Directory {
                             }
                             let pos = self.gen_q[a] as usize & (cfg.log_depth - 1);
                             d.log_q[a][pos] = LogEntry { kind: cmd.kind, vpn: cmd.vpn, npages: cmd.npages };
-                            d.gen_q[a] = (self.gen_q[a] + 1) & gen_mask(cfg.log_depth);
+                            d.gen_q[a] = (self.gen_q[a] + 1) & cfg.gen_mask();
                             d.cnt.skipped = d.cnt.skipped.wrapping_add(n as u32 - targets.count_ones());
                         }
                         bus.targets = targets;
@@ -498,7 +497,7 @@ impl Directory {
                                 }
                             }
                         }
-                        d.gen_q[a] = (self.gen_q[a] + 1) & gen_mask(cfg.log_depth);
+                        d.gen_q[a] = (self.gen_q[a] + 1) & cfg.gen_mask();
                         bus.targets = targets;
                         bus.inval = true;
                         bus.kind = InvalKind::Asid as u8;
