@@ -161,7 +161,7 @@ fn run_tests(root: &Path, bins: &[(String, PathBuf)], dir: &Path, group: &str, t
     for t in group_tests(group).expect("checked") {
         let exe = &bins.iter().find(|(n, _)| n == t).expect("built").1;
         let mut cmd = Command::new(exe);
-        cmd.current_dir(root).env("TLB_RTL_ROOT", dir).env("TLB_NO_REGRESSIONS", "1").env_remove("TLB_COVERAGE").env_remove("TLB_SOAK");
+        cmd.current_dir(root).env("TLB_RTL_ROOT", dir).env("PROPTEST_DISABLE_FAILURE_PERSISTENCE", "1").env_remove("TLB_COVERAGE").env_remove("TLB_SOAK");
         cmd.stdout(Stdio::from(log.try_clone().map_err(|e| e.to_string())?))
             .stderr(Stdio::from(log.try_clone().map_err(|e| e.to_string())?));
         let mut child = cmd.spawn().map_err(|e| format!("cannot run {}: {e}", exe.display()))?;

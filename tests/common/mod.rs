@@ -133,9 +133,10 @@ pub fn property<C: Clone + std::fmt::Debug>(
     let mut runner = TestRunner::new_with_rng(
         Config {
             cases,
-            // `tlbsim mutate` runs the tests against broken RTL: its failures are expected
-            // and must not land in the regression files (TLB_NO_REGRESSIONS).
-            failure_persistence: if std::env::var_os("TLB_NO_REGRESSIONS").is_some() {
+            // proptest's own switch, which this explicit setting would otherwise override
+            // (`tlbsim mutate` sets it: failures under a mutant are expected and must not
+            // land in the regression files).
+            failure_persistence: if std::env::var_os("PROPTEST_DISABLE_FAILURE_PERSISTENCE").is_some() {
                 None
             } else {
                 Some(Box::new(FileFailurePersistence::Direct(regressions)))
