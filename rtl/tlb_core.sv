@@ -286,6 +286,10 @@ module tlb_core
               clk_i, rst_ni)
   // A walk an invalidation overlaps never installs what it read (it restarts, or faults).
   `TLB_ASSERT(NoInstallWhenPoisoned_A, !(install_valid && inval_overlap), clk_i, rst_ni)
+  // The context rule (docs/architecture.md): under a walk the ASID never changes, and the
+  // root and masking mode change only in the cycle of an invalidation that poisons the walk.
+  `TLB_ASSERT(ContextRule_A, !(ptw_busy && !$stable({ctx_asid_i, ctx_root_ppn_i, ctx_pm_i})) ||
+              ($stable(ctx_asid_i) && inval_overlap), clk_i, rst_ni)
 
   // Functional coverage: each invalidation kind arrives while a walk is in flight, and
   // poisons it (its range touches the walk) or spares it.

@@ -17,19 +17,25 @@ use tlb_harness::{MemTiming, PteFlags};
 use tlb_sim::fabric::SysConfig;
 use tlb_sim::{Access, InvalKind, PageLevel, Pte};
 
-/// SplitMix64: a small, seedable source of full-width values.
-struct Rng(u64);
+/// Full-width values from proptest's ChaCha generator (the project's random source; the
+/// seed is spread over ChaCha's 32-byte key).
+struct Rng(proptest::test_runner::TestRng);
 
 impl Rng {
+    fn new(seed: u64) -> Rng {
+        let mut bytes = [0u8; 32];
+        for (k, b) in bytes.iter_mut().enumerate() {
+            *b = (seed >> (8 * (k % 8))) as u8;
+        }
+        Rng(proptest::test_runner::TestRng::from_seed(proptest::test_runner::RngAlgorithm::ChaCha, &bytes))
+    }
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
+        use proptest::prelude::Rng as _;
+        self.0.next_u64()
     }
     fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
+        use proptest::prelude::RngExt as _;
+        self.0.random_range(0..n)
     }
     fn chance(&mut self, percent: u64) -> bool {
         self.below(100) < percent
@@ -60,15 +66,7 @@ fn full_width_operands_on_every_core() {
     let cycles: u64 = std::env::var("TLB_SOAK").ok().and_then(|v| v.parse().ok()).map_or(60_000, |k: u64| k * 1000);
     let sys = SysConfig { cores: CORES, entries: 16, slots: 4, log_depth: 4, asids: ASIDS as usize };
     let mut s = sys_setup(name, sys, MemTiming { min_latency: 1, max_latency: 6, ready_percent: 80 });
-    let mut r = Rng(seed);
-    // Cores that change attributes. One by default, as an OS serialises attribute changes
-    // of an address space (LAM, a new root). Open (docs/verification.md): this stream
-    // passes, but the run is not robust. TLB_FULL_WIDTH_WRITERS=8 fails (seed 0x5157,
-    // cycle 20451), and so does one writer fed by another random stream (proptest's
-    // ChaCha, same seed: a stale hit at cycle 21376), which needs pointer-masking modes 1
-    // or 2 and LAZY/RELEASE in the mix. Whether the oracle or the protocol is wrong is not
-    // diagnosed yet.
-    let writers: usize = std::env::var("TLB_FULL_WIDTH_WRITERS").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
+    let mut r = Rng::new(seed);
 
     // The same addresses are mapped in every ASID (so a translation finds a mapping
     // whatever the core runs), each ASID in page tables of its own placed at a random
@@ -127,14 +125,13 @@ fn full_width_operands_on_every_core() {
                         npages: if r.chance(50) { r.below(4) as u16 } else { r.next() as u16 },
                     },
                     60..=79 => Command::Sync,
-                    80..=89 if c < writers => Command::SetAttrs {
+                    80..=89 => Command::SetAttrs {
                         asid,
                         // Any ASID's tables (they all hold the same global mappings, as
                         // the architecture requires of global pages).
                         root: roots[r.below(ASIDS as u64) as usize],
                         pm: r.below(4) as u8,
                     },
-                    80..=89 => Command::Sync,
                     90..=95 => Command::Lazy,
                     _ => Command::Release(asid),
                 };

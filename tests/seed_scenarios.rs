@@ -147,6 +147,43 @@ fn seed002_attributes_change_while_a_core_runs_lazily() {
     assert!(ok(s.translate(1, tagged, L, U)).fault, "masking disabled again");
 }
 
+/// Seed 002, a core translating through the change: the process moves to a new root (and
+/// masking mode) while one of its threads runs on another core and misses in its TLB. The
+/// translation is swept over the cycle of the attribute change's flush, so that its walk
+/// starts before, in and after that cycle, and its root PTE arrives in it (the walk is
+/// poisoned and restarts in the flush's own cycle). Once the sync completes, the core must
+/// translate from the new root: an entry built from the old table would outlive the sync.
+/// (Found by tests/full_width.rs with eight attribute writers: the agent used to hand the
+/// core the new root one cycle after the flush, and a walk restarted or started in the
+/// flush's cycle read the old one.)
+#[test]
+fn seed002_attributes_change_under_a_walk() {
+    let mut restarts = 0;
+    for offset in 0..12u64 {
+        let name = format!("seed002_attributes_change_under_a_walk_{offset}");
+        let mut s = sys_setup(&name, cfg(2), MemTiming::fixed(3));
+        let old = process(&mut s, 1, 0);
+        map4k(&mut s, old, 0x7000, 0x70);
+        let new = s.tables.alloc_table();
+        map4k(&mut s, new, 0x7000, 0x77);
+        cmd_ok(&mut s, 1, Command::Switch(1));
+        ok(s.post_cmd(0, Command::SetAttrs { asid: 1, root: new, pm: 2 }));
+        ok(s.run(offset));
+        ok(s.issue(1, Request { vaddr: 0x7000, access: L, priv_u: U }));
+        ok(s.drain(1));
+        while s.cmd_busy(0) {
+            ok(s.step());
+        }
+        cmd_ok(&mut s, 0, Command::Sync);
+        restarts += s.walk_restarts();
+        let r = ok(s.translate(1, 0x7000, L, U));
+        assert_eq!((r.fault, r.paddr), (false, 0x77000), "{name}: the new root after the sync");
+        let r = ok(s.translate(1, 0x5a00_0000_0000_7000, L, U));
+        assert_eq!((r.fault, r.paddr), (false, 0x77000), "{name}: the new masking mode after the sync");
+    }
+    assert!(restarts > 0, "no offset poisoned the walk");
+}
+
 /// Seed 003: a process exits while a core still holds its ASID lazily; the ASID is
 /// released and reused by a new process that maps the same addresses elsewhere.
 #[test]

@@ -163,6 +163,19 @@ impl Agent {
         (self.targeted(bus) && bus.inval, bus.kind, bus.asid, bus.vpn << 12, bus.npages)
     }
 
+    /// `root_d` / `pm_d`: the attributes after this cycle's message. They are also the
+    /// core's context in this cycle (`root_o = root_d`): the new attributes reach the core
+    /// in the cycle their flush poisons its walk, so a walk that restarts or starts in that
+    /// cycle reads the new root under the new masking mode.
+    pub fn attrs(&self, bus: &BusMsg) -> (u64, u8) {
+        let holds = self.cur_valid_q && self.cur_asid_q == bus.asid;
+        if (self.mine(bus) && bus.set_ctx) || (self.targeted(bus) && bus.set_attrs && holds) {
+            (bus.root, bus.pm)
+        } else {
+            (self.root_q, self.pm_q)
+        }
+    }
+
     pub fn step(&mut self, cmd_valid: bool, cmd: DirCmd, bus: &BusMsg, quiet: bool) {
         let mine = self.mine(bus);
         let targeted = self.targeted(bus);
@@ -190,16 +203,11 @@ impl Agent {
             next.cur_valid_q = true;
             next.cur_asid_q = bus.asid;
             next.lazy_q = false;
-            next.root_q = bus.root;
-            next.pm_q = bus.pm;
         }
         if mine && bus.set_lazy {
             next.lazy_q = true;
         }
-        if targeted && bus.set_attrs && holds {
-            next.root_q = bus.root;
-            next.pm_q = bus.pm;
-        }
+        (next.root_q, next.pm_q) = self.attrs(bus);
         if targeted && bus.drop_ctx && holds {
             next.cur_valid_q = false;
             next.lazy_q = false;
@@ -786,15 +794,16 @@ impl TlbSystem {
             let ag = &self.agents[c];
             let switching = ag.switching();
             let (inval_valid, inval_kind, inval_asid, inval_vaddr, inval_npages) = ag.inval(&bus);
+            let (root, pm) = ag.attrs(&bus);
             if i.req_valid && !(core_idle[c] && !switching) {
                 stall += 1;
             }
             let ci = CoreInputs {
                 ctx_asid: ag.cur_asid_q,
-                ctx_root_ppn: ag.root_q,
+                ctx_root_ppn: root,
                 ctx_sum: i.ctx_sum,
                 ctx_mxr: i.ctx_mxr,
-                ctx_pm: ag.pm_q,
+                ctx_pm: pm,
                 req_valid: i.req_valid && !switching,
                 req_vaddr: i.req_vaddr,
                 req_access: i.req_access,

@@ -225,9 +225,9 @@ impl Oracle {
             Answer::Fault if fault_ok => Ok(()),
             Answer::Paddr(pa) if allowed_pa.contains(&pa) => Ok(()),
             _ => Err(format!(
-                "answer {answer:?} for VA {:#x} ({:?}, {}-mode, asid {}) accepted at cycle {} \
-                 is not allowed at cycle {now}: allowed addresses {:x?}, fault allowed: {fault_ok}",
-                q.vaddr, q.access, if q.priv_u { "U" } else { "S" }, q.asid, q.accepted,
+                "answer {answer:?} for VA {:#x} ({:?}, {}-mode, asid {}, root {:#x}, pm {}) accepted \
+                 at cycle {} is not allowed at cycle {now}: allowed addresses {:x?}, fault allowed: {fault_ok}",
+                q.vaddr, q.access, if q.priv_u { "U" } else { "S" }, q.asid, q.root_ppn, q.pm, q.accepted,
                 allowed_pa
             )),
         }
