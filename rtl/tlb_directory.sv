@@ -169,12 +169,25 @@ module tlb_directory
     end
   end
 
+  // Acknowledgements arriving this cycle, per initiator.
+  logic [NumCores-1:0][CoreIdxW:0] acks_in;
+  always_comb begin
+    for (int unsigned i = 0; i < NumCores; i++) begin
+      logic [CoreIdxW:0] n;
+      n = '0;
+      for (int unsigned c = 0; c < NumCores; c++) begin
+        n = n + (CoreIdxW + 1)'(ack_i[c] && ack_init_i[c] == CoreIdxW'(i));
+      end
+      acks_in[i] = n;
+    end
+  end
+
   always_comb begin
     logic scoped;
     logic [SlotIdxW-1:0] hit_s, victim;
     logic [LagW-1:0] lag;
     logic [NumCores-1:0] targets;
-    logic [CoreIdxW:0] dec, rel_dec;
+    logic [CoreIdxW:0] rel_dec;
     asid_state_d  = asid_state_q;
     gen_d         = gen_q;
     root_d        = root_q;
@@ -210,11 +223,7 @@ module tlb_directory
 
     // ---- Acknowledgements (they never collide with the grant below: see docs).
     for (int unsigned i = 0; i < NumCores; i++) begin
-      dec = '0;
-      for (int unsigned c = 0; c < NumCores; c++) begin
-        dec = dec + (CoreIdxW + 1)'(ack_i[c] && ack_init_i[c] == CoreIdxW'(i));
-      end
-      out_d[i] = out_q[i] - OutW'(dec);
+      out_d[i] = out_q[i] - OutW'(acks_in[i]);
     end
     rel_dec = popcount(ack_i & ack_rel_i);
     if (rel_pending_q != '0) begin
@@ -506,15 +515,8 @@ module tlb_directory
   `TLB_ASSERT(ReleaseAcksOwed_A, popcount(ack_i & ack_rel_i) <= rel_pending_q, clk_i, rst_ni)
   `TLB_ASSERT(ReleasePendingBound_A, rel_pending_q <= (CoreIdxW + 1)'(NumCores), clk_i, rst_ni)
   for (genvar i = 0; i < NumCores; i++) begin : gen_ack_check
-    logic [CoreIdxW:0] acks_in;
-    always_comb begin
-      acks_in = '0;
-      for (int unsigned c = 0; c < NumCores; c++) begin
-        acks_in = acks_in + (CoreIdxW + 1)'(ack_i[c] && ack_init_i[c] == CoreIdxW'(i));
-      end
-    end
     // Every acknowledgement was owed: an initiator's count never wraps below zero.
-    `TLB_ASSERT(AcksOwed_A, OutW'(acks_in) <= out_q[i], clk_i, rst_ni)
+    `TLB_ASSERT(AcksOwed_A, OutW'(acks_in[i]) <= out_q[i], clk_i, rst_ni)
   end
 
   // ---- Functional coverage (docs/verification.md lists each point and the unreachable ones).
