@@ -182,6 +182,40 @@ fn seed002_attributes_change_under_a_walk() {
         assert_eq!((r.fault, r.paddr), (false, 0x77000), "{name}: the new masking mode after the sync");
     }
     assert!(restarts > 0, "no offset poisoned the walk");
+
+    // The other way round: masking is turned off while a walk of a tagged pointer (legal
+    // under the old mode) is in flight. A poisoned walk may not restart under the new mode,
+    // where the address is not canonical: it ends in a fault (the walker's abort), and no
+    // entry of either root is cached for it.
+    let tagged = 0x5a00_0000_0000_7000u64;
+    let mut aborted = 0;
+    for offset in 0..12u64 {
+        let name = format!("seed002_attributes_change_under_a_walk_unmask_{offset}");
+        let mut s = sys_setup(&name, cfg(2), MemTiming::fixed(3));
+        let old = process(&mut s, 1, 2);
+        map4k(&mut s, old, 0x7000, 0x70);
+        let new = s.tables.alloc_table();
+        map4k(&mut s, new, 0x7000, 0x77);
+        cmd_ok(&mut s, 1, Command::Switch(1));
+        ok(s.post_cmd(0, Command::SetAttrs { asid: 1, root: new, pm: 0 }));
+        ok(s.run(offset));
+        ok(s.issue(1, Request { vaddr: tagged, access: L, priv_u: U }));
+        ok(s.drain(1));
+        while s.cmd_busy(0) {
+            ok(s.step());
+        }
+        let flushed = s.take_results(0).pop().expect("the attribute change completed").done;
+        let r = s.take_responses().into_iter().find(|r| r.core == 1).expect("an answer");
+        // Accepted before the flush, walked (a miss), and a fault: only the abort does that,
+        // as the old context translates the tagged pointer.
+        if r.accepted < flushed && !r.hit && r.fault {
+            aborted += 1;
+        }
+        cmd_ok(&mut s, 0, Command::Sync);
+        assert!(ok(s.translate(1, tagged, L, U)).fault, "{name}: not canonical once masking is off");
+        assert_eq!(ok(s.translate(1, 0x7000, L, U)).paddr, 0x77000, "{name}: the new root");
+    }
+    assert!(aborted > 0, "no offset aborted a poisoned walk");
 }
 
 /// Seed 003: a process exits while a core still holds its ASID lazily; the ASID is

@@ -148,6 +148,13 @@ fn bad_commands_are_refused() {
     let o = s.outputs().core[0];
     assert!(o.cur_valid && o.cur_asid == 1 && !o.lazy, "context unchanged: {o:?}");
     assert_eq!(ok(s.translate(0, 0x1000, L, true)).paddr, 0x11000);
+    // A switch to a free ASID makes it active, and an active ASID that no core runs can be
+    // released (the refusal of Release(5) above was about its being free).
+    cmd_ok(&mut s, 1, Command::Switch(5));
+    cmd_ok(&mut s, 1, Command::Switch(1));
+    cmd_ok(&mut s, 0, Command::Release(5));
+    cmd_ok(&mut s, 0, Command::Sync);
+    assert!(ok(s.cmd(0, Command::Release(5))).error, "free again once released");
 }
 
 #[test]

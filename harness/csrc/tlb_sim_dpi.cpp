@@ -35,10 +35,9 @@ std::vector<VerilatedContext*>& contexts() {
   return *list;
 }
 
-// Registered with atexit when the first context is made, so it runs before the
-// Verilated runtime's own statics (the default context among them) are destroyed. Every
-// top's library has its own copy of this file, so file names carry the address of this
-// copy's list as well as the process id.
+// Runs at exit (registered below, when the library is loaded). Every top's library has its
+// own copy of this file, so file names carry the address of this copy's list as well as
+// the process id.
 void write_coverage() {
   const char* dir = std::getenv("TLB_COVERAGE");
   if (!dir || !*dir) return;
@@ -55,6 +54,18 @@ void write_coverage() {
     ctx->coveragep()->write(path);
   }
 }
+
+// Registered when this library is loaded, which is before its first model is built: that
+// model lives in Verilator's default context, and a process that builds only one model
+// per library (tests/full_width.rs, for one) never makes a context of its own, so waiting
+// for the first context would lose its counts. The default context is made first, so that
+// the handler runs before it is destroyed (exit runs handlers in reverse order).
+struct RegisterWriter {
+  RegisterWriter() {
+    Verilated::defaultContextp();
+    std::atexit(write_coverage);
+  }
+} g_register_writer;
 }  // namespace
 #endif
 
@@ -79,7 +90,6 @@ static VerilatedContext* new_context() {
 #if VM_COVERAGE
   {
     std::lock_guard<std::mutex> guard(g_contexts_lock);
-    if (contexts().empty()) std::atexit(write_coverage);
     contexts().push_back(ctx);
   }
 #endif
