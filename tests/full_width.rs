@@ -1,4 +1,4 @@
-//! Full-width operands on every core of the largest system the tests build (8 cores, and 4), in
+//! Full-width operands on every core of the largest system the tests build (8 cores, and 4 and 2), in
 //! lockstep with the oracle. The other tests keep their addresses, page numbers and ASIDs
 //! small so that mappings collide and invalidations hit; this one drives every bit the
 //! ports carry: virtual addresses over all 64 bits (both canonical halves and
@@ -68,6 +68,13 @@ fn full_width_operands_on_four_cores() {
     full_width("full_width_operands_on_four_cores", 4);
 }
 
+/// And on 2 cores, for the same reason: the directory's per-core command arrays (a 44-bit
+/// root and a 27-bit VPN per core) are instrumented only up to 2 cores.
+#[test]
+fn full_width_operands_on_two_cores() {
+    full_width("full_width_operands_on_two_cores", 2);
+}
+
 fn full_width(name: &str, cores: usize) {
     const ASIDS: u16 = 16;
     // The lockstep run takes the same seed (sys_setup), so the TLB_SEED=... of a failure
@@ -87,9 +94,11 @@ fn full_width(name: &str, cores: usize) {
         .collect();
     let global_ppn: Vec<u64> = (0..maps.len()).map(|_| r.next() & PPN_MASK).collect();
     let mut roots = vec![0u64; ASIDS as usize];
+    let malformed_va = canonical(&mut r) & !0xfff;
     for asid in 0..ASIDS {
         let base = if asid % 2 == 0 { r.next() & PPN_MASK } else { !roots[asid as usize - 1] & PPN_MASK };
-        s.tables = PageTables::new((base & !0xffff).max(0x10_0000));
+        // Every bit of the table numbers varies too (a few hundred tables follow the root).
+        s.tables = PageTables::new((base & !0x3ff).clamp(0x10_0000, PPN_MASK - 0x400));
         let root = s.tables.alloc_table();
         roots[asid as usize] = root;
         for (k, m) in maps.iter().enumerate() {
@@ -102,11 +111,13 @@ fn full_width(name: &str, cores: usize) {
             } else {
                 (ppn, Pte::R | Pte::W | Pte::X | Pte::A | Pte::D | if r.chance(50) { Pte::U } else { 0 })
             };
+            // The two bits reserved for software (RSW, 9:8), which the walker ignores.
+            let flags = flags | (r.below(4) << 8);
             let (pt, mem) = s.tables();
             pt.map(mem, root, m.va, m.level, ppn, PteFlags(flags));
         }
         // A malformed leaf: reserved high bits set (bits 54..63), so the walk faults.
-        let va = canonical(&mut r) & !0xfff;
+        let va = malformed_va;
         let (pt, mem) = s.tables();
         pt.write_raw(mem, root, va, 0, Pte::new(r.next() & PPN_MASK, Pte::V | Pte::R | Pte::A).0 | (r.next() << 54));
         cmd_ok(&mut s, 0, Command::SetAttrs { asid, root, pm: 0 });
@@ -150,13 +161,14 @@ fn full_width(name: &str, cores: usize) {
             // Translations only on a core with an address space loaded (a released ASID
             // leaves its lazy holders without one: their answers are not architectural).
             if issued[c] == answered[c] && s.outputs().core[c].cur_valid && r.chance(30) {
-                let vaddr = match r.below(10) {
+                let vaddr = match r.below(12) {
                     0..=7 => {
                         let m = &maps[r.below(maps.len() as u64) as usize];
                         let size = [1u64 << 12, 1 << 21, 1 << 30][m.level as usize];
                         (m.va & !(size - 1)) | (r.next() & (size - 1) & !7)
                     }
                     8 => canonical(&mut r),
+                    9 => malformed_va | (r.next() & 0xff8),
                     _ => r.next(),
                 };
                 let req = Request { vaddr, access: Access::from_bits(r.below(3) as u8), priv_u: r.chance(50) };

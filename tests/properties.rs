@@ -30,6 +30,12 @@ const SLOTS: [u64; 8] = [
 const KERNEL: usize = 6;
 const ASIDS: u16 = 3;
 
+/// The ASID of address space `a`: spread over all 16 bits (0x5555 and 0xaaaa differ in
+/// every bit), so every stored ASID bit of the TLB is exercised both ways.
+fn asid_tag(a: u16) -> u16 {
+    [0x5555, 0xaaaa, 0xffff][a as usize]
+}
+
 #[derive(Clone, Debug)]
 enum Op {
     Map { asid: u16, slot: usize, level: u8, ppn: u64, flags: u64 },
@@ -122,7 +128,7 @@ fn run_case(name: &str, entries: usize, c: &Case, artifacts: bool) -> Result<u64
         let (pt, mem) = ls.tables();
         pt.write_raw(mem, root, SLOTS[KERNEL], 2, Pte::new(kernel_l1, Pte::V).0);
     }
-    let ctx_of = |asid: u16| Ctx { asid: asid + 1, root_ppn: roots[asid as usize], ..Ctx::default() };
+    let ctx_of = |asid: u16| Ctx { asid: asid_tag(asid), root_ppn: roots[asid as usize], ..Ctx::default() };
     ls.set_ctx(ctx_of(0));
     // Every slot starts mapped (4 KiB, read-write) in every address space, so translations
     // succeed and get cached, and the ops then change what is cached.
@@ -189,14 +195,14 @@ fn run_case(name: &str, entries: usize, c: &Case, artifacts: bool) -> Result<u64
                 ls.run(wait as u64)?;
             }
             Op::Inval { kind, asid, slot } => {
-                ls.invalidate_raw(kind, asid + 1, SLOTS[slot])?;
+                ls.invalidate_raw(kind, asid_tag(asid), SLOTS[slot])?;
             }
             Op::Switch { asid } => {
                 let Ctx { sum, mxr, pm, .. } = ls.ctx();
                 ls.set_ctx(Ctx { sum, mxr, pm, ..ctx_of(asid) });
             }
             Op::Status { sum, mxr, pm } => ls.set_ctx(Ctx { sum, mxr, pm, ..ls.ctx() }),
-            Op::Range { asid, slot, npages } => ls.invalidate_range(asid + 1, SLOTS[slot], npages)?,
+            Op::Range { asid, slot, npages } => ls.invalidate_range(asid_tag(asid), SLOTS[slot], npages)?,
             Op::Idle { cycles } => ls.run(cycles as u64)?,
             Op::EditFence { slot, unmap, ppn, kind } => edit_fence(&mut ls, slot, unmap, ppn, kind)?,
             Op::Race { slot, wait, unmap, ppn, kind } => {
