@@ -5,7 +5,7 @@
 
 mod common;
 use common::*;
-use tlb_harness::system::{Command, Request, SysLockstep};
+use tlb_harness::system::{Command, Request, SysLockstep, SysResponse};
 use tlb_harness::{MemTiming, PteFlags};
 use tlb_sim::fabric::SysConfig;
 use tlb_sim::{Access, InvalKind, PageLevel, Pte};
@@ -161,19 +161,7 @@ fn seed002_attributes_change_under_a_walk() {
     let mut restarts = 0;
     for offset in 0..12u64 {
         let name = format!("seed002_attributes_change_under_a_walk_{offset}");
-        let mut s = sys_setup(&name, cfg(2), MemTiming::fixed(3));
-        let old = process(&mut s, 1, 0);
-        map4k(&mut s, old, 0x7000, 0x70);
-        let new = s.tables.alloc_table();
-        map4k(&mut s, new, 0x7000, 0x77);
-        cmd_ok(&mut s, 1, Command::Switch(1));
-        ok(s.post_cmd(0, Command::SetAttrs { asid: 1, root: new, pm: 2 }));
-        ok(s.run(offset));
-        ok(s.issue(1, Request { vaddr: 0x7000, access: L, priv_u: U }));
-        ok(s.drain(1));
-        while s.cmd_busy(0) {
-            ok(s.step());
-        }
+        let (mut s, _, _) = translate_across_attrs_change(&name, offset, 0, 2, 0x7000);
         cmd_ok(&mut s, 0, Command::Sync);
         restarts += s.walk_restarts();
         let r = ok(s.translate(1, 0x7000, L, U));
@@ -191,21 +179,7 @@ fn seed002_attributes_change_under_a_walk() {
     let mut aborted = 0;
     for offset in 0..12u64 {
         let name = format!("seed002_attributes_change_under_a_walk_unmask_{offset}");
-        let mut s = sys_setup(&name, cfg(2), MemTiming::fixed(3));
-        let old = process(&mut s, 1, 2);
-        map4k(&mut s, old, 0x7000, 0x70);
-        let new = s.tables.alloc_table();
-        map4k(&mut s, new, 0x7000, 0x77);
-        cmd_ok(&mut s, 1, Command::Switch(1));
-        ok(s.post_cmd(0, Command::SetAttrs { asid: 1, root: new, pm: 0 }));
-        ok(s.run(offset));
-        ok(s.issue(1, Request { vaddr: tagged, access: L, priv_u: U }));
-        ok(s.drain(1));
-        while s.cmd_busy(0) {
-            ok(s.step());
-        }
-        let flushed = s.take_results(0).pop().expect("the attribute change completed").done;
-        let r = s.take_responses().into_iter().find(|r| r.core == 1).expect("an answer");
+        let (mut s, r, flushed) = translate_across_attrs_change(&name, offset, 2, 0, tagged);
         // Accepted before the flush, walked (a miss), and a fault: only the abort does that,
         // as the old context translates the tagged pointer.
         if r.accepted < flushed && !r.hit && r.fault {
@@ -216,6 +190,30 @@ fn seed002_attributes_change_under_a_walk() {
         assert_eq!(ok(s.translate(1, 0x7000, L, U)).paddr, 0x77000, "{name}: the new root");
     }
     assert!(aborted > 0, "no offset aborted a poisoned walk");
+}
+
+/// Process 1 (masking mode `pm_old`) maps 0x7000 to frame 0x70 and runs on core 1; core 0
+/// moves it to a new root (0x7000 to 0x77) and mode `pm_new`, and `offset` cycles after
+/// posting that, core 1 translates `vaddr` (a miss: its TLB is empty). Returns the system
+/// with the attribute change done but not synced, core 1's answer, and the cycle the
+/// change's message was on the bus.
+fn translate_across_attrs_change(name: &str, offset: u64, pm_old: u8, pm_new: u8, vaddr: u64) -> (SysLockstep, SysResponse, u64) {
+    let mut s = sys_setup(name, cfg(2), MemTiming::fixed(3));
+    let old = process(&mut s, 1, pm_old);
+    map4k(&mut s, old, 0x7000, 0x70);
+    let new = s.tables.alloc_table();
+    map4k(&mut s, new, 0x7000, 0x77);
+    cmd_ok(&mut s, 1, Command::Switch(1));
+    ok(s.post_cmd(0, Command::SetAttrs { asid: 1, root: new, pm: pm_new }));
+    ok(s.run(offset));
+    ok(s.issue(1, Request { vaddr, access: L, priv_u: U }));
+    ok(s.drain(1));
+    while s.cmd_busy(0) {
+        ok(s.step());
+    }
+    let flushed = s.take_results(0).pop().expect("the attribute change completed").done;
+    let r = s.take_responses().into_iter().find(|r| r.core == 1).expect("an answer");
+    (s, r, flushed)
 }
 
 /// Seed 003: a process exits while a core still holds its ASID lazily; the ASID is

@@ -134,6 +134,10 @@ impl Agent {
     fn targeted(&self, bus: &BusMsg) -> bool {
         bus.valid && (bus.targets >> self.index) & 1 == 1
     }
+    /// `holds_asid`: the message's ASID is the one loaded here.
+    fn holds(&self, bus: &BusMsg) -> bool {
+        self.cur_valid_q && self.cur_asid_q == bus.asid
+    }
     pub fn cmd_ready(&self) -> bool {
         self.state_q == AgentState::Idle
     }
@@ -168,8 +172,7 @@ impl Agent {
     /// in the cycle their flush poisons its walk, so a walk that restarts or starts in that
     /// cycle reads the new root under the new masking mode.
     pub fn attrs(&self, bus: &BusMsg) -> (u64, u8) {
-        let holds = self.cur_valid_q && self.cur_asid_q == bus.asid;
-        if (self.mine(bus) && bus.set_ctx) || (self.targeted(bus) && bus.set_attrs && holds) {
+        if (self.mine(bus) && bus.set_ctx) || (self.targeted(bus) && bus.set_attrs && self.holds(bus)) {
             (bus.root, bus.pm)
         } else {
             (self.root_q, self.pm_q)
@@ -179,7 +182,6 @@ impl Agent {
     pub fn step(&mut self, cmd_valid: bool, cmd: DirCmd, bus: &BusMsg, quiet: bool) {
         let mine = self.mine(bus);
         let targeted = self.targeted(bus);
-        let holds = self.cur_valid_q && self.cur_asid_q == bus.asid;
         let (done, _) = self.done(bus, quiet);
         let mut next = self.clone();
         match self.state_q {
@@ -208,7 +210,7 @@ impl Agent {
             next.lazy_q = true;
         }
         (next.root_q, next.pm_q) = self.attrs(bus);
-        if targeted && bus.drop_ctx && holds {
+        if targeted && bus.drop_ctx && self.holds(bus) {
             next.cur_valid_q = false;
             next.lazy_q = false;
         }
