@@ -56,7 +56,7 @@ module fv_l1_onehit
 
   tlb_l1 #(.Entries(Entries)) dut (
     .clk_i, .rst_ni(rst_n), .lookup_valid_i, .lookup_vpn_i, .lookup_asid_i,
-    .lookup_hit_o(hit), .lookup_entry_o(entry), .install_valid_i, .install_entry_i,
+    .lookup_hit_o(hit), .hit_entry_o(entry), .install_valid_i, .install_entry_i,
     .inval_valid_i, .inval_kind_i, .inval_asid_i, .inval_vpn_i, .inval_npages_i,
     .valid_o(valid)
   );
@@ -72,6 +72,7 @@ endmodule
 
 module fv_core_onehit
   import tlb_pkg::*;
+  import fv_spec::*;
 #(
   parameter int unsigned Entries = 4
 ) (
@@ -85,6 +86,9 @@ module fv_core_onehit
 `ifndef FV_NO_HELPERS
   // Helper: the walker's level register only holds 2, 1 or 0.
   always_comb if (rst_n) LevelOk_A: assert (dut.u_ptw.level_q != 2'd3);
+  // Helpers: the core's state is one of its three, and the entry a fill writes is well formed.
+  always_comb if (rst_n) CoreStateOk_A: assert (dut.state_q != 2'd3);
+  always_comb if (rst_n && dut.state_q == 2'd2) FillWellFormed_A: assert (well_formed(dut.fill_entry_q));
 `endif
 
   always_comb if (rst_n) cover (valid_count == 7'(Entries) && resp_valid && resp_hit);

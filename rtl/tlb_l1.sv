@@ -6,6 +6,14 @@
 // lookup (same ASID, or either global). Software may legally leave a stale 4 KiB entry
 // behind when 512 PTEs collapse into one 2 MiB page (seed 004) until it fences; dropping the
 // overlap on install keeps "at most one entry hits" an invariant instead of a priority rule.
+// An invalidation in the cycle of an install applies to the new entry too: it is written
+// invalid if the invalidation matches it (the install completes a walk that ended earlier).
+//
+// A lookup is split across two cycles at a register: the cycle it is presented compares
+// every entry and answers hit or miss (`lookup_hit_o`); the hit vector is registered
+// (`hit_q`), and in the next cycle `hit_entry_o` reads the entry it selects. Its fields are
+// the same as they were at the lookup: only an install rewrites an entry's fields, and the
+// core never installs in the cycle after a lookup (docs/architecture.md).
 module tlb_l1
   import tlb_pkg::*;
 #(
@@ -16,12 +24,13 @@ module tlb_l1
 ) (
   input  logic              clk_i,            ///< clock
   input  logic              rst_ni,           ///< asynchronous reset, active low
-  // Lookup, answered combinationally from entries_q.
+  // Lookup: hit or miss combinationally from entries_q, the entry in the next cycle.
   input  logic              lookup_valid_i,   ///< a lookup is accepted this cycle
   input  logic [VpnW-1:0]   lookup_vpn_i,     ///< its virtual page number
   input  logic [AsidW-1:0]  lookup_asid_i,    ///< the ASID it runs under
   output logic              lookup_hit_o,     ///< exactly one entry matches
-  output tlb_entry_t        lookup_entry_o,   ///< that entry (all zero on a miss)
+  output tlb_entry_t        hit_entry_o,      ///< the entry last cycle's lookup hit (all zero
+                                              ///< if it missed or there was none)
   // Install a walk result.
   input  logic              install_valid_i,  ///< write install_entry_i this cycle
   input  tlb_entry_t        install_entry_i,  ///< the entry, vpn already aligned
@@ -41,9 +50,10 @@ module tlb_l1
   end
 
   tlb_entry_t [Entries-1:0] entries_q, entries_d;
-  logic [Entries-1:0] hit, inval_match, install_overlap, inval_kept;
-  logic [IdxW-1:0]    hit_idx, victim_idx, plru_victim, install_idx;
-  logic               have_free;
+  logic [Entries-1:0] hit, hit_q, inval_match, install_overlap, inval_kept;
+  logic               install_killed;
+  logic [IdxW-1:0]    hit_idx, victim_idx, victim_q, plru_victim, install_idx;
+  logic               have_free, evict_q;
   logic [IdxW-1:0]    free_idx;
 
   // ---------------------------------------------------------------------------------------
@@ -55,20 +65,24 @@ module tlb_l1
     end
   end
 
+  assign lookup_hit_o = |hit;
+
+  // The registered half: the entry the hit vector selects, and its index for the PLRU.
   always_comb begin
     hit_idx = '0;
-    lookup_entry_o = '0;
+    hit_entry_o = '0;
     for (int unsigned i = 0; i < Entries; i++) begin
-      if (hit[i]) begin
+      if (hit_q[i]) begin
         hit_idx = IdxW'(i);
-        lookup_entry_o = lookup_entry_o | entries_q[i];
+        hit_entry_o = hit_entry_o | entries_q[i];
       end
     end
   end
-  assign lookup_hit_o = |hit;
 
   // ---------------------------------------------------------------------------------------
-  // Replacement: the lowest-numbered free entry, else the tree-PLRU victim.
+  // Replacement: the lowest-numbered free entry, else the tree-PLRU victim, chosen from the
+  // state at the start of the previous cycle and registered (`victim_q`): an install writes
+  // where the array pointed one cycle before (an entry freed in between waits for the next).
   always_comb begin
     have_free = 1'b0;
     free_idx = '0;
@@ -80,14 +94,14 @@ module tlb_l1
     end
   end
   assign victim_idx  = have_free ? free_idx : plru_victim;
-  assign install_idx = victim_idx;
+  assign install_idx = victim_q;
 
   tlb_plru #(
     .Entries (Entries)
   ) u_plru (
     .clk_i         (clk_i),
     .rst_ni        (rst_ni),
-    .touch_valid_i (install_valid_i || (lookup_valid_i && lookup_hit_o)),
+    .touch_valid_i (install_valid_i || hit_q != '0),
     .touch_idx_i   (install_valid_i ? install_idx : hit_idx),
     .victim_o      (plru_victim)
   );
@@ -118,6 +132,9 @@ module tlb_l1
     return (a.g || b.g || a.asid == b.asid) && vpn_covers(coarse, vpn_align(coarse, a.vpn), b.vpn);
   endfunction
 
+  assign install_killed = inval_valid_i && inval_hits(install_entry_i, inval_kind_i,
+                                                      inval_asid_i, inval_vpn_i, inval_npages_i);
+
   always_comb begin
     for (int unsigned i = 0; i < Entries; i++) begin
       inval_match[i] = inval_valid_i && entries_q[i].valid &&
@@ -140,15 +157,21 @@ module tlb_l1
     end
     if (install_valid_i) begin
       entries_d[install_idx] = install_entry_i;
-      entries_d[install_idx].valid = 1'b1;
+      entries_d[install_idx].valid = !install_killed;
     end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       entries_q <= '0;
+      hit_q     <= '0;
+      victim_q  <= '0;
+      evict_q   <= 1'b0;
     end else begin
       entries_q <= entries_d;
+      hit_q     <= lookup_valid_i ? hit : '0;
+      victim_q  <= victim_idx;
+      evict_q   <= !have_free;
     end
   end
 
@@ -157,6 +180,8 @@ module tlb_l1
   end
 
   `TLB_ASSERT(OneHit_A, $onehot0(hit), clk_i, rst_ni)
+  // The entry a registered hit reads was not rewritten since the lookup compared it.
+  `TLB_ASSERT(NoInstallAfterLookup_A, !(install_valid_i && hit_q != '0), clk_i, rst_ni)
   `TLB_ASSERT(InstallAligned_A,
               !install_valid_i || install_entry_i.vpn == vpn_align(install_entry_i.level,
                                                                    install_entry_i.vpn),
@@ -164,6 +189,8 @@ module tlb_l1
   // Nothing an invalidation matched survives it, unless an install in the same cycle reuses
   // the entry (the new entry is checked by the oracle).
   assign inval_kept = inval_match & ~(install_valid_i ? Entries'(1) << install_idx : '0);
+  `TLB_ASSERT(InstallKilledStaysInvalid_A, (install_valid_i && install_killed) |=>
+              !valid_o[$past(install_idx)], clk_i, rst_ni)
   `TLB_ASSERT(InvalRetires_A, inval_kept != '0 |=> (valid_o & $past(inval_kept)) == '0, clk_i,
               rst_ni)
 
@@ -171,7 +198,8 @@ module tlb_l1
   `TLB_COVER_KINDS(InvRetires, inval_kind_i, inval_valid_i && inval_match != '0, clk_i, rst_ni)
   `TLB_COVER_KINDS(InvFindsNone, inval_kind_i, inval_valid_i && inval_match == '0, clk_i, rst_ni)
   `TLB_COVER(InvAndInstall_C, inval_valid_i && install_valid_i, clk_i, rst_ni)
-  `TLB_COVER(InstallEvicts_C, install_valid_i && !have_free, clk_i, rst_ni)
+  `TLB_COVER(InstallEvicts_C, install_valid_i && evict_q, clk_i, rst_ni)
   `TLB_COVER(InstallDropsOverlap_C, install_overlap != '0, clk_i, rst_ni)
+  `TLB_COVER(InstallKilled_C, install_valid_i && install_killed, clk_i, rst_ni)
 
 endmodule : tlb_l1

@@ -6,7 +6,10 @@
 // PTE, a poisoned walk throws the result away (leaf or fault alike) and starts again from
 // the root (as it is now), so it never installs an entry built from a PTE the invalidation
 // was meant to retire. The memory request already in flight is never cancelled: the restart waits only
-// for it, so an invalidation never waits for memory.
+// for it, so an invalidation never waits for memory. An overlapping invalidation in the very
+// cycle the final PTE arrives is ordered after the walk, as a lookup in the cycle of an
+// invalidation is: the walk answers from what it read, and tlb_core does not cache that
+// answer (its fill_kill_q). The decision thus reads only registers, not the invalidation.
 module tlb_ptw
   import tlb_pkg::*;
 (
@@ -77,14 +80,15 @@ module tlb_ptw
 
     unique case (state_q)
       PtwIdle: begin
-        if (start_i) begin
-          state_d  = PtwReq;
-          level_d  = 2'd2;
-          addr_d   = {root_ppn_i, vpn_part(vpn_i, 2), 3'b000};
-          global_d = 1'b0;
-          poison_d = 1'b0;
-          vpn_d    = vpn_i;
-        end
+        // The walk's registers follow the request every idle cycle and start_i (which
+        // depends on the whole L1 lookup) only moves the state: mem_req_addr_o means
+        // something only with mem_req_valid_o.
+        if (start_i) state_d = PtwReq;
+        level_d  = 2'd2;
+        addr_d   = {root_ppn_i, vpn_part(vpn_i, 2), 3'b000};
+        global_d = 1'b0;
+        poison_d = 1'b0;
+        vpn_d    = vpn_i;
       end
       PtwReq: begin
         if (inval_overlap_i) poison_d = 1'b1;
@@ -109,13 +113,13 @@ module tlb_ptw
             addr_d   = {pte.ppn, vpn_part(vpn_q, 32'(level_q - 2'd1)), 3'b000};
             global_d = global_q || pte.g;
           end
-          if (finish && (poison_q || inval_overlap_i) && abort_i) begin
+          if (finish && poison_q && abort_i) begin
             // The address is not valid in the context a restart would use (pointer
             // masking changed with the attributes): the walk ends in a fault.
             done_o  = 1'b1;
             state_d = PtwIdle;
           end else if (finish) begin
-            if (poison_q || inval_overlap_i) begin
+            if (poison_q) begin
               restart_o = 1'b1;
               state_d   = PtwReq;
               level_d   = 2'd2;
@@ -136,7 +140,7 @@ module tlb_ptw
   end
 
   assign busy_o           = state_q != PtwIdle;
-  assign fault_o          = finish_fault || (finish && (poison_q || inval_overlap_i) && abort_i);
+  assign fault_o          = finish_fault || (finish && poison_q && abort_i);
   assign leaf_o           = pte;
   assign level_o          = page_level_e'(level_q);
   assign global_o         = global_q || pte.g;
@@ -167,15 +171,14 @@ module tlb_ptw
               (mem_req_valid_o && $stable(mem_req_addr_o)), clk_i, rst_ni)
   `TLB_ASSERT(RespOnlyWhenWaiting_A, !(mem_resp_valid_i && state_q != PtwWait), clk_i, rst_ni)
   // A result is handed out only by a walk no invalidation touched since it started (or
-  // restarted); a touched one restarts or, if a restart is illegal, faults.
-  `TLB_ASSERT(CleanResultUnpoisoned_A, !(done_o && !fault_o) || !(poison_q || inval_overlap_i),
-              clk_i, rst_ni)
+  // restarted) before its last cycle; a touched one restarts or, if a restart is illegal,
+  // faults.
+  `TLB_ASSERT(CleanResultUnpoisoned_A, !(done_o && !fault_o) || !poison_q, clk_i, rst_ni)
 
   `TLB_COVER(PoisonWhileWaiting_C, inval_overlap_i && state_q == PtwWait && !mem_resp_valid_i,
              clk_i, rst_ni)
   `TLB_COVER(PoisonAsPteArrives_C, inval_overlap_i && finish, clk_i, rst_ni)
-  `TLB_COVER(PoisonedWalkAborts_C, finish && (poison_q || inval_overlap_i) && abort_i, clk_i,
-             rst_ni)
+  `TLB_COVER(PoisonedWalkAborts_C, finish && poison_q && abort_i, clk_i, rst_ni)
   `TLB_COVER(WalkTwoLevels_C, done_o && level_q == 2'd1, clk_i, rst_ni)
   `TLB_COVER(WalkToGigapage_C, done_o && level_q == 2'd2 && !fault_o, clk_i, rst_ni)
 

@@ -39,7 +39,7 @@ fn signals(m: &TlbCore, i: &CoreInputs, clk: bool) -> Vec<(&'static str, &'stati
     }
     let c = "u_core";
     s.extend([
-        (c, "state_q", 1, vec![m.state_q as u64]),
+        (c, "state_q", 2, vec![m.state_q as u64]),
         (c, "walk_vaddr_q", 64, vec![m.walk_vaddr_q]),
         (c, "walk_access_q", 2, vec![m.walk_access_q as u64]),
         (c, "walk_priv_u_q", 1, vec![m.walk_priv_u_q as u64]),
@@ -49,7 +49,13 @@ fn signals(m: &TlbCore, i: &CoreInputs, clk: bool) -> Vec<(&'static str, &'stati
         (c, "resp_valid_q", 1, vec![m.resp_valid_q as u64]),
         (c, "resp_paddr_q", 56, vec![m.resp_paddr_q]),
         (c, "resp_fault_q", 1, vec![m.resp_fault_q as u64]),
-        (c, "resp_hit_q", 1, vec![m.resp_hit_q as u64]),
+        (c, "look_valid_q", 1, vec![m.look_valid_q as u64]),
+        (c, "look_access_q", 2, vec![m.look_access_q as u64]),
+        (c, "look_priv_u_q", 1, vec![m.look_priv_u_q as u64]),
+        (c, "look_sum_q", 1, vec![m.look_sum_q as u64]),
+        (c, "look_mxr_q", 1, vec![m.look_mxr_q as u64]),
+        (c, "look_off_q", 30, vec![m.look_off_q]),
+        (c, "fill_kill_q", 1, vec![m.fill_kill_q as u64]),
         (c, "walk_restart_q", 1, vec![m.walk_restart_q as u64]),
     ]);
     // entries_q packs entry N-1 in the most significant 96 bits, as the RTL's packed array.
@@ -65,6 +71,8 @@ fn signals(m: &TlbCore, i: &CoreInputs, clk: bool) -> Vec<(&'static str, &'stati
         }
     }
     s.push(("u_core.u_l1", "entries_q", (n * 96) as u32, words));
+    s.push(("u_core.u_l1", "hit_q", n as u32, vec![m.u_l1.hit_q.map_or(0, |i| 1 << i)]));
+    s.push(("u_core.u_l1", "victim_q", n.trailing_zeros(), vec![m.u_l1.victim_q as u64]));
     s.push(("u_core.u_l1.u_plru", "plru_q", (n - 1) as u32, vec![m.u_l1.plru.plru_q]));
     let p = &m.u_ptw;
     let w = "u_core.u_ptw";

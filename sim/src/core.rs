@@ -90,6 +90,8 @@ pub enum CoreState {
     #[default]
     Idle = 0,
     Walk = 1,
+    /// The walk's entry is written; its answer is out this cycle.
+    Fill = 2,
 }
 
 /// The model of one `tlb_core`.
@@ -102,10 +104,21 @@ pub struct TlbCore {
     pub walk_sum_q: bool,
     pub walk_mxr_q: bool,
     pub walk_asid_q: u16,
+    /// Answers of walks and of non-canonical requests.
     pub resp_valid_q: bool,
     pub resp_paddr_q: u64,
     pub resp_fault_q: bool,
-    pub resp_hit_q: bool,
+    /// A lookup that hit last cycle (its entry is the L1's `hit_entry`), and its attributes.
+    pub look_valid_q: bool,
+    pub look_access_q: u8,
+    pub look_priv_u_q: bool,
+    pub look_sum_q: bool,
+    pub look_mxr_q: bool,
+    pub look_off_q: u64,
+    /// The entry a finished walk writes in `Fill` (captured every cycle), and whether an
+    /// invalidation overlapped the walk in its last cycle (then it is not written).
+    pub fill_entry_q: TlbEntry,
+    pub fill_kill_q: bool,
     pub walk_restart_q: bool,
     pub u_l1: L1,
     pub u_ptw: Ptw,
@@ -125,7 +138,14 @@ impl TlbCore {
             resp_valid_q: false,
             resp_paddr_q: 0,
             resp_fault_q: false,
-            resp_hit_q: false,
+            look_valid_q: false,
+            look_access_q: 0,
+            look_priv_u_q: false,
+            look_sum_q: false,
+            look_mxr_q: false,
+            look_off_q: 0,
+            fill_entry_q: TlbEntry::default(),
+            fill_kill_q: false,
             walk_restart_q: false,
             u_l1: L1::new(entries),
             u_ptw: Ptw::default(),
@@ -139,12 +159,21 @@ impl TlbCore {
     /// The outputs but `valid_o`'s count (which scans every entry); for the system, which
     /// does not export it.
     pub fn port_outputs(&self) -> CoreOutputs {
+        // A hit is answered from the entry its registered hit vector selects (`look_ok`).
+        let (resp_paddr, resp_fault) = if self.look_valid_q {
+            let e = self.u_l1.hit_entry();
+            let ok = perm_ok(e.r, e.w, e.x, e.u, e.d, Access::from_bits(self.look_access_q),
+                             self.look_priv_u_q, self.look_sum_q, self.look_mxr_q);
+            (if ok { leaf_paddr(e.level, e.ppn, self.look_off_q) } else { 0 }, !ok)
+        } else {
+            (self.resp_paddr_q, self.resp_fault_q)
+        };
         CoreOutputs {
             req_ready: self.state_q == CoreState::Idle,
-            resp_valid: self.resp_valid_q,
-            resp_paddr: self.resp_paddr_q,
-            resp_fault: self.resp_fault_q,
-            resp_hit: self.resp_hit_q,
+            resp_valid: self.resp_valid_q || self.look_valid_q,
+            resp_paddr,
+            resp_fault,
+            resp_hit: self.look_valid_q,
             mem_req_valid: self.u_ptw.mem_req_valid(),
             mem_req_addr: self.u_ptw.addr_q,
             mem_resp_ready: self.u_ptw.mem_resp_ready(),
@@ -179,15 +208,15 @@ impl TlbCore {
         let accept = i.req_valid && self.state_q == CoreState::Idle;
         let req_vpn = va_vpn(i.req_vaddr);
         let canonical = va_canonical(pm_apply(i.req_vaddr, i.ctx_pm));
-        let hit = if accept { self.u_l1.lookup(req_vpn, i.ctx_asid) } else { None };
-        let hit = hit.map(|(_, e)| e);
-        let walk_start = accept && canonical && hit.is_none();
+        let hit = accept && self.u_l1.lookup(req_vpn, i.ctx_asid).is_some();
+        let walk_start = accept && canonical && !hit;
 
+        let inval_overlap = self.inval_overlap(i);
         let ptw_in = PtwInputs {
             start: walk_start,
             vpn: req_vpn,
             root_ppn: i.ctx_root_ppn,
-            inval_overlap: self.inval_overlap(i),
+            inval_overlap,
             abort: !va_canonical(pm_apply(self.walk_vaddr_q, i.ctx_pm)),
             mem_req_ready: i.mem_req_ready,
             mem_resp_valid: i.mem_resp_valid,
@@ -196,8 +225,7 @@ impl TlbCore {
         let ptw = self.u_ptw.comb(&ptw_in);
         let leaf = Pte(ptw.leaf);
         let level = PageLevel::from_level(ptw.level);
-        let install_valid = self.state_q == CoreState::Walk && ptw.done && !ptw.fault;
-        let install_entry = TlbEntry {
+        let walk_entry = TlbEntry {
             valid: true,
             asid: self.walk_asid_q,
             g: ptw.global,
@@ -211,25 +239,17 @@ impl TlbCore {
             d: leaf.d(),
         };
 
-        let mut resp = (false, 0u64, false, false); // valid, paddr, fault, hit
+        let mut resp = (false, 0u64, false); // valid, paddr, fault
+        let mut look_valid = false;
         let mut state_d = self.state_q;
         match self.state_q {
             CoreState::Idle if accept => {
                 if !canonical {
-                    resp = (true, 0, true, false);
-                } else if let Some(e) = hit {
-                    let ok = perm_ok(e.r, e.w, e.x, e.u, e.d, Access::from_bits(i.req_access),
-                                     i.req_priv_u, i.ctx_sum, i.ctx_mxr);
-                    let pa = if ok { leaf_paddr(e.level, e.ppn, i.req_vaddr) } else { 0 };
-                    resp = (true, pa, !ok, true);
+                    resp = (true, 0, true);
+                } else if hit {
+                    look_valid = true; // answered next cycle from the entry it hit
                 } else {
                     state_d = CoreState::Walk;
-                    self.walk_vaddr_q = i.req_vaddr;
-                    self.walk_access_q = i.req_access;
-                    self.walk_priv_u_q = i.req_priv_u;
-                    self.walk_sum_q = i.ctx_sum;
-                    self.walk_mxr_q = i.ctx_mxr;
-                    self.walk_asid_q = i.ctx_asid;
                 }
             }
             CoreState::Walk if ptw.done => {
@@ -238,20 +258,19 @@ impl TlbCore {
                                Access::from_bits(self.walk_access_q), self.walk_priv_u_q,
                                self.walk_sum_q, self.walk_mxr_q);
                 let pa = if ok { leaf_paddr(level, leaf.ppn(), self.walk_vaddr_q) } else { 0 };
-                resp = (true, pa, !ok, false);
-                state_d = CoreState::Idle;
+                resp = (true, pa, !ok);
+                state_d = if ptw.fault { CoreState::Idle } else { CoreState::Fill };
             }
+            CoreState::Fill => state_d = CoreState::Idle,
             _ => {}
         }
 
-        // The walk registers above were written early only on the accept path, which never
-        // overlaps with the walker reading them this cycle (the walker is idle then).
         let l1_in = L1Inputs {
             lookup_valid: accept,
             lookup_vpn: req_vpn,
             lookup_asid: i.ctx_asid,
-            install_valid,
-            install_entry,
+            install_valid: self.state_q == CoreState::Fill && !self.fill_kill_q,
+            install_entry: self.fill_entry_q,
             inval_valid: i.inval_valid,
             inval_kind: i.inval_kind,
             inval_asid: i.inval_asid,
@@ -260,8 +279,25 @@ impl TlbCore {
         };
         self.u_l1.step(&l1_in);
         self.u_ptw.step(&ptw_in);
+        if self.state_q == CoreState::Idle {
+            // The walk registers follow the request every idle cycle (a miss keeps them).
+            self.walk_vaddr_q = i.req_vaddr;
+            self.walk_access_q = i.req_access;
+            self.walk_priv_u_q = i.req_priv_u;
+            self.walk_sum_q = i.ctx_sum;
+            self.walk_mxr_q = i.ctx_mxr;
+            self.walk_asid_q = i.ctx_asid;
+        }
         self.state_q = state_d;
-        (self.resp_valid_q, self.resp_paddr_q, self.resp_fault_q, self.resp_hit_q) = resp;
+        (self.resp_valid_q, self.resp_paddr_q, self.resp_fault_q) = resp;
+        self.look_valid_q = look_valid;
+        self.look_access_q = i.req_access;
+        self.look_priv_u_q = i.req_priv_u;
+        self.look_sum_q = i.ctx_sum;
+        self.look_mxr_q = i.ctx_mxr;
+        self.look_off_q = i.req_vaddr & ((1 << 30) - 1);
+        self.fill_entry_q = walk_entry;
+        self.fill_kill_q = inval_overlap;
         self.walk_restart_q = ptw.restart;
     }
 }

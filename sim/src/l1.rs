@@ -21,6 +21,10 @@ pub struct L1Inputs {
 #[derive(Clone, Debug)]
 pub struct L1 {
     pub entries_q: Vec<TlbEntry>,
+    /// `hit_q`: the entry last cycle's lookup hit (the RTL's one-hot vector, as an index).
+    pub hit_q: Option<usize>,
+    /// `victim_q`: where the next install writes, chosen from last cycle's state.
+    pub victim_q: usize,
     pub plru: Plru,
 }
 
@@ -33,7 +37,7 @@ fn overlaps(a: &TlbEntry, b: &TlbEntry) -> bool {
 
 impl L1 {
     pub fn new(entries: usize) -> L1 {
-        L1 { entries_q: vec![TlbEntry::default(); entries], plru: Plru::new(entries) }
+        L1 { entries_q: vec![TlbEntry::default(); entries], hit_q: None, victim_q: 0, plru: Plru::new(entries) }
     }
 
     /// `hit` vector bit i.
@@ -42,7 +46,12 @@ impl L1 {
         e.valid && (e.g || e.asid == asid) && vpn_covers(e.level, e.vpn, vpn)
     }
 
-    /// `lookup_hit_o`, `lookup_entry_o` and `hit_idx` (the RTL's SVA guarantees at most one).
+    /// `hit_entry_o`: the entry `hit_q` selects, as the array holds it now (all zero if none).
+    pub fn hit_entry(&self) -> TlbEntry {
+        self.hit_q.map(|i| self.entries_q[i]).unwrap_or_default()
+    }
+
+    /// The `hit` vector as an index and that entry (the RTL's SVA guarantees at most one).
     pub fn lookup(&self, vpn: u64, asid: u16) -> Option<(usize, TlbEntry)> {
         let mut found = None;
         for i in 0..self.entries_q.len() {
@@ -67,10 +76,14 @@ impl L1 {
     /// Advances one clock edge.
     pub fn step(&mut self, i: &L1Inputs) {
         let hit = if i.lookup_valid { self.lookup(i.lookup_vpn, i.lookup_asid) } else { None };
-        let install_idx = if i.install_valid { self.victim() } else { 0 };
+        let install_idx = self.victim_q;
+        let victim = self.victim();
+        let kind = InvalKind::from_bits(i.inval_kind);
+        // An invalidation in the install's cycle applies to the new entry too.
+        let install_killed = i.inval_valid
+            && inval_hits(&i.install_entry, kind, i.inval_asid, i.inval_vpn, i.inval_npages);
         // Each entry's next value depends only on itself (and the install comes last), so
         // the registers are updated in place.
-        let kind = InvalKind::from_bits(i.inval_kind);
         if i.inval_valid || i.install_valid {
             for e in self.entries_q.iter_mut() {
                 if (i.inval_valid && inval_hits(e, kind, i.inval_asid, i.inval_vpn, i.inval_npages))
@@ -81,13 +94,16 @@ impl L1 {
             }
         }
         if i.install_valid {
-            self.entries_q[install_idx] = TlbEntry { valid: true, ..i.install_entry };
+            self.entries_q[install_idx] = TlbEntry { valid: !install_killed, ..i.install_entry };
         }
-        // PLRU touch: install wins over a lookup hit (the core never does both at once).
+        // PLRU touch: an install, or the entry last cycle's lookup hit (the core never
+        // installs in the cycle after a lookup, so the two never meet).
         if i.install_valid {
             self.plru.plru_q = self.plru.touched(install_idx);
-        } else if let Some((idx, _)) = hit {
+        } else if let Some(idx) = self.hit_q {
             self.plru.plru_q = self.plru.touched(idx);
         }
+        self.hit_q = hit.map(|(idx, _)| idx);
+        self.victim_q = victim;
     }
 }

@@ -81,10 +81,12 @@ impl Ptw {
             };
             r.fault = fault;
             if finish {
-                if (self.poison_q || i.inval_overlap) && i.abort {
+                // Only a poison from an earlier cycle counts: an overlapping invalidation in
+                // this very cycle is ordered after the walk (the core does not cache it).
+                if self.poison_q && i.abort {
                     r.done = true;
                     r.fault = true;
-                } else if self.poison_q || i.inval_overlap {
+                } else if self.poison_q {
                     r.restart = true;
                 } else {
                     r.done = true;
@@ -100,14 +102,16 @@ impl Ptw {
         let pte = Pte(i.mem_resp_data);
         match self.state_q {
             PtwState::Idle => {
+                // The walk's registers follow the request every idle cycle; `start` only
+                // moves the state (`mem_req_addr_o` means something only with its valid).
                 if i.start {
                     self.state_q = PtwState::Req;
-                    self.level_q = 2;
-                    self.addr_q = pte_addr(i.root_ppn, vpn_part(i.vpn, 2));
-                    self.global_q = false;
-                    self.poison_q = false;
-                    self.vpn_q = i.vpn;
                 }
+                self.level_q = 2;
+                self.addr_q = pte_addr(i.root_ppn, vpn_part(i.vpn, 2));
+                self.global_q = false;
+                self.poison_q = false;
+                self.vpn_q = i.vpn;
             }
             PtwState::Req => {
                 if i.inval_overlap {
