@@ -318,7 +318,8 @@ module tlb_core
   `TLB_ASSERT(WalkOnlyInWalkState_A, !ptw_busy || state_q == CoreWalk, clk_i, rst_ni)
   `TLB_ASSERT(FaultHasNoAddress_A, !(resp_valid_o && resp_fault_o) || resp_paddr_o == '0,
               clk_i, rst_ni)
-  // A walk an invalidation overlaps never installs what it read (it restarts, or faults).
+  // A walk an invalidation overlapped never installs what it read: before its last cycle it
+  // restarts (or faults); in its last cycle its fill is killed.
   `TLB_ASSERT(NoInstallWhenPoisoned_A, !(install_valid && $past(inval_overlap)), clk_i, rst_ni)
   `TLB_ASSERT(OneAnswerAtATime_A, !(look_valid_q && resp_valid_q), clk_i, rst_ni)
   `TLB_ASSERT(HitReadsAnEntry_A, !look_valid_q || hit_entry.valid || $past(inval_valid_i),

@@ -115,9 +115,8 @@ module tlb_directory
   // message's data, not a decision: they are read once, after the selection.)
   logic [1:0]           st_a;
   logic [GenW-1:0]      gen_a;
-  logic                 sw_hit;
-  logic [SlotIdxW-1:0]  sw_hit_s;
-  logic [LagW-1:0]      sw_lag;
+  logic [SlotIdxW-1:0]  hit_s;  // with `hit` below: the requester's slot for the ASID
+  logic [LagW-1:0]      lag;    // ... and how far that slot lags
   logic [NumCores-1:0]  eff_valid, eff_lazy;
   logic [NumCores-1:0][AsidW-1:0] eff_asid;
   logic                 hit, victim_free;  // switch: a slot remembers the ASID; a slot is free
@@ -159,9 +158,9 @@ module tlb_directory
     cmd      = '0;
     st_a     = '0;
     gen_a    = '0;
-    sw_hit   = 1'b0;
-    sw_hit_s = '0;
-    sw_lag   = '0;
+    hit      = 1'b0;
+    hit_s    = '0;
+    lag      = '0;
     for (int unsigned r = 0; r < NumCores; r++) begin
       logic [AsidIdxW-1:0] ar;
       logic                hr;
@@ -181,9 +180,9 @@ module tlb_directory
         cmd      = cmd | cmd_i[r];
         st_a     = st_a | asid_state_q[ar];
         gen_a    = gen_a | gen_q[ar];
-        sw_hit   = sw_hit | hr;
-        sw_hit_s = sw_hit_s | sr;
-        sw_lag   = sw_lag | lr;
+        hit      = hit | hr;
+        hit_s    = hit_s | sr;
+        lag      = lag | lr;
       end
     end
   end
@@ -238,8 +237,7 @@ module tlb_directory
 
   always_comb begin
     logic scoped;
-    logic [SlotIdxW-1:0] hit_s, victim;
-    logic [LagW-1:0] lag;
+    logic [SlotIdxW-1:0] victim;
     logic [NumCores-1:0] targets;
     logic [CoreIdxW:0] rel_dec;
     asid_state_d  = asid_state_q;
@@ -268,11 +266,8 @@ module tlb_directory
     cnt_cu_full_d = cnt_cu_full_q;
     cnt_errors_d  = cnt_errors_q;
     scoped        = 1'b0;
-    hit           = 1'b0;
-    hit_s         = '0;
     victim        = '0;
     victim_free   = 1'b0;
-    lag           = '0;
     targets       = '0;
 
     // ---- Acknowledgements (they never collide with the grant below: see docs).
@@ -386,9 +381,6 @@ module tlb_directory
             cnt_errors_d = cnt_errors_q + 1;
           end else begin
             if (st_a == AsidFree) asid_state_d[a] = AsidActive;
-            hit   = sw_hit;
-            hit_s = sw_hit_s;
-            lag   = sw_lag;
             bus_d.set_ctx = 1'b1;
             bus_d.root    = root_q[a];
             bus_d.pm      = pm_q[a];
