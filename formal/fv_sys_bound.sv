@@ -1,6 +1,6 @@
 // Proof 3 (system level): the shootdown latency bound of docs/shootdown.md, "Worst case,
 // fairness": a POST followed at once by a SYNC completes its sync within
-//     Bound = 4 + (NumCores - 1) * LogDepth
+//     Bound = 5 + (NumCores - 1) * LogDepth
 // cycles, counted from the cycle the agent accepts the POST (that cycle is 0), under any mix
 // of commands of the other cores (posts, syncs, switches with log catch-up, lazy, attribute
 // changes, releases, refused ones), any translation traffic and any memory behaviour.
@@ -22,7 +22,7 @@ module fv_sys_bound
   parameter int unsigned Slots    = 2,
   parameter int unsigned LogDepth = 2,
   parameter int unsigned NumAsids = 4,
-  localparam int unsigned Bound   = 4 + (NumCores - 1) * LogDepth
+  localparam int unsigned Bound   = 5 + (NumCores - 1) * LogDepth
 ) (
   input  logic clk_i,
 `include "fv_sys_ports.svh"
@@ -83,7 +83,7 @@ module fv_sys_bound
     WaitState_A: assert (!waiting_q || ag_state[init_q] != 2'd3);
     cover (post_accept);
     cover (post_done);
-    cover (sync_done && waiting_q && cnt_q == 8'd4);
+    cover (sync_done && waiting_q && cnt_q == 8'd5);
     cover (sync_done && waiting_q && cnt_q == 8'(Bound));
   end
 endmodule

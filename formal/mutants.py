@@ -53,8 +53,8 @@ MUTANTS = {
         "acknowledge in the cycle the message is on the bus, before it is applied"),
     "no_rr": (
         "tlb_directory.sv",
-        "rr_d         = CoreIdxW'((int'(grant_idx) + 1) % NumCores);",
-        "rr_d         = rr_q;",
+        "rr_d = CoreIdxW'((int'(grant_idx) + 1) % NumCores);",
+        "rr_d = rr_q;",
         "fabric.sby", "bound3_kind",
         "round robin pointer never advances (fixed priority: starvation; 3 cores)"),
     "no_lag": (

@@ -74,8 +74,10 @@ module tlb_agent
   assign cmd_ready_o = state_q == AgIdle;
   // A switch goes to the directory only once no walk of the old context is in flight, so
   // the context never changes under a walk (docs/architecture.md, context rule). The
-  // directory answers a grant on the bus in the next cycle (and grants nothing while it
-  // replays a catch-up), so the request drops in the cycle its completing message is there.
+  // directory registers its grant and decides it in the next cycle, so the answer is on the
+  // bus two cycles after the grant (it never grants a request it holds, and grants nothing
+  // while it replays a catch-up); the request stays up until, and drops in, the cycle its
+  // completing message is there.
   assign dir_req_o   = state_q == AgDir && !(mine && bus_i.done) &&
                        (cmd_q.op != CmdSwitch || core_idle_i);
   assign dir_cmd_o   = cmd_q;

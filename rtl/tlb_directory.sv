@@ -86,8 +86,12 @@ module tlb_directory
   logic [NumCores-1:0][Slots-1:0][AsidIdxW-1:0] slot_asid_q, slot_asid_d;
   logic [NumCores-1:0][Slots-1:0][LagW-1:0]     slot_lag_q, slot_lag_d;
   logic [NumCores-1:0][SlotIdxW-1:0]            slot_rr_q, slot_rr_d;
-  // Arbitration, acks, release, catch-up.
+  // Arbitration (the grant is registered: the decision reads it in the next cycle), acks,
+  // release, catch-up.
   logic [CoreIdxW-1:0]           rr_q, rr_d;
+  logic                          gnt_valid_q, gnt_valid_d;  // a granted command waits
+  logic [CoreIdxW-1:0]           gnt_idx_q, gnt_idx_d;      // whose
+  dir_cmd_t                      gnt_cmd_q, gnt_cmd_d;      // which
   logic [NumCores-1:0][OutW-1:0] out_q, out_d;
   logic [AsidIdxW-1:0]           rel_asid_q, rel_asid_d;
   logic [CoreIdxW:0]             rel_pending_q, rel_pending_d;
@@ -104,15 +108,13 @@ module tlb_directory
   logic                 grant_valid;
   logic [CoreIdxW-1:0]  grant_idx;
   logic [NumCores-1:0]  grant_oh;  // the grant, one-hot (zero if none)
+  logic                 rel_wait;  // a release waits for the one in flight (coverage)
+  logic                 decide;    // the registered grant is decided this cycle
   dir_cmd_t             cmd;
   logic [AsidIdxW-1:0]  a;
   logic                 asid_ok;
   logic [NumCores-1:0]  holders, all_cores;
-  // What the granted command's decision reads, each computed for every requester in
-  // parallel with the arbiter (from the agents' registered commands) and selected by the
-  // one-hot grant: the ASID's state and generation, and for a switch the requester's own
-  // slot that remembers the ASID. (The attributes and the flush-log entry only feed the bus
-  // message's data, not a decision: they are read once, after the selection.)
+  // What the decision reads of the granted command's ASID and of its requester's slots.
   logic [1:0]           st_a;
   logic [GenW-1:0]      gen_a;
   logic [SlotIdxW-1:0]  hit_s;  // with `hit` below: the requester's slot for the ASID
@@ -132,19 +134,28 @@ module tlb_directory
     return MaxCores'(v);
   endfunction
 
-  // Round robin: the first requester at or after rr_q. A release waits while another is
-  // still being acknowledged.
+  // Round robin: the first requester at or after rr_q, except the one whose command is
+  // already granted and waits to be decided. Nothing is granted while a catch-up replay owns
+  // the bus (the granted command then waits in gnt_*_q too). A release waits while another
+  // is in flight: still being acknowledged, or granted and not yet decided.
   always_comb begin
     int unsigned c;
+    logic held, rel_busy;
     c           = 0;
+    held        = 1'b0;
+    rel_busy    = 1'b0;
     grant_valid = 1'b0;
     grant_idx   = '0;
     grant_oh    = '0;
+    rel_wait    = 1'b0;
     if (!cu_busy_q) begin
       for (int unsigned k = 0; k < NumCores; k++) begin
-        c = (int'(rr_q) + k) % NumCores;
-        if (!grant_valid && req_i[c] &&
-            (cmd_i[c].op != CmdRelease || rel_pending_q == '0)) begin
+        c        = (int'(rr_q) + k) % NumCores;
+        held     = gnt_valid_q && gnt_idx_q == CoreIdxW'(c);
+        rel_busy = cmd_i[c].op == CmdRelease &&
+                   (rel_pending_q != '0 || (gnt_valid_q && gnt_cmd_q.op == CmdRelease));
+        if (req_i[c] && !held && rel_busy) rel_wait = 1'b1;
+        if (!grant_valid && req_i[c] && !held && !rel_busy) begin
           grant_valid = 1'b1;
           grant_idx   = CoreIdxW'(c);
           grant_oh[c] = 1'b1;
@@ -153,39 +164,40 @@ module tlb_directory
     end
   end
 
-  // Per requester, then selected (an AND-OR on the one-hot grant, all zero without one).
+  // The grant register: loaded with the new grant whenever the one it held is decided (or
+  // it held none); it keeps its command while a catch-up replay owns the bus.
+  assign decide = gnt_valid_q && !cu_busy_q;
   always_comb begin
-    cmd      = '0;
-    st_a     = '0;
-    gen_a    = '0;
-    hit      = 1'b0;
-    hit_s    = '0;
-    lag      = '0;
-    for (int unsigned r = 0; r < NumCores; r++) begin
-      logic [AsidIdxW-1:0] ar;
-      logic                hr;
-      logic [SlotIdxW-1:0] sr;
-      logic [LagW-1:0]     lr;
-      ar = cmd_i[r].asid[AsidIdxW-1:0];
-      hr = 1'b0;
-      sr = '0;
-      for (int unsigned s = 0; s < Slots; s++) begin
-        if (!hr && slot_valid_q[r][s] && slot_asid_q[r][s] == ar) begin
-          hr = 1'b1;
-          sr = SlotIdxW'(s);
-        end
+    gnt_valid_d = cu_busy_q ? gnt_valid_q : grant_valid;
+    gnt_idx_d   = gnt_idx_q;
+    gnt_cmd_d   = gnt_cmd_q;
+    rr_d        = rr_q;
+    if (grant_valid) begin
+      gnt_idx_d = grant_idx;
+      gnt_cmd_d = '0;
+      for (int unsigned r = 0; r < NumCores; r++) begin
+        if (grant_oh[r]) gnt_cmd_d = gnt_cmd_d | cmd_i[r];
       end
-      lr = slot_lag_q[r][sr];
-      if (grant_oh[r]) begin
-        cmd      = cmd | cmd_i[r];
-        st_a     = st_a | asid_state_q[ar];
-        gen_a    = gen_a | gen_q[ar];
-        hit      = hit | hr;
-        hit_s    = hit_s | sr;
-        lag      = lag | lr;
+      rr_d = CoreIdxW'((int'(grant_idx) + 1) % NumCores);
+    end
+  end
+
+  // What the decision reads: all from registers (the granted command, the ASID table, the
+  // requester's slots).
+  assign cmd = gnt_cmd_q;
+  always_comb begin
+    hit   = 1'b0;
+    hit_s = '0;
+    for (int unsigned s = 0; s < Slots; s++) begin
+      if (!hit && slot_valid_q[gnt_idx_q][s] && slot_asid_q[gnt_idx_q][s] == a) begin
+        hit   = 1'b1;
+        hit_s = SlotIdxW'(s);
       end
     end
   end
+  assign lag   = slot_lag_q[gnt_idx_q][hit_s];
+  assign st_a  = asid_state_q[a];
+  assign gen_a = gen_q[a];
 
   assign a         = cmd.asid[AsidIdxW-1:0];
   assign asid_ok   = cmd.asid < AsidW'(NumAsids);
@@ -212,13 +224,10 @@ module tlb_directory
       end
     end
   end
-  // The holders of each requester's ASID (compared in parallel), selected by the grant.
+  // The cores that hold the granted command's ASID.
   always_comb begin
-    holders = '0;
-    for (int unsigned r = 0; r < NumCores; r++) begin
-      for (int unsigned c = 0; c < NumCores; c++) begin
-        if (grant_oh[r] && eff_valid[c] && eff_asid[c] == cmd_i[r].asid) holders[c] = 1'b1;
-      end
+    for (int unsigned c = 0; c < NumCores; c++) begin
+      holders[c] = eff_valid[c] && eff_asid[c] == cmd.asid;
     end
   end
 
@@ -249,7 +258,6 @@ module tlb_directory
     slot_asid_d   = slot_asid_q;
     slot_lag_d    = slot_lag_q;
     slot_rr_d     = slot_rr_q;
-    rr_d          = rr_q;
     out_d         = out_q;
     rel_asid_d    = rel_asid_q;
     rel_pending_d = rel_pending_q;
@@ -299,10 +307,9 @@ module tlb_directory
         bus_d.pm      = pm_q[cu_asid_q];
         cu_busy_d     = 1'b0;
       end
-    end else if (grant_valid) begin
-      rr_d         = CoreIdxW'((int'(grant_idx) + 1) % NumCores);
+    end else if (decide) begin
       bus_d.valid  = 1'b1;
-      bus_d.init   = grant_idx;
+      bus_d.init   = gnt_idx_q;
       bus_d.done   = 1'b1;
       bus_d.asid   = cmd.asid;
       bus_d.vpn    = cmd.vpn;
@@ -337,7 +344,7 @@ module tlb_directory
             bus_d.targets  = widen(targets);
             bus_d.inval    = 1'b1;
             bus_d.need_ack = 1'b1;
-            out_d[grant_idx] = out_d[grant_idx] + OutW'(popcount(targets));
+            out_d[gnt_idx_q] = out_d[gnt_idx_q] + OutW'(popcount(targets));
             cnt_posted_d  = cnt_posted_q + 1;
             cnt_targets_d = cnt_targets_q + CntW'(popcount(targets));
           end
@@ -368,7 +375,7 @@ module tlb_directory
             bus_d.set_attrs = 1'b1;
             bus_d.root      = cmd.root;
             bus_d.pm        = cmd.pm;
-            out_d[grant_idx] = out_d[grant_idx] + OutW'(popcount(targets));
+            out_d[gnt_idx_q] = out_d[gnt_idx_q] + OutW'(popcount(targets));
             cnt_posted_d  = cnt_posted_q + 1;
             cnt_targets_d = cnt_targets_q + CntW'(popcount(targets));
             cnt_skipped_d = cnt_skipped_q + CntW'(NumCores) - CntW'(popcount(targets));
@@ -384,7 +391,7 @@ module tlb_directory
             bus_d.set_ctx = 1'b1;
             bus_d.root    = root_q[a];
             bus_d.pm      = pm_q[a];
-            bus_d.targets = widen(NumCores'(1) << grant_idx);
+            bus_d.targets = widen(NumCores'(1) << gnt_idx_q);
             if (hit && lag == '0) begin
               // Up to date: just load the context.
             end else if (hit && lag != LagFull) begin
@@ -398,35 +405,35 @@ module tlb_directory
                 bus_d.set_ctx = 1'b0;
                 bus_d.done    = 1'b0;
                 cu_busy_d = 1'b1;
-                cu_core_d = grant_idx;
+                cu_core_d = gnt_idx_q;
                 cu_asid_d = a;
                 cu_pos_d  = (gen_a[LogIdxW-1:0] - LogIdxW'(lag) + LogIdxW'(1)) &
                             LogIdxW'(LogDepth - 1);
                 cu_left_d = lag - LagW'(1);
               end
-              slot_lag_d[grant_idx][hit_s] = '0;
+              slot_lag_d[gnt_idx_q][hit_s] = '0;
               cnt_cu_log_d = cnt_cu_log_q + 1;
             end else begin
               // Too far behind, or no slot remembers the ASID: flush it whole.
               bus_d.inval = 1'b1;
               bus_d.kind  = InvAsid;
               if (hit) begin
-                slot_lag_d[grant_idx][hit_s] = '0;
+                slot_lag_d[gnt_idx_q][hit_s] = '0;
               end else begin
                 for (int s = Slots - 1; s >= 0; s--) begin
-                  if (!slot_valid_q[grant_idx][s]) begin
+                  if (!slot_valid_q[gnt_idx_q][s]) begin
                     victim_free = 1'b1;
                     victim      = SlotIdxW'(s);
                   end
                 end
                 if (!victim_free) begin
-                  victim = slot_rr_q[grant_idx];
-                  slot_rr_d[grant_idx] = (slot_rr_q[grant_idx] == SlotIdxW'(Slots - 1)) ? '0 :
-                                         slot_rr_q[grant_idx] + SlotIdxW'(1);
+                  victim = slot_rr_q[gnt_idx_q];
+                  slot_rr_d[gnt_idx_q] = (slot_rr_q[gnt_idx_q] == SlotIdxW'(Slots - 1)) ? '0 :
+                                         slot_rr_q[gnt_idx_q] + SlotIdxW'(1);
                 end
-                slot_valid_d[grant_idx][victim] = 1'b1;
-                slot_asid_d[grant_idx][victim]  = a;
-                slot_lag_d[grant_idx][victim]   = '0;
+                slot_valid_d[gnt_idx_q][victim] = 1'b1;
+                slot_asid_d[gnt_idx_q][victim]  = a;
+                slot_lag_d[gnt_idx_q][victim]   = '0;
               end
               cnt_cu_full_d = cnt_cu_full_q + 1;
             end
@@ -458,7 +465,7 @@ module tlb_directory
             bus_d.kind      = InvAsid;
             bus_d.need_ack  = 1'b1;
             bus_d.drop_ctx  = 1'b1;
-            out_d[grant_idx] = out_d[grant_idx] + OutW'(popcount(targets));
+            out_d[gnt_idx_q] = out_d[gnt_idx_q] + OutW'(popcount(targets));
             cnt_posted_d  = cnt_posted_q + 1;
             cnt_targets_d = cnt_targets_q + CntW'(popcount(targets));
           end
@@ -483,6 +490,9 @@ module tlb_directory
       slot_lag_q    <= '0;
       slot_rr_q     <= '0;
       rr_q          <= '0;
+      gnt_valid_q   <= 1'b0;
+      gnt_idx_q     <= '0;
+      gnt_cmd_q     <= '0;
       out_q         <= '0;
       rel_asid_q    <= '0;
       rel_pending_q <= '0;
@@ -509,6 +519,9 @@ module tlb_directory
       slot_lag_q    <= slot_lag_d;
       slot_rr_q     <= slot_rr_d;
       rr_q          <= rr_d;
+      gnt_valid_q   <= gnt_valid_d;
+      gnt_idx_q     <= gnt_idx_d;
+      gnt_cmd_q     <= gnt_cmd_d;
       out_q         <= out_d;
       rel_asid_q    <= rel_asid_d;
       rel_pending_q <= rel_pending_d;
@@ -549,6 +562,15 @@ module tlb_directory
               clk_i, rst_ni)
   `TLB_ASSERT(GrantToRequester_A, (grant_oh & ~req_i) == '0, clk_i, rst_ni)
   `TLB_ASSERT(NoGrantDuringCatchup_A, !(cu_busy_q && grant_valid), clk_i, rst_ni)
+  // The registered grant: never granted twice; its requester keeps asking, with the same
+  // command, until the decision (the agent drops its request when the answer is on the bus);
+  // a release is decided only once the one before it is acknowledged.
+  `TLB_ASSERT(GrantNotHeld_A, !(grant_valid && gnt_valid_q && grant_idx == gnt_idx_q), clk_i,
+              rst_ni)
+  `TLB_ASSERT(HeldStillRequested_A, !gnt_valid_q || ((req_i >> gnt_idx_q) & NumCores'(1)) != '0
+              && cmd_i[gnt_idx_q] == gnt_cmd_q, clk_i, rst_ni)
+  `TLB_ASSERT(OneReleaseAtATime_A, !(decide && cmd.op == CmdRelease) || rel_pending_q == '0,
+              clk_i, rst_ni)
   `TLB_ASSERT(CatchupHasWork_A, !cu_busy_q || cu_left_q != '0, clk_i, rst_ni)
   `TLB_ASSERT(TargetsExist_A, (bus_q.targets >> NumCores) == '0, clk_i, rst_ni)
   `TLB_ASSERT(ReleaseAcksOwed_A, popcount(ack_i & ack_rel_i) <= rel_pending_q, clk_i, rst_ni)
@@ -591,17 +613,15 @@ module tlb_directory
   `TLB_COVER(ConcurrentRequests_C, $countones(req_i) >= 2, clk_i, rst_ni)
   `TLB_COVER(AllCoresRequest_C, req_i == '1, clk_i, rst_ni)
   `TLB_COVER(ConcurrentSyncs_C, $countones(~quiet_o) >= 2, clk_i, rst_ni)
-  `TLB_COVER(AckWithGrant_C, ack_i != '0 && grant_valid, clk_i, rst_ni)
+  `TLB_COVER(AckWithGrant_C, ack_i != '0 && decide, clk_i, rst_ni)
   // ASID life cycle: attributes, release (refused, granted, completed), reuse.
   `TLB_COVER(AttrsTargetHolders_C, bus_d.set_attrs && bus_d.targets != '0, clk_i, rst_ni)
   `TLB_COVER(AttrsLagSlots_C, bus_d.set_attrs && slot_lag_d != slot_lag_q, clk_i, rst_ni)
   `TLB_COVER(ReleaseGranted_C, bus_d.drop_ctx, clk_i, rst_ni)
-  `TLB_COVER(ReleaseRefused_C, grant_valid && !cu_busy_q && cmd.op == CmdRelease &&
-             bus_d.error, clk_i, rst_ni)
-  `TLB_COVER(ReleaseWaits_C, |req_i && !grant_valid && !cu_busy_q && rel_pending_q != '0,
-             clk_i, rst_ni)
+  `TLB_COVER(ReleaseRefused_C, decide && cmd.op == CmdRelease && bus_d.error, clk_i, rst_ni)
+  `TLB_COVER(ReleaseWaits_C, rel_wait && rel_pending_q != '0, clk_i, rst_ni)
   `TLB_COVER(ReleaseCompletes_C, rel_pending_q != '0 && rel_pending_d == '0, clk_i, rst_ni)
-  `TLB_COVER(SwitchWhileReleasing_C, grant_valid && !cu_busy_q && cmd.op == CmdSwitch &&
+  `TLB_COVER(SwitchWhileReleasing_C, decide && cmd.op == CmdSwitch &&
              asid_ok && asid_state_q[a] == AsidReleasing, clk_i, rst_ni)
 `ifndef TLB_NO_ASSERT
   // Coverage bookkeeping only, compiled out with the assertions (not part of the design,
@@ -617,10 +637,9 @@ module tlb_directory
   end
 `endif
   // A released ASID taken again (by a switch, or by new attributes first).
-  `TLB_COVER(AsidReused_C, grant_valid && !cu_busy_q && asid_ok && asid_state_q[a] == AsidFree &&
+  `TLB_COVER(AsidReused_C, decide && asid_ok && asid_state_q[a] == AsidFree &&
              (cmd.op == CmdSwitch || cmd.op == CmdSetAttrs) && cov_released_q[a], clk_i,
              rst_ni)
-  `TLB_COVER(ScopedPostBadAsid_C, grant_valid && !cu_busy_q && cmd.op == CmdPost &&
-             bus_d.error, clk_i, rst_ni)
+  `TLB_COVER(ScopedPostBadAsid_C, decide && cmd.op == CmdPost && bus_d.error, clk_i, rst_ni)
 
 endmodule : tlb_directory

@@ -74,6 +74,7 @@ fn check(file: &str) {
                 match sig {
                     "bus_q.valid" => s.dir.bus_q.valid as u64,
                     "cu_busy_q" => s.dir.cu_busy_q as u64,
+                    "gnt_valid_q" => s.dir.gnt_valid_q as u64,
                     _ => panic!("{file}: no directory signal {sig}"),
                 }
             } else {

@@ -91,6 +91,7 @@ const PICTURE: &[&str] = &[
     "cmd_done_o=gen_core[0].u_agent.cmd_done_o",
     "# directory: grants, targets core 1, counts acks",
     "req_i[0]=u_dir.req_i[0]",
+    "gnt_valid_q (grant held)=u_dir.gnt_valid_q",
     "bus_q.valid=u_dir.bus_q[136]",
     "bus_q.targets (core mask)=u_dir.bus_q[135:120]",
     "ack_i[1]=u_dir.ack_i[1]",

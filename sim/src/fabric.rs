@@ -265,6 +265,10 @@ pub struct Directory {
     pub slot_q: Vec<Vec<Slot>>,
     pub slot_rr_q: Vec<usize>,
     pub rr_q: usize,
+    /// The registered grant: a granted command waits here for its decision, next cycle.
+    pub gnt_valid_q: bool,
+    pub gnt_idx_q: usize,
+    pub gnt_cmd_q: DirCmd,
     pub out_q: Vec<u8>,
     pub rel_asid_q: usize,
     pub rel_pending_q: u8,
@@ -295,6 +299,9 @@ impl Clone for Directory {
         self.slot_q.clone_from(&s.slot_q);
         self.slot_rr_q.clone_from(&s.slot_rr_q);
         self.rr_q = s.rr_q;
+        self.gnt_valid_q = s.gnt_valid_q;
+        self.gnt_idx_q = s.gnt_idx_q;
+        self.gnt_cmd_q = s.gnt_cmd_q;
         self.out_q.clone_from(&s.out_q);
         self.rel_asid_q = s.rel_asid_q;
         self.rel_pending_q = s.rel_pending_q;
@@ -332,6 +339,9 @@ impl Directory {
             slot_q: vec![vec![Slot::default(); cfg.slots]; cfg.cores],
             slot_rr_q: vec![0; cfg.cores],
             rr_q: 0,
+            gnt_valid_q: false,
+            gnt_idx_q: 0,
+            gnt_cmd_q: DirCmd::default(),
             out_q: vec![0; cfg.cores],
             rel_asid_q: 0,
             rel_pending_q: 0,
@@ -350,14 +360,20 @@ impl Directory {
         self.out_q[c] == 0
     }
 
-    /// The round-robin grant (`grant_valid`, `grant_idx`).
+    /// The round-robin grant (`grant_valid`, `grant_idx`): not the requester whose command
+    /// waits in the grant register, nothing during a catch-up, and a release only when no
+    /// other is in flight (acknowledged or granted).
     pub fn grant(&self, i: &DirInputs) -> Option<usize> {
         if self.cu_busy_q {
             return None;
         }
+        let rel_busy = self.rel_pending_q != 0 || (self.gnt_valid_q && self.gnt_cmd_q.op == op::RELEASE);
         (0..self.cfg.cores)
             .map(|k| (self.rr_q + k) % self.cfg.cores)
-            .find(|&c| i.req[c] && (i.cmd[c].op != op::RELEASE || self.rel_pending_q == 0))
+            .find(|&c| {
+                let held = self.gnt_valid_q && self.gnt_idx_q == c;
+                i.req[c] && !held && !(i.cmd[c].op == op::RELEASE && rel_busy)
+            })
     }
 
     fn log_at(&self, a: usize, pos: usize) -> LogEntry {
@@ -391,6 +407,17 @@ impl Directory {
             }
         }
 
+        // The grant register: the new grant replaces the one decided this cycle; during a
+        // catch-up nothing is granted and the held command waits.
+        if let Some(g) = self.grant(i) {
+            d.gnt_valid_q = true;
+            d.gnt_idx_q = g;
+            d.gnt_cmd_q = i.cmd[g];
+            d.rr_q = (g + 1) % n;
+        } else if !self.cu_busy_q {
+            d.gnt_valid_q = false;
+        }
+
         if self.cu_busy_q {
             let e = self.log_at(self.cu_asid_q, self.cu_pos_q);
             let last = self.cu_left_q == 1;
@@ -414,8 +441,8 @@ impl Directory {
             if last {
                 d.cu_busy_q = false;
             }
-        } else if let Some(g) = self.grant(i) {
-            let cmd = i.cmd[g];
+        } else if self.gnt_valid_q {
+            let (g, cmd) = (self.gnt_idx_q, self.gnt_cmd_q);
             let a = (cmd.asid as usize) & (cfg.asids - 1);
             let asid_ok = (cmd.asid as usize) < cfg.asids;
             // Who runs what as of the end of this cycle: the agents' registers updated by the
@@ -439,7 +466,6 @@ impl Directory {
                 .filter(|&c| { let (v, a, _) = eff(c); v && a == cmd.asid })
                 .fold(0, |m, c| m | 1 << c);
             let runners: u16 = (0..n).filter(|&c| (holders >> c) & 1 == 1 && !eff(c).2).fold(0, |m, c| m | 1 << c);
-            d.rr_q = (g + 1) % n;
             let mut bus = BusMsg {
                 valid: true,
                 init: g as u8,
