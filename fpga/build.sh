@@ -104,7 +104,7 @@ ok = fmax >= float(target)
 summary = dict(board="ulx3s", device=device, cores=int(cores), entries=int(entries),
                target_mhz=float(target), fmax_mhz=round(fmax, 2), timing_met=ok,
                lut4=use["TRELLIS_COMB"][0], ff=use["TRELLIS_FF"][0],
-               bram=use["DP16KD"][0], dsp=use["MULT18X18D"][0],
+               lutram=use["TRELLIS_RAMW"][0], bram=use["DP16KD"][0], dsp=use["MULT18X18D"][0],
                bitstream=f"{out}/ulx3s.bit")
 json.dump(summary, open(f"{out}/summary.json", "w"), indent=2)
 print(f"ulx3s ECP5-{device}: self-test, tlb_system {cores} cores x {entries} entries")
@@ -127,13 +127,18 @@ $y -q -l "$out/yosys.log" -p "read_verilog $out/tlb_pll.v; \
   || { echo "$fpga_script: synthesis failed, see $out/yosys.log" >&2; grep -i error "$out/yosys.log" | head -5 >&2; exit 1; }
 luts=0
 for k in LUT1 LUT2 LUT3 LUT4 LUT5 LUT6; do luts=$(( luts + $(count "$out/stat.txt" $k) )); done
+# Distributed RAM (the directory's flush log and attributes): LUTs of SLICEMs, counted apart.
+lutram=0
+for k in RAM16X1D RAM32X1D RAM64X1D RAM128X1D RAM32M RAM64M RAM32M16 RAM64M8; do
+  lutram=$(( lutram + $(count "$out/stat.txt" $k) ))
+done
 ffs=0
 for k in FDRE FDSE FDCE FDPE; do ffs=$(( ffs + $(count "$out/stat.txt" $k) )); done
 brams=$(( $(count "$out/stat.txt" RAMB36E1) + ($(count "$out/stat.txt" RAMB18E1) + 1) / 2 ))
 dsps=$(count "$out/stat.txt" DSP48E1)
 part=$([[ "$device" == 35t ]] && echo xc7a35ticsg324-1L || echo xc7a100tcsg324-1)
 echo "arty A7-${device^^} ($part): self-test, tlb_system $cores cores x $entries entries, $freq MHz"
-echo "  estimate (yosys synth_xilinx): LUT $luts/$cap_lut  FF $ffs/$cap_ff  BRAM36 $brams/$cap_bram  DSP $dsps/$cap_dsp  CARRY4 $(count "$out/stat.txt" CARRY4)"
+echo "  estimate (yosys synth_xilinx): LUT $luts/$cap_lut  FF $ffs/$cap_ff  LUTRAM cells $lutram  BRAM36 $brams/$cap_bram  DSP $dsps/$cap_dsp  CARRY4 $(count "$out/stat.txt" CARRY4)"
 if (( luts > cap_lut )); then
   echo "$fpga_script: does not fit: about $luts LUTs, the A7-${device^^} has $cap_lut (try --device 100t or fewer cores)" >&2
   exit 1

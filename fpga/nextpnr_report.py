@@ -1,7 +1,8 @@
 """What fpga/build.sh and fpga/timing.sh read from nextpnr-ecp5's --report JSON."""
 import json
 
-KINDS = ("TRELLIS_COMB", "TRELLIS_FF", "DP16KD", "MULT18X18D")  # LUT4, FF, BRAM, DSP
+# LUT4 (LUT RAM's included), FF, LUT RAM (a 16x4 distributed RAM's write port), BRAM, DSP
+KINDS = ("TRELLIS_COMB", "TRELLIS_FF", "TRELLIS_RAMW", "DP16KD", "MULT18X18D")
 
 
 def read(path, ignore_clock=None):
@@ -13,8 +14,10 @@ def read(path, ignore_clock=None):
 
 
 def use_line(use):
-    """'LUT4 a/b  FF c/d  BRAM e/f  DSP g/h' (a kind the device lacks reads 0)."""
+    """'LUT4 a/b  FF c/d  LUTRAM r  BRAM e/f  DSP g/h' (a kind the device lacks reads 0;
+    LUTRAM counts 16x4 RAMs, each also using two of the LUT4 cells counted)."""
     def one(k):
         used, avail = use[k]
         return f"{used}/{avail}" if avail else "0"
-    return f"LUT4 {one('TRELLIS_COMB')}  FF {one('TRELLIS_FF')}  BRAM {one('DP16KD')}  DSP {one('MULT18X18D')}"
+    return (f"LUT4 {one('TRELLIS_COMB')}  FF {one('TRELLIS_FF')}  LUTRAM {use['TRELLIS_RAMW'][0]}  "
+            f"BRAM {one('DP16KD')}  DSP {one('MULT18X18D')}")

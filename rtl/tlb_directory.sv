@@ -74,13 +74,36 @@ module tlb_directory
   `include "tlb_assert.svh"
 
   localparam logic [LagW-1:0] LagFull = LagW'(LogDepth + 1);  // "more than the log holds"
+  localparam int unsigned LogAddrW = $clog2(NumAsids * LogDepth);
+
+  typedef struct packed {
+    logic [PpnW-1:0] root;
+    logic [1:0]      pm;
+  } attrs_t;
+
+  // Where an ASID's log entry `pos` lives in the log memory.
+  function automatic logic [LogAddrW-1:0] log_addr(logic [AsidIdxW-1:0] asid,
+                                                   logic [LogIdxW-1:0] pos);
+    return LogAddrW'(LogAddrW'(asid) * LogAddrW'(LogDepth) +
+                     LogAddrW'(pos & LogIdxW'(LogDepth - 1)));
+  endfunction
 
   // ASID table.
   logic [NumAsids-1:0][1:0]      asid_state_q, asid_state_d;
   logic [NumAsids-1:0][GenW-1:0] gen_q, gen_d;
-  logic [NumAsids-1:0][PpnW-1:0] root_q, root_d;
-  logic [NumAsids-1:0][1:0]      pm_q, pm_d;
-  log_entry_t [NumAsids-1:0][LogDepth-1:0] log_q, log_d;
+  // The ASIDs' attributes and flush logs are memories, not registers (LUT RAM on an FPGA):
+  // one synchronous write port and one asynchronous read port each, and no reset. The
+  // decision and the catch-up replay read them, never in the same cycle, so one read port
+  // serves both. A log entry is read only after it was written (a slot lags by at most
+  // LogDepth posts, each of which wrote one); an ASID's attributes hold whatever was last
+  // set (zero after configuration: software sets them, SET_ATTRS, before the first switch).
+  attrs_t     attr_mem [NumAsids];
+  log_entry_t log_mem  [NumAsids * LogDepth];
+  logic                attr_we, log_we;
+  logic [AsidIdxW-1:0] attr_waddr, attr_raddr;
+  logic [LogAddrW-1:0] log_waddr, log_raddr;
+  attrs_t              attr_wdata, attr_rd;
+  log_entry_t          log_wdata, log_rd;
   // Context slots.
   logic [NumCores-1:0][Slots-1:0]               slot_valid_q, slot_valid_d;
   logic [NumCores-1:0][Slots-1:0][AsidIdxW-1:0] slot_asid_q, slot_asid_d;
@@ -251,9 +274,12 @@ module tlb_directory
     logic [CoreIdxW:0] rel_dec;
     asid_state_d  = asid_state_q;
     gen_d         = gen_q;
-    root_d        = root_q;
-    pm_d          = pm_q;
-    log_d         = log_q;
+    attr_we       = 1'b0;
+    attr_waddr    = a;
+    attr_wdata    = '{root: cmd.root, pm: cmd.pm};
+    log_we        = 1'b0;
+    log_waddr     = log_addr(a, gen_a);
+    log_wdata     = '{kind: cmd.kind, vpn: cmd.vpn, npages: cmd.npages};
     slot_valid_d  = slot_valid_q;
     slot_asid_d   = slot_asid_q;
     slot_lag_d    = slot_lag_q;
@@ -293,9 +319,9 @@ module tlb_directory
       bus_d.valid   = 1'b1;
       bus_d.targets = widen(NumCores'(1) << cu_core_q);
       bus_d.inval   = 1'b1;
-      bus_d.kind    = log_q[cu_asid_q][cu_pos_q].kind;
-      bus_d.vpn     = log_q[cu_asid_q][cu_pos_q].vpn;
-      bus_d.npages  = log_q[cu_asid_q][cu_pos_q].npages;
+      bus_d.kind    = log_rd.kind;
+      bus_d.vpn     = log_rd.vpn;
+      bus_d.npages  = log_rd.npages;
       bus_d.asid    = AsidW'(cu_asid_q);
       bus_d.init    = cu_core_q;
       cu_pos_d      = cu_pos_q + LogIdxW'(1);
@@ -303,8 +329,8 @@ module tlb_directory
       if (cu_left_q == LagW'(1)) begin
         bus_d.set_ctx = 1'b1;
         bus_d.done    = 1'b1;
-        bus_d.root    = root_q[cu_asid_q];
-        bus_d.pm      = pm_q[cu_asid_q];
+        bus_d.root    = attr_rd.root;
+        bus_d.pm      = attr_rd.pm;
         cu_busy_d     = 1'b0;
       end
     end else if (decide) begin
@@ -336,8 +362,7 @@ module tlb_directory
                   end
                 end
               end
-              log_d[a][gen_a[LogIdxW-1:0] & LogIdxW'(LogDepth - 1)] =
-                  '{kind: cmd.kind, vpn: cmd.vpn, npages: cmd.npages};
+              log_we = 1'b1;  // at log_addr(a, gen_a)
               gen_d[a] = gen_a + GenW'(1);
               cnt_skipped_d = cnt_skipped_q + CntW'(NumCores) - CntW'(popcount(targets));
             end
@@ -357,8 +382,7 @@ module tlb_directory
             // Seed 002: new attributes are a new generation. Holders take them and flush
             // the ASID now; every other slot holding it must flush it on its next switch.
             targets = holders;
-            root_d[a] = cmd.root;
-            pm_d[a]   = cmd.pm;
+            attr_we = 1'b1;  // at a
             if (st_a == AsidFree) asid_state_d[a] = AsidActive;
             for (int unsigned c = 0; c < NumCores; c++) begin
               for (int unsigned s = 0; s < Slots; s++) begin
@@ -389,8 +413,8 @@ module tlb_directory
           end else begin
             if (st_a == AsidFree) asid_state_d[a] = AsidActive;
             bus_d.set_ctx = 1'b1;
-            bus_d.root    = root_q[a];
-            bus_d.pm      = pm_q[a];
+            bus_d.root    = attr_rd.root;
+            bus_d.pm      = attr_rd.pm;
             bus_d.targets = widen(NumCores'(1) << gnt_idx_q);
             if (hit && lag == '0) begin
               // Up to date: just load the context.
@@ -398,9 +422,9 @@ module tlb_directory
               // Behind by 1..LogDepth invalidations: replay them from the log, oldest
               // first, one message a cycle; the last one completes the switch.
               bus_d.inval = 1'b1;
-              bus_d.kind   = log_q[a][(gen_a - LogIdxW'(lag)) & LogIdxW'(LogDepth - 1)].kind;
-              bus_d.vpn    = log_q[a][(gen_a - LogIdxW'(lag)) & LogIdxW'(LogDepth - 1)].vpn;
-              bus_d.npages = log_q[a][(gen_a - LogIdxW'(lag)) & LogIdxW'(LogDepth - 1)].npages;
+              bus_d.kind   = log_rd.kind;
+              bus_d.vpn    = log_rd.vpn;
+              bus_d.npages = log_rd.npages;
               if (lag != LagW'(1)) begin
                 bus_d.set_ctx = 1'b0;
                 bus_d.done    = 1'b0;
@@ -482,9 +506,6 @@ module tlb_directory
     if (!rst_ni) begin
       asid_state_q  <= '0;
       gen_q         <= '0;
-      root_q        <= '0;
-      pm_q          <= '0;
-      log_q         <= '0;
       slot_valid_q  <= '0;
       slot_asid_q   <= '0;
       slot_lag_q    <= '0;
@@ -511,9 +532,6 @@ module tlb_directory
     end else begin
       asid_state_q  <= asid_state_d;
       gen_q         <= gen_d;
-      root_q        <= root_d;
-      pm_q          <= pm_d;
-      log_q         <= log_d;
       slot_valid_q  <= slot_valid_d;
       slot_asid_q   <= slot_asid_d;
       slot_lag_q    <= slot_lag_d;
@@ -538,6 +556,18 @@ module tlb_directory
       cnt_cu_full_q <= cnt_cu_full_d;
       cnt_errors_q  <= cnt_errors_d;
     end
+  end
+
+  // The memories' read addresses: the catch-up replay's next entry, else the decision's (a
+  // lagging switch's oldest missed entry; the attributes of the granted command's ASID).
+  assign log_raddr  = cu_busy_q ? log_addr(cu_asid_q, cu_pos_q) :
+                                  log_addr(a, gen_a - LogIdxW'(lag));
+  assign attr_raddr = cu_busy_q ? cu_asid_q : a;
+  assign log_rd     = log_mem[log_raddr];
+  assign attr_rd    = attr_mem[attr_raddr];
+  always_ff @(posedge clk_i) begin
+    if (log_we) log_mem[log_waddr] <= log_wdata;
+    if (attr_we) attr_mem[attr_waddr] <= attr_wdata;
   end
 
   assign bus_o = bus_q;

@@ -259,9 +259,10 @@ pub struct Directory {
     /// The ASID's generation modulo the log (RTL `GenW = LogIdxW` bits): the log's write
     /// position.
     pub gen_q: Vec<u16>,
-    pub root_q: Vec<u64>,
-    pub pm_q: Vec<u8>,
-    pub log_q: Vec<Vec<LogEntry>>,
+    /// The ASIDs' attributes (root, pm): RTL `attr_mem`, a memory without reset.
+    pub attr_mem: Vec<(u64, u8)>,
+    /// The flush logs, `[asid][pos]`: RTL `log_mem` (at `asid * LogDepth + pos`), likewise.
+    pub log_mem: Vec<Vec<LogEntry>>,
     pub slot_q: Vec<Vec<Slot>>,
     pub slot_rr_q: Vec<usize>,
     pub rr_q: usize,
@@ -293,9 +294,8 @@ impl Clone for Directory {
         self.cfg = s.cfg;
         self.asid_state_q.clone_from(&s.asid_state_q);
         self.gen_q.clone_from(&s.gen_q);
-        self.root_q.clone_from(&s.root_q);
-        self.pm_q.clone_from(&s.pm_q);
-        self.log_q.clone_from(&s.log_q);
+        self.attr_mem.clone_from(&s.attr_mem);
+        self.log_mem.clone_from(&s.log_mem);
         self.slot_q.clone_from(&s.slot_q);
         self.slot_rr_q.clone_from(&s.slot_rr_q);
         self.rr_q = s.rr_q;
@@ -333,9 +333,8 @@ impl Directory {
             cfg,
             asid_state_q: vec![0; cfg.asids],
             gen_q: vec![0; cfg.asids],
-            root_q: vec![0; cfg.asids],
-            pm_q: vec![0; cfg.asids],
-            log_q: vec![vec![LogEntry::default(); cfg.log_depth]; cfg.asids],
+            attr_mem: vec![(0, 0); cfg.asids],
+            log_mem: vec![vec![LogEntry::default(); cfg.log_depth]; cfg.asids],
             slot_q: vec![vec![Slot::default(); cfg.slots]; cfg.cores],
             slot_rr_q: vec![0; cfg.cores],
             rr_q: 0,
@@ -377,7 +376,7 @@ impl Directory {
     }
 
     fn log_at(&self, a: usize, pos: usize) -> LogEntry {
-        self.log_q[a][pos & (self.cfg.log_depth - 1)]
+        self.log_mem[a][pos & (self.cfg.log_depth - 1)]
     }
 
     pub fn step(&mut self, i: &DirInputs) {
@@ -432,8 +431,8 @@ impl Directory {
                 init: self.cu_core_q as u8,
                 set_ctx: last,
                 done: last,
-                root: if last { self.root_q[self.cu_asid_q] } else { 0 },
-                pm: if last { self.pm_q[self.cu_asid_q] } else { 0 },
+                root: if last { self.attr_mem[self.cu_asid_q].0 } else { 0 },
+                pm: if last { self.attr_mem[self.cu_asid_q].1 } else { 0 },
                 ..Default::default()
             };
             d.cu_pos_q = (self.cu_pos_q + 1) & (cfg.log_depth - 1);
@@ -500,7 +499,7 @@ impl Directory {
                                 }
                             }
                             let pos = self.gen_q[a] as usize & (cfg.log_depth - 1);
-                            d.log_q[a][pos] = LogEntry { kind: cmd.kind, vpn: cmd.vpn, npages: cmd.npages };
+                            d.log_mem[a][pos] = LogEntry { kind: cmd.kind, vpn: cmd.vpn, npages: cmd.npages };
                             d.gen_q[a] = (self.gen_q[a] + 1) & cfg.gen_mask();
                             d.cnt.skipped = d.cnt.skipped.wrapping_add(n as u32 - targets.count_ones());
                         }
@@ -517,8 +516,7 @@ impl Directory {
                         error(&mut d, &mut bus);
                     } else {
                         let targets = holders;
-                        d.root_q[a] = cmd.root;
-                        d.pm_q[a] = cmd.pm;
+                        d.attr_mem[a] = (cmd.root, cmd.pm);
                         if self.asid_state_q[a] == asid_state::FREE {
                             d.asid_state_q[a] = asid_state::ACTIVE;
                         }
@@ -557,8 +555,7 @@ impl Directory {
                         let hit = (0..cfg.slots).find(|&s| self.slot_q[g][s].valid && self.slot_q[g][s].asid as usize == a);
                         let lag = self.slot_q[g][hit.unwrap_or(0)].lag;
                         bus.set_ctx = true;
-                        bus.root = self.root_q[a];
-                        bus.pm = self.pm_q[a];
+                        (bus.root, bus.pm) = self.attr_mem[a];
                         bus.targets = 1 << g;
                         match hit {
                             Some(_) if lag == 0 => {}
