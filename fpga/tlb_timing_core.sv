@@ -11,18 +11,11 @@ module tlb_timing_core #(
 );
   import tlb_pkg::*;
 
-  logic [4:0] rst_cnt_q = '0;
-  logic       rst_n;
-  always_ff @(posedge clk_i) if (!rst_cnt_q[4]) rst_cnt_q <= rst_cnt_q + 5'd1;
-  assign rst_n = rst_cnt_q[4];
-
-  logic [63:0] lfsr_q = 64'h1;
-  always_ff @(posedge clk_i) lfsr_q <= {lfsr_q[62:0], lfsr_q[63] ^ lfsr_q[62] ^ lfsr_q[60] ^ lfsr_q[59]};
-
   localparam int unsigned InW = AsidW + PpnW + 1 + 1 + 2 + 1 + VaW + 2 + 1 + 1 + 3 + AsidW
                                 + VaW + NpagesW + 1 + 1 + PteW;
-  logic [InW-1:0] in_q = '0;
-  always_ff @(posedge clk_i) in_q <= {in_q[InW-2:0], lfsr_q[63] ^ lfsr_q[31]};
+  logic       rst_n;
+  logic [InW-1:0] in_q;
+  tlb_timing_stim #(.Width(InW)) u_stim (.clk_i(clk_i), .rst_no(rst_n), .in_o(in_q));
 
   logic [AsidW-1:0]   ctx_asid, inval_asid;
   logic [PpnW-1:0]    ctx_root;
@@ -76,10 +69,9 @@ module tlb_timing_core #(
   );
 
   localparam int unsigned OutW = 1 + 1 + PaW + 1 + 1 + 1 + PaW + 1 + 1 + 7;
-  logic [OutW-1:0] outs, out_q = '0;
+  logic [OutW-1:0] outs;
   assign outs = {req_ready, resp_valid, resp_paddr, resp_fault, resp_hit, mem_req_valid,
                  mem_req_addr, mem_resp_ready, walk_restart, valid_count};
-  always_ff @(posedge clk_i) out_q <= outs ^ {out_q[OutW-2:0], 1'b0};
-  assign led_o = out_q[OutW-1];
+  tlb_timing_sink #(.Width(OutW)) u_sink (.clk_i(clk_i), .outs_i(outs), .led_o(led_o));
 
 endmodule : tlb_timing_core

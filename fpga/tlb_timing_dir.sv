@@ -10,18 +10,11 @@ module tlb_timing_dir #(
 );
   import tlb_pkg::*;
 
-  logic [4:0] rst_cnt_q = '0;
-  logic       rst_n;
-  always_ff @(posedge clk_i) if (!rst_cnt_q[4]) rst_cnt_q <= rst_cnt_q + 5'd1;
-  assign rst_n = rst_cnt_q[4];
-
-  logic [63:0] lfsr_q = 64'h1;
-  always_ff @(posedge clk_i) lfsr_q <= {lfsr_q[62:0], lfsr_q[63] ^ lfsr_q[62] ^ lfsr_q[60] ^ lfsr_q[59]};
-
   localparam int unsigned CmdW = $bits(dir_cmd_t);
   localparam int unsigned InW = 1 + CmdW + 1 + AsidW + 1 + 1 + CoreIdxW + 1;
-  logic [NumCores*InW-1:0] in_q = '0;
-  always_ff @(posedge clk_i) in_q <= {in_q[NumCores*InW-2:0], lfsr_q[63] ^ lfsr_q[31]};
+  logic       rst_n;
+  logic [NumCores*InW-1:0] in_q;
+  tlb_timing_stim #(.Width(NumCores*InW)) u_stim (.clk_i(clk_i), .rst_no(rst_n), .in_o(in_q));
 
   logic     [NumCores-1:0]               req, cur_valid, lazy, ack, ack_rel, quiet;
   dir_cmd_t [NumCores-1:0]               cmd;
@@ -59,9 +52,8 @@ module tlb_timing_dir #(
   );
 
   localparam int unsigned OutW = $bits(bus_msg_t) + NumCores + 6 * CntW;
-  logic [OutW-1:0] outs, out_q = '0;
+  logic [OutW-1:0] outs;
   assign outs = {bus, quiet, cnt[0], cnt[1], cnt[2], cnt[3], cnt[4], cnt[5]};
-  always_ff @(posedge clk_i) out_q <= outs ^ {out_q[OutW-2:0], 1'b0};
-  assign led_o = out_q[OutW-1];
+  tlb_timing_sink #(.Width(OutW)) u_sink (.clk_i(clk_i), .outs_i(outs), .led_o(led_o));
 
 endmodule : tlb_timing_dir

@@ -1,7 +1,7 @@
 // Timing and area harness for tlb_system (not the board self-test): every input of the
 // system is a flip-flop of a long shift register fed by a free-running 64-bit LFSR, every
-// output goes to a flip-flop of its own, so synthesis keeps all the logic at full width and
-// place-and-route times every path from register to register. Used by fpga/timing.sh for
+// output goes to a flip-flop of its own (fpga/tlb_timing_io.sv), so synthesis keeps all the
+// logic at full width and place-and-route times every path from register to register. Used by fpga/timing.sh for
 // the Fmax and area table in docs/fpga.md.
 module tlb_timing_top #(
   parameter int unsigned NumCores = 4,
@@ -12,29 +12,20 @@ module tlb_timing_top #(
 );
   import tlb_pkg::*;
 
-  // Reset: held for 16 cycles after configuration.
-  logic [4:0] rst_cnt_q = '0;
-  logic       rst_n;
-  always_ff @(posedge clk_i) if (!rst_cnt_q[4]) rst_cnt_q <= rst_cnt_q + 5'd1;
-  assign rst_n = rst_cnt_q[4];
-
-  logic [63:0] lfsr_q = 64'h1;
-  always_ff @(posedge clk_i) lfsr_q <= {lfsr_q[62:0], lfsr_q[63] ^ lfsr_q[62] ^ lfsr_q[60] ^ lfsr_q[59]};
-
-  // Every input bit of every core is a flip-flop of its own, in one long shift register
-  // fed by the LFSR: inputs change every cycle, and each is driven from next to where it
-  // is used (a few LFSR bits driving every input made routing, not logic, the limit).
+  // Every input bit of every core, a flip-flop of its own (fpga/tlb_timing_io.sv).
   localparam int unsigned InW = 1 + 64 + 2 + 1 + 1 + 1 + 1 + 1 + 64 + 1 + 3 + 3 + 16 + 64 + 16
                                 + 44 + 2;
-  logic [NumCores*InW-1:0] in_q = '0;
-  always_ff @(posedge clk_i) in_q <= {in_q[NumCores*InW-2:0], lfsr_q[63] ^ lfsr_q[31]};
+  logic       rst_n;
+  logic [NumCores*InW-1:0] in_q;
+  tlb_timing_stim #(.Width(NumCores*InW)) u_stim (.clk_i(clk_i), .rst_no(rst_n), .in_o(in_q));
 
   logic [NumCores-1:0]                  req_valid, req_ready, req_priv_u, sum, mxr;
   logic [NumCores-1:0][63:0]            req_vaddr, cmd_vaddr;
   logic [NumCores-1:0][1:0]             req_access, cmd_pm;
   logic [NumCores-1:0]                  resp_valid, resp_fault, resp_hit;
   logic [NumCores-1:0][PaW-1:0]         resp_paddr, mem_req_addr;
-  logic [NumCores-1:0]                  mem_req_valid, mem_req_ready, mem_resp_valid, mem_resp_ready;
+  logic [NumCores-1:0]                  mem_req_valid, mem_req_ready, mem_resp_valid,
+                                        mem_resp_ready;
   logic [NumCores-1:0][63:0]            mem_resp_data;
   logic [NumCores-1:0]                  cmd_valid, cmd_ready, cmd_done, cmd_error;
   logic [NumCores-1:0][2:0]             cmd_op, cmd_kind;
@@ -98,16 +89,14 @@ module tlb_timing_top #(
     .cnt_stall_o        (cnt[6])
   );
 
-  // Every output bit goes to a flip-flop of its own, chained by an XOR with its neighbour
-  // so that all of them (and the logic behind them) stay alive.
+  // Every output bit, into a flip-flop of its own.
   localparam int unsigned OutW = NumCores * (1 + 1 + PaW + 1 + 1 + 1 + PaW + 1 + 1 + 1 + 1 + 1 + 16
                                              + 1 + 1) + 7 * 32;
-  logic [OutW-1:0] outs, out_q = '0;
+  logic [OutW-1:0] outs;
   assign outs = {req_ready, resp_valid, resp_paddr, resp_fault, resp_hit, mem_req_valid,
                  mem_req_addr, mem_resp_ready, cmd_ready, cmd_done, cmd_error, cur_valid,
                  cur_asid, lazy, walk_restart, cnt[0], cnt[1], cnt[2], cnt[3], cnt[4], cnt[5],
                  cnt[6]};
-  always_ff @(posedge clk_i) out_q <= outs ^ {out_q[OutW-2:0], 1'b0};
-  assign led_o = out_q[OutW-1];
+  tlb_timing_sink #(.Width(OutW)) u_sink (.clk_i(clk_i), .outs_i(outs), .led_o(led_o));
 
 endmodule : tlb_timing_top
