@@ -74,36 +74,31 @@ module tlb_directory
   `include "tlb_assert.svh"
 
   localparam logic [LagW-1:0] LagFull = LagW'(LogDepth + 1);  // "more than the log holds"
-  localparam int unsigned LogAddrW = $clog2(NumAsids * LogDepth);
 
   typedef struct packed {
     logic [PpnW-1:0] root;
     logic [1:0]      pm;
   } attrs_t;
 
-  // Where an ASID's log entry `pos` lives in the log memory.
-  function automatic logic [LogAddrW-1:0] log_addr(logic [AsidIdxW-1:0] asid,
-                                                   logic [LogIdxW-1:0] pos);
-    return LogAddrW'(LogAddrW'(asid) * LogAddrW'(LogDepth) +
-                     LogAddrW'(pos & LogIdxW'(LogDepth - 1)));
-  endfunction
 
   // ASID table.
   logic [NumAsids-1:0][1:0]      asid_state_q, asid_state_d;
   logic [NumAsids-1:0][GenW-1:0] gen_q, gen_d;
-  // The ASIDs' attributes and flush logs are memories, not registers (LUT RAM on an FPGA):
-  // one synchronous write port and one asynchronous read port each, and no reset. The
-  // decision and the catch-up replay read them, never in the same cycle, so one read port
-  // serves both. A log entry is read only after it was written (a slot lags by at most
-  // LogDepth posts, each of which wrote one); an ASID's attributes hold whatever was last
-  // set (zero after configuration: software sets them, SET_ATTRS, before the first switch).
+  // The ASIDs' attributes and flush logs are memories, not registers (LUT RAM on an FPGA),
+  // addressed by ASID, with one synchronous write port and one asynchronous read port each
+  // and no reset; the log is one such memory per log position (`gen_log[p].mem`), all read
+  // at once. The decision and the catch-up replay read them, never in the same cycle, so one
+  // read port serves both, and the position is selected after the read. A log entry is read
+  // only after it was written (a slot lags by at most LogDepth posts, each of which wrote
+  // one); an ASID's attributes hold whatever was last set (zero after configuration:
+  // software sets them, SET_ATTRS, before the first switch).
   attrs_t     attr_mem [NumAsids];
-  log_entry_t log_mem  [NumAsids * LogDepth];
   logic                attr_we, log_we;
-  logic [AsidIdxW-1:0] attr_waddr, attr_raddr;
-  logic [LogAddrW-1:0] log_waddr, log_raddr;
+  logic [AsidIdxW-1:0] attr_waddr, attr_raddr, log_waddr, log_raddr;
+  logic [LogIdxW-1:0]  log_wpos, log_rpos;
   attrs_t              attr_wdata, attr_rd;
   log_entry_t          log_wdata, log_rd;
+  log_entry_t [LogDepth-1:0] log_rd_all;  // every position of the ASID read
   // Context slots.
   logic [NumCores-1:0][Slots-1:0]               slot_valid_q, slot_valid_d;
   logic [NumCores-1:0][Slots-1:0][AsidIdxW-1:0] slot_asid_q, slot_asid_d;
@@ -278,7 +273,8 @@ module tlb_directory
     attr_waddr    = a;
     attr_wdata    = '{root: cmd.root, pm: cmd.pm};
     log_we        = 1'b0;
-    log_waddr     = log_addr(a, gen_a);
+    log_waddr     = a;
+    log_wpos      = gen_a & LogIdxW'(LogDepth - 1);
     log_wdata     = '{kind: cmd.kind, vpn: cmd.vpn, npages: cmd.npages};
     slot_valid_d  = slot_valid_q;
     slot_asid_d   = slot_asid_q;
@@ -362,7 +358,7 @@ module tlb_directory
                   end
                 end
               end
-              log_we = 1'b1;  // at log_addr(a, gen_a)
+              log_we = 1'b1;  // at a, position gen_a
               gen_d[a] = gen_a + GenW'(1);
               cnt_skipped_d = cnt_skipped_q + CntW'(NumCores) - CntW'(popcount(targets));
             end
@@ -560,14 +556,20 @@ module tlb_directory
 
   // The memories' read addresses: the catch-up replay's next entry, else the decision's (a
   // lagging switch's oldest missed entry; the attributes of the granted command's ASID).
-  assign log_raddr  = cu_busy_q ? log_addr(cu_asid_q, cu_pos_q) :
-                                  log_addr(a, gen_a - LogIdxW'(lag));
+  assign log_raddr  = cu_busy_q ? cu_asid_q : a;
+  assign log_rpos   = (cu_busy_q ? cu_pos_q : gen_a - LogIdxW'(lag)) & LogIdxW'(LogDepth - 1);
   assign attr_raddr = cu_busy_q ? cu_asid_q : a;
-  assign log_rd     = log_mem[log_raddr];
   assign attr_rd    = attr_mem[attr_raddr];
+  assign log_rd     = log_rd_all[log_rpos];
   always_ff @(posedge clk_i) begin
-    if (log_we) log_mem[log_waddr] <= log_wdata;
     if (attr_we) attr_mem[attr_waddr] <= attr_wdata;
+  end
+  for (genvar p = 0; p < LogDepth; p++) begin : gen_log
+    log_entry_t mem [NumAsids];
+    always_ff @(posedge clk_i) begin
+      if (log_we && log_wpos == LogIdxW'(p)) mem[log_waddr] <= log_wdata;
+    end
+    assign log_rd_all[p] = mem[log_raddr];
   end
 
   assign bus_o = bus_q;

@@ -261,7 +261,8 @@ pub struct Directory {
     pub gen_q: Vec<u16>,
     /// The ASIDs' attributes (root, pm): RTL `attr_mem`, a memory without reset.
     pub attr_mem: Vec<(u64, u8)>,
-    /// The flush logs, `[asid][pos]`: RTL `log_mem` (at `asid * LogDepth + pos`), likewise.
+    /// The flush logs, `[asid][pos]`: RTL `gen_log[pos].mem[asid]` (one memory per log
+    /// position), likewise.
     pub log_mem: Vec<Vec<LogEntry>>,
     pub slot_q: Vec<Vec<Slot>>,
     pub slot_rr_q: Vec<usize>,
