@@ -35,7 +35,7 @@ module fv_core_poison
 
   fv_stale_tracker #(.Entries(Entries)) u_track (
     .clk_i, .rst_ni(rst_n), .inv_i(inv_q), .apply_now_i(apply_now),
-    .entries_i       (dut.u_l1.entries_q),
+    .entries_i       (dut.u_l1.entries),
     .install_i       (dut.install_valid),
     .install_idx_i   (dut.u_l1.install_idx),
     .install_entry_i (dut.fill_entry_q),

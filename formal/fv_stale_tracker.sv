@@ -24,7 +24,7 @@ module fv_stale_tracker
   input  inval_t                   inv_i,          // the tracked invalidation I
   input  logic                     apply_now_i,    // I (or a cover of it) is applied now
   // Core internals.
-  input  tlb_entry_t [Entries-1:0] entries_i,      // u_l1.entries_q
+  input  tlb_entry_t [Entries-1:0] entries_i,      // u_l1.entries (as they stand)
   input  logic                     install_i,      // u_l1.install_valid_i (CoreFill)
   input  logic [IdxW-1:0]          install_idx_i,  // u_l1.install_idx
   input  tlb_entry_t               install_entry_i,// u_core.fill_entry_q

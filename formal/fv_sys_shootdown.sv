@@ -79,7 +79,7 @@ module fv_sys_shootdown
     // Per-core L1/walker checks (needs the real tlb_core).
     fv_stale_tracker #(.Entries(Entries)) u_track (
       .clk_i, .rst_ni(rst_n), .inv_i(inv), .apply_now_i(apply_now[c]),
-      .entries_i       (dut.gen_core[c].u_core.u_l1.entries_q),
+      .entries_i       (dut.gen_core[c].u_core.u_l1.entries),
       .install_i       (dut.gen_core[c].u_core.install_valid),
       .install_idx_i   (dut.gen_core[c].u_core.u_l1.install_idx),
       .install_entry_i (dut.gen_core[c].u_core.fill_entry_q),

@@ -1,7 +1,13 @@
 // Fully associative, ASID-tagged L1 TLB array: lookup, install and invalidation.
 //
-// All three act on `entries_q` as it stands at the start of the cycle: a lookup in the same
-// cycle as an invalidation sees the entries from before it (the lookup is ordered first).
+// All three act on the entries as they stand at the start of the cycle (`entries`): a lookup
+// in the same cycle as an invalidation sees the entries from before it (the lookup is ordered
+// first).
+// An invalidation's per-entry match is registered (`kill_q`) and clears the entries' valid
+// bits in `entries_q` one cycle later; `entries` is `entries_q` with those registered kills
+// applied, so every reader sees exactly what it would if the clear had been immediate. This
+// keeps the invalidation's range comparators off the path into the entry array (timing:
+// docs/fpga.md); nothing at the ports changes.
 // Install also drops every valid entry that overlaps the new one and could match the same
 // lookup (same ASID, or either global). Software may legally leave a stale 4 KiB entry
 // behind when 512 PTEs collapse into one 2 MiB page (seed 004) until it fences; dropping the
@@ -24,7 +30,7 @@ module tlb_l1
 ) (
   input  logic              clk_i,            ///< clock
   input  logic              rst_ni,           ///< asynchronous reset, active low
-  // Lookup: hit or miss combinationally from entries_q, the entry in the next cycle.
+  // Lookup: hit or miss combinationally from the entries, the entry in the next cycle.
   input  logic              lookup_valid_i,   ///< a lookup is accepted this cycle
   input  logic [VpnW-1:0]   lookup_vpn_i,     ///< its virtual page number
   input  logic [AsidW-1:0]  lookup_asid_i,    ///< the ASID it runs under
@@ -50,18 +56,31 @@ module tlb_l1
   end
 
   tlb_entry_t [Entries-1:0] entries_q, entries_d;
-  logic [Entries-1:0] hit, hit_q, inval_match, install_overlap, inval_kept;
+  // The entries as they stand: entries_q with last cycle's invalidation matches cleared.
+  tlb_entry_t [Entries-1:0] entries;
+  logic [Entries-1:0] kill_q, kill_d;
+  logic [Entries-1:0] hit, hit_q, inval_match, install_overlap, install_slot;
   logic               install_killed;
   logic [IdxW-1:0]    hit_idx, victim_idx, victim_q, plru_victim, install_idx;
   logic               have_free;
   logic [IdxW-1:0]    free_idx;
 
   // ---------------------------------------------------------------------------------------
+  // The entries as they stand.
+  always_comb begin
+    entries = entries_q;
+    for (int unsigned i = 0; i < Entries; i++) begin
+      if (kill_q[i]) begin
+        entries[i].valid = 1'b0;
+      end
+    end
+  end
+
   // Lookup: a global entry matches any ASID.
   always_comb begin
     for (int unsigned i = 0; i < Entries; i++) begin
-      hit[i] = entries_q[i].valid && (entries_q[i].g || entries_q[i].asid == lookup_asid_i) &&
-               vpn_covers(entries_q[i].level, entries_q[i].vpn, lookup_vpn_i);
+      hit[i] = entries[i].valid && (entries[i].g || entries[i].asid == lookup_asid_i) &&
+               vpn_covers(entries[i].level, entries[i].vpn, lookup_vpn_i);
     end
   end
 
@@ -74,7 +93,7 @@ module tlb_l1
     for (int unsigned i = 0; i < Entries; i++) begin
       if (hit_q[i]) begin
         hit_idx = IdxW'(i);
-        hit_entry_o = hit_entry_o | entries_q[i];
+        hit_entry_o = hit_entry_o | entries[i];
       end
     end
   end
@@ -87,7 +106,7 @@ module tlb_l1
     have_free = 1'b0;
     free_idx = '0;
     for (int i = Entries - 1; i >= 0; i--) begin
-      if (!entries_q[i].valid) begin
+      if (!entries[i].valid) begin
         have_free = 1'b1;
         free_idx = IdxW'(i);
       end
@@ -107,7 +126,9 @@ module tlb_l1
   );
 
   // ---------------------------------------------------------------------------------------
-  // Next state: invalidation first, then the overlap drop and the install.
+  // Next state: the invalidation's matches are registered (kill_q) and cleared next cycle;
+  // the overlap drop and the install are written now. An install's slot is never killed: the
+  // invalidation matched the entry it replaces, and install_killed judges the new one.
   function automatic logic inval_hits(tlb_entry_t e, logic [2:0] kind, logic [AsidW-1:0] asid,
                                       logic [VpnW-1:0] vpn, logic [NpagesW-1:0] npages);
     logic asid_hit, va_hit, range_hit;
@@ -135,22 +156,22 @@ module tlb_l1
   assign install_killed = inval_valid_i && inval_hits(install_entry_i, inval_kind_i,
                                                       inval_asid_i, inval_vpn_i, inval_npages_i);
 
-  always_comb begin
-    for (int unsigned i = 0; i < Entries; i++) begin
-      inval_match[i] = inval_valid_i && entries_q[i].valid &&
-                       inval_hits(entries_q[i], inval_kind_i, inval_asid_i, inval_vpn_i,
-                                  inval_npages_i);
-      install_overlap[i] = install_valid_i && entries_q[i].valid &&
-                           overlaps(entries_q[i], install_entry_i);
-    end
-  end
+  assign install_slot = install_valid_i ? Entries'(1) << install_idx : '0;
 
   always_comb begin
-    entries_d = entries_q;
     for (int unsigned i = 0; i < Entries; i++) begin
-      if (inval_match[i]) begin
-        entries_d[i].valid = 1'b0;
-      end
+      inval_match[i] = inval_valid_i && entries[i].valid &&
+                       inval_hits(entries[i], inval_kind_i, inval_asid_i, inval_vpn_i,
+                                  inval_npages_i);
+      install_overlap[i] = install_valid_i && entries[i].valid &&
+                           overlaps(entries[i], install_entry_i);
+    end
+  end
+  assign kill_d = inval_match & ~install_slot;
+
+  always_comb begin
+    entries_d = entries;
+    for (int unsigned i = 0; i < Entries; i++) begin
       if (install_overlap[i]) begin
         entries_d[i].valid = 1'b0;
       end
@@ -164,17 +185,19 @@ module tlb_l1
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       entries_q <= '0;
+      kill_q    <= '0;
       hit_q     <= '0;
       victim_q  <= '0;
     end else begin
       entries_q <= entries_d;
+      kill_q    <= kill_d;
       hit_q     <= lookup_valid_i ? hit : '0;
       victim_q  <= victim_idx;
     end
   end
 
   for (genvar i = 0; i < Entries; i++) begin : gen_valid
-    assign valid_o[i] = entries_q[i].valid;
+    assign valid_o[i] = entries[i].valid;
   end
 
   `TLB_ASSERT(OneHit_A, $onehot0(hit), clk_i, rst_ni)
@@ -185,12 +208,15 @@ module tlb_l1
                                                                    install_entry_i.vpn),
               clk_i, rst_ni)
   // Nothing an invalidation matched survives it, unless an install in the same cycle reuses
-  // the entry (the new entry is checked by the oracle).
-  assign inval_kept = inval_match & ~(install_valid_i ? Entries'(1) << install_idx : '0);
+  // the entry (the new entry is checked by the oracle); a killed entry's register is cleared
+  // one cycle later, unless an install rewrote it in that cycle.
   `TLB_ASSERT(InstallKilledStaysInvalid_A, (install_valid_i && install_killed) |=>
               !valid_o[$past(install_idx)], clk_i, rst_ni)
-  `TLB_ASSERT(InvalRetires_A, inval_kept != '0 |=> (valid_o & $past(inval_kept)) == '0, clk_i,
-              rst_ni)
+  `TLB_ASSERT(InvalRetires_A, kill_d != '0 |=> (valid_o & $past(kill_d)) == '0, clk_i, rst_ni)
+  for (genvar i = 0; i < Entries; i++) begin : gen_kill_clears
+    `TLB_ASSERT(KillClears_A, kill_q[i] |=> !entries_q[i].valid || $past(install_slot[i]),
+                clk_i, rst_ni)
+  end
 
   // Functional coverage: each invalidation kind retires entries, or finds none to retire.
   `TLB_COVER_KINDS(InvRetires, inval_kind_i, inval_valid_i && inval_match != '0, clk_i, rst_ni)

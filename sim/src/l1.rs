@@ -21,6 +21,9 @@ pub struct L1Inputs {
 #[derive(Clone, Debug)]
 pub struct L1 {
     pub entries_q: Vec<TlbEntry>,
+    /// `kill_q`: entries last cycle's invalidation matched; their valid bits in `entries_q`
+    /// are cleared at this edge, and every reader already sees them invalid (`entry`).
+    pub kill_q: Vec<bool>,
     /// `hit_q`: the entry last cycle's lookup hit (the RTL's one-hot vector, as an index).
     pub hit_q: Option<usize>,
     /// `victim_q`: where the next install writes, chosen from last cycle's state.
@@ -37,18 +40,29 @@ fn overlaps(a: &TlbEntry, b: &TlbEntry) -> bool {
 
 impl L1 {
     pub fn new(entries: usize) -> L1 {
-        L1 { entries_q: vec![TlbEntry::default(); entries], hit_q: None, victim_q: 0, plru: Plru::new(entries) }
+        L1 {
+            entries_q: vec![TlbEntry::default(); entries],
+            kill_q: vec![false; entries],
+            hit_q: None,
+            victim_q: 0,
+            plru: Plru::new(entries),
+        }
+    }
+
+    /// The RTL's `entries[i]`: entry i as it stands, `entries_q` with a registered kill applied.
+    pub fn entry(&self, i: usize) -> TlbEntry {
+        TlbEntry { valid: self.entries_q[i].valid && !self.kill_q[i], ..self.entries_q[i] }
     }
 
     /// `hit` vector bit i.
     fn hit(&self, i: usize, vpn: u64, asid: u16) -> bool {
-        let e = &self.entries_q[i];
+        let e = self.entry(i);
         e.valid && (e.g || e.asid == asid) && vpn_covers(e.level, e.vpn, vpn)
     }
 
     /// `hit_entry_o`: the entry `hit_q` selects, as the array holds it now (all zero if none).
     pub fn hit_entry(&self) -> TlbEntry {
-        self.hit_q.map(|i| self.entries_q[i]).unwrap_or_default()
+        self.hit_q.map(|i| self.entry(i)).unwrap_or_default()
     }
 
     /// The `hit` vector as an index and that entry (the RTL's SVA guarantees at most one).
@@ -57,7 +71,7 @@ impl L1 {
         for i in 0..self.entries_q.len() {
             if self.hit(i, vpn, asid) {
                 assert!(found.is_none(), "model invariant: two entries hit vpn {vpn:#x}");
-                found = Some((i, self.entries_q[i]));
+                found = Some((i, self.entry(i)));
             }
         }
         found
@@ -65,12 +79,12 @@ impl L1 {
 
     /// `victim_idx`: the lowest free entry, else the PLRU victim.
     pub fn victim(&self) -> usize {
-        self.entries_q.iter().position(|e| !e.valid).unwrap_or_else(|| self.plru.victim())
+        (0..self.entries_q.len()).find(|&i| !self.entry(i).valid).unwrap_or_else(|| self.plru.victim())
     }
 
     /// `valid_o` as a count.
     pub fn valid_count(&self) -> u8 {
-        self.entries_q.iter().filter(|e| e.valid).count() as u8
+        (0..self.entries_q.len()).filter(|&i| self.entry(i).valid).count() as u8
     }
 
     /// Advances one clock edge.
@@ -83,15 +97,16 @@ impl L1 {
         let install_killed = i.inval_valid
             && inval_hits(&i.install_entry, kind, i.inval_asid, i.inval_vpn, i.inval_npages);
         // Each entry's next value depends only on itself (and the install comes last), so
-        // the registers are updated in place.
-        if i.inval_valid || i.install_valid {
-            for e in self.entries_q.iter_mut() {
-                if (i.inval_valid && inval_hits(e, kind, i.inval_asid, i.inval_vpn, i.inval_npages))
-                    || (i.install_valid && overlaps(e, &i.install_entry))
-                {
-                    e.valid = false;
-                }
-            }
+        // the registers are updated in place: last cycle's kills are applied, this cycle's
+        // invalidation matches are registered (except in the install's slot), the overlap
+        // drop is written now.
+        for k in 0..self.entries_q.len() {
+            let e = self.entry(k);
+            let matched =
+                i.inval_valid && e.valid && inval_hits(&e, kind, i.inval_asid, i.inval_vpn, i.inval_npages);
+            let overlap = i.install_valid && e.valid && overlaps(&e, &i.install_entry);
+            self.kill_q[k] = matched && !(i.install_valid && k == install_idx);
+            self.entries_q[k].valid = e.valid && !overlap;
         }
         if i.install_valid {
             self.entries_q[install_idx] = TlbEntry { valid: !install_killed, ..i.install_entry };
