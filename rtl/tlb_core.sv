@@ -2,11 +2,14 @@
 // control. Blocking: while a miss is being walked, req_ready_o is low.
 //
 // Timing (docs/timing.md): a request accepted in cycle t that hits is answered in cycle t+1:
-// cycle t compares every entry and registers the hit vector and the request's attributes,
-// cycle t+1 reads the entry, checks the permission and forms the address (resp_* are that
-// logic on registers, not registers themselves). A miss starts the walker in t+1; the answer
-// comes the cycle after the last PTE arrives (registered), and a walk that caches its result
-// writes the entry in that same cycle, the core not accepting a request in it (CoreFill).
+// cycle t compares every entry and registers the hit vector and the request, cycle t+1
+// decides hit or miss from the registered vector, reads the entry, checks the permission and
+// forms the address (resp_* are that logic on registers, not registers themselves). A miss
+// is known in t+1: req_ready_o is low in that cycle and the walker starts in it, from the
+// registered request (its first PTE read is on the port in t+2). The answer comes the cycle
+// after the last PTE arrives (registered), and a walk that caches its result writes the
+// entry in that same cycle, the core not accepting a request in it (CoreFill). No decision
+// depends on the compare in the cycle it is made: the compare ends at hit_q (docs/fpga.md).
 // Invalidations are applied in the cycle they are presented (inval_valid_i has no ready:
 // the TLB always takes one per cycle).
 module tlb_core
@@ -72,20 +75,21 @@ module tlb_core
   logic             resp_valid_q, resp_valid_d;
   logic [PaW-1:0]   resp_paddr_q, resp_paddr_d;
   logic             resp_fault_q, resp_fault_d;
-  // A lookup that hit last cycle (its entry is the L1's hit_entry_o), with its attributes.
+  // The request accepted last cycle (canonical: its hit vector is the L1's hit_q), with the
+  // attributes it was accepted under; the walk registers copy it if it missed.
   logic             look_valid_q, look_valid_d;
+  logic [VaW-1:0]   look_vaddr_q;
   logic [1:0]       look_access_q;
   logic             look_priv_u_q, look_sum_q, look_mxr_q;
-  logic [29:0]      look_off_q;
   // The entry a finished walk writes in CoreFill (captured every cycle, used after the
   // walk's last one), unless an invalidation overlapped the walk in that last cycle.
   tlb_entry_t       fill_entry_q;
   logic             fill_kill_q;
 
-  logic             accept, lookup_hit, walk_start, inval_overlap, leaf_perm_ok;
+  logic             accept, look_hit, miss, miss_abort, inval_overlap, leaf_perm_ok;
   logic             look_ok, install_valid;
-  logic             canonical;
-  logic [VpnW:0]    range_last;
+  logic             canonical, l1_hit;
+  logic             range_carry;
   tlb_entry_t       hit_entry, walk_entry;
   logic             ptw_busy, ptw_done, ptw_fault, ptw_global, ptw_restart;
   logic             walk_restart_q;
@@ -93,7 +97,10 @@ module tlb_core
   page_level_e      ptw_level;
   logic [Entries-1:0] entry_valid;
 
-  assign req_ready_o = state_q == CoreIdle;
+  // Last cycle's lookup hit, or missed (then the walk starts now and no request is taken).
+  assign look_hit    = look_valid_q && l1_hit;
+  assign miss        = look_valid_q && !l1_hit;
+  assign req_ready_o = state_q == CoreIdle && !miss;
   assign accept      = req_valid_i && req_ready_o;
 
   tlb_l1 #(
@@ -104,7 +111,7 @@ module tlb_core
     .lookup_valid_i  (accept),
     .lookup_vpn_i    (req_vaddr_i[38:12]),
     .lookup_asid_i   (ctx_asid_i),
-    .lookup_hit_o    (lookup_hit),
+    .hit_o           (l1_hit),
     .hit_entry_o     (hit_entry),
     .install_valid_i (install_valid),
     .install_entry_i (fill_entry_q),
@@ -119,14 +126,19 @@ module tlb_core
   // An invalidation overlaps the walk if it could retire the entry the walk may install.
   // The page size is not known until the walk ends, so VAs compare at 1 GiB: a VA
   // invalidation outside the walk's gigapage cannot touch any entry the walk can produce.
-  assign range_last = {1'b0, inval_vaddr_i[38:12]} + 28'(inval_npages_i);
+  // The range [vpn, vpn + npages] touches the walk's gigapage g: since npages < 2^18 the
+  // range ends in the gigapage it starts in, or in the next one (range_carry), so g is the
+  // first gigapage, or the next if the range crosses into it. Equality compares and an
+  // 18-bit carry instead of a 28-bit sum and two magnitude compares (docs/fpga.md).
+  logic [18:0] range_low;
+  assign range_low   = {1'b0, inval_vaddr_i[29:12]} + 19'(inval_npages_i);
+  assign range_carry = range_low[18];
   always_comb begin
     logic asid_ov, va_ov, range_ov;
     asid_ov = inval_asid_i == walk_asid_q;
     va_ov   = inval_vaddr_i[38:30] == walk_vaddr_q[38:30];
-    // The range touches the walk's gigapage.
-    range_ov = {1'b0, inval_vaddr_i[38:30]} <= {1'b0, walk_vaddr_q[38:30]} &&
-               range_last[VpnW:18] >= {1'b0, walk_vaddr_q[38:30]};
+    range_ov = va_ov || (range_carry && walk_vaddr_q[38:30] != '0 &&
+                         inval_vaddr_i[38:30] == walk_vaddr_q[38:30] - 9'd1);
     unique case (inval_kind_i)
       InvAsid:      inval_overlap = asid_ov;
       InvVa:        inval_overlap = va_ov;
@@ -138,13 +150,19 @@ module tlb_core
   end
 
   assign canonical  = va_canonical(pm_high(req_vaddr_i[63:38], ctx_pm_i));
-  assign walk_start = accept && canonical && !lookup_hit;
+  // A walk translates wholly in the context in force when it starts: a miss whose address
+  // is not canonical under the masking in force now (an attribute change turned it off
+  // since the lookup) is answered with a fault instead, like a restart's abort below.
+  assign miss_abort = !va_canonical(pm_high(look_vaddr_q[63:38], ctx_pm_i));
 
+  // The walk starts in the cycle the miss is known, from the registered request and the
+  // root in force in that cycle (an attribute change that replaces the root comes with a
+  // flush of the ASID: whether it arrives before or in this cycle, the walk reads after it).
   tlb_ptw u_ptw (
     .clk_i            (clk_i),
     .rst_ni           (rst_ni),
-    .start_i          (walk_start),
-    .vpn_i            (req_vaddr_i[38:12]),
+    .start_i          (miss && !miss_abort),
+    .vpn_i            (look_vaddr_q[38:12]),
     .root_ppn_i       (ctx_root_ppn_i),
     .inval_overlap_i  (inval_overlap),
     .abort_i          (!va_canonical(pm_high(walk_vaddr_q[63:38], ctx_pm_i))),
@@ -208,22 +226,27 @@ module tlb_core
 
     unique case (state_q)
       CoreIdle: begin
-        // The walk registers follow the request every idle cycle (a miss keeps them): their
-        // enable does not wait for the L1's answer.
-        walk_vaddr_d  = req_vaddr_i;
-        walk_access_d = req_access_i;
-        walk_priv_u_d = req_priv_u_i;
-        walk_sum_d    = ctx_sum_i;
-        walk_mxr_d    = ctx_mxr_i;
+        // The walk registers follow last cycle's request every idle cycle (a miss keeps
+        // them): their enable does not wait for the L1's answer. The ASID is the one in force
+        // now, the lookup's (the context rule: it does not change in a miss's cycle).
+        walk_vaddr_d  = look_vaddr_q;
+        walk_access_d = look_access_q;
+        walk_priv_u_d = look_priv_u_q;
+        walk_sum_d    = look_sum_q;
+        walk_mxr_d    = look_mxr_q;
         walk_asid_d   = ctx_asid_i;
+        if (miss && miss_abort) begin
+          resp_valid_d = 1'b1;
+          resp_fault_d = 1'b1;
+        end else if (miss) begin
+          state_d = CoreWalk;
+        end
         if (accept) begin
           if (!canonical) begin
             resp_valid_d = 1'b1;
             resp_fault_d = 1'b1;
-          end else if (lookup_hit) begin
-            look_valid_d = 1'b1;  // answered next cycle from the entry it hit
           end else begin
-            state_d       = CoreWalk;
+            look_valid_d = 1'b1;  // hit or miss is known next cycle
           end
         end
       end
@@ -258,11 +281,11 @@ module tlb_core
       resp_paddr_q  <= '0;
       resp_fault_q  <= 1'b0;
       look_valid_q  <= 1'b0;
+      look_vaddr_q  <= '0;
       look_access_q <= '0;
       look_priv_u_q <= 1'b0;
       look_sum_q    <= 1'b0;
       look_mxr_q    <= 1'b0;
-      look_off_q    <= '0;
       fill_entry_q  <= '0;
       fill_kill_q   <= 1'b0;
       walk_restart_q <= 1'b0;
@@ -278,11 +301,11 @@ module tlb_core
       resp_paddr_q  <= resp_paddr_d;
       resp_fault_q  <= resp_fault_d;
       look_valid_q  <= look_valid_d;
+      look_vaddr_q  <= req_vaddr_i;
       look_access_q <= req_access_i;
       look_priv_u_q <= req_priv_u_i;
       look_sum_q    <= ctx_sum_i;
       look_mxr_q    <= ctx_mxr_i;
-      look_off_q    <= req_vaddr_i[29:0];
       fill_entry_q  <= walk_entry;
       fill_kill_q   <= inval_overlap;
       walk_restart_q <= ptw_restart;
@@ -290,12 +313,12 @@ module tlb_core
   end
 
   // A hit's answer and a registered one are never due in the same cycle.
-  assign resp_valid_o = resp_valid_q || look_valid_q;
-  assign resp_paddr_o = look_valid_q ? (look_ok ? leaf_paddr(hit_entry.level, hit_entry.ppn,
-                                                             look_off_q) : '0)
-                                     : resp_paddr_q;
-  assign resp_fault_o = look_valid_q ? !look_ok : resp_fault_q;
-  assign resp_hit_o   = look_valid_q;
+  assign resp_valid_o = resp_valid_q || look_hit;
+  assign resp_paddr_o = look_hit ? (look_ok ? leaf_paddr(hit_entry.level, hit_entry.ppn,
+                                                         look_vaddr_q[29:0]) : '0)
+                                 : resp_paddr_q;
+  assign resp_fault_o = look_hit ? !look_ok : resp_fault_q;
+  assign resp_hit_o   = look_hit;
   assign walk_restart_o = walk_restart_q;
 
   always_comb begin
@@ -308,7 +331,7 @@ module tlb_core
   assign unused_bits = ^{inval_vaddr_i[63:39], inval_vaddr_i[11:0], hit_entry.valid,
                          hit_entry.asid, hit_entry.g, hit_entry.vpn,
                          ptw_leaf.reserved, ptw_leaf.rsw, ptw_leaf.g, ptw_leaf.a, ptw_leaf.v,
-                         range_last[17:0]};
+                         range_low[17:0]};
 
   `TLB_ASSERT_KNOWN(RespValidKnown_A, resp_valid_o, clk_i, rst_ni)
   `TLB_ASSERT_KNOWN(RespKnown_A, {resp_paddr_o, resp_fault_o, resp_hit_o}, clk_i, rst_ni)
@@ -322,12 +345,14 @@ module tlb_core
   // restarts (or faults); in its last cycle its fill is killed.
   `TLB_ASSERT(NoInstallWhenPoisoned_A, !(install_valid && $past(inval_overlap)), clk_i, rst_ni)
   `TLB_ASSERT(OneAnswerAtATime_A, !(look_valid_q && resp_valid_q), clk_i, rst_ni)
-  `TLB_ASSERT(HitReadsAnEntry_A, !look_valid_q || hit_entry.valid || $past(inval_valid_i),
+  `TLB_ASSERT(HitReadsAnEntry_A, !look_hit || hit_entry.valid || $past(inval_valid_i),
               clk_i, rst_ni)
   // The context rule (docs/architecture.md): under a walk the ASID never changes, and the
   // root and masking mode change only in the cycle of an invalidation that poisons the walk.
   `TLB_ASSERT(ContextRule_A, !(ptw_busy && !$stable({ctx_asid_i, ctx_root_ppn_i, ctx_pm_i})) ||
               ($stable(ctx_asid_i) && inval_overlap), clk_i, rst_ni)
+  // ... and the ASID a miss was looked up under is still in force when its walk starts.
+  `TLB_ASSERT(MissKeepsAsid_A, !miss || $stable(ctx_asid_i), clk_i, rst_ni)
 
   // Functional coverage: each invalidation kind arrives while a walk is in flight, and
   // poisons it (its range touches the walk) or spares it.
@@ -335,6 +360,8 @@ module tlb_core
   `TLB_COVER_KINDS(InvSparesWalk, inval_kind_i, inval_valid_i && ptw_busy && !inval_overlap,
                    clk_i, rst_ni)
   `TLB_COVER(WalkRestarts_C, ptw_restart, clk_i, rst_ni)
-  `TLB_COVER(HitWhileInval_C, accept && lookup_hit && inval_valid_i, clk_i, rst_ni)
+  `TLB_COVER(HitWhileInval_C, look_hit && $past(inval_valid_i), clk_i, rst_ni)
+  `TLB_COVER(MissWhileInval_C, miss && inval_valid_i, clk_i, rst_ni)
+  `TLB_COVER(MissAborts_C, miss && miss_abort, clk_i, rst_ni)
 
 endmodule : tlb_core

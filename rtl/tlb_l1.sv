@@ -16,8 +16,8 @@
 // invalid if the invalidation matches it (the install completes a walk that ended earlier).
 //
 // A lookup is split across two cycles at a register: the cycle it is presented compares
-// every entry and answers hit or miss (`lookup_hit_o`); the hit vector is registered
-// (`hit_q`), and in the next cycle `hit_entry_o` reads the entry it selects. Its fields are
+// every entry and registers the hit vector (`hit_q`); in the next cycle `hit_o` says whether
+// it hit and `hit_entry_o` reads the entry it selects. Its fields are
 // the same as they were at the lookup: only an install rewrites an entry's fields, and the
 // core never installs in the cycle after a lookup (docs/architecture.md).
 module tlb_l1
@@ -30,11 +30,11 @@ module tlb_l1
 ) (
   input  logic              clk_i,            ///< clock
   input  logic              rst_ni,           ///< asynchronous reset, active low
-  // Lookup: hit or miss combinationally from the entries, the entry in the next cycle.
+  // Lookup: compared this cycle, answered (hit or miss, and the entry) in the next.
   input  logic              lookup_valid_i,   ///< a lookup is accepted this cycle
   input  logic [VpnW-1:0]   lookup_vpn_i,     ///< its virtual page number
   input  logic [AsidW-1:0]  lookup_asid_i,    ///< the ASID it runs under
-  output logic              lookup_hit_o,     ///< exactly one entry matches
+  output logic              hit_o,            ///< last cycle's lookup hit (one entry matched)
   output tlb_entry_t        hit_entry_o,      ///< the entry last cycle's lookup hit (all zero
                                               ///< if it missed or there was none)
   // Install a walk result.
@@ -84,7 +84,7 @@ module tlb_l1
     end
   end
 
-  assign lookup_hit_o = |hit;
+  assign hit_o = |hit_q;
 
   // The registered half: the entry the hit vector selects, and its index for the PLRU.
   always_comb begin

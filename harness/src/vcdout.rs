@@ -54,7 +54,7 @@ fn signals(m: &TlbCore, i: &CoreInputs, clk: bool) -> Vec<(&'static str, &'stati
         (c, "look_priv_u_q", 1, vec![m.look_priv_u_q as u64]),
         (c, "look_sum_q", 1, vec![m.look_sum_q as u64]),
         (c, "look_mxr_q", 1, vec![m.look_mxr_q as u64]),
-        (c, "look_off_q", 30, vec![m.look_off_q]),
+        (c, "look_vaddr_q", 64, vec![m.look_vaddr_q]),
         (c, "fill_kill_q", 1, vec![m.fill_kill_q as u64]),
         (c, "walk_restart_q", 1, vec![m.walk_restart_q as u64]),
     ]);

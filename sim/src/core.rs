@@ -108,13 +108,14 @@ pub struct TlbCore {
     pub resp_valid_q: bool,
     pub resp_paddr_q: u64,
     pub resp_fault_q: bool,
-    /// A lookup that hit last cycle (its entry is the L1's `hit_entry`), and its attributes.
+    /// The canonical request accepted last cycle (its hit vector is the L1's `hit_q`), and
+    /// the attributes it was accepted under (captured every cycle).
     pub look_valid_q: bool,
+    pub look_vaddr_q: u64,
     pub look_access_q: u8,
     pub look_priv_u_q: bool,
     pub look_sum_q: bool,
     pub look_mxr_q: bool,
-    pub look_off_q: u64,
     /// The entry a finished walk writes in `Fill` (captured every cycle), and whether an
     /// invalidation overlapped the walk in its last cycle (then it is not written).
     pub fill_entry_q: TlbEntry,
@@ -139,11 +140,11 @@ impl TlbCore {
             resp_paddr_q: 0,
             resp_fault_q: false,
             look_valid_q: false,
+            look_vaddr_q: 0,
             look_access_q: 0,
             look_priv_u_q: false,
             look_sum_q: false,
             look_mxr_q: false,
-            look_off_q: 0,
             fill_entry_q: TlbEntry::default(),
             fill_kill_q: false,
             walk_restart_q: false,
@@ -160,26 +161,42 @@ impl TlbCore {
     /// does not export it.
     pub fn port_outputs(&self) -> CoreOutputs {
         // A hit is answered from the entry its registered hit vector selects (`look_ok`).
-        let (resp_paddr, resp_fault) = if self.look_valid_q {
+        let look_hit = self.look_hit();
+        let (resp_paddr, resp_fault) = if look_hit {
             let e = self.u_l1.hit_entry();
             let ok = perm_ok(e.r, e.w, e.x, e.u, e.d, Access::from_bits(self.look_access_q),
                              self.look_priv_u_q, self.look_sum_q, self.look_mxr_q);
-            (if ok { leaf_paddr(e.level, e.ppn, self.look_off_q) } else { 0 }, !ok)
+            (if ok { leaf_paddr(e.level, e.ppn, self.look_vaddr_q & ((1 << 30) - 1)) } else { 0 }, !ok)
         } else {
             (self.resp_paddr_q, self.resp_fault_q)
         };
         CoreOutputs {
-            req_ready: self.state_q == CoreState::Idle,
-            resp_valid: self.resp_valid_q || self.look_valid_q,
+            req_ready: self.req_ready(),
+            resp_valid: self.resp_valid_q || look_hit,
             resp_paddr,
             resp_fault,
-            resp_hit: self.look_valid_q,
+            resp_hit: look_hit,
             mem_req_valid: self.u_ptw.mem_req_valid(),
             mem_req_addr: self.u_ptw.addr_q,
             mem_resp_ready: self.u_ptw.mem_resp_ready(),
             walk_restart: self.walk_restart_q,
             valid_count: 0,
         }
+    }
+
+    /// `look_hit`: last cycle's lookup hit.
+    fn look_hit(&self) -> bool {
+        self.look_valid_q && self.u_l1.hit_q.is_some()
+    }
+
+    /// `miss`: last cycle's lookup missed; its walk starts now and no request is taken.
+    fn miss(&self) -> bool {
+        self.look_valid_q && self.u_l1.hit_q.is_none()
+    }
+
+    /// `req_ready_o`.
+    fn req_ready(&self) -> bool {
+        self.state_q == CoreState::Idle && !self.miss()
     }
 
     /// `inval_overlap`: could this invalidation retire the entry the walk may install? VAs
@@ -205,16 +222,17 @@ impl TlbCore {
 
     /// Advances one rising clock edge with this cycle's inputs.
     pub fn step(&mut self, i: &CoreInputs) {
-        let accept = i.req_valid && self.state_q == CoreState::Idle;
+        let accept = i.req_valid && self.req_ready();
+        let miss = self.miss();
+        // `miss_abort`: the walk would start in a context where the address is not canonical.
+        let miss_abort = !va_canonical(pm_apply(self.look_vaddr_q, i.ctx_pm));
         let req_vpn = va_vpn(i.req_vaddr);
         let canonical = va_canonical(pm_apply(i.req_vaddr, i.ctx_pm));
-        let hit = accept && self.u_l1.lookup(req_vpn, i.ctx_asid).is_some();
-        let walk_start = accept && canonical && !hit;
 
         let inval_overlap = self.inval_overlap(i);
         let ptw_in = PtwInputs {
-            start: walk_start,
-            vpn: req_vpn,
+            start: miss && !miss_abort,
+            vpn: va_vpn(self.look_vaddr_q),
             root_ppn: i.ctx_root_ppn,
             inval_overlap,
             abort: !va_canonical(pm_apply(self.walk_vaddr_q, i.ctx_pm)),
@@ -243,13 +261,18 @@ impl TlbCore {
         let mut look_valid = false;
         let mut state_d = self.state_q;
         match self.state_q {
-            CoreState::Idle if accept => {
-                if !canonical {
+            CoreState::Idle => {
+                if miss && miss_abort {
                     resp = (true, 0, true);
-                } else if hit {
-                    look_valid = true; // answered next cycle from the entry it hit
-                } else {
+                } else if miss {
                     state_d = CoreState::Walk;
+                }
+                if accept {
+                    if !canonical {
+                        resp = (true, 0, true);
+                    } else {
+                        look_valid = true; // hit or miss is known next cycle
+                    }
                 }
             }
             CoreState::Walk if ptw.done => {
@@ -280,22 +303,23 @@ impl TlbCore {
         self.u_l1.step(&l1_in);
         self.u_ptw.step(&ptw_in);
         if self.state_q == CoreState::Idle {
-            // The walk registers follow the request every idle cycle (a miss keeps them).
-            self.walk_vaddr_q = i.req_vaddr;
-            self.walk_access_q = i.req_access;
-            self.walk_priv_u_q = i.req_priv_u;
-            self.walk_sum_q = i.ctx_sum;
-            self.walk_mxr_q = i.ctx_mxr;
+            // The walk registers follow last cycle's request every idle cycle (a miss keeps
+            // them); the ASID is the one in force now (the lookup's, by the context rule).
+            self.walk_vaddr_q = self.look_vaddr_q;
+            self.walk_access_q = self.look_access_q;
+            self.walk_priv_u_q = self.look_priv_u_q;
+            self.walk_sum_q = self.look_sum_q;
+            self.walk_mxr_q = self.look_mxr_q;
             self.walk_asid_q = i.ctx_asid;
         }
         self.state_q = state_d;
         (self.resp_valid_q, self.resp_paddr_q, self.resp_fault_q) = resp;
         self.look_valid_q = look_valid;
+        self.look_vaddr_q = i.req_vaddr;
         self.look_access_q = i.req_access;
         self.look_priv_u_q = i.req_priv_u;
         self.look_sum_q = i.ctx_sum;
         self.look_mxr_q = i.ctx_mxr;
-        self.look_off_q = i.req_vaddr & ((1 << 30) - 1);
         self.fill_entry_q = walk_entry;
         self.fill_kill_q = inval_overlap;
         self.walk_restart_q = ptw.restart;
