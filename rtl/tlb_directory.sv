@@ -94,7 +94,7 @@ module tlb_directory
   // software sets them, SET_ATTRS, before the first switch).
   attrs_t     attr_mem [NumAsids];
   logic                attr_we, log_we;
-  logic [AsidIdxW-1:0] attr_waddr, attr_raddr, log_waddr, log_raddr;
+  logic [AsidIdxW-1:0] attr_waddr, log_waddr, mem_raddr;
   logic [LogIdxW-1:0]  log_wpos, log_rpos;
   attrs_t              attr_wdata, attr_rd;
   log_entry_t          log_wdata, log_rd;
@@ -158,20 +158,20 @@ module tlb_directory
   // is in flight: still being acknowledged, or granted and not yet decided.
   always_comb begin
     int unsigned c;
-    logic held, rel_busy;
-    c           = 0;
-    held        = 1'b0;
-    rel_busy    = 1'b0;
-    grant_valid = 1'b0;
-    grant_idx   = '0;
-    grant_oh    = '0;
-    rel_wait    = 1'b0;
+    logic held, rel_busy, rel_inflight;
+    c            = 0;
+    held         = 1'b0;
+    rel_busy     = 1'b0;
+    rel_inflight = rel_pending_q != '0 || (gnt_valid_q && gnt_cmd_q.op == CmdRelease);
+    grant_valid  = 1'b0;
+    grant_idx    = '0;
+    grant_oh     = '0;
+    rel_wait     = 1'b0;
     if (!cu_busy_q) begin
       for (int unsigned k = 0; k < NumCores; k++) begin
         c        = (int'(rr_q) + k) % NumCores;
         held     = gnt_valid_q && gnt_idx_q == CoreIdxW'(c);
-        rel_busy = cmd_i[c].op == CmdRelease &&
-                   (rel_pending_q != '0 || (gnt_valid_q && gnt_cmd_q.op == CmdRelease));
+        rel_busy = cmd_i[c].op == CmdRelease && rel_inflight;
         if (req_i[c] && !held && rel_busy) rel_wait = 1'b1;
         if (!grant_valid && req_i[c] && !held && !rel_busy) begin
           grant_valid = 1'b1;
@@ -554,12 +554,11 @@ module tlb_directory
     end
   end
 
-  // The memories' read addresses: the catch-up replay's next entry, else the decision's (a
-  // lagging switch's oldest missed entry; the attributes of the granted command's ASID).
-  assign log_raddr  = cu_busy_q ? cu_asid_q : a;
-  assign log_rpos   = (cu_busy_q ? cu_pos_q : gen_a - LogIdxW'(lag)) & LogIdxW'(LogDepth - 1);
-  assign attr_raddr = cu_busy_q ? cu_asid_q : a;
-  assign attr_rd    = attr_mem[attr_raddr];
+  // Both memories are read at one ASID: the catch-up replay's, else the granted command's
+  // (the decision reads its attributes, and a lagging switch's oldest missed log entry).
+  assign mem_raddr = cu_busy_q ? cu_asid_q : a;
+  assign log_rpos  = (cu_busy_q ? cu_pos_q : gen_a - LogIdxW'(lag)) & LogIdxW'(LogDepth - 1);
+  assign attr_rd   = attr_mem[mem_raddr];
   assign log_rd     = log_rd_all[log_rpos];
   always_ff @(posedge clk_i) begin
     if (attr_we) attr_mem[attr_waddr] <= attr_wdata;
@@ -569,7 +568,7 @@ module tlb_directory
     always_ff @(posedge clk_i) begin
       if (log_we && log_wpos == LogIdxW'(p)) mem[log_waddr] <= log_wdata;
     end
-    assign log_rd_all[p] = mem[log_raddr];
+    assign log_rd_all[p] = mem[mem_raddr];
   end
 
   assign bus_o = bus_q;
