@@ -53,11 +53,13 @@ package tlb_pkg;
     endcase
   endfunction
 
-  /// Last page of an entry of size `level` starting at (aligned) `vpn`.
+  /// Last page of an entry of size `level` starting at (aligned) `vpn`: the bits below the
+  /// page size set, an OR rather than a sum (entries are aligned, InstallAligned_A), so the
+  /// L1 has no adder per entry.
   function automatic logic [VpnW:0] vpn_last(page_level_e level, logic [VpnW-1:0] vpn);
     unique case (level)
-      Page2M:  return {1'b0, vpn} + 28'd511;
-      Page1G:  return {1'b0, vpn} + 28'd262143;
+      Page2M:  return {1'b0, vpn | 27'h1ff};
+      Page1G:  return {1'b0, vpn | 27'h3ffff};
       default: return {1'b0, vpn};
     endcase
   endfunction

@@ -101,7 +101,7 @@ pub fn pm_apply(vaddr: u64, pm: u8) -> u64 {
 
 /// Last page of an entry of size `level` starting at (aligned) `vpn`.
 pub fn vpn_last(level: PageLevel, vpn: u64) -> u64 {
-    vpn + (level.bytes() >> 12) - 1
+    vpn | ((level.bytes() >> 12) - 1)
 }
 
 /// One TLB entry (`tlb_entry_t`).
