@@ -20,6 +20,13 @@
 // it hit and `hit_entry_o` reads the entry it selects. Its fields are
 // the same as they were at the lookup: only an install rewrites an entry's fields, and the
 // core never installs in the cycle after a lookup (docs/architecture.md).
+//
+// What a hit reads (the page size, PPN and permission bits) is kept twice: in `entries_q`,
+// where the compares need the page size, and in `data_mem`, a memory with one write port
+// (the install) and one asynchronous read port at the registered hit's index, which an FPGA
+// maps to LUT RAM. The read is a small local memory instead of a 32-way multiplexer of
+// flip-flops spread over the whole array, and synthesis drops the flip-flop copies of the
+// PPN and permissions, which nothing else reads (docs/fpga.md).
 module tlb_l1
   import tlb_pkg::*;
 #(
@@ -35,8 +42,9 @@ module tlb_l1
   input  logic [VpnW-1:0]   lookup_vpn_i,     ///< its virtual page number
   input  logic [AsidW-1:0]  lookup_asid_i,    ///< the ASID it runs under
   output logic              hit_o,            ///< last cycle's lookup hit (one entry matched)
-  output tlb_entry_t        hit_entry_o,      ///< the entry last cycle's lookup hit (all zero
-                                              ///< if it missed or there was none)
+  output tlb_entry_t        hit_entry_o,      ///< the entry last cycle's lookup hit: valid,
+                                              ///< level, ppn and r/w/x/u/d (asid, g and vpn
+                                              ///< read as zero); meaningful only if hit_o
   // Install a walk result.
   input  logic              install_valid_i,  ///< write install_entry_i this cycle
   input  tlb_entry_t        install_entry_i,  ///< the entry, vpn already aligned
@@ -62,6 +70,20 @@ module tlb_l1
   logic [Entries-1:0] hit, hit_q, inval_match, install_overlap, install_slot;
   logic               install_killed;
   logic [IdxW-1:0]    hit_idx, victim_idx, victim_q, plru_victim, install_idx;
+
+  // The fields a hit reads, in their own memory (LUT RAM; no reset: an entry is read only
+  // after the install that wrote it).
+  typedef struct packed {
+    page_level_e     level;
+    logic [PpnW-1:0] ppn;
+    logic            r;
+    logic            w;
+    logic            x;
+    logic            u;
+    logic            d;
+  } entry_data_t;
+  entry_data_t data_mem [Entries];
+  entry_data_t hit_data;
   logic               have_free;
   logic [IdxW-1:0]    free_idx;
 
@@ -86,16 +108,27 @@ module tlb_l1
 
   assign hit_o = |hit_q;
 
-  // The registered half: the entry the hit vector selects, and its index for the PLRU.
+  // The registered half: the index the one-hot hit vector encodes (an OR per index bit),
+  // for the data memory and the PLRU, and the entry's data read there.
   always_comb begin
     hit_idx = '0;
-    hit_entry_o = '0;
     for (int unsigned i = 0; i < Entries; i++) begin
       if (hit_q[i]) begin
-        hit_idx = IdxW'(i);
-        hit_entry_o = hit_entry_o | entries[i];
+        hit_idx = hit_idx | IdxW'(i);
       end
     end
+  end
+  assign hit_data = data_mem[hit_idx];
+  always_comb begin
+    hit_entry_o       = '0;
+    hit_entry_o.valid = (hit_q & valid_o) != '0;
+    hit_entry_o.level = hit_data.level;
+    hit_entry_o.ppn   = hit_data.ppn;
+    hit_entry_o.r     = hit_data.r;
+    hit_entry_o.w     = hit_data.w;
+    hit_entry_o.x     = hit_data.x;
+    hit_entry_o.u     = hit_data.u;
+    hit_entry_o.d     = hit_data.d;
   end
 
   // ---------------------------------------------------------------------------------------
@@ -179,6 +212,15 @@ module tlb_l1
     if (install_valid_i) begin
       entries_d[install_idx] = install_entry_i;
       entries_d[install_idx].valid = !install_killed;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (install_valid_i) begin
+      data_mem[install_idx] <= '{level: install_entry_i.level, ppn: install_entry_i.ppn,
+                                 r: install_entry_i.r, w: install_entry_i.w,
+                                 x: install_entry_i.x, u: install_entry_i.u,
+                                 d: install_entry_i.d};
     end
   end
 

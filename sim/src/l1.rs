@@ -61,6 +61,9 @@ impl L1 {
     }
 
     /// `hit_entry_o`: the entry `hit_q` selects, as the array holds it now (all zero if none).
+    /// The RTL reads its level, PPN and permissions from `data_mem`, a copy of those fields
+    /// written with each install; `entries_q` holds the same values, so the model reads them
+    /// there (the RTL's asid, g and vpn read as zero and are never used).
     pub fn hit_entry(&self) -> TlbEntry {
         self.hit_q.map(|i| self.entry(i)).unwrap_or_default()
     }
