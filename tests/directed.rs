@@ -421,6 +421,35 @@ fn inval_during_walk_poisons_and_rewalks() {
     }
 }
 
+/// A range invalidation that starts in the gigapage before the walk's and crosses into it
+/// (its last pages are in the walk's gigapage, and cover the page walked) must poison the
+/// walk like any other overlapping invalidation.
+#[test]
+fn inval_range_crossing_into_the_walks_gigapage_poisons_it() {
+    let name = "inval_range_crossing_into_the_walks_gigapage_poisons_it";
+    let (mut ls, root) = setup(name, MemTiming::fixed(10));
+    let va = 0x4000_1000u64; // VPN 0x40001, in gigapage 1
+    map(&mut ls, root, va, PageLevel::Page4K, 0xd0, URWAD);
+    ok(ls.issue(tlb_harness::lockstep::Request { vaddr: va, access: A, priv_u: U }));
+    ok(ls.run(9));
+    let (pt, mem) = ls.tables();
+    pt.map(mem, root, va, PageLevel::Page4K, 0xd1, PteFlags(URWAD));
+    // VPN 0x3ffff (the last page of gigapage 0) and the two after it: 0x40000, 0x40001.
+    ok(ls.invalidate_range(1, 0x3fff_f000, 2));
+    ok(ls.drain());
+    let r = ls.take_responses().pop().unwrap();
+    assert_eq!(ls.stats().walk_restarts, 1, "the walk was not poisoned");
+    assert_eq!(r.paddr, 0xd1000, "stale translation {r:?}");
+    // One page short of the walk's gigapage: the walk is left alone.
+    let (mut ls, root) = setup(&format!("{name}_short"), MemTiming::fixed(10));
+    map(&mut ls, root, va, PageLevel::Page4K, 0xd0, URWAD);
+    ok(ls.issue(tlb_harness::lockstep::Request { vaddr: va, access: A, priv_u: U }));
+    ok(ls.run(9));
+    ok(ls.invalidate_range(1, 0x3fff_e000, 1));
+    ok(ls.drain());
+    assert_eq!(ls.stats().walk_restarts, 0, "a range ending in gigapage 0 poisoned a walk in gigapage 1");
+}
+
 #[test]
 fn inval_of_another_gigapage_does_not_disturb_a_walk() {
     let (mut ls, root) = setup("inval_of_another_gigapage_does_not_disturb_a_walk", MemTiming::fixed(10));
@@ -472,6 +501,40 @@ fn install_drops_overlapping_stale_entries() {
     assert_eq!(ls.model().outputs().valid_count, 1);
     let r = ok(ls.translate(0x20_5000, A, U));
     assert_eq!((r.hit, r.paddr), (true, 0x60_5000));
+}
+
+/// An invalidation in the very cycle a walk's entry is written, matching the entry that
+/// install replaces (the PLRU victim of a full L1) but not the new one: the old entry goes
+/// with the install, the new one must stay. The L1 registers an invalidation's matches
+/// (`kill_q`) and clears them a cycle later; the install's own slot must be left out, or
+/// the kill would land on the new entry.
+#[test]
+fn inval_in_the_fill_cycle_spares_the_entry_installed_in_the_victims_slot() {
+    let (mut ls, root) = fresh("inval_in_the_fill_cycle_spares_the_entry_installed_in_the_victims_slot");
+    for p in 0..33u64 {
+        map(&mut ls, root, p << 12, PageLevel::Page4K, 0x100 + p, URWAD);
+    }
+    for p in 0..32u64 {
+        ok(ls.translate(p << 12, A, U));
+    }
+    assert_eq!(ls.model().outputs().valid_count, 32);
+    ok(ls.issue(tlb_harness::lockstep::Request { vaddr: 32 << 12, access: A, priv_u: U }));
+    let mut budget = 1000;
+    while ls.model().state_q != tlb_sim::core::CoreState::Fill {
+        ok(ls.step());
+        budget -= 1;
+        assert!(budget > 0, "the walk never reached its fill cycle");
+    }
+    // This cycle writes the new entry over the victim's; invalidate the victim's page now.
+    let l1 = &ls.model().u_l1;
+    let victim = l1.entries_q[l1.victim_q];
+    assert!(victim.valid && victim.vpn < 32, "the victim slot holds one of the 32 pages");
+    ls.post_invalidate(InvalKind::Va, 1, victim.vpn << 12);
+    ok(ls.drain());
+    assert_eq!(ls.model().outputs().valid_count, 32, "the new entry was killed with the old");
+    let r = ok(ls.translate(32 << 12, A, U));
+    assert_eq!((r.hit, r.paddr), (true, 0x120_000));
+    assert!(!ok(ls.translate(victim.vpn << 12, A, U)).hit, "the victim's page is gone");
 }
 
 // ---------------------------------------------------------------------------------------
