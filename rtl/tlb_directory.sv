@@ -559,7 +559,7 @@ module tlb_directory
   assign mem_raddr = cu_busy_q ? cu_asid_q : a;
   assign log_rpos  = (cu_busy_q ? cu_pos_q : gen_a - LogIdxW'(lag)) & LogIdxW'(LogDepth - 1);
   assign attr_rd   = attr_mem[mem_raddr];
-  assign log_rd     = log_rd_all[log_rpos];
+  assign log_rd    = log_rd_all[log_rpos];
   always_ff @(posedge clk_i) begin
     if (attr_we) attr_mem[attr_waddr] <= attr_wdata;
   end

@@ -21,9 +21,10 @@ pub struct L1Inputs {
 #[derive(Clone, Debug)]
 pub struct L1 {
     pub entries_q: Vec<TlbEntry>,
-    /// `kill_q`: entries last cycle's invalidation matched; their valid bits in `entries_q`
-    /// are cleared at this edge, and every reader already sees them invalid (`entry`).
-    pub kill_q: Vec<bool>,
+    /// `kill_q`: entries last cycle's invalidation matched (bit i for entry i, as the RTL's
+    /// vector; at most 64 entries); their valid bits in `entries_q` are cleared at this edge,
+    /// and every reader already sees them invalid (`entry`).
+    pub kill_q: u64,
     /// `hit_q`: the entry last cycle's lookup hit (the RTL's one-hot vector, as an index).
     pub hit_q: Option<usize>,
     /// `victim_q`: where the next install writes, chosen from last cycle's state.
@@ -42,7 +43,7 @@ impl L1 {
     pub fn new(entries: usize) -> L1 {
         L1 {
             entries_q: vec![TlbEntry::default(); entries],
-            kill_q: vec![false; entries],
+            kill_q: 0,
             hit_q: None,
             victim_q: 0,
             plru: Plru::new(entries),
@@ -51,7 +52,7 @@ impl L1 {
 
     /// The RTL's `entries[i]`: entry i as it stands, `entries_q` with a registered kill applied.
     pub fn entry(&self, i: usize) -> TlbEntry {
-        TlbEntry { valid: self.entries_q[i].valid && !self.kill_q[i], ..self.entries_q[i] }
+        TlbEntry { valid: self.entries_q[i].valid && (self.kill_q >> i) & 1 == 0, ..self.entries_q[i] }
     }
 
     /// `hit` vector bit i.
@@ -102,14 +103,21 @@ impl L1 {
         // Each entry's next value depends only on itself (and the install comes last), so
         // the registers are updated in place: last cycle's kills are applied, this cycle's
         // invalidation matches are registered (except in the install's slot), the overlap
-        // drop is written now.
-        for k in 0..self.entries_q.len() {
-            let e = self.entry(k);
-            let matched =
-                i.inval_valid && e.valid && inval_hits(&e, kind, i.inval_asid, i.inval_vpn, i.inval_npages);
-            let overlap = i.install_valid && e.valid && overlaps(&e, &i.install_entry);
-            self.kill_q[k] = matched && !(i.install_valid && k == install_idx);
-            self.entries_q[k].valid = e.valid && !overlap;
+        // drop is written now. With none of the three there is nothing to do.
+        if i.inval_valid || i.install_valid || self.kill_q != 0 {
+            let mut kill = 0u64;
+            for k in 0..self.entries_q.len() {
+                let e = self.entry(k);
+                let matched = i.inval_valid
+                    && e.valid
+                    && inval_hits(&e, kind, i.inval_asid, i.inval_vpn, i.inval_npages);
+                let overlap = i.install_valid && e.valid && overlaps(&e, &i.install_entry);
+                if matched && !(i.install_valid && k == install_idx) {
+                    kill |= 1 << k;
+                }
+                self.entries_q[k].valid = e.valid && !overlap;
+            }
+            self.kill_q = kill;
         }
         if i.install_valid {
             self.entries_q[install_idx] = TlbEntry { valid: !install_killed, ..i.install_entry };
