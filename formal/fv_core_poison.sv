@@ -1,6 +1,8 @@
 // Proof 2 (core level): an invalidation is applied before anything can acknowledge it, and a
 // walk in flight that it could touch is poisoned: no entry it drops is installed from a walk
-// that was in flight when it was applied, and no such entry survives it.
+// that was in flight when it was applied, and no such entry survives it. The core applies an
+// invalidation in the cycle after its port presents it, from its registers (inv_*_q): that
+// cycle is the application tracked here (the agent acknowledges in it).
 //
 // tlb_core with every input free (requests, context, invalidations, memory), except reset.
 // I is an arbitrary constant invalidation; `pick_i` chooses freely in which cycle(s) one of
@@ -25,13 +27,13 @@ module fv_core_poison
   always_ff @(posedge clk_i) inv_q <= inv_q;
 
   inval_t cur;
-  assign cur = '{kind: inval_kind_i, asid: inval_asid_i, vpn: inval_vaddr_i[38:12],
-                 npages: inval_npages_i};
+  assign cur = '{kind: dut.inv_kind_q, asid: dut.inv_asid_q, vpn: dut.inv_vpn_q,
+                 npages: NpagesW'(dut.inv_last_q - {1'b0, dut.inv_vpn_q})};
   logic apply_now, applied;
   // Any application of I itself or of an invalidation that covers it (an "all", a flush of
   // I's ASID when I is ASID-scoped): the fabric may deliver I in any of these forms (a
   // catch-up replays I, a full catch-up flushes the ASID), see fv_sys_shootdown.sv.
-  assign apply_now = rst_n && pick_i && inval_valid_i && covers_inval(cur, inv_q);
+  assign apply_now = rst_n && pick_i && dut.inv_valid_q && covers_inval(cur, inv_q);
 
   fv_stale_tracker #(.Entries(Entries)) u_track (
     .clk_i, .rst_ni(rst_n), .inv_i(inv_q), .apply_now_i(apply_now),

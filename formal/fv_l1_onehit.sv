@@ -45,7 +45,7 @@ module fv_l1_onehit
   input  logic [2:0]         inval_kind_i,
   input  logic [AsidW-1:0]   inval_asid_i,
   input  logic [VpnW-1:0]    inval_vpn_i,
-  input  logic [NpagesW-1:0] inval_npages_i
+  input  logic [VpnW:0]      inval_last_i
 );
   logic rst_n = 1'b0;
   always_ff @(posedge clk_i) rst_n <= 1'b1;
@@ -57,7 +57,7 @@ module fv_l1_onehit
   tlb_l1 #(.Entries(Entries)) dut (
     .clk_i, .rst_ni(rst_n), .lookup_valid_i, .lookup_vpn_i, .lookup_asid_i,
     .hit_o(hit), .hit_entry_o(entry), .install_valid_i, .install_entry_i,
-    .inval_valid_i, .inval_kind_i, .inval_asid_i, .inval_vpn_i, .inval_npages_i,
+    .inval_valid_i, .inval_kind_i, .inval_asid_i, .inval_vpn_i, .inval_last_i,
     .valid_o(valid)
   );
 

@@ -4,7 +4,9 @@
 // One acknowledged invalidation message M (a POST, SET_ATTRS or RELEASE of any initiator) is
 // tracked, chosen freely (`pick_i`) in the cycle it is on the bus; I = M's operands. From
 // then on, each core's I-tracker (fv_stale_tracker) marks the cycle the core applies I or an
-// invalidation covering it (a catch-up replay of I, a flush of I's ASID, an "all").
+// invalidation covering it (a catch-up replay of I, a flush of I's ASID, an "all"): the
+// cycle after its agent hands it to the core (`applied` below counts the hand-over, the
+// tracker the core's registered copy, inv_*_q).
 //
 //   RunningApplied_A  from M's bus cycle on, every core that runs I's ASID (every core, for
 //                     a kind that may retire global entries) has applied I or a cover: a
@@ -68,6 +70,16 @@ module fv_sys_shootdown
     assign j = '{kind: dut.gen_core[c].inval_kind, asid: dut.gen_core[c].inval_asid,
                  vpn: dut.gen_core[c].inval_vaddr[38:12], npages: dut.gen_core[c].inval_npages};
     assign apply_now[c] = active && dut.gen_core[c].inval_valid && covers_inval(j, inv);
+`ifndef FV_STUB_CORES
+    // The core applies it in the next cycle, from its registers.
+    inval_t k;
+    logic   core_apply;
+    assign k = '{kind: dut.gen_core[c].u_core.inv_kind_q, asid: dut.gen_core[c].u_core.inv_asid_q,
+                 vpn: dut.gen_core[c].u_core.inv_vpn_q,
+                 npages: NpagesW'(dut.gen_core[c].u_core.inv_last_q -
+                                  {1'b0, dut.gen_core[c].u_core.inv_vpn_q})};
+    assign core_apply = tracking_q && dut.gen_core[c].u_core.inv_valid_q && covers_inval(k, inv);
+`endif
 
     // applied[c]: core c applied I or a cover of it at or after M's bus cycle.
     always_ff @(posedge clk_i) begin
@@ -78,7 +90,7 @@ module fv_sys_shootdown
 `ifndef FV_STUB_CORES
     // Per-core L1/walker checks (needs the real tlb_core).
     fv_stale_tracker #(.Entries(Entries)) u_track (
-      .clk_i, .rst_ni(rst_n), .inv_i(inv), .apply_now_i(apply_now[c]),
+      .clk_i, .rst_ni(rst_n), .inv_i(inv), .apply_now_i(core_apply),
       .entries_i       (dut.gen_core[c].u_core.u_l1.entries),
       .install_i       (dut.gen_core[c].u_core.install_valid),
       .install_idx_i   (dut.gen_core[c].u_core.u_l1.install_idx),

@@ -23,7 +23,7 @@ BROKEN = os.path.join(ROOT, "target", "formal", "broken")
 MUTANTS = {
     "no_poison": (
         "tlb_core.sv",
-        "inval_overlap = inval_overlap && inval_valid_i && ptw_busy;",
+        "inval_overlap = inval_overlap && inv_valid_q && ptw_busy;",
         "inval_overlap = 1'b0;",
         "core_poison.sby", "bmc_nohelp",
         "walks are never poisoned (seed 004 broken)"),

@@ -10,8 +10,12 @@
 // after the last PTE arrives (registered), and a walk that caches its result writes the
 // entry in that same cycle, the core not accepting a request in it (CoreFill). No decision
 // depends on the compare in the cycle it is made: the compare ends at hit_q (docs/fpga.md).
-// Invalidations are applied in the cycle they are presented (inval_valid_i has no ready:
-// the TLB always takes one per cycle).
+// An invalidation presented in cycle t is registered (inv_*_q, with the sum vpn + npages
+// precomputed) and applied in t+1: the L1 compares it with every entry and it poisons an
+// overlapping walk in flight. It is ordered after the requests accepted up to t and before
+// every request accepted from t+1 on (the L1 masks a lookup's hit with the matches of the
+// invalidation it compared alongside), so an acknowledgement in t+1 stays true
+// (inval_valid_i has no ready: the TLB takes one per cycle; docs/timing.md).
 module tlb_core
   import tlb_pkg::*;
 #(
@@ -38,7 +42,7 @@ module tlb_core
   output logic              resp_fault_o,      ///< page fault
   output logic              resp_hit_o,        ///< answered from the TLB, no walk
   // Local invalidation (sfence.vma).
-  input  logic              inval_valid_i,     ///< apply an invalidation this cycle
+  input  logic              inval_valid_i,     ///< an invalidation: applied next cycle
   input  logic [2:0]        inval_kind_i,      ///< inval_kind_e; unknown values act as InvAll
   input  logic [AsidW-1:0]  inval_asid_i,      ///< ASID operand
   input  logic [VaW-1:0]    inval_vaddr_i,     ///< VA operand
@@ -85,11 +89,17 @@ module tlb_core
   // walk's last one), unless an invalidation overlapped the walk in that last cycle.
   tlb_entry_t       fill_entry_q;
   logic             fill_kill_q;
+  // The invalidation presented last cycle, applied in this one; the range's last page is
+  // summed on the way in, so the comparators behind these registers have no adder.
+  logic             inv_valid_q;
+  logic [2:0]       inv_kind_q;
+  logic [AsidW-1:0] inv_asid_q;
+  logic [VpnW-1:0]  inv_vpn_q;
+  logic [VpnW:0]    inv_last_q;
 
   logic             accept, look_hit, miss, miss_abort, inval_overlap, leaf_perm_ok;
   logic             look_ok, install_valid;
   logic             canonical, l1_hit;
-  logic             range_carry;
   tlb_entry_t       hit_entry, walk_entry;
   logic             ptw_busy, ptw_done, ptw_fault, ptw_global, ptw_restart;
   logic             walk_restart_q;
@@ -115,38 +125,34 @@ module tlb_core
     .hit_entry_o     (hit_entry),
     .install_valid_i (install_valid),
     .install_entry_i (fill_entry_q),
-    .inval_valid_i   (inval_valid_i),
-    .inval_kind_i    (inval_kind_i),
-    .inval_asid_i    (inval_asid_i),
-    .inval_vpn_i     (inval_vaddr_i[38:12]),
-    .inval_npages_i  (inval_npages_i),
+    .inval_valid_i   (inv_valid_q),
+    .inval_kind_i    (inv_kind_q),
+    .inval_asid_i    (inv_asid_q),
+    .inval_vpn_i     (inv_vpn_q),
+    .inval_last_i    (inv_last_q),
     .valid_o         (entry_valid)
   );
 
   // An invalidation overlaps the walk if it could retire the entry the walk may install.
   // The page size is not known until the walk ends, so VAs compare at 1 GiB: a VA
   // invalidation outside the walk's gigapage cannot touch any entry the walk can produce.
-  // The range [vpn, vpn + npages] touches the walk's gigapage g: since npages < 2^18 the
-  // range ends in the gigapage it starts in, or in the next one (range_carry), so g is the
-  // first gigapage, or the next if the range crosses into it. Equality compares and an
-  // 18-bit carry instead of a 28-bit sum and two magnitude compares (docs/fpga.md).
-  logic [18:0] range_low;
-  assign range_low   = {1'b0, inval_vaddr_i[29:12]} + 19'(inval_npages_i);
-  assign range_carry = range_low[18];
+  // The range [vpn, last] touches the walk's gigapage g: since npages < 2^18 the range
+  // ends in the gigapage it starts in or in the next one, so g is its first gigapage or its
+  // last one (two equality compares; the last page's carry bit keeps a range that runs
+  // past the top of the VA space from matching gigapage 0).
   always_comb begin
     logic asid_ov, va_ov, range_ov;
-    asid_ov = inval_asid_i == walk_asid_q;
-    va_ov   = inval_vaddr_i[38:30] == walk_vaddr_q[38:30];
-    range_ov = va_ov || (range_carry && walk_vaddr_q[38:30] != '0 &&
-                         inval_vaddr_i[38:30] == walk_vaddr_q[38:30] - 9'd1);
-    unique case (inval_kind_i)
+    asid_ov = inv_asid_q == walk_asid_q;
+    va_ov   = inv_vpn_q[26:18] == walk_vaddr_q[38:30];
+    range_ov = va_ov || inv_last_q[27:18] == {1'b0, walk_vaddr_q[38:30]};
+    unique case (inv_kind_q)
       InvAsid:      inval_overlap = asid_ov;
       InvVa:        inval_overlap = va_ov;
       InvVaAsid:    inval_overlap = asid_ov && va_ov;
       InvRangeAsid: inval_overlap = asid_ov && range_ov;
       default:      inval_overlap = 1'b1;
     endcase
-    inval_overlap = inval_overlap && inval_valid_i && ptw_busy;
+    inval_overlap = inval_overlap && inv_valid_q && ptw_busy;
   end
 
   assign canonical  = va_canonical(pm_high(req_vaddr_i[63:38], ctx_pm_i));
@@ -289,6 +295,11 @@ module tlb_core
       fill_entry_q  <= '0;
       fill_kill_q   <= 1'b0;
       walk_restart_q <= 1'b0;
+      inv_valid_q   <= 1'b0;
+      inv_kind_q    <= '0;
+      inv_asid_q    <= '0;
+      inv_vpn_q     <= '0;
+      inv_last_q    <= '0;
     end else begin
       state_q       <= state_d;
       walk_vaddr_q  <= walk_vaddr_d;
@@ -309,6 +320,11 @@ module tlb_core
       fill_entry_q  <= walk_entry;
       fill_kill_q   <= inval_overlap;
       walk_restart_q <= ptw_restart;
+      inv_valid_q   <= inval_valid_i;
+      inv_kind_q    <= inval_kind_i;
+      inv_asid_q    <= inval_asid_i;
+      inv_vpn_q     <= inval_vaddr_i[38:12];
+      inv_last_q    <= {1'b0, inval_vaddr_i[38:12]} + 28'(inval_npages_i);
     end
   end
 
@@ -331,7 +347,7 @@ module tlb_core
   assign unused_bits = ^{inval_vaddr_i[63:39], inval_vaddr_i[11:0], hit_entry.valid,
                          hit_entry.asid, hit_entry.g, hit_entry.vpn,
                          ptw_leaf.reserved, ptw_leaf.rsw, ptw_leaf.g, ptw_leaf.a, ptw_leaf.v,
-                         range_low[17:0]};
+                         1'b0};
 
   `TLB_ASSERT_KNOWN(RespValidKnown_A, resp_valid_o, clk_i, rst_ni)
   `TLB_ASSERT_KNOWN(RespKnown_A, {resp_paddr_o, resp_fault_o, resp_hit_o}, clk_i, rst_ni)
@@ -345,23 +361,40 @@ module tlb_core
   // restarts (or faults); in its last cycle its fill is killed.
   `TLB_ASSERT(NoInstallWhenPoisoned_A, !(install_valid && $past(inval_overlap)), clk_i, rst_ni)
   `TLB_ASSERT(OneAnswerAtATime_A, !(look_valid_q && resp_valid_q), clk_i, rst_ni)
-  `TLB_ASSERT(HitReadsAnEntry_A, !look_hit || hit_entry.valid || $past(inval_valid_i),
-              clk_i, rst_ni)
+  // A hit reads a valid entry: the invalidation it compared alongside masked its hit.
+  `TLB_ASSERT(HitReadsAnEntry_A, !look_hit || hit_entry.valid, clk_i, rst_ni)
   // The context rule (docs/architecture.md): under a walk the ASID never changes, and the
-  // root and masking mode change only in the cycle of an invalidation that poisons the walk.
+  // root and masking mode change only in the cycle an invalidation is presented; in the
+  // next cycle it poisons the walk (or the walk has ended, and its entry is not cached).
   `TLB_ASSERT(ContextRule_A, !(ptw_busy && !$stable({ctx_asid_i, ctx_root_ppn_i, ctx_pm_i})) ||
-              ($stable(ctx_asid_i) && inval_overlap), clk_i, rst_ni)
+              ($stable(ctx_asid_i) && inval_valid_i), clk_i, rst_ni)
+`ifndef TLB_NO_ASSERT
+  // Assertion bookkeeping only, compiled out with the assertions (not mirrored by the model):
+  // the root or masking mode changed under a walk last cycle.
+  logic [PpnW+1:0] ctx_prev_q;
+  logic            ctx_moved_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      ctx_prev_q  <= '0;
+      ctx_moved_q <= 1'b0;
+    end else begin
+      ctx_prev_q  <= {ctx_root_ppn_i, ctx_pm_i};
+      ctx_moved_q <= ptw_busy && {ctx_root_ppn_i, ctx_pm_i} != ctx_prev_q;
+    end
+  end
+`endif
+  `TLB_ASSERT(ContextPoisons_A, !ctx_moved_q || inval_overlap || !ptw_busy, clk_i, rst_ni)
   // ... and the ASID a miss was looked up under is still in force when its walk starts.
   `TLB_ASSERT(MissKeepsAsid_A, !miss || $stable(ctx_asid_i), clk_i, rst_ni)
 
   // Functional coverage: each invalidation kind arrives while a walk is in flight, and
   // poisons it (its range touches the walk) or spares it.
-  `TLB_COVER_KINDS(InvPoisonsWalk, inval_kind_i, inval_overlap, clk_i, rst_ni)
-  `TLB_COVER_KINDS(InvSparesWalk, inval_kind_i, inval_valid_i && ptw_busy && !inval_overlap,
+  `TLB_COVER_KINDS(InvPoisonsWalk, inv_kind_q, inval_overlap, clk_i, rst_ni)
+  `TLB_COVER_KINDS(InvSparesWalk, inv_kind_q, inv_valid_q && ptw_busy && !inval_overlap,
                    clk_i, rst_ni)
   `TLB_COVER(WalkRestarts_C, ptw_restart, clk_i, rst_ni)
-  `TLB_COVER(HitWhileInval_C, look_hit && $past(inval_valid_i), clk_i, rst_ni)
-  `TLB_COVER(MissWhileInval_C, miss && inval_valid_i, clk_i, rst_ni)
+  `TLB_COVER(HitWhileInval_C, look_hit && $past(inv_valid_q), clk_i, rst_ni)
+  `TLB_COVER(MissWhileInval_C, miss && inv_valid_q, clk_i, rst_ni)
   `TLB_COVER(MissAborts_C, miss && miss_abort, clk_i, rst_ni)
 
 endmodule : tlb_core

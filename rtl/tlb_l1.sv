@@ -1,13 +1,14 @@
 // Fully associative, ASID-tagged L1 TLB array: lookup, install and invalidation.
 //
-// All three act on the entries as they stand at the start of the cycle (`entries`): a lookup
-// in the same cycle as an invalidation sees the entries from before it (the lookup is ordered
-// first).
+// All three act on the entries as they stand at the start of the cycle (`entries`). An
+// invalidation is ordered before a lookup in the same cycle: the lookup's registered hit is
+// masked by the invalidation's registered match (`hit_o` reads `hit_q & ~kill_q`), so it
+// misses an entry the invalidation retires.
 // An invalidation's per-entry match is registered (`kill_q`) and clears the entries' valid
 // bits in `entries_q` one cycle later; `entries` is `entries_q` with those registered kills
 // applied, so every reader sees exactly what it would if the clear had been immediate. This
 // keeps the invalidation's range comparators off the path into the entry array (timing:
-// docs/fpga.md); nothing at the ports changes.
+// docs/fpga.md).
 // Install also drops every valid entry that overlaps the new one and could match the same
 // lookup (same ASID, or either global). Software may legally leave a stale 4 KiB entry
 // behind when 512 PTEs collapse into one 2 MiB page (seed 004) until it fences; dropping the
@@ -53,7 +54,8 @@ module tlb_l1
   input  logic [2:0]        inval_kind_i,     ///< inval_kind_e; unknown values act as InvAll
   input  logic [AsidW-1:0]  inval_asid_i,     ///< ASID operand (InvAsid, InvVaAsid)
   input  logic [VpnW-1:0]   inval_vpn_i,      ///< VPN operand (InvVa, InvVaAsid, InvRangeAsid)
-  input  logic [NpagesW-1:0] inval_npages_i,  ///< InvRangeAsid: pages after the first
+  input  logic [VpnW:0]     inval_last_i,     ///< InvRangeAsid: its last page, vpn + npages
+                                              ///< (one bit wider: the sum's carry)
   output logic [Entries-1:0] valid_o          ///< valid bit of each entry, for statistics
 );
 
@@ -67,7 +69,7 @@ module tlb_l1
   // The entries as they stand: entries_q with last cycle's invalidation matches cleared.
   tlb_entry_t [Entries-1:0] entries;
   logic [Entries-1:0] kill_q, kill_d;
-  logic [Entries-1:0] hit, hit_q, inval_match, install_overlap, install_slot;
+  logic [Entries-1:0] hit, hit_q, hit_live, inval_match, install_overlap, install_slot;
   logic               install_killed;
   logic [IdxW-1:0]    hit_idx, victim_idx, victim_q, plru_victim, install_idx;
 
@@ -106,7 +108,10 @@ module tlb_l1
     end
   end
 
-  assign hit_o = |hit_q;
+  // Last cycle's lookup, less what the invalidation registered with it retires (an
+  // invalidation is ordered before a lookup in its cycle).
+  assign hit_live = hit_q & ~kill_q;
+  assign hit_o    = |hit_live;
 
   // The registered half: the index the one-hot hit vector encodes (an OR per index bit),
   // for the data memory and the PLRU, and the entry's data read there.
@@ -153,7 +158,7 @@ module tlb_l1
   ) u_plru (
     .clk_i         (clk_i),
     .rst_ni        (rst_ni),
-    .touch_valid_i (install_valid_i || hit_q != '0),
+    .touch_valid_i (install_valid_i || hit_live != '0),
     .touch_idx_i   (install_valid_i ? install_idx : hit_idx),
     .victim_o      (plru_victim)
   );
@@ -163,13 +168,13 @@ module tlb_l1
   // the overlap drop and the install are written now. An install's slot is never killed: the
   // invalidation matched the entry it replaces, and install_killed judges the new one.
   function automatic logic inval_hits(tlb_entry_t e, logic [2:0] kind, logic [AsidW-1:0] asid,
-                                      logic [VpnW-1:0] vpn, logic [NpagesW-1:0] npages);
+                                      logic [VpnW-1:0] vpn, logic [VpnW:0] last);
     logic asid_hit, va_hit, range_hit;
     asid_hit = !e.g && e.asid == asid;
     va_hit = vpn_covers(e.level, e.vpn, vpn);
-    // The entry's pages [vpn, vpn_last] intersect [vpn_i, vpn_i + npages].
-    range_hit = {1'b0, e.vpn} <= {1'b0, vpn} + 28'(npages) &&
-                vpn_last(e.level, e.vpn) >= {1'b0, vpn};
+    // The entry's pages [vpn, vpn_last] intersect [vpn_i, last_i] (the core computed the
+    // sum a cycle before, into a register: no adder in front of the comparators).
+    range_hit = {1'b0, e.vpn} <= last && vpn_last(e.level, e.vpn) >= {1'b0, vpn};
     unique case (kind)
       InvAsid:      return asid_hit;
       InvVa:        return va_hit;
@@ -187,7 +192,7 @@ module tlb_l1
   endfunction
 
   assign install_killed = inval_valid_i && inval_hits(install_entry_i, inval_kind_i,
-                                                      inval_asid_i, inval_vpn_i, inval_npages_i);
+                                                      inval_asid_i, inval_vpn_i, inval_last_i);
 
   assign install_slot = install_valid_i ? Entries'(1) << install_idx : '0;
 
@@ -195,7 +200,7 @@ module tlb_l1
     for (int unsigned i = 0; i < Entries; i++) begin
       inval_match[i] = inval_valid_i && entries[i].valid &&
                        inval_hits(entries[i], inval_kind_i, inval_asid_i, inval_vpn_i,
-                                  inval_npages_i);
+                                  inval_last_i);
       install_overlap[i] = install_valid_i && entries[i].valid &&
                            overlaps(entries[i], install_entry_i);
     end
@@ -264,6 +269,8 @@ module tlb_l1
   `TLB_COVER_KINDS(InvRetires, inval_kind_i, inval_valid_i && inval_match != '0, clk_i, rst_ni)
   `TLB_COVER_KINDS(InvFindsNone, inval_kind_i, inval_valid_i && inval_match == '0, clk_i, rst_ni)
   `TLB_COVER(InvAndInstall_C, inval_valid_i && install_valid_i, clk_i, rst_ni)
+  // A lookup that compared in an invalidation's cycle and missed only because of it.
+  `TLB_COVER(HitRetired_C, (hit_q & kill_q) != '0, clk_i, rst_ni)
 `ifndef TLB_NO_ASSERT
   // Coverage bookkeeping only, compiled out with the assertions (not part of the design, not
   // mirrored by the model): victim_q was chosen with every entry valid.

@@ -391,7 +391,7 @@ fn unknown_invalidation_kinds_act_as_all() {
 #[test]
 fn inval_during_walk_poisons_and_rewalks() {
     for (k, kind) in [InvalKind::All, InvalKind::Asid, InvalKind::Va, InvalKind::VaAsid].into_iter().enumerate() {
-        for delay in [1u64, 3, 9, 17, 25] {
+        for delay in [0u64, 1, 3, 9, 17, 25] {
             let name = format!("inval_during_walk_poisons_and_rewalks_{k}_{delay}");
             let (mut ls, root) = setup(&name, MemTiming::fixed(10));
             map(&mut ls, root, 0xd000, PageLevel::Page4K, 0xd0, URWAD);
@@ -403,11 +403,14 @@ fn inval_during_walk_poisons_and_rewalks() {
             ok(ls.drain());
             let r = ls.take_responses().pop().unwrap();
             let restarted = ls.stats().walk_restarts;
-            // The miss is known, and the walk starts, in the cycle after acceptance: an
-            // invalidation in that cycle comes before every PTE read, so it need not poison
-            // the walk. Later ones, up to the leaf read at about cycle 2 + 3*11, poison it.
-            // Either way the answer must be the new page.
-            if delay == 1 {
+            // The miss is known, and the walk starts, in the cycle after acceptance; the
+            // core applies an invalidation in the cycle after it is presented. One presented
+            // with the request is applied before the walk starts, so it need not poison it.
+            // One presented in the walk's start cycle is applied while the walk waits for
+            // its first read, and poisons it (conservatively: that read follows the
+            // invalidation). Later ones, up to the leaf read at about cycle 2 + 3*11, poison
+            // it. Either way the answer must be the new page.
+            if delay == 0 {
                 assert_eq!(restarted, 0, "{name}: a walk that had read nothing restarted");
             } else if delay < 30 {
                 assert_eq!(restarted, 1, "{name}: walk not restarted");
@@ -503,33 +506,50 @@ fn install_drops_overlapping_stale_entries() {
     assert_eq!((r.hit, r.paddr), (true, 0x60_5000));
 }
 
-/// An invalidation in the very cycle a walk's entry is written, matching the entry that
-/// install replaces (the PLRU victim of a full L1) but not the new one: the old entry goes
-/// with the install, the new one must stay. The L1 registers an invalidation's matches
-/// (`kill_q`) and clears them a cycle later; the install's own slot must be left out, or
-/// the kill would land on the new entry.
+/// An invalidation applied in the very cycle a walk's entry is written, matching the entry
+/// that install replaces (the PLRU victim of a full L1) but not the new one: the old entry
+/// goes with the install, the new one must stay. The L1 registers an invalidation's matches
+/// (`kill_q`) and clears them a cycle later; the install's own slot must be left out, or the
+/// kill would land on the new entry. The core applies an invalidation in the cycle after it
+/// is presented, so it is presented in the walk's last cycle: a first run finds that cycle.
 #[test]
 fn inval_in_the_fill_cycle_spares_the_entry_installed_in_the_victims_slot() {
-    let (mut ls, root) = fresh("inval_in_the_fill_cycle_spares_the_entry_installed_in_the_victims_slot");
-    for p in 0..33u64 {
-        map(&mut ls, root, p << 12, PageLevel::Page4K, 0x100 + p, URWAD);
-    }
-    for p in 0..32u64 {
-        ok(ls.translate(p << 12, A, U));
-    }
-    assert_eq!(ls.model().outputs().valid_count, 32);
-    ok(ls.issue(tlb_harness::lockstep::Request { vaddr: 32 << 12, access: A, priv_u: U }));
+    let name = "inval_in_the_fill_cycle_spares_the_entry_installed_in_the_victims_slot";
+    // A full L1 and a miss on a 33rd page, issued.
+    let full = |name: &str| {
+        let (mut ls, root) = fresh(name);
+        for p in 0..33u64 {
+            map(&mut ls, root, p << 12, PageLevel::Page4K, 0x100 + p, URWAD);
+        }
+        for p in 0..32u64 {
+            ok(ls.translate(p << 12, A, U));
+        }
+        assert_eq!(ls.model().outputs().valid_count, 32);
+        ok(ls.issue(tlb_harness::lockstep::Request { vaddr: 32 << 12, access: A, priv_u: U }));
+        ls
+    };
+    let mut ls = full(&format!("{name}_probe"));
     let mut budget = 1000;
     while ls.model().state_q != tlb_sim::core::CoreState::Fill {
         ok(ls.step());
         budget -= 1;
         assert!(budget > 0, "the walk never reached its fill cycle");
     }
-    // This cycle writes the new entry over the victim's; invalidate the victim's page now.
+    let fill_cycle = ls.cycle();
+    // The same run again, up to the walk's last cycle: the victim chosen now is where the
+    // fill writes next cycle, when the invalidation of the victim's page is applied.
+    let mut ls = full(name);
+    while ls.cycle() + 1 < fill_cycle {
+        ok(ls.step());
+    }
+    assert_eq!(ls.model().state_q, tlb_sim::core::CoreState::Walk);
     let l1 = &ls.model().u_l1;
-    let victim = l1.entries_q[l1.victim_q];
+    let victim = l1.entry(l1.victim());
     assert!(victim.valid && victim.vpn < 32, "the victim slot holds one of the 32 pages");
     ls.post_invalidate(InvalKind::Va, 1, victim.vpn << 12);
+    ok(ls.step());
+    assert_eq!(ls.model().state_q, tlb_sim::core::CoreState::Fill);
+    assert!(ls.model().inv_valid_q, "the invalidation is applied in the fill cycle");
     ok(ls.drain());
     assert_eq!(ls.model().outputs().valid_count, 32, "the new entry was killed with the old");
     let r = ok(ls.translate(32 << 12, A, U));

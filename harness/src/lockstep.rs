@@ -462,15 +462,20 @@ impl Lockstep {
     }
 
     /// Presents an invalidation for one cycle (kind as raw bits: unknown kinds are legal
-    /// input, the hardware treats them as InvAll).
+    /// input, the hardware treats them as InvAll) and clocks once more: the core applies it
+    /// in the cycle after it is presented, so on return its effect is in the model's state
+    /// (the L1's `entries`). `post_invalidate` presents one without waiting.
     pub fn invalidate_raw(&mut self, kind: u8, asid: u16, vaddr: u64) -> Result<(), Failure> {
         self.inval_slot = Some((kind, asid, vaddr, 0));
+        self.step()?;
         self.step()
     }
 
-    /// Invalidates pages `vaddr .. vaddr + (npages+1)*4KiB` of `asid` (one cycle).
+    /// Invalidates pages `vaddr .. vaddr + (npages+1)*4KiB` of `asid` (two cycles, as
+    /// `invalidate_raw`).
     pub fn invalidate_range(&mut self, asid: u16, vaddr: u64, npages: u16) -> Result<(), Failure> {
         self.inval_slot = Some((InvalKind::RangeAsid as u8, asid, vaddr, npages));
+        self.step()?;
         self.step()
     }
 

@@ -57,6 +57,11 @@ fn signals(m: &TlbCore, i: &CoreInputs, clk: bool) -> Vec<(&'static str, &'stati
         (c, "look_vaddr_q", 64, vec![m.look_vaddr_q]),
         (c, "fill_kill_q", 1, vec![m.fill_kill_q as u64]),
         (c, "walk_restart_q", 1, vec![m.walk_restart_q as u64]),
+        (c, "inv_valid_q", 1, vec![m.inv_valid_q as u64]),
+        (c, "inv_kind_q", 3, vec![m.inv_kind_q as u64]),
+        (c, "inv_asid_q", 16, vec![m.inv_asid_q as u64]),
+        (c, "inv_vpn_q", 27, vec![m.inv_vpn_q]),
+        (c, "inv_last_q", 28, vec![m.inv_last_q]),
     ]);
     // entries_q packs entry N-1 in the most significant 96 bits, as the RTL's packed array.
     let n = m.u_l1.entries_q.len();

@@ -121,6 +121,13 @@ pub struct TlbCore {
     pub fill_entry_q: TlbEntry,
     pub fill_kill_q: bool,
     pub walk_restart_q: bool,
+    /// The invalidation presented last cycle (`inv_*_q`), applied in this one: the range's
+    /// last page is summed on the way in (`inv_last_q`, 28 bits with the carry).
+    pub inv_valid_q: bool,
+    pub inv_kind_q: u8,
+    pub inv_asid_q: u16,
+    pub inv_vpn_q: u64,
+    pub inv_last_q: u64,
     pub u_l1: L1,
     pub u_ptw: Ptw,
 }
@@ -148,6 +155,11 @@ impl TlbCore {
             fill_entry_q: TlbEntry::default(),
             fill_kill_q: false,
             walk_restart_q: false,
+            inv_valid_q: false,
+            inv_kind_q: 0,
+            inv_asid_q: 0,
+            inv_vpn_q: 0,
+            inv_last_q: 0,
             u_l1: L1::new(entries),
             u_ptw: Ptw::default(),
         }
@@ -184,14 +196,15 @@ impl TlbCore {
         }
     }
 
-    /// `look_hit`: last cycle's lookup hit.
+    /// `look_hit`: last cycle's lookup hit (an entry the invalidation compared alongside it
+    /// retires does not count: `hit_o`).
     fn look_hit(&self) -> bool {
-        self.look_valid_q && self.u_l1.hit_q.is_some()
+        self.look_valid_q && self.u_l1.hit_live().is_some()
     }
 
     /// `miss`: last cycle's lookup missed; its walk starts now and no request is taken.
     fn miss(&self) -> bool {
-        self.look_valid_q && self.u_l1.hit_q.is_none()
+        self.look_valid_q && self.u_l1.hit_live().is_none()
     }
 
     /// `req_ready_o`.
@@ -199,19 +212,19 @@ impl TlbCore {
         self.state_q == CoreState::Idle && !self.miss()
     }
 
-    /// `inval_overlap`: could this invalidation retire the entry the walk may install? VAs
-    /// compare at 1 GiB because the walk's page size is not known yet.
-    fn inval_overlap(&self, i: &CoreInputs) -> bool {
-        if !(i.inval_valid && self.u_ptw.busy()) {
+    /// `inval_overlap`: could the invalidation applied now (registered last cycle) retire
+    /// the entry the walk may install? VAs compare at 1 GiB because the walk's page size is
+    /// not known yet.
+    fn inval_overlap(&self) -> bool {
+        if !(self.inv_valid_q && self.u_ptw.busy()) {
             return false;
         }
-        let asid_ov = i.inval_asid == self.walk_asid_q;
+        let asid_ov = self.inv_asid_q == self.walk_asid_q;
         let walk_g = (self.walk_vaddr_q >> 30) & 0x1ff;
-        let first = va_vpn(i.inval_vaddr);
-        let va_ov = first >> 18 == walk_g;
-        // The range touches the walk's gigapage.
-        let range_ov = first >> 18 <= walk_g && (first + i.inval_npages as u64) >> 18 >= walk_g;
-        match InvalKind::from_bits(i.inval_kind) {
+        let va_ov = self.inv_vpn_q >> 18 == walk_g;
+        // The range touches the walk's gigapage: it is its first or its last one.
+        let range_ov = va_ov || self.inv_last_q >> 18 == walk_g;
+        match InvalKind::from_bits(self.inv_kind_q) {
             InvalKind::Asid => asid_ov,
             InvalKind::Va => va_ov,
             InvalKind::VaAsid => asid_ov && va_ov,
@@ -229,7 +242,7 @@ impl TlbCore {
         let req_vpn = va_vpn(i.req_vaddr);
         let canonical = va_canonical(pm_apply(i.req_vaddr, i.ctx_pm));
 
-        let inval_overlap = self.inval_overlap(i);
+        let inval_overlap = self.inval_overlap();
         let ptw_in = PtwInputs {
             start: miss && !miss_abort,
             vpn: va_vpn(self.look_vaddr_q),
@@ -294,11 +307,11 @@ impl TlbCore {
             lookup_asid: i.ctx_asid,
             install_valid: self.state_q == CoreState::Fill && !self.fill_kill_q,
             install_entry: self.fill_entry_q,
-            inval_valid: i.inval_valid,
-            inval_kind: i.inval_kind,
-            inval_asid: i.inval_asid,
-            inval_vpn: va_vpn(i.inval_vaddr),
-            inval_npages: i.inval_npages,
+            inval_valid: self.inv_valid_q,
+            inval_kind: self.inv_kind_q,
+            inval_asid: self.inv_asid_q,
+            inval_vpn: self.inv_vpn_q,
+            inval_last: self.inv_last_q,
         };
         self.u_l1.step(&l1_in);
         self.u_ptw.step(&ptw_in);
@@ -323,5 +336,10 @@ impl TlbCore {
         self.fill_entry_q = walk_entry;
         self.fill_kill_q = inval_overlap;
         self.walk_restart_q = ptw.restart;
+        self.inv_valid_q = i.inval_valid;
+        self.inv_kind_q = i.inval_kind;
+        self.inv_asid_q = i.inval_asid;
+        self.inv_vpn_q = va_vpn(i.inval_vaddr);
+        self.inv_last_q = self.inv_vpn_q + i.inval_npages as u64;
     }
 }

@@ -15,7 +15,8 @@ pub struct L1Inputs {
     pub inval_kind: u8,
     pub inval_asid: u16,
     pub inval_vpn: u64,
-    pub inval_npages: u16,
+    /// `inval_last_i`: the range's last page, `inval_vpn + npages` (28 bits with the carry).
+    pub inval_last: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -61,6 +62,12 @@ impl L1 {
         e.valid && (e.g || e.asid == asid) && vpn_covers(e.level, e.vpn, vpn)
     }
 
+    /// `hit_live`: `hit_q` less the entry `kill_q` retires (an invalidation is ordered before
+    /// a lookup in its cycle); `hit_o` is whether there is one.
+    pub fn hit_live(&self) -> Option<usize> {
+        self.hit_q.filter(|&i| (self.kill_q >> i) & 1 == 0)
+    }
+
     /// `hit_entry_o`: the entry `hit_q` selects, as the array holds it now (all zero if none).
     /// The RTL reads its level, PPN and permissions from `data_mem`, a copy of those fields
     /// written with each install; `entries_q` holds the same values, so the model reads them
@@ -99,7 +106,7 @@ impl L1 {
         let kind = InvalKind::from_bits(i.inval_kind);
         // An invalidation in the install's cycle applies to the new entry too.
         let install_killed = i.inval_valid
-            && inval_hits(&i.install_entry, kind, i.inval_asid, i.inval_vpn, i.inval_npages);
+            && inval_hits(&i.install_entry, kind, i.inval_asid, i.inval_vpn, i.inval_last);
         // Each entry's next value depends only on itself (and the install comes last), so
         // the registers are updated in place: last cycle's kills are applied, this cycle's
         // invalidation matches are registered (except in the install's slot), the overlap
@@ -110,7 +117,7 @@ impl L1 {
                 let e = self.entry(k);
                 let matched = i.inval_valid
                     && e.valid
-                    && inval_hits(&e, kind, i.inval_asid, i.inval_vpn, i.inval_npages);
+                    && inval_hits(&e, kind, i.inval_asid, i.inval_vpn, i.inval_last);
                 let overlap = i.install_valid && e.valid && overlaps(&e, &i.install_entry);
                 if matched && !(i.install_valid && k == install_idx) {
                     kill |= 1 << k;
@@ -126,7 +133,7 @@ impl L1 {
         // installs in the cycle after a lookup, so the two never meet).
         if i.install_valid {
             self.plru.plru_q = self.plru.touched(install_idx);
-        } else if let Some(idx) = self.hit_q {
+        } else if let Some(idx) = self.hit_live() {
             self.plru.plru_q = self.plru.touched(idx);
         }
         self.hit_q = hit.map(|(idx, _)| idx);

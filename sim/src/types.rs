@@ -237,11 +237,12 @@ pub fn perm_ok(r: bool, w: bool, x: bool, u: bool, d: bool, access: Access, priv
     type_ok && priv_ok
 }
 
-/// Whether an invalidation retires entry `e` (`npages` matters for the range kind only).
-pub fn inval_hits(e: &TlbEntry, kind: InvalKind, asid: u16, vpn: u64, npages: u16) -> bool {
+/// Whether an invalidation retires entry `e` (`last`, the range's last page `vpn + npages`,
+/// matters for the range kind only).
+pub fn inval_hits(e: &TlbEntry, kind: InvalKind, asid: u16, vpn: u64, last: u64) -> bool {
     let asid_hit = !e.g && e.asid == asid;
     let va_hit = vpn_covers(e.level, e.vpn, vpn);
-    let range_hit = e.vpn <= vpn + npages as u64 && vpn_last(e.level, e.vpn) >= vpn;
+    let range_hit = e.vpn <= last && vpn_last(e.level, e.vpn) >= vpn;
     match kind {
         InvalKind::All => true,
         InvalKind::Asid => asid_hit,
