@@ -33,7 +33,7 @@ module tlb_agent
   output logic [AsidW-1:0]    cur_asid_o,       ///< the loaded ASID
   output logic                lazy_o,           ///< running a kernel thread on it
   output logic [PpnW-1:0]     root_o,           ///< its root table (new attributes from the
-                                                ///< cycle their message is on the bus)
+                                                ///< cycle after their bus message)
   output logic [1:0]          pm_o,             ///< its pointer-masking mode (likewise)
   // Invalidations for the core's TLB.
   output logic                inval_valid_o,    ///< apply an invalidation this cycle
@@ -181,13 +181,17 @@ module tlb_agent
   assign cur_valid_o = cur_valid_q;
   assign cur_asid_o  = cur_asid_q;
   assign lazy_o      = lazy_q;
-  // The attributes reach the core in the cycle their message is on the bus, the cycle the
-  // flush that comes with an attribute change poisons the core's walk: a walk that restarts
-  // or starts in that very cycle reads the new root and checks the address under the new
-  // masking mode (tlb_core's context rule). A switch loads its context while the core is
-  // idle and its translations are held, so forwarding it changes nothing there.
-  assign root_o      = root_d;
-  assign pm_o        = pm_d;
+  // The attributes reach the core from the registers, in the cycle after their message is
+  // on the bus: the cycle the core applies the flush that comes with an attribute change
+  // (a core applies an invalidation the cycle after it is handed over) and poisons its
+  // walk. A walk that restarts or starts in that cycle reads the new root and checks the
+  // address under the new masking mode; one that started before is poisoned in it
+  // (tlb_core's context rule). A switch loads its context while the core is idle and its
+  // translations are held; the core sees the new ASID, root and mode together, a cycle
+  // after the message, from the registers. Nothing from the bus reaches the core's
+  // context without a register in between (timing: docs/fpga.md).
+  assign root_o      = root_q;
+  assign pm_o        = pm_q;
   assign ack_o       = ack_q;
   assign ack_init_o  = ack_init_q;
   assign ack_rel_o   = ack_rel_q;

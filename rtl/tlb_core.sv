@@ -364,26 +364,10 @@ module tlb_core
   // A hit reads a valid entry: the invalidation it compared alongside masked its hit.
   `TLB_ASSERT(HitReadsAnEntry_A, !look_hit || hit_entry.valid, clk_i, rst_ni)
   // The context rule (docs/architecture.md): under a walk the ASID never changes, and the
-  // root and masking mode change only in the cycle an invalidation is presented; in the
-  // next cycle it poisons the walk (or the walk has ended, and its entry is not cached).
+  // root and masking mode change only in the cycle an invalidation that poisons the walk
+  // is applied (the shootdown agent hands the new attributes over from its registers).
   `TLB_ASSERT(ContextRule_A, !(ptw_busy && !$stable({ctx_asid_i, ctx_root_ppn_i, ctx_pm_i})) ||
-              ($stable(ctx_asid_i) && inval_valid_i), clk_i, rst_ni)
-`ifndef TLB_NO_ASSERT
-  // Assertion bookkeeping only, compiled out with the assertions (not mirrored by the model):
-  // the root or masking mode changed under a walk last cycle.
-  logic [PpnW+1:0] ctx_prev_q;
-  logic            ctx_moved_q;
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      ctx_prev_q  <= '0;
-      ctx_moved_q <= 1'b0;
-    end else begin
-      ctx_prev_q  <= {ctx_root_ppn_i, ctx_pm_i};
-      ctx_moved_q <= ptw_busy && {ctx_root_ppn_i, ctx_pm_i} != ctx_prev_q;
-    end
-  end
-`endif
-  `TLB_ASSERT(ContextPoisons_A, !ctx_moved_q || inval_overlap || !ptw_busy, clk_i, rst_ni)
+              ($stable(ctx_asid_i) && inval_overlap), clk_i, rst_ni)
   // ... and the ASID a miss was looked up under is still in force when its walk starts.
   `TLB_ASSERT(MissKeepsAsid_A, !miss || $stable(ctx_asid_i), clk_i, rst_ni)
 

@@ -167,10 +167,11 @@ impl Agent {
         (self.targeted(bus) && bus.inval, bus.kind, bus.asid, bus.vpn << 12, bus.npages)
     }
 
-    /// `root_d` / `pm_d`: the attributes after this cycle's message. They are also the
-    /// core's context in this cycle (`root_o = root_d`): the new attributes reach the core
-    /// in the cycle their flush poisons its walk, so a walk that restarts or starts in that
-    /// cycle reads the new root under the new masking mode.
+    /// `root_d` / `pm_d`: the attributes after this cycle's message. The core gets them a
+    /// cycle later, from the registers (`root_o = root_q`), in the cycle it applies the
+    /// flush that comes with them (the core applies an invalidation the cycle after it is
+    /// handed over): a walk that restarts or starts then reads the new root under the new
+    /// masking mode, and one still reading with the old root is poisoned then.
     pub fn attrs(&self, bus: &BusMsg) -> (u64, u8) {
         if (self.mine(bus) && bus.set_ctx) || (self.targeted(bus) && bus.set_attrs && self.holds(bus)) {
             (bus.root, bus.pm)
@@ -820,7 +821,7 @@ impl TlbSystem {
             let ag = &self.agents[c];
             let switching = ag.switching();
             let (inval_valid, inval_kind, inval_asid, inval_vaddr, inval_npages) = ag.inval(&bus);
-            let (root, pm) = ag.attrs(&bus);
+            let (root, pm) = (ag.root_q, ag.pm_q);
             if i.req_valid && !(core_idle[c] && !switching) {
                 stall += 1;
             }
