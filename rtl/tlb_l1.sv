@@ -72,6 +72,10 @@ module tlb_l1
   logic [Entries-1:0] hit, hit_q, hit_live, inval_match, install_overlap, install_slot;
   logic               install_killed;
   logic [IdxW-1:0]    hit_idx, victim_idx, victim_q, plru_victim, install_idx;
+  // A hit's PLRU touch, a cycle after its answer (from registers: the hit vector's OR and
+  // encoder end here instead of at the tree's enables).
+  logic               touch_hit_q;
+  logic [IdxW-1:0]    touch_idx_q;
 
   // The fields a hit reads, in their own memory (LUT RAM; no reset: an entry is read only
   // after the install that wrote it).
@@ -140,6 +144,9 @@ module tlb_l1
   // Replacement: the lowest-numbered free entry, else the tree-PLRU victim, chosen from the
   // state at the start of the previous cycle and registered (`victim_q`): an install writes
   // where the array pointed one cycle before (an entry freed in between waits for the next).
+  // An install touches the tree in its cycle; a hit touches it in the cycle after its
+  // answer (`touch_hit_q`, `touch_idx_q`). The core never installs in the two cycles after
+  // a lookup, so the two never meet.
   always_comb begin
     have_free = 1'b0;
     free_idx = '0;
@@ -158,8 +165,8 @@ module tlb_l1
   ) u_plru (
     .clk_i         (clk_i),
     .rst_ni        (rst_ni),
-    .touch_valid_i (install_valid_i || hit_live != '0),
-    .touch_idx_i   (install_valid_i ? install_idx : hit_idx),
+    .touch_valid_i (install_valid_i || touch_hit_q),
+    .touch_idx_i   (install_valid_i ? install_idx : touch_idx_q),
     .victim_o      (plru_victim)
   );
 
@@ -235,11 +242,15 @@ module tlb_l1
       kill_q    <= '0;
       hit_q     <= '0;
       victim_q  <= '0;
+      touch_hit_q <= 1'b0;
+      touch_idx_q <= '0;
     end else begin
       entries_q <= entries_d;
       kill_q    <= kill_d;
       hit_q     <= lookup_valid_i ? hit : '0;
       victim_q  <= victim_idx;
+      touch_hit_q <= hit_live != '0;
+      touch_idx_q <= hit_idx;
     end
   end
 

@@ -79,6 +79,8 @@ fn signals(m: &TlbCore, i: &CoreInputs, clk: bool) -> Vec<(&'static str, &'stati
     s.push(("u_core.u_l1", "kill_q", n as u32, vec![m.u_l1.kill_q]));
     s.push(("u_core.u_l1", "hit_q", n as u32, vec![m.u_l1.hit_q.map_or(0, |i| 1 << i)]));
     s.push(("u_core.u_l1", "victim_q", n.trailing_zeros(), vec![m.u_l1.victim_q as u64]));
+    s.push(("u_core.u_l1", "touch_hit_q", 1, vec![m.u_l1.touch_hit_q as u64]));
+    s.push(("u_core.u_l1", "touch_idx_q", n.trailing_zeros(), vec![m.u_l1.touch_idx_q as u64]));
     s.push(("u_core.u_l1.u_plru", "plru_q", (n - 1) as u32, vec![m.u_l1.plru.plru_q]));
     let p = &m.u_ptw;
     let w = "u_core.u_ptw";

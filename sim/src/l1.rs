@@ -30,6 +30,10 @@ pub struct L1 {
     pub hit_q: Option<usize>,
     /// `victim_q`: where the next install writes, chosen from last cycle's state.
     pub victim_q: usize,
+    /// `touch_hit_q`: last cycle's answer hit; `touch_idx_q` is the index `hit_q` encoded
+    /// then. That entry is touched in the PLRU tree this cycle.
+    pub touch_hit_q: bool,
+    pub touch_idx_q: usize,
     pub plru: Plru,
 }
 
@@ -47,6 +51,8 @@ impl L1 {
             kill_q: 0,
             hit_q: None,
             victim_q: 0,
+            touch_hit_q: false,
+            touch_idx_q: 0,
             plru: Plru::new(entries),
         }
     }
@@ -101,6 +107,8 @@ impl L1 {
     /// Advances one clock edge.
     pub fn step(&mut self, i: &L1Inputs) {
         let hit = if i.lookup_valid { self.lookup(i.lookup_vpn, i.lookup_asid) } else { None };
+        // `hit_live` from this cycle's registers, before they move.
+        let touch_hit_d = self.hit_live().is_some();
         let install_idx = self.victim_q;
         let victim = self.victim();
         let kind = InvalKind::from_bits(i.inval_kind);
@@ -129,13 +137,15 @@ impl L1 {
         if i.install_valid {
             self.entries_q[install_idx] = TlbEntry { valid: !install_killed, ..i.install_entry };
         }
-        // PLRU touch: an install, or the entry last cycle's lookup hit (the core never
-        // installs in the cycle after a lookup, so the two never meet).
+        // PLRU touch: an install, or the entry whose hit was answered last cycle (the core
+        // never installs in the two cycles after a lookup, so the two never meet).
         if i.install_valid {
             self.plru.plru_q = self.plru.touched(install_idx);
-        } else if let Some(idx) = self.hit_live() {
-            self.plru.plru_q = self.plru.touched(idx);
+        } else if self.touch_hit_q {
+            self.plru.plru_q = self.plru.touched(self.touch_idx_q);
         }
+        self.touch_hit_q = touch_hit_d;
+        self.touch_idx_q = self.hit_q.unwrap_or(0);
         self.hit_q = hit.map(|(idx, _)| idx);
         self.victim_q = victim;
     }
