@@ -641,6 +641,24 @@ fn inval_range_drops_exactly_the_pages_it_covers() {
     assert!(ok(ls.translate(0x10_0000, A, U)).hit);
 }
 
+/// A range that runs past the top of the VA space (its first page is one of the last few)
+/// retires the top pages and nothing at the bottom: the core sums the range's last page in
+/// 28 bits, and the carry keeps the sum from wrapping to page 0.
+#[test]
+fn inval_range_past_the_top_of_the_va_space_retires_the_top_pages() {
+    let (mut ls, root) = fresh("inval_range_past_the_top_of_the_va_space_retires_the_top_pages");
+    let top = 0xffff_ffff_ffff_f000u64; // VPN 0x7ffffff, the last page
+    let pages = [top - 0x2000, top - 0x1000, top, 0x0000, 0x1000];
+    for (k, &va) in pages.iter().enumerate() {
+        map(&mut ls, root, va, PageLevel::Page4K, 0x500 + k as u64, URWAD);
+        ok(ls.translate(va, A, U));
+    }
+    // From the second-to-last page, 4 pages: the last two pages, then past the end.
+    ok(ls.invalidate_range(1, top - 0x1000, 3));
+    let hit: Vec<bool> = pages.iter().map(|&va| ok(ls.translate(va, A, U)).hit).collect();
+    assert_eq!(hit, [true, false, false, true, true], "pages: {pages:x?}");
+}
+
 #[test]
 fn pointer_masking_ignores_the_top_bits() {
     let (mut ls, root) = fresh("pointer_masking_ignores_the_top_bits");
