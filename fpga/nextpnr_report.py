@@ -44,13 +44,19 @@ def _register_names(netlist_path):
             if hit:
                 regs[cell] = hit[0]
                 break
+        else:
+            # No name survived: the source line of the always_ff block that made it.
+            src = [s for s in c.get("attributes", {}).get("src", "").split("|")
+                   if s and not s.startswith("/")]
+            if src:
+                regs[cell] = "a register of " + src[0].rsplit(".", 1)[0]
     return regs
 
 
 def critical_path(report_path, netlist_path):
     """One line on the worst path: its length, logic and routing, the longest hop, and the
-    registers it starts and ends at (named only if synthesis kept the names:
-    fpga/timing.sh --keep-names)."""
+    registers it starts and ends at (named if synthesis kept the names, fpga/timing.sh
+    --keep-names; otherwise by the RTL line of the always_ff block that made them)."""
     r = json.load(open(report_path))
     paths = [p for p in r.get("critical_paths", []) if p.get("path")]
     if not paths:
