@@ -119,14 +119,9 @@ module tlb_directory
   logic [LogIdxW-1:0]            cu_pos_q, cu_pos_d;
   logic [LagW-1:0]               cu_left_q, cu_left_d;
   bus_msg_t                      bus_q, bus_d;
-  logic [CntW-1:0] cnt_posted_q, cnt_targets_q, cnt_skipped_q;
-  logic [CntW-1:0] cnt_cu_log_q, cnt_cu_full_q, cnt_errors_q;
-  // Each decision's increments, registered and added to the counters in the next cycle: the
-  // counters lag the decision by a cycle, and their carry chains start at registers
-  // (docs/fpga.md).
-  logic              inc_posted_q, inc_posted_d, inc_cu_log_q, inc_cu_log_d;
-  logic              inc_cu_full_q, inc_cu_full_d, inc_errors_q, inc_errors_d;
-  logic [CoreIdxW:0] inc_targets_q, inc_targets_d, inc_skipped_q, inc_skipped_d;
+  logic [CntW-1:0] cnt_posted_q, cnt_posted_d, cnt_targets_q, cnt_targets_d;
+  logic [CntW-1:0] cnt_skipped_q, cnt_skipped_d, cnt_cu_log_q, cnt_cu_log_d;
+  logic [CntW-1:0] cnt_cu_full_q, cnt_cu_full_d, cnt_errors_q, cnt_errors_d;
 
   logic                 grant_valid;
   logic [CoreIdxW-1:0]  grant_idx;
@@ -294,12 +289,12 @@ module tlb_directory
     cu_pos_d      = cu_pos_q;
     cu_left_d     = cu_left_q;
     bus_d         = '0;
-    inc_posted_d  = 1'b0;
-    inc_targets_d = '0;
-    inc_skipped_d = '0;
-    inc_cu_log_d  = 1'b0;
-    inc_cu_full_d = 1'b0;
-    inc_errors_d  = 1'b0;
+    cnt_posted_d  = cnt_posted_q;
+    cnt_targets_d = cnt_targets_q;
+    cnt_skipped_d = cnt_skipped_q;
+    cnt_cu_log_d  = cnt_cu_log_q;
+    cnt_cu_full_d = cnt_cu_full_q;
+    cnt_errors_d  = cnt_errors_q;
     scoped        = 1'b0;
     victim        = '0;
     victim_free   = 1'b0;
@@ -347,7 +342,7 @@ module tlb_directory
           scoped = cmd.kind == InvAsid || cmd.kind == InvVaAsid || cmd.kind == InvRangeAsid;
           if (scoped && !asid_ok) begin
             bus_d.error  = 1'b1;
-            inc_errors_d = 1'b1;
+            cnt_errors_d = cnt_errors_q + 1;
           end else begin
             // ASID-scoped: only the cores running the ASID, lazily or not (seeds 000, 003).
             // Everything else may touch global entries: every core.
@@ -365,20 +360,20 @@ module tlb_directory
               end
               log_we = 1'b1;  // at a, position gen_a
               gen_d[a] = gen_a + GenW'(1);
-              inc_skipped_d = (CoreIdxW + 1)'(NumCores) - popcount(targets);
+              cnt_skipped_d = cnt_skipped_q + CntW'(NumCores) - CntW'(popcount(targets));
             end
             bus_d.targets  = widen(targets);
             bus_d.inval    = 1'b1;
             bus_d.need_ack = 1'b1;
             out_d[gnt_idx_q] = out_d[gnt_idx_q] + OutW'(popcount(targets));
-            inc_posted_d  = 1'b1;
-            inc_targets_d = popcount(targets);
+            cnt_posted_d  = cnt_posted_q + 1;
+            cnt_targets_d = cnt_targets_q + CntW'(popcount(targets));
           end
         end
         CmdSetAttrs: begin
           if (!asid_ok || st_a == AsidReleasing) begin
             bus_d.error  = 1'b1;
-            inc_errors_d = 1'b1;
+            cnt_errors_d = cnt_errors_q + 1;
           end else begin
             // Seed 002: new attributes are a new generation. Holders take them and flush
             // the ASID now; every other slot holding it must flush it on its next switch.
@@ -401,16 +396,16 @@ module tlb_directory
             bus_d.root      = cmd.root;
             bus_d.pm        = cmd.pm;
             out_d[gnt_idx_q] = out_d[gnt_idx_q] + OutW'(popcount(targets));
-            inc_posted_d  = 1'b1;
-            inc_targets_d = popcount(targets);
-            inc_skipped_d = (CoreIdxW + 1)'(NumCores) - popcount(targets);
+            cnt_posted_d  = cnt_posted_q + 1;
+            cnt_targets_d = cnt_targets_q + CntW'(popcount(targets));
+            cnt_skipped_d = cnt_skipped_q + CntW'(NumCores) - CntW'(popcount(targets));
           end
         end
         CmdSwitch: begin
           if (!asid_ok || st_a == AsidReleasing) begin
             // Seed 003: an ASID may not be used before its release has completed.
             bus_d.error  = 1'b1;
-            inc_errors_d = 1'b1;
+            cnt_errors_d = cnt_errors_q + 1;
           end else begin
             if (st_a == AsidFree) asid_state_d[a] = AsidActive;
             bus_d.set_ctx = 1'b1;
@@ -437,7 +432,7 @@ module tlb_directory
                 cu_left_d = lag - LagW'(1);
               end
               slot_lag_d[gnt_idx_q][hit_s] = '0;
-              inc_cu_log_d = 1'b1;
+              cnt_cu_log_d = cnt_cu_log_q + 1;
             end else begin
               // Too far behind, or no slot remembers the ASID: flush it whole.
               bus_d.inval = 1'b1;
@@ -460,7 +455,7 @@ module tlb_directory
                 slot_asid_d[gnt_idx_q][victim]  = a;
                 slot_lag_d[gnt_idx_q][victim]   = '0;
               end
-              inc_cu_full_d = 1'b1;
+              cnt_cu_full_d = cnt_cu_full_q + 1;
             end
           end
         end
@@ -471,7 +466,7 @@ module tlb_directory
           if (!asid_ok || st_a != AsidActive || |(holders & ~eff_lazy)) begin
             // Not in use, or a core still runs it for real: refused.
             bus_d.error  = 1'b1;
-            inc_errors_d = 1'b1;
+            cnt_errors_d = cnt_errors_q + 1;
           end else begin
             // Seed 003: every core may hold entries of it (lazy ones included, and cores
             // that ran it earlier): all flush it, lazy holders let go of it, and no slot
@@ -491,13 +486,13 @@ module tlb_directory
             bus_d.need_ack  = 1'b1;
             bus_d.drop_ctx  = 1'b1;
             out_d[gnt_idx_q] = out_d[gnt_idx_q] + OutW'(popcount(targets));
-            inc_posted_d  = 1'b1;
-            inc_targets_d = popcount(targets);
+            cnt_posted_d  = cnt_posted_q + 1;
+            cnt_targets_d = cnt_targets_q + CntW'(popcount(targets));
           end
         end
         default: begin
           bus_d.error  = 1'b1;
-          inc_errors_d = 1'b1;
+          cnt_errors_d = cnt_errors_q + 1;
         end
       endcase
     end
@@ -530,12 +525,6 @@ module tlb_directory
       cnt_cu_log_q  <= '0;
       cnt_cu_full_q <= '0;
       cnt_errors_q  <= '0;
-      inc_posted_q  <= 1'b0;
-      inc_targets_q <= '0;
-      inc_skipped_q <= '0;
-      inc_cu_log_q  <= 1'b0;
-      inc_cu_full_q <= 1'b0;
-      inc_errors_q  <= 1'b0;
     end else begin
       asid_state_q  <= asid_state_d;
       gen_q         <= gen_d;
@@ -556,18 +545,12 @@ module tlb_directory
       cu_pos_q      <= cu_pos_d;
       cu_left_q     <= cu_left_d;
       bus_q         <= bus_d;
-      cnt_posted_q  <= cnt_posted_q + CntW'(inc_posted_q);
-      cnt_targets_q <= cnt_targets_q + CntW'(inc_targets_q);
-      cnt_skipped_q <= cnt_skipped_q + CntW'(inc_skipped_q);
-      cnt_cu_log_q  <= cnt_cu_log_q + CntW'(inc_cu_log_q);
-      cnt_cu_full_q <= cnt_cu_full_q + CntW'(inc_cu_full_q);
-      cnt_errors_q  <= cnt_errors_q + CntW'(inc_errors_q);
-      inc_posted_q  <= inc_posted_d;
-      inc_targets_q <= inc_targets_d;
-      inc_skipped_q <= inc_skipped_d;
-      inc_cu_log_q  <= inc_cu_log_d;
-      inc_cu_full_q <= inc_cu_full_d;
-      inc_errors_q  <= inc_errors_d;
+      cnt_posted_q  <= cnt_posted_d;
+      cnt_targets_q <= cnt_targets_d;
+      cnt_skipped_q <= cnt_skipped_d;
+      cnt_cu_log_q  <= cnt_cu_log_d;
+      cnt_cu_full_q <= cnt_cu_full_d;
+      cnt_errors_q  <= cnt_errors_d;
     end
   end
 
@@ -643,14 +626,14 @@ module tlb_directory
                    clk_i, rst_ni)
   // A switch catches up on a logged invalidation of each kind.
   `TLB_COVER_KINDS(CatchupLog, bus_d.kind,
-                   bus_d.valid && bus_d.inval && (cu_busy_q || inc_cu_log_d),
+                   bus_d.valid && bus_d.inval && (cu_busy_q || cnt_cu_log_d != cnt_cu_log_q),
                    clk_i, rst_ni)
   `TLB_COVER(CatchupLogMulti_C, cu_busy_q && cu_left_q == LagW'(1), clk_i, rst_ni)
   `TLB_COVER(CatchupLogFull_C, cu_busy_q && cu_left_q == LagW'(LogDepth - 1), clk_i, rst_ni)
-  `TLB_COVER(CatchupFullLagged_C, inc_cu_full_d && hit, clk_i, rst_ni)
-  `TLB_COVER(CatchupFullNoSlot_C, inc_cu_full_d && !hit && victim_free, clk_i,
+  `TLB_COVER(CatchupFullLagged_C, cnt_cu_full_d != cnt_cu_full_q && hit, clk_i, rst_ni)
+  `TLB_COVER(CatchupFullNoSlot_C, cnt_cu_full_d != cnt_cu_full_q && !hit && victim_free, clk_i,
              rst_ni)
-  `TLB_COVER(CatchupFullEvicts_C, inc_cu_full_d && !hit && !victim_free, clk_i,
+  `TLB_COVER(CatchupFullEvicts_C, cnt_cu_full_d != cnt_cu_full_q && !hit && !victim_free, clk_i,
              rst_ni)
   `TLB_COVER(SwitchUpToDate_C, bus_d.set_ctx && !bus_d.inval, clk_i, rst_ni)
   `TLB_COVER(LogWraps_C, post_msg && gen_q[a] == GenW'(LogDepth - 1) &&

@@ -281,10 +281,7 @@ pub struct Directory {
     pub cu_pos_q: usize,
     pub cu_left_q: u8,
     pub bus_q: BusMsg,
-    /// The counters (`cnt_*_q`), and last cycle's increments (`inc_*_q`), added this cycle:
-    /// the counters lag the decision by a cycle.
     pub cnt: Counters,
-    pub inc: Counters,
 }
 
 /// What the directory sees of the agents in one cycle.
@@ -317,7 +314,6 @@ impl Clone for Directory {
         self.cu_left_q = s.cu_left_q;
         self.bus_q = s.bus_q;
         self.cnt = s.cnt;
-        self.inc = s.inc;
     }
 }
 
@@ -357,7 +353,6 @@ impl Directory {
             cu_left_q: 0,
             bus_q: BusMsg::default(),
             cnt: Counters::default(),
-            inc: Counters::default(),
         }
     }
 
@@ -399,9 +394,6 @@ impl Directory {
             None => Box::new(self.clone()),
         };
         d.bus_q = BusMsg::default();
-        // Last cycle's increments are added now; this cycle's are registered below.
-        d.cnt = self.cnt.plus(&self.inc);
-        d.inc = Counters::default();
 
         // Acknowledgements.
         for init in 0..n {
@@ -487,7 +479,7 @@ impl Directory {
             };
             let error = |d: &mut Directory, bus: &mut BusMsg| {
                 bus.error = true;
-                d.inc.errors = 1;
+                d.cnt.errors = d.cnt.errors.wrapping_add(1);
             };
             match cmd.op {
                 op::POST => {
@@ -511,14 +503,14 @@ impl Directory {
                             let pos = self.gen_q[a] as usize & (cfg.log_depth - 1);
                             d.log_mem[a][pos] = LogEntry { kind: cmd.kind, vpn: cmd.vpn, npages: cmd.npages };
                             d.gen_q[a] = (self.gen_q[a] + 1) & cfg.gen_mask();
-                            d.inc.skipped = n as u32 - targets.count_ones();
+                            d.cnt.skipped = d.cnt.skipped.wrapping_add(n as u32 - targets.count_ones());
                         }
                         bus.targets = targets;
                         bus.inval = true;
                         bus.need_ack = true;
                         d.out_q[g] = d.out_q[g].wrapping_add(targets.count_ones() as u8);
-                        d.inc.posted = 1;
-                        d.inc.targets = targets.count_ones();
+                        d.cnt.posted = d.cnt.posted.wrapping_add(1);
+                        d.cnt.targets = d.cnt.targets.wrapping_add(targets.count_ones());
                     }
                 }
                 op::SET_ATTRS => {
@@ -550,9 +542,9 @@ impl Directory {
                         bus.root = cmd.root;
                         bus.pm = cmd.pm;
                         d.out_q[g] = d.out_q[g].wrapping_add(targets.count_ones() as u8);
-                        d.inc.posted = 1;
-                        d.inc.targets = targets.count_ones();
-                        d.inc.skipped = n as u32 - targets.count_ones();
+                        d.cnt.posted = d.cnt.posted.wrapping_add(1);
+                        d.cnt.targets = d.cnt.targets.wrapping_add(targets.count_ones());
+                        d.cnt.skipped = d.cnt.skipped.wrapping_add(n as u32 - targets.count_ones());
                     }
                 }
                 op::SWITCH => {
@@ -586,7 +578,7 @@ impl Directory {
                                     d.cu_left_q = lag - 1;
                                 }
                                 d.slot_q[g][s].lag = 0;
-                                d.inc.catchup_log = 1;
+                                d.cnt.catchup_log = d.cnt.catchup_log.wrapping_add(1);
                             }
                             _ => {
                                 bus.inval = true;
@@ -601,7 +593,7 @@ impl Directory {
                                     }
                                     d.slot_q[g][victim] = Slot { valid: true, asid: a as u16, lag: 0 };
                                 }
-                                d.inc.catchup_full = 1;
+                                d.cnt.catchup_full = d.cnt.catchup_full.wrapping_add(1);
                             }
                         }
                     }
@@ -628,8 +620,8 @@ impl Directory {
                         bus.need_ack = true;
                         bus.drop_ctx = true;
                         d.out_q[g] = d.out_q[g].wrapping_add(targets.count_ones() as u8);
-                        d.inc.posted = 1;
-                        d.inc.targets = targets.count_ones();
+                        d.cnt.posted = d.cnt.posted.wrapping_add(1);
+                        d.cnt.targets = d.cnt.targets.wrapping_add(targets.count_ones());
                     }
                 }
                 _ => error(&mut d, &mut bus),
@@ -731,19 +723,6 @@ impl SysCoreOutputs {
 }
 
 impl Counters {
-    /// Field by field, wrapping like the RTL's 32-bit counters.
-    pub fn plus(&self, inc: &Counters) -> Counters {
-        Counters {
-            posted: self.posted.wrapping_add(inc.posted),
-            targets: self.targets.wrapping_add(inc.targets),
-            skipped: self.skipped.wrapping_add(inc.skipped),
-            catchup_log: self.catchup_log.wrapping_add(inc.catchup_log),
-            catchup_full: self.catchup_full.wrapping_add(inc.catchup_full),
-            errors: self.errors.wrapping_add(inc.errors),
-            stall: self.stall.wrapping_add(inc.stall),
-        }
-    }
-
     /// (port name, value) of the counter outputs, in port order (each 32 bits).
     pub fn fields(&self) -> [(&'static str, u32, u64); 7] {
         [
