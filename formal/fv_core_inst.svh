@@ -4,6 +4,7 @@
   always_ff @(posedge clk_i) rst_n <= 1'b1;
 
   logic req_ready, resp_valid, resp_fault, resp_hit, mem_req_valid, mem_resp_ready, restart;
+  logic idle;
   logic [PaW-1:0] resp_paddr, mem_req_addr;
   logic [6:0] valid_count;
 
@@ -16,5 +17,5 @@
     .inval_valid_i, .inval_kind_i, .inval_asid_i, .inval_vaddr_i, .inval_npages_i,
     .mem_req_valid_o(mem_req_valid), .mem_req_ready_i, .mem_req_addr_o(mem_req_addr),
     .mem_resp_valid_i, .mem_resp_ready_o(mem_resp_ready), .mem_resp_data_i,
-    .walk_restart_o(restart), .valid_count_o(valid_count)
+    .walk_restart_o(restart), .idle_o(idle), .valid_count_o(valid_count)
   );

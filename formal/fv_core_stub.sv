@@ -37,6 +37,7 @@ module tlb_core
   output logic              mem_resp_ready_o,
   input  logic [PteW-1:0]   mem_resp_data_i,
   output logic              walk_restart_o,
+  output logic              idle_o,
   output logic [6:0]        valid_count_o
 );
 endmodule

@@ -30,7 +30,7 @@ module tlb_timing_core #(
           mem_resp_valid, mem_resp_data} = in_q;
 
   logic           req_ready, resp_valid, resp_fault, resp_hit, mem_req_valid, mem_resp_ready;
-  logic           walk_restart;
+  logic           walk_restart, idle;
   logic [PaW-1:0] resp_paddr, mem_req_addr;
   logic [6:0]     valid_count;
 
@@ -65,13 +65,14 @@ module tlb_timing_core #(
     .mem_resp_ready_o (mem_resp_ready),
     .mem_resp_data_i  (mem_resp_data),
     .walk_restart_o   (walk_restart),
+    .idle_o           (idle),
     .valid_count_o    (valid_count)
   );
 
-  localparam int unsigned OutW = 1 + 1 + PaW + 1 + 1 + 1 + PaW + 1 + 1 + 7;
+  localparam int unsigned OutW = 1 + 1 + PaW + 1 + 1 + 1 + PaW + 1 + 1 + 1 + 7;
   logic [OutW-1:0] outs;
   assign outs = {req_ready, resp_valid, resp_paddr, resp_fault, resp_hit, mem_req_valid,
-                 mem_req_addr, mem_resp_ready, walk_restart, valid_count};
+                 mem_req_addr, mem_resp_ready, walk_restart, idle, valid_count};
   tlb_timing_sink #(.Width(OutW)) u_sink (.clk_i(clk_i), .outs_i(outs), .led_o(led_o));
 
 endmodule : tlb_timing_core

@@ -27,7 +27,8 @@ module tlb_agent
   output logic [CoreIdxW-1:0] ack_init_o,       ///< to this initiator
   output logic                ack_rel_o,        ///< the message was a release
   // The core's translation context.
-  input  logic                core_idle_i,      ///< no walk in flight in the core
+  input  logic                core_idle_i,      ///< no walk in flight in the core, none to
+                                                ///< start (tlb_core idle_o: registers only)
   output logic                switching_o,      ///< a switch is under way: hold translations
   output logic                cur_valid_o,      ///< an ASID is loaded
   output logic [AsidW-1:0]    cur_asid_o,       ///< the loaded ASID

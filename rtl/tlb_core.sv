@@ -56,6 +56,8 @@ module tlb_core
   input  logic [PteW-1:0]   mem_resp_data_i,   ///< PTE data
   // Status.
   output logic              walk_restart_o,    ///< a poisoned walk restarted last cycle
+  output logic              idle_o,            ///< no walk in flight, and none can start this
+                                               ///< cycle (registers only)
   output logic [6:0]        valid_count_o      ///< number of valid entries
 );
 
@@ -336,6 +338,10 @@ module tlb_core
   assign resp_fault_o = look_hit ? !look_ok : resp_fault_q;
   assign resp_hit_o   = look_hit;
   assign walk_restart_o = walk_restart_q;
+  // No walk in flight, and no lookup of last cycle whose miss would start one now: read from
+  // registers only, so a context switch's request to the fabric does not wait for the L1's
+  // hit vector (the 4x32 system's critical path ran from it into the directory's arbiter).
+  assign idle_o         = state_q == CoreIdle && !look_valid_q;
 
   always_comb begin
     valid_count_o = '0;

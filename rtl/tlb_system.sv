@@ -147,11 +147,10 @@ module tlb_system
       .mem_resp_ready_o (mem_resp_ready_o[c]),
       .mem_resp_data_i  (mem_resp_data_i[c]),
       .walk_restart_o   (walk_restart_o[c]),
+      .idle_o           (core_idle[c]),
       .valid_count_o    (valid_count)
     );
 
-    // The core is idle (no walk in flight) when it would accept a request.
-    assign core_idle[c]   = core_ready[c];
     assign req_ready_o[c] = core_ready[c] && !switching[c];
 
     logic unused_valid_count;

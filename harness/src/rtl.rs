@@ -623,7 +623,8 @@ impl RtlCore {
             mem_req_addr: v[6],
             mem_resp_ready: v[7] != 0,
             walk_restart: v[8] != 0,
-            valid_count: v[9] as u8,
+            idle: v[9] != 0,
+            valid_count: v[10] as u8,
         }
     }
 

@@ -38,13 +38,16 @@ pub struct CoreOutputs {
     pub mem_req_addr: u64,
     pub mem_resp_ready: bool,
     pub walk_restart: bool,
+    /// `idle_o`: no walk in flight and none can start this cycle (`CoreIdle`, no lookup
+    /// of last cycle waiting for its hit-or-miss decision).
+    pub idle: bool,
     pub valid_count: u8,
 }
 
 impl CoreOutputs {
     /// (port name, width, value) for every output, in port order: the lockstep checker and
     /// the waveform writer walk this list.
-    pub fn fields(&self) -> [(&'static str, u32, u64); 10] {
+    pub fn fields(&self) -> [(&'static str, u32, u64); 11] {
         [
             ("req_ready_o", 1, self.req_ready as u64),
             ("resp_valid_o", 1, self.resp_valid as u64),
@@ -55,6 +58,7 @@ impl CoreOutputs {
             ("mem_req_addr_o", PA_BITS, self.mem_req_addr),
             ("mem_resp_ready_o", 1, self.mem_resp_ready as u64),
             ("walk_restart_o", 1, self.walk_restart as u64),
+            ("idle_o", 1, self.idle as u64),
             ("valid_count_o", 7, self.valid_count as u64),
         ]
     }
@@ -192,6 +196,7 @@ impl TlbCore {
             mem_req_addr: self.u_ptw.addr_q,
             mem_resp_ready: self.u_ptw.mem_resp_ready(),
             walk_restart: self.walk_restart_q,
+            idle: self.state_q == CoreState::Idle && !self.look_valid_q,
             valid_count: 0,
         }
     }

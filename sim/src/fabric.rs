@@ -801,14 +801,15 @@ impl TlbSystem {
         assert_eq!(inputs.len(), n);
         let bus = self.dir.bus_q;
         // Per-core wires as fixed arrays (at most 16 cores): no allocation per cycle.
-        let mut core_idle = [false; 16];
+        let (mut core_ready, mut core_idle) = ([false; 16], [false; 16]);
         let mut dir_req = [false; 16];
         let mut dir_cmd = [DirCmd::default(); 16];
         let (mut cur_valid, mut cur_asid, mut lazy) = ([false; 16], [0u16; 16], [false; 16]);
         let (mut ack, mut ack_init, mut ack_rel, mut quiet) = ([false; 16], [0u8; 16], [false; 16], [false; 16]);
         for c in 0..n {
             let a = &self.agents[c];
-            core_idle[c] = self.cores[c].port_outputs().req_ready;
+            let o = self.cores[c].port_outputs();
+            (core_ready[c], core_idle[c]) = (o.req_ready, o.idle);
             dir_req[c] = a.dir_req(core_idle[c], &bus);
             dir_cmd[c] = a.cmd_q;
             (cur_valid[c], cur_asid[c], lazy[c]) = (a.cur_valid_q, a.cur_asid_q, a.lazy_q);
@@ -822,7 +823,7 @@ impl TlbSystem {
             let switching = ag.switching();
             let (inval_valid, inval_kind, inval_asid, inval_vaddr, inval_npages) = ag.inval(&bus);
             let (root, pm) = (ag.root_q, ag.pm_q);
-            if i.req_valid && !(core_idle[c] && !switching) {
+            if i.req_valid && !(core_ready[c] && !switching) {
                 stall += 1;
             }
             let ci = CoreInputs {
