@@ -37,7 +37,8 @@ module tlb_agent
                                                 ///< cycle after their bus message)
   output logic [1:0]          pm_o,             ///< its pointer-masking mode (likewise)
   // Invalidations for the core's TLB.
-  output logic                inval_valid_o,    ///< apply an invalidation this cycle
+  output logic                inval_valid_o,    ///< an invalidation for the core (applied there
+                                                ///< next cycle, the cycle of the ack)
   output logic [2:0]          inval_kind_o,
   output logic [AsidW-1:0]    inval_asid_o,
   output logic [VaW-1:0]      inval_vaddr_o,
