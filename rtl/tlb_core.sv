@@ -352,8 +352,7 @@ module tlb_core
   logic unused_bits;
   assign unused_bits = ^{inval_vaddr_i[63:39], inval_vaddr_i[11:0], hit_entry.valid,
                          hit_entry.asid, hit_entry.g, hit_entry.vpn,
-                         ptw_leaf.reserved, ptw_leaf.rsw, ptw_leaf.g, ptw_leaf.a, ptw_leaf.v,
-                         1'b0};
+                         ptw_leaf.reserved, ptw_leaf.rsw, ptw_leaf.g, ptw_leaf.a, ptw_leaf.v};
 
   `TLB_ASSERT_KNOWN(RespValidKnown_A, resp_valid_o, clk_i, rst_ni)
   `TLB_ASSERT_KNOWN(RespKnown_A, {resp_paddr_o, resp_fault_o, resp_hit_o}, clk_i, rst_ni)
