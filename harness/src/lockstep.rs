@@ -466,15 +466,18 @@ impl Lockstep {
     /// in the cycle after it is presented, so on return its effect is in the model's state
     /// (the L1's `entries`). `post_invalidate` presents one without waiting.
     pub fn invalidate_raw(&mut self, kind: u8, asid: u16, vaddr: u64) -> Result<(), Failure> {
-        self.inval_slot = Some((kind, asid, vaddr, 0));
-        self.step()?;
-        self.step()
+        self.present_and_apply((kind, asid, vaddr, 0))
     }
 
     /// Invalidates pages `vaddr .. vaddr + (npages+1)*4KiB` of `asid` (two cycles, as
     /// `invalidate_raw`).
     pub fn invalidate_range(&mut self, asid: u16, vaddr: u64, npages: u16) -> Result<(), Failure> {
-        self.inval_slot = Some((InvalKind::RangeAsid as u8, asid, vaddr, npages));
+        self.present_and_apply((InvalKind::RangeAsid as u8, asid, vaddr, npages))
+    }
+
+    /// Presents an invalidation for one cycle, then clocks the cycle the core applies it in.
+    fn present_and_apply(&mut self, inval: (u8, u16, u64, u16)) -> Result<(), Failure> {
+        self.inval_slot = Some(inval);
         self.step()?;
         self.step()
     }
