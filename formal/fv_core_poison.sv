@@ -27,8 +27,7 @@ module fv_core_poison
   always_ff @(posedge clk_i) inv_q <= inv_q;
 
   inval_t cur;
-  assign cur = '{kind: dut.inv_kind_q, asid: dut.inv_asid_q, vpn: dut.inv_vpn_q,
-                 npages: NpagesW'(dut.inv_last_q - {1'b0, dut.inv_vpn_q})};
+  assign cur = from_core_regs(dut.inv_kind_q, dut.inv_asid_q, dut.inv_vpn_q, dut.inv_last_q);
   logic apply_now, applied;
   // Any application of I itself or of an invalidation that covers it (an "all", a flush of
   // I's ASID when I is ASID-scoped): the fabric may deliver I in any of these forms (a

@@ -12,6 +12,13 @@ package fv_spec;
     logic [NpagesW-1:0] npages;
   } inval_t;
 
+  // The invalidation a core applies, read from its registers (tlb_core's inv_*_q: the range's
+  // last page instead of its length, from which npages is recovered).
+  function automatic inval_t from_core_regs(logic [2:0] kind, logic [AsidW-1:0] asid,
+                                            logic [VpnW-1:0] vpn, logic [VpnW:0] last);
+    return '{kind: kind, asid: asid, vpn: vpn, npages: NpagesW'(last - {1'b0, vpn})};
+  endfunction
+
   // First and last 4 KiB page of an entry (its page range), 28 bits so nothing wraps.
   function automatic logic [VpnW:0] first_page(tlb_entry_t e);
     unique case (e.level)

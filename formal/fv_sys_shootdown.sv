@@ -74,10 +74,8 @@ module fv_sys_shootdown
     // The core applies it in the next cycle, from its registers.
     inval_t k;
     logic   core_apply;
-    assign k = '{kind: dut.gen_core[c].u_core.inv_kind_q, asid: dut.gen_core[c].u_core.inv_asid_q,
-                 vpn: dut.gen_core[c].u_core.inv_vpn_q,
-                 npages: NpagesW'(dut.gen_core[c].u_core.inv_last_q -
-                                  {1'b0, dut.gen_core[c].u_core.inv_vpn_q})};
+    assign k = from_core_regs(dut.gen_core[c].u_core.inv_kind_q, dut.gen_core[c].u_core.inv_asid_q,
+                              dut.gen_core[c].u_core.inv_vpn_q, dut.gen_core[c].u_core.inv_last_q);
     assign core_apply = tracking_q && dut.gen_core[c].u_core.inv_valid_q && covers_inval(k, inv);
 `endif
 
