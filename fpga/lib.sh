@@ -12,6 +12,9 @@ check_cores() {
 check_entries() {
   [[ "$1" =~ ^(2|4|8|16|32|64)$ ]] || die "--entries must be a power of two 2..64, not '$1'"
 }
+check_hit_latency() {
+  [[ "$1" =~ ^(1|2)$ ]] || die "--hit-latency must be 1 or 2 (cycles from a request to its hit's answer), not '$1'"
+}
 check_freq() {
   [[ "$1" =~ ^[0-9]+$ && "$1" -ge 10 && "$1" -le 400 ]] || die "--freq must be an integer in MHz, 10..400, not '$1'"
 }

@@ -4,7 +4,8 @@
 // the fabric's bus register, so this times the core's own paths without the directory, in
 // a few minutes instead of the whole system's half hour (fpga/timing.sh --unit core).
 module tlb_timing_core #(
-  parameter int unsigned Entries = 32
+  parameter int unsigned Entries    = 32,
+  parameter int unsigned HitLatency = 1
 ) (
   input  logic clk_i,   ///< board clock
   output logic led_o    ///< the folded outputs
@@ -35,7 +36,8 @@ module tlb_timing_core #(
   logic [6:0]     valid_count;
 
   tlb_core #(
-    .Entries (Entries)
+    .Entries    (Entries),
+    .HitLatency (HitLatency)
   ) u_core (
     .clk_i            (clk_i),
     .rst_ni           (rst_n),

@@ -5,7 +5,8 @@
 // the Fmax and area table in docs/fpga.md.
 module tlb_timing_top #(
   parameter int unsigned NumCores = 4,
-  parameter int unsigned Entries  = 32
+  parameter int unsigned Entries  = 32,
+  parameter int unsigned HitLatency = 1
 ) (
   input  logic clk_i,   ///< board clock
   output logic led_o    ///< the folded outputs
@@ -43,8 +44,9 @@ module tlb_timing_top #(
   end
 
   tlb_system #(
-    .NumCores (NumCores),
-    .Entries  (Entries)
+    .NumCores   (NumCores),
+    .Entries    (Entries),
+    .HitLatency (HitLatency)
   ) u_sys (
     .clk_i              (clk_i),
     .rst_ni             (rst_n),

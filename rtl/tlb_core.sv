@@ -20,7 +20,11 @@ module tlb_core
   import tlb_pkg::*;
 #(
   /// Number of L1 entries; a power of two from 2 to 64.
-  parameter int unsigned Entries = 32
+  parameter int unsigned Entries    = 32,
+  /// Cycles from a request's acceptance to its answer on a hit: 1 (the entry is read and
+  /// checked in the cycle after the compare) or 2 (the entry read is registered, and the
+  /// permission check and address are formed a cycle later; docs/timing.md).
+  parameter int unsigned HitLatency = 1
 ) (
   input  logic              clk_i,             ///< clock
   input  logic              rst_ni,            ///< asynchronous reset, active low
@@ -63,6 +67,10 @@ module tlb_core
 
   `include "tlb_assert.svh"
 
+  if (HitLatency != 1 && HitLatency != 2) begin : gen_bad_latency
+    $error("tlb_core: HitLatency must be 1 or 2, got %0d", HitLatency);
+  end
+
   typedef enum logic [1:0] {
     CoreIdle = 2'd0,  ///< accepts a request
     CoreWalk = 2'd1,  ///< the walker translates the request that missed
@@ -98,6 +106,15 @@ module tlb_core
   logic [AsidW-1:0] inv_asid_q;
   logic [VpnW-1:0]  inv_vpn_q;
   logic [VpnW:0]    inv_last_q;
+
+  // The hit answer's stage (HitLatency 2: registers; 1: last cycle's lookup as it is), and a
+  // non-canonical request's fault held back a cycle to keep answers in order (HitLatency 2).
+  logic             ans_hit;
+  tlb_entry_t       ans_entry;
+  logic [29:0]      ans_vaddr;
+  logic [1:0]       ans_access;
+  logic             ans_priv_u, ans_sum, ans_mxr;
+  logic             nc_q;
 
   logic             accept, look_hit, miss, miss_abort, inval_overlap, leaf_perm_ok;
   logic             look_ok, install_valid;
@@ -251,8 +268,9 @@ module tlb_core
         end
         if (accept) begin
           if (!canonical) begin
-            resp_valid_d = 1'b1;
-            resp_fault_d = 1'b1;
+            // Answered next cycle, or (HitLatency 2) the cycle after, from nc_q.
+            resp_valid_d = HitLatency == 1;
+            resp_fault_d = HitLatency == 1;
           end else begin
             look_valid_d = 1'b1;  // hit or miss is known next cycle
           end
@@ -270,11 +288,65 @@ module tlb_core
       CoreFill: state_d = CoreIdle;
       default: state_d = CoreIdle;
     endcase
+    // A non-canonical request accepted two cycles ago (HitLatency 2): nothing else answers
+    // now, its acceptance cycle had no miss and no walk.
+    if (nc_q) begin
+      resp_valid_d = 1'b1;
+      resp_fault_d = 1'b1;
+    end
   end
 
-  // The answer to last cycle's hit: the entry's permission and address.
-  assign look_ok = perm_ok(hit_entry.r, hit_entry.w, hit_entry.x, hit_entry.u, hit_entry.d,
-                           access_e'(look_access_q), look_priv_u_q, look_sum_q, look_mxr_q);
+  // The hit answer's stage. HitLatency 1: last cycle's lookup, the entry it read and the
+  // attributes it was accepted under, as they are. HitLatency 2: the same, registered (the
+  // LUT RAM read ends at a register; the check and the address below start at one).
+  if (HitLatency == 1) begin : gen_answer_now
+    assign ans_hit    = look_hit;
+    assign ans_entry  = hit_entry;
+    assign ans_vaddr  = look_vaddr_q[29:0];
+    assign ans_access = look_access_q;
+    assign ans_priv_u = look_priv_u_q;
+    assign ans_sum    = look_sum_q;
+    assign ans_mxr    = look_mxr_q;
+    assign nc_q       = 1'b0;
+  end else begin : gen_answer_stage
+    logic             ans_hit_q, ans_priv_u_q, ans_sum_q, ans_mxr_q, nc_q_r;
+    tlb_entry_t       ans_entry_q;
+    logic [29:0]      ans_vaddr_q;
+    logic [1:0]       ans_access_q;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        ans_hit_q    <= 1'b0;
+        ans_entry_q  <= '0;
+        ans_vaddr_q  <= '0;
+        ans_access_q <= '0;
+        ans_priv_u_q <= 1'b0;
+        ans_sum_q    <= 1'b0;
+        ans_mxr_q    <= 1'b0;
+        nc_q_r       <= 1'b0;
+      end else begin
+        ans_hit_q    <= look_hit;
+        if (look_hit) ans_entry_q <= hit_entry;  // holds the last hit's entry otherwise
+        ans_vaddr_q  <= look_vaddr_q[29:0];
+        ans_access_q <= look_access_q;
+        ans_priv_u_q <= look_priv_u_q;
+        ans_sum_q    <= look_sum_q;
+        ans_mxr_q    <= look_mxr_q;
+        nc_q_r       <= accept && !canonical;
+      end
+    end
+    assign ans_hit    = ans_hit_q;
+    assign ans_entry  = ans_entry_q;
+    assign ans_vaddr  = ans_vaddr_q;
+    assign ans_access = ans_access_q;
+    assign ans_priv_u = ans_priv_u_q;
+    assign ans_sum    = ans_sum_q;
+    assign ans_mxr    = ans_mxr_q;
+    assign nc_q       = nc_q_r;
+  end
+
+  // The hit's answer: the entry's permission and address.
+  assign look_ok = perm_ok(ans_entry.r, ans_entry.w, ans_entry.x, ans_entry.u, ans_entry.d,
+                           access_e'(ans_access), ans_priv_u, ans_sum, ans_mxr);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -331,12 +403,12 @@ module tlb_core
   end
 
   // A hit's answer and a registered one are never due in the same cycle.
-  assign resp_valid_o = resp_valid_q || look_hit;
-  assign resp_paddr_o = look_hit ? (look_ok ? leaf_paddr(hit_entry.level, hit_entry.ppn,
-                                                         look_vaddr_q[29:0]) : '0)
-                                 : resp_paddr_q;
-  assign resp_fault_o = look_hit ? !look_ok : resp_fault_q;
-  assign resp_hit_o   = look_hit;
+  assign resp_valid_o = resp_valid_q || ans_hit;
+  assign resp_paddr_o = ans_hit ? (look_ok ? leaf_paddr(ans_entry.level, ans_entry.ppn,
+                                                        ans_vaddr) : '0)
+                                : resp_paddr_q;
+  assign resp_fault_o = ans_hit ? !look_ok : resp_fault_q;
+  assign resp_hit_o   = ans_hit;
   assign walk_restart_o = walk_restart_q;
   // No walk in flight, and no lookup of last cycle whose miss would start one now: read from
   // registers only, so a context switch's request to the fabric does not wait for the L1's
@@ -350,8 +422,8 @@ module tlb_core
 
   // Bits this block does not need, sunk explicitly so lint stays clean.
   logic unused_bits;
-  assign unused_bits = ^{inval_vaddr_i[63:39], inval_vaddr_i[11:0], hit_entry.valid,
-                         hit_entry.asid, hit_entry.g, hit_entry.vpn,
+  assign unused_bits = ^{inval_vaddr_i[63:39], inval_vaddr_i[11:0], ans_entry.valid,
+                         ans_entry.asid, ans_entry.g, ans_entry.vpn,
                          ptw_leaf.reserved, ptw_leaf.rsw, ptw_leaf.g, ptw_leaf.a, ptw_leaf.v};
 
   `TLB_ASSERT_KNOWN(RespValidKnown_A, resp_valid_o, clk_i, rst_ni)
@@ -365,7 +437,12 @@ module tlb_core
   // A walk an invalidation overlapped never installs what it read: before its last cycle it
   // restarts (or faults); in its last cycle its fill is killed.
   `TLB_ASSERT(NoInstallWhenPoisoned_A, !(install_valid && $past(inval_overlap)), clk_i, rst_ni)
-  `TLB_ASSERT(OneAnswerAtATime_A, !(look_valid_q && resp_valid_q), clk_i, rst_ni)
+  // Answers never collide: a hit's with a registered one; with HitLatency 1 not even a
+  // lookup's decision cycle with one; and a held-back non-canonical fault (nc_q) is due in
+  // a cycle where nothing else writes the response registers.
+  `TLB_ASSERT(OneAnswerAtATime_A, !(ans_hit && resp_valid_q) &&
+              (HitLatency == 2 || !(look_valid_q && resp_valid_q)), clk_i, rst_ni)
+  `TLB_ASSERT(HeldFaultAlone_A, !nc_q || (state_q == CoreIdle && !miss), clk_i, rst_ni)
   // A hit reads a valid entry: the invalidation it compared alongside masked its hit.
   `TLB_ASSERT(HitReadsAnEntry_A, !look_hit || hit_entry.valid, clk_i, rst_ni)
   // The context rule (docs/architecture.md): under a walk the ASID never changes, and the

@@ -13,7 +13,9 @@ module tlb_system
   /// Flush-log depth per ASID: 1, 2, 4 or 8.
   parameter int unsigned LogDepth = 4,
   /// Hardware ASIDs: a power of two from 2 to 64.
-  parameter int unsigned NumAsids = 16
+  parameter int unsigned NumAsids = 16,
+  /// A hit's answer latency in cycles, 1 or 2 (tlb_core; docs/timing.md).
+  parameter int unsigned HitLatency = 1
 ) (
   input  logic                                 clk_i,             ///< clock
   input  logic                                 rst_ni,            ///< async reset, active low
@@ -117,7 +119,8 @@ module tlb_system
     );
 
     tlb_core #(
-      .Entries (Entries)
+      .Entries    (Entries),
+      .HitLatency (HitLatency)
     ) u_core (
       .clk_i            (clk_i),
       .rst_ni           (rst_ni),

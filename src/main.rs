@@ -127,6 +127,10 @@ pub struct RunArgs {
     /// L1 TLB entries per core: a power of two from 2 to 64.
     #[arg(long, default_value_t = 32)]
     entries: usize,
+    /// Cycles from a request to its hit's answer: 1, or 2 (the RTL's HitLatency: the entry a
+    /// hit reads is registered before its check; docs/timing.md).
+    #[arg(long, default_value_t = 1)]
+    hit_latency: u8,
     /// ASID context slots per core (1 to 8).
     #[arg(long, default_value_t = 4)]
     slots: usize,
@@ -211,6 +215,7 @@ struct Summary {
     workload: String,
     mode: &'static str,
     entries: usize,
+    hit_latency: u8,
     seed: u64,
     cycles: u64,
     seconds: f64,
@@ -249,8 +254,10 @@ fn run_single(a: RunArgs) -> Result<(), String> {
         ));
     }
     tlb_harness::check_entries(a.entries)?;
+    tlb_harness::check_hit_latency(a.hit_latency)?;
     let mut cfg = LockstepConfig::new(&format!("tlbsim-run-{}-seed{}", a.workload, a.seed), a.seed);
     cfg.entries = a.entries;
+    cfg.hit_latency = a.hit_latency;
     cfg.mode = mode;
     cfg.oracle = !a.no_oracle;
     cfg.mem = MemTiming { min_latency: a.mem_latency.0, max_latency: a.mem_latency.1, ready_percent: a.mem_ready };
@@ -305,6 +312,7 @@ fn summarize(a: &RunArgs, mode: Mode, s: Stats, c: OpCounts, seconds: f64, rtl_v
         workload: a.workload.clone(),
         mode: mode.name(),
         entries: a.entries,
+        hit_latency: a.hit_latency,
         seed: a.seed,
         cycles: s.cycles,
         seconds,
@@ -332,7 +340,8 @@ fn summarize(a: &RunArgs, mode: Mode, s: Stats, c: OpCounts, seconds: f64, rtl_v
 
 fn print_summary(s: &Summary, mode: Mode, vcd_cycles: u64) {
     let what = mode.describe();
-    println!("tlbsim: workload {}, 1 core x {} entries, {what}, seed {}", s.workload, s.entries, s.seed);
+    let lat = if s.hit_latency == 1 { String::new() } else { format!(" (hit latency {})", s.hit_latency) };
+    println!("tlbsim: workload {}, 1 core x {} entries{lat}, {what}, seed {}", s.workload, s.entries, s.seed);
     println!("  cycles          {:>10}   {:.2} s, {:.0} k cycles/s", s.cycles, s.seconds, s.cycles_per_second / 1e3);
     println!("  translations    {:>10}   hit rate {:.1} %, walks {}, page faults {}",
              s.translations, 100.0 * s.hit_rate, s.walks, s.faults);

@@ -84,6 +84,7 @@ pub struct Summary {
     pub mode: &'static str,
     pub cores: usize,
     pub entries: usize,
+    pub hit_latency: u8,
     pub slots: usize,
     pub log_depth: usize,
     pub asids: usize,
@@ -124,7 +125,8 @@ fn latency(mut v: Vec<u64>) -> Latency {
 /// Runs the multi-core `run` command.
 pub fn run(a: RunArgs, stop: Arc<AtomicBool>) -> Result<(), String> {
     let mode = Mode::from(a.mode);
-    let sys = SysConfig { cores: a.cores, entries: a.entries, slots: a.slots, log_depth: a.log_depth, asids: a.asids };
+    let sys = SysConfig { cores: a.cores, entries: a.entries, slots: a.slots, log_depth: a.log_depth, asids: a.asids,
+                          hit_latency: a.hit_latency };
     sys.validate()?;
     let mem = MemTiming { min_latency: a.mem_latency.0, max_latency: a.mem_latency.1, ready_percent: a.mem_ready };
     mem.validate()?;
@@ -262,6 +264,7 @@ fn summarize(a: &RunArgs, mode: Mode, name: &str, os: &Os, ending: Ending, secon
         mode: mode.name(),
         cores: a.cores,
         entries: a.entries,
+        hit_latency: a.hit_latency,
         slots: a.slots,
         log_depth: a.log_depth,
         asids: a.asids,
@@ -315,8 +318,9 @@ fn print(s: &Summary, mode: Mode) {
         Ending::CycleLimit => "cycle budget spent",
         Ending::Interrupted => "INTERRUPTED (Ctrl-C): partial results",
     };
-    println!("tlbsim: {}, {} cores x {} entries ({} slots, log {}, {} ASIDs), {what}, seed {}", s.workload, s.cores, s.entries,
-             s.slots, s.log_depth, s.asids, s.seed);
+    let lat = if s.hit_latency == 1 { String::new() } else { format!(", hit latency {}", s.hit_latency) };
+    println!("tlbsim: {}, {} cores x {} entries ({} slots, log {}, {} ASIDs{lat}), {what}, seed {}", s.workload, s.cores,
+             s.entries, s.slots, s.log_depth, s.asids, s.seed);
     println!("  cycles        {:>10}   {ending}; {:.2} s, {:.0} k cycles/s", s.cycles, s.seconds, s.cycles_per_second / 1e3);
     if let Some(t) = &s.trace {
         println!("  trace         {:>10}   lines, {} threads, {} accesses replayed ({:.0} k/s), {} bad lines skipped",

@@ -16,8 +16,12 @@ fn cycles(default: u64) -> u64 {
 }
 
 fn run(name: &str, cores: usize, mode: Mode, cycles: u64, seed: u64) -> (RunStats, Counters) {
-    let sys = SysConfig { cores, entries: 16, slots: 4, log_depth: 4, asids: 16 };
-    let mut cfg = SysLockstepConfig::new(&format!("os_workloads_{name}_{cores}"), sys, seed);
+    run_with(name, cores, 1, mode, cycles, seed)
+}
+
+fn run_with(name: &str, cores: usize, hit_latency: u8, mode: Mode, cycles: u64, seed: u64) -> (RunStats, Counters) {
+    let sys = SysConfig { cores, entries: 16, slots: 4, log_depth: 4, asids: 16, hit_latency };
+    let mut cfg = SysLockstepConfig::new(&format!("os_workloads_{name}_{cores}_h{hit_latency}"), sys, seed);
     cfg.mode = mode;
     cfg.mem = MemTiming::default();
     let mut os = Os::new(SysLockstep::new(cfg).expect("system"), OsConfig { window: 10_000, max_cycles: cycles });
@@ -88,6 +92,14 @@ fn each_workload_exercises_its_mechanism() {
 fn os_mix_in_lockstep_with_the_rtl() {
     let (s, _) = run("os-mix", 4, Mode::Lockstep, cycles(30_000), 11);
     assert!(sum(&s, |c| c.translations) > 1000 && !s.shootdowns.is_empty());
+}
+
+/// The system with HitLatency 2 (a hit answered two cycles after its request) against the
+/// model, the oracle judging every answer: the cores' answers, shootdowns and switches.
+#[test]
+fn os_mix_in_lockstep_with_the_rtl_hit_latency2() {
+    let (s, _) = run_with("os-mix", 2, 2, Mode::Lockstep, cycles(30_000), 12);
+    assert!(sum(&s, |c| c.hits) > 1000 && !s.shootdowns.is_empty(), "{:?}", s.os);
 }
 
 #[test]

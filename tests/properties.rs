@@ -114,9 +114,10 @@ fn case() -> impl Strategy<Value = Case> {
 }
 
 /// Runs one case; returns the lockstep failure, if any.
-fn run_case(name: &str, entries: usize, c: &Case, artifacts: bool) -> Result<u64, Failure> {
+fn run_case(name: &str, entries: usize, hit_latency: u8, c: &Case, artifacts: bool) -> Result<u64, Failure> {
     let mut cfg = LockstepConfig::new(name, c.mem_seed);
     cfg.entries = entries;
+    cfg.hit_latency = hit_latency;
     cfg.mem = c.mem;
     cfg.artifacts = artifacts;
     cfg.reproduce = "rerun the test: proptest replays the saved failing seed first (tests/properties.regressions)".to_string();
@@ -219,9 +220,11 @@ fn run_case(name: &str, entries: usize, c: &Case, artifacts: bool) -> Result<u64
     Ok(ls.cycle())
 }
 
-fn check(entries: usize) {
-    let name = format!("lockstep_random_os_sequences_e{entries}");
-    common::property(&name, 300, "tests/properties.regressions", case(), |c, artifacts| run_case(&name, entries, c, artifacts),
+fn check(entries: usize, hit_latency: u8) {
+    let h = if hit_latency == 1 { String::new() } else { format!("_h{hit_latency}") };
+    let name = format!("lockstep_random_os_sequences_e{entries}{h}");
+    common::property(&name, 300, "tests/properties.regressions", case(),
+        |c, artifacts| run_case(&name, entries, hit_latency, c, artifacts),
         |c| {
             let ops: Vec<String> = c.ops.iter().map(|o| format!("  {o:?}")).collect();
             format!("memory {:?}, seed {:#x}, {} ops:\n{}", c.mem, c.mem_seed, ops.len(), ops.join("\n"))
@@ -230,11 +233,18 @@ fn check(entries: usize) {
 
 #[test]
 fn lockstep_random_os_sequences_e4() {
-    check(4);
+    check(4, 1);
 }
 
 #[test]
 fn lockstep_random_os_sequences_e32() {
-    check(32);
+    check(32, 1);
+}
+
+/// HitLatency 2: a hit's answer a cycle later, so two requests are in flight at once (the
+/// `Translate` ops' short waits issue the next one before the last is answered).
+#[test]
+fn lockstep_random_os_sequences_e16_h2() {
+    check(16, 2);
 }
 

@@ -38,7 +38,7 @@ fn smoke_shootdown_reaches_every_core_running_the_asid() {
 /// The configurations the tests build (each Verilated system takes about a minute):
 /// 2, 4 and 8 cores with 16 entries each.
 fn small(cores: usize) -> SysConfig {
-    SysConfig { cores, entries: 16, slots: 4, log_depth: 4, asids: 16 }
+    SysConfig { cores, entries: 16, slots: 4, log_depth: 4, asids: 16, hit_latency: 1 }
 }
 
 /// All cores post an invalidation in the same cycle and sync right after: every sync

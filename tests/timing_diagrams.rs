@@ -29,7 +29,8 @@ fn check(file: &str) {
         pt.map(&mut mem, root, hex(&m[0]), PageLevel::from_level(m[1].as_u64().unwrap() as u8), hex(&m[2]), PteFlags(flags));
     }
     let base = CoreInputs { ctx_asid: 1, ctx_root_ppn: root, req_priv_u: true, ..Default::default() };
-    let mut core = TlbCore::new(32);
+    let hit_latency = tlb["hit_latency"].as_u64().unwrap_or(1) as u8;
+    let mut core = TlbCore::new(32, hit_latency);
 
     // Warm-up outside the diagram: translate with a memory that answers at once.
     for va in tlb["warm"].as_array().into_iter().flatten() {
@@ -104,6 +105,11 @@ fn check(file: &str) {
 #[test]
 fn hit() {
     check("hit.json");
+}
+
+#[test]
+fn hit_latency2() {
+    check("hit_latency2.json");
 }
 
 #[test]

@@ -50,10 +50,21 @@ fn at(changes: &[(u64, String)], t: u64) -> &str {
 
 #[test]
 fn model_and_rtl_waveforms_agree_signal_for_signal() {
-    let dir = std::env::temp_dir().join(format!("tlb-waves-{}", std::process::id()));
+    agree(1);
+}
+
+/// HitLatency 2: the answer stage's registers too.
+#[test]
+fn model_and_rtl_waveforms_agree_signal_for_signal_hit_latency2() {
+    agree(2);
+}
+
+fn agree(hit_latency: u8) {
+    let dir = std::env::temp_dir().join(format!("tlb-waves-{}-h{hit_latency}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut cfg = LockstepConfig::new("model_and_rtl_waveforms_agree_signal_for_signal", 3);
     cfg.entries = 8;
+    cfg.hit_latency = hit_latency;
     let mut ls = Lockstep::new(cfg).unwrap();
     workload::run("os-mix", &mut ls, 3, 3000, |_| {}).unwrap().unwrap_or_else(|f| panic!("{f}"));
     let rtl_path = dir.join("r.vcd");

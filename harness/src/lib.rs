@@ -34,6 +34,15 @@ pub use lockstep::{Failure, Lockstep, LockstepConfig, Mode, Response, Stats};
 pub use mem::{MemTiming, PhysMem};
 pub use pagetable::{PageTables, PteFlags};
 
+/// Hit latencies the RTL accepts (`HitLatency` parameter): 1 or 2 cycles.
+pub fn check_hit_latency(hit_latency: u8) -> Result<(), String> {
+    if hit_latency == 1 || hit_latency == 2 {
+        Ok(())
+    } else {
+        Err(format!("invalid hit latency {hit_latency}: a hit is answered 1 or 2 cycles after its request"))
+    }
+}
+
 /// Entry counts the RTL accepts (`Entries` parameter): powers of two from 2 to 64.
 pub fn check_entries(entries: usize) -> Result<(), String> {
     if entries.is_power_of_two() && (2..=tlb_sim::MAX_ENTRIES).contains(&entries) {

@@ -26,6 +26,8 @@ pub struct LockstepConfig {
     /// Names the artifacts folder and the report (a test name, say).
     pub name: String,
     pub entries: usize,
+    /// The core's `HitLatency` (1 or 2).
+    pub hit_latency: u8,
     /// Seeds the memory port's latency and backpressure (and names the run in reports).
     pub seed: u64,
     pub mem: MemTiming,
@@ -51,6 +53,7 @@ impl LockstepConfig {
         LockstepConfig {
             name: name.to_string(),
             entries: 32,
+            hit_latency: 1,
             seed,
             mem: MemTiming::default(),
             mode: Mode::Lockstep,
@@ -179,7 +182,8 @@ pub struct Lockstep {
     ctx: Ctx,
     req_slot: Option<Request>,
     inval_slot: Option<(u8, u16, u64, u16)>,
-    outstanding: Option<Query>,
+    /// Accepted requests not answered yet, oldest first (two with HitLatency 2).
+    outstanding: VecDeque<Query>,
     responses: VecDeque<Response>,
     history: Vec<CoreInputs>,
     cycle: u64,
@@ -198,18 +202,19 @@ fn hex(v: u64) -> String {
 impl Lockstep {
     pub fn new(cfg: LockstepConfig) -> Result<Lockstep, String> {
         crate::check_entries(cfg.entries)?;
+        crate::check_hit_latency(cfg.hit_latency)?;
         cfg.mem.validate()?;
         let rtl = match (&cfg.vcd, cfg.mode.has_rtl()) {
             (_, false) => None,
-            (Some(path), true) => Some(RtlCore::new_traced(cfg.entries, path)?),
-            (None, true) => Some(RtlCore::new(cfg.entries)?),
+            (Some(path), true) => Some(RtlCore::new_traced(cfg.entries, cfg.hit_latency, path)?),
+            (None, true) => Some(RtlCore::new(cfg.entries, cfg.hit_latency)?),
         };
-        let model = TlbCore::new(cfg.entries);
+        let model = TlbCore::new(cfg.entries, cfg.hit_latency);
         let mut model_vcd = None;
         if let Some(path) = &cfg.vcd {
             let mpath = path.with_extension("model.vcd");
             model_vcd = Some(
-                ModelVcd::create(&mpath, &rtl::wrapper_name(cfg.entries), &model, &CoreInputs::default(), 5)
+                ModelVcd::create(&mpath, &rtl::wrapper_name(cfg.entries, cfg.hit_latency), &model, &CoreInputs::default(), 5)
                     .map_err(|e| format!("cannot write {}: {e}", mpath.display()))?,
             );
         }
@@ -224,7 +229,7 @@ impl Lockstep {
             ctx: Ctx::default(),
             req_slot: None,
             inval_slot: None,
-            outstanding: None,
+            outstanding: VecDeque::new(),
             responses: VecDeque::new(),
             history: Vec::new(),
             cycle: 0,
@@ -274,7 +279,7 @@ impl Lockstep {
     }
     /// True when no request is waiting or in flight.
     pub fn idle(&self) -> bool {
-        self.req_slot.is_none() && self.outstanding.is_none()
+        self.req_slot.is_none() && self.outstanding.is_empty()
     }
 
     /// The outputs of the design under test this cycle.
@@ -341,7 +346,7 @@ impl Lockstep {
             inputs.req_priv_u = r.priv_u;
             if out.req_ready {
                 self.req_slot = None;
-                self.outstanding = Some(Query {
+                self.outstanding.push_back(Query {
                     accepted: self.cycle,
                     vaddr: r.vaddr,
                     access: r.access,
@@ -399,7 +404,7 @@ impl Lockstep {
         if !out.resp_valid {
             return;
         }
-        let Some(q) = self.outstanding.take() else {
+        let Some(q) = self.outstanding.pop_front() else {
             self.fail("a response with no request outstanding".to_string());
             return;
         };
@@ -553,13 +558,13 @@ impl Lockstep {
     }
 
     fn replay_with_waveforms(&self, rtl_vcd: &std::path::Path, cycles: u64, notes: &mut Vec<String>) -> bool {
-        let mut model = TlbCore::new(self.cfg.entries);
+        let mut model = TlbCore::new(self.cfg.entries, self.cfg.hit_latency);
         let model_vcd = if rtl_vcd.file_name().is_some_and(|n| n == "rtl.vcd") {
             rtl_vcd.with_file_name("model.vcd")
         } else {
             rtl_vcd.with_extension("model.vcd")
         };
-        let mut mvcd = match ModelVcd::create(&model_vcd, &rtl::wrapper_name(self.cfg.entries),
+        let mut mvcd = match ModelVcd::create(&model_vcd, &rtl::wrapper_name(self.cfg.entries, self.cfg.hit_latency),
                                               &model, &CoreInputs::default(), 5) {
             Ok(v) => v,
             Err(e) => {
@@ -568,7 +573,7 @@ impl Lockstep {
             }
         };
         let mut rtl = if self.cfg.mode.has_rtl() {
-            match RtlCore::new_traced(self.cfg.entries, rtl_vcd) {
+            match RtlCore::new_traced(self.cfg.entries, self.cfg.hit_latency, rtl_vcd) {
                 Ok(r) => Some(r),
                 Err(e) => {
                     notes.push(format!("could not rebuild the RTL for its waveform: {e}"));

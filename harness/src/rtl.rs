@@ -568,14 +568,15 @@ impl Drop for RtlTop {
 // tlb_core
 
 /// Name of the wrapper top for a configuration of `tlb_core`.
-pub fn wrapper_name(entries: usize) -> String {
-    format!("tlb_core_sim_e{entries}")
+pub fn wrapper_name(entries: usize, hit_latency: u8) -> String {
+    if hit_latency == 1 { format!("tlb_core_sim_e{entries}") } else { format!("tlb_core_sim_e{entries}_h{hit_latency}") }
 }
 
-fn core_spec(entries: usize) -> TopSpec {
+fn core_spec(entries: usize, hit_latency: u8) -> TopSpec {
     let ins: Vec<(String, u32)> = CoreInputs::default().fields().iter().map(|f| (f.0.to_string(), f.1)).collect();
     let outs: Vec<(String, u32)> = CoreOutputs::default().fields().iter().map(|f| (f.0.to_string(), f.1)).collect();
-    TopSpec::new(wrapper_name(entries), "tlb_core", "u_core", &[("Entries", entries)], &ins, &outs)
+    TopSpec::new(wrapper_name(entries, hit_latency), "tlb_core", "u_core",
+                 &[("Entries", entries), ("HitLatency", hit_latency as usize)], &ins, &outs)
 }
 
 /// One Verilated `tlb_core`.
@@ -586,18 +587,20 @@ pub struct RtlCore {
 }
 
 impl RtlCore {
-    /// Builds (or reuses) the Verilated model for `entries` and resets it.
-    pub fn new(entries: usize) -> Result<RtlCore, String> {
+    /// Builds (or reuses) the Verilated model for `entries` and `hit_latency` and resets it.
+    pub fn new(entries: usize, hit_latency: u8) -> Result<RtlCore, String> {
         crate::check_entries(entries)?;
-        let spec = core_spec(entries);
+        crate::check_hit_latency(hit_latency)?;
+        let spec = core_spec(entries, hit_latency);
         let words = vec![0; spec.in_words()];
         Ok(RtlCore { top: RtlTop::new(&spec)?, entries, words })
     }
 
     /// A fresh instance dumping a VCD of its whole hierarchy to `vcd`.
-    pub fn new_traced(entries: usize, vcd: &Path) -> Result<RtlCore, String> {
+    pub fn new_traced(entries: usize, hit_latency: u8, vcd: &Path) -> Result<RtlCore, String> {
         crate::check_entries(entries)?;
-        let spec = core_spec(entries);
+        crate::check_hit_latency(hit_latency)?;
+        let spec = core_spec(entries, hit_latency);
         let words = vec![0; spec.in_words()];
         Ok(RtlCore { top: RtlTop::new_traced(&spec, vcd)?, entries, words })
     }

@@ -130,7 +130,9 @@ struct CoreSide {
     sum: bool,
     mxr: bool,
     req_slot: Option<Request>,
-    outstanding: Option<(u64, Request)>,
+    /// Accepted requests not answered yet, oldest first (two with HitLatency 2: a hit's
+    /// answer comes after the next request is accepted).
+    outstanding: VecDeque<(u64, Request)>,
     cmd_slot: Option<Command>,
     cmd_inflight: Option<(Command, u64)>,
     results: VecDeque<CmdResult>,
@@ -302,7 +304,7 @@ impl SysLockstep {
                 i.req_priv_u = r.priv_u;
                 if o.req_ready {
                     s.req_slot = None;
-                    s.outstanding = Some((self.cycle, r));
+                    s.outstanding.push_back((self.cycle, r));
                 }
             }
             if let Some(cmd) = s.cmd_slot {
@@ -350,7 +352,7 @@ impl SysLockstep {
                 }
             }
             if o.resp_valid {
-                let Some((accepted, r)) = self.side[c].outstanding.take() else {
+                let Some((accepted, r)) = self.side[c].outstanding.pop_front() else {
                     self.fail(format!("core {c}: a response with no request outstanding"));
                     continue;
                 };
@@ -424,7 +426,7 @@ impl SysLockstep {
     /// Clocks until `core` has no translation waiting or in flight.
     pub fn drain(&mut self, core: usize) -> Result<(), Failure> {
         let mut budget = 100_000;
-        while self.side[core].req_slot.is_some() || self.side[core].outstanding.is_some() {
+        while self.side[core].req_slot.is_some() || !self.side[core].outstanding.is_empty() {
             self.step()?;
             budget -= 1;
             if budget == 0 {

@@ -63,6 +63,21 @@ fn signals(m: &TlbCore, i: &CoreInputs, clk: bool) -> Vec<(&'static str, &'stati
         (c, "inv_vpn_q", 27, vec![m.inv_vpn_q]),
         (c, "inv_last_q", 28, vec![m.inv_last_q]),
     ]);
+    if m.hit_latency == 2 {
+        // The answer stage (tlb_core's gen_answer_stage block).
+        let g = "u_core.gen_answer_stage";
+        let e = m.ans_entry_q.packed();
+        s.extend([
+            (g, "ans_hit_q", 1, vec![m.ans_hit_q as u64]),
+            (g, "ans_priv_u_q", 1, vec![m.ans_priv_u_q as u64]),
+            (g, "ans_sum_q", 1, vec![m.ans_sum_q as u64]),
+            (g, "ans_mxr_q", 1, vec![m.ans_mxr_q as u64]),
+            (g, "nc_q_r", 1, vec![m.nc_q as u64]),
+            (g, "ans_entry_q", 96, vec![e as u64, (e >> 64) as u64]),
+            (g, "ans_vaddr_q", 30, vec![m.ans_vaddr_q]),
+            (g, "ans_access_q", 2, vec![m.ans_access_q as u64]),
+        ]);
+    }
     // entries_q packs entry N-1 in the most significant 96 bits, as the RTL's packed array.
     let n = m.u_l1.entries_q.len();
     let mut words = vec![0u64; (n * 96).div_ceil(64)];

@@ -98,6 +98,17 @@ pub enum CoreState {
     Fill = 2,
 }
 
+/// What the answer stage presents (`ans_*` in the RTL).
+struct Answer {
+    hit: bool,
+    entry: TlbEntry,
+    vaddr: u64,
+    access: u8,
+    priv_u: bool,
+    sum: bool,
+    mxr: bool,
+}
+
 /// The model of one `tlb_core`.
 #[derive(Clone, Debug)]
 pub struct TlbCore {
@@ -132,13 +143,29 @@ pub struct TlbCore {
     pub inv_asid_q: u16,
     pub inv_vpn_q: u64,
     pub inv_last_q: u64,
+    /// `HitLatency`: 1 (a hit is answered from the lookup's registers) or 2 (from the
+    /// answer stage's registers below, a cycle later).
+    pub hit_latency: u8,
+    /// The answer stage (`gen_answer_stage`, HitLatency 2 only): last cycle's hit, the entry
+    /// it read and the attributes it was accepted under; and a non-canonical request's fault
+    /// held back a cycle (`nc_q`).
+    pub ans_hit_q: bool,
+    pub ans_entry_q: TlbEntry,
+    pub ans_vaddr_q: u64,
+    pub ans_access_q: u8,
+    pub ans_priv_u_q: bool,
+    pub ans_sum_q: bool,
+    pub ans_mxr_q: bool,
+    pub nc_q: bool,
     pub u_l1: L1,
     pub u_ptw: Ptw,
 }
 
 impl TlbCore {
-    /// The state right after reset. `entries` must be a power of two from 2 to 64.
-    pub fn new(entries: usize) -> TlbCore {
+    /// The state right after reset. `entries` must be a power of two from 2 to 64,
+    /// `hit_latency` 1 or 2.
+    pub fn new(entries: usize, hit_latency: u8) -> TlbCore {
+        assert!(hit_latency == 1 || hit_latency == 2, "HitLatency must be 1 or 2");
         TlbCore {
             state_q: CoreState::Idle,
             walk_vaddr_q: 0,
@@ -164,6 +191,15 @@ impl TlbCore {
             inv_asid_q: 0,
             inv_vpn_q: 0,
             inv_last_q: 0,
+            hit_latency,
+            ans_hit_q: false,
+            ans_entry_q: TlbEntry::default(),
+            ans_vaddr_q: 0,
+            ans_access_q: 0,
+            ans_priv_u_q: false,
+            ans_sum_q: false,
+            ans_mxr_q: false,
+            nc_q: false,
             u_l1: L1::new(entries),
             u_ptw: Ptw::default(),
         }
@@ -176,28 +212,55 @@ impl TlbCore {
     /// The outputs but `valid_o`'s count (which scans every entry); for the system, which
     /// does not export it.
     pub fn port_outputs(&self) -> CoreOutputs {
-        // A hit is answered from the entry its registered hit vector selects (`look_ok`).
-        let look_hit = self.look_hit();
-        let (resp_paddr, resp_fault) = if look_hit {
-            let e = self.u_l1.hit_entry();
-            let ok = perm_ok(e.r, e.w, e.x, e.u, e.d, Access::from_bits(self.look_access_q),
-                             self.look_priv_u_q, self.look_sum_q, self.look_mxr_q);
-            (if ok { leaf_paddr(e.level, e.ppn, self.look_vaddr_q & ((1 << 30) - 1)) } else { 0 }, !ok)
+        // A hit is answered from the answer stage (`look_ok`): the entry its registered hit
+        // vector selects.
+        let a = self.answer();
+        let (resp_paddr, resp_fault) = if a.hit {
+            let e = a.entry;
+            let ok = perm_ok(e.r, e.w, e.x, e.u, e.d, Access::from_bits(a.access), a.priv_u,
+                             a.sum, a.mxr);
+            (if ok { leaf_paddr(e.level, e.ppn, a.vaddr) } else { 0 }, !ok)
         } else {
             (self.resp_paddr_q, self.resp_fault_q)
         };
         CoreOutputs {
             req_ready: self.req_ready(),
-            resp_valid: self.resp_valid_q || look_hit,
+            resp_valid: self.resp_valid_q || a.hit,
             resp_paddr,
             resp_fault,
-            resp_hit: look_hit,
+            resp_hit: a.hit,
             mem_req_valid: self.u_ptw.mem_req_valid(),
             mem_req_addr: self.u_ptw.addr_q,
             mem_resp_ready: self.u_ptw.mem_resp_ready(),
             walk_restart: self.walk_restart_q,
             idle: self.state_q == CoreState::Idle && !self.look_valid_q,
             valid_count: 0,
+        }
+    }
+
+    /// The answer stage's outputs (`ans_*`): last cycle's lookup as it is (HitLatency 1), or
+    /// its registered copy (2).
+    fn answer(&self) -> Answer {
+        if self.hit_latency == 1 {
+            Answer {
+                hit: self.look_hit(),
+                entry: self.u_l1.hit_entry(),
+                vaddr: self.look_vaddr_q & ((1 << 30) - 1),
+                access: self.look_access_q,
+                priv_u: self.look_priv_u_q,
+                sum: self.look_sum_q,
+                mxr: self.look_mxr_q,
+            }
+        } else {
+            Answer {
+                hit: self.ans_hit_q,
+                entry: self.ans_entry_q,
+                vaddr: self.ans_vaddr_q,
+                access: self.ans_access_q,
+                priv_u: self.ans_priv_u_q,
+                sum: self.ans_sum_q,
+                mxr: self.ans_mxr_q,
+            }
         }
     }
 
@@ -287,7 +350,10 @@ impl TlbCore {
                 }
                 if accept {
                     if !canonical {
-                        resp = (true, 0, true);
+                        // Answered next cycle, or (HitLatency 2) the cycle after (`nc_q`).
+                        if self.hit_latency == 1 {
+                            resp = (true, 0, true);
+                        }
                     } else {
                         look_valid = true; // hit or miss is known next cycle
                     }
@@ -304,6 +370,24 @@ impl TlbCore {
             }
             CoreState::Fill => state_d = CoreState::Idle,
             _ => {}
+        }
+        if self.nc_q {
+            resp = (true, 0, true);
+        }
+        if self.hit_latency == 2 {
+            // The answer stage registers what HitLatency 1 would answer now.
+            self.ans_hit_q = self.look_hit();
+            if self.ans_hit_q {
+                // `hit_entry_o`: valid, and the fields a hit reads (asid, g, vpn read as zero).
+                let e = self.u_l1.hit_entry();
+                self.ans_entry_q = TlbEntry { valid: true, asid: 0, g: false, vpn: 0, ..e };
+            }
+            self.ans_vaddr_q = self.look_vaddr_q & ((1 << 30) - 1);
+            self.ans_access_q = self.look_access_q;
+            self.ans_priv_u_q = self.look_priv_u_q;
+            self.ans_sum_q = self.look_sum_q;
+            self.ans_mxr_q = self.look_mxr_q;
+            self.nc_q = accept && !canonical;
         }
 
         let l1_in = L1Inputs {

@@ -29,11 +29,13 @@ pub struct SysConfig {
     pub slots: usize,
     pub log_depth: usize,
     pub asids: usize,
+    /// The cores' `HitLatency`: 1 or 2 cycles from a request to its hit's answer.
+    pub hit_latency: u8,
 }
 
 impl Default for SysConfig {
     fn default() -> Self {
-        SysConfig { cores: 4, entries: 32, slots: 4, log_depth: 4, asids: 16 }
+        SysConfig { cores: 4, entries: 32, slots: 4, log_depth: 4, asids: 16, hit_latency: 1 }
     }
 }
 
@@ -55,6 +57,9 @@ impl SysConfig {
         }
         if !self.asids.is_power_of_two() || !(2..=64).contains(&self.asids) {
             bad.push(format!("ASIDs must be a power of two from 2 to 64, got {}", self.asids));
+        }
+        if self.hit_latency != 1 && self.hit_latency != 2 {
+            bad.push(format!("hit latency must be 1 or 2 cycles, got {}", self.hit_latency));
         }
         if bad.is_empty() { Ok(()) } else { Err(format!("invalid configuration: {}", bad.join("; "))) }
     }
@@ -759,7 +764,7 @@ impl TlbSystem {
         cfg.validate().expect("valid configuration");
         TlbSystem {
             cfg,
-            cores: (0..cfg.cores).map(|_| TlbCore::new(cfg.entries)).collect(),
+            cores: (0..cfg.cores).map(|_| TlbCore::new(cfg.entries, cfg.hit_latency)).collect(),
             agents: (0..cfg.cores).map(|index| Agent { index, ..Agent::default() }).collect(),
             dir: Directory::new(cfg),
             cnt_stall_q: 0,
