@@ -126,6 +126,8 @@ fn bad_input_gets_a_clear_error() {
         (&["run", "--entries", "24"], "entries must be a power of two from 2 to 64, got 24"),
         (&["run", "--cores", "1", "--entries", "128"], "invalid entry count 128"),
         (&["run", "--cores", "17"], "cores must be 2 to 16, got 17"),
+        (&["run", "--hit-latency", "3"], "hit latency must be 1 or 2 cycles, got 3"),
+        (&["run", "--cores", "1", "--hit-latency", "0"], "invalid hit latency 0"),
         (&["run", "--log-depth", "3"], "flush-log depth must be 1, 2, 4 or 8, got 3"),
         (&["run", "--workload", "nope"], "unknown workload \"nope\""),
         (&["run", "--workload", "fork-exit", "--cores", "16"], "--asids 32"),

@@ -30,6 +30,7 @@ fn bad_arguments_are_refused_before_any_tool_runs() {
         ("timing.sh", &["--device", "5k"], "unknown ECP5 device '5k'"),
         ("timing.sh", &["--unit", "l1"], "unknown --unit 'l1' (system, core, directory)"),
         ("timing.sh", &["--seed", "x"], "--seed must be a non-negative integer, not 'x'"),
+        ("timing.sh", &["--hit-latency", "3"], "--hit-latency must be 1 or 2"),
         ("synth.sh", &["--family", "ice40"], "unknown family ice40"),
     ];
     for (script, args, want) in cases {
