@@ -1,0 +1,124 @@
+"""Logic depth of a synthesized ECP5 netlist, per register: which flip-flops sit behind the
+deepest logic, and where that logic starts. A map before place and route, not a timing
+report: on these designs a path costs about 1.5 ns per cell, nearly all of it routing
+(docs/fpga.md), so the number of cells between two registers is what decides.
+
+    python3 fpga/logic_depth.py out/fpga/<run>/top.json [--top N] [--min LEVELS]
+
+Levels: a LUT4, a CCU2C's first bit, or a LUT RAM's asynchronous read count 1; a PFUMX or
+L6MUX21 (the slice's wide-LUT muxes) 0.25; a carry from one CCU2C to the next 0.05.
+Registers are named by the net their output drives when synthesis kept it, otherwise by the
+RTL line of the always_ff block that made them (as fpga/nextpnr_report.py does).
+"""
+import argparse
+import collections
+import json
+import sys
+
+sys.setrecursionlimit(100000)
+
+# (cell type, input port prefix, output port) -> levels added.
+COST = {"LUT4": 1.0, "PFUMX": 0.25, "L6MUX21": 0.25, "TRELLIS_DPR16X4": 1.0}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("netlist")
+    ap.add_argument("--top", type=int, default=20, help="register groups to list (20)")
+    ap.add_argument("--min", type=float, default=0.0, help="only depths of at least this")
+    a = ap.parse_args()
+    try:
+        top = json.load(open(a.netlist))
+    except (OSError, ValueError) as e:
+        sys.exit(f"logic_depth: cannot read {a.netlist}: {e}")
+    mod = max(top["modules"].values(), key=lambda m: len(m.get("cells", {})))
+    cells = mod["cells"]
+    names = {}
+    for net, d in mod["netnames"].items():
+        if net.startswith("$"):
+            continue
+        for i, b in enumerate(d["bits"]):
+            if isinstance(b, int):
+                names.setdefault(b, net if len(d["bits"]) == 1 else f"{net}[{i}]")
+
+    driver = {}  # net bit -> (cell, output port)
+    for cn, c in cells.items():
+        for p, bits in c["connections"].items():
+            if c["port_directions"].get(p) == "output":
+                for b in bits:
+                    if isinstance(b, int):
+                        driver[b] = (cn, p)
+
+    def reg_name(cn):
+        c = cells[cn]
+        for b in c["connections"].get("Q", []):
+            if b in names:
+                return names[b]
+        src = [s for s in c.get("attributes", {}).get("src", "").split("|") if s and not s.startswith("/")]
+        return "a register of " + src[0].rsplit(".", 1)[0] if src else cn
+
+    memo = {}
+
+    def arrival(bit):
+        """(levels, start) of the deepest path ending at net bit."""
+        if bit not in driver:
+            return 0.0, names.get(bit, "an input")
+        if bit in memo:
+            return memo[bit]
+        memo[bit] = (0.0, "a loop")
+        cn, port = driver[bit]
+        c = cells[cn]
+        t = c["type"]
+        if t == "TRELLIS_FF":
+            r = (0.0, reg_name(cn))
+        elif t == "CCU2C":
+            best = (0.0, "?")
+            for p, bits in c["connections"].items():
+                if c["port_directions"].get(p) != "input":
+                    continue
+                for b in bits:
+                    if not isinstance(b, int):
+                        continue
+                    lv, st = arrival(b)
+                    lv += 0.05 if p == "CIN" else 1.0
+                    if lv > best[0]:
+                        best = (lv, st)
+            r = best
+        else:
+            cost = COST.get(t, 1.0)
+            best = (0.0, "?")
+            ins = ["RAD"] if t == "TRELLIS_DPR16X4" else [
+                p for p, d in c["port_directions"].items() if d == "input"]
+            for p in ins:
+                for b in c["connections"].get(p, []):
+                    if isinstance(b, int):
+                        lv, st = arrival(b)
+                        if lv + cost > best[0]:
+                            best = (lv + cost, st)
+            r = best
+        memo[bit] = r
+        return r
+
+    groups = collections.defaultdict(lambda: (0.0, "", 0))
+    for cn, c in cells.items():
+        if c["type"] != "TRELLIS_FF":
+            continue
+        name = reg_name(cn)
+        group = name.split("[")[0]
+        for p in ("DI", "CE", "LSR"):
+            for b in c["connections"].get(p, []):
+                if isinstance(b, int):
+                    lv, st = arrival(b)
+                    d, _, n = groups[group]
+                    if lv > d:
+                        groups[group] = (lv, f"{p} from {st}", n)
+        d, s, n = groups[group]
+        groups[group] = (d, s, n + 1)
+    rows = sorted(((d, g, s, n) for g, (d, s, n) in groups.items() if d >= a.min), reverse=True)
+    print(f"{'levels':>6}  {'registers':>9}  register group (deepest input from)")
+    for d, g, s, n in rows[:a.top]:
+        print(f"{d:6.2f}  {n:9d}  {g}  ({s})")
+
+
+if __name__ == "__main__":
+    main()
