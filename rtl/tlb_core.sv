@@ -79,7 +79,7 @@ module tlb_core
 
   core_state_e      state_q, state_d;
   // The request being walked, with the context it was accepted under.
-  logic [VaW-1:0]   walk_vaddr_q, walk_vaddr_d;
+  logic [38:0]      walk_vaddr_q, walk_vaddr_d;  // bits 38:0: the rest only judged canonical
   logic [1:0]       walk_access_q, walk_access_d;
   logic             walk_priv_u_q, walk_priv_u_d;
   logic             walk_sum_q, walk_sum_d;
@@ -92,9 +92,13 @@ module tlb_core
   // The request accepted last cycle (canonical: its hit vector is the L1's hit_q), with the
   // attributes it was accepted under; the walk registers copy it if it missed.
   logic             look_valid_q, look_valid_d;
-  logic [VaW-1:0]   look_vaddr_q;
+  logic [38:0]      look_vaddr_q;
   logic [1:0]       look_access_q;
   logic             look_priv_u_q, look_sum_q, look_mxr_q;
+  // Whether the registered request's and the walked request's addresses are canonical under
+  // each pointer-masking mode (bit m: under ctx_pm_i == m), judged on the way in, so a miss
+  // or a walk reads its mode's bit instead of checking 26 address bits under the mode now.
+  logic [3:0]       look_canon_q, walk_canon_q, walk_canon_d;
   // The entry a finished walk writes in CoreFill (captured every cycle, used after the
   // walk's last one), unless an invalidation overlapped the walk in that last cycle.
   tlb_entry_t       fill_entry_q;
@@ -174,11 +178,18 @@ module tlb_core
     inval_overlap = inval_overlap && inv_valid_q && ptw_busy;
   end
 
-  assign canonical  = va_canonical(pm_high(req_vaddr_i[63:38], ctx_pm_i));
+  // The request's address judged under every masking mode, and under the one in force.
+  logic [3:0] req_canon;
+  always_comb begin
+    for (int unsigned m = 0; m < 4; m++) begin
+      req_canon[m] = va_canonical(pm_high(req_vaddr_i[63:38], 2'(m)));
+    end
+  end
+  assign canonical  = req_canon[ctx_pm_i];
   // A walk translates wholly in the context in force when it starts: a miss whose address
   // is not canonical under the masking in force now (an attribute change turned it off
   // since the lookup) is answered with a fault instead, like a restart's abort below.
-  assign miss_abort = !va_canonical(pm_high(look_vaddr_q[63:38], ctx_pm_i));
+  assign miss_abort = !look_canon_q[ctx_pm_i];
 
   // The walk starts in the cycle the miss is known, from the registered request and the
   // root in force in that cycle (an attribute change that replaces the root comes with a
@@ -190,7 +201,7 @@ module tlb_core
     .vpn_i            (look_vaddr_q[38:12]),
     .root_ppn_i       (ctx_root_ppn_i),
     .inval_overlap_i  (inval_overlap),
-    .abort_i          (!va_canonical(pm_high(walk_vaddr_q[63:38], ctx_pm_i))),
+    .abort_i          (!walk_canon_q[ctx_pm_i]),
     .busy_o           (ptw_busy),
     .done_o           (ptw_done),
     .fault_o          (ptw_fault),
@@ -243,6 +254,7 @@ module tlb_core
     walk_sum_d    = walk_sum_q;
     walk_mxr_d    = walk_mxr_q;
     walk_asid_d   = walk_asid_q;
+    walk_canon_d  = walk_canon_q;
     resp_valid_d  = 1'b0;
     resp_paddr_d  = '0;
     resp_fault_d  = 1'b0;
@@ -260,6 +272,7 @@ module tlb_core
         walk_sum_d    = look_sum_q;
         walk_mxr_d    = look_mxr_q;
         walk_asid_d   = ctx_asid_i;
+        walk_canon_d  = look_canon_q;
         if (miss && miss_abort) begin
           resp_valid_d = 1'b1;
           resp_fault_d = 1'b1;
@@ -357,6 +370,7 @@ module tlb_core
       walk_sum_q    <= 1'b0;
       walk_mxr_q    <= 1'b0;
       walk_asid_q   <= '0;
+      walk_canon_q  <= '0;
       resp_valid_q  <= 1'b0;
       resp_paddr_q  <= '0;
       resp_fault_q  <= 1'b0;
@@ -366,6 +380,7 @@ module tlb_core
       look_priv_u_q <= 1'b0;
       look_sum_q    <= 1'b0;
       look_mxr_q    <= 1'b0;
+      look_canon_q  <= '0;
       fill_entry_q  <= '0;
       fill_kill_q   <= 1'b0;
       walk_restart_q <= 1'b0;
@@ -382,15 +397,17 @@ module tlb_core
       walk_sum_q    <= walk_sum_d;
       walk_mxr_q    <= walk_mxr_d;
       walk_asid_q   <= walk_asid_d;
+      walk_canon_q  <= walk_canon_d;
       resp_valid_q  <= resp_valid_d;
       resp_paddr_q  <= resp_paddr_d;
       resp_fault_q  <= resp_fault_d;
       look_valid_q  <= look_valid_d;
-      look_vaddr_q  <= req_vaddr_i;
+      look_vaddr_q  <= req_vaddr_i[38:0];
       look_access_q <= req_access_i;
       look_priv_u_q <= req_priv_u_i;
       look_sum_q    <= ctx_sum_i;
       look_mxr_q    <= ctx_mxr_i;
+      look_canon_q  <= req_canon;
       fill_entry_q  <= walk_entry;
       fill_kill_q   <= inval_overlap;
       walk_restart_q <= ptw_restart;

@@ -71,7 +71,10 @@ module tlb_l1
   logic [Entries-1:0] kill_q, kill_d;
   logic [Entries-1:0] hit, hit_q, hit_live, inval_match, install_overlap, install_slot;
   logic               install_killed;
-  logic [IdxW-1:0]    hit_idx, victim_idx, victim_q, plru_victim, install_idx;
+  logic [IdxW-1:0]    hit_idx, victim_q, plru_victim, install_idx;
+  // The replacement candidates, registered a cycle before the choice between them.
+  logic               have_free_q;
+  logic [IdxW-1:0]    free_idx_q, plru_victim_q;
   // A hit's PLRU touch, a cycle after its answer (from registers: the hit vector's OR and
   // encoder end here instead of at the tree's enables).
   logic               touch_hit_q;
@@ -141,9 +144,10 @@ module tlb_l1
   end
 
   // ---------------------------------------------------------------------------------------
-  // Replacement: the lowest-numbered free entry, else the tree-PLRU victim, chosen from the
-  // state at the start of the previous cycle and registered (`victim_q`): an install writes
-  // where the array pointed one cycle before (an entry freed in between waits for the next).
+  // Replacement: the lowest-numbered free entry, else the tree-PLRU victim. Both candidates
+  // are registered (`have_free_q`, `free_idx_q`, `plru_victim_q`) and the choice between them
+  // a cycle later (`victim_q`): an install writes where the array pointed two cycles before
+  // (an entry freed in between waits for the next; installs are a walk apart).
   // An install touches the tree in its cycle; a hit touches it in the cycle after its
   // answer (`touch_hit_q`, `touch_idx_q`). The core never installs in the two cycles after
   // a lookup, so the two never meet.
@@ -157,7 +161,6 @@ module tlb_l1
       end
     end
   end
-  assign victim_idx  = have_free ? free_idx : plru_victim;
   assign install_idx = victim_q;
 
   tlb_plru #(
@@ -242,13 +245,19 @@ module tlb_l1
       kill_q    <= '0;
       hit_q     <= '0;
       victim_q  <= '0;
+      have_free_q   <= 1'b0;
+      free_idx_q    <= '0;
+      plru_victim_q <= '0;
       touch_hit_q <= 1'b0;
       touch_idx_q <= '0;
     end else begin
       entries_q <= entries_d;
       kill_q    <= kill_d;
       hit_q     <= lookup_valid_i ? hit : '0;
-      victim_q  <= victim_idx;
+      victim_q  <= have_free_q ? free_idx_q : plru_victim_q;
+      have_free_q   <= have_free;
+      free_idx_q    <= free_idx;
+      plru_victim_q <= plru_victim;
       touch_hit_q <= hit_live != '0;
       touch_idx_q <= hit_idx;
     end
@@ -288,7 +297,7 @@ module tlb_l1
   logic evict_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) evict_q <= 1'b0;
-    else         evict_q <= !have_free;
+    else         evict_q <= !have_free_q;
   end
 `endif
   `TLB_COVER(InstallEvicts_C, install_valid_i && evict_q, clk_i, rst_ni)

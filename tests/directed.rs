@@ -544,7 +544,7 @@ fn inval_in_the_fill_cycle_spares_the_entry_installed_in_the_victims_slot() {
     }
     assert_eq!(ls.model().state_q, tlb_sim::core::CoreState::Walk);
     let l1 = &ls.model().u_l1;
-    let victim = l1.entry(l1.victim());
+    let victim = l1.entry(l1.victim_next());
     assert!(victim.valid && victim.vpn < 32, "the victim slot holds one of the 32 pages");
     ls.post_invalidate(InvalKind::Va, 1, victim.vpn << 12);
     ok(ls.step());

@@ -40,7 +40,8 @@ fn signals(m: &TlbCore, i: &CoreInputs, clk: bool) -> Vec<(&'static str, &'stati
     let c = "u_core";
     s.extend([
         (c, "state_q", 2, vec![m.state_q as u64]),
-        (c, "walk_vaddr_q", 64, vec![m.walk_vaddr_q]),
+        (c, "walk_vaddr_q", 39, vec![m.walk_vaddr_q]),
+        (c, "walk_canon_q", 4, vec![m.walk_canon_q as u64]),
         (c, "walk_access_q", 2, vec![m.walk_access_q as u64]),
         (c, "walk_priv_u_q", 1, vec![m.walk_priv_u_q as u64]),
         (c, "walk_sum_q", 1, vec![m.walk_sum_q as u64]),
@@ -54,7 +55,8 @@ fn signals(m: &TlbCore, i: &CoreInputs, clk: bool) -> Vec<(&'static str, &'stati
         (c, "look_priv_u_q", 1, vec![m.look_priv_u_q as u64]),
         (c, "look_sum_q", 1, vec![m.look_sum_q as u64]),
         (c, "look_mxr_q", 1, vec![m.look_mxr_q as u64]),
-        (c, "look_vaddr_q", 64, vec![m.look_vaddr_q]),
+        (c, "look_vaddr_q", 39, vec![m.look_vaddr_q]),
+        (c, "look_canon_q", 4, vec![m.look_canon_q as u64]),
         (c, "fill_kill_q", 1, vec![m.fill_kill_q as u64]),
         (c, "walk_restart_q", 1, vec![m.walk_restart_q as u64]),
         (c, "inv_valid_q", 1, vec![m.inv_valid_q as u64]),
@@ -94,6 +96,9 @@ fn signals(m: &TlbCore, i: &CoreInputs, clk: bool) -> Vec<(&'static str, &'stati
     s.push(("u_core.u_l1", "kill_q", n as u32, vec![m.u_l1.kill_q]));
     s.push(("u_core.u_l1", "hit_q", n as u32, vec![m.u_l1.hit_q.map_or(0, |i| 1 << i)]));
     s.push(("u_core.u_l1", "victim_q", n.trailing_zeros(), vec![m.u_l1.victim_q as u64]));
+    s.push(("u_core.u_l1", "have_free_q", 1, vec![m.u_l1.have_free_q as u64]));
+    s.push(("u_core.u_l1", "free_idx_q", n.trailing_zeros(), vec![m.u_l1.free_idx_q as u64]));
+    s.push(("u_core.u_l1", "plru_victim_q", n.trailing_zeros(), vec![m.u_l1.plru_victim_q as u64]));
     s.push(("u_core.u_l1", "touch_hit_q", 1, vec![m.u_l1.touch_hit_q as u64]));
     s.push(("u_core.u_l1", "touch_idx_q", n.trailing_zeros(), vec![m.u_l1.touch_idx_q as u64]));
     s.push(("u_core.u_l1.u_plru", "plru_q", (n - 1) as u32, vec![m.u_l1.plru.plru_q]));

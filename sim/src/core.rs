@@ -131,6 +131,11 @@ pub struct TlbCore {
     pub look_priv_u_q: bool,
     pub look_sum_q: bool,
     pub look_mxr_q: bool,
+    /// Whether the registered (`look_canon_q`) and the walked (`walk_canon_q`) request's
+    /// address is canonical under each pointer-masking mode (bit m: under pm m), judged when
+    /// it was accepted. `look_vaddr_q` and `walk_vaddr_q` keep bits 38:0 only.
+    pub look_canon_q: u8,
+    pub walk_canon_q: u8,
     /// The entry a finished walk writes in `Fill` (captured every cycle), and whether an
     /// invalidation overlapped the walk in its last cycle (then it is not written).
     pub fill_entry_q: TlbEntry,
@@ -183,6 +188,8 @@ impl TlbCore {
             look_priv_u_q: false,
             look_sum_q: false,
             look_mxr_q: false,
+            look_canon_q: 0,
+            walk_canon_q: 0,
             fill_entry_q: TlbEntry::default(),
             fill_kill_q: false,
             walk_restart_q: false,
@@ -306,9 +313,11 @@ impl TlbCore {
         let accept = i.req_valid && self.req_ready();
         let miss = self.miss();
         // `miss_abort`: the walk would start in a context where the address is not canonical.
-        let miss_abort = !va_canonical(pm_apply(self.look_vaddr_q, i.ctx_pm));
+        let miss_abort = self.look_canon_q >> i.ctx_pm & 1 == 0;
         let req_vpn = va_vpn(i.req_vaddr);
-        let canonical = va_canonical(pm_apply(i.req_vaddr, i.ctx_pm));
+        // `req_canon`: the request's address judged under every masking mode.
+        let req_canon = (0..4u8).fold(0u8, |m, pm| m | (va_canonical(pm_apply(i.req_vaddr, pm)) as u8) << pm);
+        let canonical = req_canon >> i.ctx_pm & 1 == 1;
 
         let inval_overlap = self.inval_overlap();
         let ptw_in = PtwInputs {
@@ -316,7 +325,7 @@ impl TlbCore {
             vpn: va_vpn(self.look_vaddr_q),
             root_ppn: i.ctx_root_ppn,
             inval_overlap,
-            abort: !va_canonical(pm_apply(self.walk_vaddr_q, i.ctx_pm)),
+            abort: self.walk_canon_q >> i.ctx_pm & 1 == 0,
             mem_req_ready: i.mem_req_ready,
             mem_resp_valid: i.mem_resp_valid,
             mem_resp_data: i.mem_resp_data,
@@ -408,6 +417,7 @@ impl TlbCore {
             // The walk registers follow last cycle's request every idle cycle (a miss keeps
             // them); the ASID is the one in force now (the lookup's, by the context rule).
             self.walk_vaddr_q = self.look_vaddr_q;
+            self.walk_canon_q = self.look_canon_q;
             self.walk_access_q = self.look_access_q;
             self.walk_priv_u_q = self.look_priv_u_q;
             self.walk_sum_q = self.look_sum_q;
@@ -417,7 +427,8 @@ impl TlbCore {
         self.state_q = state_d;
         (self.resp_valid_q, self.resp_paddr_q, self.resp_fault_q) = resp;
         self.look_valid_q = look_valid;
-        self.look_vaddr_q = i.req_vaddr;
+        self.look_vaddr_q = i.req_vaddr & ((1 << 39) - 1);
+        self.look_canon_q = req_canon;
         self.look_access_q = i.req_access;
         self.look_priv_u_q = i.req_priv_u;
         self.look_sum_q = i.ctx_sum;

@@ -28,8 +28,14 @@ pub struct L1 {
     pub kill_q: u64,
     /// `hit_q`: the entry last cycle's lookup hit (the RTL's one-hot vector, as an index).
     pub hit_q: Option<usize>,
-    /// `victim_q`: where the next install writes, chosen from last cycle's state.
+    /// `victim_q`: where the next install writes, chosen from the state at the start of the
+    /// cycle before last: `have_free_q`, `free_idx_q` (the lowest free entry then) and
+    /// `plru_victim_q` (the PLRU tree's victim then) register the two candidates, and
+    /// `victim_q` the choice between them a cycle later.
     pub victim_q: usize,
+    pub have_free_q: bool,
+    pub free_idx_q: usize,
+    pub plru_victim_q: usize,
     /// `touch_hit_q`: last cycle's answer hit; `touch_idx_q` is the index `hit_q` encoded
     /// then. That entry is touched in the PLRU tree this cycle.
     pub touch_hit_q: bool,
@@ -51,6 +57,9 @@ impl L1 {
             kill_q: 0,
             hit_q: None,
             victim_q: 0,
+            have_free_q: false,
+            free_idx_q: 0,
+            plru_victim_q: 0,
             touch_hit_q: false,
             touch_idx_q: 0,
             plru: Plru::new(entries),
@@ -94,9 +103,14 @@ impl L1 {
         found
     }
 
-    /// `victim_idx`: the lowest free entry, else the PLRU victim.
-    pub fn victim(&self) -> usize {
-        (0..self.entries_q.len()).find(|&i| !self.entry(i).valid).unwrap_or_else(|| self.plru.victim())
+    /// What `victim_q` holds next cycle: where an install in the next cycle writes.
+    pub fn victim_next(&self) -> usize {
+        if self.have_free_q { self.free_idx_q } else { self.plru_victim_q }
+    }
+
+    /// `have_free` and `free_idx`: the lowest free entry, if any.
+    pub fn free(&self) -> Option<usize> {
+        (0..self.entries_q.len()).find(|&i| !self.entry(i).valid)
     }
 
     /// `valid_o` as a count.
@@ -110,7 +124,8 @@ impl L1 {
         // `hit_live` from this cycle's registers, before they move.
         let touch_hit_d = self.hit_live().is_some();
         let install_idx = self.victim_q;
-        let victim = self.victim();
+        let free = self.free();
+        let plru_victim = self.plru.victim();
         let kind = InvalKind::from_bits(i.inval_kind);
         // An invalidation in the install's cycle applies to the new entry too.
         let install_killed = i.inval_valid
@@ -147,6 +162,9 @@ impl L1 {
         self.touch_hit_q = touch_hit_d;
         self.touch_idx_q = self.hit_q.unwrap_or(0);
         self.hit_q = hit.map(|(idx, _)| idx);
-        self.victim_q = victim;
+        self.victim_q = self.victim_next();
+        self.have_free_q = free.is_some();
+        self.free_idx_q = free.unwrap_or(0);
+        self.plru_victim_q = plru_victim;
     }
 }
