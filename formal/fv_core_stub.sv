@@ -7,7 +7,8 @@
 module tlb_core
   import tlb_pkg::*;
 #(
-  parameter int unsigned Entries = 32
+  parameter int unsigned Entries    = 32,
+  parameter int unsigned HitLatency = 1
 ) (
   input  logic              clk_i,
   input  logic              rst_ni,
