@@ -4,7 +4,9 @@
 // Timing (docs/timing.md): a request accepted in cycle t that hits is answered in cycle t+1:
 // cycle t compares every entry and registers the hit vector and the request, cycle t+1
 // decides hit or miss from the registered vector, reads the entry, checks the permission and
-// forms the address (resp_* are that logic on registers, not registers themselves). A miss
+// forms the address (resp_* are that logic on registers, not registers themselves; with
+// HitLatency 2 the entry read and the request's attributes are registered first and the
+// answer comes in t+2, from that logic on the answer stage's registers). A miss
 // is known in t+1: req_ready_o is low in that cycle and the walker starts in it, from the
 // registered request (its first PTE read is on the port in t+2). The answer comes the cycle
 // after the last PTE arrives (registered), and a walk that caches its result writes the
