@@ -7,13 +7,17 @@ report: on these designs a path costs about 1.5 ns per cell, nearly all of it ro
 
 Levels: a LUT4, a CCU2C's first bit, or a LUT RAM's asynchronous read count 1; a PFUMX or
 L6MUX21 (the slice's wide-LUT muxes) 0.25; a carry from one CCU2C to the next 0.05.
-Registers are named by the net their output drives when synthesis kept it, otherwise by the
-RTL line of the always_ff block that made them (as fpga/nextpnr_report.py does).
+Registers are named as fpga/nextpnr_report.py names them (register_name): by the net they
+drive when synthesis kept it, otherwise by the RTL line of the always_ff block that made them.
 """
 import argparse
 import collections
 import json
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from nextpnr_report import largest_module, net_names, register_name  # noqa: E402
 
 sys.setrecursionlimit(100000)
 
@@ -31,15 +35,9 @@ def main():
         top = json.load(open(a.netlist))
     except (OSError, ValueError) as e:
         sys.exit(f"logic_depth: cannot read {a.netlist}: {e}")
-    mod = max(top["modules"].values(), key=lambda m: len(m.get("cells", {})))
+    mod = largest_module(top)
     cells = mod["cells"]
-    names = {}
-    for net, d in mod["netnames"].items():
-        if net.startswith("$"):
-            continue
-        for i, b in enumerate(d["bits"]):
-            if isinstance(b, int):
-                names.setdefault(b, net if len(d["bits"]) == 1 else f"{net}[{i}]")
+    names = net_names(mod)
 
     driver = {}  # net bit -> (cell, output port)
     for cn, c in cells.items():
@@ -50,12 +48,7 @@ def main():
                         driver[b] = (cn, p)
 
     def reg_name(cn):
-        c = cells[cn]
-        for b in c["connections"].get("Q", []):
-            if b in names:
-                return names[b]
-        src = [s for s in c.get("attributes", {}).get("src", "").split("|") if s and not s.startswith("/")]
-        return "a register of " + src[0].rsplit(".", 1)[0] if src else cn
+        return register_name(cells[cn], names) or cn
 
     memo = {}
 

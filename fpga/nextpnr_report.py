@@ -23,11 +23,13 @@ def use_line(use):
             f"BRAM {one('DP16KD')}  DSP {one('MULT18X18D')}")
 
 
-def _register_names(netlist_path):
-    """{cell name: register name} for the flip-flops of the netlist's largest module whose
-    output (or, failing that, input) net kept a source name (none start with '$')."""
-    top = json.load(open(netlist_path))
-    mod = max(top["modules"].values(), key=lambda m: len(m.get("cells", {})))
+def largest_module(netlist):
+    """The module of a yosys JSON netlist with the most cells (the flattened top)."""
+    return max(netlist["modules"].values(), key=lambda m: len(m.get("cells", {})))
+
+
+def net_names(mod):
+    """{net bit: source name} for the nets whose name synthesis kept (none start with '$')."""
     names = {}
     for net, d in mod["netnames"].items():
         if net.startswith("$"):
@@ -35,21 +37,31 @@ def _register_names(netlist_path):
         for i, b in enumerate(d["bits"]):
             if isinstance(b, int):
                 names.setdefault(b, net if len(d["bits"]) == 1 else f"{net}[{i}]")
+    return names
+
+
+def register_name(cell, names):
+    """A flip-flop's name: the net its output (or, failing that, input) drives if it kept a
+    source name, else the RTL line of the always_ff block that made it; None if neither."""
+    for port in ("Q", "DI"):
+        hit = [names[b] for b in cell["connections"].get(port, []) if b in names]
+        if hit:
+            return hit[0]
+    src = [s for s in cell.get("attributes", {}).get("src", "").split("|")
+           if s and not s.startswith("/")]
+    return "a register of " + src[0].rsplit(".", 1)[0] if src else None
+
+
+def _register_names(netlist_path):
+    """{cell name: register name} for the flip-flops of the netlist's largest module."""
+    mod = largest_module(json.load(open(netlist_path)))
+    names = net_names(mod)
     regs = {}
     for cell, c in mod["cells"].items():
-        if c["type"] != "TRELLIS_FF":
-            continue
-        for port in ("Q", "DI"):
-            hit = [names[b] for b in c["connections"].get(port, []) if b in names]
-            if hit:
-                regs[cell] = hit[0]
-                break
-        else:
-            # No name survived: the source line of the always_ff block that made it.
-            src = [s for s in c.get("attributes", {}).get("src", "").split("|")
-                   if s and not s.startswith("/")]
-            if src:
-                regs[cell] = "a register of " + src[0].rsplit(".", 1)[0]
+        if c["type"] == "TRELLIS_FF":
+            name = register_name(c, names)
+            if name:
+                regs[cell] = name
     return regs
 
 
