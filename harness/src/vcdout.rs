@@ -68,16 +68,17 @@ fn signals(m: &TlbCore, i: &CoreInputs, clk: bool) -> Vec<(&'static str, &'stati
     if m.hit_latency == 2 {
         // The answer stage (tlb_core's gen_answer_stage block).
         let g = "u_core.gen_answer_stage";
-        let e = m.ans_entry_q.packed();
+        let a = &m.ans_q;
+        let e = a.entry.packed();
         s.extend([
-            (g, "ans_hit_q", 1, vec![m.ans_hit_q as u64]),
-            (g, "ans_priv_u_q", 1, vec![m.ans_priv_u_q as u64]),
-            (g, "ans_sum_q", 1, vec![m.ans_sum_q as u64]),
-            (g, "ans_mxr_q", 1, vec![m.ans_mxr_q as u64]),
+            (g, "ans_hit_q", 1, vec![a.hit as u64]),
+            (g, "ans_priv_u_q", 1, vec![a.priv_u as u64]),
+            (g, "ans_sum_q", 1, vec![a.sum as u64]),
+            (g, "ans_mxr_q", 1, vec![a.mxr as u64]),
             (g, "nc_q_r", 1, vec![m.nc_q as u64]),
             (g, "ans_entry_q", 96, vec![e as u64, (e >> 64) as u64]),
-            (g, "ans_vaddr_q", 30, vec![m.ans_vaddr_q]),
-            (g, "ans_access_q", 2, vec![m.ans_access_q as u64]),
+            (g, "ans_vaddr_q", 30, vec![a.vaddr]),
+            (g, "ans_access_q", 2, vec![a.access as u64]),
         ]);
     }
     // entries_q packs entry N-1 in the most significant 96 bits, as the RTL's packed array.

@@ -98,15 +98,18 @@ pub enum CoreState {
     Fill = 2,
 }
 
-/// What the answer stage presents (`ans_*` in the RTL).
-struct Answer {
-    hit: bool,
-    entry: TlbEntry,
-    vaddr: u64,
-    access: u8,
-    priv_u: bool,
-    sum: bool,
-    mxr: bool,
+/// What the answer stage presents (`ans_*` in the RTL): a hit, the entry it read
+/// (`hit_entry_o`: asid, g and vpn read as zero) and the attributes its request was accepted
+/// under, with the address's bits 29:0.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Answer {
+    pub hit: bool,
+    pub entry: TlbEntry,
+    pub vaddr: u64,
+    pub access: u8,
+    pub priv_u: bool,
+    pub sum: bool,
+    pub mxr: bool,
 }
 
 /// The model of one `tlb_core`.
@@ -151,16 +154,10 @@ pub struct TlbCore {
     /// `HitLatency`: 1 (a hit is answered from the lookup's registers) or 2 (from the
     /// answer stage's registers below, a cycle later).
     pub hit_latency: u8,
-    /// The answer stage (`gen_answer_stage`, HitLatency 2 only): last cycle's hit, the entry
-    /// it read and the attributes it was accepted under; and a non-canonical request's fault
-    /// held back a cycle (`nc_q`).
-    pub ans_hit_q: bool,
-    pub ans_entry_q: TlbEntry,
-    pub ans_vaddr_q: u64,
-    pub ans_access_q: u8,
-    pub ans_priv_u_q: bool,
-    pub ans_sum_q: bool,
-    pub ans_mxr_q: bool,
+    /// The answer stage's registers (`gen_answer_stage`: `ans_hit_q`, `ans_entry_q` and the
+    /// others; HitLatency 2 only): last cycle's lookup as HitLatency 1 answers it, the entry
+    /// held from the last hit; and a non-canonical request's fault held back a cycle (`nc_q`).
+    pub ans_q: Answer,
     pub nc_q: bool,
     pub u_l1: L1,
     pub u_ptw: Ptw,
@@ -199,13 +196,7 @@ impl TlbCore {
             inv_vpn_q: 0,
             inv_last_q: 0,
             hit_latency,
-            ans_hit_q: false,
-            ans_entry_q: TlbEntry::default(),
-            ans_vaddr_q: 0,
-            ans_access_q: 0,
-            ans_priv_u_q: false,
-            ans_sum_q: false,
-            ans_mxr_q: false,
+            ans_q: Answer::default(),
             nc_q: false,
             u_l1: L1::new(entries),
             u_ptw: Ptw::default(),
@@ -221,7 +212,7 @@ impl TlbCore {
     pub fn port_outputs(&self) -> CoreOutputs {
         // A hit is answered from the answer stage (`look_ok`): the entry its registered hit
         // vector selects.
-        let a = self.answer();
+        let a = if self.hit_latency == 1 { self.answer_now() } else { self.ans_q };
         let (resp_paddr, resp_fault) = if a.hit {
             let e = a.entry;
             let ok = perm_ok(e.r, e.w, e.x, e.u, e.d, Access::from_bits(a.access), a.priv_u,
@@ -245,29 +236,17 @@ impl TlbCore {
         }
     }
 
-    /// The answer stage's outputs (`ans_*`): last cycle's lookup as it is (HitLatency 1), or
-    /// its registered copy (2).
-    fn answer(&self) -> Answer {
-        if self.hit_latency == 1 {
-            Answer {
-                hit: self.look_hit(),
-                entry: self.u_l1.hit_entry(),
-                vaddr: self.look_vaddr_q & ((1 << 30) - 1),
-                access: self.look_access_q,
-                priv_u: self.look_priv_u_q,
-                sum: self.look_sum_q,
-                mxr: self.look_mxr_q,
-            }
-        } else {
-            Answer {
-                hit: self.ans_hit_q,
-                entry: self.ans_entry_q,
-                vaddr: self.ans_vaddr_q,
-                access: self.ans_access_q,
-                priv_u: self.ans_priv_u_q,
-                sum: self.ans_sum_q,
-                mxr: self.ans_mxr_q,
-            }
+    /// Last cycle's lookup as an answer: what HitLatency 1 answers now, and what HitLatency
+    /// 2's stage registers.
+    fn answer_now(&self) -> Answer {
+        Answer {
+            hit: self.look_hit(),
+            entry: TlbEntry { valid: true, asid: 0, g: false, vpn: 0, ..self.u_l1.hit_entry() },
+            vaddr: self.look_vaddr_q & ((1 << 30) - 1),
+            access: self.look_access_q,
+            priv_u: self.look_priv_u_q,
+            sum: self.look_sum_q,
+            mxr: self.look_mxr_q,
         }
     }
 
@@ -384,18 +363,10 @@ impl TlbCore {
             resp = (true, 0, true);
         }
         if self.hit_latency == 2 {
-            // The answer stage registers what HitLatency 1 would answer now.
-            self.ans_hit_q = self.look_hit();
-            if self.ans_hit_q {
-                // `hit_entry_o`: valid, and the fields a hit reads (asid, g, vpn read as zero).
-                let e = self.u_l1.hit_entry();
-                self.ans_entry_q = TlbEntry { valid: true, asid: 0, g: false, vpn: 0, ..e };
-            }
-            self.ans_vaddr_q = self.look_vaddr_q & ((1 << 30) - 1);
-            self.ans_access_q = self.look_access_q;
-            self.ans_priv_u_q = self.look_priv_u_q;
-            self.ans_sum_q = self.look_sum_q;
-            self.ans_mxr_q = self.look_mxr_q;
+            // The answer stage registers what HitLatency 1 would answer now; its entry
+            // register loads only on a hit.
+            let now = self.answer_now();
+            self.ans_q = Answer { entry: if now.hit { now.entry } else { self.ans_q.entry }, ..now };
             self.nc_q = accept && !canonical;
         }
 
