@@ -39,12 +39,13 @@ MUTANTS = {
         "return (a.asid == b.asid) && vpn_covers(",
         "onehit.sby", "core_bmc_nohelp",
         "same, found through tlb_core with walker-built entries"),
-    "bare_targets": (
+    "unrecorded_switch": (
         "tlb_directory.sv",
-        "holders[c] = eff_valid[c] && eff_asid[c] == cmd.asid;",
-        "holders[c] = cur_valid_i[c] && cur_asid_i[c] == cmd.asid;",
+        "ctx_d[gnt_idx_q] = '{valid: 1'b1, asid: a, lazy: 1'b0};  // unless replayed, below",
+        "",
         "fabric.sby", "shoot_bmc",
-        "targets from the agents' bare registers (seed 000's original bug)"),
+        "the directory's context record misses the switches it decides (seed 000's bug: "
+        "targets that miss a core running the ASID)"),
     "ack_early": (
         "tlb_agent.sv",
         "assign ack_o       = ack_q;",

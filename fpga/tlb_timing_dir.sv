@@ -1,5 +1,5 @@
 // Timing and area harness for tlb_directory alone, built like tlb_timing_top: every input
-// bit (the agents' requests, commands, contexts and acks) is a flip-flop of a shift register
+// bit (the agents' requests, commands and acks) is a flip-flop of a shift register
 // fed by an LFSR, every output bit goes to a flip-flop of its own. Times the directory's
 // decision paths without the cores, in minutes (fpga/timing.sh --unit directory).
 module tlb_timing_dir #(
@@ -11,18 +11,16 @@ module tlb_timing_dir #(
   import tlb_pkg::*;
 
   localparam int unsigned CmdW = $bits(dir_cmd_t);
-  localparam int unsigned InW = 1 + CmdW + 1 + AsidW + 1 + 1 + CoreIdxW + 1;
+  localparam int unsigned InW = 1 + CmdW + 1 + CoreIdxW + 1;
   logic       rst_n;
   logic [NumCores*InW-1:0] in_q;
   tlb_timing_stim #(.Width(NumCores*InW)) u_stim (.clk_i(clk_i), .rst_no(rst_n), .in_o(in_q));
 
-  logic     [NumCores-1:0]               req, cur_valid, lazy, ack, ack_rel, quiet;
+  logic     [NumCores-1:0]               req, ack, ack_rel, quiet;
   dir_cmd_t [NumCores-1:0]               cmd;
-  logic     [NumCores-1:0][AsidW-1:0]    cur_asid;
   logic     [NumCores-1:0][CoreIdxW-1:0] ack_init;
   for (genvar c = 0; c < NumCores; c++) begin : gen_in
-    assign {req[c], cmd[c], cur_valid[c], cur_asid[c], lazy[c], ack[c], ack_init[c], ack_rel[c]}
-      = in_q[c*InW +: InW];
+    assign {req[c], cmd[c], ack[c], ack_init[c], ack_rel[c]} = in_q[c*InW +: InW];
   end
 
   bus_msg_t bus;
@@ -35,9 +33,6 @@ module tlb_timing_dir #(
     .rst_ni             (rst_n),
     .req_i              (req),
     .cmd_i              (cmd),
-    .cur_valid_i        (cur_valid),
-    .cur_asid_i         (cur_asid),
-    .lazy_i             (lazy),
     .ack_i              (ack),
     .ack_init_i         (ack_init),
     .ack_rel_i          (ack_rel),

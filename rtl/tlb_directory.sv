@@ -35,9 +35,6 @@ module tlb_directory
   // Agents.
   input  logic     [NumCores-1:0]             req_i,          ///< agent c has a command
   input  dir_cmd_t [NumCores-1:0]             cmd_i,          ///< agent c's command
-  input  logic     [NumCores-1:0]             cur_valid_i,    ///< core c has an ASID loaded
-  input  logic     [NumCores-1:0][AsidW-1:0]  cur_asid_i,     ///< which
-  input  logic     [NumCores-1:0]             lazy_i,         ///< core c runs a kernel thread
   input  logic     [NumCores-1:0]             ack_i,          ///< core c acknowledges
   input  logic     [NumCores-1:0][CoreIdxW-1:0] ack_init_i,   ///< to that initiator
   input  logic     [NumCores-1:0]             ack_rel_i,      ///< a release message
@@ -80,6 +77,12 @@ module tlb_directory
     logic [1:0]      pm;
   } attrs_t;
 
+  typedef struct packed {
+    logic                valid;  ///< an ASID is loaded
+    logic [AsidIdxW-1:0] asid;   ///< which (an index: switches load only ASIDs in the table)
+    logic                lazy;   ///< running a kernel thread on it
+  } ctx_t;
+
 
   // ASID table.
   logic [NumAsids-1:0][1:0]      asid_state_q, asid_state_d;
@@ -99,6 +102,13 @@ module tlb_directory
   attrs_t              attr_wdata, attr_rd;
   log_entry_t          log_wdata, log_rd;
   log_entry_t [LogDepth-1:0] log_rd_all;  // every position of the ASID read
+  // Each core's context as its agent holds it once it has applied the message in bus_q:
+  // valid, ASID (an index: a switch loads only ASIDs inside the table), lazy. Every change
+  // of an agent's context is a bus message the directory sends, so the directory keeps
+  // this record itself, written with the message, instead of reading the agents' registers
+  // back across the chip and forwarding the message in flight over them (tlb_system's
+  // DirKnowsContext_A checks the record against the agents every cycle).
+  ctx_t [NumCores-1:0] ctx_q, ctx_d;
   // Context slots.
   logic [NumCores-1:0][Slots-1:0]               slot_valid_q, slot_valid_d;
   logic [NumCores-1:0][Slots-1:0][AsidIdxW-1:0] slot_asid_q, slot_asid_d;
@@ -132,13 +142,12 @@ module tlb_directory
   logic [AsidIdxW-1:0]  a;
   logic                 asid_ok;
   logic [NumCores-1:0]  holders, all_cores;
+  logic [NumCores-1:0]  ctx_valid, ctx_lazy;  // ctx_q's bits, one per core
   // What the decision reads of the granted command's ASID and of its requester's slots.
   logic [1:0]           st_a;
   logic [GenW-1:0]      gen_a;
   logic [SlotIdxW-1:0]  hit_s;  // with `hit` below: the requester's slot for the ASID
   logic [LagW-1:0]      lag;    // ... and how far that slot lags
-  logic [NumCores-1:0]  eff_valid, eff_lazy;
-  logic [NumCores-1:0][AsidW-1:0] eff_asid;
   logic                 hit, victim_free;  // switch: a slot remembers the ASID; a slot is free
 
   function automatic logic [CoreIdxW:0] popcount(logic [NumCores-1:0] v);
@@ -220,32 +229,20 @@ module tlb_directory
   assign a         = cmd.asid[AsidIdxW-1:0];
   assign asid_ok   = cmd.asid < AsidW'(NumAsids);
   assign all_cores = '1;
-  // Who runs what, as of the end of this cycle: the agents' registers updated by the
-  // message on the bus now (the agents apply it in this very cycle). Deciding on the bare
-  // registers would miss a switch granted in the previous cycle: the core would be skipped
-  // by an invalidation although it already runs the ASID (seed 000, case 2).
-  always_comb begin
-    for (int unsigned c = 0; c < NumCores; c++) begin
-      eff_valid[c] = cur_valid_i[c];
-      eff_asid[c]  = cur_asid_i[c];
-      eff_lazy[c]  = lazy_i[c];
-      if (bus_q.valid && bus_q.init == CoreIdxW'(c) && bus_q.set_ctx) begin
-        eff_valid[c] = 1'b1;
-        eff_asid[c]  = bus_q.asid;
-        eff_lazy[c]  = 1'b0;
-      end
-      if (bus_q.valid && bus_q.init == CoreIdxW'(c) && bus_q.set_lazy) eff_lazy[c] = 1'b1;
-      if (bus_q.valid && bus_q.targets[c] && bus_q.drop_ctx && cur_valid_i[c] &&
-          cur_asid_i[c] == bus_q.asid) begin
-        eff_valid[c] = 1'b0;
-        eff_lazy[c]  = 1'b0;
-      end
-    end
+  for (genvar c = 0; c < NumCores; c++) begin : gen_ctx_bits
+    assign ctx_valid[c] = ctx_q[c].valid;
+    assign ctx_lazy[c]  = ctx_q[c].lazy;
   end
-  // The cores that hold the granted command's ASID.
+
+  // The cores that hold the granted command's ASID, as of the end of this cycle: the record
+  // includes the message on the bus now (the agents apply it in this very cycle). Deciding
+  // on the agents' bare registers would miss a switch granted in the previous cycle: the
+  // core would be skipped by an invalidation although it already runs the ASID (seed 000,
+  // case 2). Only an ASID inside the table is compared (the decision reads holders only
+  // then), on its index bits.
   always_comb begin
     for (int unsigned c = 0; c < NumCores; c++) begin
-      holders[c] = eff_valid[c] && eff_asid[c] == cmd.asid;
+      holders[c] = ctx_q[c].valid && ctx_q[c].asid == a;
     end
   end
 
@@ -276,6 +273,7 @@ module tlb_directory
     log_waddr     = a;
     log_wpos      = gen_a & LogIdxW'(LogDepth - 1);
     log_wdata     = '{kind: cmd.kind, vpn: cmd.vpn, npages: cmd.npages};
+    ctx_d         = ctx_q;
     slot_valid_d  = slot_valid_q;
     slot_asid_d   = slot_asid_q;
     slot_lag_d    = slot_lag_q;
@@ -328,6 +326,7 @@ module tlb_directory
         bus_d.root    = attr_rd.root;
         bus_d.pm      = attr_rd.pm;
         cu_busy_d     = 1'b0;
+        ctx_d[cu_core_q] = '{valid: 1'b1, asid: cu_asid_q, lazy: 1'b0};
       end
     end else if (decide) begin
       bus_d.valid  = 1'b1;
@@ -412,6 +411,7 @@ module tlb_directory
             bus_d.root    = attr_rd.root;
             bus_d.pm      = attr_rd.pm;
             bus_d.targets = widen(NumCores'(1) << gnt_idx_q);
+            ctx_d[gnt_idx_q] = '{valid: 1'b1, asid: a, lazy: 1'b0};  // unless replayed, below
             if (hit && lag == '0) begin
               // Up to date: just load the context.
             end else if (hit && lag != LagFull) begin
@@ -424,6 +424,7 @@ module tlb_directory
               if (lag != LagW'(1)) begin
                 bus_d.set_ctx = 1'b0;
                 bus_d.done    = 1'b0;
+                ctx_d[gnt_idx_q] = ctx_q[gnt_idx_q];  // the replay's last message loads it
                 cu_busy_d = 1'b1;
                 cu_core_d = gnt_idx_q;
                 cu_asid_d = a;
@@ -461,9 +462,10 @@ module tlb_directory
         end
         CmdLazy: begin
           bus_d.set_lazy = 1'b1;
+          ctx_d[gnt_idx_q].lazy = 1'b1;
         end
         CmdRelease: begin
-          if (!asid_ok || st_a != AsidActive || |(holders & ~eff_lazy)) begin
+          if (!asid_ok || st_a != AsidActive || |(holders & ~ctx_lazy)) begin
             // Not in use, or a core still runs it for real: refused.
             bus_d.error  = 1'b1;
             cnt_errors_d = cnt_errors_q + 1;
@@ -476,6 +478,10 @@ module tlb_directory
               for (int unsigned s = 0; s < Slots; s++) begin
                 if (slot_valid_q[c][s] && slot_asid_q[c][s] == a) slot_valid_d[c][s] = 1'b0;
               end
+            end
+            // The lazy holders let go of it (the running ones refused it, above).
+            for (int unsigned c = 0; c < NumCores; c++) begin
+              if (holders[c]) ctx_d[c] = '{valid: 1'b0, asid: ctx_q[c].asid, lazy: 1'b0};
             end
             asid_state_d[a] = AsidReleasing;
             rel_asid_d      = a;
@@ -502,6 +508,7 @@ module tlb_directory
     if (!rst_ni) begin
       asid_state_q  <= '0;
       gen_q         <= '0;
+      ctx_q         <= '0;
       slot_valid_q  <= '0;
       slot_asid_q   <= '0;
       slot_lag_q    <= '0;
@@ -528,6 +535,7 @@ module tlb_directory
     end else begin
       asid_state_q  <= asid_state_d;
       gen_q         <= gen_d;
+      ctx_q         <= ctx_d;
       slot_valid_q  <= slot_valid_d;
       slot_asid_q   <= slot_asid_d;
       slot_lag_q    <= slot_lag_d;
@@ -615,14 +623,14 @@ module tlb_directory
   // A post of each kind reaches a core running the ASID, skips a core (ASID-scoped kinds
   // only), skips a core that ran the ASID before (its slot now lags), reaches a lazy core.
   `TLB_COVER_KINDS(PostTargetsRunning, bus_d.kind,
-                   post_msg && (bus_d.targets[NumCores-1:0] & eff_valid & ~eff_lazy) != '0,
+                   post_msg && (bus_d.targets[NumCores-1:0] & ctx_valid & ~ctx_lazy) != '0,
                    clk_i, rst_ni)
   `TLB_COVER_KINDS(PostSkips, bus_d.kind, post_msg && ~bus_d.targets[NumCores-1:0] != '0,
                    clk_i, rst_ni)
   `TLB_COVER_KINDS(PostLagsSlot, bus_d.kind, post_msg && slot_lag_d != slot_lag_q, clk_i,
                    rst_ni)
   `TLB_COVER_KINDS(PostTargetsLazy, bus_d.kind,
-                   post_msg && (bus_d.targets[NumCores-1:0] & eff_valid & eff_lazy) != '0,
+                   post_msg && (bus_d.targets[NumCores-1:0] & ctx_valid & ctx_lazy) != '0,
                    clk_i, rst_ni)
   // A switch catches up on a logged invalidation of each kind.
   `TLB_COVER_KINDS(CatchupLog, bus_d.kind,

@@ -170,9 +170,6 @@ module tlb_system
     .rst_ni             (rst_ni),
     .req_i              (dir_req),
     .cmd_i              (dir_cmd),
-    .cur_valid_i        (cur_valid_o),
-    .cur_asid_i         (cur_asid_o),
-    .lazy_i             (lazy_o),
     .ack_i              (ack),
     .ack_init_i         (ack_init),
     .ack_rel_i          (ack_rel),
@@ -185,6 +182,18 @@ module tlb_system
     .cnt_catchup_full_o (cnt_catchup_full_o),
     .cnt_errors_o       (cnt_errors_o)
   );
+
+  `include "tlb_assert.svh"
+
+  // The directory decides on its own record of every core's context (ctx_*_q, written with
+  // the bus message that changes it); an agent holds that context a cycle later, once it
+  // has applied the message.
+  for (genvar c = 0; c < NumCores; c++) begin : gen_ctx_check
+    `TLB_ASSERT(DirKnowsContext_A,
+                {cur_valid_o[c], cur_asid_o[c], lazy_o[c]} ==
+                $past({u_dir.ctx_q[c].valid, AsidW'(u_dir.ctx_q[c].asid), u_dir.ctx_q[c].lazy}),
+                clk_i, rst_ni)
+  end
 
   // Core-cycles in which a translation request waited (walks, switches).
   always_ff @(posedge clk_i or negedge rst_ni) begin

@@ -243,6 +243,16 @@ pub struct Slot {
     pub lag: u8,
 }
 
+/// The directory's record of one core's context (RTL `ctx_t`): what its agent holds once
+/// it has applied the message in `bus_q`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Ctx {
+    pub valid: bool,
+    /// The ASID's index in the table (a switch loads only ASIDs inside it).
+    pub asid: u16,
+    pub lazy: bool,
+}
+
 /// Event counters (`cnt_*`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counters {
@@ -270,6 +280,9 @@ pub struct Directory {
     /// The flush logs, `[asid][pos]`: RTL `gen_log[pos].mem[asid]` (one memory per log
     /// position), likewise.
     pub log_mem: Vec<Vec<LogEntry>>,
+    /// Each core's context as its agent holds it once it has applied `bus_q` (RTL `ctx_q`):
+    /// every change of it is a message the directory sends, so it keeps the record itself.
+    pub ctx_q: Vec<Ctx>,
     pub slot_q: Vec<Vec<Slot>>,
     pub slot_rr_q: Vec<usize>,
     pub rr_q: usize,
@@ -303,6 +316,7 @@ impl Clone for Directory {
         self.gen_q.clone_from(&s.gen_q);
         self.attr_mem.clone_from(&s.attr_mem);
         self.log_mem.clone_from(&s.log_mem);
+        self.ctx_q.clone_from(&s.ctx_q);
         self.slot_q.clone_from(&s.slot_q);
         self.slot_rr_q.clone_from(&s.slot_rr_q);
         self.rr_q = s.rr_q;
@@ -325,9 +339,6 @@ impl Clone for Directory {
 pub struct DirInputs<'a> {
     pub req: &'a [bool],
     pub cmd: &'a [DirCmd],
-    pub cur_valid: &'a [bool],
-    pub cur_asid: &'a [u16],
-    pub lazy: &'a [bool],
     pub ack: &'a [bool],
     pub ack_init: &'a [u8],
     pub ack_rel: &'a [bool],
@@ -342,6 +353,7 @@ impl Directory {
             gen_q: vec![0; cfg.asids],
             attr_mem: vec![(0, 0); cfg.asids],
             log_mem: vec![vec![LogEntry::default(); cfg.log_depth]; cfg.asids],
+            ctx_q: vec![Ctx::default(); cfg.cores],
             slot_q: vec![vec![Slot::default(); cfg.slots]; cfg.cores],
             slot_rr_q: vec![0; cfg.cores],
             rr_q: 0,
@@ -446,32 +458,19 @@ impl Directory {
             d.cu_left_q = self.cu_left_q - 1;
             if last {
                 d.cu_busy_q = false;
+                d.ctx_q[self.cu_core_q] = Ctx { valid: true, asid: self.cu_asid_q as u16, lazy: false };
             }
         } else if self.gnt_valid_q {
             let (g, cmd) = (self.gnt_idx_q, self.gnt_cmd_q);
             let a = (cmd.asid as usize) & (cfg.asids - 1);
             let asid_ok = (cmd.asid as usize) < cfg.asids;
-            // Who runs what as of the end of this cycle: the agents' registers updated by the
-            // message on the bus now (seed 000, case 2: a switch granted last cycle counts).
-            let bus = &self.bus_q;
-            let eff = |c: usize| -> (bool, u16, bool) {
-                let (mut v, mut a, mut l) = (i.cur_valid[c], i.cur_asid[c], i.lazy[c]);
-                let mine = bus.valid && bus.init as usize == c;
-                if mine && bus.set_ctx {
-                    (v, a, l) = (true, bus.asid, false);
-                }
-                if mine && bus.set_lazy {
-                    l = true;
-                }
-                if bus.valid && (bus.targets >> c) & 1 == 1 && bus.drop_ctx && i.cur_valid[c] && i.cur_asid[c] == bus.asid {
-                    (v, l) = (false, false);
-                }
-                (v, a, l)
-            };
+            // Who runs what as of the end of this cycle: the record includes the message on
+            // the bus now (seed 000, case 2: a switch granted last cycle counts). Compared on
+            // the index bits: holders are read only for an ASID inside the table.
             let holders: u16 = (0..n)
-                .filter(|&c| { let (v, a, _) = eff(c); v && a == cmd.asid })
+                .filter(|&c| self.ctx_q[c].valid && self.ctx_q[c].asid as usize == a)
                 .fold(0, |m, c| m | 1 << c);
-            let runners: u16 = (0..n).filter(|&c| (holders >> c) & 1 == 1 && !eff(c).2).fold(0, |m, c| m | 1 << c);
+            let runners: u16 = (0..n).filter(|&c| (holders >> c) & 1 == 1 && !self.ctx_q[c].lazy).fold(0, |m, c| m | 1 << c);
             let mut bus = BusMsg {
                 valid: true,
                 init: g as u8,
@@ -564,6 +563,8 @@ impl Directory {
                         bus.set_ctx = true;
                         (bus.root, bus.pm) = self.attr_mem[a];
                         bus.targets = 1 << g;
+                        // Unless a replay loads it with its last message, below.
+                        d.ctx_q[g] = Ctx { valid: true, asid: a as u16, lazy: false };
                         match hit {
                             Some(_) if lag == 0 => {}
                             Some(s) if lag != full => {
@@ -576,6 +577,7 @@ impl Directory {
                                 if lag != 1 {
                                     bus.set_ctx = false;
                                     bus.done = false;
+                                    d.ctx_q[g] = self.ctx_q[g];
                                     d.cu_busy_q = true;
                                     d.cu_core_q = g;
                                     d.cu_asid_q = a;
@@ -603,7 +605,10 @@ impl Directory {
                         }
                     }
                 }
-                op::LAZY => bus.set_lazy = true,
+                op::LAZY => {
+                    bus.set_lazy = true;
+                    d.ctx_q[g].lazy = true;
+                }
                 op::RELEASE => {
                     if !asid_ok || self.asid_state_q[a] != asid_state::ACTIVE || runners != 0 {
                         error(&mut d, &mut bus);
@@ -615,6 +620,10 @@ impl Directory {
                                     d.slot_q[c][s].valid = false;
                                 }
                             }
+                        }
+                        // The lazy holders let go of it (the running ones refused it).
+                        for c in (0..n).filter(|&c| (holders >> c) & 1 == 1) {
+                            d.ctx_q[c] = Ctx { valid: false, lazy: false, ..self.ctx_q[c] };
                         }
                         d.asid_state_q[a] = asid_state::RELEASING;
                         d.rel_asid_q = a;
@@ -809,7 +818,6 @@ impl TlbSystem {
         let (mut core_ready, mut core_idle) = ([false; 16], [false; 16]);
         let mut dir_req = [false; 16];
         let mut dir_cmd = [DirCmd::default(); 16];
-        let (mut cur_valid, mut cur_asid, mut lazy) = ([false; 16], [0u16; 16], [false; 16]);
         let (mut ack, mut ack_init, mut ack_rel, mut quiet) = ([false; 16], [0u8; 16], [false; 16], [false; 16]);
         for c in 0..n {
             let a = &self.agents[c];
@@ -817,7 +825,6 @@ impl TlbSystem {
             (core_ready[c], core_idle[c]) = (o.req_ready, o.idle);
             dir_req[c] = a.dir_req(core_idle[c], &bus);
             dir_cmd[c] = a.cmd_q;
-            (cur_valid[c], cur_asid[c], lazy[c]) = (a.cur_valid_q, a.cur_asid_q, a.lazy_q);
             (ack[c], ack_init[c], ack_rel[c]) = (a.ack_q, a.ack_init_q, a.ack_rel_q);
             quiet[c] = self.dir.quiet(c);
         }
@@ -852,12 +859,11 @@ impl TlbSystem {
             };
             self.cores[c].step(&ci);
         }
+        let mut record = [Ctx::default(); 16];
+        record[..n].copy_from_slice(&self.dir.ctx_q);
         self.dir.step(&DirInputs {
             req: &dir_req[..n],
             cmd: &dir_cmd[..n],
-            cur_valid: &cur_valid[..n],
-            cur_asid: &cur_asid[..n],
-            lazy: &lazy[..n],
             ack: &ack[..n],
             ack_init: &ack_init[..n],
             ack_rel: &ack_rel[..n],
@@ -874,6 +880,12 @@ impl TlbSystem {
                 pm: i.cmd_pm,
             };
             self.agents[c].step(i.cmd_valid, cmd, &bus, quiet[c]);
+            // RTL DirKnowsContext_A: the agent now holds what the directory recorded.
+            let (a, r) = (&self.agents[c], record[c]);
+            debug_assert!(
+                (a.cur_valid_q, a.cur_asid_q, a.lazy_q) == (r.valid, r.asid, r.lazy),
+                "core {c}: the directory's context record {r:?} differs from the agent's"
+            );
         }
         self.cnt_stall_q = self.cnt_stall_q.wrapping_add(stall);
     }
