@@ -10,9 +10,26 @@ fn build() -> SelfTest {
 
 #[test]
 fn selftest_passes_and_reports_every_period() {
-    let mut st = build();
+    passes_and_reports(build(), 300_000);
+}
+
+/// The same self-test with every core's hits answered a cycle later (HitLatency 2, as
+/// `fpga/build.sh --hit-latency 2` builds it): the generator waits for each answer.
+#[test]
+fn selftest_passes_at_hit_latency2() {
+    let cfg = SelfTestConfig { hit_latency: 2, ..SelfTestConfig::default() };
+    passes_and_reports(SelfTest::new(cfg).unwrap_or_else(|e| panic!("{e}")), 100_000);
+}
+
+#[test]
+fn selftest_refuses_a_bad_hit_latency() {
+    let cfg = SelfTestConfig { hit_latency: 3, ..SelfTestConfig::default() };
+    let err = SelfTest::new(cfg).err().expect("hit latency 3 refused");
+    assert!(err.contains("invalid hit latency 3"), "{err}");
+}
+
+fn passes_and_reports(mut st: SelfTest, cycles: u32) {
     let cfg = st.config();
-    let cycles = 300_000u32;
     let mut beats = 0u32;
     let mut last = st.outputs();
     let mut lines: Vec<(u32, StatusLine)> = Vec::new();
@@ -30,9 +47,9 @@ fn selftest_passes_and_reports_every_period() {
     }
     let out = st.outputs();
     eprintln!(
-        "self-test {} cores x {} entries, {cycles} cycles: {} translations checked ({} hits, {} faults), \
-         {} shootdowns, {} status lines",
-        cfg.cores, cfg.entries, out.checks, out.hits, out.faults, out.shootdowns, lines.len()
+        "self-test {} cores x {} entries, hit latency {}, {cycles} cycles: {} translations checked \
+         ({} hits, {} faults), {} shootdowns, {} status lines",
+        cfg.cores, cfg.entries, cfg.hit_latency, out.checks, out.hits, out.faults, out.shootdowns, lines.len()
     );
     if let Some((_, s)) = lines.last() {
         eprintln!("last status: {:?}", s.fields);

@@ -7,10 +7,12 @@
 //                                         led[3]  MMCM locked
 //   uart_rxd_out         UART to the host, 115200 8N1: a status line every second
 module arty_top #(
-  parameter int unsigned NumCores = 4,
-  parameter int unsigned Entries  = 32,
+  parameter int unsigned NumCores   = 4,
+  parameter int unsigned Entries    = 32,
+  /// A hit's answer latency in cycles, 1 or 2 (tlb_core; docs/timing.md).
+  parameter int unsigned HitLatency = 1,
   /// The MMCM's output frequency in MHz (fpga/build.sh generates tlb_pll for it).
-  parameter int unsigned ClkMhz   = 100
+  parameter int unsigned ClkMhz     = 100
 ) (
   input  logic       clk100mhz,
   input  logic       ck_rst,        ///< active low
@@ -41,9 +43,10 @@ module arty_top #(
   );
 
   tlb_selftest #(
-    .NumCores (NumCores),
-    .Entries  (Entries),
-    .ClkHz    (ClkMhz * 1_000_000)
+    .NumCores   (NumCores),
+    .Entries    (Entries),
+    .HitLatency (HitLatency),
+    .ClkHz      (ClkMhz * 1_000_000)
   ) u_selftest (
     .clk_i           (clk),
     .rst_ni          (rst_n),

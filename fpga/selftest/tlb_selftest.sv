@@ -24,6 +24,8 @@ module tlb_selftest
   parameter int unsigned Entries      = 32,
   parameter int unsigned Slots        = 4,
   parameter int unsigned LogDepth     = 4,
+  /// A hit's answer latency, 1 or 2 cycles (tlb_core; the generator waits for each answer).
+  parameter int unsigned HitLatency   = 1,
   /// Clock frequency in Hz: sets the UART bit time and, by default, the status period.
   parameter int unsigned ClkHz        = 100_000_000,
   parameter int unsigned Baud         = 115_200,
@@ -85,11 +87,12 @@ module tlb_selftest
   logic [CntW-1:0] cnt_posted, cnt_targets, cnt_skipped, cnt_log, cnt_full, cnt_errors, cnt_stall;
 
   tlb_system #(
-    .NumCores (NumCores),
-    .Entries  (Entries),
-    .Slots    (Slots),
-    .LogDepth (LogDepth),
-    .NumAsids (8)
+    .NumCores   (NumCores),
+    .Entries    (Entries),
+    .Slots      (Slots),
+    .LogDepth   (LogDepth),
+    .NumAsids   (8),
+    .HitLatency (HitLatency)
   ) u_sys (
     .clk_i              (clk_i),
     .rst_ni             (rst_ni),

@@ -8,10 +8,12 @@
 //                                led[3]  PLL locked
 //   ftdi_rxd      UART to the host, 115200 8N1: a status line every second
 module ulx3s_top #(
-  parameter int unsigned NumCores = 4,
-  parameter int unsigned Entries  = 32,
+  parameter int unsigned NumCores   = 4,
+  parameter int unsigned Entries    = 32,
+  /// A hit's answer latency in cycles, 1 or 2 (tlb_core; docs/timing.md).
+  parameter int unsigned HitLatency = 1,
   /// The PLL's output frequency in Hz (fpga/build.sh passes the same value to ecppll).
-  parameter int unsigned ClkHz    = 100_000_000
+  parameter int unsigned ClkHz      = 100_000_000
 ) (
   input  logic       clk_25mhz,
   input  logic [6:0] btn,         ///< btn[0] active low (PWR), btn[1..6] active high
@@ -42,9 +44,10 @@ module ulx3s_top #(
   );
 
   tlb_selftest #(
-    .NumCores (NumCores),
-    .Entries  (Entries),
-    .ClkHz    (ClkHz)
+    .NumCores   (NumCores),
+    .Entries    (Entries),
+    .HitLatency (HitLatency),
+    .ClkHz      (ClkHz)
   ) u_selftest (
     .clk_i           (clk),
     .rst_ni          (rst_n),

@@ -28,6 +28,8 @@ const OUTPUTS: [(&str, u32); 10] = [
 pub struct SelfTestConfig {
     pub cores: usize,
     pub entries: usize,
+    /// The cores' HitLatency, 1 or 2 (the generator waits for each answer).
+    pub hit_latency: u8,
     /// Clock cycles per UART bit (the top's ClkHz is this times 115200).
     pub clks_per_bit: u32,
     /// Cycles between status lines.
@@ -36,7 +38,7 @@ pub struct SelfTestConfig {
 
 impl Default for SelfTestConfig {
     fn default() -> Self {
-        SelfTestConfig { cores: 4, entries: 16, clks_per_bit: 8, status_cycles: 20_000 }
+        SelfTestConfig { cores: 4, entries: 16, hit_latency: 1, clks_per_bit: 8, status_cycles: 20_000 }
     }
 }
 
@@ -46,10 +48,17 @@ impl SelfTestConfig {
         let outs: Vec<(String, u32)> = OUTPUTS.iter().map(|&(p, w)| (p.to_string(), w)).collect();
         let sources = file_list(include_str!("../../fpga/selftest/sources.f")).into_iter().map(String::from);
         TopSpec::new(
-            format!("tlb_selftest_sim_n{}_e{}_b{}_s{}", self.cores, self.entries, self.clks_per_bit, self.status_cycles),
+            format!(
+                "tlb_selftest_sim_n{}_e{}_b{}_s{}{}",
+                self.cores,
+                self.entries,
+                self.clks_per_bit,
+                self.status_cycles,
+                if self.hit_latency == 1 { String::new() } else { format!("_h{}", self.hit_latency) }
+            ),
             "tlb_selftest",
             "u_selftest",
-            &[("NumCores", self.cores), ("Entries", self.entries),
+            &[("NumCores", self.cores), ("Entries", self.entries), ("HitLatency", self.hit_latency as usize),
               ("ClkHz", (self.clks_per_bit * BAUD) as usize), ("StatusCycles", self.status_cycles as usize)],
             &ins,
             &outs,
@@ -240,6 +249,7 @@ impl SelfTest {
             return Err(format!("self-test: {} cores (2 to 16)", cfg.cores));
         }
         crate::check_entries(cfg.entries)?;
+        crate::check_hit_latency(cfg.hit_latency)?;
         if cfg.clks_per_bit < 2 || cfg.status_cycles < 2 {
             return Err("self-test: clks_per_bit and status_cycles must be at least 2".into());
         }
