@@ -19,7 +19,9 @@ module tlb_agent
   output logic                cmd_done_o,       ///< the command completes (one cycle)
   output logic                cmd_error_o,      ///< ... and was refused
   // To and from the directory.
-  output logic                dir_req_o,        ///< a command waits for the directory
+  output logic                dir_req_o,        ///< a command waits for the directory (still
+                                                ///< up while its completing message is on
+                                                ///< the bus: the directory masks it)
   output dir_cmd_t            dir_cmd_o,        ///< that command
   input  bus_msg_t            bus_i,            ///< the broadcast bus (a register)
   input  logic                quiet_i,          ///< acks owed to this initiator: none
@@ -78,10 +80,11 @@ module tlb_agent
   // the context never changes under a walk (docs/architecture.md, context rule). The
   // directory registers its grant and decides it in the next cycle, so the answer is on the
   // bus two cycles after the grant (it never grants a request it holds, and grants nothing
-  // while it replays a catch-up); the request stays up until, and drops in, the cycle its
-  // completing message is there.
-  assign dir_req_o   = state_q == AgDir && !(mine && bus_i.done) &&
-                       (cmd_q.op != CmdSwitch || core_idle_i);
+  // while it replays a catch-up); the request stays up until the cycle after its completing
+  // message is on the bus (the agent is idle then). In the cycle the message is there, the
+  // directory itself ignores the request (it reads its own bus register), so the bus does
+  // not go out to the agent and back into the arbiter in one cycle (timing: docs/fpga.md).
+  assign dir_req_o   = state_q == AgDir && (cmd_q.op != CmdSwitch || core_idle_i);
   assign dir_cmd_o   = cmd_q;
   assign switching_o = state_q == AgDir && cmd_q.op == CmdSwitch;
 

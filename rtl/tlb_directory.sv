@@ -33,7 +33,8 @@ module tlb_directory
   input  logic                                clk_i,          ///< clock
   input  logic                                rst_ni,         ///< async reset, active low
   // Agents.
-  input  logic     [NumCores-1:0]             req_i,          ///< agent c has a command
+  input  logic     [NumCores-1:0]             req_i,          ///< agent c has a command (or
+                                                              ///< its answer is in bus_q)
   input  dir_cmd_t [NumCores-1:0]             cmd_i,          ///< agent c's command
   input  logic     [NumCores-1:0]             ack_i,          ///< core c acknowledges
   input  logic     [NumCores-1:0][CoreIdxW-1:0] ack_init_i,   ///< to that initiator
@@ -136,6 +137,7 @@ module tlb_directory
   logic                 grant_valid;
   logic [CoreIdxW-1:0]  grant_idx;
   logic [NumCores-1:0]  grant_oh;  // the grant, one-hot (zero if none)
+  logic [NumCores-1:0]  req;       // req_i less the agent whose answer is on the bus
   logic                 rel_wait;  // a release waits for the one in flight (coverage)
   logic                 decide;    // the registered grant is decided this cycle
   dir_cmd_t             cmd;
@@ -161,6 +163,13 @@ module tlb_directory
     return MaxCores'(v);
   endfunction
 
+  // An agent keeps its request up while its completing message is on the bus (it is idle
+  // from the next cycle): that request is answered, and is masked here, from the bus
+  // register, rather than by the agent from the bus it receives.
+  for (genvar c = 0; c < NumCores; c++) begin : gen_req
+    assign req[c] = req_i[c] && !(bus_q.valid && bus_q.done && bus_q.init == CoreIdxW'(c));
+  end
+
   // Round robin: the first requester at or after rr_q, except the one whose command is
   // already granted and waits to be decided. Nothing is granted while a catch-up replay owns
   // the bus (the granted command then waits in gnt_*_q too). A release waits while another
@@ -181,8 +190,8 @@ module tlb_directory
         c        = (int'(rr_q) + k) % NumCores;
         held     = gnt_valid_q && gnt_idx_q == CoreIdxW'(c);
         rel_busy = cmd_i[c].op == CmdRelease && rel_inflight;
-        if (req_i[c] && !held && rel_busy) rel_wait = 1'b1;
-        if (!grant_valid && req_i[c] && !held && !rel_busy) begin
+        if (req[c] && !held && rel_busy) rel_wait = 1'b1;
+        if (!grant_valid && req[c] && !held && !rel_busy) begin
           grant_valid = 1'b1;
           grant_idx   = CoreIdxW'(c);
           grant_oh[c] = 1'b1;
@@ -599,10 +608,10 @@ module tlb_directory
   `TLB_ASSERT(GrantOneHot_A, $onehot0(grant_oh), clk_i, rst_ni)
   `TLB_ASSERT(GrantOhMatchesIdx_A, grant_oh == (grant_valid ? NumCores'(1) << grant_idx : '0),
               clk_i, rst_ni)
-  `TLB_ASSERT(GrantToRequester_A, (grant_oh & ~req_i) == '0, clk_i, rst_ni)
+  `TLB_ASSERT(GrantToRequester_A, (grant_oh & ~req) == '0, clk_i, rst_ni)
   `TLB_ASSERT(NoGrantDuringCatchup_A, !(cu_busy_q && grant_valid), clk_i, rst_ni)
   // The registered grant: never granted twice; its requester keeps asking, with the same
-  // command, until the decision (the agent drops its request when the answer is on the bus);
+  // command, until the decision (the request is masked while the answer is on the bus);
   // a release is decided only once the one before it is acknowledged.
   `TLB_ASSERT(GrantNotHeld_A, !(grant_valid && gnt_valid_q && grant_idx == gnt_idx_q), clk_i,
               rst_ni)
@@ -649,8 +658,8 @@ module tlb_directory
              clk_i, rst_ni)
   // Concurrent initiators: several requests at once, several posts at once, acks owed to
   // several initiators at once (overlapping syncs), an ack arriving with a grant.
-  `TLB_COVER(ConcurrentRequests_C, $countones(req_i) >= 2, clk_i, rst_ni)
-  `TLB_COVER(AllCoresRequest_C, req_i == '1, clk_i, rst_ni)
+  `TLB_COVER(ConcurrentRequests_C, $countones(req) >= 2, clk_i, rst_ni)
+  `TLB_COVER(AllCoresRequest_C, req == '1, clk_i, rst_ni)
   `TLB_COVER(ConcurrentSyncs_C, $countones(~quiet_o) >= 2, clk_i, rst_ni)
   `TLB_COVER(AckWithGrant_C, ack_i != '0 && decide, clk_i, rst_ni)
   // ASID life cycle: attributes, release (refused, granted, completed), reuse.

@@ -149,12 +149,11 @@ impl Agent {
     pub fn switching(&self) -> bool {
         self.state_q == AgentState::Dir && self.cmd_q.op == op::SWITCH
     }
-    /// `dir_req_o`: a switch waits until no walk of the old context is in flight; the
-    /// request drops while this core's completing message is on the bus.
-    pub fn dir_req(&self, core_idle: bool, bus: &BusMsg) -> bool {
-        self.state_q == AgentState::Dir
-            && !(self.mine(bus) && bus.done)
-            && (self.cmd_q.op != op::SWITCH || core_idle)
+    /// `dir_req_o`: a switch waits until no walk of the old context is in flight. The
+    /// request stays up while this core's completing message is on the bus; the directory
+    /// masks it then (`Directory::grant`).
+    pub fn dir_req(&self, core_idle: bool) -> bool {
+        self.state_q == AgentState::Dir && (self.cmd_q.op != op::SWITCH || core_idle)
     }
     /// (`cmd_done_o`, `cmd_error_o`).
     pub fn done(&self, bus: &BusMsg, quiet: bool) -> (bool, bool) {
@@ -390,7 +389,9 @@ impl Directory {
             .map(|k| (self.rr_q + k) % self.cfg.cores)
             .find(|&c| {
                 let held = self.gnt_valid_q && self.gnt_idx_q == c;
-                i.req[c] && !held && !(i.cmd[c].op == op::RELEASE && rel_busy)
+                // RTL `req`: the agent whose answer is on the bus still requests; masked.
+                let answered = self.bus_q.valid && self.bus_q.done && self.bus_q.init as usize == c;
+                i.req[c] && !answered && !held && !(i.cmd[c].op == op::RELEASE && rel_busy)
             })
     }
 
@@ -823,7 +824,7 @@ impl TlbSystem {
             let a = &self.agents[c];
             let o = self.cores[c].port_outputs();
             (core_ready[c], core_idle[c]) = (o.req_ready, o.idle);
-            dir_req[c] = a.dir_req(core_idle[c], &bus);
+            dir_req[c] = a.dir_req(core_idle[c]);
             dir_cmd[c] = a.cmd_q;
             (ack[c], ack_init[c], ack_rel[c]) = (a.ack_q, a.ack_init_q, a.ack_rel_q);
             quiet[c] = self.dir.quiet(c);
