@@ -190,7 +190,7 @@ impl Os {
                         let base = if slot < USER.len() { USER[slot] } else { THP };
                         // Under masking, tag the pointer's top byte as the process would.
                         let tag = if self.procs[p].pm == 2 { 0x5a00_0000_0000_0000 } else { 0 };
-                        (base + offset | tag, true)
+                        ((base + offset) | tag, true)
                     }
                     None if self.running[core].is_some() => (KERNEL + (offset & 0x3ff8) , false),
                     None => return Ok(()),

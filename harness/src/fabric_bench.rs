@@ -102,15 +102,15 @@ pub fn contended(cores: usize, rounds: usize, rtl: bool) -> Result<Spread, Strin
         let mut left = cores;
         while left > 0 {
             s.step().map_err(err)?;
-            for c in 0..cores {
+            for (c, posted_c) in posted.iter_mut().enumerate() {
                 for r in s.take_results(c) {
                     match r.cmd {
                         Command::Post { .. } => {
-                            posted[c] = r.accepted;
+                            *posted_c = r.accepted;
                             s.post_cmd(c, Command::Sync).map_err(err)?;
                         }
                         _ => {
-                            lat.push(r.done - posted[c]);
+                            lat.push(r.done - *posted_c);
                             left -= 1;
                         }
                     }
@@ -148,10 +148,9 @@ pub fn os_mix(cores: usize, procs: usize, log_depth: usize, ops: usize, rtl: boo
         s.cmd(0, Command::SetAttrs { asid: p as u16 + 1, root, pm: 0 }).map_err(err)?;
         roots.push(root);
     }
-    let mut running = vec![0usize; cores];
-    for c in 0..cores {
-        running[c] = c % procs;
-        s.cmd(c, Command::Switch(running[c] as u16 + 1)).map_err(err)?;
+    let mut running: Vec<usize> = (0..cores).map(|c| c % procs).collect();
+    for (c, &p) in running.iter().enumerate() {
+        s.cmd(c, Command::Switch(p as u16 + 1)).map_err(err)?;
     }
     let start = s.outputs().cnt;
     let mut shootdowns = 0;

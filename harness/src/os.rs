@@ -471,7 +471,7 @@ impl Os {
             if self.cycle() >= self.cfg.max_cycles {
                 break Ending::CycleLimit;
             }
-            if self.cycle() % 4096 == 0 {
+            if self.cycle().is_multiple_of(4096) {
                 if stop.load(Ordering::Relaxed) {
                     break Ending::Interrupted;
                 }

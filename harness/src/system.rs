@@ -287,11 +287,10 @@ impl SysLockstep {
             }
         }
         let mut inputs = vec![SysCoreInputs::default(); n];
-        for c in 0..n {
+        for (c, i) in inputs.iter_mut().enumerate() {
             let o = &out.core[c];
             let m = self.ports[c].cycle(self.cycle, &to_core_outputs(o), &self.mem);
             let s = &mut self.side[c];
-            let i = &mut inputs[c];
             i.ctx_sum = s.sum;
             i.ctx_mxr = s.mxr;
             i.mem_req_ready = m.req_ready;

@@ -63,7 +63,7 @@ pub fn run(name: &str, ls: &mut Lockstep, seed: u64, cycles: u64,
 
 fn os_mix(ls: &mut Lockstep, seed: u64, cycles: u64, progress: &mut dyn FnMut(u64))
           -> Result<OpCounts, Failure> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x05_a11_0c);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x005a_110c);
     let mut counts = OpCounts::default();
     let mut next_ppn = 0x10_0000u64;
     let mut frame = |n: u64| {
@@ -121,7 +121,7 @@ fn os_mix(ls: &mut Lockstep, seed: u64, cycles: u64, progress: &mut dyn FnMut(u6
             let (vaddr, access, priv_u) = match rng.gen_range(0..100) {
                 0..=59 => (HEAP + hot * 0x1000 + off, Access::Load, true),
                 60..=74 => (HEAP + hot * 0x1000 + off, Access::Store, true),
-                75..=86 => (CODE + rng.gen_range(0..0x20_0000u64) & !3, Access::Fetch, true),
+                75..=86 => ((CODE + rng.gen_range(0..0x20_0000u64)) & !3, Access::Fetch, true),
                 87..=92 => (THP + rng.gen_range(0..THP_PAGES) * 0x1000 + off, Access::Load, true),
                 93..=98 => (KERNEL + rng.gen_range(0..KERNEL_PAGES) * 0x1000 + off, Access::Load, false),
                 _ => (0x7000_0000 + off, Access::Load, true), // unmapped: a page fault

@@ -391,7 +391,8 @@ impl Directory {
                 let held = self.gnt_valid_q && self.gnt_idx_q == c;
                 // RTL `req`: the agent whose answer is on the bus still requests; masked.
                 let answered = self.bus_q.valid && self.bus_q.done && self.bus_q.init as usize == c;
-                i.req[c] && !answered && !held && !(i.cmd[c].op == op::RELEASE && rel_busy)
+                let release_waits = i.cmd[c].op == op::RELEASE && rel_busy;
+                i.req[c] && !answered && !held && !release_waits
             })
     }
 
@@ -836,7 +837,8 @@ impl TlbSystem {
             let switching = ag.switching();
             let (inval_valid, inval_kind, inval_asid, inval_vaddr, inval_npages) = ag.inval(&bus);
             let (root, pm) = (ag.root_q, ag.pm_q);
-            if i.req_valid && !(core_ready[c] && !switching) {
+            let taken = core_ready[c] && !switching;
+            if i.req_valid && !taken {
                 stall += 1;
             }
             let ci = CoreInputs {
