@@ -33,6 +33,8 @@ fn bad_arguments_are_refused_before_any_tool_runs() {
         ("timing.sh", &["--stages", "2"], "--stages is for --unit cam only"),
         ("timing.sh", &["--seed", "x"], "--seed must be a non-negative integer, not 'x'"),
         ("timing.sh", &["--hit-latency", "3"], "--hit-latency must be 1 or 2"),
+        ("timing.sh", &["--fabric-regs", "2"], "--fabric-regs must be 0 or 1"),
+        ("timing.sh", &["--unit", "core", "--fabric-regs", "1"], "--fabric-regs is for --unit system or directory"),
         ("synth.sh", &["--family", "ice40"], "unknown family ice40"),
     ];
     for (script, args, want) in cases {
