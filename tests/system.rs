@@ -250,14 +250,14 @@ fn worst_case_sync_latency(fabric_regs: u8) {
 
 /// FabricRegs 1 costs one cycle per command that goes to the directory (its request is
 /// registered) and one per sync that waits for acknowledgements (they are registered):
-/// on an idle 2-core system a POST completes in 4 cycles instead of 3, a POST then SYNC in
+/// on an idle 4-core system a POST completes in 4 cycles instead of 3, a POST then SYNC in
 /// 7 instead of 5, a SWITCH in 4 instead of 3, and a SYNC with nothing owed still in 1.
 #[test]
 fn fabric_registers_add_a_cycle_to_commands_and_to_syncs() {
     let mut lat = Vec::new();
     for fabric_regs in [0u8, 1] {
         let name = format!("fabric_registers_add_a_cycle_to_commands_and_to_syncs_f{fabric_regs}");
-        let mut s = sys_setup(&name, SysConfig { fabric_regs, ..small(2) }, MemTiming::default());
+        let mut s = sys_setup(&name, SysConfig { fabric_regs, ..small(4) }, MemTiming::default());
         let root = s.tables.alloc_table();
         cmd_ok(&mut s, 0, Command::SetAttrs { asid: 1, root, pm: 0 });
         cmd_ok(&mut s, 0, Command::Sync);
