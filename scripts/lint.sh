@@ -19,7 +19,7 @@ for cfg in "" "-GNumCores=2 -GSlots=1 -GLogDepth=1 -GNumAsids=2" "-GNumCores=8 -
 done
 # The FPGA self-test (the board tops' logic; the tops themselves need the generated PLL).
 mapfile -t st < fpga/selftest/sources.f
-for cfg in "" "-GNumCores=2 -GEntries=4" "-GNumCores=2 -GEntries=4 -GHitLatency=2" "-GNumCores=16 -GEntries=8"; do
+for cfg in "" "-GNumCores=2 -GEntries=4" "-GNumCores=2 -GEntries=4 -GHitLatency=2 -GFabricRegs=1" "-GNumCores=16 -GEntries=8"; do
   # shellcheck disable=SC2086
   "$verilator" --lint-only -Wall -Irtl rtl/tlb.vlt fpga/selftest/selftest.vlt "${srcs[@]}" "${st[@]}" \
     --top-module tlb_selftest $cfg
