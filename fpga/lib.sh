@@ -15,9 +15,6 @@ check_entries() {
 check_hit_latency() {
   [[ "$1" =~ ^(1|2)$ ]] || die "--hit-latency must be 1 or 2 (cycles from a request to its hit's answer), not '$1'"
 }
-check_fabric_regs() {
-  [[ "$1" =~ ^(0|1)$ ]] || die "--fabric-regs must be 0 or 1 (1 registers the directory's inputs from the agents), not '$1'"
-}
 check_freq() {
   [[ "$1" =~ ^[0-9]+$ && "$1" -ge 10 && "$1" -le 400 ]] || die "--freq must be an integer in MHz, 10..400, not '$1'"
 }

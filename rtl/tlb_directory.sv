@@ -19,11 +19,6 @@ module tlb_directory
   parameter int unsigned LogDepth = 4,
   /// Hardware ASIDs the table tracks: a power of two from 2 to 64.
   parameter int unsigned NumAsids = 16,
-  /// 0: the arbiter and the decision read the agents' requests, commands and
-  /// acknowledgements as they arrive. 1: through a register each (`in_*_q`), so every path
-  /// from an agent into the directory is a hop between two registers; every command is
-  /// granted, and every acknowledgement counted, a cycle later (docs/shootdown.md).
-  parameter int unsigned FabricRegs = 0,
   // Derived, do not change.
   localparam int unsigned AsidIdxW = $clog2(NumAsids),
   localparam int unsigned LagW     = $clog2(LogDepth + 2),
@@ -63,9 +58,6 @@ module tlb_directory
   end
   if (LogDepth != 1 && LogDepth != 2 && LogDepth != 4 && LogDepth != 8) begin : gen_bad_log
     $error("tlb_directory: LogDepth must be 1, 2, 4 or 8, got %0d", LogDepth);
-  end
-  if (FabricRegs > 1) begin : gen_bad_fabric_regs
-    $error("tlb_directory: FabricRegs must be 0 or 1, got %0d", FabricRegs);
   end
   if (NumAsids < 2 || NumAsids > 64 || (NumAsids & (NumAsids - 1)) != 0) begin : gen_bad_asids
     $error("tlb_directory: NumAsids must be a power of two from 2 to 64, got %0d", NumAsids);
@@ -145,15 +137,7 @@ module tlb_directory
   logic                 grant_valid;
   logic [CoreIdxW-1:0]  grant_idx;
   logic [NumCores-1:0]  grant_oh;  // the grant, one-hot (zero if none)
-  logic [NumCores-1:0]  req;       // the requests less the agents being answered
-  // The agents' signals as the arbiter and the decision read them (FabricRegs).
-  logic     [NumCores-1:0]               req_in, ack_in, ack_rel_in;
-  dir_cmd_t [NumCores-1:0]               cmd_in;
-  logic     [NumCores-1:0][CoreIdxW-1:0] ack_init_in;
-  logic     [NumCores-1:0]               answered_q, answered_d;  // bus_q answers agent c
-  logic     [NumCores-1:0]               answered_late;  // ... or did last cycle, and the
-                                                         // request read now is older than
-                                                         // that (FabricRegs 1)
+  logic [NumCores-1:0]  req;       // req_i less the agent whose answer is on the bus
   logic                 rel_wait;  // a release waits for the one in flight (coverage)
   logic                 decide;    // the registered grant is decided this cycle
   dir_cmd_t             cmd;
@@ -180,52 +164,10 @@ module tlb_directory
   endfunction
 
   // An agent keeps its request up while its completing message is on the bus (it is idle
-  // from the next cycle): that request is answered, and is masked here rather than by the
-  // agent from the bus it receives. Which agent bus_q answers is registered with it
-  // (answered_q): the one whose command is decided now, or whose catch-up replay sends its
-  // last message now. (A decision that starts a replay sends no answer yet, and its agent
-  // is masked for nothing: nothing is granted while the replay owns the bus.) With
-  // FabricRegs 1 the request read in the next cycle is the agent's from that cycle,
-  // answered too.
+  // from the next cycle): that request is answered, and is masked here, from the bus
+  // register, rather than by the agent from the bus it receives.
   for (genvar c = 0; c < NumCores; c++) begin : gen_req
-    assign answered_d[c] = (decide && gnt_idx_q == CoreIdxW'(c)) ||
-                           (cu_busy_q && cu_left_q == LagW'(1) && cu_core_q == CoreIdxW'(c));
-    assign req[c]        = req_in[c] && !answered_q[c] && !answered_late[c];
-  end
-  if (FabricRegs == 0) begin : gen_in_direct
-    assign req_in        = req_i;
-    assign cmd_in        = cmd_i;
-    assign ack_in        = ack_i;
-    assign ack_init_in   = ack_init_i;
-    assign ack_rel_in    = ack_rel_i;
-    assign answered_late = '0;
-  end else begin : gen_in_regs
-    logic     [NumCores-1:0]               in_req_q, in_ack_q, in_ack_rel_q, answered_late_q;
-    dir_cmd_t [NumCores-1:0]               in_cmd_q;
-    logic     [NumCores-1:0][CoreIdxW-1:0] in_ack_init_q;
-    always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) begin
-        in_req_q        <= '0;
-        in_cmd_q        <= '0;
-        in_ack_q        <= '0;
-        in_ack_init_q   <= '0;
-        in_ack_rel_q    <= '0;
-        answered_late_q <= '0;
-      end else begin
-        in_req_q        <= req_i;
-        in_cmd_q        <= cmd_i;
-        in_ack_q        <= ack_i;
-        in_ack_init_q   <= ack_init_i;
-        in_ack_rel_q    <= ack_rel_i;
-        answered_late_q <= answered_q;
-      end
-    end
-    assign req_in        = in_req_q;
-    assign cmd_in        = in_cmd_q;
-    assign ack_in        = in_ack_q;
-    assign ack_init_in   = in_ack_init_q;
-    assign ack_rel_in    = in_ack_rel_q;
-    assign answered_late = answered_late_q;
+    assign req[c] = req_i[c] && !(bus_q.valid && bus_q.done && bus_q.init == CoreIdxW'(c));
   end
 
   // Round robin: the first requester at or after rr_q, except the one whose command is
@@ -247,7 +189,7 @@ module tlb_directory
       for (int unsigned k = 0; k < NumCores; k++) begin
         c        = (int'(rr_q) + k) % NumCores;
         held     = gnt_valid_q && gnt_idx_q == CoreIdxW'(c);
-        rel_busy = cmd_in[c].op == CmdRelease && rel_inflight;
+        rel_busy = cmd_i[c].op == CmdRelease && rel_inflight;
         if (req[c] && !held && rel_busy) rel_wait = 1'b1;
         if (!grant_valid && req[c] && !held && !rel_busy) begin
           grant_valid = 1'b1;
@@ -270,7 +212,7 @@ module tlb_directory
       gnt_idx_d = grant_idx;
       gnt_cmd_d = '0;
       for (int unsigned r = 0; r < NumCores; r++) begin
-        if (grant_oh[r]) gnt_cmd_d = gnt_cmd_d | cmd_in[r];
+        if (grant_oh[r]) gnt_cmd_d = gnt_cmd_d | cmd_i[r];
       end
       rr_d = CoreIdxW'((int'(grant_idx) + 1) % NumCores);
     end
@@ -320,7 +262,7 @@ module tlb_directory
       logic [CoreIdxW:0] n;
       n = '0;
       for (int unsigned c = 0; c < NumCores; c++) begin
-        n = n + (CoreIdxW + 1)'(ack_in[c] && ack_init_in[c] == CoreIdxW'(i));
+        n = n + (CoreIdxW + 1)'(ack_i[c] && ack_init_i[c] == CoreIdxW'(i));
       end
       acks_in[i] = n;
     end
@@ -369,7 +311,7 @@ module tlb_directory
     for (int unsigned i = 0; i < NumCores; i++) begin
       out_d[i] = out_q[i] - OutW'(acks_in[i]);
     end
-    rel_dec = popcount(ack_in & ack_rel_in);
+    rel_dec = popcount(ack_i & ack_rel_i);
     if (rel_pending_q != '0) begin
       rel_pending_d = rel_pending_q - rel_dec;
       if (rel_pending_d == '0) asid_state_d[rel_asid_q] = AsidFree;
@@ -581,7 +523,6 @@ module tlb_directory
       slot_lag_q    <= '0;
       slot_rr_q     <= '0;
       rr_q          <= '0;
-      answered_q    <= '0;
       gnt_valid_q   <= 1'b0;
       gnt_idx_q     <= '0;
       gnt_cmd_q     <= '0;
@@ -609,7 +550,6 @@ module tlb_directory
       slot_lag_q    <= slot_lag_d;
       slot_rr_q     <= slot_rr_d;
       rr_q          <= rr_d;
-      answered_q    <= answered_d;
       gnt_valid_q   <= gnt_valid_d;
       gnt_idx_q     <= gnt_idx_d;
       gnt_cmd_q     <= gnt_cmd_d;
@@ -675,18 +615,13 @@ module tlb_directory
   // a release is decided only once the one before it is acknowledged.
   `TLB_ASSERT(GrantNotHeld_A, !(grant_valid && gnt_valid_q && grant_idx == gnt_idx_q), clk_i,
               rst_ni)
-  `TLB_ASSERT(HeldStillRequested_A, !gnt_valid_q || ((req_in >> gnt_idx_q) & NumCores'(1)) != '0
-              && cmd_in[gnt_idx_q] == gnt_cmd_q, clk_i, rst_ni)
-  // answered_q names the agent bus_q completes (or, at a replay's start, one that nothing
-  // can be granted to anyway).
-  `TLB_ASSERT(AnsweredIsOnTheBus_A, (bus_q.valid && bus_q.done) ?
-              answered_q == NumCores'(1) << bus_q.init : answered_q == '0 || cu_busy_q, clk_i,
-              rst_ni)
+  `TLB_ASSERT(HeldStillRequested_A, !gnt_valid_q || ((req_i >> gnt_idx_q) & NumCores'(1)) != '0
+              && cmd_i[gnt_idx_q] == gnt_cmd_q, clk_i, rst_ni)
   `TLB_ASSERT(OneReleaseAtATime_A, !(decide && cmd.op == CmdRelease) || rel_pending_q == '0,
               clk_i, rst_ni)
   `TLB_ASSERT(CatchupHasWork_A, !cu_busy_q || cu_left_q != '0, clk_i, rst_ni)
   `TLB_ASSERT(TargetsExist_A, (bus_q.targets >> NumCores) == '0, clk_i, rst_ni)
-  `TLB_ASSERT(ReleaseAcksOwed_A, popcount(ack_in & ack_rel_in) <= rel_pending_q, clk_i, rst_ni)
+  `TLB_ASSERT(ReleaseAcksOwed_A, popcount(ack_i & ack_rel_i) <= rel_pending_q, clk_i, rst_ni)
   `TLB_ASSERT(ReleasePendingBound_A, rel_pending_q <= (CoreIdxW + 1)'(NumCores), clk_i, rst_ni)
   for (genvar i = 0; i < NumCores; i++) begin : gen_ack_check
     // Every acknowledgement was owed: an initiator's count never wraps below zero.
@@ -726,7 +661,7 @@ module tlb_directory
   `TLB_COVER(ConcurrentRequests_C, $countones(req) >= 2, clk_i, rst_ni)
   `TLB_COVER(AllCoresRequest_C, req == '1, clk_i, rst_ni)
   `TLB_COVER(ConcurrentSyncs_C, $countones(~quiet_o) >= 2, clk_i, rst_ni)
-  `TLB_COVER(AckWithGrant_C, ack_in != '0 && decide, clk_i, rst_ni)
+  `TLB_COVER(AckWithGrant_C, ack_i != '0 && decide, clk_i, rst_ni)
   // ASID life cycle: attributes, release (refused, granted, completed), reuse.
   `TLB_COVER(AttrsTargetHolders_C, bus_d.set_attrs && bus_d.targets != '0, clk_i, rst_ni)
   `TLB_COVER(AttrsLagSlots_C, bus_d.set_attrs && slot_lag_d != slot_lag_q, clk_i, rst_ni)

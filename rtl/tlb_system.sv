@@ -15,10 +15,7 @@ module tlb_system
   /// Hardware ASIDs: a power of two from 2 to 64.
   parameter int unsigned NumAsids = 16,
   /// A hit's answer latency in cycles, 1 or 2 (tlb_core; docs/timing.md).
-  parameter int unsigned HitLatency = 1,
-  /// 1: the directory registers the agents' requests, commands and acknowledgements before
-  /// using them (a cycle more per command and per sync; docs/shootdown.md). 0 or 1.
-  parameter int unsigned FabricRegs = 0
+  parameter int unsigned HitLatency = 1
 ) (
   input  logic                                 clk_i,             ///< clock
   input  logic                                 rst_ni,            ///< async reset, active low
@@ -164,11 +161,10 @@ module tlb_system
   end
 
   tlb_directory #(
-    .NumCores   (NumCores),
-    .Slots      (Slots),
-    .LogDepth   (LogDepth),
-    .NumAsids   (NumAsids),
-    .FabricRegs (FabricRegs)
+    .NumCores (NumCores),
+    .Slots    (Slots),
+    .LogDepth (LogDepth),
+    .NumAsids (NumAsids)
   ) u_dir (
     .clk_i              (clk_i),
     .rst_ni             (rst_ni),

@@ -12,14 +12,13 @@ for e in 2 4 8 16 32 64; do
   "$verilator" --lint-only -Wall -Irtl rtl/tlb.vlt "${srcs[@]}" --top-module tlb_core "-GEntries=$e"
 done
 for cfg in "" "-GNumCores=2 -GSlots=1 -GLogDepth=1 -GNumAsids=2" "-GNumCores=8 -GEntries=16 -GHitLatency=2" \
-           "-GNumCores=4 -GEntries=8 -GFabricRegs=1" \
            "-GNumCores=16 -GSlots=8 -GLogDepth=8 -GNumAsids=64"; do
   # shellcheck disable=SC2086
   "$verilator" --lint-only -Wall -Irtl rtl/tlb.vlt "${srcs[@]}" --top-module tlb_system $cfg
 done
 # The FPGA self-test (the board tops' logic; the tops themselves need the generated PLL).
 mapfile -t st < fpga/selftest/sources.f
-for cfg in "" "-GNumCores=2 -GEntries=4" "-GNumCores=2 -GEntries=4 -GHitLatency=2 -GFabricRegs=1" "-GNumCores=16 -GEntries=8"; do
+for cfg in "" "-GNumCores=2 -GEntries=4" "-GNumCores=2 -GEntries=4 -GHitLatency=2" "-GNumCores=16 -GEntries=8"; do
   # shellcheck disable=SC2086
   "$verilator" --lint-only -Wall -Irtl rtl/tlb.vlt fpga/selftest/selftest.vlt "${srcs[@]}" "${st[@]}" \
     --top-module tlb_selftest $cfg

@@ -131,10 +131,6 @@ pub struct RunArgs {
     /// hit reads is registered before its check; docs/timing.md).
     #[arg(long, default_value_t = 1)]
     hit_latency: u8,
-    /// 1: the directory registers the agents' requests, commands and acknowledgements (the
-    /// RTL's FabricRegs: a cycle more per command and per sync, for Fmax; docs/shootdown.md).
-    #[arg(long, default_value_t = 0)]
-    fabric_regs: u8,
     /// ASID context slots per core (1 to 8).
     #[arg(long, default_value_t = 4)]
     slots: usize,
@@ -248,9 +244,6 @@ struct Summary {
 fn run_single(a: RunArgs) -> Result<(), String> {
     if a.trace.is_some() {
         return Err("a trace replay needs the multi-core system: --cores 2 or more".to_string());
-    }
-    if a.fabric_regs != 0 {
-        return Err("--fabric-regs is a setting of the multi-core fabric: --cores 2 or more".to_string());
     }
     let mode = Mode::from(a.mode);
     if !workload::WORKLOADS.iter().any(|w| w.0 == a.workload) {

@@ -85,7 +85,6 @@ pub struct Summary {
     pub cores: usize,
     pub entries: usize,
     pub hit_latency: u8,
-    pub fabric_regs: u8,
     pub slots: usize,
     pub log_depth: usize,
     pub asids: usize,
@@ -127,7 +126,7 @@ fn latency(mut v: Vec<u64>) -> Latency {
 pub fn run(a: RunArgs, stop: Arc<AtomicBool>) -> Result<(), String> {
     let mode = Mode::from(a.mode);
     let sys = SysConfig { cores: a.cores, entries: a.entries, slots: a.slots, log_depth: a.log_depth, asids: a.asids,
-                          hit_latency: a.hit_latency, fabric_regs: a.fabric_regs };
+                          hit_latency: a.hit_latency };
     sys.validate()?;
     let mem = MemTiming { min_latency: a.mem_latency.0, max_latency: a.mem_latency.1, ready_percent: a.mem_ready };
     mem.validate()?;
@@ -266,7 +265,6 @@ fn summarize(a: &RunArgs, mode: Mode, name: &str, os: &Os, ending: Ending, secon
         cores: a.cores,
         entries: a.entries,
         hit_latency: a.hit_latency,
-        fabric_regs: a.fabric_regs,
         slots: a.slots,
         log_depth: a.log_depth,
         asids: a.asids,
@@ -320,10 +318,7 @@ fn print(s: &Summary, mode: Mode) {
         Ending::CycleLimit => "cycle budget spent",
         Ending::Interrupted => "INTERRUPTED (Ctrl-C): partial results",
     };
-    let mut lat = if s.hit_latency == 1 { String::new() } else { format!(", hit latency {}", s.hit_latency) };
-    if s.fabric_regs != 0 {
-        lat += ", fabric registers";
-    }
+    let lat = if s.hit_latency == 1 { String::new() } else { format!(", hit latency {}", s.hit_latency) };
     println!("tlbsim: {}, {} cores x {} entries ({} slots, log {}, {} ASIDs{lat}), {what}, seed {}", s.workload, s.cores,
              s.entries, s.slots, s.log_depth, s.asids, s.seed);
     println!("  cycles        {:>10}   {ending}; {:.2} s, {:.0} k cycles/s", s.cycles, s.seconds, s.cycles_per_second / 1e3);

@@ -128,8 +128,6 @@ fn bad_input_gets_a_clear_error() {
         (&["run", "--cores", "17"], "cores must be 2 to 16, got 17"),
         (&["run", "--hit-latency", "3"], "hit latency must be 1 or 2 cycles, got 3"),
         (&["run", "--cores", "1", "--hit-latency", "0"], "invalid hit latency 0"),
-        (&["run", "--fabric-regs", "2"], "fabric registers must be 0 or 1, got 2"),
-        (&["run", "--cores", "1", "--fabric-regs", "1"], "--fabric-regs is a setting of the multi-core fabric"),
         (&["run", "--log-depth", "3"], "flush-log depth must be 1, 2, 4 or 8, got 3"),
         (&["run", "--workload", "nope"], "unknown workload \"nope\""),
         (&["run", "--workload", "fork-exit", "--cores", "16"], "--asids 32"),

@@ -43,7 +43,7 @@ fn switch(asid: u16) -> SysCoreInputs {
 fn check(file: &str) {
     let (doc, lanes) = common::load_diagram(file);
     let cycles = lanes[0].1.len();
-    let mut b = Bench { sys: TlbSystem::new(SysConfig { cores: 2, entries: 8, slots: 4, log_depth: 4, asids: 16, hit_latency: 1, fabric_regs: 0 }) };
+    let mut b = Bench { sys: TlbSystem::new(SysConfig { cores: 2, entries: 8, slots: 4, log_depth: 4, asids: 16, hit_latency: 1 }) };
     let attrs = |asid| SysCoreInputs { cmd_op: op::SET_ATTRS, cmd_asid: asid, cmd_root: 0x80, ..Default::default() };
     b.cmd(0, attrs(1));
     b.cmd(0, attrs(2));

@@ -23,7 +23,6 @@ fn bad_arguments_are_refused_before_any_tool_runs() {
         ("build.sh", &["--cores", "17"], "--cores must be 2..16, not '17'"),
         ("build.sh", &["--entries", "24"], "--entries must be a power of two 2..64, not '24'"),
         ("build.sh", &["--hit-latency", "3"], "--hit-latency must be 1 or 2 (cycles from a request to its hit's answer), not '3'"),
-        ("build.sh", &["--fabric-regs", "x"], "--fabric-regs must be 0 or 1"),
         ("build.sh", &["--freq", "fast"], "--freq must be an integer in MHz"),
         ("build.sh", &["--board", "arty", "--freq", "77"], "the Arty MMCM makes 1000/D MHz"),
         ("build.sh", &["--cores"], "--cores needs a value"),
@@ -34,8 +33,6 @@ fn bad_arguments_are_refused_before_any_tool_runs() {
         ("timing.sh", &["--stages", "2"], "--stages is for --unit cam only"),
         ("timing.sh", &["--seed", "x"], "--seed must be a non-negative integer, not 'x'"),
         ("timing.sh", &["--hit-latency", "3"], "--hit-latency must be 1 or 2"),
-        ("timing.sh", &["--fabric-regs", "2"], "--fabric-regs must be 0 or 1"),
-        ("timing.sh", &["--unit", "core", "--fabric-regs", "1"], "--fabric-regs is for --unit system or directory"),
         ("synth.sh", &["--family", "ice40"], "unknown family ice40"),
     ];
     for (script, args, want) in cases {
@@ -52,7 +49,7 @@ fn help_describes_the_flags() {
     let out = Command::new("bash").arg(format!("{root}/fpga/build.sh")).arg("--help").output().expect("bash runs");
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    for flag in ["--board", "--device", "--cores", "--entries", "--hit-latency", "--fabric-regs", "--freq", "--seed", "Exit status"] {
+    for flag in ["--board", "--device", "--cores", "--entries", "--hit-latency", "--freq", "--seed", "Exit status"] {
         assert!(text.contains(flag), "help lacks {flag}: {text}");
     }
 }

@@ -386,7 +386,7 @@ fn run_case(name: &str, sys: SysConfig, c: &Case, artifacts: bool) -> Result<u64
 }
 
 fn check(cores: usize, default_cases: u32) {
-    let sys = SysConfig { cores, entries: 16, slots: 4, log_depth: 4, asids: 16, hit_latency: 1, fabric_regs: 0 };
+    let sys = SysConfig { cores, entries: 16, slots: 4, log_depth: 4, asids: 16, hit_latency: 1 };
     let name = format!("system_os_model_{cores}_cores");
     common::property(&name, default_cases, "tests/system_properties.regressions", case(cores),
         |c, artifacts| run_case(&name, sys, c, artifacts),

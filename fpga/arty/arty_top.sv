@@ -11,8 +11,6 @@ module arty_top #(
   parameter int unsigned Entries    = 32,
   /// A hit's answer latency in cycles, 1 or 2 (tlb_core; docs/timing.md).
   parameter int unsigned HitLatency = 1,
-  /// 1: the directory registers its inputs from the agents (docs/shootdown.md).
-  parameter int unsigned FabricRegs = 0,
   /// The MMCM's output frequency in MHz (fpga/build.sh generates tlb_pll for it).
   parameter int unsigned ClkMhz     = 100
 ) (
@@ -48,7 +46,6 @@ module arty_top #(
     .NumCores   (NumCores),
     .Entries    (Entries),
     .HitLatency (HitLatency),
-    .FabricRegs (FabricRegs),
     .ClkHz      (ClkMhz * 1_000_000)
   ) u_selftest (
     .clk_i           (clk),

@@ -2,22 +2,17 @@
 # bitstream). fpga/build.sh --board arty prints the exact command; by hand:
 #
 #   vivado -mode batch -source fpga/arty/build.tcl \
-#          -tclargs <part> <cores> <entries> <MHz> <out dir containing tlb_pll.v> [<hit latency> [<fabric regs>]]
+#          -tclargs <part> <cores> <entries> <MHz> <out dir containing tlb_pll.v> [<hit latency>]
 #
 # Parts: xc7a35ticsg324-1L (Arty A7-35T), xc7a100tcsg324-1 (Arty A7-100T). Run from the
 # repository root. Writes <out>/arty_top.bit, timing and utilisation reports, and
 # <out>/timing_summary.txt with the achieved Fmax.
-if {[llength $argv] < 5 || [llength $argv] > 7} {
-  puts stderr "usage: vivado -mode batch -source fpga/arty/build.tcl -tclargs <part> <cores> <entries> <MHz> <out> \[<hit latency 1|2> \[<fabric regs 0|1>\]\]"
+if {[llength $argv] < 5 || [llength $argv] > 6} {
+  puts stderr "usage: vivado -mode batch -source fpga/arty/build.tcl -tclargs <part> <cores> <entries> <MHz> <out> \[<hit latency 1|2>\]"
   exit 2
 }
-lassign $argv part cores entries mhz out hitlat fregs
+lassign $argv part cores entries mhz out hitlat
 if {$hitlat eq ""} { set hitlat 1 }
-if {$fregs eq ""} { set fregs 0 }
-if {$fregs ni {0 1}} {
-  puts stderr "build.tcl: fabric regs must be 0 or 1, not '$fregs'"
-  exit 2
-}
 if {$hitlat ni {1 2}} {
   puts stderr "build.tcl: the hit latency must be 1 or 2, not '$hitlat'"
   exit 2
@@ -40,7 +35,7 @@ read_verilog $out/tlb_pll.v
 read_xdc fpga/arty/arty.xdc
 
 synth_design -top arty_top -include_dirs rtl -verilog_define TLB_NO_ASSERT \
-  -generic NumCores=$cores -generic Entries=$entries -generic HitLatency=$hitlat -generic FabricRegs=$fregs -generic ClkMhz=$mhz
+  -generic NumCores=$cores -generic Entries=$entries -generic HitLatency=$hitlat -generic ClkMhz=$mhz
 opt_design
 place_design
 phys_opt_design

@@ -26,8 +26,6 @@ module tlb_selftest
   parameter int unsigned LogDepth     = 4,
   /// A hit's answer latency, 1 or 2 cycles (tlb_core; the generator waits for each answer).
   parameter int unsigned HitLatency   = 1,
-  /// 1: the directory registers its inputs from the agents (tlb_system; docs/shootdown.md).
-  parameter int unsigned FabricRegs   = 0,
   /// Clock frequency in Hz: sets the UART bit time and, by default, the status period.
   parameter int unsigned ClkHz        = 100_000_000,
   parameter int unsigned Baud         = 115_200,
@@ -94,8 +92,7 @@ module tlb_selftest
     .Slots      (Slots),
     .LogDepth   (LogDepth),
     .NumAsids   (8),
-    .HitLatency (HitLatency),
-    .FabricRegs (FabricRegs)
+    .HitLatency (HitLatency)
   ) u_sys (
     .clk_i              (clk_i),
     .rst_ni             (rst_ni),

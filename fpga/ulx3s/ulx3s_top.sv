@@ -12,8 +12,6 @@ module ulx3s_top #(
   parameter int unsigned Entries    = 32,
   /// A hit's answer latency in cycles, 1 or 2 (tlb_core; docs/timing.md).
   parameter int unsigned HitLatency = 1,
-  /// 1: the directory registers its inputs from the agents (docs/shootdown.md).
-  parameter int unsigned FabricRegs = 0,
   /// The PLL's output frequency in Hz (fpga/build.sh passes the same value to ecppll).
   parameter int unsigned ClkHz      = 100_000_000
 ) (
@@ -49,7 +47,6 @@ module ulx3s_top #(
     .NumCores   (NumCores),
     .Entries    (Entries),
     .HitLatency (HitLatency),
-    .FabricRegs (FabricRegs),
     .ClkHz      (ClkHz)
   ) u_selftest (
     .clk_i           (clk),

@@ -11,8 +11,7 @@ use crate::rtl::{pack, unpack, RtlTop, TopSpec};
 /// Name of the wrapper top for a configuration.
 pub fn wrapper_name(c: &SysConfig) -> String {
     let h = if c.hit_latency == 1 { String::new() } else { format!("_h{}", c.hit_latency) };
-    let f = if c.fabric_regs == 0 { String::new() } else { format!("_f{}", c.fabric_regs) };
-    format!("tlb_system_sim_n{}_e{}_s{}_l{}_a{}{h}{f}", c.cores, c.entries, c.slots, c.log_depth, c.asids)
+    format!("tlb_system_sim_n{}_e{}_s{}_l{}_a{}{h}", c.cores, c.entries, c.slots, c.log_depth, c.asids)
 }
 
 fn spec(c: &SysConfig) -> TopSpec {
@@ -27,7 +26,7 @@ fn spec(c: &SysConfig) -> TopSpec {
         "tlb_system",
         "u_sys",
         &[("NumCores", c.cores), ("Entries", c.entries), ("Slots", c.slots), ("LogDepth", c.log_depth),
-          ("NumAsids", c.asids), ("HitLatency", c.hit_latency as usize), ("FabricRegs", c.fabric_regs as usize)],
+          ("NumAsids", c.asids), ("HitLatency", c.hit_latency as usize)],
         &ins,
         &outs,
     )

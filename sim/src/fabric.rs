@@ -31,14 +31,11 @@ pub struct SysConfig {
     pub asids: usize,
     /// The cores' `HitLatency`: 1 or 2 cycles from a request to its hit's answer.
     pub hit_latency: u8,
-    /// `FabricRegs`: 1 registers the agents' requests, commands and acknowledgements at the
-    /// directory (a cycle more per command and per sync), 0 reads them as they arrive.
-    pub fabric_regs: u8,
 }
 
 impl Default for SysConfig {
     fn default() -> Self {
-        SysConfig { cores: 4, entries: 32, slots: 4, log_depth: 4, asids: 16, hit_latency: 1, fabric_regs: 0 }
+        SysConfig { cores: 4, entries: 32, slots: 4, log_depth: 4, asids: 16, hit_latency: 1 }
     }
 }
 
@@ -63,9 +60,6 @@ impl SysConfig {
         }
         if self.hit_latency != 1 && self.hit_latency != 2 {
             bad.push(format!("hit latency must be 1 or 2 cycles, got {}", self.hit_latency));
-        }
-        if self.fabric_regs > 1 {
-            bad.push(format!("fabric registers must be 0 or 1, got {}", self.fabric_regs));
         }
         if bad.is_empty() { Ok(()) } else { Err(format!("invalid configuration: {}", bad.join("; "))) }
     }
@@ -305,46 +299,6 @@ pub struct Directory {
     pub cu_left_q: u8,
     pub bus_q: BusMsg,
     pub cnt: Counters,
-    /// The agent `bus_q` answers (RTL `answered_q`): the one whose command was decided, or
-    /// whose replay sent its last message, in the last cycle (at a replay's start, an agent
-    /// that nothing can be granted to anyway).
-    pub answered_q: Vec<bool>,
-    /// FabricRegs 1: the agents' signals as registered at the directory (RTL `in_*_q`), and
-    /// `answered_q` a cycle later (`answered_late_q`). Unused with FabricRegs 0.
-    pub in_q: DirIn,
-    pub answered_late_q: Vec<bool>,
-}
-
-/// The agents' signals into the directory, held in registers (FabricRegs 1).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct DirIn {
-    pub req: Vec<bool>,
-    pub cmd: Vec<DirCmd>,
-    pub ack: Vec<bool>,
-    pub ack_init: Vec<u8>,
-    pub ack_rel: Vec<bool>,
-}
-
-impl DirIn {
-    fn new(n: usize) -> DirIn {
-        DirIn {
-            req: vec![false; n],
-            cmd: vec![DirCmd::default(); n],
-            ack: vec![false; n],
-            ack_init: vec![0; n],
-            ack_rel: vec![false; n],
-        }
-    }
-    fn view(&self) -> DirInputs<'_> {
-        DirInputs { req: &self.req, cmd: &self.cmd, ack: &self.ack, ack_init: &self.ack_init, ack_rel: &self.ack_rel }
-    }
-    fn load(&mut self, i: &DirInputs) {
-        self.req.copy_from_slice(i.req);
-        self.cmd.copy_from_slice(i.cmd);
-        self.ack.copy_from_slice(i.ack);
-        self.ack_init.copy_from_slice(i.ack_init);
-        self.ack_rel.copy_from_slice(i.ack_rel);
-    }
 }
 
 /// What the directory sees of the agents in one cycle.
@@ -378,13 +332,9 @@ impl Clone for Directory {
         self.cu_left_q = s.cu_left_q;
         self.bus_q = s.bus_q;
         self.cnt = s.cnt;
-        self.answered_q.clone_from(&s.answered_q);
-        self.in_q.clone_from(&s.in_q);
-        self.answered_late_q.clone_from(&s.answered_late_q);
     }
 }
 
-#[derive(Clone, Copy)]
 pub struct DirInputs<'a> {
     pub req: &'a [bool],
     pub cmd: &'a [DirCmd],
@@ -419,9 +369,6 @@ impl Directory {
             cu_left_q: 0,
             bus_q: BusMsg::default(),
             cnt: Counters::default(),
-            answered_q: vec![false; cfg.cores],
-            in_q: DirIn::new(cfg.cores),
-            answered_late_q: vec![false; cfg.cores],
         }
     }
 
@@ -442,9 +389,8 @@ impl Directory {
             .map(|k| (self.rr_q + k) % self.cfg.cores)
             .find(|&c| {
                 let held = self.gnt_valid_q && self.gnt_idx_q == c;
-                // RTL `req`: the agent whose answer is on the bus still requests; masked (and
-                // with FabricRegs 1, its registered request of the next cycle too).
-                let answered = self.answered_q[c] || (self.cfg.fabric_regs == 1 && self.answered_late_q[c]);
+                // RTL `req`: the agent whose answer is on the bus still requests; masked.
+                let answered = self.bus_q.valid && self.bus_q.done && self.bus_q.init as usize == c;
                 let release_waits = i.cmd[c].op == op::RELEASE && rel_busy;
                 i.req[c] && !answered && !held && !release_waits
             })
@@ -454,7 +400,7 @@ impl Directory {
         self.log_mem[a][pos & (self.cfg.log_depth - 1)]
     }
 
-    pub fn step(&mut self, wires: &DirInputs) {
+    pub fn step(&mut self, i: &DirInputs) {
         let cfg = self.cfg;
         let n = cfg.cores;
         let full = cfg.lag_full();
@@ -467,20 +413,6 @@ impl Directory {
             None => Box::new(self.clone()),
         };
         d.bus_q = BusMsg::default();
-        let decide = self.gnt_valid_q && !self.cu_busy_q;
-        for c in 0..n {
-            d.answered_q[c] = (decide && self.gnt_idx_q == c)
-                || (self.cu_busy_q && self.cu_left_q == 1 && self.cu_core_q == c);
-        }
-        // What the arbiter and the decision read: the agents' signals as they arrive, or
-        // (FabricRegs 1) as registered in the last cycle.
-        let i = &if cfg.fabric_regs == 1 {
-            d.in_q.load(wires);
-            d.answered_late_q.copy_from_slice(&self.answered_q);
-            self.in_q.view()
-        } else {
-            *wires
-        };
 
         // Acknowledgements.
         for init in 0..n {
