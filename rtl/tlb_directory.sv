@@ -138,6 +138,7 @@ module tlb_directory
   logic [CoreIdxW-1:0]  grant_idx;
   logic [NumCores-1:0]  grant_oh;  // the grant, one-hot (zero if none)
   logic [NumCores-1:0]  req;       // req_i less the agent whose answer is on the bus
+  logic [NumCores-1:0]  answered_q, answered_d;  // bus_q answers agent c
   logic                 rel_wait;  // a release waits for the one in flight (coverage)
   logic                 decide;    // the registered grant is decided this cycle
   dir_cmd_t             cmd;
@@ -164,10 +165,15 @@ module tlb_directory
   endfunction
 
   // An agent keeps its request up while its completing message is on the bus (it is idle
-  // from the next cycle): that request is answered, and is masked here, from the bus
-  // register, rather than by the agent from the bus it receives.
+  // from the next cycle): that request is answered, and is masked here rather than by the
+  // agent from the bus it receives. Which agent bus_q answers is registered with it
+  // (answered_q): the one whose command is decided now, or whose catch-up replay sends its
+  // last message now. (A decision that starts a replay sends no answer yet, and its agent
+  // is masked for nothing: nothing is granted while the replay owns the bus.)
   for (genvar c = 0; c < NumCores; c++) begin : gen_req
-    assign req[c] = req_i[c] && !(bus_q.valid && bus_q.done && bus_q.init == CoreIdxW'(c));
+    assign answered_d[c] = (decide && gnt_idx_q == CoreIdxW'(c)) ||
+                           (cu_busy_q && cu_left_q == LagW'(1) && cu_core_q == CoreIdxW'(c));
+    assign req[c]        = req_i[c] && !answered_q[c];
   end
 
   // Round robin: the first requester at or after rr_q, except the one whose command is
@@ -523,6 +529,7 @@ module tlb_directory
       slot_lag_q    <= '0;
       slot_rr_q     <= '0;
       rr_q          <= '0;
+      answered_q    <= '0;
       gnt_valid_q   <= 1'b0;
       gnt_idx_q     <= '0;
       gnt_cmd_q     <= '0;
@@ -550,6 +557,7 @@ module tlb_directory
       slot_lag_q    <= slot_lag_d;
       slot_rr_q     <= slot_rr_d;
       rr_q          <= rr_d;
+      answered_q    <= answered_d;
       gnt_valid_q   <= gnt_valid_d;
       gnt_idx_q     <= gnt_idx_d;
       gnt_cmd_q     <= gnt_cmd_d;
@@ -617,6 +625,11 @@ module tlb_directory
               rst_ni)
   `TLB_ASSERT(HeldStillRequested_A, !gnt_valid_q || ((req_i >> gnt_idx_q) & NumCores'(1)) != '0
               && cmd_i[gnt_idx_q] == gnt_cmd_q, clk_i, rst_ni)
+  // answered_q names the agent bus_q completes (or, at a replay's start, one that nothing
+  // can be granted to anyway).
+  `TLB_ASSERT(AnsweredIsOnTheBus_A, (bus_q.valid && bus_q.done) ?
+              answered_q == NumCores'(1) << bus_q.init : answered_q == '0 || cu_busy_q, clk_i,
+              rst_ni)
   `TLB_ASSERT(OneReleaseAtATime_A, !(decide && cmd.op == CmdRelease) || rel_pending_q == '0,
               clk_i, rst_ni)
   `TLB_ASSERT(CatchupHasWork_A, !cu_busy_q || cu_left_q != '0, clk_i, rst_ni)

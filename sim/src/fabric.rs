@@ -299,6 +299,10 @@ pub struct Directory {
     pub cu_left_q: u8,
     pub bus_q: BusMsg,
     pub cnt: Counters,
+    /// The agent `bus_q` answers (RTL `answered_q`): the one whose command was decided, or
+    /// whose replay sent its last message, in the last cycle (at a replay's start, an agent
+    /// that nothing can be granted to anyway).
+    pub answered_q: Vec<bool>,
 }
 
 /// What the directory sees of the agents in one cycle.
@@ -332,6 +336,7 @@ impl Clone for Directory {
         self.cu_left_q = s.cu_left_q;
         self.bus_q = s.bus_q;
         self.cnt = s.cnt;
+        self.answered_q.clone_from(&s.answered_q);
     }
 }
 
@@ -369,6 +374,7 @@ impl Directory {
             cu_left_q: 0,
             bus_q: BusMsg::default(),
             cnt: Counters::default(),
+            answered_q: vec![false; cfg.cores],
         }
     }
 
@@ -390,7 +396,7 @@ impl Directory {
             .find(|&c| {
                 let held = self.gnt_valid_q && self.gnt_idx_q == c;
                 // RTL `req`: the agent whose answer is on the bus still requests; masked.
-                let answered = self.bus_q.valid && self.bus_q.done && self.bus_q.init as usize == c;
+                let answered = self.answered_q[c];
                 let release_waits = i.cmd[c].op == op::RELEASE && rel_busy;
                 i.req[c] && !answered && !held && !release_waits
             })
@@ -413,6 +419,11 @@ impl Directory {
             None => Box::new(self.clone()),
         };
         d.bus_q = BusMsg::default();
+        let decide = self.gnt_valid_q && !self.cu_busy_q;
+        for c in 0..n {
+            d.answered_q[c] = (decide && self.gnt_idx_q == c)
+                || (self.cu_busy_q && self.cu_left_q == 1 && self.cu_core_q == c);
+        }
 
         // Acknowledgements.
         for init in 0..n {
