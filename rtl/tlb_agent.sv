@@ -82,7 +82,7 @@ module tlb_agent
   // bus two cycles after the grant (it never grants a request it holds, and grants nothing
   // while it replays a catch-up); the request stays up until the cycle after its completing
   // message is on the bus (the agent is idle then). In the cycle the message is there, the
-  // directory itself ignores the request (it reads its own bus register), so the bus does
+  // directory itself ignores the request (its answered_q names this agent), so the bus does
   // not go out to the agent and back into the arbiter in one cycle (timing: docs/fpga.md).
   assign dir_req_o   = state_q == AgDir && (cmd_q.op != CmdSwitch || core_idle_i);
   assign dir_cmd_o   = cmd_q;
