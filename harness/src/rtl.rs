@@ -567,9 +567,15 @@ impl Drop for RtlTop {
 // ---------------------------------------------------------------------------------------
 // tlb_core
 
+/// The part of a wrapper top's name that says its HitLatency: none for the default 1,
+/// `_h<n>` otherwise (every wrapper that has the parameter names it the same way).
+pub fn hit_latency_suffix(hit_latency: u8) -> String {
+    if hit_latency == 1 { String::new() } else { format!("_h{hit_latency}") }
+}
+
 /// Name of the wrapper top for a configuration of `tlb_core`.
 pub fn wrapper_name(entries: usize, hit_latency: u8) -> String {
-    if hit_latency == 1 { format!("tlb_core_sim_e{entries}") } else { format!("tlb_core_sim_e{entries}_h{hit_latency}") }
+    format!("tlb_core_sim_e{entries}{}", hit_latency_suffix(hit_latency))
 }
 
 fn core_spec(entries: usize, hit_latency: u8) -> TopSpec {

@@ -6,11 +6,11 @@ use std::path::Path;
 
 use tlb_sim::fabric::{Counters, SysConfig, SysCoreInputs, SysCoreOutputs, SysOutputs};
 
-use crate::rtl::{pack, unpack, RtlTop, TopSpec};
+use crate::rtl::{hit_latency_suffix, pack, unpack, RtlTop, TopSpec};
 
 /// Name of the wrapper top for a configuration.
 pub fn wrapper_name(c: &SysConfig) -> String {
-    let h = if c.hit_latency == 1 { String::new() } else { format!("_h{}", c.hit_latency) };
+    let h = hit_latency_suffix(c.hit_latency);
     format!("tlb_system_sim_n{}_e{}_s{}_l{}_a{}{h}", c.cores, c.entries, c.slots, c.log_depth, c.asids)
 }
 

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::rtl::{file_list, pack, unpack, RtlTop, TopSpec};
+use crate::rtl::{file_list, hit_latency_suffix, pack, unpack, RtlTop, TopSpec};
 
 /// UART baud rate of the boards (fpga/*/ top files).
 pub const BAUD: u32 = 115_200;
@@ -54,7 +54,7 @@ impl SelfTestConfig {
                 self.entries,
                 self.clks_per_bit,
                 self.status_cycles,
-                if self.hit_latency == 1 { String::new() } else { format!("_h{}", self.hit_latency) }
+                hit_latency_suffix(self.hit_latency)
             ),
             "tlb_selftest",
             "u_selftest",
