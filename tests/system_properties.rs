@@ -385,8 +385,12 @@ fn run_case(name: &str, sys: SysConfig, c: &Case, artifacts: bool) -> Result<u64
     Ok(os.s.cycle())
 }
 
+fn sys_config(cores: usize) -> SysConfig {
+    SysConfig { cores, entries: 16, slots: 4, log_depth: 4, asids: 16, hit_latency: 1 }
+}
+
 fn check(cores: usize, default_cases: u32) {
-    let sys = SysConfig { cores, entries: 16, slots: 4, log_depth: 4, asids: 16, hit_latency: 1 };
+    let sys = sys_config(cores);
     let name = format!("system_os_model_{cores}_cores");
     common::property(&name, default_cases, "tests/system_properties.regressions", case(cores),
         |c, artifacts| run_case(&name, sys, c, artifacts),
@@ -394,6 +398,56 @@ fn check(cores: usize, default_cases: u32) {
             let ops: Vec<String> = c.ops.iter().map(|o| format!("  {o:?}")).collect();
             format!("memory {:?}, seed {:#x}, {} ops:\n{}", c.mem, c.seed, ops.len(), ops.join("\n"))
         });
+}
+
+/// Regression (issue 22, found by `TLB_SOAK=20000` on 2 cores): core 1 remaps VA 0x3000
+/// and posts its invalidation without a sync (a deferred flush); core 1's later kernel
+/// remap syncs, then core 1 munmaps the page and its request for 0x3000 is answered from the
+/// remap before the munmap's sync. That answer is allowed: the deferred post retires only
+/// what was superseded before it was posted, not the munmap written after it. The oracle
+/// once stamped the deferred post with its sync's cycle and refused the answer.
+#[test]
+fn deferred_flush_synced_after_a_later_unmap_2_cores() {
+    let c = Case {
+        seed: 0,
+        mem: MemTiming::fixed(1),
+        ops: vec![
+            OsOp::Remap { core: 1, slot: 2, ppn: 1, defer: true },
+            OsOp::Access { core: 1, slot: 2, offset: 0, access: 0, wait: 0 },
+            OsOp::Access { core: 1, slot: 3, offset: 0, access: 0, wait: 0 },
+            OsOp::Access { core: 1, slot: 2, offset: 0, access: 0, wait: 0 },
+            OsOp::Munmap { core: 0, slot: 0, defer: false },
+            OsOp::KernelRemap { core: 1, page: 0 },
+            OsOp::Munmap { core: 1, slot: 2, defer: false },
+        ],
+    };
+    let name = "deferred_flush_synced_after_a_later_unmap_2_cores";
+    common::ok(run_case(name, sys_config(2), &c, true));
+}
+
+/// The same race on 4 cores, with the munmap on another core than the deferred remap
+/// (found by `TLB_SOAK=20000` on 4 cores): core 3 remaps and defers, core 3's kernel remap
+/// syncs it late, core 2 munmaps the page, and core 1's hit on the remap before core 2's
+/// sync is allowed.
+#[test]
+fn deferred_flush_synced_after_another_cores_unmap_4_cores() {
+    let c = Case {
+        seed: 0x37eb_9030_4d94_99fe,
+        mem: MemTiming { min_latency: 1, max_latency: 8, ready_percent: 70 },
+        ops: vec![
+            OsOp::Exit { proc_: 2 },
+            OsOp::Access { core: 1, slot: 1, offset: 4096, access: 0, wait: 0 },
+            OsOp::Remap { core: 3, slot: 2, ppn: 1, defer: true },
+            OsOp::Idle { cycles: 27 },
+            OsOp::KernelRemap { core: 3, page: 0 },
+            OsOp::Schedule { core: 2, proc_: 0 },
+            OsOp::Idle { cycles: 6 },
+            OsOp::Munmap { core: 2, slot: 2, defer: false },
+            OsOp::Access { core: 1, slot: 1, offset: 4096, access: 0, wait: 0 },
+        ],
+    };
+    let name = "deferred_flush_synced_after_another_cores_unmap_4_cores";
+    common::ok(run_case(name, sys_config(4), &c, true));
 }
 
 #[test]

@@ -6,7 +6,9 @@
 //! invalidation (and an attribute change, and a release) counts as done only when the
 //! initiator's sync completes. From then on no core may answer from a mapping it retired,
 //! whichever cores the fabric targeted, skipped, or let catch up later. That is the
-//! central property of the shootdown fabric (docs/shootdown.md).
+//! central property of the shootdown fabric (docs/shootdown.md). What it retires is what
+//! was superseded before its POST was accepted: a PTE written after the post (another
+//! core's munmap while this deferred flush waits for its sync) is not covered by it.
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -136,8 +138,9 @@ struct CoreSide {
     cmd_slot: Option<Command>,
     cmd_inflight: Option<(Command, u64)>,
     results: VecDeque<CmdResult>,
-    /// Invalidations this core posted since its last sync: (kind, asid, vaddr, npages).
-    unsynced: Vec<(InvalKind, u16, u64, u16)>,
+    /// Invalidations this core posted since its last sync: (cycle the post was accepted,
+    /// kind, asid, vaddr, npages).
+    unsynced: Vec<(u64, InvalKind, u16, u64, u16)>,
     /// Attribute epochs this core set since its last sync: (asid, index in history).
     unsynced_attrs: Vec<(u16, usize)>,
 }
@@ -345,7 +348,7 @@ impl SysLockstep {
                 match self.side[c].cmd_inflight.take() {
                     None => self.fail(format!("core {c}: cmd_done with no command in flight")),
                     Some((cmd, accepted)) => {
-                        self.command_done(c, cmd, o.cmd_error);
+                        self.command_done(c, cmd, accepted, o.cmd_error);
                         self.side[c].results.push_back(CmdResult { cmd, accepted, done: self.cycle, error: o.cmd_error });
                     }
                 }
@@ -377,26 +380,27 @@ impl SysLockstep {
         }
     }
 
-    /// What a completed command promises (recorded for the oracle at the next sync).
-    fn command_done(&mut self, c: usize, cmd: Command, error: bool) {
+    /// What a completed command promises (recorded for the oracle at the next sync, with
+    /// the cycle it was accepted in as what it retires up to).
+    fn command_done(&mut self, c: usize, cmd: Command, accepted: u64, error: bool) {
         if error {
             return;
         }
         let asids = self.cfg.sys.asids;
         let s = &mut self.side[c];
         match cmd {
-            Command::Post { kind, asid, vaddr, npages } => s.unsynced.push((kind, asid, vaddr, npages)),
+            Command::Post { kind, asid, vaddr, npages } => s.unsynced.push((accepted, kind, asid, vaddr, npages)),
             Command::SetAttrs { asid, root, pm } => {
-                s.unsynced.push((InvalKind::Asid, asid, 0, 0));
+                s.unsynced.push((accepted, InvalKind::Asid, asid, 0, 0));
                 let h = &mut self.attrs[asid as usize & (asids - 1)];
                 h.push(AttrEpoch { root, pm, synced: None });
                 s.unsynced_attrs.push((asid, h.len() - 1));
             }
-            Command::Release(asid) => s.unsynced.push((InvalKind::Asid, asid, 0, 0)),
+            Command::Release(asid) => s.unsynced.push((accepted, InvalKind::Asid, asid, 0, 0)),
             Command::Sync => {
                 let now = self.cycle;
-                for (kind, asid, vaddr, npages) in std::mem::take(&mut s.unsynced) {
-                    self.oracle.record_inval(now, kind, asid, vaddr, npages);
+                for (posted, kind, asid, vaddr, npages) in std::mem::take(&mut s.unsynced) {
+                    self.oracle.record_inval_posted(now, posted, kind, asid, vaddr, npages);
                 }
                 for (asid, k) in std::mem::take(&mut s.unsynced_attrs) {
                     self.attrs[asid as usize & (asids - 1)][k].synced = Some(now);

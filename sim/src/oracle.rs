@@ -11,6 +11,13 @@
 //! Time is the harness's cycle count: a PTE write stamped `t` is visible to memory reads in
 //! cycle `t` and later; an invalidation stamped `t` was applied at the end of cycle `t`, so
 //! it retires what was cached before requests accepted in cycle `t + 1`.
+//!
+//! An invalidation has two times. Its *effect* is when the architecture promises it done
+//! (on one core, the cycle it applied; on the fabric, the initiator's sync). Its *cutoff* is
+//! when it was posted: it retires the page-table states superseded before then, and only
+//! those. A PTE written after the post (say, another core's munmap while a deferred flush
+//! waits for its sync) is not retired by it, even if the sync completes later; only an
+//! invalidation posted after that write retires it.
 
 use std::collections::HashMap;
 
@@ -47,25 +54,42 @@ enum WalkEnd {
     Leaf { pte: u64, level: u8, global: bool },
 }
 
+/// Invalidations of one key in effect order: (effect, the latest cutoff of this one and
+/// every earlier one). Cutoffs need not rise with effects (a deferred post synced late), so
+/// the running maximum is kept to answer "the latest cutoff in effect before `t`" at once.
+#[derive(Default, Debug, Clone)]
+struct Retirements(Vec<(u64, u64)>);
+
+impl Retirements {
+    fn push(&mut self, effect: u64, cutoff: u64) {
+        debug_assert!(self.0.last().is_none_or(|&(e, _)| e <= effect), "invalidations out of order");
+        let max = self.0.last().map_or(cutoff, |&(_, m)| m.max(cutoff));
+        self.0.push((effect, max));
+    }
+
+    /// The latest cutoff of the invalidations in effect strictly before `t`.
+    fn cutoff_before(&self, t: u64) -> Option<u64> {
+        let n = self.0.partition_point(|&(e, _)| e < t);
+        if n == 0 { None } else { Some(self.0[n - 1].1) }
+    }
+}
+
+fn cutoff_before(r: Option<&Retirements>, t: u64) -> Option<u64> {
+    r?.cutoff_before(t)
+}
+
 #[derive(Default, Debug, Clone)]
 pub struct Oracle {
     /// Per PTE address: (time, value) in time order. An address never written holds 0.
     writes: HashMap<u64, Vec<(u64, u64)>>,
-    inval_all: Vec<u64>,
-    inval_asid: HashMap<u16, Vec<u64>>,
-    inval_va: HashMap<u64, Vec<u64>>,
-    inval_va_asid: HashMap<(u16, u64), Vec<u64>>,
-    /// Per ASID: (time, first VPN, last VPN) of range invalidations.
-    inval_range: HashMap<u16, Vec<(u64, u64, u64)>>,
+    inval_all: Retirements,
+    inval_asid: HashMap<u16, Retirements>,
+    inval_va: HashMap<u64, Retirements>,
+    inval_va_asid: HashMap<(u16, u64), Retirements>,
+    /// Per ASID: (effect, cutoff, first VPN, last VPN) of range invalidations.
+    inval_range: HashMap<u16, Vec<(u64, u64, u64, u64)>>,
     /// Number of answers judged.
     pub checked: u64,
-}
-
-/// Latest time in a sorted list that is strictly before `t`.
-fn latest_before(times: Option<&Vec<u64>>, t: u64) -> Option<u64> {
-    let times = times?;
-    let n = times.partition_point(|&x| x < t);
-    if n == 0 { None } else { Some(times[n - 1]) }
 }
 
 impl Oracle {
@@ -80,18 +104,28 @@ impl Oracle {
         log.push((time, value));
     }
 
-    /// An invalidation applied at the end of cycle `time` (`npages` is for the range kind:
-    /// pages after the first). Unknown kinds act as All, like the hardware. Times must not
-    /// decrease.
+    /// An invalidation applied at the end of cycle `time`, in effect from then and retiring
+    /// the states superseded before then (one core: the invalidation is its own fence).
+    /// `npages` is for the range kind: pages after the first. Unknown kinds act as All, like
+    /// the hardware. Times must not decrease.
     pub fn record_inval(&mut self, time: u64, kind: InvalKind, asid: u16, vaddr: u64, npages: u16) {
+        self.record_inval_posted(time, time, kind, asid, vaddr, npages);
+    }
+
+    /// An invalidation posted in cycle `cutoff` whose completion was promised at the end of
+    /// cycle `effect` (the initiator's sync): requests accepted after `effect` may not be
+    /// answered from a state superseded before `cutoff`. Effects must not decrease.
+    pub fn record_inval_posted(&mut self, effect: u64, cutoff: u64, kind: InvalKind, asid: u16, vaddr: u64,
+                               npages: u16) {
+        debug_assert!(cutoff <= effect, "an invalidation takes effect after it is posted");
         let vpn = va_vpn(vaddr);
         match kind {
-            InvalKind::All => self.inval_all.push(time),
-            InvalKind::Asid => self.inval_asid.entry(asid).or_default().push(time),
-            InvalKind::Va => self.inval_va.entry(vpn).or_default().push(time),
-            InvalKind::VaAsid => self.inval_va_asid.entry((asid, vpn)).or_default().push(time),
+            InvalKind::All => self.inval_all.push(effect, cutoff),
+            InvalKind::Asid => self.inval_asid.entry(asid).or_default().push(effect, cutoff),
+            InvalKind::Va => self.inval_va.entry(vpn).or_default().push(effect, cutoff),
+            InvalKind::VaAsid => self.inval_va_asid.entry((asid, vpn)).or_default().push(effect, cutoff),
             InvalKind::RangeAsid => {
-                self.inval_range.entry(asid).or_default().push((time, vpn, vpn + npages as u64))
+                self.inval_range.entry(asid).or_default().push((effect, cutoff, vpn, vpn + npages as u64))
             }
         }
     }
@@ -145,18 +179,18 @@ impl Oracle {
         }
     }
 
-    /// Start of the window a cached entry for this query may come from: the last
-    /// invalidation before the request that retires it (`global` entries survive the
-    /// ASID-scoped kinds).
+    /// Start of the window a cached entry for this query may come from: the latest cutoff
+    /// of the invalidations in effect before the request that retire it (`global` entries
+    /// survive the ASID-scoped kinds).
     fn window_start(&self, q: &Query, global: bool) -> u64 {
         let vpn = va_vpn(q.vaddr);
-        let mut latest = latest_before(Some(&self.inval_all), q.accepted);
-        latest = latest.max(latest_before(self.inval_va.get(&vpn), q.accepted));
+        let mut latest = self.inval_all.cutoff_before(q.accepted);
+        latest = latest.max(cutoff_before(self.inval_va.get(&vpn), q.accepted));
         if !global {
-            latest = latest.max(latest_before(self.inval_asid.get(&q.asid), q.accepted));
-            latest = latest.max(latest_before(self.inval_va_asid.get(&(q.asid, vpn)), q.accepted));
+            latest = latest.max(cutoff_before(self.inval_asid.get(&q.asid), q.accepted));
+            latest = latest.max(cutoff_before(self.inval_va_asid.get(&(q.asid, vpn)), q.accepted));
             let ranges = self.inval_range.get(&q.asid).into_iter().flatten();
-            let covering = ranges.filter(|r| r.0 < q.accepted && r.1 <= vpn && vpn <= r.2).map(|r| r.0);
+            let covering = ranges.filter(|r| r.0 < q.accepted && r.2 <= vpn && vpn <= r.3).map(|r| r.1);
             latest = latest.max(covering.max());
         }
         latest.unwrap_or(0)
@@ -288,6 +322,26 @@ mod tests {
         assert!(o.check(&query(0x3000, 12), 13, Answer::Paddr(0x500000)).is_ok());
         o.record_inval(13, InvalKind::RangeAsid, 1, 0x2000, 1); // pages 2 and 3
         assert!(o.check(&query(0x3000, 14), 15, Answer::Paddr(0x500000)).is_err());
+    }
+
+    #[test]
+    fn a_deferred_invalidation_retires_only_what_was_superseded_before_its_post() {
+        let mut o = mapped();
+        let pte = crate::ptw::pte_addr(0x102, 3);
+        let remapped = Pte::new(0x600, Pte::V | Pte::R | Pte::W | Pte::U | Pte::A | Pte::D).0;
+        o.record_write(10, pte, remapped); // remap, flush deferred: posted at 12
+        o.record_write(20, pte, 0); // munmap, posted at 21, not yet synced
+        // The deferred post is synced at 30: it retires 0x500, not the remap written before it.
+        o.record_inval_posted(30, 12, InvalKind::VaAsid, 1, 0x3000, 0);
+        assert!(o.check(&query(0x3000, 31), 32, Answer::Paddr(0x600000)).is_ok());
+        assert!(o.check(&query(0x3000, 31), 32, Answer::Paddr(0x500000)).is_err());
+        // The munmap's own sync retires the remap.
+        o.record_inval_posted(40, 21, InvalKind::VaAsid, 1, 0x3000, 0);
+        assert!(o.check(&query(0x3000, 41), 42, Answer::Paddr(0x600000)).is_err());
+        assert!(o.check(&query(0x3000, 41), 42, Answer::Fault).is_ok());
+        // An earlier post synced later does not move the cutoff back.
+        o.record_inval_posted(50, 11, InvalKind::VaAsid, 1, 0x3000, 0);
+        assert!(o.check(&query(0x3000, 51), 52, Answer::Paddr(0x600000)).is_err());
     }
 
     #[test]
