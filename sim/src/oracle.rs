@@ -74,6 +74,20 @@ impl Retirements {
     }
 }
 
+/// The writes of one PTE, in time order: all of them, and those a walk that wants a global
+/// leaf through a non-global path must follow (pointers and global leaves). The second list
+/// keeps that walk's cost to the few such writes: the global window is shortened only by
+/// All and VA invalidations, so for a user page remapped again and again it spans the
+/// whole run, every write of which is a non-global leaf.
+#[derive(Default, Debug, Clone)]
+struct PteLog {
+    all: Vec<(u64, u64)>,
+    toward_global: Vec<(u64, u64)>,
+}
+
+/// Range invalidations are indexed by 2 MiB blocks of VPNs.
+const RANGE_BLOCK_BITS: u32 = 9;
+
 fn cutoff_before(r: Option<&Retirements>, t: u64) -> Option<u64> {
     r?.cutoff_before(t)
 }
@@ -81,13 +95,16 @@ fn cutoff_before(r: Option<&Retirements>, t: u64) -> Option<u64> {
 #[derive(Default, Debug, Clone)]
 pub struct Oracle {
     /// Per PTE address: (time, value) in time order. An address never written holds 0.
-    writes: HashMap<u64, Vec<(u64, u64)>>,
+    writes: HashMap<u64, PteLog>,
     inval_all: Retirements,
     inval_asid: HashMap<u16, Retirements>,
     inval_va: HashMap<u64, Retirements>,
     inval_va_asid: HashMap<(u16, u64), Retirements>,
-    /// Per ASID: (effect, cutoff, first VPN, last VPN) of range invalidations.
-    inval_range: HashMap<u16, Vec<(u64, u64, u64, u64)>>,
+    /// Per ASID and 2 MiB block of VPNs (`vpn >> RANGE_BLOCK_BITS`): (effect, cutoff,
+    /// first VPN, last VPN) of the range invalidations that touch the block, in effect
+    /// order. A range covers at most 65 536 pages, so at most 129 blocks; a query looks at
+    /// its own block only.
+    inval_range: HashMap<(u16, u64), Vec<(u64, u64, u64, u64)>>,
     /// Number of answers judged.
     pub checked: u64,
 }
@@ -100,8 +117,12 @@ impl Oracle {
     /// A store to page-table memory (any 8-byte aligned word).
     pub fn record_write(&mut self, time: u64, addr: u64, value: u64) {
         let log = self.writes.entry(addr & !7).or_default();
-        debug_assert!(log.last().is_none_or(|&(t, _)| t <= time), "writes out of order");
-        log.push((time, value));
+        debug_assert!(log.all.last().is_none_or(|&(t, _)| t <= time), "writes out of order");
+        log.all.push((time, value));
+        let pte = Pte(value);
+        if !pte.is_bad() && (!pte.is_leaf() || pte.g()) {
+            log.toward_global.push((time, value));
+        }
     }
 
     /// An invalidation applied at the end of cycle `time`, in effect from then and retiring
@@ -125,56 +146,70 @@ impl Oracle {
             InvalKind::Va => self.inval_va.entry(vpn).or_default().push(effect, cutoff),
             InvalKind::VaAsid => self.inval_va_asid.entry((asid, vpn)).or_default().push(effect, cutoff),
             InvalKind::RangeAsid => {
-                self.inval_range.entry(asid).or_default().push((effect, cutoff, vpn, vpn + npages as u64))
+                let last = vpn + npages as u64;
+                for block in (vpn >> RANGE_BLOCK_BITS)..=(last >> RANGE_BLOCK_BITS) {
+                    self.inval_range.entry((asid, block)).or_default().push((effect, cutoff, vpn, last));
+                }
             }
         }
     }
 
-    /// The values PTE `addr` held at any time in `[from, to]`.
-    fn values(&self, addr: u64, from: u64, to: u64) -> Vec<u64> {
-        let Some(log) = self.writes.get(&addr) else { return vec![0] };
-        let at_from = log.iter().take_while(|&&(t, _)| t <= from).last().map_or(0, |&(_, v)| v);
-        let mut vals = vec![at_from];
-        for &(t, v) in log {
-            if t > from && t <= to && !vals.contains(&v) {
-                vals.push(v);
-            }
-        }
-        vals
+    /// The values PTE `addr` held at any time in `[from, to]`, with repeats: the value at
+    /// `from`, then every write in the window (only pointers and global leaves among them if
+    /// `toward_global`). Binary search: a long run writes the same PTE many times, and only
+    /// the writes in the window matter.
+    fn values(&self, addr: u64, from: u64, to: u64, toward_global: bool) -> impl Iterator<Item = u64> + '_ {
+        let (all, some) = self.writes.get(&addr).map_or((&[][..], &[][..]), |l| (&l.all[..], &l.toward_global[..]));
+        let at = all.partition_point(|&(t, _)| t <= from);
+        let at_from = if at == 0 { 0 } else { all[at - 1].1 };
+        let log = if toward_global { some } else { all };
+        let first_after = log.partition_point(|&(t, _)| t <= from);
+        let in_window = log[first_after..].iter().take_while(move |&&(t, _)| t <= to).map(|&(_, v)| v);
+        std::iter::once(at_from).chain(in_window)
     }
 
     /// Every way a walk of `vpn` from `root` could end, reading each PTE at any time in
-    /// `[from, to]`.
-    fn walk_ends(&self, root: u64, vpn: u64, from: u64, to: u64) -> Vec<WalkEnd> {
+    /// `[from, to]`; leaves only of the globalness `want` asks for (`None`: any).
+    fn walk_ends(&self, root: u64, vpn: u64, from: u64, to: u64, want: Option<bool>) -> Vec<WalkEnd> {
         let mut ends = Vec::new();
-        self.walk_level(root, vpn, 2, false, from, to, &mut ends);
+        self.walk_level(root, vpn, 2, false, from, to, want, &mut ends);
         ends
     }
 
+    /// One level of [`Oracle::walk_ends`]. A PTE rewritten many times in a long window (a
+    /// user page remapped again and again, seen from the global pass whose window only an
+    /// All or a VA invalidation shortens) costs one step per write: leaves of the wrong
+    /// globalness are dropped at once, and only distinct pointers are followed.
     #[allow(clippy::too_many_arguments)]
-    fn walk_level(&self, table: u64, vpn: u64, level: u8, global: bool, from: u64, to: u64,
+    fn walk_level(&self, table: u64, vpn: u64, level: u8, global: bool, from: u64, to: u64, want: Option<bool>,
                   ends: &mut Vec<WalkEnd>) {
         let addr = crate::ptw::pte_addr(table, vpn_part(vpn, level));
-        for v in self.values(addr, from, to) {
+        let mut followed: Vec<u64> = Vec::new();
+        for v in self.values(addr, from, to, want == Some(true) && !global) {
             let pte = Pte(v);
             let end = if pte.is_bad() {
-                Some(WalkEnd::Fault)
+                WalkEnd::Fault
             } else if pte.is_leaf() {
                 if pte.is_misaligned(level) || !pte.a() {
-                    Some(WalkEnd::Fault)
+                    WalkEnd::Fault
                 } else {
-                    Some(WalkEnd::Leaf { pte: v, level, global: global || pte.g() })
+                    let g = global || pte.g();
+                    if want.is_some_and(|w| w != g) {
+                        continue;
+                    }
+                    WalkEnd::Leaf { pte: v, level, global: g }
                 }
             } else if level == 0 {
-                Some(WalkEnd::Fault)
+                WalkEnd::Fault
             } else {
-                self.walk_level(pte.ppn(), vpn, level - 1, global || pte.g(), from, to, ends);
-                None
-            };
-            if let Some(end) = end {
-                if !ends.contains(&end) {
-                    ends.push(end);
+                if !followed.contains(&v) {
+                    followed.push(v);
+                    self.walk_level(pte.ppn(), vpn, level - 1, global || pte.g(), from, to, want, ends);
                 }
+                continue;
+            };
+            if !ends.contains(&end) {
+                ends.push(end);
             }
         }
     }
@@ -189,9 +224,19 @@ impl Oracle {
         if !global {
             latest = latest.max(cutoff_before(self.inval_asid.get(&q.asid), q.accepted));
             latest = latest.max(cutoff_before(self.inval_va_asid.get(&(q.asid, vpn)), q.accepted));
-            let ranges = self.inval_range.get(&q.asid).into_iter().flatten();
-            let covering = ranges.filter(|r| r.0 < q.accepted && r.2 <= vpn && vpn <= r.3).map(|r| r.1);
-            latest = latest.max(covering.max());
+            if let Some(ranges) = self.inval_range.get(&(q.asid, vpn >> RANGE_BLOCK_BITS)) {
+                let in_effect = ranges.partition_point(|r| r.0 < q.accepted);
+                // Newest first; a cutoff is never after its effect, so once the effects fall
+                // below the best cutoff found, no older range can beat it.
+                for r in ranges[..in_effect].iter().rev() {
+                    if latest.is_some_and(|l| r.0 < l) {
+                        break;
+                    }
+                    if r.2 <= vpn && vpn <= r.3 {
+                        latest = latest.max(Some(r.1));
+                    }
+                }
+            }
         }
         latest.unwrap_or(0)
     }
@@ -234,7 +279,7 @@ impl Oracle {
         let mut fault_ok = false;
         for global in [false, true] {
             let from = self.window_start(q, global);
-            for end in self.walk_ends(q.root_ppn, vpn, from, now) {
+            for end in self.walk_ends(q.root_ppn, vpn, from, now, Some(global)) {
                 if let WalkEnd::Leaf { pte, level, global: g } = end {
                     if g != global {
                         continue;
@@ -251,7 +296,7 @@ impl Oracle {
         // Faults are never cached: a structural fault comes from a walk after the request.
         if !fault_ok {
             fault_ok = self
-                .walk_ends(q.root_ppn, vpn, q.accepted, now)
+                .walk_ends(q.root_ppn, vpn, q.accepted, now, None)
                 .iter()
                 .any(|e| matches!(e, WalkEnd::Fault));
         }
