@@ -5,6 +5,7 @@ mod coverage;
 mod mutate;
 mod plots;
 mod run;
+mod soak;
 mod wave;
 
 use std::path::PathBuf;
@@ -47,6 +48,10 @@ enum Command {
     /// Apply each RTL mutant of the catalog to a copy of rtl/, run its tests, and report
     /// which mutants the tests kill (slow: a Verilator build per mutant).
     Mutate(mutate::MutateArgs),
+    /// Soak: the built-in workloads and the property tests with fresh seeds, on the model
+    /// with the oracle or in lockstep, for a budget of cycles or minutes; stops at the
+    /// first failure with its reproduce line (docs/verification.md).
+    Soak(soak::SoakArgs),
 }
 
 #[derive(clap::Args)]
@@ -553,6 +558,7 @@ fn main() -> ExitCode {
             Err(e) => Err(e),
         },
         Command::Mutate(m) => mutate::run(&m),
+        Command::Soak(s) => soak::soak(s, stop),
         Command::List => {
             for (name, what) in tlb_harness::os_workloads::WORKLOADS {
                 println!("{name:<13} {what}");

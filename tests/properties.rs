@@ -7,7 +7,8 @@
 //!
 //! proptest shrinks a failure to a minimal sequence; that sequence is then run once more
 //! with waveforms and the full report, and the test fails with both. Set TLB_SOAK=<cases>
-//! for a longer run (default 300 cases per configuration).
+//! for a longer run (default 300 cases per configuration), TLB_MODE=model to run the model
+//! alone with the oracle (seconds, no Verilator).
 
 mod common;
 use proptest::prelude::*;
@@ -119,6 +120,7 @@ fn run_case(name: &str, entries: usize, hit_latency: u8, c: &Case, artifacts: bo
     cfg.entries = entries;
     cfg.hit_latency = hit_latency;
     cfg.mem = c.mem;
+    cfg.mode = common::mode();
     cfg.artifacts = artifacts;
     cfg.reproduce = "rerun the test: proptest replays the saved failing seed first (tests/properties.regressions)".to_string();
     let mut ls = Lockstep::new(cfg).unwrap_or_else(|e| panic!("{e}"));

@@ -513,7 +513,9 @@ impl SysLockstep {
         if !replayable {
             notes.push(format!("no waveform: the run went past the {} cycles of inputs kept for replay", self.cfg.history_limit));
         }
-        if replayable && self.cfg.artifacts && self.cfg.mode.has_rtl() && std::fs::create_dir_all(&dir).is_ok() {
+        // In model mode the RTL replays the model's inputs: its waveform shows the same run (and
+        // whether the RTL goes wrong too).
+        if replayable && self.cfg.artifacts && std::fs::create_dir_all(&dir).is_ok() {
             match RtlSystem::new_traced(self.cfg.sys, &dir.join("rtl.vcd")) {
                 Ok(mut r) => {
                     for inputs in &self.history {

@@ -19,7 +19,7 @@
 //! waits for its sync) is not retired by it, even if the sync completes later; only an
 //! invalidation posted after that write retires it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::types::*;
 
@@ -75,14 +75,22 @@ impl Retirements {
 }
 
 /// The writes of one PTE, in time order: all of them, and those a walk that wants a global
-/// leaf through a non-global path must follow (pointers and global leaves). The second list
-/// keeps that walk's cost to the few such writes: the global window is shortened only by
-/// All and VA invalidations, so for a user page remapped again and again it spans the
-/// whole run, every write of which is a non-global leaf.
+/// leaf through a non-global path must follow: global leaves, global pointers, and pointers
+/// to tables under which a global PTE was ever written. The second list keeps that walk to
+/// the few such writes: the global window is shortened only by All and VA invalidations, so
+/// for a user page remapped again and again, or a 2 MiB region collapsed and split again and
+/// again (a fresh level-0 table each time), it spans the whole run.
 #[derive(Default, Debug, Clone)]
 struct PteLog {
     all: Vec<(u64, u64)>,
     toward_global: Vec<(u64, u64)>,
+}
+
+/// Whether a walk wanting a global leaf through a non-global path must follow this write,
+/// given the tables known to hold a global PTE somewhere under them.
+fn leads_to_global(value: u64, global_tables: &HashSet<u64>) -> bool {
+    let pte = Pte(value);
+    !pte.is_bad() && (pte.g() || (!pte.is_leaf() && global_tables.contains(&pte.ppn())))
 }
 
 /// Range invalidations are indexed by 2 MiB blocks of VPNs.
@@ -96,6 +104,11 @@ fn cutoff_before(r: Option<&Retirements>, t: u64) -> Option<u64> {
 pub struct Oracle {
     /// Per PTE address: (time, value) in time order. An address never written holds 0.
     writes: HashMap<u64, PteLog>,
+    /// Tables (by PPN) under which a global PTE was ever written, at any depth.
+    global_tables: HashSet<u64>,
+    /// Per table: the PTE addresses that ever pointed to it (to mark them when the table
+    /// gets a global PTE under it).
+    parents: HashMap<u64, Vec<u64>>,
     inval_all: Retirements,
     inval_asid: HashMap<u16, Retirements>,
     inval_va: HashMap<u64, Retirements>,
@@ -116,12 +129,46 @@ impl Oracle {
 
     /// A store to page-table memory (any 8-byte aligned word).
     pub fn record_write(&mut self, time: u64, addr: u64, value: u64) {
-        let log = self.writes.entry(addr & !7).or_default();
+        let addr = addr & !7;
+        let log = self.writes.entry(addr).or_default();
         debug_assert!(log.all.last().is_none_or(|&(t, _)| t <= time), "writes out of order");
         log.all.push((time, value));
-        let pte = Pte(value);
-        if !pte.is_bad() && (!pte.is_leaf() || pte.g()) {
+        if leads_to_global(value, &self.global_tables) {
             log.toward_global.push((time, value));
+        }
+        let pte = Pte(value);
+        if !pte.is_bad() && !pte.is_leaf() {
+            let parents = self.parents.entry(pte.ppn()).or_default();
+            if !parents.contains(&addr) {
+                parents.push(addr);
+            }
+        }
+        if !pte.is_bad() && (pte.g() || (!pte.is_leaf() && self.global_tables.contains(&pte.ppn()))) {
+            self.mark_global(addr >> 12);
+        }
+    }
+
+    /// Table `table` has a global PTE under it: so have the tables that ever pointed to it,
+    /// and their pointers to it (earlier writes included) lead toward global leaves.
+    fn mark_global(&mut self, table: u64) {
+        let mut todo = vec![table];
+        while let Some(t) = todo.pop() {
+            if !self.global_tables.insert(t) {
+                continue;
+            }
+            for &pa in self.parents.get(&t).map_or(&[][..], |v| &v[..]) {
+                if let Some(log) = self.writes.get_mut(&pa) {
+                    let mut merged: Vec<(u64, u64)> = log
+                        .all
+                        .iter()
+                        .copied()
+                        .filter(|&(_, v)| leads_to_global(v, &self.global_tables))
+                        .collect();
+                    merged.dedup();
+                    log.toward_global = merged;
+                }
+                todo.push(pa >> 12);
+            }
         }
     }
 
@@ -357,6 +404,32 @@ mod tests {
         assert!(o.check(&query(0x3000, 7), 8, Answer::Paddr(0x500000)).is_ok());
         o.record_inval(8, InvalKind::Va, 0, 0x3000, 0);
         assert!(o.check(&query(0x3000, 9), 10, Answer::Paddr(0x500000)).is_err());
+    }
+
+    /// The global pass follows only pointers toward tables with a global PTE under them;
+    /// a table that gets one after it was linked, or is linked after it got one, counts.
+    #[test]
+    fn global_leaves_are_found_however_their_tables_were_linked() {
+        let g_leaf = |ppn| Pte::new(ppn, Pte::V | Pte::R | Pte::U | Pte::A | Pte::G).0;
+        let leaf = |ppn| Pte::new(ppn, Pte::V | Pte::R | Pte::U | Pte::A).0;
+        let mut o = mapped(); // linked at 0, global leaf written at 5
+        o.record_write(5, crate::ptw::pte_addr(0x102, 3), g_leaf(0x500));
+        // A global leaf written into a table before anything points to it.
+        o.record_write(1, crate::ptw::pte_addr(0x302, 3), g_leaf(0x700));
+        o.record_write(2, crate::ptw::pte_addr(0x301, 0), Pte::new(0x302, Pte::V).0);
+        o.record_write(3, crate::ptw::pte_addr(0x100, 1), Pte::new(0x301, Pte::V).0);
+        o.record_write(6, crate::ptw::pte_addr(0x102, 3), leaf(0x600));
+        o.record_write(6, crate::ptw::pte_addr(0x302, 3), leaf(0x800));
+        o.record_inval(7, InvalKind::Asid, 1, 0, 0);
+        // An ASID invalidation does not retire global entries: the old global leaves stay
+        // allowed, the non-global ones they were replaced by too.
+        assert!(o.check(&query(0x3000, 8), 9, Answer::Paddr(0x500000)).is_ok());
+        assert!(o.check(&query(0x3000, 8), 9, Answer::Paddr(0x600000)).is_ok());
+        assert!(o.check(&query(0x4000_3000, 8), 9, Answer::Paddr(0x700000)).is_ok());
+        assert!(o.check(&query(0x4000_3000, 8), 9, Answer::Paddr(0x800000)).is_ok());
+        o.record_inval(10, InvalKind::All, 0, 0, 0);
+        assert!(o.check(&query(0x3000, 11), 12, Answer::Paddr(0x500000)).is_err());
+        assert!(o.check(&query(0x4000_3000, 11), 12, Answer::Paddr(0x700000)).is_err());
     }
 
     #[test]
