@@ -482,5 +482,13 @@ fn build_property_binaries() -> Result<Vec<(String, PathBuf)>, String> {
             return Err(format!("cargo built no test binary for tests/{b}.rs"));
         }
     }
+    // Copies, so that a rebuild while the soak runs neither races nor changes what it tests.
+    let dir = tlb_harness::toolchain::repo_root().join(format!("target/soak-bin-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    for (name, exe) in &mut found {
+        let copy = dir.join(name.as_str());
+        std::fs::copy(&*exe, &copy).map_err(|e| format!("cannot copy {} to {}: {e}", exe.display(), copy.display()))?;
+        *exe = copy;
+    }
     Ok(found)
 }
