@@ -250,6 +250,7 @@ fn run_single(a: RunArgs) -> Result<(), String> {
     if a.trace.is_some() {
         return Err("a trace replay needs the multi-core system: --cores 2 or more".to_string());
     }
+    run::check_window(&a)?;
     let mode = Mode::from(a.mode);
     if !workload::WORKLOADS.iter().any(|w| w.0 == a.workload) {
         return Err(format!(
@@ -269,6 +270,9 @@ fn run_single(a: RunArgs) -> Result<(), String> {
     cfg.out_dir = PathBuf::from("out/failures");
     cfg.reproduce = std::env::args().collect::<Vec<_>>().join(" ");
 
+    if let Some(dir) = a.vcd.as_ref().and_then(|v| v.parent()).filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
     if mode.has_rtl() && !a.json {
         eprintln!("tlbsim: building the Verilated RTL (cached after the first time)...");
     }
@@ -291,16 +295,19 @@ fn run_single(a: RunArgs) -> Result<(), String> {
     bar.finish_and_clear();
     let stats = ls.stats();
 
+    // The summary is never lost to a waveform problem: it is reported after the summary.
     let (mut rtl_vcd, mut model_vcd) = (None, None);
+    let mut late = Vec::new();
     if let Some(vcd) = &a.vcd {
-        if let Some(dir) = vcd.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        match ls.write_waveforms(vcd, a.vcd_cycles) {
+            Ok(()) => {
+                if mode.has_rtl() {
+                    rtl_vcd = Some(vcd.clone());
+                }
+                model_vcd = Some(vcd.with_extension("model.vcd"));
+            }
+            Err(e) => late.push(format!("no waveform written: {e}")),
         }
-        ls.write_waveforms(vcd, a.vcd_cycles)?;
-        if mode.has_rtl() {
-            rtl_vcd = Some(vcd.clone());
-        }
-        model_vcd = Some(vcd.with_extension("model.vcd"));
     }
     let summary = summarize(&a, mode, stats, counts, seconds, rtl_vcd, model_vcd);
     if a.json {
@@ -308,6 +315,7 @@ fn run_single(a: RunArgs) -> Result<(), String> {
     } else {
         print_summary(&summary, mode, a.vcd_cycles.min(stats.cycles));
     }
+    run::report_late_problems(&late);
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! operating system in miniature of `tlb_harness::os`, on the RTL, the model, or both in
 //! lockstep; a summary (text or JSON), the waveform of a window, and plots.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -102,6 +103,8 @@ pub struct Summary {
     pub oracle_checks: u64,
     pub trace: Option<TraceInfo>,
     pub vcd: Option<PathBuf>,
+    /// The cycles the waveform covers (the window asked for, cut at the run's end).
+    pub vcd_window: Option<(u64, u64)>,
     pub gtkw: Option<PathBuf>,
     pub plots: Vec<PathBuf>,
     /// Cycles per point of the hit-rate series (per_core[].series).
@@ -122,8 +125,48 @@ fn latency(mut v: Vec<u64>) -> Latency {
     }
 }
 
+/// Refuses a waveform window that cannot be written, before anything is simulated.
+pub fn check_window(a: &RunArgs) -> Result<(), String> {
+    if a.vcd.is_none() {
+        return Ok(());
+    }
+    if a.vcd_cycles == 0 {
+        return Err("--vcd-cycles 0: a waveform window needs at least 1 cycle (--no-vcd writes none)".to_string());
+    }
+    if a.cores == 1 && a.vcd_from != 0 {
+        return Err(format!(
+            "--vcd-from {}: the single-core run's waveform starts at cycle 0 (--vcd-cycles sets its length)",
+            a.vcd_from
+        ));
+    }
+    if a.vcd_from >= a.cycles {
+        return Err(format!(
+            "waveform window {}..{} starts after the run's last cycle (--cycles {}): lower --vcd-from, or --no-vcd",
+            a.vcd_from,
+            a.vcd_from.saturating_add(a.vcd_cycles),
+            a.cycles
+        ));
+    }
+    Ok(())
+}
+
+/// Problems found after the run (no waveform, no plots): reported after the summary, which
+/// is never lost to them; the exit status is then 1, so that a script notices the file
+/// it asked for is missing.
+pub fn report_late_problems(problems: &[String]) {
+    if problems.is_empty() {
+        return;
+    }
+    let _ = std::io::stdout().flush();
+    for p in problems {
+        eprintln!("tlbsim: warning: {p}");
+    }
+    std::process::exit(1);
+}
+
 /// Runs the multi-core `run` command.
 pub fn run(a: RunArgs, stop: Arc<AtomicBool>) -> Result<(), String> {
+    check_window(&a)?;
     let mode = Mode::from(a.mode);
     let sys = SysConfig { cores: a.cores, entries: a.entries, slots: a.slots, log_depth: a.log_depth, asids: a.asids,
                           hit_latency: a.hit_latency };
@@ -148,7 +191,7 @@ pub fn run(a: RunArgs, stop: Arc<AtomicBool>) -> Result<(), String> {
         }
         None => (a.workload.clone(), tlb_harness::os_workloads::build(&a.workload, a.cores, a.asids, a.seed)?, None),
     };
-    let window = a.vcd.as_ref().map(|_| (a.vcd_from, a.vcd_from + a.vcd_cycles));
+    let window = a.vcd.as_ref().map(|_| (a.vcd_from, a.vcd_from.saturating_add(a.vcd_cycles)));
     if let Some(dir) = &a.plot {
         std::fs::create_dir_all(dir).map_err(|e| format!("cannot create plot folder {}: {e}", dir.display()))?;
     }
@@ -204,24 +247,40 @@ pub fn run(a: RunArgs, stop: Arc<AtomicBool>) -> Result<(), String> {
         eprintln!("tlbsim: interrupted at cycle {}; writing what was gathered", os.cycle());
     }
 
+    // From here on nothing may lose the summary: problems are reported after it.
+    let mut late = Vec::new();
     let mut vcd_out = None;
-    let mut gtkw_out = None;
     if let (Some(path), Some((from, to))) = (&a.vcd, window) {
-        if !a.json {
-            eprintln!("tlbsim: writing the waveform of cycles {from}..{to} (replayed on the RTL)...");
+        let end = os.cycle();
+        if from >= end {
+            let why = match ending {
+                Ending::Finished => "the workload finished",
+                Ending::Interrupted => "interrupted",
+                Ending::CycleLimit => "the cycle budget",
+            };
+            late.push(format!(
+                "no waveform written: the run ended at cycle {end} ({why}), before the window {from}..{to} \
+                 (--vcd-from below {end} shows its last cycles)"
+            ));
+        } else {
+            let to = to.min(end);
+            if !a.json {
+                eprintln!("tlbsim: writing the waveform of cycles {from}..{to} (replayed on the RTL)...");
+            }
+            match write_waveform(&os, path, from, to) {
+                Ok(w) => vcd_out = Some(w),
+                Err(e) => late.push(format!("no waveform written: {e}")),
+            }
         }
-        os.sys.write_vcd(path, from, to)?;
-        vcd_out = Some(path.clone());
-        let gtkw = path.with_extension("gtkw");
-        let groups = tlb_harness::wave::default_groups(path)?;
-        tlb_harness::wave::write_gtkw(path, &gtkw, &groups)?;
-        gtkw_out = Some(gtkw);
     }
 
     let mut summary =
-        summarize(&a, mode, &name, &os, ending, seconds, ipi, workload.as_ref(), vcd_out, gtkw_out, series_window);
+        summarize(&a, mode, &name, &os, ending, seconds, ipi, workload.as_ref(), vcd_out, series_window);
     if let Some(dir) = &a.plot {
-        summary.plots = crate::plots::write_all(dir, &summary, &os.stats.shootdowns)?;
+        match crate::plots::write_all(dir, &summary, &os.stats.shootdowns) {
+            Ok(p) => summary.plots = p,
+            Err(e) => late.push(format!("no plots written: {e}")),
+        }
     }
     if a.json {
         println!("{}", serde_json::to_string_pretty(&summary).expect("serializable"));
@@ -230,14 +289,28 @@ pub fn run(a: RunArgs, stop: Arc<AtomicBool>) -> Result<(), String> {
     }
     if ending == Ending::Interrupted {
         // What was gathered is out; the exit status still says the run was cut short.
+        for p in &late {
+            eprintln!("tlbsim: warning: {p}");
+        }
         std::process::exit(130);
     }
+    report_late_problems(&late);
     Ok(())
+}
+
+/// The RTL's waveform of cycles `from..to` (replayed from the run's inputs) and its GTKWave
+/// save file: (the window written, the save file).
+fn write_waveform(os: &Os, path: &Path, from: u64, to: u64) -> Result<((u64, u64), PathBuf), String> {
+    let window = os.sys.write_vcd(path, from, to)?;
+    let gtkw = path.with_extension("gtkw");
+    let groups = tlb_harness::wave::default_groups(path)?;
+    tlb_harness::wave::write_gtkw(path, &gtkw, &groups)?;
+    Ok((window, gtkw))
 }
 
 #[allow(clippy::too_many_arguments)]
 fn summarize(a: &RunArgs, mode: Mode, name: &str, os: &Os, ending: Ending, seconds: f64, ipi: IpiCost,
-             w: &dyn Workload, vcd: Option<PathBuf>, gtkw: Option<PathBuf>, series_window: u64) -> Summary {
+             w: &dyn Workload, vcd: Option<((u64, u64), PathBuf)>, series_window: u64) -> Summary {
     let st = &os.stats;
     let cnt = os.sys.outputs().cnt;
     let translations: u64 = st.cores.iter().map(|c| c.translations).sum();
@@ -259,6 +332,10 @@ fn summarize(a: &RunArgs, mode: Mode, name: &str, os: &Os, ending: Ending, secon
         accesses_replayed: t.accesses,
         accesses_per_second: t.accesses as f64 / seconds.max(1e-9),
     });
+    let (vcd_window, vcd, gtkw) = match vcd {
+        Some((window, gtkw)) => (Some(window), a.vcd.clone(), Some(gtkw)),
+        None => (None, None, None),
+    };
     Summary {
         workload: name.to_string(),
         mode: mode.name(),
@@ -305,6 +382,7 @@ fn summarize(a: &RunArgs, mode: Mode, name: &str, os: &Os, ending: Ending, secon
         oracle_checks: st.oracle_checks,
         trace,
         vcd,
+        vcd_window,
         gtkw,
         plots: Vec::new(),
         series_window,
@@ -358,8 +436,9 @@ fn print(s: &Summary, mode: Mode) {
     if s.mode == "lockstep" {
         println!("  lockstep      every output of RTL and model equal on every cycle");
     }
-    if let Some(v) = &s.vcd {
-        println!("  waveform      {} (gtkwave {})", v.display(), s.gtkw.as_deref().unwrap_or(Path::new("")).display());
+    if let (Some(v), Some((from, to))) = (&s.vcd, s.vcd_window) {
+        println!("  waveform      {}, cycles {from}..{to} (gtkwave {})", v.display(),
+                 s.gtkw.as_deref().unwrap_or(Path::new("")).display());
     }
     for p in &s.plots {
         println!("  plot          {}", p.display());

@@ -141,6 +141,9 @@ fn bad_input_gets_a_clear_error() {
         (&["run", "--trace", TRACE, "--workload", "os-mix"], "cannot be used with"),
         (&["run", "--cores", "1", "--trace", TRACE], "needs the multi-core system"),
         (&["run", "--mode", "model", "--cycles", "500", "--vcd", "/tmp/x.vcd", "--vcd-from", "900"], "window"),
+        (&["run", "--mode", "model", "--vcd", "/tmp/x.vcd", "--vcd-cycles", "0"], "--vcd-cycles 0"),
+        (&["run", "--mode", "model", "--vcd-from", "18446744073709551615"], "starts after the run's last cycle"),
+        (&["run", "--cores", "1", "--mode", "model", "--vcd-from", "100"], "single-core run's waveform starts at cycle 0"),
         (&["wave", "/nonexistent.vcd", "-o", "/tmp/x.svg"], "/nonexistent.vcd"),
     ];
     for (args, want) in cases {
@@ -149,4 +152,63 @@ fn bad_input_gets_a_clear_error() {
         assert!(err.contains(want), "{args:?}: expected {want:?} in {err:?}");
         assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
     }
+}
+
+/// stderr holds exactly one line, an error (or a warning), and no panic.
+fn one_line(err: &str, prefix: &str) {
+    let lines: Vec<_> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "one line expected: {err}");
+    assert!(lines[0].starts_with(prefix), "{prefix:?} expected: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+/// Exit status, stdout, stderr.
+fn tlbsim_status(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tlbsim")).args(args).output().expect("runs");
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
+
+/// A waveform window the run never reaches (a trace that ends sooner) loses nothing: the
+/// summary is out, one warning says why there is no waveform, and the status is 1 (the file
+/// asked for is missing). A window that runs past the end is written up to it. Huge
+/// windows do not overflow (the test binary is built with overflow checks).
+#[test]
+fn a_waveform_window_after_the_run_keeps_the_summary() {
+    let dir = scratch("window");
+    let t = dir.join("short.txt");
+    std::fs::write(&t, "==1== Lackey\n L 4000000,8\n S 4000008,8\n L 4001000,8\n").unwrap();
+    let vcd = dir.join("w.vcd");
+    let (t, vcd) = (t.to_str().unwrap(), vcd.to_str().unwrap());
+    for (from, cycles) in [("1000000", "100000000"), ("18446744073709551000", "18446744073709551615")] {
+        for json in [true, false] {
+            let mut args = vec!["run", "--trace", t, "--mode", "model", "--cycles", cycles, "--vcd", vcd, "--vcd-from", from,
+                                "--vcd-cycles", "18446744073709551000"];
+            if json {
+                args.push("--json");
+            }
+            let (code, out, err) = tlbsim_status(&args);
+            assert_eq!(code, Some(1), "{err}");
+            one_line(&err, "tlbsim: warning: no waveform written: the run ended at cycle ");
+            assert!(err.contains(&format!("before the window {from}..")), "{err}");
+            if json {
+                let v: serde_json::Value = serde_json::from_str(&out).expect("JSON summary");
+                assert_eq!((v["ending"].as_str(), v["translations"].as_u64()), (Some("Finished"), Some(5)), "{out}");
+                assert!(v["vcd"].is_null() && v["gtkw"].is_null(), "{out}");
+            } else {
+                assert!(out.contains("workload finished") && out.contains("all architecturally allowed"), "{out}");
+                assert!(!out.contains("waveform"), "{out}");
+            }
+            assert!(!std::path::Path::new(vcd).exists());
+        }
+    }
+    // Past the end: the cycles that exist (replayed on the RTL), and the summary says which.
+    let (code, out, err) =
+        tlbsim_status(&["run", "--trace", t, "--mode", "model", "--vcd", vcd, "--vcd-from", "10", "--vcd-cycles", "5000", "--json"]);
+    assert_eq!(code, Some(0), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON summary");
+    let end = v["cycles"].as_u64().unwrap();
+    assert!(end > 10 && end < 5000, "{out}");
+    assert_eq!(v["vcd_window"], serde_json::json!([10, end]));
+    assert!(std::fs::read_to_string(vcd).expect("RTL VCD").contains(&format!("#{}", 10 * end + 5)), "cycle {} in the window", end - 1);
+    let _ = std::fs::remove_dir_all(dir);
 }
