@@ -181,26 +181,32 @@ pub struct RunArgs {
     #[arg(long)]
     json: bool,
     /// IPI model: initiator cycles per shootdown (flush request, cpumask).
-    #[arg(long, default_value_t = 250, help_heading = "IPI baseline (cycles; sources in docs/perf.md)")]
+    #[arg(long, default_value_t = 250, help_heading = "IPI baseline (cycles; sources in docs/perf.md)", value_parser = ipi_range())]
     ipi_base: u64,
     /// IPI model: initiator cycles per target CPU.
-    #[arg(long, default_value_t = 170, help_heading = "IPI baseline (cycles; sources in docs/perf.md)")]
+    #[arg(long, default_value_t = 170, help_heading = "IPI baseline (cycles; sources in docs/perf.md)", value_parser = ipi_range())]
     ipi_send: u64,
     /// IPI model: delivery until the target's handler runs.
-    #[arg(long, default_value_t = 650, help_heading = "IPI baseline (cycles; sources in docs/perf.md)")]
+    #[arg(long, default_value_t = 650, help_heading = "IPI baseline (cycles; sources in docs/perf.md)", value_parser = ipi_range())]
     ipi_delivery: u64,
     /// IPI model: target's interrupt entry, handler, exit, acknowledgement.
-    #[arg(long, default_value_t = 620, help_heading = "IPI baseline (cycles; sources in docs/perf.md)")]
+    #[arg(long, default_value_t = 620, help_heading = "IPI baseline (cycles; sources in docs/perf.md)", value_parser = ipi_range())]
     ipi_handler: u64,
     /// IPI model: one invlpg.
-    #[arg(long, default_value_t = 250, help_heading = "IPI baseline (cycles; sources in docs/perf.md)")]
+    #[arg(long, default_value_t = 250, help_heading = "IPI baseline (cycles; sources in docs/perf.md)", value_parser = ipi_range())]
     ipi_invlpg: u64,
     /// IPI model: a full flush (CR3 reload; the refills are simulated, not costed).
-    #[arg(long, default_value_t = 250, help_heading = "IPI baseline (cycles; sources in docs/perf.md)")]
+    #[arg(long, default_value_t = 250, help_heading = "IPI baseline (cycles; sources in docs/perf.md)", value_parser = ipi_range())]
     ipi_full_flush: u64,
     /// IPI model: ranges longer than this many pages are flushed whole.
-    #[arg(long, default_value_t = 33, help_heading = "IPI baseline (cycles; sources in docs/perf.md)")]
+    #[arg(long, default_value_t = 33, help_heading = "IPI baseline (cycles; sources in docs/perf.md)", value_parser = ipi_range())]
     ipi_ceiling: u64,
+}
+
+/// The IPI model's figures: 0 to 10^9 (cycles, or pages for the ceiling), generous for any
+/// machine and small enough that a shootdown's cost cannot overflow.
+fn ipi_range() -> clap::builder::RangedU64ValueParser<u64> {
+    clap::value_parser!(u64).range(0..=1_000_000_000)
 }
 
 fn parse_latency(s: &str) -> Result<(u32, u32), String> {

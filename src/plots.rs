@@ -105,7 +105,7 @@ fn shootdown_cycles(path: &Path, s: &Summary, sd: &[Shootdown]) -> Result<(), St
     for x in sorted {
         f += x.synced - x.posted;
         let (a, t) = x.ipi_cycles(ipi);
-        i += a + t;
+        i = i.saturating_add(a).saturating_add(t);
         fab.push((x.synced, f.max(1)));
         ipis.push((x.synced, i.max(1)));
     }
@@ -116,7 +116,7 @@ fn shootdown_cycles(path: &Path, s: &Summary, sd: &[Shootdown]) -> Result<(), St
         .margin(15)
         .x_label_area_size(40)
         .y_label_area_size(80)
-        .build_cartesian_2d(0u64..s.cycles.max(1), (1u64..top * 2).log_scale())
+        .build_cartesian_2d(0u64..s.cycles.max(1), (1u64..top.saturating_mul(2)).log_scale())
         .map_err(e)?;
     chart.configure_mesh().x_desc("cycle").y_desc("cycles spent so far, all cores (log scale)").draw().map_err(e)?;
     chart

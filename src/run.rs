@@ -316,11 +316,11 @@ fn summarize(a: &RunArgs, mode: Mode, name: &str, os: &Os, ending: Ending, secon
     let translations: u64 = st.cores.iter().map(|c| c.translations).sum();
     let hits: u64 = st.cores.iter().map(|c| c.hits).sum();
     let lat: Vec<u64> = st.shootdowns.iter().map(|s| s.synced - s.posted).collect();
-    let (mut ipi_init, mut ipi_tgt, mut ipis) = (0, 0, 0);
+    let (mut ipi_init, mut ipi_tgt, mut ipis) = (0u64, 0u64, 0);
     for s in &st.shootdowns {
         let (i, t) = s.ipi_cycles(&ipi);
-        ipi_init += i;
-        ipi_tgt += t;
+        ipi_init = ipi_init.saturating_add(i);
+        ipi_tgt = ipi_tgt.saturating_add(t);
         ipis += s.ipi_targets;
     }
     let fabric_init: u64 = lat.iter().sum();
@@ -377,7 +377,7 @@ fn summarize(a: &RunArgs, mode: Mode, name: &str, os: &Os, ending: Ending, secon
             fabric_target_cycles: 0,
             ipi_initiator_cycles: ipi_init,
             ipi_target_cycles: ipi_tgt,
-            ipi_over_fabric: (ipi_init + ipi_tgt) as f64 / fabric_init.max(1) as f64,
+            ipi_over_fabric: ipi_init.saturating_add(ipi_tgt) as f64 / fabric_init.max(1) as f64,
         },
         oracle_checks: st.oracle_checks,
         trace,

@@ -144,6 +144,13 @@ fn bad_input_gets_a_clear_error() {
         (&["run", "--mode", "model", "--vcd", "/tmp/x.vcd", "--vcd-cycles", "0"], "--vcd-cycles 0"),
         (&["run", "--mode", "model", "--vcd-from", "18446744073709551615"], "starts after the run's last cycle"),
         (&["run", "--cores", "1", "--mode", "model", "--vcd-from", "100"], "single-core run's waveform starts at cycle 0"),
+        (&["run", "--ipi-base", "18446744073709551615"], "not in 0..=1000000000"),
+        (&["run", "--ipi-send", "18446744073709551615"], "not in 0..=1000000000"),
+        (&["run", "--ipi-delivery", "18446744073709551615"], "not in 0..=1000000000"),
+        (&["run", "--ipi-handler", "1000000001"], "not in 0..=1000000000"),
+        (&["run", "--ipi-invlpg", "18446744073709551615"], "not in 0..=1000000000"),
+        (&["run", "--ipi-full-flush", "18446744073709551615"], "not in 0..=1000000000"),
+        (&["run", "--ipi-ceiling", "18446744073709551615"], "not in 0..=1000000000"),
         (&["wave", "/nonexistent.vcd", "-o", "/tmp/x.svg"], "/nonexistent.vcd"),
     ];
     for (args, want) in cases {

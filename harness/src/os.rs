@@ -263,16 +263,19 @@ pub struct IpiCost {
 
 impl IpiCost {
     fn flush(&self, pages: u64) -> u64 {
-        if pages > self.ceiling { self.full_flush } else { pages * self.invlpg }
+        if pages > self.ceiling { self.full_flush } else { pages.saturating_mul(self.invlpg) }
     }
     /// (initiator cycles, cycles on each target) for a shootdown of `pages` to `targets`.
+    /// Saturates at `u64::MAX` instead of wrapping (the CLI bounds each figure to 10^9).
     pub fn cost(&self, pages: u64, targets: u64) -> (u64, u64) {
         let local = self.flush(pages);
         if targets == 0 {
             return (local, 0);
         }
-        let remote = self.remote_handler + self.flush(pages);
-        let initiator = self.initiator_base + targets * self.per_target_send + local + self.delivery + remote;
+        let remote = self.remote_handler.saturating_add(self.flush(pages));
+        let initiator = [targets.saturating_mul(self.per_target_send), local, self.delivery, remote]
+            .into_iter()
+            .fold(self.initiator_base, u64::saturating_add);
         (initiator, remote)
     }
 }
@@ -337,7 +340,7 @@ impl Shootdown {
     /// on all targets together).
     pub fn ipi_cycles(&self, c: &IpiCost) -> (u64, u64) {
         let (initiator, each) = c.cost(self.pages, self.ipi_targets);
-        (initiator, each * self.ipi_targets)
+        (initiator, each.saturating_mul(self.ipi_targets))
     }
 }
 
@@ -958,5 +961,19 @@ mod tests {
         assert_eq!(c.cost(1, 0), (100, 0));
         assert_eq!(c.cost(2, 3), (100 + 30 + 200 + 1000 + 2200, 2200));
         assert_eq!(c.cost(34, 1).1, 2000 + 5000);
+    }
+
+    /// Absurd figures (a library user, or a flag past the CLI's bound) saturate, never wrap
+    /// to a small cost or panic.
+    #[test]
+    fn ipi_cost_saturates_instead_of_wrapping() {
+        let max = u64::MAX;
+        let c = IpiCost { initiator_base: max, per_target_send: max, delivery: max, remote_handler: max, invlpg: max,
+                          full_flush: max, ceiling: max };
+        assert_eq!(c.cost(max, 16), (max, max));
+        assert_eq!(c.cost(2, 0), (max, 0));
+        let sd = Shootdown { core: 0, posted: 0, synced: 5, pages: 1 << 40, ipi_targets: 15 };
+        let big = IpiCost { initiator_base: 0, invlpg: 1 << 30, ceiling: max, ..c };
+        assert_eq!(sd.ipi_cycles(&big), (max, max));
     }
 }
