@@ -219,3 +219,33 @@ fn a_waveform_window_after_the_run_keeps_the_summary() {
     assert!(std::fs::read_to_string(vcd).expect("RTL VCD").contains(&format!("#{}", 10 * end + 5)), "cycle {} in the window", end - 1);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// Valgrind gives an exited thread's id to its next new thread: a thread that starts after
+/// the holder of its id exited is a new thread, on a core of its own.
+#[test]
+fn a_recycled_thread_id_is_a_new_thread() {
+    let dir = scratch("tids");
+    let t = dir.join("tids.txt");
+    let mut text = String::from("==7== Lackey\n--7--   SCHED[1]:  acquired lock (thread_wrapper(starting new thread))\n");
+    text += " L 4000000,8\n";
+    // Threads 2 and 3, then two more that get their ids: five threads, three ids.
+    for (k, tid) in [2, 3, 2, 3].into_iter().enumerate() {
+        text += "--7--   SCHED[1]: releasing lock (VG_(vg_yield)) -> VgTs_Yielding\n";
+        text += &format!("--7--   SCHED[{tid}]:  acquired lock (thread_wrapper(starting new thread))\n");
+        for i in 0..20 {
+            text += &format!(" S {:x},8\n", 0x5000000 + 0x100000 * k + 8 * i);
+        }
+        text += &format!("SYSCALL[7,{tid}](60) exit( 0 ) --> [pre-success] Success(0x0) \n");
+        text += &format!("--7--   SCHED[{tid}]: exiting VG_(scheduler)\n");
+        text += &format!("--7--   SCHED[{tid}]: release lock in VG_(exit_thread)\n");
+        text += "--7--   SCHED[1]:  acquired lock (VG_(vg_yield))\n L 4000008,8\n";
+    }
+    std::fs::write(&t, text).unwrap();
+    let (ok, out, err) = tlbsim(&["run", "--trace", t.to_str().unwrap(), "--mode", "model", "--cores", "8", "--no-vcd", "--json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON summary");
+    assert_eq!(v["trace"]["threads"], 5, "{}", v["trace"]);
+    let per_core: Vec<u64> = v["per_core"].as_array().unwrap().iter().map(|c| c["translations"].as_u64().unwrap()).collect();
+    assert!(per_core[..5].iter().all(|&n| n > 0) && per_core[5..].iter().all(|&n| n == 0), "{per_core:?}");
+    let _ = std::fs::remove_dir_all(dir);
+}

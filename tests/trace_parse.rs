@@ -24,6 +24,10 @@ fn shipped_zstd_trace() {
     let mut switches = 0;
     let mut running: Option<u32> = None;
     let mut exited = BTreeSet::new();
+    let mut seen = BTreeSet::new();
+    // Threads started: a Switch to an id first seen, or to one whose thread exited (valgrind
+    // gives a finished thread's id to the next new one; the replay counts it as new).
+    let mut starts = 0;
     let mut madvised_by = BTreeSet::new();
     for ev in reader.by_ref() {
         let ev = ev.unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -38,6 +42,9 @@ fn shipped_zstd_trace() {
                 assert_ne!(running, Some(tid), "a Switch to the thread already running");
                 switches += 1;
                 running = Some(tid);
+                if seen.insert(tid) || exited.remove(&tid) {
+                    starts += 1;
+                }
                 tid
             }
             TraceEvent::ThreadExit { tid } => {
@@ -77,7 +84,7 @@ fn shipped_zstd_trace() {
             }
         };
         // Every event belongs to the thread the last Switch named, and no thread acts after
-        // its exit (valgrind reuses thread ids, but zstd's threads all live to the end).
+        // its exit (only a new thread with its id, after a Switch).
         assert_eq!(running, Some(tid), "{ev:?} while thread {running:?} runs");
         if !matches!(ev, TraceEvent::ThreadExit { .. }) {
             assert!(!exited.contains(&tid), "{ev:?} after thread {tid} exited");
@@ -106,6 +113,8 @@ fn shipped_zstd_trace() {
     assert_eq!(per_thread.keys().copied().collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
     assert!(per_thread[&4] > 1_000_000 && per_thread[&5] > 1_000_000, "{per_thread:?}");
     assert_eq!(exited, BTreeSet::from([1, 2, 3, 4, 5]));
+    // No id is reused in this trace: the 5 ids are 5 threads.
+    assert_eq!(starts, 5);
     assert_eq!(switches, 60);
     // Every one of these syscalls in the trace succeeded; brk moved once (the other two
     // calls ask where the break is).

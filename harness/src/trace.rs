@@ -19,7 +19,9 @@
 //!   the Switch of its thread). `SCHED[3]: exiting VG_(scheduler)`: thread 3 is gone
 //!   ([`TraceEvent::ThreadExit`]); threads killed by another thread's `exit_group` show it
 //!   too, their `exit` syscall never does. Thread ids are valgrind's (1 is the main thread,
-//!   ids of exited threads are reused), not the kernel's.
+//!   ids of exited threads are reused), not the kernel's: a Switch to an id after its
+//!   ThreadExit is a new thread (`SCHED[3]:  acquired lock (thread_wrapper(starting new
+//!   thread))`), which the reader leaves to its user to count as one.
 //! - `SYSCALL[pid,tid](nr) sys_munmap ( 0x483c000, 35991 )[sync] --> Success(0x0) `: one
 //!   line when the syscall cannot block. When it may block (madvise, read, futex) the line
 //!   ends in `--> [async] ... `, other threads run, and the result comes later on its own
@@ -913,6 +915,36 @@ mod tests {
              \x20--> [pre-fail] Failure(0x26) \n"
         ));
         assert_eq!(ev, [Switch { tid: 1 }, Munmap { tid: 1, addr: 0x5000, len: 8192 }]);
+    }
+
+    /// Valgrind gives a finished thread's id to the next thread it creates: the exit, then
+    /// the new thread's start under the same id (the workload makes it a new thread).
+    #[test]
+    fn a_recycled_thread_id_exits_before_it_starts_again() {
+        let ev = events(&format!(
+            "{BANNER}I  1000,4\n\
+             --15064--   SCHED[1]: releasing lock (VG_(vg_yield)) -> VgTs_Yielding\n\
+             --15064--   SCHED[2]:  acquired lock (thread_wrapper(starting new thread))\n\
+             I  2000,4\n\
+             --15064--   SCHED[2]: exiting VG_(scheduler)\n\
+             --15064--   SCHED[2]: release lock in VG_(exit_thread)\n\
+             --15064--   SCHED[1]:  acquired lock (VG_(vg_yield))\n\
+             SYSCALL[15064,1](56) sys_clone ( 3d0f00, 0x529cf70, 0x529d990, 0x529d990, 0x529d6c0 ) --> [pre-success] Success(0x3302) \n\
+             --15064--   SCHED[1]: releasing lock (VG_(vg_yield)) -> VgTs_Yielding\n\
+             --15064--   SCHED[2]:  acquired lock (thread_wrapper(starting new thread))\n\
+             I  3000,4\n"
+        ));
+        let i = |tid, vaddr| Access { tid, vaddr, size: 4, kind: AccessKind::Instr };
+        assert_eq!(ev, [
+            Switch { tid: 1 },
+            i(1, 0x1000),
+            Switch { tid: 2 },
+            i(2, 0x2000),
+            ThreadExit { tid: 2 },
+            Switch { tid: 1 },
+            Switch { tid: 2 },
+            i(2, 0x3000),
+        ]);
     }
 
     #[test]

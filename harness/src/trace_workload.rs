@@ -1,7 +1,8 @@
 //! A Valgrind lackey trace as a workload: one process, its threads on the cores (the n-th
-//! thread seen runs on core n mod cores), every data access a translation (instruction
-//! fetches too, if asked), and the memory-map syscalls (mmap, munmap, mprotect, brk,
-//! madvise, mremap) as the kernel operations they are, shootdowns included.
+//! thread started runs on core n mod cores; valgrind gives an exited thread's id to the
+//! next new thread, which is a new thread here too), every data access a translation
+//! (instruction fetches too, if asked), and the memory-map syscalls (mmap, munmap,
+//! mprotect, brk, madvise, mremap) as the kernel operations they are, shootdowns included.
 //!
 //! The trace streams: events are read only as far as the cores need them (at most
 //! [`QUEUE`] steps ahead per core). A syscall that changes the memory map waits until every
@@ -30,8 +31,10 @@ pub struct TraceWorkload {
     cores: usize,
     fetches: bool,
     proc_: ProcId,
-    /// Thread id -> core.
-    threads: HashMap<u32, usize>,
+    /// Valgrind thread id -> core, for the threads that have not exited.
+    live: HashMap<u32, usize>,
+    /// Threads started so far (a reused id counts again).
+    threads: usize,
     started: Vec<bool>,
     queue: Vec<VecDeque<Step>>,
     accesses: u64,
@@ -47,7 +50,8 @@ impl TraceWorkload {
             cores,
             fetches,
             proc_: 0,
-            threads: HashMap::new(),
+            live: HashMap::new(),
+            threads: 0,
             started: vec![false; cores],
             queue: vec![VecDeque::new(); cores],
             accesses: 0,
@@ -55,11 +59,18 @@ impl TraceWorkload {
         })
     }
 
+    /// The core of thread `tid`; a thread not seen before (or whose id was freed by its
+    /// exit) is a new thread, on the next core in turn.
     fn core_of(&mut self, tid: u32) -> usize {
-        let n = self.threads.len();
+        let n = self.threads;
         let cores = self.cores;
-        *self.threads.entry(tid).or_insert(n % cores)
+        *self.live.entry(tid).or_insert_with(|| {
+            self.threads += 1;
+            n % cores
+        })
     }
+
+
 
     fn push(&mut self, core: usize, step: Step) {
         if !self.started[core] {
@@ -125,7 +136,10 @@ impl TraceWorkload {
                 let core = self.core_of(tid);
                 self.push(core, Step::Mmap { proc: p, vaddr: new_addr, len: new_len, prot: PROT_READ | PROT_WRITE });
             }
-            TraceEvent::ThreadExit { .. } => {}
+            TraceEvent::ThreadExit { tid } => {
+                // Its id is free: valgrind gives it to the next thread it starts.
+                self.live.remove(&tid);
+            }
         }
         Ok(true)
     }
@@ -166,7 +180,7 @@ impl Workload for TraceWorkload {
             path: self.path.clone(),
             lines: self.reader.lines_read(),
             bad_lines_skipped: self.reader.bad_lines_skipped(),
-            threads: self.threads.len(),
+            threads: self.threads,
             accesses: self.accesses,
         })
     }
