@@ -249,3 +249,27 @@ fn a_recycled_thread_id_is_a_new_thread() {
     assert!(per_core[..5].iter().all(|&n| n > 0) && per_core[5..].iter().all(|&n| n == 0), "{per_core:?}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A forking program recorded into one file: the second pid stops the replay with one line
+/// naming the line, both pids and the fix, skipping bad lines or not.
+#[test]
+fn two_processes_in_one_trace_are_refused() {
+    let dir = scratch("fork");
+    let t = dir.join("fork.txt");
+    std::fs::write(&t, "==100== Lackey\n L 4000000,8\n\
+                        SYSCALL[100,1](57) sys_fork ( ) --> [pre-success] Success(0x65) \n\
+                        SYSCALL[101,1](9) sys_mmap ( 0x0, 4096, 3, 34, 4294967295, 0 ) --> [pre-success] Success(0x7000) \n\
+                        \x20L 4000008,8\n").unwrap();
+    for skip in [false, true] {
+        let mut args = vec!["run", "--trace", t.to_str().unwrap(), "--mode", "model", "--no-vcd"];
+        if skip {
+            args.push("--skip-bad-lines");
+        }
+        let (ok, _, err) = tlbsim(&args);
+        assert!(!ok, "{err}");
+        one_line(&err, "tlbsim: error: ");
+        assert!(err.contains("trace line 4: ") && err.contains("pid 100, then pid 101"), "{err}");
+        assert!(err.contains("--log-file=t.%p.txt") && !err.contains("--skip-bad-lines"), "{err}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

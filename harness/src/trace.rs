@@ -34,6 +34,10 @@
 //!   SCHED lines of the threads it kills, and its result by a line ` --> [pre-success] ...`.
 //! - `==pid==` lines (banner, statistics), other `--pid--` lines, `SCHEDSETJMP(...)`, the
 //!   other syscalls: noise, skipped.
+//! - The pid of `==pid==`, `--pid--` and `SYSCALL[pid,..]` is the traced process's: another
+//!   one means a second program in the file (the child of a fork logs to its parent's file
+//!   unless `--log-file` has `%p`), an error [`TraceErrorKind::SecondProcess`] that
+//!   skipping bad lines does not skip.
 //!
 //! Lengths of mmap, munmap, mprotect, madvise and mremap are rounded up to [`PAGE_SIZE`],
 //! as the kernel applies them; brk reports the break itself (the heap's pages end at the
@@ -95,11 +99,31 @@ pub struct TraceError {
     /// The line, lossily decoded, cut after 200 bytes.
     pub text: String,
     pub why: String,
+    pub kind: TraceErrorKind,
+}
+
+/// What went wrong; only [`TraceErrorKind::BadLine`] is skipped by
+/// [`TraceOptions::skip_bad_lines`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TraceErrorKind {
+    /// A malformed line; the reader goes on after it.
+    BadLine,
+    /// The file could not be read further (an I/O error, a gzip file cut short); the last
+    /// event.
+    Read,
+    /// A line of another process than the lines before (a forking program recorded
+    /// without `%p` in `--log-file`): the trace mixes two programs. The reader goes on
+    /// (with the first process's state), but what it reads is not one program.
+    SecondProcess,
 }
 
 impl fmt::Display for TraceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "trace line {}: {}: {}", self.line, self.why, self.text)
+        if self.text.is_empty() {
+            write!(f, "trace line {}: {}", self.line, self.why)
+        } else {
+            write!(f, "trace line {}: {}: {}", self.line, self.why, self.text)
+        }
     }
 }
 
@@ -216,7 +240,8 @@ impl<R: BufRead> TraceReader<R> {
             Err(e) => {
                 self.done = true;
                 let why = format!("cannot read the trace: {e}");
-                return Err(TraceError { line: self.lines + 1, text: String::new(), why });
+                let kind = TraceErrorKind::Read;
+                return Err(TraceError { line: self.lines + 1, text: String::new(), why, kind });
             }
         };
         if buf.is_empty() {
@@ -260,7 +285,7 @@ impl<R: BufRead> TraceReader<R> {
 
     fn judge(&mut self, res: Result<(), TraceError>) -> Result<(), TraceError> {
         match res {
-            Err(_) if self.opts.skip_bad_lines => {
+            Err(e) if self.opts.skip_bad_lines && e.kind == TraceErrorKind::BadLine => {
                 self.bad += 1;
                 Ok(())
             }
@@ -310,18 +335,36 @@ fn append_cut(carry: &mut Vec<u8>, cut: &mut bool, bytes: &[u8]) {
     carry.extend_from_slice(&bytes[..bytes.len().min(room)]);
 }
 
-fn bad_line(line: u64, bytes: &[u8], why: String) -> TraceError {
+fn bad_line(line: u64, bytes: &[u8], bad: Bad) -> TraceError {
     let mut text = String::from_utf8_lossy(&bytes[..bytes.len().min(QUOTE_MAX)]).into_owned();
     if bytes.len() > QUOTE_MAX {
         text.push_str("...");
     }
-    TraceError { line, text, why }
+    TraceError { line, text, why: bad.why, kind: bad.kind }
+}
+
+/// Why a line was refused, and what kind of problem that is.
+struct Bad {
+    kind: TraceErrorKind,
+    why: String,
+}
+
+impl From<String> for Bad {
+    fn from(why: String) -> Bad {
+        Bad { kind: TraceErrorKind::BadLine, why }
+    }
+}
+
+impl From<&str> for Bad {
+    fn from(why: &str) -> Bad {
+        Bad::from(why.to_string())
+    }
 }
 
 /// Parses one line; on an error the line leaves no events behind.
-fn parse_line(p: &mut Parser, out: &mut Out, line: &[u8], cut: bool) -> Result<(), String> {
+fn parse_line(p: &mut Parser, out: &mut Out, line: &[u8], cut: bool) -> Result<(), Bad> {
     if cut || line.len() > MAX_LINE {
-        return Err(format!("line longer than {MAX_LINE} bytes"));
+        return Err(format!("line longer than {MAX_LINE} bytes").into());
     }
     let before = out.len();
     let res = p.line(line.trim_ascii_end(), out);
@@ -361,6 +404,8 @@ struct Parser {
     saw_sched: bool,
     /// Some line so far was valgrind's: an unknown first line means "not a lackey trace".
     valgrind_seen: bool,
+    /// The traced process: the pid of the first `==pid==`, `--pid--` or `SYSCALL[pid,..]`.
+    pid: Option<u32>,
     brk: Option<u64>,
     /// `[async]` syscalls in flight, at most one per thread.
     in_flight: Vec<Call>,
@@ -376,37 +421,45 @@ impl Parser {
             announced: false,
             saw_sched: false,
             valgrind_seen: false,
+            pid: None,
             brk: None,
             in_flight: Vec::new(),
             dangling: None,
         }
     }
 
-    fn line(&mut self, line: &[u8], out: &mut Out) -> Result<(), String> {
+    fn line(&mut self, line: &[u8], out: &mut Out) -> Result<(), Bad> {
         let valgrind = match line {
             [] => return Ok(()),
             [b'I', b' ', rest @ ..] => {
-                return self.access(AccessKind::Instr, rest.trim_ascii_start(), out)
+                return Ok(self.access(AccessKind::Instr, rest.trim_ascii_start(), out)?)
             }
-            [b' ', b'L', b' ', rest @ ..] => return self.access(AccessKind::Load, rest, out),
-            [b' ', b'S', b' ', rest @ ..] => return self.access(AccessKind::Store, rest, out),
-            [b' ', b'M', b' ', rest @ ..] => return self.access(AccessKind::Modify, rest, out),
+            [b' ', b'L', b' ', rest @ ..] => return Ok(self.access(AccessKind::Load, rest, out)?),
+            [b' ', b'S', b' ', rest @ ..] => return Ok(self.access(AccessKind::Store, rest, out)?),
+            [b' ', b'M', b' ', rest @ ..] => return Ok(self.access(AccessKind::Modify, rest, out)?),
             _ if line.starts_with(b"SYSCALL[") => return self.syscall(&line[8..], out),
             _ if line.starts_with(b" --> ") => {
                 return match self.dangling.take() {
-                    Some(call) => self.result(call, &line[5..], out),
+                    Some(call) => Ok(self.result(call, &line[5..], out)?),
                     None => Ok(()),
                 };
             }
-            _ if line.starts_with(b"--") => match find(line, b"SCHED[") {
-                Some(at) => {
-                    let (tid, msg) = sched_parts(&line[at..])?;
-                    self.sched(tid, msg, out);
-                    return Ok(());
+            _ if line.starts_with(b"--") => {
+                self.process(prefix_pid(&line[2..], b"--"))?;
+                match find(line, b"SCHED[") {
+                    Some(at) => {
+                        let (tid, msg) = sched_parts(&line[at..])?;
+                        self.sched(tid, msg, out);
+                        return Ok(());
+                    }
+                    None => true,
                 }
-                None => true,
-            },
-            _ => line.starts_with(b"==") || line.starts_with(b"SCHEDSETJMP"),
+            }
+            _ if line.starts_with(b"==") => {
+                self.process(prefix_pid(&line[2..], b"=="))?;
+                true
+            }
+            _ => line.starts_with(b"SCHEDSETJMP"),
         };
         if valgrind {
             self.valgrind_seen = true;
@@ -414,6 +467,25 @@ impl Parser {
             return Err("not a Valgrind lackey trace line \
                         (expected I/L/S/M, SYSCALL, SCHED or ==pid== lines)"
                 .into());
+        }
+        Ok(())
+    }
+
+    /// Valgrind names the process on its own lines: a second pid is a second program in
+    /// the same file (a child of fork logs to its parent's file unless the name has `%p`).
+    fn process(&mut self, pid: Option<u32>) -> Result<(), Bad> {
+        let Some(pid) = pid else { return Ok(()) };
+        match self.pid {
+            None => self.pid = Some(pid),
+            Some(first) if first != pid => {
+                let why = format!(
+                    "lines of two processes in one trace (pid {first}, then pid {pid}): \
+                     a forking program logged to one file; record with --log-file=t.%p.txt \
+                     (one file per process) and replay one of them"
+                );
+                return Err(Bad { kind: TraceErrorKind::SecondProcess, why });
+            }
+            Some(_) => {}
         }
         Ok(())
     }
@@ -459,12 +531,13 @@ impl Parser {
     }
 
     /// `pid,tid](nr) rest`, from after `SYSCALL[`.
-    fn syscall(&mut self, s: &[u8], out: &mut Out) -> Result<(), String> {
+    fn syscall(&mut self, s: &[u8], out: &mut Out) -> Result<(), Bad> {
         let header = || "SYSCALL line: expected SYSCALL[pid,tid](nr)".to_string();
-        let (_pid, s) = dec_u32(s).ok_or_else(header)?;
+        let (pid, s) = dec_u32(s).ok_or_else(header)?;
         let (tid, s) = dec_u32(s.strip_prefix(b",").ok_or_else(header)?).ok_or_else(header)?;
         let (nr, s) = dec_u32(s.strip_prefix(b"](").ok_or_else(header)?).ok_or_else(header)?;
         let s = s.strip_prefix(b")").ok_or_else(header)?.trim_ascii_start();
+        self.process(Some(pid))?;
         self.valgrind_seen = true;
         let (head, sched) = split_sched(s);
         let sched = sched.map(sched_parts).transpose()?;
@@ -600,6 +673,13 @@ impl Parser {
         out.push_back(ev);
         Ok(())
     }
+}
+
+/// The pid of a valgrind line's prefix, from after its opening `==` or `--`: decimal digits,
+/// then `close` (or `:` for `--pid:level:...` debug lines). None for anything else.
+fn prefix_pid(s: &[u8], close: &[u8]) -> Option<u32> {
+    let (pid, rest) = dec_u32(s)?;
+    (rest.starts_with(close) || (close == b"--" && rest.starts_with(b":"))).then_some(pid)
 }
 
 /// `SCHED[tid]: message`, from the `SCHED[`: the thread and the message.
@@ -759,15 +839,15 @@ mod tests {
     fn switches_follow_the_lock_not_every_sched_line() {
         let ev = events(&format!(
             "{BANNER}I  1000,4\n\
-             --9--   SCHED[1]: releasing lock (VG_(client_syscall)[async]) -> VgTs_WaitSys\n\
-             --9--   SCHED[1]:  acquired lock (VG_(client_syscall)[async])\n\
+             --15064--   SCHED[1]: releasing lock (VG_(client_syscall)[async]) -> VgTs_WaitSys\n\
+             --15064--   SCHED[1]:  acquired lock (VG_(client_syscall)[async])\n\
              I  1004,4\n\
-             --9--   SCHED[1]: releasing lock (VG_(client_syscall)[async]) -> VgTs_WaitSys\n\
-             --9--   SCHED[2]:  acquired lock (thread_wrapper(starting new thread))\n\
-             --9--   SCHED[2]: entering VG_(scheduler)\n\
+             --15064--   SCHED[1]: releasing lock (VG_(client_syscall)[async]) -> VgTs_WaitSys\n\
+             --15064--   SCHED[2]:  acquired lock (thread_wrapper(starting new thread))\n\
+             --15064--   SCHED[2]: entering VG_(scheduler)\n\
              I  2000,4\n\
-             --9--   SCHED[2]: releasing lock (VG_(scheduler):timeslice) -> VgTs_Yielding\n\
-             --9--   SCHED[2]:  acquired lock (VG_(scheduler):timeslice)\n\
+             --15064--   SCHED[2]: releasing lock (VG_(scheduler):timeslice) -> VgTs_Yielding\n\
+             --15064--   SCHED[2]:  acquired lock (VG_(scheduler):timeslice)\n\
              I  2004,4\n"
         ));
         let i = |tid, vaddr| Access { tid, vaddr, size: 4, kind: AccessKind::Instr };
@@ -810,11 +890,11 @@ mod tests {
     fn failed_syscalls_change_nothing() {
         let ev = events(&format!(
             "{BANNER}\
-             SYSCALL[1,1](9) sys_mmap ( 0x0, 4096, 1, 1, 12345, 0 ) --> [pre-fail] Failure(0x9) \n\
-             SYSCALL[1,1](11) sys_munmap ( 0x1001, 10 )[sync] --> Failure(0x16) \n\
-             SYSCALL[1,1](10) sys_mprotect ( 0x1001, 4096, 1 )[sync] --> Failure(0x16) \n\
-             SYSCALL[1,1](28) sys_madvise ( 0x1001, 4096, 4 ) --> [async] ... \n\
-             SYSCALL[1,1](28) ... [async] --> Failure(0x16) \n"
+             SYSCALL[15064,1](9) sys_mmap ( 0x0, 4096, 1, 1, 12345, 0 ) --> [pre-fail] Failure(0x9) \n\
+             SYSCALL[15064,1](11) sys_munmap ( 0x1001, 10 )[sync] --> Failure(0x16) \n\
+             SYSCALL[15064,1](10) sys_mprotect ( 0x1001, 4096, 1 )[sync] --> Failure(0x16) \n\
+             SYSCALL[15064,1](28) sys_madvise ( 0x1001, 4096, 4 ) --> [async] ... \n\
+             SYSCALL[15064,1](28) ... [async] --> Failure(0x16) \n"
         ));
         assert_eq!(ev, [Switch { tid: 1 }]);
     }
@@ -823,11 +903,11 @@ mod tests {
     fn brk_tracks_the_previous_break() {
         let ev = events(&format!(
             "{BANNER}\
-             SYSCALL[1,1](12) sys_brk ( 0x0 ) --> [pre-success] Success(0x4035000) \n\
-             SYSCALL[1,1](12) sys_brk ( 0x0 ) --> [pre-success] Success(0x4035000) \n\
-             SYSCALL[1,1](12) sys_brk ( 0x4045000 ) --> [pre-success] Success(0x4045000) \n\
-             SYSCALL[1,1](12) sys_brk ( 0x403d000 ) --> [pre-success] Success(0x403d000) \n\
-             SYSCALL[1,1](12) sys_brk ( 0x1 ) --> [pre-success] Success(0x403d000) \n"
+             SYSCALL[15064,1](12) sys_brk ( 0x0 ) --> [pre-success] Success(0x4035000) \n\
+             SYSCALL[15064,1](12) sys_brk ( 0x0 ) --> [pre-success] Success(0x4035000) \n\
+             SYSCALL[15064,1](12) sys_brk ( 0x4045000 ) --> [pre-success] Success(0x4045000) \n\
+             SYSCALL[15064,1](12) sys_brk ( 0x403d000 ) --> [pre-success] Success(0x403d000) \n\
+             SYSCALL[15064,1](12) sys_brk ( 0x1 ) --> [pre-success] Success(0x403d000) \n"
         ));
         assert_eq!(ev, [
             Switch { tid: 1 },
@@ -842,20 +922,20 @@ mod tests {
     fn async_syscalls_complete_on_a_later_line_of_their_thread() {
         let ev = events(&format!(
             "{BANNER}\
-             --9--   SCHED[2]:  acquired lock (VG_(client_syscall)[async])\n\
-             SYSCALL[9,2](28) sys_madvise ( 0x4a9d000, 8368128, 4 ) --> [async] ... \n\
-             --9--   SCHED[2]: releasing lock (VG_(client_syscall)[async]) -> VgTs_WaitSys\n\
-             --9--   SCHED[1]:  acquired lock (VG_(vg_yield))\n\
+             --15064--   SCHED[2]:  acquired lock (VG_(client_syscall)[async])\n\
+             SYSCALL[15064,2](28) sys_madvise ( 0x4a9d000, 8368128, 4 ) --> [async] ... \n\
+             --15064--   SCHED[2]: releasing lock (VG_(client_syscall)[async]) -> VgTs_WaitSys\n\
+             --15064--   SCHED[1]:  acquired lock (VG_(vg_yield))\n\
              I  1000,4\n\
-             SYSCALL[9,1](202) sys_futex ( 0x522c990, 265, 14016, 0x0, 0x0 ) --> [async] ... \n\
-             --9--   SCHED[1]: releasing lock (VG_(client_syscall)[async]) -> VgTs_WaitSys\n\
-             --9--   SCHED[2]:  acquired lock (VG_(client_syscall)[async])\n\
-             SYSCALL[9,2](28) ... [async] --> Success(0x0) \n\
-             SYSCALL[9,2](60) exit( 0 ) --> [pre-success] Success(0x0) \n\
-             --9--   SCHED[2]: exiting VG_(scheduler)\n\
-             --9--   SCHED[2]: release lock in VG_(exit_thread)\n\
-             --9--   SCHED[1]:  acquired lock (VG_(client_syscall)[async])\n\
-             SYSCALL[9,1](202) ... [async] --> Success(0x0) \n"
+             SYSCALL[15064,1](202) sys_futex ( 0x522c990, 265, 14016, 0x0, 0x0 ) --> [async] ... \n\
+             --15064--   SCHED[1]: releasing lock (VG_(client_syscall)[async]) -> VgTs_WaitSys\n\
+             --15064--   SCHED[2]:  acquired lock (VG_(client_syscall)[async])\n\
+             SYSCALL[15064,2](28) ... [async] --> Success(0x0) \n\
+             SYSCALL[15064,2](60) exit( 0 ) --> [pre-success] Success(0x0) \n\
+             --15064--   SCHED[2]: exiting VG_(scheduler)\n\
+             --15064--   SCHED[2]: release lock in VG_(exit_thread)\n\
+             --15064--   SCHED[1]:  acquired lock (VG_(client_syscall)[async])\n\
+             SYSCALL[15064,1](202) ... [async] --> Success(0x0) \n"
         ));
         assert_eq!(ev, [
             Switch { tid: 1 },
@@ -874,22 +954,22 @@ mod tests {
     fn sched_messages_inside_syscall_lines() {
         let ev = events(&format!(
             "{BANNER}\
-             SYSCALL[13052,1](56) sys_clone ( 3d0f00, 0x529cf70, 0x529d990, 0x529d990, 0x529d6c0 ) --> [pre-success] Success(0x3301) --13052--   SCHED[1]: releasing lock (VG_(vg_yield)) -> VgTs_Yielding\n\
-             --13052--   SCHED[2]:  acquired lock (thread_wrapper(starting new thread))\n\
+             SYSCALL[15064,1](56) sys_clone ( 3d0f00, 0x529cf70, 0x529d990, 0x529d990, 0x529d6c0 ) --> [pre-success] Success(0x3301) --15064--   SCHED[1]: releasing lock (VG_(vg_yield)) -> VgTs_Yielding\n\
+             --15064--   SCHED[2]:  acquired lock (thread_wrapper(starting new thread))\n\
              I  2000,4\n\
-             --13052--   SCHED[2]: releasing lock (VG_(client_syscall)[async]) -> VgTs_WaitSys\n\
-             --13052--   SCHED[1]:  acquired lock (VG_(vg_yield))\n\
+             --15064--   SCHED[2]: releasing lock (VG_(client_syscall)[async]) -> VgTs_WaitSys\n\
+             --15064--   SCHED[1]:  acquired lock (VG_(vg_yield))\n\
              \n\
              I  1000,4\n\
-             SYSCALL[8613,1](231) exit_group( 0 )--8613--   SCHED[1]: releasing lock (VG_(vg_yield)) -> VgTs_Yielding\n\
-             --8613--   SCHED[2]:  acquired lock (sigvgkill_handler)\n\
+             SYSCALL[15064,1](231) exit_group( 0 )--15064--   SCHED[1]: releasing lock (VG_(vg_yield)) -> VgTs_Yielding\n\
+             --15064--   SCHED[2]:  acquired lock (sigvgkill_handler)\n\
              SCHEDSETJMP(line 1211) tid 2, jumped=1476724588\n\
-             --8613--   SCHED[2]: exiting VG_(scheduler)\n\
-             --8613--   SCHED[2]: release lock in VG_(exit_thread)\n\
-             --8613--   SCHED[1]:  acquired lock (VG_(vg_yield))\n\
+             --15064--   SCHED[2]: exiting VG_(scheduler)\n\
+             --15064--   SCHED[2]: release lock in VG_(exit_thread)\n\
+             --15064--   SCHED[1]:  acquired lock (VG_(vg_yield))\n\
              \x20--> [pre-success] Success(0x0) \n\
-             --8613--   SCHED[1]: exiting VG_(scheduler)\n\
-             ==8613== Exit code:       0\n"
+             --15064--   SCHED[1]: exiting VG_(scheduler)\n\
+             ==15064== Exit code:       0\n"
         ));
         assert_eq!(ev, [
             Switch { tid: 1 },
@@ -908,10 +988,10 @@ mod tests {
     fn a_memory_syscall_whose_result_comes_on_its_own_line() {
         let ev = events(&format!(
             "{BANNER}\
-             SYSCALL[9,1](11) sys_munmap ( 0x5000, 8192 )--9--   SCHED[1]: releasing lock (VG_(vg_yield)) -> VgTs_Yielding\n\
-             --9--   SCHED[1]:  acquired lock (VG_(vg_yield))\n\
+             SYSCALL[15064,1](11) sys_munmap ( 0x5000, 8192 )--15064--   SCHED[1]: releasing lock (VG_(vg_yield)) -> VgTs_Yielding\n\
+             --15064--   SCHED[1]:  acquired lock (VG_(vg_yield))\n\
              \x20--> Success(0x0) \n\
-             SYSCALL[9,1](334) unimplemented (by the kernel) syscall: 334! (ni_syscall)\n\
+             SYSCALL[15064,1](334) unimplemented (by the kernel) syscall: 334! (ni_syscall)\n\
              \x20--> [pre-fail] Failure(0x26) \n"
         ));
         assert_eq!(ev, [Switch { tid: 1 }, Munmap { tid: 1, addr: 0x5000, len: 8192 }]);
@@ -945,6 +1025,33 @@ mod tests {
             Switch { tid: 2 },
             i(2, 0x3000),
         ]);
+    }
+
+    /// A forking program logged to one file: the child's lines carry its own pid. Stopped
+    /// at the first of them, even when bad lines are skipped.
+    #[test]
+    fn a_second_process_is_an_error_that_is_not_skipped() {
+        let child_lines = [
+            "SYSCALL[15070,1](11) sys_munmap ( 0x5000, 8192 )[sync] --> Success(0x0) ",
+            "--15070--   SCHED[1]:  acquired lock (VG_(vg_yield))",
+            "==15070== Exit code:       0",
+        ];
+        for child in child_lines {
+            for skip in [false, true] {
+                let text = format!("{BANNER}I  1000,4\n{child}\nI  1004,4\n");
+                let mut r = from_reader(Cursor::new(text), TraceOptions { skip_bad_lines: skip });
+                let e = r.by_ref().find_map(Result::err).expect("an error");
+                assert_eq!((e.line, e.kind), (6, TraceErrorKind::SecondProcess), "{child}");
+                let msg = e.to_string();
+                assert!(msg.starts_with("trace line 6: ") && msg.contains("pid 15064, then pid 15070"), "{msg}");
+                assert!(msg.contains("--log-file=t.%p.txt"), "{msg}");
+                assert_eq!(r.bad_lines_skipped(), 0);
+            }
+        }
+        // Valgrind's debug lines (`--pid:level:subsystem`) name the process too.
+        let e = first_error(&format!("{BANNER}--15070:1:syswrap- x\n"));
+        assert_eq!(e.kind, TraceErrorKind::SecondProcess);
+        assert_eq!(events(&format!("{BANNER}--15064:1:syswrap- x\n==15064== \n")), [Switch { tid: 1 }]);
     }
 
     #[test]
@@ -993,17 +1100,17 @@ mod tests {
             (" M 0401ab70,4x", "not a decimal"),
             ("I  10000000000000000,4", "longer than 16"),
             ("I  1000,4294967296", "out of range"),
-            ("SYSCALL[1,1](11) sys_munmap ( 0x1000 )[sync] --> Success(0x0)", "1 arguments, expected 2"),
-            ("SYSCALL[1,1](11) sys_munmap ( 0x10zz, 4096 )[sync] --> Success(0x0)", "argument 1 is not a number"),
-            ("SYSCALL[1,1](11) sys_munmap ( 0x1000, 4096 [sync] --> Success(0x0)", "argument 2 is not"),
-            ("SYSCALL[1,1](11) sys_munmap ( 0x1000, 4096 [sync]", "no ')'"),
-            ("SYSCALL[1,1](11) sys_munmap ( 0x1000, 4096 )[sync] --> Succes(0x0)", "expected Success"),
-            ("SYSCALL[1,1](11) sys_munmap ( 0x1000, 4096 )[sync] --> Success(0x)", "expected Success"),
-            ("SYSCALL[1,1](11) sys_munmap ( 0x1000, 4096 ) garbage", "expected '-->'"),
-            ("SYSCALL[1,1](10) sys_mprotect ( 0x1000, 4096, 99999999999 )[sync] --> Success(0x0)", "out of range"),
-            ("SYSCALL[1,1](9) sys_mmap ( 0x0, 18446744073709551615, 3, 34, 0, 0 ) --> Success(0x0)", "out of range"),
-            ("SYSCALL[1x,1](11) sys_munmap ( 0x1000, 4096 )[sync] --> Success(0x0)", "SYSCALL[pid,tid](nr)"),
-            ("--1--   SCHED[x]:  acquired lock", "thread id"),
+            ("SYSCALL[15064,1](11) sys_munmap ( 0x1000 )[sync] --> Success(0x0)", "1 arguments, expected 2"),
+            ("SYSCALL[15064,1](11) sys_munmap ( 0x10zz, 4096 )[sync] --> Success(0x0)", "argument 1 is not a number"),
+            ("SYSCALL[15064,1](11) sys_munmap ( 0x1000, 4096 [sync] --> Success(0x0)", "argument 2 is not"),
+            ("SYSCALL[15064,1](11) sys_munmap ( 0x1000, 4096 [sync]", "no ')'"),
+            ("SYSCALL[15064,1](11) sys_munmap ( 0x1000, 4096 )[sync] --> Succes(0x0)", "expected Success"),
+            ("SYSCALL[15064,1](11) sys_munmap ( 0x1000, 4096 )[sync] --> Success(0x)", "expected Success"),
+            ("SYSCALL[15064,1](11) sys_munmap ( 0x1000, 4096 ) garbage", "expected '-->'"),
+            ("SYSCALL[15064,1](10) sys_mprotect ( 0x1000, 4096, 99999999999 )[sync] --> Success(0x0)", "out of range"),
+            ("SYSCALL[15064,1](9) sys_mmap ( 0x0, 18446744073709551615, 3, 34, 0, 0 ) --> Success(0x0)", "out of range"),
+            ("SYSCALL[15064x,1](11) sys_munmap ( 0x1000, 4096 )[sync] --> Success(0x0)", "SYSCALL[pid,tid](nr)"),
+            ("--15064--   SCHED[x]:  acquired lock", "thread id"),
         ];
         for (bad, why) in cases {
             let e = first_error(&format!("{BANNER}I  1000,4\n{bad}\nI  1004,4\n"));
@@ -1064,7 +1171,7 @@ mod tests {
             "SYSCALL[15064,2](28) sys_madvise ( 0x4a9d000, 8368128, 4 ) --> [async] ... ",
             "SYSCALL[15064,2](28) ... [async] --> Success(0x0) ",
             "SYSCALL[15064,1](12) sys_brk ( 0x4056000 ) --> [pre-success] Success(0x4056000) ",
-            "SYSCALL[1,1](56) sys_clone ( 3d0f00 ) --> [pre-success] Success(0x3301) --1--   SCHED[1]: releasing lock",
+            "SYSCALL[15064,1](56) sys_clone ( 3d0f00 ) --> [pre-success] Success(0x3301) --15064--   SCHED[1]: releasing lock",
             " --> [pre-success] Success(0x0) ",
         ];
         let subs = [b'\0', b' ', b',', b'(', b')', b'-', b'[', b']', b'0', b'x', b'f', 0xff];
@@ -1085,7 +1192,8 @@ mod tests {
             }
         }
         let mut r = from_reader(Cursor::new(text), TraceOptions { skip_bad_lines: true });
-        assert!(r.by_ref().all(|e| e.is_ok()));
+        // A pid mangled into another number is a second process: not skipped, not a panic.
+        assert!(r.by_ref().all(|e| e.is_ok() || e.unwrap_err().kind == TraceErrorKind::SecondProcess));
         assert!(r.bad_lines_skipped() > 0);
     }
 

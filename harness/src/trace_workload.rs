@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use tlb_sim::Access;
 
 use crate::os::{Next, OsState, ProcId, Step, TraceInfo, Workload, PROT_READ, PROT_WRITE};
-use crate::trace::{self, AccessKind, TraceEvent, TraceOptions, TraceReader};
+use crate::trace::{self, AccessKind, TraceError, TraceErrorKind, TraceEvent, TraceOptions, TraceReader};
 
 /// Steps read ahead per core at most.
 const QUEUE: usize = 1024;
@@ -70,6 +70,14 @@ impl TraceWorkload {
         })
     }
 
+    /// One line of error for the user.
+    fn error(&self, e: TraceError) -> String {
+        let path = self.path.display();
+        match e.kind {
+            TraceErrorKind::BadLine => format!("{path}: {e} (--skip-bad-lines skips such lines)"),
+            TraceErrorKind::Read | TraceErrorKind::SecondProcess => format!("{path}: {e}"),
+        }
+    }
 
 
     fn push(&mut self, core: usize, step: Step) {
@@ -94,7 +102,7 @@ impl TraceWorkload {
         let p = self.proc_;
         let ev = match self.reader.next() {
             None => return Ok(false),
-            Some(Err(e)) => return Err(format!("{}: {e} (--skip-bad-lines skips such lines)", self.path.display())),
+            Some(Err(e)) => return Err(self.error(e)),
             Some(Ok(ev)) => ev,
         };
         match ev {
