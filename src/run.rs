@@ -77,6 +77,8 @@ pub struct TraceInfo {
     pub threads: usize,
     pub accesses_replayed: u64,
     pub accesses_per_second: f64,
+    /// A truncated gzip file, replayed up to its last whole line (`--skip-bad-lines`).
+    pub truncated: bool,
 }
 
 #[derive(Serialize)]
@@ -287,6 +289,14 @@ pub fn run(a: RunArgs, stop: Arc<AtomicBool>) -> Result<(), String> {
     } else {
         print(&summary, mode);
     }
+    if let Some(t) = summary.trace.as_ref().filter(|t| t.truncated) {
+        eprintln!(
+            "tlbsim: warning: trace {} is a truncated gzip file (ends after {} lines): replayed up to there \
+             (--skip-bad-lines)",
+            t.path.display(),
+            t.lines
+        );
+    }
     if ending == Ending::Interrupted {
         // What was gathered is out; the exit status still says the run was cut short.
         for p in &late {
@@ -331,6 +341,7 @@ fn summarize(a: &RunArgs, mode: Mode, name: &str, os: &Os, ending: Ending, secon
         threads: t.threads,
         accesses_replayed: t.accesses,
         accesses_per_second: t.accesses as f64 / seconds.max(1e-9),
+        truncated: t.truncated,
     });
     let (vcd_window, vcd, gtkw) = match vcd {
         Some((window, gtkw)) => (Some(window), a.vcd.clone(), Some(gtkw)),

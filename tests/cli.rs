@@ -273,3 +273,29 @@ fn two_processes_in_one_trace_are_refused() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A gzip file cut short is not a bad line: one line says so; --skip-bad-lines replays it up
+/// to the cut, prints the summary and warns.
+#[test]
+fn a_truncated_gzip_trace_says_so() {
+    let dir = scratch("truncated");
+    let t = dir.join("cut.gz");
+    let whole = std::fs::read(TRACE).unwrap();
+    std::fs::write(&t, &whole[..100_000]).unwrap();
+    let t = t.to_str().unwrap();
+    let (ok, _, err) = tlbsim(&["run", "--trace", t, "--mode", "model", "--no-vcd", "--cycles", "100000000"]);
+    assert!(!ok);
+    one_line(&err, &format!("tlbsim: error: trace {t} is a truncated gzip file (ends after "));
+    assert!(!err.contains("--skip-bad-lines"), "{err}");
+    let lines: u64 = err.split("ends after ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    assert!(lines > 10_000, "{err}");
+    let (ok, out, err) =
+        tlbsim(&["run", "--trace", t, "--mode", "model", "--no-vcd", "--cycles", "100000000", "--skip-bad-lines", "--json"]);
+    assert!(ok, "{err}");
+    one_line(&err, &format!("tlbsim: warning: trace {t} is a truncated gzip file (ends after {lines} lines): replayed"));
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON summary");
+    assert_eq!((v["trace"]["truncated"].as_bool(), v["trace"]["lines"].as_u64()), (Some(true), Some(lines)));
+    assert_eq!(v["trace"]["bad_lines_skipped"], 0);
+    assert!(v["trace"]["accesses_replayed"].as_u64().unwrap() > 1000);
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -114,6 +114,8 @@ pub struct TraceInfo {
     pub bad_lines_skipped: u64,
     pub threads: usize,
     pub accesses: u64,
+    /// A truncated gzip file replayed up to its last whole line (`--skip-bad-lines`).
+    pub truncated: bool,
 }
 
 /// One mapped page (4 KiB or 2 MiB), keyed by its first VPN.

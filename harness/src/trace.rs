@@ -37,7 +37,8 @@
 //! - The pid of `==pid==`, `--pid--` and `SYSCALL[pid,..]` is the traced process's: another
 //!   one means a second program in the file (the child of a fork logs to its parent's file
 //!   unless `--log-file` has `%p`), an error [`TraceErrorKind::SecondProcess`] that
-//!   skipping bad lines does not skip.
+//!   skipping bad lines does not skip. So is a gzip file that ends in the middle
+//!   ([`TraceErrorKind::Truncated`]).
 //!
 //! Lengths of mmap, munmap, mprotect, madvise and mremap are rounded up to [`PAGE_SIZE`],
 //! as the kernel applies them; brk reports the break itself (the heap's pages end at the
@@ -94,7 +95,7 @@ pub enum TraceEvent {
 /// A malformed line (or a read error: then `text` is empty).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TraceError {
-    /// 1-based line number.
+    /// 1-based line number; for [`TraceErrorKind::Truncated`], the lines read whole.
     pub line: u64,
     /// The line, lossily decoded, cut after 200 bytes.
     pub text: String,
@@ -108,9 +109,11 @@ pub struct TraceError {
 pub enum TraceErrorKind {
     /// A malformed line; the reader goes on after it.
     BadLine,
-    /// The file could not be read further (an I/O error, a gzip file cut short); the last
-    /// event.
+    /// The file could not be read further (an I/O error, corrupt gzip data); the last event.
     Read,
+    /// A gzip file that ends in the middle of its stream (a recording or a copy cut short):
+    /// the last event; a last line cut in half is dropped.
+    Truncated,
     /// A line of another process than the lines before (a forking program recorded
     /// without `%p` in `--log-file`): the trace mixes two programs. The reader goes on
     /// (with the first process's state), but what it reads is not one program.
@@ -119,10 +122,10 @@ pub enum TraceErrorKind {
 
 impl fmt::Display for TraceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.text.is_empty() {
-            write!(f, "trace line {}: {}", self.line, self.why)
-        } else {
-            write!(f, "trace line {}: {}: {}", self.line, self.why, self.text)
+        match self.kind {
+            TraceErrorKind::Truncated => f.write_str(&self.why),
+            _ if self.text.is_empty() => write!(f, "trace line {}: {}", self.line, self.why),
+            _ => write!(f, "trace line {}: {}: {}", self.line, self.why, self.text),
         }
     }
 }
@@ -151,6 +154,8 @@ pub struct TraceReader<R: BufRead> {
     line_bytes: u64,
     /// Bytes taken from the file, below the decompressor (set by [`open`]).
     file_bytes: Option<Arc<AtomicU64>>,
+    /// The input is a gzip decompressor: an early end of its stream is a truncated file.
+    gzip: bool,
     done: bool,
 }
 
@@ -166,7 +171,8 @@ pub fn open(path: &Path, opts: TraceOptions) -> Result<TraceReader<Box<dyn BufRe
     let counted = CountingRead { inner: file, count: counter.clone() };
     let mut raw = BufReader::with_capacity(BUF_SIZE, counted);
     let head = raw.fill_buf().map_err(|e| format!("cannot read trace {shown}: {e}"))?;
-    let input: Box<dyn BufRead> = if head.starts_with(&[0x1f, 0x8b]) {
+    let gzip = head.starts_with(&[0x1f, 0x8b]);
+    let input: Box<dyn BufRead> = if gzip {
         // Multi-member: `cat a.gz b.gz` and pigz output are one trace too.
         Box::new(BufReader::with_capacity(BUF_SIZE, flate2::bufread::MultiGzDecoder::new(raw)))
     } else if let Some(format) = other_compression(head) {
@@ -179,6 +185,7 @@ pub fn open(path: &Path, opts: TraceOptions) -> Result<TraceReader<Box<dyn BufRe
     };
     let mut reader = from_reader(input, opts);
     reader.file_bytes = Some(counter);
+    reader.gzip = gzip;
     Ok(reader)
 }
 
@@ -195,6 +202,7 @@ pub fn from_reader<R: BufRead>(r: R, opts: TraceOptions) -> TraceReader<R> {
         bad: 0,
         line_bytes: 0,
         file_bytes: None,
+        gzip: false,
         done: false,
     }
 }
@@ -237,6 +245,15 @@ impl<R: BufRead> TraceReader<R> {
         let buf = match self.input.fill_buf() {
             Ok(buf) => buf,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => return Ok(()),
+            Err(e) if self.gzip && e.kind() == io::ErrorKind::UnexpectedEof => {
+                // Not a bad line: the file stops. A line cut in half was never whole.
+                self.done = true;
+                self.carry.clear();
+                self.carry_cut = false;
+                let lines = self.lines;
+                let why = format!("the trace is a truncated gzip file (ends after {lines} lines)");
+                return Err(TraceError { line: lines, text: String::new(), why, kind: TraceErrorKind::Truncated });
+            }
             Err(e) => {
                 self.done = true;
                 let why = format!("cannot read the trace: {e}");
@@ -1235,6 +1252,27 @@ mod tests {
         std::fs::write(&gz, &gz_bytes[..gz_bytes.len() - 12]).unwrap();
         let got: Vec<_> = open(&gz, TraceOptions::default()).unwrap().collect();
         assert!(got.iter().any(|e| e.is_err()), "{got:?}");
+
+        // Cut in the middle of its lines: the whole lines before the cut, then one error
+        // that says so (not a bad line: skipping bad lines does not skip it).
+        let long: String = (0..20_000).map(|i| format!(" L {:08x},8\n", 0x4000_0000 + 8 * i)).collect();
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(format!("{BANNER}{long}").as_bytes()).unwrap();
+        let gz_bytes = enc.finish().unwrap();
+        std::fs::write(&gz, &gz_bytes[..gz_bytes.len() / 2]).unwrap();
+        for skip in [false, true] {
+            let mut r = open(&gz, TraceOptions { skip_bad_lines: skip }).unwrap();
+            let got: Vec<_> = r.by_ref().collect();
+            let e = got.last().unwrap().clone().unwrap_err();
+            assert_eq!(e.kind, TraceErrorKind::Truncated);
+            assert!(got[..got.len() - 1].iter().all(Result::is_ok));
+            assert_eq!(e.line, r.lines_read());
+            assert!(e.line > 1000 && e.line < 20_000, "{e:?}");
+            // Switch, then one access per whole line after the banner.
+            assert_eq!(got.len() as u64 - 2, e.line - 4);
+            assert_eq!(e.to_string(), format!("the trace is a truncated gzip file (ends after {} lines)", e.line));
+            assert_eq!(r.bad_lines_skipped(), 0);
+        }
 
         std::fs::write(&gz, [0x28, 0xb5, 0x2f, 0xfd, 0, 0]).unwrap();
         let e = open(&gz, TraceOptions::default()).err().unwrap();

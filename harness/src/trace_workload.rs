@@ -30,6 +30,7 @@ pub struct TraceWorkload {
     path: PathBuf,
     cores: usize,
     fetches: bool,
+    skip_bad_lines: bool,
     proc_: ProcId,
     /// Valgrind thread id -> core, for the threads that have not exited.
     live: HashMap<u32, usize>,
@@ -38,6 +39,8 @@ pub struct TraceWorkload {
     started: Vec<bool>,
     queue: Vec<VecDeque<Step>>,
     accesses: u64,
+    /// The file is a truncated gzip file, replayed up to its cut (with `skip_bad_lines`).
+    truncated: bool,
     eof: bool,
 }
 
@@ -49,12 +52,14 @@ impl TraceWorkload {
             path: path.to_path_buf(),
             cores,
             fetches,
+            skip_bad_lines,
             proc_: 0,
             live: HashMap::new(),
             threads: 0,
             started: vec![false; cores],
             queue: vec![VecDeque::new(); cores],
             accesses: 0,
+            truncated: false,
             eof: false,
         })
     }
@@ -75,6 +80,9 @@ impl TraceWorkload {
         let path = self.path.display();
         match e.kind {
             TraceErrorKind::BadLine => format!("{path}: {e} (--skip-bad-lines skips such lines)"),
+            TraceErrorKind::Truncated => {
+                format!("trace {path} is a truncated gzip file (ends after {} lines)", e.line)
+            }
             TraceErrorKind::Read | TraceErrorKind::SecondProcess => format!("{path}: {e}"),
         }
     }
@@ -102,6 +110,11 @@ impl TraceWorkload {
         let p = self.proc_;
         let ev = match self.reader.next() {
             None => return Ok(false),
+            Some(Err(e)) if e.kind == TraceErrorKind::Truncated && self.skip_bad_lines => {
+                // Asked to get through a damaged trace: replay up to the cut, say so after.
+                self.truncated = true;
+                return Ok(false);
+            }
             Some(Err(e)) => return Err(self.error(e)),
             Some(Ok(ev)) => ev,
         };
@@ -190,6 +203,7 @@ impl Workload for TraceWorkload {
             bad_lines_skipped: self.reader.bad_lines_skipped(),
             threads: self.threads,
             accesses: self.accesses,
+            truncated: self.truncated,
         })
     }
 }
