@@ -151,6 +151,7 @@ fn bad_input_gets_a_clear_error() {
         (&["run", "--ipi-invlpg", "18446744073709551615"], "not in 0..=1000000000"),
         (&["run", "--ipi-full-flush", "18446744073709551615"], "not in 0..=1000000000"),
         (&["run", "--ipi-ceiling", "18446744073709551615"], "not in 0..=1000000000"),
+        (&["run", "--trace", "/dev/null", "--mode", "model", "--no-vcd"], "trace /dev/null holds no memory accesses"),
         (&["wave", "/nonexistent.vcd", "-o", "/tmp/x.svg"], "/nonexistent.vcd"),
     ];
     for (args, want) in cases {
@@ -297,5 +298,35 @@ fn a_truncated_gzip_trace_says_so() {
     assert_eq!((v["trace"]["truncated"].as_bool(), v["trace"]["lines"].as_u64()), (Some(true), Some(lines)));
     assert_eq!(v["trace"]["bad_lines_skipped"], 0);
     assert!(v["trace"]["accesses_replayed"].as_u64().unwrap() > 1000);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A trace without a single access (empty, valgrind's banner only, nothing but bad lines)
+/// is not a workload: one line says so.
+#[test]
+fn a_trace_without_accesses_is_refused() {
+    let dir = scratch("empty");
+    let cases = [
+        ("empty.txt", "", false, ""),
+        ("banner.txt", "==5== Lackey, an example Valgrind tool\n==5== Command: true\n", false, ""),
+        ("junk.txt", "hello\nworld\n", true, " (bad lines skipped: 2 of 2)"),
+        ("fetches.txt", "==5== Lackey\nI  1000,4\nI  1004,4\n", false, ""),
+    ];
+    for (name, text, skip, why) in cases {
+        let t = dir.join(name);
+        std::fs::write(&t, text).unwrap();
+        let t = t.to_str().unwrap();
+        let mut args = vec!["run", "--trace", t, "--mode", "model", "--no-vcd"];
+        if skip {
+            args.push("--skip-bad-lines");
+        }
+        let (ok, out, err) = tlbsim(&args);
+        assert!(!ok && out.is_empty(), "{name}: {out}");
+        if name == "fetches.txt" {
+            one_line(&err, &format!("tlbsim: error: trace {t} holds no data accesses, only 2 instruction fetches (--trace-fetches"));
+        } else {
+            one_line(&err, &format!("tlbsim: error: trace {t} holds no memory accesses{why}"));
+        }
+    }
     let _ = std::fs::remove_dir_all(dir);
 }

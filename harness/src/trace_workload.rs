@@ -39,6 +39,8 @@ pub struct TraceWorkload {
     started: Vec<bool>,
     queue: Vec<VecDeque<Step>>,
     accesses: u64,
+    /// Instruction fetches read (replayed only with `fetches`).
+    fetches_seen: u64,
     /// The file is a truncated gzip file, replayed up to its cut (with `skip_bad_lines`).
     truncated: bool,
     eof: bool,
@@ -59,6 +61,7 @@ impl TraceWorkload {
             started: vec![false; cores],
             queue: vec![VecDeque::new(); cores],
             accesses: 0,
+            fetches_seen: 0,
             truncated: false,
             eof: false,
         })
@@ -87,6 +90,28 @@ impl TraceWorkload {
         }
     }
 
+    /// At the end of the trace: a trace without accesses is not a workload.
+    fn check_not_empty(&self) -> Result<(), String> {
+        if self.accesses > 0 {
+            return Ok(());
+        }
+        let path = self.path.display();
+        if self.fetches_seen > 0 {
+            return Err(format!(
+                "trace {path} holds no data accesses, only {} instruction fetches (--trace-fetches replays them)",
+                self.fetches_seen
+            ));
+        }
+        let lines = self.reader.lines_read();
+        let why = if self.truncated {
+            format!(" (it is a truncated gzip file: it ends after {lines} lines)")
+        } else if self.reader.bad_lines_skipped() > 0 {
+            format!(" (bad lines skipped: {} of {lines})", self.reader.bad_lines_skipped())
+        } else {
+            String::new()
+        };
+        Err(format!("trace {path} holds no memory accesses{why}"))
+    }
 
     fn push(&mut self, core: usize, step: Step) {
         if !self.started[core] {
@@ -109,10 +134,14 @@ impl TraceWorkload {
     fn read_one(&mut self) -> Result<bool, String> {
         let p = self.proc_;
         let ev = match self.reader.next() {
-            None => return Ok(false),
+            None => {
+                self.check_not_empty()?;
+                return Ok(false);
+            }
             Some(Err(e)) if e.kind == TraceErrorKind::Truncated && self.skip_bad_lines => {
                 // Asked to get through a damaged trace: replay up to the cut, say so after.
                 self.truncated = true;
+                self.check_not_empty()?;
                 return Ok(false);
             }
             Some(Err(e)) => return Err(self.error(e)),
@@ -121,7 +150,10 @@ impl TraceWorkload {
         match ev {
             TraceEvent::Access { tid, vaddr, kind, .. } => {
                 let access = match kind {
-                    AccessKind::Instr if !self.fetches => return Ok(true),
+                    AccessKind::Instr if !self.fetches => {
+                        self.fetches_seen += 1;
+                        return Ok(true);
+                    }
                     AccessKind::Instr => Access::Fetch,
                     AccessKind::Load => Access::Load,
                     AccessKind::Store | AccessKind::Modify => Access::Store,
