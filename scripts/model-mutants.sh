@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Breaks each mechanism of the model in turn (tests/mutants/model.toml), runs the random
+# tests on the model alone with the oracle (TLB_MODE=model, default seeds), and reports
+# which mutants they kill. The file is restored after each mutant, and on Ctrl-C.
+#   bash scripts/model-mutants.sh [--only id,id] [--tests properties,system_properties]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+only=""
+tests="properties,system_properties"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --only) only="$2"; shift 2 ;;
+    --tests) tests="$2"; shift 2 ;;
+    *) echo "model-mutants.sh: unknown argument $1 (use --only ID,ID or --tests NAME,NAME)" >&2; exit 2 ;;
+  esac
+done
+catalog=tests/mutants/model.toml
+out=target/model-mutants
+mkdir -p "$out"
+test_args=()
+IFS=, read -ra names <<< "$tests"
+for t in "${names[@]}"; do test_args+=(--test "$t"); done
+
+# id<TAB>file lines; the find/replace are applied by python from the catalog itself.
+listing=$(python3 - "$catalog" "$only" <<'PY'
+import sys, tomllib
+cat = tomllib.load(open(sys.argv[1], "rb"))["mutant"]
+only = [x for x in sys.argv[2].split(",") if x]
+ids = [m["id"] for m in cat]
+for o in only:
+    if o not in ids:
+        sys.exit(f"model-mutants.sh: no mutant {o!r} in {sys.argv[1]}")
+for m in cat:
+    text = open(m["file"]).read()
+    n = text.count(m["find"])
+    if n != 1:
+        sys.exit(f"model-mutants.sh: mutant {m['id']}: its find text occurs {n} times in {m['file']} (must be once)")
+    if not only or m["id"] in only:
+        print(f"{m['id']}\t{m['file']}")
+PY
+)
+mapfile -t mutants <<< "$listing"
+
+# The file under mutation and its saved copy, restored after each mutant and on exit.
+file=""
+saved=""
+restore() { if [ -n "$saved" ]; then cp "$saved" "$file"; saved=""; fi; }
+trap 'restore; exit 130' INT TERM
+trap 'restore' EXIT
+
+printf '%-30s %-9s %8s  %s\n' mutant result seconds "first failing test"
+for line in "${mutants[@]}"; do
+  id="${line%%$'\t'*}"
+  file="${line#*$'\t'}"
+  cp "$file" "$out/$(basename "$file").orig"
+  saved="$out/$(basename "$file").orig"
+  python3 - "$catalog" "$id" <<'PY'
+import sys, tomllib
+m = next(m for m in tomllib.load(open(sys.argv[1], "rb"))["mutant"] if m["id"] == sys.argv[2])
+text = open(m["file"]).read()
+open(m["file"], "w").write(text.replace(m["find"], m["replace"], 1))
+PY
+  start=$(date +%s)
+  log="$out/$id.log"
+  if TLB_MODE=model PROPTEST_DISABLE_FAILURE_PERSISTENCE=1 cargo test -q "${test_args[@]}" --no-fail-fast >"$log" 2>&1; then
+    result=SURVIVED; first=""
+  else
+    result=killed
+    first=$(grep -m1 -oE '^test [a-z0-9_]+ \.\.\. FAILED' "$log" | awk '{print $2}' || true)
+    if [ -z "$first" ] && grep -q 'error\[' "$log"; then result=BUILD-ERR; fi
+  fi
+  restore
+  printf '%-30s %-9s %8s  %s\n' "$id" "$result" "$(( $(date +%s) - start ))" "$first"
+done
