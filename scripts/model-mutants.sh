@@ -62,7 +62,7 @@ open(m["file"], "w").write(text.replace(m["find"], m["replace"], 1))
 PY
   start=$(date +%s)
   log="$out/$id.log"
-  if TLB_MODE=model PROPTEST_DISABLE_FAILURE_PERSISTENCE=1 cargo test -q "${test_args[@]}" --no-fail-fast >"$log" 2>&1; then
+  if TLB_MODE=model TLB_WAVES=0 PROPTEST_DISABLE_FAILURE_PERSISTENCE=1 cargo test -q "${test_args[@]}" --no-fail-fast >"$log" 2>&1; then
     result=SURVIVED; first=""
   else
     result=killed

@@ -514,8 +514,10 @@ impl SysLockstep {
             notes.push(format!("no waveform: the run went past the {} cycles of inputs kept for replay", self.cfg.history_limit));
         }
         // In model mode the RTL replays the model's inputs: its waveform shows the same run (and
-        // whether the RTL goes wrong too).
-        if replayable && self.cfg.artifacts && std::fs::create_dir_all(&dir).is_ok() {
+        // whether the RTL goes wrong too). TLB_WAVES=0 skips it (the model mutation runs, where
+        // a Verilator build per failure would cost more than the run).
+        let waves = std::env::var("TLB_WAVES").map_or(true, |v| v != "0");
+        if replayable && waves && self.cfg.artifacts && std::fs::create_dir_all(&dir).is_ok() {
             match RtlSystem::new_traced(self.cfg.sys, &dir.join("rtl.vcd")) {
                 Ok(mut r) => {
                     for inputs in &self.history {
