@@ -355,7 +355,7 @@ pub fn soak(a: SoakArgs, stop: Arc<AtomicBool>) -> Result<(), String> {
             eprintln!("tlbsim: soak round {r} failed: {}", round.describe(mode));
             eprintln!("  reproduce: {}", round.reproduce(mode));
             eprintln!("  log: {}", a.log.display());
-            Err(format!("{summary}"))
+            Err(summary)
         }
         None => {
             println!("{summary}");

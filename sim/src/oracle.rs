@@ -93,6 +93,9 @@ fn leads_to_global(value: u64, global_tables: &HashSet<u64>) -> bool {
     !pte.is_bad() && (pte.g() || (!pte.is_leaf() && global_tables.contains(&pte.ppn())))
 }
 
+/// A range invalidation: (effect, cutoff, first VPN, last VPN).
+type RangeInval = (u64, u64, u64, u64);
+
 /// Range invalidations are indexed by 2 MiB blocks of VPNs.
 const RANGE_BLOCK_BITS: u32 = 9;
 
@@ -117,7 +120,7 @@ pub struct Oracle {
     /// first VPN, last VPN) of the range invalidations that touch the block, in effect
     /// order. A range covers at most 65 536 pages, so at most 129 blocks; a query looks at
     /// its own block only.
-    inval_range: HashMap<(u16, u64), Vec<(u64, u64, u64, u64)>>,
+    inval_range: HashMap<(u16, u64), Vec<RangeInval>>,
     /// Number of answers judged.
     pub checked: u64,
 }
