@@ -14,7 +14,7 @@ mod common;
 use proptest::prelude::*;
 use tlb_harness::lockstep::{Ctx, Request};
 use tlb_harness::{Failure, Lockstep, LockstepConfig, MemTiming, PteFlags};
-use tlb_sim::{Access, PageLevel, Pte};
+use tlb_sim::{Access, InvalKind, PageLevel, Pte};
 
 /// Virtual addresses the ops pick from: neighbours and superpage overlaps in the user half,
 /// and two pages of the kernel half, which every address space shares and maps globally.
@@ -54,6 +54,15 @@ enum Op {
     /// A walk in flight while the page it walks is remapped and fenced: translate, wait,
     /// remap + fence, translate the same page again.
     Race { slot: usize, wait: u8, unmap: bool, ppn: u64, kind: u8 },
+    /// A superpage (2 MiB or 1 GiB) of the current address space is mapped and cached, then
+    /// remapped or unmapped and fenced by a range that starts inside it (`inside`) or starts
+    /// before it and ends inside it; then the page is translated again. A range must retire
+    /// every entry it overlaps, not only those whose base it covers.
+    SuperRange { huge: bool, inside: bool, off: u32, len: u16, unmap: bool, ppn: u64 },
+    /// A leaf with a reserved encoding (W without R, W+X without R, or one of the reserved
+    /// bits 63..54 set) whose other bits would allow the access (A and D set, U as the
+    /// privilege needs): it must fault, never translate.
+    Reserved { slot: usize, enc: u8, access: u8, priv_u: bool },
 }
 
 const LEAF_FLAGS: [u64; 8] = [
@@ -66,6 +75,24 @@ const LEAF_FLAGS: [u64; 8] = [
     Pte::R | Pte::W | Pte::X | Pte::A | Pte::D,
     Pte::W | Pte::A, // W without R: reserved
 ];
+
+/// Where `Op::SuperRange` maps its superpages: a 2 MiB and a 1 GiB region no slot touches.
+const SUPER_VA: [u64; 2] = [0x0080_0000, 0x8000_0000];
+
+/// `Op::Reserved`'s encodings: W without R, W and X without R, and the ten reserved bits.
+const RESERVED_ENCODINGS: u8 = 12;
+
+/// The raw leaf of reserved encoding `enc` for a page the access would otherwise be
+/// allowed on.
+fn reserved_leaf(enc: u8, ppn: u64, priv_u: bool) -> u64 {
+    let u = if priv_u { Pte::U } else { 0 };
+    let ad = Pte::V | Pte::A | Pte::D | u;
+    match enc {
+        0 => Pte::new(ppn, ad | Pte::W).0,
+        1 => Pte::new(ppn, ad | Pte::W | Pte::X).0,
+        k => Pte::new(ppn, ad | Pte::R | Pte::W | Pte::X).0 | 1u64 << (54 + (k - 2) as u32),
+    }
+}
 
 fn op() -> impl Strategy<Value = Op> {
     let asid = 0..ASIDS;
@@ -94,6 +121,10 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(slot, unmap, ppn, kind)| Op::EditFence { slot, unmap, ppn, kind }),
         2 => (slot, 0u8..120, any::<bool>(), 1u64..64, 0u8..4)
             .prop_map(|(slot, wait, unmap, ppn, kind)| Op::Race { slot, wait, unmap, ppn, kind }),
+        1 => (any::<bool>(), any::<bool>(), any::<u32>(), 0u16..24, any::<bool>(), 1u64..8)
+            .prop_map(|(huge, inside, off, len, unmap, ppn)| Op::SuperRange { huge, inside, off, len, unmap, ppn }),
+        1 => (0..KERNEL, 0u8..RESERVED_ENCODINGS, 0u8..3, any::<bool>())
+            .prop_map(|(slot, enc, access, priv_u)| Op::Reserved { slot, enc, access, priv_u }),
     ]
 }
 
@@ -214,6 +245,40 @@ fn run_case(name: &str, entries: usize, hit_latency: u8, c: &Case, artifacts: bo
                 ls.run(wait as u64)?;
                 edit_fence(&mut ls, slot, unmap, ppn, kind)?;
                 ls.issue(req)?;
+            }
+            Op::SuperRange { huge, inside, off, len, unmap, ppn } => {
+                let ctx = ls.ctx();
+                let (level, base) = if huge { (PageLevel::Page1G, SUPER_VA[1]) } else { (PageLevel::Page2M, SUPER_VA[0]) };
+                let pages = level.bytes() >> 12;
+                let align = pages;
+                let (pt, mem) = ls.tables();
+                pt.map(mem, ctx.root_ppn, base, level, 8 * align, PteFlags::URW);
+                // A page strictly inside the superpage, not its first or last.
+                let at = 1 + off as u64 % (pages - 2);
+                let va = base + (at << 12);
+                ls.translate(va, Access::Load, true)?;
+                let (pt, mem) = ls.tables();
+                if unmap {
+                    pt.unmap(mem, ctx.root_ppn, base);
+                } else {
+                    pt.map(mem, ctx.root_ppn, base, level, (9 + ppn) * align, PteFlags::URW);
+                }
+                let (first, npages) = if inside {
+                    // From a page inside it, `len` pages on (never past its end).
+                    (va, (len as u64).min(pages - 1 - at))
+                } else {
+                    // From `len + 1` pages before it to the page `at` inside it.
+                    (base - ((len as u64 + 1) << 12), len as u64 + 1 + at)
+                };
+                ls.invalidate_range(ctx.asid, first, npages.min(u16::MAX as u64) as u16)?;
+                ls.issue(Request { vaddr: va, access: Access::Load, priv_u: true })?;
+            }
+            Op::Reserved { slot, enc, access, priv_u } => {
+                let ctx = ls.ctx();
+                let (pt, mem) = ls.tables();
+                pt.write_raw(mem, ctx.root_ppn, SLOTS[slot], 0, reserved_leaf(enc, 0x77, priv_u));
+                ls.invalidate_raw(InvalKind::VaAsid as u8, ctx.asid, SLOTS[slot])?;
+                ls.issue(Request { vaddr: SLOTS[slot], access: Access::from_bits(access), priv_u })?;
             }
         }
     }

@@ -27,7 +27,10 @@ const KERNEL: u64 = 0xffff_ffc0_0000_0000;
 enum OsOp {
     Schedule { core: usize, proc_: usize },
     KernelThread { core: usize },
-    Access { core: usize, slot: usize, offset: u64, access: u8, wait: u8 },
+    /// A translation by the thread `core` runs; on a core running a kernel thread, of a
+    /// kernel address, or (`user_if_lazy`) of a user address of the process it holds
+    /// lazily (the lazy holder is targeted by that process's shootdowns).
+    Access { core: usize, slot: usize, offset: u64, access: u8, wait: u8, user_if_lazy: bool },
     Munmap { core: usize, slot: usize, defer: bool },
     Mprotect { core: usize, slot: usize, write: bool },
     Remap { core: usize, slot: usize, ppn: u64, defer: bool },
@@ -41,6 +44,16 @@ enum OsOp {
     /// page and shoots it down, then comes back and touches the page: the switch and the
     /// shootdown race (seed 000), and the skipped core must catch up (seed 001).
     Bounce { core: usize, other: usize, slot: usize, gap: u8 },
+    /// A process exits: core 0 releases its ASID while `other` tries to switch to it
+    /// (`attrs`: to set its attributes) `gap` cycles later. The attempt is refused while the
+    /// release is being acknowledged, and every refusal is counted; an attempt that gets in
+    /// before the release is decided, or after it completes, is undone.
+    ReleaseRace { proc_: usize, other: usize, attrs: bool, gap: u8 },
+    /// `core` runs a process, touches a page and switches away; on `other`, the process
+    /// gets a new root (exec) whose tables map the page elsewhere; `core` comes back and
+    /// touches the page again: it must catch up with the attribute change (a full flush),
+    /// not answer from the old root's entry.
+    AwayAttrs { core: usize, other: usize, slot: usize, gap: u8 },
 }
 
 fn os_op(cores: usize) -> impl Strategy<Value = OsOp> {
@@ -48,8 +61,8 @@ fn os_op(cores: usize) -> impl Strategy<Value = OsOp> {
     prop_oneof![
         4 => (core.clone(), 0..6usize).prop_map(|(core, proc_)| OsOp::Schedule { core, proc_ }),
         1 => core.clone().prop_map(|core| OsOp::KernelThread { core }),
-        12 => (core.clone(), 0..5usize, 0u64..0x2000, 0u8..3, prop_oneof![2 => Just(0u8), 1 => 1u8..40])
-            .prop_map(|(core, slot, offset, access, wait)| OsOp::Access { core, slot, offset: offset & !7, access, wait }),
+        12 => (core.clone(), 0..5usize, 0u64..0x2000, 0u8..3, prop_oneof![2 => Just(0u8), 1 => 1u8..40], any::<bool>())
+            .prop_map(|(core, slot, offset, access, wait, user_if_lazy)| OsOp::Access { core, slot, offset: offset & !7, access, wait, user_if_lazy }),
         2 => (core.clone(), 0..4usize, any::<bool>()).prop_map(|(core, slot, defer)| OsOp::Munmap { core, slot, defer }),
         1 => (core.clone(), 0..4usize, any::<bool>()).prop_map(|(core, slot, write)| OsOp::Mprotect { core, slot, write }),
         2 => (core.clone(), 0..4usize, 1u64..200, any::<bool>()).prop_map(|(core, slot, ppn, defer)| OsOp::Remap { core, slot, ppn, defer }),
@@ -61,6 +74,10 @@ fn os_op(cores: usize) -> impl Strategy<Value = OsOp> {
         1 => (1u8..30).prop_map(|cycles| OsOp::Idle { cycles }),
         3 => (core.clone(), core.clone(), 0..4usize, 0u8..12)
             .prop_map(|(core, other, slot, gap)| OsOp::Bounce { core, other, slot, gap }),
+        1 => (0..6usize, core.clone(), any::<bool>(), 0u8..10)
+            .prop_map(|(proc_, other, attrs, gap)| OsOp::ReleaseRace { proc_, other, attrs, gap }),
+        2 => (core.clone(), core.clone(), 0..4usize, 0u8..12)
+            .prop_map(|(core, other, slot, gap)| OsOp::AwayAttrs { core, other, slot, gap }),
     ]
 }
 
@@ -182,10 +199,11 @@ impl Os {
                     self.lazy[core] = true;
                 }
             }
-            OsOp::Access { core, slot, offset, access, wait } => {
+            OsOp::Access { core, slot, offset, access, wait, user_if_lazy } => {
                 // The thread runs once the core's switches have happened.
                 self.settle(core)?;
-                let (vaddr, priv_u) = match self.user_proc(core) {
+                let lazy_user = self.running[core].filter(|&p| user_if_lazy && self.lazy[core] && self.procs[p].alive);
+                let (vaddr, priv_u) = match self.user_proc(core).or(lazy_user) {
                     Some(p) => {
                         let base = if slot < USER.len() { USER[slot] } else { THP };
                         // Under masking, tag the pointer's top byte as the process would.
@@ -297,6 +315,90 @@ impl Os {
                     }
                 }
             }
+            OsOp::ReleaseRace { proc_, other, attrs, gap } => {
+                let n = self.running.len();
+                let live: Vec<usize> = (0..self.procs.len()).filter(|&p| self.procs[p].alive).collect();
+                if live.len() < 2 {
+                    return Ok(());
+                }
+                let p = live[proc_ % live.len()];
+                let b = if other == 0 { 1 } else { other };
+                for c in 0..n {
+                    self.settle(c)?;
+                    if self.running[c] == Some(p) && !self.lazy[c] {
+                        self.now(c, Command::Lazy)?;
+                        self.lazy[c] = true;
+                    }
+                }
+                let asid = self.procs[p].asid;
+                let errors_before = self.s.outputs().cnt.errors;
+                // Nothing else is queued: the release is decided before the attempt, which
+                // comes `gap` cycles after the release was accepted.
+                self.s.post_cmd(0, Command::Release(asid))?;
+                while self.s.cmd_waiting(0) {
+                    self.s.step()?;
+                }
+                self.s.run(gap as u64)?;
+                let attempt = if attrs {
+                    Command::SetAttrs { asid, root: self.procs[p].root, pm: self.procs[p].pm }
+                } else {
+                    Command::Switch(asid)
+                };
+                self.s.post_cmd(b, attempt)?;
+                while self.s.cmd_busy(0) || self.s.cmd_busy(b) {
+                    self.s.step()?;
+                }
+                let release = self.s.take_results(0).pop().expect("the release's result");
+                let tried = self.s.take_results(b).pop().expect("the attempt's result");
+                assert!(!release.error, "core 0: the release of ASID {asid} was refused: {release:?}");
+                if !tried.error {
+                    // Not refused: it must have come after the release completed (the ASID
+                    // was free again), since it came after the release was decided.
+                    assert!(tried.done >= release.done,
+                        "core {b}: {attempt:?} was accepted at cycle {} while the release of ASID {asid} was being \
+                         acknowledged (release accepted at {}, done at {})", tried.done, release.accepted, release.done);
+                }
+                let refused = tried.error as u32;
+                let counted = self.s.outputs().cnt.errors.wrapping_sub(errors_before);
+                assert_eq!(counted, refused, "refused commands counted by cnt_errors_o");
+                if !tried.error {
+                    // Undo the attempt: the ASID was taken again after its release; let go of
+                    // it (the switching core goes lazy) and release it again.
+                    if attrs {
+                        self.now(b, Command::Sync)?;
+                    } else {
+                        self.now(b, Command::Lazy)?;
+                        self.running[b] = None;
+                        self.lazy[b] = false;
+                    }
+                    self.now(0, Command::Release(asid))?;
+                }
+                self.now(0, Command::Sync)?;
+                self.procs[p].alive = false;
+                self.free_asids.insert(0, asid);
+                for c in 0..n {
+                    if self.running[c] == Some(p) {
+                        self.running[c] = None;
+                    }
+                }
+            }
+            OsOp::AwayAttrs { core, other, slot, gap } => {
+                let (Some(p), Some(q)) = (self.user_proc(core), self.user_proc(other)) else { return Ok(()) };
+                if core == other || p != q {
+                    return Ok(());
+                }
+                let Some(away) = (0..self.procs.len()).find(|&x| x != p && self.procs[x].alive) else { return Ok(()) };
+                self.apply(&OsOp::Access { core, slot, offset: 0, access: 0, wait: 0, user_if_lazy: false })?;
+                self.s.drain(core)?;
+                self.now(core, Command::Switch(self.procs[away].asid))?;
+                for _ in 0..gap {
+                    self.pump()?;
+                }
+                let pm = self.procs[p].pm;
+                self.apply(&OsOp::Attrs { core: other, pm, new_root: true })?;
+                self.now(core, Command::Switch(self.procs[p].asid))?;
+                self.apply(&OsOp::Access { core, slot, offset: 8, access: 0, wait: 0, user_if_lazy: false })?;
+            }
             OsOp::KernelRemap { core, page } => {
                 if self.running[core].is_some() {
                     let ppn = self.frame();
@@ -318,7 +420,7 @@ impl Os {
                     return Ok(());
                 }
                 let Some(away) = (0..self.procs.len()).find(|&x| x != p && self.procs[x].alive) else { return Ok(()) };
-                self.apply(&OsOp::Access { core, slot, offset: 0, access: 0, wait: 0 })?;
+                self.apply(&OsOp::Access { core, slot, offset: 0, access: 0, wait: 0, user_if_lazy: false })?;
                 self.s.drain(core)?;
                 self.queue[core].push_back(Command::Switch(self.procs[away].asid));
                 for _ in 0..gap {
@@ -330,7 +432,7 @@ impl Os {
                 }
                 self.queue[core].push_back(Command::Switch(self.procs[p].asid));
                 self.settle(other)?;
-                self.apply(&OsOp::Access { core, slot, offset: 8, access: 0, wait: 0 })?;
+                self.apply(&OsOp::Access { core, slot, offset: 8, access: 0, wait: 0, user_if_lazy: false })?;
             }
         }
         Ok(())
@@ -413,9 +515,9 @@ fn deferred_flush_synced_after_a_later_unmap_2_cores() {
         mem: MemTiming::fixed(1),
         ops: vec![
             OsOp::Remap { core: 1, slot: 2, ppn: 1, defer: true },
-            OsOp::Access { core: 1, slot: 2, offset: 0, access: 0, wait: 0 },
-            OsOp::Access { core: 1, slot: 3, offset: 0, access: 0, wait: 0 },
-            OsOp::Access { core: 1, slot: 2, offset: 0, access: 0, wait: 0 },
+            OsOp::Access { core: 1, slot: 2, offset: 0, access: 0, wait: 0, user_if_lazy: false },
+            OsOp::Access { core: 1, slot: 3, offset: 0, access: 0, wait: 0, user_if_lazy: false },
+            OsOp::Access { core: 1, slot: 2, offset: 0, access: 0, wait: 0, user_if_lazy: false },
             OsOp::Munmap { core: 0, slot: 0, defer: false },
             OsOp::KernelRemap { core: 1, page: 0 },
             OsOp::Munmap { core: 1, slot: 2, defer: false },
@@ -436,14 +538,14 @@ fn deferred_flush_synced_after_another_cores_unmap_4_cores() {
         mem: MemTiming { min_latency: 1, max_latency: 8, ready_percent: 70 },
         ops: vec![
             OsOp::Exit { proc_: 2 },
-            OsOp::Access { core: 1, slot: 1, offset: 4096, access: 0, wait: 0 },
+            OsOp::Access { core: 1, slot: 1, offset: 4096, access: 0, wait: 0, user_if_lazy: false },
             OsOp::Remap { core: 3, slot: 2, ppn: 1, defer: true },
             OsOp::Idle { cycles: 27 },
             OsOp::KernelRemap { core: 3, page: 0 },
             OsOp::Schedule { core: 2, proc_: 0 },
             OsOp::Idle { cycles: 6 },
             OsOp::Munmap { core: 2, slot: 2, defer: false },
-            OsOp::Access { core: 1, slot: 1, offset: 4096, access: 0, wait: 0 },
+            OsOp::Access { core: 1, slot: 1, offset: 4096, access: 0, wait: 0, user_if_lazy: false },
         ],
     };
     let name = "deferred_flush_synced_after_another_cores_unmap_4_cores";

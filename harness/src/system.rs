@@ -457,6 +457,11 @@ impl SysLockstep {
         Ok(())
     }
 
+    /// Whether `core` has a command presented and not yet accepted.
+    pub fn cmd_waiting(&self, core: usize) -> bool {
+        self.side[core].cmd_slot.is_some()
+    }
+
     /// Whether `core` has a command waiting or in flight.
     pub fn cmd_busy(&self, core: usize) -> bool {
         self.side[core].cmd_slot.is_some() || self.side[core].cmd_inflight.is_some()
