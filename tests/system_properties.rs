@@ -54,6 +54,11 @@ enum OsOp {
     /// touches the page again: it must catch up with the attribute change (a full flush),
     /// not answer from the old root's entry.
     AwayAttrs { core: usize, other: usize, slot: usize, gap: u8 },
+    /// `core` runs a process and touches a page, then runs a kernel thread (it holds the
+    /// process lazily); on `other` the process remaps the page and shoots it down; `core`
+    /// then touches the page again while still lazy: the lazy holder was a target, so its
+    /// entry is gone.
+    LazyShootdown { core: usize, other: usize, slot: usize, gap: u8 },
 }
 
 fn os_op(cores: usize) -> impl Strategy<Value = OsOp> {
@@ -78,6 +83,8 @@ fn os_op(cores: usize) -> impl Strategy<Value = OsOp> {
             .prop_map(|(proc_, other, attrs, gap)| OsOp::ReleaseRace { proc_, other, attrs, gap }),
         2 => (core.clone(), core.clone(), 0..4usize, 0u8..12)
             .prop_map(|(core, other, slot, gap)| OsOp::AwayAttrs { core, other, slot, gap }),
+        2 => (core.clone(), core.clone(), 0..4usize, 0u8..12)
+            .prop_map(|(core, other, slot, gap)| OsOp::LazyShootdown { core, other, slot, gap }),
     ]
 }
 
@@ -398,6 +405,21 @@ impl Os {
                 self.apply(&OsOp::Attrs { core: other, pm, new_root: true })?;
                 self.now(core, Command::Switch(self.procs[p].asid))?;
                 self.apply(&OsOp::Access { core, slot, offset: 8, access: 0, wait: 0, user_if_lazy: false })?;
+            }
+            OsOp::LazyShootdown { core, other, slot, gap } => {
+                let (Some(p), Some(q)) = (self.user_proc(core), self.user_proc(other)) else { return Ok(()) };
+                if core == other || p != q {
+                    return Ok(());
+                }
+                self.apply(&OsOp::Access { core, slot, offset: 0, access: 0, wait: 0, user_if_lazy: false })?;
+                self.s.drain(core)?;
+                self.apply(&OsOp::KernelThread { core })?;
+                for _ in 0..gap {
+                    self.pump()?;
+                }
+                self.apply(&OsOp::Remap { core: other, slot, ppn: 11 + gap as u64, defer: false })?;
+                self.settle(other)?;
+                self.apply(&OsOp::Access { core, slot, offset: 8, access: 0, wait: 0, user_if_lazy: true })?;
             }
             OsOp::KernelRemap { core, page } => {
                 if self.running[core].is_some() {
