@@ -66,7 +66,8 @@ PY
     result=SURVIVED; first=""
   else
     result=killed
-    first=$(grep -m1 -oE '^test [a-z0-9_]+ \.\.\. FAILED' "$log" | awk '{print $2}' || true)
+    # The failures block at the end of libtest's output lists the failing tests.
+    first=$(awk '/^failures:$/ {f=1; next} f && /^    [a-z0-9_]+$/ {print $1; exit}' "$log")
     if [ -z "$first" ] && grep -q 'error\[' "$log"; then result=BUILD-ERR; fi
   fi
   restore
