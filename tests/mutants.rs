@@ -51,3 +51,36 @@ fn a_broken_catalog_is_refused_with_the_mutant_named() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no mutant \"no-such-mutant\""));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The model mutation catalog (`tests/mutants/model.toml`, run by
+/// `scripts/model-mutants.sh`): every mutant names a mechanism of the model and applies to
+/// the current source exactly once, so a refactor that disarms one fails here.
+#[test]
+fn model_catalog_mutants_all_apply_once() {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Mutant {
+        id: String,
+        what: String,
+        file: String,
+        find: String,
+        replace: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct Catalog {
+        mutant: Vec<Mutant>,
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("tests/mutants/model.toml")).expect("the model catalog");
+    let catalog: Catalog = toml::from_str(&text).expect("the model catalog parses");
+    assert!(catalog.mutant.len() >= 8, "only {} model mutants", catalog.mutant.len());
+    let mut ids = std::collections::HashSet::new();
+    for m in &catalog.mutant {
+        assert!(ids.insert(m.id.as_str()), "mutant {} twice", m.id);
+        assert!(m.file.starts_with("sim/src/") && !m.what.is_empty(), "mutant {}: a model file and a why", m.id);
+        assert_ne!(m.find, m.replace, "mutant {} changes nothing", m.id);
+        let source = std::fs::read_to_string(root.join(&m.file)).unwrap_or_else(|e| panic!("mutant {}: {}: {e}", m.id, m.file));
+        let n = source.matches(m.find.as_str()).count();
+        assert_eq!(n, 1, "mutant {}: its find text occurs {n} times in {}", m.id, m.file);
+    }
+}
