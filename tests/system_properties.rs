@@ -352,18 +352,26 @@ impl Os {
                     Command::Switch(asid)
                 };
                 self.s.post_cmd(b, attempt)?;
-                while self.s.cmd_busy(0) || self.s.cmd_busy(b) {
+                // The release's SYNC completes when its acknowledgements are in: until then
+                // the release is under way.
+                let mut synced = false;
+                while !synced || self.s.cmd_busy(0) || self.s.cmd_busy(b) {
+                    if !synced && !self.s.cmd_busy(0) {
+                        self.s.post_cmd(0, Command::Sync)?;
+                        synced = true;
+                    }
                     self.s.step()?;
                 }
-                let release = self.s.take_results(0).pop().expect("the release's result");
+                let mut on_0 = self.s.take_results(0).into_iter();
+                let (release, sync) = (on_0.next().expect("the release's result"), on_0.next().expect("the sync's result"));
                 let tried = self.s.take_results(b).pop().expect("the attempt's result");
                 assert!(!release.error, "core 0: the release of ASID {asid} was refused: {release:?}");
                 if !tried.error {
-                    // Not refused: it must have come after the release completed (the ASID
-                    // was free again), since it came after the release was decided.
-                    assert!(tried.done >= release.done,
+                    // Not refused: it came after the release was decided, so it must have
+                    // come after the release was acknowledged (the ASID free again).
+                    assert!(tried.done >= sync.done,
                         "core {b}: {attempt:?} was accepted at cycle {} while the release of ASID {asid} was being \
-                         acknowledged (release accepted at {}, done at {})", tried.done, release.accepted, release.done);
+                         acknowledged (release accepted at {}, its sync done at {})", tried.done, release.accepted, sync.done);
                 }
                 let refused = tried.error as u32;
                 let counted = self.s.outputs().cnt.errors.wrapping_sub(errors_before);

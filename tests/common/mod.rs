@@ -158,9 +158,21 @@ pub fn property<C: Clone + std::fmt::Debug>(
     match result {
         Ok(()) => println!("{name}: {} cases (TLB_PROPTEST_SEED={seed}), {} lockstep cycles, every answer allowed", count.get(), cycles.get()),
         Err(TestError::Fail(_, minimal)) => {
-            let report = match run(&minimal, true) {
-                Err(f) => f.report,
-                Ok(_) => "the minimal case passed when rerun (non-determinism?)".to_string(),
+            // The rerun may panic rather than return a failure (an assertion of the test's
+            // own, say a command the OS model did not expect refused): the minimal case is
+            // printed either way.
+            let rerun = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(&minimal, true)));
+            let report = match rerun {
+                Ok(Err(f)) => f.report,
+                Ok(Ok(_)) => "the minimal case passed when rerun (non-determinism?)".to_string(),
+                Err(panic) => {
+                    let msg = panic
+                        .downcast_ref::<String>()
+                        .map(String::as_str)
+                        .or_else(|| panic.downcast_ref::<&str>().copied())
+                        .unwrap_or("(no message)");
+                    format!("the test panicked: {msg}")
+                }
             };
             panic!("\nminimal failing case (TLB_PROPTEST_SEED={seed}): {}\n\n{report}", describe(&minimal));
         }
