@@ -399,8 +399,9 @@ fn run_workload(round: &Round, name: &str, sys: SysConfig, mem: MemTiming, seed:
     cfg.mem = mem;
     cfg.out_dir = PathBuf::from("out/soak/failures");
     cfg.reproduce = round.reproduce(mode);
-    // Inputs kept for a failure's waveform: the start of a round (80 bytes a core a cycle).
-    cfg.history_limit = cycles.min(4_000_000 / sys.cores as u64);
+    // Inputs kept for a failure's waveform: the first million core-cycles of a round (80 bytes
+    // a core a cycle); a later failure prints the command that writes it.
+    cfg.history_limit = cycles.min(1_000_000 / sys.cores as u64);
     let s = match SysLockstep::new(cfg) {
         Ok(s) => s,
         Err(e) => return Outcome::Failed { cycles: 0, report: e },
@@ -417,7 +418,16 @@ fn run_workload(round: &Round, name: &str, sys: SysConfig, mem: MemTiming, seed:
     match result {
         Ok(Ending::Interrupted) => Outcome::Interrupted { cycles: done },
         Ok(_) => Outcome::Passed { cycles: done, answers: Some(os.sys.oracle_checks()) },
-        Err(RunError::Lockstep(f)) => Outcome::Failed { cycles: done, report: f.report },
+        Err(RunError::Lockstep(f)) => {
+            // The round alone again, keeping the inputs up to the failure, writes its
+            // waveform (and a window around it).
+            let from = f.cycle.saturating_sub(1000);
+            let again = format!(
+                "{} --vcd out/soak/failure.vcd --vcd-from {from} --vcd-cycles 1100",
+                round.reproduce(Mode::Lockstep).replace(" --no-vcd", "")
+            );
+            Outcome::Failed { cycles: done, report: format!("{}\n  waveform around it: {again}", f.report.trim_end()) }
+        }
         Err(RunError::Workload(e)) => Outcome::Failed { cycles: done, report: format!("the workload could not go on: {e}") },
     }
 }
