@@ -9,7 +9,7 @@
   logic [6:0] valid_count;
 
   tlb_core #(.Entries(Entries)) dut (
-    .clk_i, .rst_ni(rst_n),
+    .clk_i, .rst_ni(rst_n), .clr_i(1'b0),
     .ctx_asid_i, .ctx_root_ppn_i, .ctx_sum_i, .ctx_mxr_i, .ctx_pm_i,
     .req_valid_i, .req_ready_o(req_ready), .req_vaddr_i, .req_access_i, .req_priv_u_i,
     .resp_valid_o(resp_valid), .resp_paddr_o(resp_paddr), .resp_fault_o(resp_fault),

@@ -12,6 +12,7 @@ module tlb_core
 ) (
   input  logic              clk_i,
   input  logic              rst_ni,
+  input  logic              clr_i,
   input  logic [AsidW-1:0]  ctx_asid_i,
   input  logic [PpnW-1:0]   ctx_root_ppn_i,
   input  logic              ctx_sum_i,

@@ -55,7 +55,7 @@ module fv_l1_onehit
   logic [Entries-1:0] valid;
 
   tlb_l1 #(.Entries(Entries)) dut (
-    .clk_i, .rst_ni(rst_n), .lookup_valid_i, .lookup_vpn_i, .lookup_asid_i,
+    .clk_i, .rst_ni(rst_n), .clr_i(1'b0), .lookup_valid_i, .lookup_vpn_i, .lookup_asid_i,
     .hit_o(hit), .hit_entry_o(entry), .install_valid_i, .install_entry_i,
     .inval_valid_i, .inval_kind_i, .inval_asid_i, .inval_vpn_i, .inval_last_i,
     .valid_o(valid)

@@ -12,7 +12,7 @@
     .NumCores(NumCores), .Entries(Entries), .Slots(Slots), .LogDepth(LogDepth),
     .NumAsids(NumAsids)
   ) dut (
-    .clk_i, .rst_ni(rst_n),
+    .clk_i, .rst_ni(rst_n), .core_rst_i('0),
     .ctx_sum_i, .ctx_mxr_i, .req_valid_i, .req_ready_o(req_ready), .req_vaddr_i,
     .req_access_i, .req_priv_u_i, .resp_valid_o(resp_valid), .resp_paddr_o(resp_paddr),
     .resp_fault_o(resp_fault), .resp_hit_o(resp_hit),

@@ -12,7 +12,7 @@ module tlb_timing_core #(
 );
   import tlb_pkg::*;
 
-  localparam int unsigned InW = AsidW + PpnW + 1 + 1 + 2 + 1 + VaW + 2 + 1 + 1 + 3 + AsidW
+  localparam int unsigned InW = 1 + AsidW + PpnW + 1 + 1 + 2 + 1 + VaW + 2 + 1 + 1 + 3 + AsidW
                                 + VaW + NpagesW + 1 + 1 + PteW;
   logic       rst_n;
   logic [InW-1:0] in_q;
@@ -20,13 +20,14 @@ module tlb_timing_core #(
 
   logic [AsidW-1:0]   ctx_asid, inval_asid;
   logic [PpnW-1:0]    ctx_root;
-  logic               sum, mxr, req_valid, req_priv_u, inval_valid, mem_req_ready, mem_resp_valid;
+  logic               clr, sum, mxr, req_valid, req_priv_u, inval_valid, mem_req_ready;
+  logic               mem_resp_valid;
   logic [1:0]         pm, req_access;
   logic [VaW-1:0]     req_vaddr, inval_vaddr;
   logic [2:0]         inval_kind;
   logic [NpagesW-1:0] inval_npages;
   logic [PteW-1:0]    mem_resp_data;
-  assign {ctx_asid, ctx_root, sum, mxr, pm, req_valid, req_vaddr, req_access, req_priv_u,
+  assign {clr, ctx_asid, ctx_root, sum, mxr, pm, req_valid, req_vaddr, req_access, req_priv_u,
           inval_valid, inval_kind, inval_asid, inval_vaddr, inval_npages, mem_req_ready,
           mem_resp_valid, mem_resp_data} = in_q;
 
@@ -41,6 +42,7 @@ module tlb_timing_core #(
   ) u_core (
     .clk_i            (clk_i),
     .rst_ni           (rst_n),
+    .clr_i            (clr),
     .ctx_asid_i       (ctx_asid),
     .ctx_root_ppn_i   (ctx_root),
     .ctx_sum_i        (sum),

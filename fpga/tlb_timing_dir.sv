@@ -11,16 +11,16 @@ module tlb_timing_dir #(
   import tlb_pkg::*;
 
   localparam int unsigned CmdW = $bits(dir_cmd_t);
-  localparam int unsigned InW = 1 + CmdW + 1 + CoreIdxW + 1;
+  localparam int unsigned InW = 1 + 1 + CmdW + 1 + CoreIdxW + 1;
   logic       rst_n;
   logic [NumCores*InW-1:0] in_q;
   tlb_timing_stim #(.Width(NumCores*InW)) u_stim (.clk_i(clk_i), .rst_no(rst_n), .in_o(in_q));
 
-  logic     [NumCores-1:0]               req, ack, ack_rel, quiet;
+  logic     [NumCores-1:0]               core_rst, req, ack, ack_rel, quiet;
   dir_cmd_t [NumCores-1:0]               cmd;
   logic     [NumCores-1:0][CoreIdxW-1:0] ack_init;
   for (genvar c = 0; c < NumCores; c++) begin : gen_in
-    assign {req[c], cmd[c], ack[c], ack_init[c], ack_rel[c]} = in_q[c*InW +: InW];
+    assign {core_rst[c], req[c], cmd[c], ack[c], ack_init[c], ack_rel[c]} = in_q[c*InW +: InW];
   end
 
   bus_msg_t bus;
@@ -31,6 +31,7 @@ module tlb_timing_dir #(
   ) u_dir (
     .clk_i              (clk_i),
     .rst_ni             (rst_n),
+    .core_rst_i         (core_rst),
     .req_i              (req),
     .cmd_i              (cmd),
     .ack_i              (ack),

@@ -14,13 +14,13 @@ module tlb_timing_top #(
   import tlb_pkg::*;
 
   // Every input bit of every core, a flip-flop of its own (fpga/tlb_timing_io.sv).
-  localparam int unsigned InW = 1 + 64 + 2 + 1 + 1 + 1 + 1 + 1 + 64 + 1 + 3 + 3 + 16 + 64 + 16
-                                + 44 + 2;
+  localparam int unsigned InW = 1 + 1 + 64 + 2 + 1 + 1 + 1 + 1 + 1 + 64 + 1 + 3 + 3 + 16 + 64
+                                + 16 + 44 + 2;
   logic       rst_n;
   logic [NumCores*InW-1:0] in_q;
   tlb_timing_stim #(.Width(NumCores*InW)) u_stim (.clk_i(clk_i), .rst_no(rst_n), .in_o(in_q));
 
-  logic [NumCores-1:0]                  req_valid, req_ready, req_priv_u, sum, mxr;
+  logic [NumCores-1:0]                  core_rst, req_valid, req_ready, req_priv_u, sum, mxr;
   logic [NumCores-1:0][63:0]            req_vaddr, cmd_vaddr;
   logic [NumCores-1:0][1:0]             req_access, cmd_pm;
   logic [NumCores-1:0]                  resp_valid, resp_fault, resp_hit;
@@ -37,7 +37,7 @@ module tlb_timing_top #(
   logic [31:0] cnt [7];
 
   for (genvar c = 0; c < NumCores; c++) begin : gen_in
-    assign {req_valid[c], req_vaddr[c], req_access[c], req_priv_u[c], sum[c], mxr[c],
+    assign {core_rst[c], req_valid[c], req_vaddr[c], req_access[c], req_priv_u[c], sum[c], mxr[c],
             mem_req_ready[c], mem_resp_valid[c], mem_resp_data[c], cmd_valid[c], cmd_op[c],
             cmd_kind[c], cmd_asid[c], cmd_vaddr[c], cmd_npages[c], cmd_root[c], cmd_pm[c]}
       = in_q[c*InW +: InW];
@@ -50,6 +50,7 @@ module tlb_timing_top #(
   ) u_sys (
     .clk_i              (clk_i),
     .rst_ni             (rst_n),
+    .core_rst_i         (core_rst),
     .ctx_sum_i          (sum),
     .ctx_mxr_i          (mxr),
     .req_valid_i        (req_valid),

@@ -4,6 +4,12 @@
 // Every bus message addressed to this core is applied in the cycle it is on the bus,
 // whatever the core is doing: a core waiting for its own sync keeps applying and
 // acknowledging everyone else's invalidations (no IPI-with-interrupts-off deadlock).
+//
+// A clear (the core's reset, tlb_system core_rst_i) drops the command the agent holds (it
+// never completes) and the context (no ASID loaded, not lazy, root and mode zero), at the
+// end of its cycle. It does not touch the acknowledgement: a message addressed to this core
+// in a cleared cycle, or the cycle before, is acknowledged exactly once, as always (the
+// cleared TLB is empty, so the ack is true; docs/shootdown.md, "Core reset").
 module tlb_agent
   import tlb_pkg::*;
 #(
@@ -12,6 +18,8 @@ module tlb_agent
 ) (
   input  logic                clk_i,            ///< clock
   input  logic                rst_ni,           ///< asynchronous reset, active low
+  input  logic                clr_i,            ///< synchronous clear: drop the command and
+                                                ///< the context (not the acknowledgement)
   // Commands from the core.
   input  logic                cmd_valid_i,      ///< a command is presented
   output logic                cmd_ready_o,      ///< the agent takes it (idle)
@@ -147,6 +155,17 @@ module tlb_agent
       cur_valid_d = 1'b0;
       lazy_d      = 1'b0;
     end
+
+    // The core's reset: the command is dropped (no cmd_done_o for it), the context too. The
+    // directory forgets the core in the same cycle (its core_rst_i).
+    if (clr_i) begin
+      state_d     = AgIdle;
+      cur_valid_d = 1'b0;
+      cur_asid_d  = '0;
+      lazy_d      = 1'b0;
+      root_d      = '0;
+      pm_d        = '0;
+    end
   end
 
   assign inval_valid_o  = targeted && bus_i.inval;
@@ -176,7 +195,9 @@ module tlb_agent
       root_q      <= root_d;
       pm_q        <= pm_d;
       // Applied this cycle (the core's TLB takes one invalidation per cycle, always):
-      // acknowledged in the next.
+      // acknowledged in the next. A clear leaves it alone: an invalidation reaching a core in
+      // reset is acknowledged too (its TLB is empty), and one received just before is not
+      // lost.
       ack_q       <= targeted && bus_i.need_ack;
       ack_init_q  <= bus_i.init;
       ack_rel_q   <= bus_i.drop_ctx;
@@ -214,6 +235,12 @@ module tlb_agent
   `TLB_ASSERT(AckAfterApply_A, ack_o |-> $past(inval_valid_o), clk_i, rst_ni)
   // The context of an idle-required switch never changes under a walk.
   `TLB_ASSERT(SwitchOnlyWhenIdle_A, !(mine && bus_i.set_ctx) || core_idle_i, clk_i, rst_ni)
+  // The core's reset: idle, no context, and no answer from the directory for the dropped
+  // command (it decides nothing for a core in reset) in the next cycle; yet every message
+  // that reached this core is acknowledged.
+  `TLB_ASSERT(ClearDropsCommand_A, clr_i |=> state_q == AgIdle && !cur_valid_q && !lazy_q &&
+              !(mine && (bus_i.done || bus_i.set_ctx || bus_i.set_lazy)), clk_i, rst_ni)
+  `TLB_ASSERT(ClearStillAcks_A, (targeted && bus_i.need_ack) |=> ack_o, clk_i, rst_ni)
 
   // Functional coverage: a core keeps acknowledging others while it waits for its own work.
   `TLB_COVER(AckWhileSyncing_C, ack_q && state_q == AgSync, clk_i, rst_ni)
@@ -223,5 +250,11 @@ module tlb_agent
   `TLB_COVER(InvalWhileLazy_C, inval_valid_o && lazy_q, clk_i, rst_ni)
   `TLB_COVER(LazyLetGo_C, targeted && bus_i.drop_ctx && holds_asid && lazy_q, clk_i, rst_ni)
   `TLB_COVER(BadCommand_C, state_q == AgBad, clk_i, rst_ni)
+  // The core's reset drops a command waiting for the directory, or a sync waiting for acks,
+  // or comes while an acknowledgement is owed.
+  `TLB_COVER(ClearDropsDir_C, clr_i && state_q == AgDir, clk_i, rst_ni)
+  `TLB_COVER(ClearDropsSync_C, clr_i && state_q == AgSync && !quiet_i, clk_i, rst_ni)
+  `TLB_COVER(ClearWhileAcking_C, clr_i && (ack_q || (targeted && bus_i.need_ack)), clk_i,
+             rst_ni)
 
 endmodule : tlb_agent

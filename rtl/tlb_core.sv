@@ -18,6 +18,10 @@
 // every request accepted from t+1 on (the L1 masks a lookup's hit with the matches of the
 // invalidation it compared alongside), so an acknowledgement in t+1 stays true
 // (inval_valid_i has no ready: the TLB takes one per cycle; docs/timing.md).
+// A clear (clr_i: in tlb_system, the core's reset core_rst_i) empties the TLB and abandons
+// the walk and every request accepted and not yet answered, at the end of its cycle: what
+// the outputs show in that cycle still happens (they are registers), nothing after it. The
+// walker drains a memory read it can no longer cancel (tlb_ptw; docs/shootdown.md).
 module tlb_core
   import tlb_pkg::*;
 #(
@@ -30,6 +34,8 @@ module tlb_core
 ) (
   input  logic              clk_i,             ///< clock
   input  logic              rst_ni,            ///< asynchronous reset, active low
+  input  logic              clr_i,             ///< synchronous clear, active high: empty the
+                                               ///< TLB, abandon the walk and the requests
   // Translation context, like satp and the sstatus bits that affect translation.
   input  logic [AsidW-1:0]  ctx_asid_i,        ///< current ASID (satp.ASID)
   input  logic [PpnW-1:0]   ctx_root_ppn_i,    ///< root page table (satp.PPN)
@@ -143,6 +149,7 @@ module tlb_core
   ) u_l1 (
     .clk_i           (clk_i),
     .rst_ni          (rst_ni),
+    .clr_i           (clr_i),
     .lookup_valid_i  (accept),
     .lookup_vpn_i    (req_vaddr_i[38:12]),
     .lookup_asid_i   (ctx_asid_i),
@@ -199,6 +206,7 @@ module tlb_core
   tlb_ptw u_ptw (
     .clk_i            (clk_i),
     .rst_ni           (rst_ni),
+    .clr_i            (clr_i),
     .start_i          (miss && !miss_abort),
     .vpn_i            (look_vaddr_q[38:12]),
     .root_ppn_i       (ctx_root_ppn_i),
@@ -309,6 +317,14 @@ module tlb_core
       resp_valid_d = 1'b1;
       resp_fault_d = 1'b1;
     end
+    // Cleared: no walk, and nothing accepted is answered any more.
+    if (clr_i) begin
+      state_d      = CoreIdle;
+      resp_valid_d = 1'b0;
+      resp_paddr_d = '0;
+      resp_fault_d = 1'b0;
+      look_valid_d = 1'b0;
+    end
   end
 
   // The hit answer's stage. HitLatency 1: last cycle's lookup, the entry it read and the
@@ -339,14 +355,14 @@ module tlb_core
         ans_mxr_q    <= 1'b0;
         nc_q_r       <= 1'b0;
       end else begin
-        ans_hit_q    <= look_hit;
+        ans_hit_q    <= look_hit && !clr_i;
         if (look_hit) ans_entry_q <= hit_entry;  // holds the last hit's entry otherwise
         ans_vaddr_q  <= look_vaddr_q[29:0];
         ans_access_q <= look_access_q;
         ans_priv_u_q <= look_priv_u_q;
         ans_sum_q    <= look_sum_q;
         ans_mxr_q    <= look_mxr_q;
-        nc_q_r       <= accept && !canonical;
+        nc_q_r       <= accept && !canonical && !clr_i;
       end
     end
     assign ans_hit    = ans_hit_q;
@@ -412,8 +428,9 @@ module tlb_core
       look_canon_q  <= req_canon;
       fill_entry_q  <= walk_entry;
       fill_kill_q   <= inval_overlap;
-      walk_restart_q <= ptw_restart;
-      inv_valid_q   <= inval_valid_i;
+      walk_restart_q <= ptw_restart && !clr_i;
+      // An invalidation handed over in a cleared cycle is dropped: the TLB is empty.
+      inv_valid_q   <= inval_valid_i && !clr_i;
       inv_kind_q    <= inval_kind_i;
       inv_asid_q    <= inval_asid_i;
       inv_vpn_q     <= inval_vaddr_i[38:12];
@@ -471,6 +488,10 @@ module tlb_core
               ($stable(ctx_asid_i) && inval_overlap), clk_i, rst_ni)
   // ... and the ASID a miss was looked up under is still in force when its walk starts.
   `TLB_ASSERT(MissKeepsAsid_A, !miss || $stable(ctx_asid_i), clk_i, rst_ni)
+  // A cleared core holds nothing, answers nothing and asks memory for nothing in the next
+  // cycle.
+  `TLB_ASSERT(ClearSilences_A, clr_i |=> valid_count_o == '0 && !resp_valid_o &&
+              !mem_req_valid_o && idle_o, clk_i, rst_ni)
 
   // Functional coverage: each invalidation kind arrives while a walk is in flight, and
   // poisons it (its range touches the walk) or spares it.
@@ -481,5 +502,8 @@ module tlb_core
   `TLB_COVER(HitWhileInval_C, look_hit && $past(inv_valid_q), clk_i, rst_ni)
   `TLB_COVER(MissWhileInval_C, miss && inv_valid_q, clk_i, rst_ni)
   `TLB_COVER(MissAborts_C, miss && miss_abort, clk_i, rst_ni)
+  // The core's reset drops a walk in flight, or a hit about to be answered.
+  `TLB_COVER(ClearDropsWalk_C, clr_i && state_q == CoreWalk, clk_i, rst_ni)
+  `TLB_COVER(ClearDropsLookup_C, clr_i && look_valid_q, clk_i, rst_ni)
 
 endmodule : tlb_core

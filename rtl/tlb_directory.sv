@@ -8,6 +8,12 @@
 // "send the invalidation" (seed 000, case 2): either it is targeted, or it is skipped and
 // its context slot records that it lags, so its next switch to that ASID catches up from
 // the flush log or flushes the ASID (seeds 001, 002).
+//
+// A core's reset (core_rst_i[c], synchronous) makes the directory forget the core: no
+// context, no slot, its granted command and its catch-up replay dropped, nothing decided
+// for it in that cycle. It never touches the acknowledgements: an initiator's count of acks
+// owed (out_q) and a release's count (rel_pending_q) complete as the acks come in, and the
+// reset core keeps acknowledging (docs/shootdown.md, "Core reset").
 module tlb_directory
   import tlb_pkg::*;
 #(
@@ -32,6 +38,7 @@ module tlb_directory
 ) (
   input  logic                                clk_i,          ///< clock
   input  logic                                rst_ni,         ///< async reset, active low
+  input  logic     [NumCores-1:0]             core_rst_i,     ///< core c's synchronous reset
   // Agents.
   input  logic     [NumCores-1:0]             req_i,          ///< agent c has a command (or
                                                               ///< its answer is in bus_q)
@@ -141,6 +148,9 @@ module tlb_directory
   logic [NumCores-1:0]  answered_q, answered_d;  // bus_q answers agent c
   logic                 rel_wait;  // a release waits for the one in flight (coverage)
   logic                 decide;    // the registered grant is decided this cycle
+  logic                 gnt_drop;  // ... or dropped: its requester is in reset
+  logic                 cu_drop;   // the catch-up replay is abandoned: its core is in reset
+  logic [MaxCores-1:0]  core_rst;  // core_rst_i, indexed by a core number
   dir_cmd_t             cmd;
   logic [AsidIdxW-1:0]  a;
   logic                 asid_ok;
@@ -169,15 +179,18 @@ module tlb_directory
   // agent from the bus it receives. Which agent bus_q answers is registered with it
   // (answered_q): the one whose command is decided now, or whose catch-up replay sends its
   // last message now. (A decision that starts a replay sends no answer yet, and its agent
-  // is masked for nothing: nothing is granted while the replay owns the bus.)
+  // is masked for nothing: nothing is granted while the replay owns the bus.) A core in
+  // reset is answered nothing (and not granted: below).
   for (genvar c = 0; c < NumCores; c++) begin : gen_req
-    assign answered_d[c] = (decide && gnt_idx_q == CoreIdxW'(c)) ||
-                           (cu_busy_q && cu_left_q == LagW'(1) && cu_core_q == CoreIdxW'(c));
+    assign answered_d[c] = ((decide && gnt_idx_q == CoreIdxW'(c)) ||
+                            (cu_busy_q && cu_left_q == LagW'(1) && cu_core_q == CoreIdxW'(c))) &&
+                           !core_rst_i[c];
     assign req[c]        = req_i[c] && !answered_q[c];
   end
 
   // Round robin: the first requester at or after rr_q, except the one whose command is
-  // already granted and waits to be decided. Nothing is granted while a catch-up replay owns
+  // already granted and waits to be decided, and a core in reset (its agent drops the
+  // command at the end of this cycle). Nothing is granted while a catch-up replay owns
   // the bus (the granted command then waits in gnt_*_q too). A release waits while another
   // is in flight: still being acknowledged, or granted and not yet decided.
   always_comb begin
@@ -194,7 +207,8 @@ module tlb_directory
     if (!cu_busy_q) begin
       for (int unsigned k = 0; k < NumCores; k++) begin
         c        = (int'(rr_q) + k) % NumCores;
-        held     = gnt_valid_q && gnt_idx_q == CoreIdxW'(c);
+        // Not grantable: its command waits in the grant register, or its core is in reset.
+        held     = (gnt_valid_q && gnt_idx_q == CoreIdxW'(c)) || core_rst_i[c];
         rel_busy = cmd_i[c].op == CmdRelease && rel_inflight;
         if (req[c] && !held && rel_busy) rel_wait = 1'b1;
         if (!grant_valid && req[c] && !held && !rel_busy) begin
@@ -207,10 +221,14 @@ module tlb_directory
   end
 
   // The grant register: loaded with the new grant whenever the one it held is decided (or
-  // it held none); it keeps its command while a catch-up replay owns the bus.
-  assign decide = gnt_valid_q && !cu_busy_q;
+  // it held none, or dropped it); it keeps its command while a catch-up replay owns the
+  // bus, unless its requester is reset.
+  assign core_rst = widen(core_rst_i);
+  assign gnt_drop = gnt_valid_q && core_rst[gnt_idx_q];
+  assign cu_drop  = cu_busy_q && core_rst[cu_core_q];
+  assign decide   = gnt_valid_q && !cu_busy_q && !gnt_drop;
   always_comb begin
-    gnt_valid_d = cu_busy_q ? gnt_valid_q : grant_valid;
+    gnt_valid_d = cu_busy_q ? gnt_valid_q && !gnt_drop : grant_valid;
     gnt_idx_d   = gnt_idx_q;
     gnt_cmd_d   = gnt_cmd_q;
     rr_d        = rr_q;
@@ -323,7 +341,11 @@ module tlb_directory
       if (rel_pending_d == '0) asid_state_d[rel_asid_q] = AsidFree;
     end
 
-    if (cu_busy_q) begin
+    if (cu_drop) begin
+      // ---- The switching core is reset: its replay is abandoned (it must not load the
+      // context later), and nothing goes on the bus.
+      cu_busy_d = 1'b0;
+    end else if (cu_busy_q) begin
       // ---- Catch-up of a switch: the next logged invalidation, to the switching core.
       bus_d.valid   = 1'b1;
       bus_d.targets = widen(NumCores'(1) << cu_core_q);
@@ -517,6 +539,16 @@ module tlb_directory
         end
       endcase
     end
+
+    // ---- Core resets: the directory forgets the core (no context, no slot: its next
+    // switch flushes a fresh slot). Its acknowledgements, owed to it or by it, are left
+    // alone above.
+    for (int unsigned c = 0; c < NumCores; c++) begin
+      if (core_rst_i[c]) begin
+        ctx_d[c]        = '0;
+        slot_valid_d[c] = '0;
+      end
+    end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -636,9 +668,35 @@ module tlb_directory
   `TLB_ASSERT(TargetsExist_A, (bus_q.targets >> NumCores) == '0, clk_i, rst_ni)
   `TLB_ASSERT(ReleaseAcksOwed_A, popcount(ack_i & ack_rel_i) <= rel_pending_q, clk_i, rst_ni)
   `TLB_ASSERT(ReleasePendingBound_A, rel_pending_q <= (CoreIdxW + 1)'(NumCores), clk_i, rst_ni)
+  // Acks are conserved: what an initiator is owed is exactly the targets of its message on
+  // the bus plus the acks arriving now (a target acknowledges the cycle after the message,
+  // whether its core is reset or not), and likewise a release's count. An ack lost (a reset
+  // that cleared one) or doubled breaks the equality.
+`ifndef TLB_NO_ASSERT
+  // Checker bookkeeping only, compiled out with the assertions.
+  logic [NumCores-1:0][CoreIdxW:0] on_bus;  // need-ack targets of bus_q, per initiator
+  logic [CoreIdxW:0] rel_on_bus;
+  always_comb begin
+    for (int unsigned i = 0; i < NumCores; i++) begin
+      on_bus[i] = (bus_q.valid && bus_q.need_ack && bus_q.init == CoreIdxW'(i)) ?
+                  popcount(bus_q.targets[NumCores-1:0]) : '0;
+    end
+    rel_on_bus = (bus_q.valid && bus_q.drop_ctx) ? popcount(bus_q.targets[NumCores-1:0]) : '0;
+  end
+`endif
+  `TLB_ASSERT(ReleaseAcksConserved_A, rel_pending_q == rel_on_bus + popcount(ack_i & ack_rel_i),
+              clk_i, rst_ni)
   for (genvar i = 0; i < NumCores; i++) begin : gen_ack_check
     // Every acknowledgement was owed: an initiator's count never wraps below zero.
     `TLB_ASSERT(AcksOwed_A, OutW'(acks_in[i]) <= out_q[i], clk_i, rst_ni)
+    `TLB_ASSERT(AcksConserved_A, out_q[i] == OutW'(on_bus[i]) + OutW'(acks_in[i]), clk_i,
+                rst_ni)
+    // A reset core is forgotten: no context, no slot, no grant, no replay, and nothing on
+    // the bus for it (its own commands) in the next cycle.
+    `TLB_ASSERT(ResetForgets_A, core_rst_i[i] |=> !ctx_q[i].valid && slot_valid_q[i] == '0 &&
+                !(gnt_valid_q && gnt_idx_q == CoreIdxW'(i)) &&
+                !(cu_busy_q && cu_core_q == CoreIdxW'(i)) &&
+                !(bus_q.valid && bus_q.init == CoreIdxW'(i)), clk_i, rst_ni)
   end
 
   // ---- Functional coverage (docs/verification.md lists each point and the unreachable ones).
@@ -702,5 +760,13 @@ module tlb_directory
              (cmd.op == CmdSwitch || cmd.op == CmdSetAttrs) && cov_released_q[a], clk_i,
              rst_ni)
   `TLB_COVER(ScopedPostBadAsid_C, decide && cmd.op == CmdPost && bus_d.error, clk_i, rst_ni)
+  // Core resets: one drops a granted command, one abandons a replay, one hits an initiator
+  // still owed acks, one a core the bus targets (its ack still comes), all cores at once.
+  `TLB_COVER(ResetDropsGrant_C, gnt_drop, clk_i, rst_ni)
+  `TLB_COVER(ResetAbandonsCatchup_C, cu_drop, clk_i, rst_ni)
+  `TLB_COVER(ResetInitiatorOwed_C, (core_rst_i & ~quiet_o) != '0, clk_i, rst_ni)
+  `TLB_COVER(ResetWhileTargeted_C, bus_q.valid && bus_q.need_ack &&
+             (core_rst_i & bus_q.targets[NumCores-1:0]) != '0, clk_i, rst_ni)
+  `TLB_COVER(ResetAllCores_C, core_rst_i == '1, clk_i, rst_ni)
 
 endmodule : tlb_directory

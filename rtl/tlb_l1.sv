@@ -15,6 +15,9 @@
 // overlap on install keeps "at most one entry hits" an invariant instead of a priority rule.
 // An invalidation in the cycle of an install applies to the new entry too: it is written
 // invalid if the invalidation matches it (the install completes a walk that ended earlier).
+// A clear (the core's reset, tlb_system core_rst_i) empties the array: every valid bit, and
+// the registered lookup, kill and touch, from the next cycle (the replacement candidates and
+// the PLRU tree are only hints and keep what they hold).
 //
 // A lookup is split across two cycles at a register: the cycle it is presented compares
 // every entry and registers the hit vector (`hit_q`); in the next cycle `hit_o` says whether
@@ -38,6 +41,7 @@ module tlb_l1
 ) (
   input  logic              clk_i,            ///< clock
   input  logic              rst_ni,           ///< asynchronous reset, active low
+  input  logic              clr_i,            ///< synchronous clear: every entry invalid
   // Lookup: compared this cycle, answered (hit or miss, and the entry) in the next.
   input  logic              lookup_valid_i,   ///< a lookup is accepted this cycle
   input  logic [VpnW-1:0]   lookup_vpn_i,     ///< its virtual page number
@@ -228,6 +232,11 @@ module tlb_l1
       entries_d[install_idx] = install_entry_i;
       entries_d[install_idx].valid = !install_killed;
     end
+    if (clr_i) begin
+      for (int unsigned i = 0; i < Entries; i++) begin
+        entries_d[i].valid = 1'b0;
+      end
+    end
   end
 
   always_ff @(posedge clk_i) begin
@@ -252,13 +261,13 @@ module tlb_l1
       touch_idx_q <= '0;
     end else begin
       entries_q <= entries_d;
-      kill_q    <= kill_d;
-      hit_q     <= lookup_valid_i ? hit : '0;
+      kill_q    <= clr_i ? '0 : kill_d;
+      hit_q     <= lookup_valid_i && !clr_i ? hit : '0;
       victim_q  <= have_free_q ? free_idx_q : plru_victim_q;
       have_free_q   <= have_free;
       free_idx_q    <= free_idx;
       plru_victim_q <= plru_victim;
-      touch_hit_q <= hit_live != '0;
+      touch_hit_q <= hit_live != '0 && !clr_i;
       touch_idx_q <= hit_idx;
     end
   end
@@ -280,6 +289,8 @@ module tlb_l1
   `TLB_ASSERT(InstallKilledStaysInvalid_A, (install_valid_i && install_killed) |=>
               !valid_o[$past(install_idx)], clk_i, rst_ni)
   `TLB_ASSERT(InvalRetires_A, kill_d != '0 |=> (valid_o & $past(kill_d)) == '0, clk_i, rst_ni)
+  // Nothing survives a clear: no entry, and no hit of a lookup from before it.
+  `TLB_ASSERT(ClearEmpties_A, clr_i |=> valid_o == '0 && hit_q == '0, clk_i, rst_ni)
   for (genvar i = 0; i < Entries; i++) begin : gen_kill_clears
     `TLB_ASSERT(KillClears_A, kill_q[i] |=> !entries_q[i].valid || $past(install_slot[i]),
                 clk_i, rst_ni)

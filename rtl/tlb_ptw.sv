@@ -10,11 +10,18 @@
 // cycle the final PTE arrives is ordered after the walk, as a lookup in the cycle of an
 // invalidation is: the walk answers from what it read, and tlb_core does not cache that
 // answer (its fill_kill_q). The decision thus reads only registers, not the invalidation.
+//
+// A clear (the core's reset, tlb_system core_rst_i) abandons the walk: the walker is idle
+// from the next cycle and its request, if not yet accepted, is withdrawn. A read the memory
+// has already accepted is still answered (the memory side cannot take it back): `drain_q`
+// remembers it, the walker takes its answer (mem_resp_ready_o high) and drops it, and the
+// next walk's first request waits until it has (docs/shootdown.md, "Core reset").
 module tlb_ptw
   import tlb_pkg::*;
 (
   input  logic             clk_i,             ///< clock
   input  logic             rst_ni,            ///< asynchronous reset, active low
+  input  logic             clr_i,             ///< synchronous clear: abandon the walk
   // Control.
   input  logic             start_i,           ///< begin a walk (only while !busy_o)
   input  logic [VpnW-1:0]  vpn_i,             ///< VPN to translate, sampled on start_i
@@ -53,9 +60,11 @@ module tlb_ptw
   logic            global_q, global_d;
   logic            poison_q, poison_d;
   logic [VpnW-1:0] vpn_q, vpn_d;
+  // A read of an abandoned walk is still owed by the memory: take its answer and drop it.
+  logic            drain_q, drain_d;
 
   pte_t pte;
-  logic pte_bad, pte_leaf, pte_misaligned, finish, finish_fault;
+  logic pte_bad, pte_leaf, pte_misaligned, finish, finish_fault, owed;
 
   assign pte = pte_t'(mem_resp_data_i);
   // RISC-V privileged spec 4.3.2 step 3 (V=0, or W without R), plus bits 63:54, which are
@@ -73,6 +82,7 @@ module tlb_ptw
     global_d     = global_q;
     poison_d     = poison_q;
     vpn_d        = vpn_q;
+    drain_d      = drain_q && !mem_resp_valid_i;
     finish       = 1'b0;
     finish_fault = 1'b0;
     done_o       = 1'b0;
@@ -92,7 +102,7 @@ module tlb_ptw
       end
       PtwReq: begin
         if (inval_overlap_i) poison_d = 1'b1;
-        if (mem_req_ready_i) state_d = PtwWait;
+        if (mem_req_valid_o && mem_req_ready_i) state_d = PtwWait;
       end
       PtwWait: begin
         if (inval_overlap_i) poison_d = 1'b1;
@@ -137,16 +147,28 @@ module tlb_ptw
       end
       default: state_d = PtwIdle;
     endcase
+
+    // The core's reset: the walk is abandoned, and a read the memory accepted (before, or
+    // in this cycle) and has not answered is drained.
+    if (clr_i) begin
+      state_d  = PtwIdle;
+      poison_d = 1'b0;
+      drain_d  = owed;
+    end
   end
+
+  // A read accepted and not yet answered, after this cycle's handshakes.
+  assign owed = (state_q == PtwReq && mem_req_valid_o && mem_req_ready_i) ||
+                ((state_q == PtwWait || drain_q) && !mem_resp_valid_i);
 
   assign busy_o           = state_q != PtwIdle;
   assign fault_o          = finish_fault || (finish && poison_q && abort_i);
   assign leaf_o           = pte;
   assign level_o          = page_level_e'(level_q);
   assign global_o         = global_q || pte.g;
-  assign mem_req_valid_o  = state_q == PtwReq;
+  assign mem_req_valid_o  = state_q == PtwReq && !drain_q;
   assign mem_req_addr_o   = addr_q;
-  assign mem_resp_ready_o = state_q == PtwWait;
+  assign mem_resp_ready_o = state_q == PtwWait || drain_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -156,6 +178,7 @@ module tlb_ptw
       global_q <= 1'b0;
       poison_q <= 1'b0;
       vpn_q    <= '0;
+      drain_q  <= 1'b0;
     end else begin
       state_q  <= state_d;
       level_q  <= level_d;
@@ -163,13 +186,22 @@ module tlb_ptw
       global_q <= global_d;
       poison_q <= poison_d;
       vpn_q    <= vpn_d;
+      drain_q  <= drain_d;
     end
   end
 
   `TLB_ASSERT(StartWhenIdle_A, !start_i || state_q == PtwIdle, clk_i, rst_ni)
-  `TLB_ASSERT(ReqStable_A, (mem_req_valid_o && !mem_req_ready_i) |=>
+  // A request is held until accepted, unless the core's reset withdraws it.
+  `TLB_ASSERT(ReqStable_A, (mem_req_valid_o && !mem_req_ready_i && !clr_i) |=>
               (mem_req_valid_o && $stable(mem_req_addr_o)), clk_i, rst_ni)
-  `TLB_ASSERT(RespOnlyWhenWaiting_A, !(mem_resp_valid_i && state_q != PtwWait), clk_i, rst_ni)
+  `TLB_ASSERT(RespOnlyWhenWaiting_A, !(mem_resp_valid_i && state_q != PtwWait && !drain_q), clk_i,
+              rst_ni)
+  // A cleared walker is idle and silent in the next cycle; a drained answer is never
+  // mistaken for a walk's (no request goes out while one is owed).
+  `TLB_ASSERT(ClearAbandonsWalk_A, clr_i |=> state_q == PtwIdle && !mem_req_valid_o, clk_i,
+              rst_ni)
+  `TLB_ASSERT(DrainBeforeRequest_A, !(drain_q && (mem_req_valid_o || state_q == PtwWait)), clk_i,
+              rst_ni)
   // A result is handed out only by a walk no invalidation touched since it started (or
   // restarted) before its last cycle; a touched one restarts or, if a restart is illegal,
   // faults.
@@ -181,5 +213,10 @@ module tlb_ptw
   `TLB_COVER(PoisonedWalkAborts_C, finish && poison_q && abort_i, clk_i, rst_ni)
   `TLB_COVER(WalkTwoLevels_C, done_o && level_q == 2'd1, clk_i, rst_ni)
   `TLB_COVER(WalkToGigapage_C, done_o && level_q == 2'd2 && !fault_o, clk_i, rst_ni)
+  // The core's reset abandons a walk whose read is in flight; its answer is drained, once
+  // with the next walk already waiting for it.
+  `TLB_COVER(ClearWhileWaiting_C, clr_i && state_q == PtwWait, clk_i, rst_ni)
+  `TLB_COVER(DrainTaken_C, drain_q && mem_resp_valid_i, clk_i, rst_ni)
+  `TLB_COVER(WalkWaitsForDrain_C, drain_q && state_q == PtwReq, clk_i, rst_ni)
 
 endmodule : tlb_ptw

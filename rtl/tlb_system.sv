@@ -19,6 +19,11 @@ module tlb_system
 ) (
   input  logic                                 clk_i,             ///< clock
   input  logic                                 rst_ni,            ///< async reset, active low
+  /// Core c's own reset: synchronous, active high, acting at the end of each cycle it is
+  /// high; the core empties its TLB, abandons its walk, requests and command, loads no
+  /// context, and the directory forgets it; acknowledgements are neither lost nor doubled
+  /// (docs/shootdown.md, "Core reset"). Tie to zero if unused.
+  input  logic [NumCores-1:0]                  core_rst_i,
   // Translation, per core (as tlb_core; the ASID and root come from the agent).
   input  logic [NumCores-1:0]                  ctx_sum_i,
   input  logic [NumCores-1:0]                  ctx_mxr_i,
@@ -65,6 +70,8 @@ module tlb_system
   output logic [CntW-1:0]                      cnt_stall_o        ///< core-cycles a request waited
 );
 
+  `include "tlb_assert.svh"
+
   bus_msg_t                         bus;
   logic     [NumCores-1:0]          dir_req, quiet, ack, ack_rel, switching, core_idle;
   dir_cmd_t [NumCores-1:0]          dir_cmd;
@@ -92,6 +99,7 @@ module tlb_system
     ) u_agent (
       .clk_i          (clk_i),
       .rst_ni         (rst_ni),
+      .clr_i          (core_rst_i[c]),
       .cmd_valid_i    (cmd_valid_i[c]),
       .cmd_ready_o    (cmd_ready_o[c]),
       .cmd_i          (cmd),
@@ -124,6 +132,7 @@ module tlb_system
     ) u_core (
       .clk_i            (clk_i),
       .rst_ni           (rst_ni),
+      .clr_i            (core_rst_i[c]),
       .ctx_asid_i       (cur_asid_o[c]),
       .ctx_root_ppn_i   (root[c]),
       .ctx_sum_i        (ctx_sum_i[c]),
@@ -156,7 +165,13 @@ module tlb_system
 
     assign req_ready_o[c] = core_ready[c] && !switching[c];
 
-    logic unused_valid_count;
+    // A core in reset holds no entry (no stale entry survives it), answers nothing, asks
+    // memory for nothing and completes no command, from the cycle after the reset's first.
+    `TLB_ASSERT(ResetCoreSilent_A, core_rst_i[c] |=> valid_count == '0 && !resp_valid_o[c] &&
+                !mem_req_valid_o[c] && !cmd_done_o[c] && !cur_valid_o[c] && !lazy_o[c],
+                clk_i, rst_ni)
+
+    logic unused_valid_count;  // read only by the assertion above
     assign unused_valid_count = ^valid_count;
   end
 
@@ -168,6 +183,7 @@ module tlb_system
   ) u_dir (
     .clk_i              (clk_i),
     .rst_ni             (rst_ni),
+    .core_rst_i         (core_rst_i),
     .req_i              (dir_req),
     .cmd_i              (dir_cmd),
     .ack_i              (ack),
@@ -183,15 +199,13 @@ module tlb_system
     .cnt_errors_o       (cnt_errors_o)
   );
 
-  `include "tlb_assert.svh"
-
   // The directory decides on its own record of every core's context (ctx_*_q, written with
   // the bus message that changes it); an agent holds that context a cycle later, once it
-  // has applied the message.
+  // has applied the message, unless the core was reset (then both hold none).
   for (genvar c = 0; c < NumCores; c++) begin : gen_ctx_check
     `TLB_ASSERT(DirKnowsContext_A,
-                {cur_valid_o[c], cur_asid_o[c], lazy_o[c]} ==
-                $past({u_dir.ctx_q[c].valid, AsidW'(u_dir.ctx_q[c].asid), u_dir.ctx_q[c].lazy}),
+                {cur_valid_o[c], cur_asid_o[c], lazy_o[c]} == ($past(core_rst_i[c]) ? '0 :
+                $past({u_dir.ctx_q[c].valid, AsidW'(u_dir.ctx_q[c].asid), u_dir.ctx_q[c].lazy})),
                 clk_i, rst_ni)
   end
 

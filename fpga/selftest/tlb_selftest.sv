@@ -96,6 +96,7 @@ module tlb_selftest
   ) u_sys (
     .clk_i              (clk_i),
     .rst_ni             (rst_ni),
+    .core_rst_i         ('0),
     .ctx_sum_i          ('0),
     .ctx_mxr_i          ('0),
     .req_valid_i        (req_valid),

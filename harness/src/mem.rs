@@ -77,6 +77,12 @@ pub struct MemInputs {
 
 /// The memory side of the walker's port: one outstanding read, answered after a random
 /// latency. The value is read when the request is accepted.
+///
+/// It follows the port's rule for a core's reset (docs/shootdown.md, "Core reset"): a read
+/// once accepted is answered and held until the walker takes it, reset or not (the reset
+/// core takes and drops the answer of the walk it abandoned), and a request never accepted
+/// is forgotten, since readiness is decided afresh every cycle and nothing waits for a
+/// withdrawn request.
 #[derive(Clone, Debug)]
 pub struct MemPort {
     timing: MemTiming,

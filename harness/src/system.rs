@@ -9,6 +9,11 @@
 //! central property of the shootdown fabric (docs/shootdown.md). What it retires is what
 //! was superseded before its POST was accepted: a PTE written after the post (another
 //! core's munmap while this deferred flush waits for its sync) is not covered by it.
+//!
+//! A core's reset ([`SysLockstep::reset_core`]) is not such a promise to anyone: it drops
+//! what the core was doing (requests not yet answered, its command) and empties its TLB, so
+//! the oracle judges that core's later answers with the reset as a floor: they come from
+//! walks after it (docs/architecture.md, the oracle; docs/shootdown.md, "Core reset").
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -143,6 +148,13 @@ struct CoreSide {
     unsynced: Vec<(u64, InvalKind, u16, u64, u16)>,
     /// Attribute epochs this core set since its last sync: (asid, index in history).
     unsynced_attrs: Vec<(u16, usize)>,
+    /// Cycles of `core_rst_i` still to drive, from the next one.
+    rst_left: u64,
+    /// The cycles this core was held in reset, in order: its TLB was empty at the end of
+    /// each (the oracle's floor for the answers to later requests).
+    reset_cycles: Vec<u64>,
+    /// Commands a reset dropped (presented or in flight, never completed), oldest first.
+    dropped: Vec<Command>,
 }
 
 pub struct SysLockstep {
@@ -299,6 +311,18 @@ impl SysLockstep {
             i.mem_req_ready = m.req_ready;
             i.mem_resp_valid = m.resp_valid;
             i.mem_resp_data = m.resp_data;
+            if s.rst_left > 0 {
+                // In reset: what was answered or completed up to now was observed above;
+                // the rest is dropped at the end of this cycle. Nothing is presented.
+                s.rst_left -= 1;
+                i.core_rst = true;
+                s.reset_cycles.push(self.cycle);
+                s.outstanding.clear();
+                if let Some((cmd, _)) = s.cmd_inflight.take() {
+                    s.dropped.push(cmd);
+                }
+                continue;
+            }
             if let Some(r) = s.req_slot {
                 i.req_valid = true;
                 i.req_vaddr = r.vaddr;
@@ -363,7 +387,8 @@ impl SysLockstep {
                     // The ASID the core ran when it accepted the request: switches hold
                     // requests back, so it is the one it runs now.
                     let qs = self.queries(c, accepted, r, o.cur_asid);
-                    if let Err(why) = self.oracle.check_any(&qs, self.cycle, answer) {
+                    let floor = self.reset_floor(c, accepted);
+                    if let Err(why) = self.oracle.check_any_since(&qs, floor, self.cycle, answer) {
                         self.fail(format!("core {c}: oracle: {why}"));
                     }
                 }
@@ -455,6 +480,39 @@ impl SysLockstep {
         }
         self.side[core].cmd_slot = Some(cmd);
         Ok(())
+    }
+
+    /// Holds `core` in reset (`core_rst_i`) for the next `cycles` cycles (at least one). The
+    /// translation and command it was presenting are dropped now, those in flight at the end
+    /// of the first reset cycle (answers and completions due in that cycle still come);
+    /// [`SysLockstep::take_dropped`] lists the commands. Requests and commands queued while
+    /// it is in reset wait until it is out of it.
+    pub fn reset_core(&mut self, core: usize, cycles: u64) {
+        let s = &mut self.side[core];
+        s.rst_left = s.rst_left.max(cycles.max(1));
+        s.req_slot = None;
+        if let Some(cmd) = s.cmd_slot.take() {
+            s.dropped.push(cmd);
+        }
+    }
+
+    /// Whether `core` is held in reset in the next cycle.
+    pub fn in_reset(&self, core: usize) -> bool {
+        self.side[core].rst_left > 0
+    }
+
+    /// Commands of `core` that a reset dropped (they never completed), oldest first.
+    pub fn take_dropped(&mut self, core: usize) -> Vec<Command> {
+        std::mem::take(&mut self.side[core].dropped)
+    }
+
+    /// The oracle's floor for an answer of `core` to a request accepted in cycle
+    /// `accepted`: the last cycle before it in which the core was in reset (its TLB was
+    /// empty at its end), or 0.
+    fn reset_floor(&self, core: usize, accepted: u64) -> u64 {
+        let r = &self.side[core].reset_cycles;
+        let k = r.partition_point(|&t| t < accepted);
+        if k == 0 { 0 } else { r[k - 1] }
     }
 
     /// Whether `core` has a command presented and not yet accepted.

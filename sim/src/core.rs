@@ -7,6 +7,10 @@ use crate::types::*;
 /// Every input port of `tlb_core`, for one cycle.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CoreInputs {
+    /// `clr_i`: synchronous clear (in `tlb_system`, the core's reset `core_rst_i`): the TLB
+    /// is emptied, the walk and every request not yet answered abandoned, at the end of
+    /// this cycle.
+    pub clr: bool,
     pub ctx_asid: u16,
     pub ctx_root_ppn: u64,
     pub ctx_sum: bool,
@@ -66,8 +70,9 @@ impl CoreOutputs {
 
 impl CoreInputs {
     /// (port name, width, value) for every input, in port order.
-    pub fn fields(&self) -> [(&'static str, u32, u64); 17] {
+    pub fn fields(&self) -> [(&'static str, u32, u64); 18] {
         [
+            ("clr_i", 1, self.clr as u64),
             ("ctx_asid_i", ASID_BITS, self.ctx_asid as u64),
             ("ctx_root_ppn_i", PPN_BITS, self.ctx_root_ppn),
             ("ctx_sum_i", 1, self.ctx_sum as u64),
@@ -300,6 +305,7 @@ impl TlbCore {
 
         let inval_overlap = self.inval_overlap();
         let ptw_in = PtwInputs {
+            clr: i.clr,
             start: miss && !miss_abort,
             vpn: va_vpn(self.look_vaddr_q),
             root_ppn: i.ctx_root_ppn,
@@ -367,10 +373,12 @@ impl TlbCore {
             // register loads only on a hit.
             let now = self.answer_now();
             self.ans_q = Answer { entry: if now.hit { now.entry } else { self.ans_q.entry }, ..now };
-            self.nc_q = accept && !canonical;
+            self.nc_q = accept && !canonical && !i.clr;
+            self.ans_q.hit &= !i.clr;
         }
 
         let l1_in = L1Inputs {
+            clr: i.clr,
             lookup_valid: accept,
             lookup_vpn: req_vpn,
             lookup_asid: i.ctx_asid,
@@ -412,5 +420,14 @@ impl TlbCore {
         self.inv_asid_q = i.inval_asid;
         self.inv_vpn_q = va_vpn(i.inval_vaddr);
         self.inv_last_q = self.inv_vpn_q + i.inval_npages as u64;
+        if i.clr {
+            // Cleared: no walk, nothing accepted is answered any more, and an invalidation
+            // handed over now is dropped (the TLB is empty).
+            self.state_q = CoreState::Idle;
+            (self.resp_valid_q, self.resp_paddr_q, self.resp_fault_q) = (false, 0, false);
+            self.look_valid_q = false;
+            self.walk_restart_q = false;
+            self.inv_valid_q = false;
+        }
     }
 }

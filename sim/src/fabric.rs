@@ -184,7 +184,10 @@ impl Agent {
         }
     }
 
-    pub fn step(&mut self, cmd_valid: bool, cmd: DirCmd, bus: &BusMsg, quiet: bool) {
+    /// One clock edge; `clr` is the core's reset (`clr_i`): the command and the context are
+    /// dropped, the acknowledgement is not (a message reaching a core in reset is
+    /// acknowledged too: its TLB is empty).
+    pub fn step(&mut self, clr: bool, cmd_valid: bool, cmd: DirCmd, bus: &BusMsg, quiet: bool) {
         let mine = self.mine(bus);
         let targeted = self.targeted(bus);
         let (done, _) = self.done(bus, quiet);
@@ -218,6 +221,11 @@ impl Agent {
         if targeted && bus.drop_ctx && self.holds(bus) {
             next.cur_valid_q = false;
             next.lazy_q = false;
+        }
+        if clr {
+            next.state_q = AgentState::Idle;
+            (next.cur_valid_q, next.cur_asid_q, next.lazy_q) = (false, 0, false);
+            (next.root_q, next.pm_q) = (0, 0);
         }
         next.ack_q = targeted && bus.need_ack;
         next.ack_init_q = bus.init;
@@ -341,6 +349,8 @@ impl Clone for Directory {
 }
 
 pub struct DirInputs<'a> {
+    /// `core_rst_i`: the cores in reset this cycle.
+    pub core_rst: &'a [bool],
     pub req: &'a [bool],
     pub cmd: &'a [DirCmd],
     pub ack: &'a [bool],
@@ -384,8 +394,8 @@ impl Directory {
     }
 
     /// The round-robin grant (`grant_valid`, `grant_idx`): not the requester whose command
-    /// waits in the grant register, nothing during a catch-up, and a release only when no
-    /// other is in flight (acknowledged or granted).
+    /// waits in the grant register, not a core in reset, nothing during a catch-up, and a
+    /// release only when no other is in flight (acknowledged or granted).
     pub fn grant(&self, i: &DirInputs) -> Option<usize> {
         if self.cu_busy_q {
             return None;
@@ -394,7 +404,9 @@ impl Directory {
         (0..self.cfg.cores)
             .map(|k| (self.rr_q + k) % self.cfg.cores)
             .find(|&c| {
-                let held = self.gnt_valid_q && self.gnt_idx_q == c;
+                // Not grantable: its command waits in the grant register, or its core is in
+                // reset (its agent drops the command at the end of this cycle).
+                let held = (self.gnt_valid_q && self.gnt_idx_q == c) || i.core_rst[c];
                 // RTL `req`: the agent whose answer is on the bus still requests; masked.
                 let answered = self.answered_q[c];
                 let release_waits = i.cmd[c].op == op::RELEASE && rel_busy;
@@ -419,10 +431,15 @@ impl Directory {
             None => Box::new(self.clone()),
         };
         d.bus_q = BusMsg::default();
-        let decide = self.gnt_valid_q && !self.cu_busy_q;
+        // A core in reset: its granted command is dropped (`gnt_drop`), its replay abandoned
+        // (`cu_drop`), and nothing is decided or answered for it this cycle.
+        let gnt_drop = self.gnt_valid_q && i.core_rst[self.gnt_idx_q];
+        let cu_drop = self.cu_busy_q && i.core_rst[self.cu_core_q];
+        let decide = self.gnt_valid_q && !self.cu_busy_q && !gnt_drop;
         for c in 0..n {
-            d.answered_q[c] = (decide && self.gnt_idx_q == c)
-                || (self.cu_busy_q && self.cu_left_q == 1 && self.cu_core_q == c);
+            d.answered_q[c] = ((decide && self.gnt_idx_q == c)
+                || (self.cu_busy_q && self.cu_left_q == 1 && self.cu_core_q == c))
+                && !i.core_rst[c];
         }
 
         // Acknowledgements.
@@ -445,11 +462,14 @@ impl Directory {
             d.gnt_idx_q = g;
             d.gnt_cmd_q = i.cmd[g];
             d.rr_q = (g + 1) % n;
-        } else if !self.cu_busy_q {
+        } else if !self.cu_busy_q || gnt_drop {
             d.gnt_valid_q = false;
         }
 
-        if self.cu_busy_q {
+        if cu_drop {
+            // The switching core is reset: the replay is abandoned, nothing on the bus.
+            d.cu_busy_q = false;
+        } else if self.cu_busy_q {
             let e = self.log_at(self.cu_asid_q, self.cu_pos_q);
             let last = self.cu_left_q == 1;
             d.bus_q = BusMsg {
@@ -473,7 +493,7 @@ impl Directory {
                 d.cu_busy_q = false;
                 d.ctx_q[self.cu_core_q] = Ctx { valid: true, asid: self.cu_asid_q as u16, lazy: false };
             }
-        } else if self.gnt_valid_q {
+        } else if decide {
             let (g, cmd) = (self.gnt_idx_q, self.gnt_cmd_q);
             let a = (cmd.asid as usize) & (cfg.asids - 1);
             let asid_ok = (cmd.asid as usize) < cfg.asids;
@@ -655,6 +675,14 @@ impl Directory {
             }
             d.bus_q = bus;
         }
+        // Core resets: the directory forgets the core (no context, no slot); the acks owed to
+        // it or by it are left alone.
+        for c in (0..n).filter(|&c| i.core_rst[c]) {
+            d.ctx_q[c] = Ctx::default();
+            for s in &mut d.slot_q[c] {
+                s.valid = false;
+            }
+        }
         std::mem::swap(self, &mut d);
         self.next_d = Some(d);
     }
@@ -663,6 +691,8 @@ impl Directory {
 /// Every per-core input port of `tlb_system`, for one cycle.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SysCoreInputs {
+    /// `core_rst_i`: this core's synchronous reset (docs/shootdown.md, "Core reset").
+    pub core_rst: bool,
     pub ctx_sum: bool,
     pub ctx_mxr: bool,
     pub req_valid: bool,
@@ -684,8 +714,9 @@ pub struct SysCoreInputs {
 
 impl SysCoreInputs {
     /// (port name, width, value) per input port, in port order.
-    pub fn fields(&self) -> [(&'static str, u32, u64); 17] {
+    pub fn fields(&self) -> [(&'static str, u32, u64); 18] {
         [
+            ("core_rst_i", 1, self.core_rst as u64),
             ("ctx_sum_i", 1, self.ctx_sum as u64),
             ("ctx_mxr_i", 1, self.ctx_mxr as u64),
             ("req_valid_i", 1, self.req_valid as u64),
@@ -831,6 +862,7 @@ impl TlbSystem {
         let (mut core_ready, mut core_idle) = ([false; 16], [false; 16]);
         let mut dir_req = [false; 16];
         let mut dir_cmd = [DirCmd::default(); 16];
+        let mut core_rst = [false; 16];
         let (mut ack, mut ack_init, mut ack_rel, mut quiet) = ([false; 16], [0u8; 16], [false; 16], [false; 16]);
         for c in 0..n {
             let a = &self.agents[c];
@@ -840,6 +872,7 @@ impl TlbSystem {
             dir_cmd[c] = a.cmd_q;
             (ack[c], ack_init[c], ack_rel[c]) = (a.ack_q, a.ack_init_q, a.ack_rel_q);
             quiet[c] = self.dir.quiet(c);
+            core_rst[c] = inputs[c].core_rst;
         }
         let mut stall = 0u32;
         for c in 0..n {
@@ -853,6 +886,7 @@ impl TlbSystem {
                 stall += 1;
             }
             let ci = CoreInputs {
+                clr: i.core_rst,
                 ctx_asid: ag.cur_asid_q,
                 ctx_root_ppn: root,
                 ctx_sum: i.ctx_sum,
@@ -876,6 +910,7 @@ impl TlbSystem {
         let mut record = [Ctx::default(); 16];
         record[..n].copy_from_slice(&self.dir.ctx_q);
         self.dir.step(&DirInputs {
+            core_rst: &core_rst[..n],
             req: &dir_req[..n],
             cmd: &dir_cmd[..n],
             ack: &ack[..n],
@@ -893,9 +928,10 @@ impl TlbSystem {
                 root: i.cmd_root & PPN_MASK,
                 pm: i.cmd_pm,
             };
-            self.agents[c].step(i.cmd_valid, cmd, &bus, quiet[c]);
-            // RTL DirKnowsContext_A: the agent now holds what the directory recorded.
-            let (a, r) = (&self.agents[c], record[c]);
+            self.agents[c].step(i.core_rst, i.cmd_valid, cmd, &bus, quiet[c]);
+            // RTL DirKnowsContext_A: the agent now holds what the directory recorded (or, if
+            // the core was reset, nothing, like the directory's record now).
+            let (a, r) = (&self.agents[c], if i.core_rst { Ctx::default() } else { record[c] });
             debug_assert!(
                 (a.cur_valid_q, a.cur_asid_q, a.lazy_q) == (r.valid, r.asid, r.lazy),
                 "core {c}: the directory's context record {r:?} differs from the agent's"

@@ -6,6 +6,8 @@ use crate::types::*;
 /// Inputs of one cycle of the array, as `tlb_core` drives them.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct L1Inputs {
+    /// `clr_i`: the core's reset; every entry is invalid from the next cycle.
+    pub clr: bool,
     pub lookup_valid: bool,
     pub lookup_vpn: u64,
     pub lookup_asid: u16,
@@ -162,6 +164,16 @@ impl L1 {
         self.touch_hit_q = touch_hit_d;
         self.touch_idx_q = self.hit_q.unwrap_or(0);
         self.hit_q = hit.map(|(idx, _)| idx);
+        if i.clr {
+            // Emptied: every valid bit, and the registered lookup, kill and touch (the
+            // replacement candidates below and the PLRU tree are hints and keep theirs).
+            for e in &mut self.entries_q {
+                e.valid = false;
+            }
+            self.kill_q = 0;
+            self.hit_q = None;
+            self.touch_hit_q = false;
+        }
         self.victim_q = self.victim_next();
         self.have_free_q = free.is_some();
         self.free_idx_q = free.unwrap_or(0);

@@ -18,6 +18,11 @@
 //! those. A PTE written after the post (say, another core's munmap while a deferred flush
 //! waits for its sync) is not retired by it, even if the sync completes later; only an
 //! invalidation posted after that write retires it.
+//!
+//! A core's reset is not an invalidation: it promises nothing to the other cores. It only
+//! empties the reset core's own TLB, so that core's later answers come from walks after it:
+//! the harness passes the reset's cycle as a *floor* ([`Oracle::check_any_since`]), and no
+//! cached answer may come from a state superseded before it.
 
 use std::collections::{HashMap, HashSet};
 
@@ -300,10 +305,16 @@ impl Oracle {
     /// and masking mode before and after an attribute change that is not yet fenced): it is
     /// allowed if one of them allows it.
     pub fn check_any(&mut self, qs: &[Query], now: u64, answer: Answer) -> Result<(), String> {
+        self.check_any_since(qs, 0, now, answer)
+    }
+
+    /// [`Oracle::check_any`] for a TLB that held nothing at the end of cycle `floor` (its
+    /// core was reset then): a cached answer may come only from states at or after `floor`.
+    pub fn check_any_since(&mut self, qs: &[Query], floor: u64, now: u64, answer: Answer) -> Result<(), String> {
         self.checked += 1;
         let mut why = Vec::new();
         for q in qs {
-            match self.judge(q, now, answer) {
+            match self.judge(q, floor, now, answer) {
                 Ok(()) => return Ok(()),
                 Err(e) => why.push(e),
             }
@@ -311,7 +322,7 @@ impl Oracle {
         Err(why.join("; or, in another allowed context: "))
     }
 
-    fn judge(&self, q: &Query, now: u64, answer: Answer) -> Result<(), String> {
+    fn judge(&self, q: &Query, floor: u64, now: u64, answer: Answer) -> Result<(), String> {
         if !va_canonical(pm_apply(q.vaddr, q.pm)) {
             return match answer {
                 Answer::Fault => Ok(()),
@@ -328,7 +339,7 @@ impl Oracle {
         let mut allowed_pa = Vec::new();
         let mut fault_ok = false;
         for global in [false, true] {
-            let from = self.window_start(q, global);
+            let from = self.window_start(q, global).max(floor);
             for end in self.walk_ends(q.root_ppn, vpn, from, now, Some(global)) {
                 if let WalkEnd::Leaf { pte, level, global: g } = end {
                     if g != global {
@@ -463,6 +474,20 @@ mod tests {
         // An earlier post synced later does not move the cutoff back.
         o.record_inval_posted(50, 11, InvalKind::VaAsid, 1, 0x3000, 0);
         assert!(o.check(&query(0x3000, 51), 52, Answer::Paddr(0x600000)).is_err());
+    }
+
+    /// A reset TLB held nothing at its floor: an answer from a mapping replaced before it is
+    /// refused, though no invalidation retired it; the mapping in force since is allowed.
+    #[test]
+    fn a_reset_floor_retires_what_was_replaced_before_it() {
+        let mut o = mapped();
+        let remapped = Pte::new(0x600, Pte::V | Pte::R | Pte::W | Pte::U | Pte::A | Pte::D).0;
+        o.record_write(10, crate::ptw::pte_addr(0x102, 3), remapped); // not fenced
+        assert!(o.check(&query(0x3000, 21), 22, Answer::Paddr(0x500000)).is_ok());
+        assert!(o.check_any_since(&[query(0x3000, 21)], 20, 22, Answer::Paddr(0x500000)).is_err());
+        assert!(o.check_any_since(&[query(0x3000, 21)], 20, 22, Answer::Paddr(0x600000)).is_ok());
+        // A floor before the remap allows both.
+        assert!(o.check_any_since(&[query(0x3000, 21)], 5, 22, Answer::Paddr(0x500000)).is_ok());
     }
 
     #[test]

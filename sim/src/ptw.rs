@@ -1,4 +1,5 @@
-//! Mirror of `rtl/tlb_ptw.sv`: the Sv39 walker with poisoning.
+//! Mirror of `rtl/tlb_ptw.sv`: the Sv39 walker with poisoning, and the drain of a read a
+//! clear (the core's reset) abandoned.
 
 use crate::types::*;
 
@@ -13,6 +14,8 @@ pub enum PtwState {
 /// Inputs of one walker cycle.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct PtwInputs {
+    /// `clr_i`: the core's reset; the walk is abandoned at the end of this cycle.
+    pub clr: bool,
     pub start: bool,
     pub vpn: u64,
     pub root_ppn: u64,
@@ -50,6 +53,9 @@ pub struct Ptw {
     pub global_q: bool,
     pub poison_q: bool,
     pub vpn_q: u64,
+    /// `drain_q`: a read of a walk a clear abandoned is still owed by the memory; its answer
+    /// is taken and dropped, and no request goes out until it has come.
+    pub drain_q: bool,
 }
 
 impl Ptw {
@@ -57,10 +63,10 @@ impl Ptw {
         self.state_q != PtwState::Idle
     }
     pub fn mem_req_valid(&self) -> bool {
-        self.state_q == PtwState::Req
+        self.state_q == PtwState::Req && !self.drain_q
     }
     pub fn mem_resp_ready(&self) -> bool {
-        self.state_q == PtwState::Wait
+        self.state_q == PtwState::Wait || self.drain_q
     }
 
     /// Combinational outputs for this cycle's inputs (no state change).
@@ -100,6 +106,10 @@ impl Ptw {
     pub fn step(&mut self, i: &PtwInputs) {
         let r = self.comb(i);
         let pte = Pte(i.mem_resp_data);
+        // `owed`: a read accepted and not yet answered, after this cycle's handshakes.
+        let owed = (self.mem_req_valid() && i.mem_req_ready)
+            || ((self.state_q == PtwState::Wait || self.drain_q) && !i.mem_resp_valid);
+        let drain_d = if i.clr { owed } else { self.drain_q && !i.mem_resp_valid };
         match self.state_q {
             PtwState::Idle => {
                 // The walk's registers follow the request every idle cycle; `start` only
@@ -117,7 +127,7 @@ impl Ptw {
                 if i.inval_overlap {
                     self.poison_q = true;
                 }
-                if i.mem_req_ready {
+                if self.mem_req_valid() && i.mem_req_ready {
                     self.state_q = PtwState::Wait;
                 }
             }
@@ -145,6 +155,13 @@ impl Ptw {
                 }
             }
         }
+        if i.clr {
+            // The core's reset: the walk is abandoned (its registers keep what they hold and
+            // follow the next request from the idle state, as after a walk).
+            self.state_q = PtwState::Idle;
+            self.poison_q = false;
+        }
+        self.drain_q = drain_d;
     }
 }
 
