@@ -4,7 +4,10 @@
 //! edit the tables and post the invalidations they owe (sometimes several before one sync,
 //! as deferred flushes do); processes fork and exit, and exit releases the ASID for reuse;
 //! attribute changes switch pointer masking and page tables. Each core's commands run in
-//! its own queue, so initiators overlap each other and the translations in flight.
+//! its own queue, so initiators overlap each other and the translations in flight. A core
+//! (or every core) is reset in the middle of all that: what it was doing is lost, the OS
+//! posts again the invalidations it owed and schedules it again (docs/shootdown.md, "Core
+//! reset").
 //!
 //! RTL and model in lockstep on 2, 4 and 8 cores; the oracle checks every answer of every
 //! core against the central property: once an initiator's sync completes, no core returns
@@ -59,6 +62,20 @@ enum OsOp {
     /// then touches the page again while still lazy: the lazy holder was a target, so its
     /// entry is gone.
     LazyShootdown { core: usize, other: usize, slot: usize, gap: u8 },
+    /// `delay` cycles from now, `core` is held in reset for `cycles` cycles, whatever it is
+    /// doing (a walk, a switch and its catch-up, a post whose acks are in flight, a sync,
+    /// an ack it owes). Its queued commands are dropped with those the reset dropped; the
+    /// OS posts again the invalidations among them (and syncs), and (`resume`) schedules
+    /// a thread on the core again; otherwise it runs nothing until a later `Schedule`.
+    /// If the core runs a process, it first touches user page `slot` (or, `slot` 4, a
+    /// global kernel page, which the ASID flush of the core's first switch after the reset
+    /// spares), which the OS then remaps and queues its post for; on resuming, the core
+    /// runs the process again and touches the page before that post (posted again after
+    /// the reset) is synced: only the reset keeps the old mapping from it (the oracle's
+    /// floor).
+    ResetCore { core: usize, slot: usize, delay: u8, cycles: u8, resume: bool },
+    /// Every core at once, then every core is scheduled again.
+    ResetAll { delay: u8, cycles: u8 },
 }
 
 fn os_op(cores: usize) -> impl Strategy<Value = OsOp> {
@@ -85,6 +102,9 @@ fn os_op(cores: usize) -> impl Strategy<Value = OsOp> {
             .prop_map(|(core, other, slot, gap)| OsOp::AwayAttrs { core, other, slot, gap }),
         2 => (core.clone(), core.clone(), 0..4usize, 0u8..12)
             .prop_map(|(core, other, slot, gap)| OsOp::LazyShootdown { core, other, slot, gap }),
+        2 => (core.clone(), 0..5usize, 0u8..12, 1u8..4, any::<bool>())
+            .prop_map(|(core, slot, delay, cycles, resume)| OsOp::ResetCore { core, slot, delay, cycles, resume }),
+        1 => (0u8..12, 1u8..4).prop_map(|(delay, cycles)| OsOp::ResetAll { delay, cycles }),
     ]
 }
 
@@ -153,9 +173,43 @@ impl Os {
     }
 
     /// Runs until `core` has sent and finished everything queued.
+    /// A sync that never completes (an ack lost) fails the case instead of hanging it.
     fn settle(&mut self, core: usize) -> Result<(), Failure> {
+        let start = self.s.cycle();
         while !self.queue[core].is_empty() || self.s.cmd_busy(core) {
             self.pump()?;
+            if self.s.cycle() - start > 100_000 {
+                panic!("core {core}: its commands did not complete in 100000 cycles");
+            }
+        }
+        Ok(())
+    }
+
+    /// Holds `cores` in reset for `cycles` cycles from `delay` cycles on. Their queues are
+    /// dropped with what the reset dropped; the invalidations among them are posted again
+    /// on the same core, and synced; the cores run nothing until scheduled again.
+    fn reset(&mut self, cores: &[usize], delay: u8, cycles: u8) -> Result<(), Failure> {
+        for _ in 0..delay {
+            self.pump()?;
+        }
+        let mut queued: Vec<Vec<Command>> = cores.iter().map(|&c| self.queue[c].drain(..).collect()).collect();
+        for &c in cores {
+            self.s.reset_core(c, cycles as u64);
+        }
+        while cores.iter().any(|&c| self.s.in_reset(c)) {
+            self.pump()?;
+        }
+        for (k, &c) in cores.iter().enumerate() {
+            // Those dropped in flight came before the queued ones.
+            let mut lost = self.s.take_dropped(c);
+            lost.append(&mut queued[k]);
+            self.running[c] = None;
+            self.lazy[c] = false;
+            let posts: Vec<Command> = lost.into_iter().filter(|x| matches!(x, Command::Post { .. })).collect();
+            if !posts.is_empty() {
+                self.queue[c].extend(posts);
+                self.queue[c].push_back(Command::Sync);
+            }
         }
         Ok(())
     }
@@ -437,6 +491,59 @@ impl Os {
                     pt.map(mem, root, KERNEL + (page << 12), PageLevel::Page4K, ppn, PteFlags::KRWG);
                     self.queue[core].push_back(Command::Post { kind: InvalKind::Va, asid: 0, vaddr: KERNEL + (page << 12), npages: 0 });
                     self.queue[core].push_back(Command::Sync);
+                }
+            }
+            OsOp::ResetCore { core, slot, delay, cycles, resume } => {
+                self.settle(core)?;
+                // (process, VA, user page) of the page remapped under the reset.
+                let stale = match (self.user_proc(core), self.running[core]) {
+                    (Some(p), _) if slot < USER.len() => Some((p, USER[slot], true)),
+                    (_, Some(p)) => Some((p, KERNEL + ((slot as u64 % 4) << 12), false)),
+                    _ => None,
+                };
+                let tagged = |os: &Os, p: usize, va: u64, user: bool| {
+                    if user && os.procs[p].pm == 2 { va | 0x5a00_0000_0000_0000 } else { va }
+                };
+                if let Some((p, va, user)) = stale {
+                    self.s.issue(core, Request { vaddr: tagged(self, p, va, user), access: Access::Load, priv_u: user })?;
+                    self.s.drain(core)?;
+                    let ppn = self.frame();
+                    let post = if user {
+                        let (pt, mem) = self.s.tables();
+                        let root = self.procs[p].root;
+                        pt.map(mem, root, va, PageLevel::Page4K, ppn, PteFlags::URW);
+                        Command::Post { kind: InvalKind::VaAsid, asid: self.procs[p].asid, vaddr: va, npages: 0 }
+                    } else {
+                        let root = self.kernel_root;
+                        let (pt, mem) = self.s.tables();
+                        pt.map(mem, root, va, PageLevel::Page4K, ppn, PteFlags::KRWG);
+                        Command::Post { kind: InvalKind::Va, asid: 0, vaddr: va, npages: 0 }
+                    };
+                    self.queue[core].push_back(post);
+                }
+                self.reset(&[core], delay, cycles)?;
+                match stale {
+                    Some((p, va, user)) if resume => {
+                        // Back to the process ahead of the invalidations owed again, and the
+                        // page touched as soon as the switch is done.
+                        self.queue[core].push_front(Command::Switch(self.procs[p].asid));
+                        self.running[core] = Some(p);
+                        let start = self.s.cycle();
+                        while !self.s.outputs().core[core].cur_valid {
+                            self.pump()?;
+                            assert!(self.s.cycle() - start < 100_000, "core {core}: its switch after the reset never completed");
+                        }
+                        self.s.issue(core, Request { vaddr: tagged(self, p, va, user), access: Access::Load, priv_u: user })?;
+                    }
+                    _ if resume => self.apply(&OsOp::Schedule { core, proc_: core + delay as usize })?,
+                    _ => {}
+                }
+            }
+            OsOp::ResetAll { delay, cycles } => {
+                let all: Vec<usize> = (0..self.running.len()).collect();
+                self.reset(&all, delay, cycles)?;
+                for core in all {
+                    self.apply(&OsOp::Schedule { core, proc_: core })?;
                 }
             }
             OsOp::Idle { cycles } => {
