@@ -341,11 +341,7 @@ module tlb_directory
       if (rel_pending_d == '0) asid_state_d[rel_asid_q] = AsidFree;
     end
 
-    if (cu_drop) begin
-      // ---- The switching core is reset: its replay is abandoned (it must not load the
-      // context later), and nothing goes on the bus.
-      cu_busy_d = 1'b0;
-    end else if (cu_busy_q) begin
+    if (cu_busy_q) begin
       // ---- Catch-up of a switch: the next logged invalidation, to the switching core.
       bus_d.valid   = 1'b1;
       bus_d.targets = widen(NumCores'(1) << cu_core_q);
@@ -364,6 +360,12 @@ module tlb_directory
         bus_d.pm      = attr_rd.pm;
         cu_busy_d     = 1'b0;
         ctx_d[cu_core_q] = '{valid: 1'b1, asid: cu_asid_q, lazy: 1'b0};
+      end
+      if (cu_drop) begin
+        // The switching core is reset: the replay is abandoned, its message not sent (it
+        // must not load the context later; the reset clears ctx_d below).
+        bus_d.valid = 1'b0;
+        cu_busy_d   = 1'b0;
       end
     end else if (decide) begin
       bus_d.valid  = 1'b1;

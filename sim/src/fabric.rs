@@ -466,10 +466,7 @@ impl Directory {
             d.gnt_valid_q = false;
         }
 
-        if cu_drop {
-            // The switching core is reset: the replay is abandoned, nothing on the bus.
-            d.cu_busy_q = false;
-        } else if self.cu_busy_q {
+        if self.cu_busy_q {
             let e = self.log_at(self.cu_asid_q, self.cu_pos_q);
             let last = self.cu_left_q == 1;
             d.bus_q = BusMsg {
@@ -492,6 +489,12 @@ impl Directory {
             if last {
                 d.cu_busy_q = false;
                 d.ctx_q[self.cu_core_q] = Ctx { valid: true, asid: self.cu_asid_q as u16, lazy: false };
+            }
+            if cu_drop {
+                // The switching core is reset: the replay is abandoned, its message not sent
+                // (it must not load the context later; the reset clears ctx_q below).
+                d.bus_q.valid = false;
+                d.cu_busy_q = false;
             }
         } else if decide {
             let (g, cmd) = (self.gnt_idx_q, self.gnt_cmd_q);
