@@ -573,3 +573,45 @@ fn every_core_reset_at_once_mid_traffic() {
         recovered(&mut s, &[0, 1, 2, 3], &[(SILENT, ppn), (SHOT, ppn + 1), (0x3000, ppn + 2), (0x4000, ppn + 3)]);
     }
 }
+
+/// The read a reset abandoned is still owed by the memory (30 cycles here): the core takes
+/// its answer and drops it, and its next walk, started before that answer comes, sends its
+/// first request only after it; the walk then reads the page as it is now.
+#[test]
+fn core_reset_next_walk_waits_for_the_drained_read() {
+    let slow = MemTiming { min_latency: 30, max_latency: 30, ready_percent: 100 };
+    let (mut s, root) = reset_setup("core_reset_next_walk_waits_for_the_drained_read", small(2), slow);
+    let va = 0x40_0000;
+    remap(&mut s, root, va, 0x500);
+    ok(s.issue(1, Request { vaddr: va, access: L, priv_u: true }));
+    ok(s.run(5)); // accepted, missed, its first read accepted by the memory
+    if s.config().mode.has_model() {
+        assert_eq!(s.model().cores[1].u_ptw.state_q, tlb_sim::ptw::PtwState::Wait, "a read in flight");
+    }
+    remap(&mut s, root, va, 0x501);
+    s.reset_core(1, 1);
+    ok(s.step());
+    cmd_ok(&mut s, 1, Command::Switch(1));
+    // (An answer to the abandoned request would have failed the run: none is outstanding.)
+    let _ = s.take_responses();
+    ok(s.issue(1, Request { vaddr: va, access: L, priv_u: true }));
+    let (mut waited, mut answer) = (0, None);
+    for _ in 0..200 {
+        if s.config().mode.has_model() {
+            let w = &s.model().cores[1].u_ptw;
+            waited += (w.drain_q && w.state_q == tlb_sim::ptw::PtwState::Req) as u32;
+        }
+        ok(s.step());
+        if let Some(r) = s.take_responses().into_iter().find(|r| r.core == 1) {
+            answer = Some(r);
+            break;
+        }
+    }
+    let r = answer.expect("the walk after the reset is answered");
+    assert_eq!((r.paddr, r.hit), (0x501000, false));
+    if s.config().mode.has_model() {
+        assert!(waited > 0, "the walk did not wait for the drained read");
+    }
+    println!("the next walk waited {waited} cycles for the drained read");
+    recovered(&mut s, &[], &[]);
+}
