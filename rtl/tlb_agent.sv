@@ -253,7 +253,9 @@ module tlb_agent
   // The core's reset drops a command waiting for the directory, or a sync waiting for acks,
   // or comes while an acknowledgement is owed.
   `TLB_COVER(ClearDropsDir_C, clr_i && state_q == AgDir, clk_i, rst_ni)
-  `TLB_COVER(ClearDropsSync_C, clr_i && state_q == AgSync && !quiet_i, clk_i, rst_ni)
+  // A sync never waits in AgSync (proof 3a, SyncNextCycle_A: quiet_i holds there), so a reset
+  // there meets a sync completing in that cycle, whose cmd_done_o still counts.
+  `TLB_COVER(ClearInSync_C, clr_i && state_q == AgSync, clk_i, rst_ni)
   `TLB_COVER(ClearWhileAcking_C, clr_i && (ack_q || (targeted && bus_i.need_ack)), clk_i,
              rst_ni)
 

@@ -448,6 +448,41 @@ fn core_reset_of_an_initiator_with_acks_in_flight() {
     }
 }
 
+/// (b, its SYNC) Core 1 posts and syncs, and is reset in the cycles around its SYNC. A sync
+/// never waits in AgSync with acks owed (proof 3a, SyncNextCycle_A): a reset in its cycle
+/// meets the sync completing, whose done still counts, and no ack owed is lost.
+#[test]
+fn core_reset_of_an_initiator_in_its_sync() {
+    let (mut s, root) = reset_setup("core_reset_of_an_initiator_in_its_sync", small(4), MemTiming::fixed(2));
+    let mut ppn = 0x300;
+    let shot = Command::Post { kind: InvalKind::VaAsid, asid: 1, vaddr: SHOT, npages: 0 };
+    let mut in_sync = 0;
+    for off in 0u64..3 {
+        ppn += 2;
+        remap(&mut s, root, SILENT, ppn);
+        remap(&mut s, root, SHOT, ppn + 1);
+        let p = accept(&mut s, 1, shot);
+        let posted = finish(&mut s, 1);
+        assert!(posted.is_some_and(|r| r.cmd == shot && !r.error), "{posted:?}");
+        let q = accept(&mut s, 1, Command::Sync);
+        run_to(&mut s, q + 1 + off);
+        if s.config().mode.has_model() && s.model().agents[1].state_q == tlb_sim::fabric::AgentState::Sync {
+            assert_eq!(s.model().dir.out_q[1], 0, "offset {off}: a sync waiting in AgSync with acks owed");
+            in_sync += 1;
+        }
+        s.reset_core(1, 1);
+        let done = finish(&mut s, 1);
+        let dropped = s.take_dropped(1);
+        assert!(dropped.is_empty(), "offset {off}: {dropped:?}");
+        if off == 0 {
+            let r = done.expect("the sync completes in the reset's first cycle");
+            assert!(r.cmd == Command::Sync && !r.error && r.done >= p + 5, "offset {off}: {r:?}");
+        }
+        recovered(&mut s, &[1], &[(SILENT, ppn), (SHOT, ppn + 1)]);
+    }
+    assert!(in_sync > 0 || !s.config().mode.has_model(), "no offset reset core 1 in its sync's cycle");
+}
+
 /// (c) Core 1 switches back into ASID 1, which it lags by three posts, and is reset while
 /// its switch waits for its grant, waits in the grant register, while the directory
 /// replays the log to it (the replay is abandoned: it must not load the context later), in
