@@ -137,8 +137,7 @@ struct Waiver {
 
 /// Reads the waiver file: `kind file-regex item-regex | reason` a line, `#` comments.
 fn read_waivers(path: &Path) -> Result<Vec<Waiver>, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read the waivers {}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read the waivers {}: {e}", path.display()))?;
     let mut waivers = Vec::new();
     for (n, raw) in text.lines().enumerate() {
         let line = raw.trim();
@@ -191,7 +190,11 @@ impl Tally {
     /// Covered share of the points not waived, in percent.
     fn percent(&self) -> f64 {
         let n = self.points - self.waived;
-        if n == 0 { 100.0 } else { 100.0 * self.hit as f64 / n as f64 }
+        if n == 0 {
+            100.0
+        } else {
+            100.0 * self.hit as f64 / n as f64
+        }
     }
 }
 
@@ -286,8 +289,7 @@ pub fn run(args: &CoverageArgs) -> Result<bool, String> {
             summary.missed.entry(item.kind.name()).or_default().push(item.describe());
         }
     }
-    summary.unused_waivers =
-        waivers.iter().zip(&used).filter(|(_, u)| !**u).map(|(w, _)| w.line).collect();
+    summary.unused_waivers = waivers.iter().zip(&used).filter(|(_, u)| !**u).map(|(w, _)| w.line).collect();
 
     std::fs::create_dir_all(out.join("annotated")).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     let mut merged_text = String::from("# SystemC::Coverage-3\n");
@@ -318,7 +320,9 @@ fn text_report(s: &Summary, args: &CoverageArgs, out: &Path) -> String {
     let mut r = String::new();
     let _ = writeln!(r, "coverage of rtl/ over {} data files", s.files_read);
     let _ = writeln!(r, "{:<8} {:>7} {:>7} {:>7} {:>8}  goal", "kind", "points", "hit", "waived", "covered");
-    for (name, t, goal) in [("line", &s.line, Some(args.min_line)), ("toggle", &s.toggle, Some(args.min_toggle)), ("user", &s.user, None)] {
+    for (name, t, goal) in
+        [("line", &s.line, Some(args.min_line)), ("toggle", &s.toggle, Some(args.min_toggle)), ("user", &s.user, None)]
+    {
         let goal = match goal {
             Some(g) => format!("{g:.0} % {}", if t.percent() >= g { "met" } else { "NOT met" }),
             None => (if t.hit + t.waived == t.points { "every cover hit" } else { "NOT every cover hit" }).to_string(),
@@ -328,7 +332,13 @@ fn text_report(s: &Summary, args: &CoverageArgs, out: &Path) -> String {
     let _ = writeln!(r, "\nper file (hit/points):");
     for (file, kinds) in &s.per_file {
         let cell = |k: &str| kinds.get(k).map_or("-".to_string(), |(p, h)| format!("{h}/{p}"));
-        let _ = writeln!(r, "  {file:<20} line {:>11}  toggle {:>11}  user {:>9}", cell("line"), cell("toggle"), cell("user"));
+        let _ = writeln!(
+            r,
+            "  {file:<20} line {:>11}  toggle {:>11}  user {:>9}",
+            cell("line"),
+            cell("toggle"),
+            cell("user")
+        );
     }
     let _ = writeln!(r, "\nfunctional covers (hits):");
     for (name, count) in &s.covers {
@@ -354,9 +364,19 @@ fn text_report(s: &Summary, args: &CoverageArgs, out: &Path) -> String {
         }
     }
     if !s.unused_waivers.is_empty() {
-        let _ = writeln!(r, "\nwaivers that matched nothing missed (lines of {}): {:?}", args.waivers.display(), s.unused_waivers);
+        let _ = writeln!(
+            r,
+            "\nwaivers that matched nothing missed (lines of {}): {:?}",
+            args.waivers.display(),
+            s.unused_waivers
+        );
     }
-    let _ = write!(r, "\nmerged data: {}\nannotated sources: {}", out.join("merged.dat").display(), out.join("annotated").display());
+    let _ = write!(
+        r,
+        "\nmerged data: {}\nannotated sources: {}",
+        out.join("merged.dat").display(),
+        out.join("annotated").display()
+    );
     r
 }
 
@@ -435,8 +455,13 @@ mod tests {
     fn waivers_need_a_reason_and_a_known_kind() {
         let dir = std::env::temp_dir().join(format!("tlbsim-waivers-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let bad = [("nokind x y | r", "kind must be"), ("line x y", "no ` | reason`"), ("line x | r", "expected"),
-                   ("line x ( | r", "bad regex"), ("line x y | ", "no ` | reason`")];
+        let bad = [
+            ("nokind x y | r", "kind must be"),
+            ("line x y", "no ` | reason`"),
+            ("line x | r", "expected"),
+            ("line x ( | r", "bad regex"),
+            ("line x y | ", "no ` | reason`"),
+        ];
         for (text, want) in bad {
             let p = dir.join("w.txt");
             std::fs::write(&p, format!("# comment\n{text}\n")).unwrap();
@@ -446,13 +471,25 @@ mod tests {
         let p = dir.join("ok.txt");
         std::fs::write(&p, "user tlb_directory.sv .*PostSkips_Inv(All|Va)_C | every core is a target\n").unwrap();
         let w = read_waivers(&p).unwrap();
-        let item = Item { kind: Kind::User, file: "tlb_directory.sv".into(), line: 1, column: String::new(),
-                          name: "PostSkips_InvAll_C".into(), scope: "tlb_directory".into() };
+        let item = Item {
+            kind: Kind::User,
+            file: "tlb_directory.sv".into(),
+            line: 1,
+            column: String::new(),
+            name: "PostSkips_InvAll_C".into(),
+            scope: "tlb_directory".into(),
+        };
         assert!(w[0].matches(&item));
         std::fs::write(&p, "line tlb_core.sv:227 case | unreachable state\n").unwrap();
         let w = read_waivers(&p).unwrap();
-        let arm = |line| Item { kind: Kind::Line, file: "tlb_core.sv".into(), line, column: String::new(),
-                                name: "case".into(), scope: "tlb_core".into() };
+        let arm = |line| Item {
+            kind: Kind::Line,
+            file: "tlb_core.sv".into(),
+            line,
+            column: String::new(),
+            name: "case".into(),
+            scope: "tlb_core".into(),
+        };
         assert!(w[0].matches(&arm(227)) && !w[0].matches(&arm(228)), "a line waiver names one line");
         let _ = std::fs::remove_dir_all(dir);
     }

@@ -21,7 +21,11 @@ use tlb_harness::workload::{self, OpCounts};
 use tlb_harness::{Lockstep, LockstepConfig, MemTiming, Mode, Stats};
 
 #[derive(Parser)]
-#[command(name = "tlbsim", version, about = "Multi-core ASID-tagged TLB: RTL, cycle-accurate model, lockstep simulator")]
+#[command(
+    name = "tlbsim",
+    version,
+    about = "Multi-core ASID-tagged TLB: RTL, cycle-accurate model, lockstep simulator"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -285,8 +289,10 @@ fn run_single(a: RunArgs) -> Result<(), String> {
     let mut ls = Lockstep::new(cfg)?;
     let bar = if a.json { ProgressBar::hidden() } else { ProgressBar::new(a.cycles) };
     bar.set_style(
-        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} cycles ({per_sec}, eta {eta})")
-            .expect("valid template"),
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} cycles ({per_sec}, eta {eta})",
+        )
+        .expect("valid template"),
     );
     let start = Instant::now();
     let counts = match workload::run(&a.workload, &mut ls, a.seed, a.cycles, |c| bar.set_position(c))? {
@@ -325,8 +331,15 @@ fn run_single(a: RunArgs) -> Result<(), String> {
     Ok(())
 }
 
-fn summarize(a: &RunArgs, mode: Mode, s: Stats, c: OpCounts, seconds: f64, rtl_vcd: Option<PathBuf>,
-             model_vcd: Option<PathBuf>) -> Summary {
+fn summarize(
+    a: &RunArgs,
+    mode: Mode,
+    s: Stats,
+    c: OpCounts,
+    seconds: f64,
+    rtl_vcd: Option<PathBuf>,
+    model_vcd: Option<PathBuf>,
+) -> Summary {
     Summary {
         workload: a.workload.clone(),
         mode: mode.name(),
@@ -362,8 +375,13 @@ fn print_summary(s: &Summary, mode: Mode, vcd_cycles: u64) {
     let lat = if s.hit_latency == 1 { String::new() } else { format!(" (hit latency {})", s.hit_latency) };
     println!("tlbsim: workload {}, 1 core x {} entries{lat}, {what}, seed {}", s.workload, s.entries, s.seed);
     println!("  cycles          {:>10}   {:.2} s, {:.0} k cycles/s", s.cycles, s.seconds, s.cycles_per_second / 1e3);
-    println!("  translations    {:>10}   hit rate {:.1} %, walks {}, page faults {}",
-             s.translations, 100.0 * s.hit_rate, s.walks, s.faults);
+    println!(
+        "  translations    {:>10}   hit rate {:.1} %, walks {}, page faults {}",
+        s.translations,
+        100.0 * s.hit_rate,
+        s.walks,
+        s.faults
+    );
     println!("  invalidations   {:>10}   walks poisoned and restarted {}", s.invalidations, s.walk_restarts);
     println!("  PTE reads       {:>10}", s.pte_reads);
     println!("  OS events       switches {}, remaps {}, mprotects {}, THP collapses {} / splits {}, ASID flushes {}, kernel remaps {}",
@@ -402,8 +420,14 @@ const BENCH_MODES: [(&str, Mode, bool); 5] = [
 ];
 
 /// One measurement of `cores` cores: (cycles, seconds, accesses).
-fn bench_once(cores: usize, entries: usize, mode: Mode, oracle: bool, cycles: u64, trace: Option<&std::path::Path>)
-              -> Result<(u64, f64, u64), String> {
+fn bench_once(
+    cores: usize,
+    entries: usize,
+    mode: Mode,
+    oracle: bool,
+    cycles: u64,
+    trace: Option<&std::path::Path>,
+) -> Result<(u64, f64, u64), String> {
     if cores == 1 {
         let mut cfg = LockstepConfig::new("bench", 1);
         cfg.entries = entries;
@@ -456,7 +480,8 @@ fn bench(b: BenchArgs) -> Result<(), String> {
         let mut best = f64::MAX;
         let (mut cycles, mut accesses) = (0, 0);
         for _ in 0..b.repeat.max(1) {
-            let (c, secs, acc) = bench_once(n, b.entries, mode, oracle, if trace.is_some() { u64::MAX } else { b.cycles }, trace)?;
+            let (c, secs, acc) =
+                bench_once(n, b.entries, mode, oracle, if trace.is_some() { u64::MAX } else { b.cycles }, trace)?;
             if secs < best {
                 (best, cycles, accesses) = (secs, c, acc);
             }
@@ -471,8 +496,14 @@ fn bench(b: BenchArgs) -> Result<(), String> {
         };
         if !b.json {
             let extra = row.accesses_per_second.map_or(String::new(), |a| format!("  {:>8.0} k accesses/s", a / 1e3));
-            println!("{:>2} cores  {:<30} {:>9} cycles  {:>7.3} s  {:>8.0} k cycles/s{extra}", row.cores, row.mode, row.cycles,
-                     row.best_seconds, row.cycles_per_second / 1e3);
+            println!(
+                "{:>2} cores  {:<30} {:>9} cycles  {:>7.3} s  {:>8.0} k cycles/s{extra}",
+                row.cores,
+                row.mode,
+                row.cycles,
+                row.best_seconds,
+                row.cycles_per_second / 1e3
+            );
         }
         rows.push(row);
     }
@@ -490,7 +521,10 @@ fn fabric_bench(b: FabricBenchArgs) -> Result<(), String> {
     let mut rows = Vec::new();
     if !b.json {
         println!("sync latency, cycles from post to sync done (min / median / max):");
-        println!("{:>6} {:>8} {:>18} {:>18} {:>9} {:>18}", "cores", "mem lat", "idle", "walks in flight", "poisoned", "all cores at once");
+        println!(
+            "{:>6} {:>8} {:>18} {:>18} {:>9} {:>18}",
+            "cores", "mem lat", "idle", "walks in flight", "poisoned", "all cores at once"
+        );
     }
     for &n in &b.cores {
         for lat in [1u32, 20, 100] {
@@ -514,16 +548,20 @@ fn fabric_bench(b: FabricBenchArgs) -> Result<(), String> {
     if !b.json {
         println!();
         println!("OS mix (context switches, kernel threads, shootdowns), 2000 operations:");
-        println!("{:>6} {:>6} {:>4} {:>11} {:>16} {:>16} {:>13} {:>13}", "cores", "procs", "log", "shootdowns",
-                 "cores disturbed", "broadcast would", "catch-up log", "full flushes");
+        println!(
+            "{:>6} {:>6} {:>4} {:>11} {:>16} {:>16} {:>13} {:>13}",
+            "cores", "procs", "log", "shootdowns", "cores disturbed", "broadcast would", "catch-up log", "full flushes"
+        );
     }
     for &n in &b.cores {
         for log in [1usize, 4, 8] {
             let procs = (n / 2).max(2);
             let m = fb::os_mix(n, procs, log, 2000, b.rtl)?;
             if !b.json {
-                println!("{n:>6} {procs:>6} {log:>4} {:>11} {:>16} {:>16} {:>13} {:>13}", m.shootdowns, m.targets, m.broadcast,
-                         m.catchup_log, m.catchup_full);
+                println!(
+                    "{n:>6} {procs:>6} {log:>4} {:>11} {:>16} {:>16} {:>13} {:>13}",
+                    m.shootdowns, m.targets, m.broadcast, m.catchup_log, m.catchup_full
+                );
             }
             mixes.push(serde_json::json!({
                 "cores": n, "procs": procs, "log_depth": log, "shootdowns": m.shootdowns, "targets": m.targets,
@@ -532,7 +570,10 @@ fn fabric_bench(b: FabricBenchArgs) -> Result<(), String> {
         }
     }
     if b.json {
-        println!("{}", serde_json::to_string_pretty(&serde_json::json!({"sync": rows, "os_mix": mixes})).expect("JSON"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({"sync": rows, "os_mix": mixes})).expect("JSON")
+        );
     }
     Ok(())
 }

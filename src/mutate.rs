@@ -84,11 +84,16 @@ pub fn load(path: &Path, root: &Path) -> Result<Vec<Mutant>, String> {
 
 /// The mutated text of `file`.
 pub fn apply(m: &Mutant, file: &Path) -> Result<String, String> {
-    let text = std::fs::read_to_string(file).map_err(|e| format!("mutant {}: cannot read {}: {e}", m.id, file.display()))?;
+    let text =
+        std::fs::read_to_string(file).map_err(|e| format!("mutant {}: cannot read {}: {e}", m.id, file.display()))?;
     match text.matches(m.find.as_str()).count() {
         1 => Ok(text.replacen(m.find.as_str(), &m.replace, 1)),
-        n => Err(format!("mutant {}: `find` occurs {n} times in {} (must be exactly once): {:?}",
-                         m.id, m.file, m.find.trim())),
+        n => Err(format!(
+            "mutant {}: `find` occurs {n} times in {} (must be exactly once): {:?}",
+            m.id,
+            m.file,
+            m.find.trim()
+        )),
     }
 }
 
@@ -107,7 +112,8 @@ fn copy_rtl(root: &Path, to: &Path) -> Result<(), String> {
     std::fs::create_dir_all(&dst).map_err(|e| format!("cannot create {}: {e}", dst.display()))?;
     for e in std::fs::read_dir(root.join("rtl")).map_err(|e| format!("cannot read rtl/: {e}"))?.flatten() {
         if e.path().is_file() {
-            std::fs::copy(e.path(), dst.join(e.file_name())).map_err(|err| format!("cannot copy {}: {err}", e.path().display()))?;
+            std::fs::copy(e.path(), dst.join(e.file_name()))
+                .map_err(|err| format!("cannot copy {}: {err}", e.path().display()))?;
         }
     }
     Ok(())
@@ -152,8 +158,13 @@ fn build_tests(root: &Path, bin: &Path) -> Result<Vec<(String, PathBuf)>, String
 /// Runs the group's test binaries (fastest first, stopping at the first that fails)
 /// against the RTL copy under `dir`; returns (passed, timed out, seconds, what failed
 /// first).
-fn run_tests(root: &Path, bins: &[(String, PathBuf)], dir: &Path, group: &str, timeout: Duration)
-    -> Result<(bool, bool, f64, String), String> {
+fn run_tests(
+    root: &Path,
+    bins: &[(String, PathBuf)],
+    dir: &Path,
+    group: &str,
+    timeout: Duration,
+) -> Result<(bool, bool, f64, String), String> {
     let log_path = dir.join("test.log");
     let log = std::fs::File::create(&log_path).map_err(|e| format!("cannot create {}: {e}", log_path.display()))?;
     let start = Instant::now();
@@ -161,7 +172,11 @@ fn run_tests(root: &Path, bins: &[(String, PathBuf)], dir: &Path, group: &str, t
     for t in group_tests(group).expect("checked") {
         let exe = &bins.iter().find(|(n, _)| n == t).expect("built").1;
         let mut cmd = Command::new(exe);
-        cmd.current_dir(root).env("TLB_RTL_ROOT", dir).env("PROPTEST_DISABLE_FAILURE_PERSISTENCE", "1").env_remove("TLB_COVERAGE").env_remove("TLB_SOAK");
+        cmd.current_dir(root)
+            .env("TLB_RTL_ROOT", dir)
+            .env("PROPTEST_DISABLE_FAILURE_PERSISTENCE", "1")
+            .env_remove("TLB_COVERAGE")
+            .env_remove("TLB_SOAK");
         cmd.stdout(Stdio::from(log.try_clone().map_err(|e| e.to_string())?))
             .stderr(Stdio::from(log.try_clone().map_err(|e| e.to_string())?));
         let mut child = cmd.spawn().map_err(|e| format!("cannot run {}: {e}", exe.display()))?;
@@ -245,8 +260,10 @@ pub fn run(args: &MutateArgs) -> Result<(), String> {
             eprintln!("mutate: baseline ({group} tests on an unmutated copy) ...");
             let (passed, _, secs, by) = run_tests(&root, &bins, &dir, group, timeout)?;
             if !passed {
-                return Err(format!("the unmutated copy fails its {group} tests after {secs:.0} s ({by}); see {}",
-                                   dir.join("test.log").display()));
+                return Err(format!(
+                    "the unmutated copy fails its {group} tests after {secs:.0} s ({by}); see {}",
+                    dir.join("test.log").display()
+                ));
             }
         }
         if !args.keep {

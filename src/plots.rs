@@ -42,8 +42,10 @@ fn sync_latency(path: &Path, s: &Summary, sd: &[Shootdown]) -> Result<(), String
     }
     let peak = counts.iter().copied().max().unwrap_or(1).max(1);
     let mut chart = ChartBuilder::on(&root)
-        .caption(format!("Sync latency, post accepted to sync done ({} shootdowns, {} cores)", lat.len(), s.cores),
-                 ("sans-serif", 20))
+        .caption(
+            format!("Sync latency, post accepted to sync done ({} shootdowns, {} cores)", lat.len(), s.cores),
+            ("sans-serif", 20),
+        )
         .margin(15)
         .x_label_area_size(40)
         .y_label_area_size(60)
@@ -111,8 +113,10 @@ fn shootdown_cycles(path: &Path, s: &Summary, sd: &[Shootdown]) -> Result<(), St
     }
     let top = i.max(f).max(1);
     let mut chart = ChartBuilder::on(&root)
-        .caption(format!("Cycles spent on shootdowns: hardware fabric vs IPIs ({} shootdowns)", sd.len()),
-                 ("sans-serif", 20))
+        .caption(
+            format!("Cycles spent on shootdowns: hardware fabric vs IPIs ({} shootdowns)", sd.len()),
+            ("sans-serif", 20),
+        )
         .margin(15)
         .x_label_area_size(40)
         .y_label_area_size(80)

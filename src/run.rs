@@ -170,8 +170,14 @@ pub fn report_late_problems(problems: &[String]) {
 pub fn run(a: RunArgs, stop: Arc<AtomicBool>) -> Result<(), String> {
     check_window(&a)?;
     let mode = Mode::from(a.mode);
-    let sys = SysConfig { cores: a.cores, entries: a.entries, slots: a.slots, log_depth: a.log_depth, asids: a.asids,
-                          hit_latency: a.hit_latency };
+    let sys = SysConfig {
+        cores: a.cores,
+        entries: a.entries,
+        slots: a.slots,
+        log_depth: a.log_depth,
+        asids: a.asids,
+        hit_latency: a.hit_latency,
+    };
     sys.validate()?;
     let mem = MemTiming { min_latency: a.mem_latency.0, max_latency: a.mem_latency.1, ready_percent: a.mem_ready };
     mem.validate()?;
@@ -186,8 +192,12 @@ pub fn run(a: RunArgs, stop: Arc<AtomicBool>) -> Result<(), String> {
     };
     let (name, mut workload, trace_total): (String, Box<dyn Workload>, Option<u64>) = match &a.trace {
         Some(path) => {
-            let w: Box<dyn Workload> =
-                Box::new(tlb_harness::trace_workload::TraceWorkload::open(path, a.cores, a.skip_bad_lines, a.trace_fetches)?);
+            let w: Box<dyn Workload> = Box::new(tlb_harness::trace_workload::TraceWorkload::open(
+                path,
+                a.cores,
+                a.skip_bad_lines,
+                a.trace_fetches,
+            )?);
             let total = std::fs::metadata(path).map(|m| m.len()).ok();
             (format!("trace {}", path.display()), w, total)
         }
@@ -203,7 +213,8 @@ pub fn run(a: RunArgs, stop: Arc<AtomicBool>) -> Result<(), String> {
         }
     }
 
-    let mut cfg = SysLockstepConfig::new(&format!("tlbsim-run-{}-seed{}", name.replace(['/', ' '], "_"), a.seed), sys, a.seed);
+    let mut cfg =
+        SysLockstepConfig::new(&format!("tlbsim-run-{}-seed{}", name.replace(['/', ' '], "_"), a.seed), sys, a.seed);
     cfg.mode = mode;
     cfg.mem = mem;
     cfg.oracle = !a.no_oracle;
@@ -226,14 +237,12 @@ pub fn run(a: RunArgs, stop: Arc<AtomicBool>) -> Result<(), String> {
     };
     bar.set_style(ProgressStyle::with_template(template).expect("valid template"));
     let start = Instant::now();
-    let result = os.run(workload.as_mut(), &stop, &mut |os, w| {
-        match (trace_total, w.progress()) {
-            (Some(_), Some((done, _))) => {
-                bar.set_position(done);
-                bar.set_message(format!("{} cycles", os.cycle()));
-            }
-            _ => bar.set_position(os.cycle()),
+    let result = os.run(workload.as_mut(), &stop, &mut |os, w| match (trace_total, w.progress()) {
+        (Some(_), Some((done, _))) => {
+            bar.set_position(done);
+            bar.set_message(format!("{} cycles", os.cycle()));
         }
+        _ => bar.set_position(os.cycle()),
     });
     let seconds = start.elapsed().as_secs_f64();
     bar.finish_and_clear();
@@ -276,8 +285,7 @@ pub fn run(a: RunArgs, stop: Arc<AtomicBool>) -> Result<(), String> {
         }
     }
 
-    let mut summary =
-        summarize(&a, mode, &name, &os, ending, seconds, ipi, workload.as_ref(), vcd_out, series_window);
+    let mut summary = summarize(&a, mode, &name, &os, ending, seconds, ipi, workload.as_ref(), vcd_out, series_window);
     if let Some(dir) = &a.plot {
         match crate::plots::write_all(dir, &summary, &os.stats.shootdowns) {
             Ok(p) => summary.plots = p,
@@ -319,8 +327,18 @@ fn write_waveform(os: &Os, path: &Path, from: u64, to: u64) -> Result<((u64, u64
 }
 
 #[allow(clippy::too_many_arguments)]
-fn summarize(a: &RunArgs, mode: Mode, name: &str, os: &Os, ending: Ending, seconds: f64, ipi: IpiCost,
-             w: &dyn Workload, vcd: Option<((u64, u64), PathBuf)>, series_window: u64) -> Summary {
+fn summarize(
+    a: &RunArgs,
+    mode: Mode,
+    name: &str,
+    os: &Os,
+    ending: Ending,
+    seconds: f64,
+    ipi: IpiCost,
+    w: &dyn Workload,
+    vcd: Option<((u64, u64), PathBuf)>,
+    series_window: u64,
+) -> Summary {
     let st = &os.stats;
     let cnt = os.sys.outputs().cnt;
     let translations: u64 = st.cores.iter().map(|c| c.translations).sum();
@@ -367,7 +385,11 @@ fn summarize(a: &RunArgs, mode: Mode, name: &str, os: &Os, ending: Ending, secon
             .cores
             .iter()
             .enumerate()
-            .map(|(core, c)| CoreSummary { core, hit_rate: c.hits as f64 / c.translations.max(1) as f64, stats: c.clone() })
+            .map(|(core, c)| CoreSummary {
+                core,
+                hit_rate: c.hits as f64 / c.translations.max(1) as f64,
+                stats: c.clone(),
+            })
             .collect(),
         fabric: Fabric {
             shootdowns: st.shootdowns.len() as u64,
@@ -408,26 +430,53 @@ fn print(s: &Summary, mode: Mode) {
         Ending::Interrupted => "INTERRUPTED (Ctrl-C): partial results",
     };
     let lat = if s.hit_latency == 1 { String::new() } else { format!(", hit latency {}", s.hit_latency) };
-    println!("tlbsim: {}, {} cores x {} entries ({} slots, log {}, {} ASIDs{lat}), {what}, seed {}", s.workload, s.cores,
-             s.entries, s.slots, s.log_depth, s.asids, s.seed);
-    println!("  cycles        {:>10}   {ending}; {:.2} s, {:.0} k cycles/s", s.cycles, s.seconds, s.cycles_per_second / 1e3);
+    println!(
+        "tlbsim: {}, {} cores x {} entries ({} slots, log {}, {} ASIDs{lat}), {what}, seed {}",
+        s.workload, s.cores, s.entries, s.slots, s.log_depth, s.asids, s.seed
+    );
+    println!(
+        "  cycles        {:>10}   {ending}; {:.2} s, {:.0} k cycles/s",
+        s.cycles,
+        s.seconds,
+        s.cycles_per_second / 1e3
+    );
     if let Some(t) = &s.trace {
-        println!("  trace         {:>10}   lines, {} threads, {} accesses replayed ({:.0} k/s), {} bad lines skipped",
-                 t.lines, t.threads, t.accesses_replayed, t.accesses_per_second / 1e3, t.bad_lines_skipped);
+        println!(
+            "  trace         {:>10}   lines, {} threads, {} accesses replayed ({:.0} k/s), {} bad lines skipped",
+            t.lines,
+            t.threads,
+            t.accesses_replayed,
+            t.accesses_per_second / 1e3,
+            t.bad_lines_skipped
+        );
     }
     println!("  core  translations  hit rate    walks  demand  COW  prot  unmapped  switches  kthreads  shootdowns");
     for c in &s.per_core {
         let x = &c.stats;
-        println!("  {:>4}  {:>12}  {:>7.1} %  {:>7}  {:>6}  {:>3}  {:>4}  {:>8}  {:>8}  {:>8}  {:>10}", c.core, x.translations,
-                 100.0 * c.hit_rate, x.walks, x.demand_faults, x.cow_faults, x.protection_faults, x.unmapped_accesses,
-                 x.context_switches, x.kernel_threads, x.shootdowns);
+        println!(
+            "  {:>4}  {:>12}  {:>7.1} %  {:>7}  {:>6}  {:>3}  {:>4}  {:>8}  {:>8}  {:>8}  {:>10}",
+            c.core,
+            x.translations,
+            100.0 * c.hit_rate,
+            x.walks,
+            x.demand_faults,
+            x.cow_faults,
+            x.protection_faults,
+            x.unmapped_accesses,
+            x.context_switches,
+            x.kernel_threads,
+            x.shootdowns
+        );
     }
     let f = &s.fabric;
     println!("  fabric        {:>10}   shootdowns ({} posts): {} targets sent, {} skipped; catch-ups {} by log, {} by full flush; {} walks poisoned",
              f.shootdowns, f.posts, f.targets_sent, f.targets_skipped, f.catchups_by_log, f.catchups_by_full_flush, f.walks_poisoned);
     let l = &f.sync_latency;
     if l.count > 0 {
-        println!("  sync latency  min {} / median {} / p99 {} / max {} cycles (mean {:.1})", l.min, l.median, l.p99, l.max, l.mean);
+        println!(
+            "  sync latency  min {} / median {} / p99 {} / max {} cycles (mean {:.1})",
+            l.min, l.median, l.p99, l.max, l.mean
+        );
         let peak = l.histogram.iter().map(|h| h.1).max().unwrap_or(1);
         for (bound, n) in &l.histogram {
             let bar = "#".repeat(((40 * n).div_ceil(peak)) as usize);
@@ -448,8 +497,11 @@ fn print(s: &Summary, mode: Mode) {
         println!("  lockstep      every output of RTL and model equal on every cycle");
     }
     if let (Some(v), Some((from, to))) = (&s.vcd, s.vcd_window) {
-        println!("  waveform      {}, cycles {from}..{to} (gtkwave {})", v.display(),
-                 s.gtkw.as_deref().unwrap_or(Path::new("")).display());
+        println!(
+            "  waveform      {}, cycles {from}..{to} (gtkwave {})",
+            v.display(),
+            s.gtkw.as_deref().unwrap_or(Path::new("")).display()
+        );
     }
     for p in &s.plots {
         println!("  plot          {}", p.display());

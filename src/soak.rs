@@ -87,9 +87,19 @@ fn parse_shard(s: &str) -> Result<(u64, u64), String> {
 /// One unit of a soak.
 #[derive(Clone, Debug)]
 enum Round {
-    Workload { name: &'static str, sys: SysConfig, mem: MemTiming, seed: u64, cycles: u64 },
+    Workload {
+        name: &'static str,
+        sys: SysConfig,
+        mem: MemTiming,
+        seed: u64,
+        cycles: u64,
+    },
     /// A property-test binary (`properties` or `system_properties`), all its property tests.
-    Properties { binary: &'static str, seed: u64, cases: u32 },
+    Properties {
+        binary: &'static str,
+        seed: u64,
+        cases: u32,
+    },
 }
 
 /// The property-test binaries and the tests in them a property round runs.
@@ -113,10 +123,12 @@ fn mix(mut x: u64) -> u64 {
 impl Round {
     fn describe(&self, mode: Mode) -> String {
         match self {
-            Round::Workload { name, sys, mem, seed, cycles } => format!(
-                "workload {name} cores {} entries {} hit-latency {} mem {}-{}/{} seed {seed} cycles {cycles}",
-                sys.cores, sys.entries, sys.hit_latency, mem.min_latency, mem.max_latency, mem.ready_percent
-            ) + &format!(" mode {}", mode.name()),
+            Round::Workload { name, sys, mem, seed, cycles } => {
+                format!(
+                    "workload {name} cores {} entries {} hit-latency {} mem {}-{}/{} seed {seed} cycles {cycles}",
+                    sys.cores, sys.entries, sys.hit_latency, mem.min_latency, mem.max_latency, mem.ready_percent
+                ) + &format!(" mode {}", mode.name())
+            }
             Round::Properties { binary, seed, cases } => {
                 format!("properties {binary} TLB_PROPTEST_SEED={seed} cases {cases} mode {}", mode.name())
             }
@@ -129,7 +141,13 @@ impl Round {
             Round::Workload { name, sys, mem, seed, cycles } => format!(
                 "cargo run --release -- run --mode {} --workload {name} --cores {} --entries {} --hit-latency {} \
                  --mem-latency {}-{} --mem-ready {} --seed {seed} --cycles {cycles} --no-vcd",
-                mode.name(), sys.cores, sys.entries, sys.hit_latency, mem.min_latency, mem.max_latency, mem.ready_percent
+                mode.name(),
+                sys.cores,
+                sys.entries,
+                sys.hit_latency,
+                mem.min_latency,
+                mem.max_latency,
+                mem.ready_percent
             ),
             Round::Properties { binary, seed, cases } => format!(
                 "TLB_MODE={} TLB_SOAK={cases} TLB_PROPTEST_SEED={seed} cargo test --test {binary} -- {} --nocapture",
@@ -146,10 +164,18 @@ fn property_filter(binary: &str) -> &'static str {
 
 /// How a round ended.
 enum Outcome {
-    Passed { cycles: u64, answers: Option<u64> },
-    Failed { cycles: u64, report: String },
+    Passed {
+        cycles: u64,
+        answers: Option<u64>,
+    },
+    Failed {
+        cycles: u64,
+        report: String,
+    },
     /// Stopped from outside before its end (budget spent, Ctrl-C, another round failed).
-    Interrupted { cycles: u64 },
+    Interrupted {
+        cycles: u64,
+    },
 }
 
 struct Plan {
@@ -212,7 +238,14 @@ pub fn soak(a: SoakArgs, stop: Arc<AtomicBool>) -> Result<(), String> {
     for &cores in &plan.cores {
         for &entries in &plan.entries {
             for &hit_latency in &plan.hit_latency {
-                let sys = SysConfig { cores, entries, slots: 4, log_depth: 4, asids: (cores + 3).next_power_of_two().max(16), hit_latency };
+                let sys = SysConfig {
+                    cores,
+                    entries,
+                    slots: 4,
+                    log_depth: 4,
+                    asids: (cores + 3).next_power_of_two().max(16),
+                    hit_latency,
+                };
                 sys.validate().map_err(|e| format!("--cores/--entries/--hit-latency: {e}"))?;
             }
         }
@@ -271,8 +304,10 @@ pub fn soak(a: SoakArgs, stop: Arc<AtomicBool>) -> Result<(), String> {
 
     let bar = ProgressBar::new(a.cycles);
     bar.set_style(
-        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {human_pos}/{human_len} cycles ({per_sec}) {msg}")
-            .expect("valid template"),
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:40} {human_pos}/{human_len} cycles ({per_sec}) {msg}",
+        )
+        .expect("valid template"),
     );
     let start = Instant::now();
     let deadline = a.minutes.map(|m| start + Duration::from_secs_f64(m * 60.0));
@@ -374,10 +409,17 @@ fn short(round: &Round) -> String {
     }
 }
 
-fn run_round(round: &Round, mode: Mode, binaries: &[(String, PathBuf)], halt: &AtomicBool, stop: &AtomicBool)
-             -> Outcome {
+fn run_round(
+    round: &Round,
+    mode: Mode,
+    binaries: &[(String, PathBuf)],
+    halt: &AtomicBool,
+    stop: &AtomicBool,
+) -> Outcome {
     match round {
-        Round::Workload { name, sys, mem, seed, cycles } => run_workload(round, name, *sys, *mem, *seed, *cycles, mode, halt, stop),
+        Round::Workload { name, sys, mem, seed, cycles } => {
+            run_workload(round, name, *sys, *mem, *seed, *cycles, mode, halt, stop)
+        }
         Round::Properties { binary, seed, cases } => {
             let Some((_, exe)) = binaries.iter().find(|b| b.0 == *binary) else {
                 return Outcome::Failed { cycles: 0, report: format!("no test binary for {binary}") };
@@ -388,8 +430,17 @@ fn run_round(round: &Round, mode: Mode, binaries: &[(String, PathBuf)], halt: &A
 }
 
 #[allow(clippy::too_many_arguments)]
-fn run_workload(round: &Round, name: &str, sys: SysConfig, mem: MemTiming, seed: u64, cycles: u64, mode: Mode,
-                halt: &AtomicBool, stop: &AtomicBool) -> Outcome {
+fn run_workload(
+    round: &Round,
+    name: &str,
+    sys: SysConfig,
+    mem: MemTiming,
+    seed: u64,
+    cycles: u64,
+    mode: Mode,
+    halt: &AtomicBool,
+    stop: &AtomicBool,
+) -> Outcome {
     let mut w = match tlb_harness::os_workloads::build(name, sys.cores, sys.asids, seed) {
         Ok(w) => w,
         Err(e) => return Outcome::Failed { cycles: 0, report: e },
@@ -428,7 +479,9 @@ fn run_workload(round: &Round, name: &str, sys: SysConfig, mem: MemTiming, seed:
             );
             Outcome::Failed { cycles: done, report: format!("{}\n  waveform around it: {again}", f.report.trim_end()) }
         }
-        Err(RunError::Workload(e)) => Outcome::Failed { cycles: done, report: format!("the workload could not go on: {e}") },
+        Err(RunError::Workload(e)) => {
+            Outcome::Failed { cycles: done, report: format!("the workload could not go on: {e}") }
+        }
     }
 }
 
@@ -476,7 +529,15 @@ fn build_property_binaries() -> Result<Vec<(String, PathBuf)>, String> {
     if !out.status.success() {
         return Err(format!(
             "building the property tests failed:\n{}",
-            String::from_utf8_lossy(&out.stderr).lines().rev().take(20).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n")
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .rev()
+                .take(20)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect::<Vec<_>>()
+                .join("\n")
         ));
     }
     let mut found = Vec::new();

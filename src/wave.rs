@@ -58,11 +58,8 @@ pub fn run(a: WaveArgs) -> Result<(), String> {
         println!("wrote {} (cycles {from}..={to} of {first}..={last})", out.display());
     }
     if let Some(gtkw) = &a.gtkw {
-        let groups = if a.signals.is_empty() {
-            wave::default_groups(&a.vcd)?
-        } else {
-            vec![(String::new(), a.signals.clone())]
-        };
+        let groups =
+            if a.signals.is_empty() { wave::default_groups(&a.vcd)? } else { vec![(String::new(), a.signals.clone())] };
         wave::write_gtkw(&a.vcd, gtkw, &groups)?;
         println!("wrote {} (open with: gtkwave {})", gtkw.display(), gtkw.display());
     }

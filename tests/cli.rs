@@ -23,11 +23,26 @@ fn default_run_is_four_cores_in_lockstep_with_a_waveform_window_and_plots() {
     let dir = scratch("run");
     let vcd = dir.join("w.vcd");
     let plots = dir.join("plots");
-    let (ok, out, err) = tlbsim(&["run", "--cycles", "30000", "--json", "--vcd", vcd.to_str().unwrap(), "--vcd-from", "1000",
-                                  "--vcd-cycles", "300", "--plot", plots.to_str().unwrap()]);
+    let (ok, out, err) = tlbsim(&[
+        "run",
+        "--cycles",
+        "30000",
+        "--json",
+        "--vcd",
+        vcd.to_str().unwrap(),
+        "--vcd-from",
+        "1000",
+        "--vcd-cycles",
+        "300",
+        "--plot",
+        plots.to_str().unwrap(),
+    ]);
     assert!(ok, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON summary");
-    assert_eq!((v["mode"].as_str(), v["cores"].as_u64(), v["workload"].as_str()), (Some("lockstep"), Some(4), Some("os-mix")));
+    assert_eq!(
+        (v["mode"].as_str(), v["cores"].as_u64(), v["workload"].as_str()),
+        (Some("lockstep"), Some(4), Some("os-mix"))
+    );
     assert_eq!(v["cycles"], 30000);
     assert!(v["translations"].as_u64().unwrap() > 1000);
     assert_eq!(v["oracle_checks"], v["translations"], "every answer judged");
@@ -77,14 +92,19 @@ fn trace_errors_name_the_line_and_can_be_skipped() {
     let (ok, _, err) = tlbsim(&["run", "--trace", t.to_str().unwrap(), "--mode", "model"]);
     assert!(!ok && err.contains("line 3"), "{err}");
     assert!(!err.contains("panicked"));
-    let (ok, out, err) = tlbsim(&["run", "--trace", t.to_str().unwrap(), "--mode", "model", "--skip-bad-lines", "--json"]);
+    let (ok, out, err) =
+        tlbsim(&["run", "--trace", t.to_str().unwrap(), "--mode", "model", "--skip-bad-lines", "--json"]);
     assert!(ok, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["trace"]["bad_lines_skipped"], 1);
     assert_eq!(v["translations"].as_u64().unwrap() - v["per_core"][0]["demand_faults"].as_u64().unwrap(), 2);
     // An access to memory the program unmapped is a page fault in the statistics.
     let u = dir.join("unmapped.txt");
-    std::fs::write(&u, " L 4000000,8\nSYSCALL[1,1](11) sys_munmap ( 0x4000000, 4096 )[sync] --> Success(0x0) \n L 4000008,8\n").unwrap();
+    std::fs::write(
+        &u,
+        " L 4000000,8\nSYSCALL[1,1](11) sys_munmap ( 0x4000000, 4096 )[sync] --> Success(0x0) \n L 4000008,8\n",
+    )
+    .unwrap();
     let (ok, out, err) = tlbsim(&["run", "--trace", u.to_str().unwrap(), "--mode", "model", "--json"]);
     assert!(ok, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -97,8 +117,18 @@ fn trace_errors_name_the_line_and_can_be_skipped() {
 fn single_core_run_keeps_both_waveforms() {
     let dir = scratch("single");
     let vcd = dir.join("w.vcd");
-    let (ok, out, err) = tlbsim(&["run", "--cores", "1", "--cycles", "20000", "--json", "--vcd", vcd.to_str().unwrap(),
-                                  "--vcd-cycles", "300"]);
+    let (ok, out, err) = tlbsim(&[
+        "run",
+        "--cores",
+        "1",
+        "--cycles",
+        "20000",
+        "--json",
+        "--vcd",
+        vcd.to_str().unwrap(),
+        "--vcd-cycles",
+        "300",
+    ]);
     assert!(ok, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON summary");
     assert_eq!(v["oracle_checks"], v["translations"]);
@@ -143,7 +173,10 @@ fn bad_input_gets_a_clear_error() {
         (&["run", "--mode", "model", "--cycles", "500", "--vcd", "/tmp/x.vcd", "--vcd-from", "900"], "window"),
         (&["run", "--mode", "model", "--vcd", "/tmp/x.vcd", "--vcd-cycles", "0"], "--vcd-cycles 0"),
         (&["run", "--mode", "model", "--vcd-from", "18446744073709551615"], "starts after the run's last cycle"),
-        (&["run", "--cores", "1", "--mode", "model", "--vcd-from", "100"], "single-core run's waveform starts at cycle 0"),
+        (
+            &["run", "--cores", "1", "--mode", "model", "--vcd-from", "100"],
+            "single-core run's waveform starts at cycle 0",
+        ),
         (&["run", "--ipi-base", "18446744073709551615"], "not in 0..=1000000000"),
         (&["run", "--ipi-send", "18446744073709551615"], "not in 0..=1000000000"),
         (&["run", "--ipi-delivery", "18446744073709551615"], "not in 0..=1000000000"),
@@ -199,8 +232,21 @@ fn a_waveform_window_after_the_run_keeps_the_summary() {
     let (t, vcd) = (t.to_str().unwrap(), vcd.to_str().unwrap());
     for (from, cycles) in [("1000000", "100000000"), ("18446744073709551000", "18446744073709551615")] {
         for json in [true, false] {
-            let mut args = vec!["run", "--trace", t, "--mode", "model", "--cycles", cycles, "--vcd", vcd, "--vcd-from", from,
-                                "--vcd-cycles", "18446744073709551000"];
+            let mut args = vec![
+                "run",
+                "--trace",
+                t,
+                "--mode",
+                "model",
+                "--cycles",
+                cycles,
+                "--vcd",
+                vcd,
+                "--vcd-from",
+                from,
+                "--vcd-cycles",
+                "18446744073709551000",
+            ];
             if json {
                 args.push("--json");
             }
@@ -220,14 +266,30 @@ fn a_waveform_window_after_the_run_keeps_the_summary() {
         }
     }
     // Past the end: the cycles that exist (replayed on the RTL), and the summary says which.
-    let (code, out, err) =
-        tlbsim_status(&["run", "--trace", t, "--mode", "model", "--vcd", vcd, "--vcd-from", "10", "--vcd-cycles", "5000", "--json"]);
+    let (code, out, err) = tlbsim_status(&[
+        "run",
+        "--trace",
+        t,
+        "--mode",
+        "model",
+        "--vcd",
+        vcd,
+        "--vcd-from",
+        "10",
+        "--vcd-cycles",
+        "5000",
+        "--json",
+    ]);
     assert_eq!(code, Some(0), "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON summary");
     let end = v["cycles"].as_u64().unwrap();
     assert!(end > 10 && end < 5000, "{out}");
     assert_eq!(v["vcd_window"], serde_json::json!([10, end]));
-    assert!(std::fs::read_to_string(vcd).expect("RTL VCD").contains(&format!("#{}", 10 * end + 5)), "cycle {} in the window", end - 1);
+    assert!(
+        std::fs::read_to_string(vcd).expect("RTL VCD").contains(&format!("#{}", 10 * end + 5)),
+        "cycle {} in the window",
+        end - 1
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -237,7 +299,8 @@ fn a_waveform_window_after_the_run_keeps_the_summary() {
 fn a_recycled_thread_id_is_a_new_thread() {
     let dir = scratch("tids");
     let t = dir.join("tids.txt");
-    let mut text = String::from("==7== Lackey\n--7--   SCHED[1]:  acquired lock (thread_wrapper(starting new thread))\n");
+    let mut text =
+        String::from("==7== Lackey\n--7--   SCHED[1]:  acquired lock (thread_wrapper(starting new thread))\n");
     text += " L 4000000,8\n";
     // Threads 2 and 3, then two more that get their ids: five threads, three ids.
     for (k, tid) in [2, 3, 2, 3].into_iter().enumerate() {
@@ -252,11 +315,13 @@ fn a_recycled_thread_id_is_a_new_thread() {
         text += "--7--   SCHED[1]:  acquired lock (VG_(vg_yield))\n L 4000008,8\n";
     }
     std::fs::write(&t, text).unwrap();
-    let (ok, out, err) = tlbsim(&["run", "--trace", t.to_str().unwrap(), "--mode", "model", "--cores", "8", "--no-vcd", "--json"]);
+    let (ok, out, err) =
+        tlbsim(&["run", "--trace", t.to_str().unwrap(), "--mode", "model", "--cores", "8", "--no-vcd", "--json"]);
     assert!(ok, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON summary");
     assert_eq!(v["trace"]["threads"], 5, "{}", v["trace"]);
-    let per_core: Vec<u64> = v["per_core"].as_array().unwrap().iter().map(|c| c["translations"].as_u64().unwrap()).collect();
+    let per_core: Vec<u64> =
+        v["per_core"].as_array().unwrap().iter().map(|c| c["translations"].as_u64().unwrap()).collect();
     assert!(per_core[..5].iter().all(|&n| n > 0) && per_core[5..].iter().all(|&n| n == 0), "{per_core:?}");
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -300,10 +365,23 @@ fn a_truncated_gzip_trace_says_so() {
     assert!(!err.contains("--skip-bad-lines"), "{err}");
     let lines: u64 = err.split("ends after ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
     assert!(lines > 10_000, "{err}");
-    let (ok, out, err) =
-        tlbsim(&["run", "--trace", t, "--mode", "model", "--no-vcd", "--cycles", "100000000", "--skip-bad-lines", "--json"]);
+    let (ok, out, err) = tlbsim(&[
+        "run",
+        "--trace",
+        t,
+        "--mode",
+        "model",
+        "--no-vcd",
+        "--cycles",
+        "100000000",
+        "--skip-bad-lines",
+        "--json",
+    ]);
     assert!(ok, "{err}");
-    one_line(&err, &format!("tlbsim: warning: trace {t} is a truncated gzip file (ends after {lines} lines): replayed"));
+    one_line(
+        &err,
+        &format!("tlbsim: warning: trace {t} is a truncated gzip file (ends after {lines} lines): replayed"),
+    );
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON summary");
     assert_eq!((v["trace"]["truncated"].as_bool(), v["trace"]["lines"].as_u64()), (Some(true), Some(lines)));
     assert_eq!(v["trace"]["bad_lines_skipped"], 0);
@@ -333,7 +411,12 @@ fn a_trace_without_accesses_is_refused() {
         let (ok, out, err) = tlbsim(&args);
         assert!(!ok && out.is_empty(), "{name}: {out}");
         if name == "fetches.txt" {
-            one_line(&err, &format!("tlbsim: error: trace {t} holds no data accesses, only 2 instruction fetches (--trace-fetches"));
+            one_line(
+                &err,
+                &format!(
+                    "tlbsim: error: trace {t} holds no data accesses, only 2 instruction fetches (--trace-fetches"
+                ),
+            );
         } else {
             one_line(&err, &format!("tlbsim: error: trace {t} holds no memory accesses{why}"));
         }
@@ -350,8 +433,20 @@ fn soak_logs_every_round_and_the_same_seed_draws_the_same_rounds() {
     let mut starts = Vec::new();
     for run in 0..2 {
         let log = dir.join(format!("rounds{run}.log"));
-        let (ok, out, err) = tlbsim(&["soak", "--workloads-only", "--cycles", "40000", "--round-cycles", "10000",
-                                      "--cores", "2", "--seed", "5", "--log", log.to_str().unwrap()]);
+        let (ok, out, err) = tlbsim(&[
+            "soak",
+            "--workloads-only",
+            "--cycles",
+            "40000",
+            "--round-cycles",
+            "10000",
+            "--cores",
+            "2",
+            "--seed",
+            "5",
+            "--log",
+            log.to_str().unwrap(),
+        ]);
         assert!(ok, "{err}");
         assert!(out.contains("budget spent") && out.contains("answers judged by the oracle"), "{out}");
         let text = std::fs::read_to_string(&log).unwrap();

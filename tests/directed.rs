@@ -171,8 +171,8 @@ fn page_sizes_translate_and_hit_anywhere_inside() {
 
 /// The privileged spec's rules, written out again here independently of tlb_sim::perm_ok.
 fn spec_allows(flags: u64, access: Access, priv_u: bool, sum: bool, mxr: bool) -> bool {
-    let (r, w, x, u, d) = (flags & Pte::R != 0, flags & Pte::W != 0, flags & Pte::X != 0,
-                           flags & Pte::U != 0, flags & Pte::D != 0);
+    let (r, w, x, u, d) =
+        (flags & Pte::R != 0, flags & Pte::W != 0, flags & Pte::X != 0, flags & Pte::U != 0, flags & Pte::D != 0);
     if priv_u && !u {
         return false;
     }
@@ -269,7 +269,11 @@ fn global_entries_hit_in_every_asid() {
     // without G: still global (the bit is inherited by everything below, not just the next
     // level).
     map(&mut ls, root1, 0x4020_3000, PageLevel::Page4K, 0x403, URWAD);
-    { let (pt, mem) = ls.tables(); pt.share_top(mem, root1, root2, kva); pt.share_top(mem, root1, root2, 0x4000_0000); }
+    {
+        let (pt, mem) = ls.tables();
+        pt.share_top(mem, root1, root2, kva);
+        pt.share_top(mem, root1, root2, 0x4000_0000);
+    }
     assert!(!ok(ls.translate(kva, A, false)).hit);
     assert!(!ok(ls.translate(0x4000_0000, A, U)).hit);
     assert!(!ok(ls.translate(0x4020_3000, A, U)).hit);
@@ -295,7 +299,10 @@ fn cached_world(name: &str) -> (Lockstep, Ctx, Ctx) {
         map(&mut ls, root, 0x2000, PageLevel::Page4K, base + 2, URWAD);
     }
     map(&mut ls, root1, kva, PageLevel::Page4K, 0x3ff, Pte::R | Pte::A | Pte::G);
-    { let (pt, mem) = ls.tables(); pt.share_top(mem, root1, root2, kva); }
+    {
+        let (pt, mem) = ls.tables();
+        pt.share_top(mem, root1, root2, kva);
+    }
     let c1 = ls.ctx();
     let c2 = Ctx { asid: 2, root_ppn: root2, ..c1 };
     for c in [c1, c2] {

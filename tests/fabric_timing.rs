@@ -43,7 +43,9 @@ fn switch(asid: u16) -> SysCoreInputs {
 fn check(file: &str) {
     let (doc, lanes) = common::load_diagram(file);
     let cycles = lanes[0].1.len();
-    let mut b = Bench { sys: TlbSystem::new(SysConfig { cores: 2, entries: 8, slots: 4, log_depth: 4, asids: 16, hit_latency: 1 }) };
+    let mut b = Bench {
+        sys: TlbSystem::new(SysConfig { cores: 2, entries: 8, slots: 4, log_depth: 4, asids: 16, hit_latency: 1 }),
+    };
     let attrs = |asid| SysCoreInputs { cmd_op: op::SET_ATTRS, cmd_asid: asid, cmd_root: 0x80, ..Default::default() };
     b.cmd(0, attrs(1));
     b.cmd(0, attrs(2));
@@ -83,7 +85,14 @@ fn check(file: &str) {
                     "inval" => s.agents[core].inval(&s.dir.bus_q).0 as u64,
                     "ack_q" => s.agents[core].ack_q as u64,
                     "quiet" => s.dir.quiet(core) as u64,
-                    port => o.core[core].fields().iter().find(|f| f.0 == port).unwrap_or_else(|| panic!("{file}: no port {port}")).2,
+                    port => {
+                        o.core[core]
+                            .fields()
+                            .iter()
+                            .find(|f| f.0 == port)
+                            .unwrap_or_else(|| panic!("{file}: no port {port}"))
+                            .2
+                    }
                 }
             };
             assert_eq!(value != 0, wave[c] == '1', "{file}: {name} in cycle {c}");

@@ -22,7 +22,11 @@ fn bad_arguments_are_refused_before_any_tool_runs() {
         ("build.sh", &["--board", "arty", "--device", "85k"], "unknown Arty A7 device '85k' (35t, 100t)"),
         ("build.sh", &["--cores", "17"], "--cores must be 2..16, not '17'"),
         ("build.sh", &["--entries", "24"], "--entries must be a power of two 2..64, not '24'"),
-        ("build.sh", &["--hit-latency", "3"], "--hit-latency must be 1 or 2 (cycles from a request to its hit's answer), not '3'"),
+        (
+            "build.sh",
+            &["--hit-latency", "3"],
+            "--hit-latency must be 1 or 2 (cycles from a request to its hit's answer), not '3'",
+        ),
         ("build.sh", &["--freq", "fast"], "--freq must be an integer in MHz"),
         ("build.sh", &["--board", "arty", "--freq", "77"], "the Arty MMCM makes 1000/D MHz"),
         ("build.sh", &["--cores"], "--cores needs a value"),

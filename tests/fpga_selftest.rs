@@ -49,7 +49,14 @@ fn passes_and_reports(mut st: SelfTest, cycles: u32) {
     eprintln!(
         "self-test {} cores x {} entries, hit latency {}, {cycles} cycles: {} translations checked \
          ({} hits, {} faults), {} shootdowns, {} status lines",
-        cfg.cores, cfg.entries, cfg.hit_latency, out.checks, out.hits, out.faults, out.shootdowns, lines.len()
+        cfg.cores,
+        cfg.entries,
+        cfg.hit_latency,
+        out.checks,
+        out.hits,
+        out.faults,
+        out.shootdowns,
+        lines.len()
     );
     if let Some((_, s)) = lines.last() {
         eprintln!("last status: {:?}", s.fields);
@@ -134,4 +141,3 @@ fn status_lines_are_parsed_strictly() {
         assert!(StatusLine::parse(&bad).is_err(), "accepted {bad:?}");
     }
 }
-

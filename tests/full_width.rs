@@ -47,7 +47,11 @@ const PPN_MASK: u64 = (1 << 44) - 1;
 /// A canonical Sv39 address anywhere in either half.
 fn canonical(r: &mut Rng) -> u64 {
     let low = r.next() & ((1 << 39) - 1);
-    if low >> 38 & 1 == 1 { low | !((1 << 39) - 1) } else { low }
+    if low >> 38 & 1 == 1 {
+        low | !((1 << 39) - 1)
+    } else {
+        low
+    }
 }
 
 struct Mapping {
@@ -90,7 +94,10 @@ fn full_width(name: &str, cores: usize) {
     // 44-bit physical page (alternate ASIDs take complementary patterns, so every root bit
     // is seen both ways), to random frames, pages of every size.
     let maps: Vec<Mapping> = (0..8)
-        .map(|k| Mapping { va: canonical(&mut r), level: [PageLevel::Page4K, PageLevel::Page2M, PageLevel::Page1G][k % 3] })
+        .map(|k| Mapping {
+            va: canonical(&mut r),
+            level: [PageLevel::Page4K, PageLevel::Page2M, PageLevel::Page1G][k % 3],
+        })
         .collect();
     let global_ppn: Vec<u64> = (0..maps.len()).map(|_| r.next() & PPN_MASK).collect();
     let mut roots = vec![0u64; ASIDS as usize];
@@ -207,7 +214,10 @@ fn full_width(name: &str, cores: usize) {
     // addresses together set and clear every bit of the 56-bit physical address above the
     // page offset.
     assert!(answered_on.iter().all(|&a| a), "a core never answered: {answered:?}");
-    assert!(hits > 0 && faults > 0 && refused > 0 && done_cmds > 100, "{hits} hits, {faults} faults, {refused} refused of {done_cmds}");
+    assert!(
+        hits > 0 && faults > 0 && refused > 0 && done_cmds > 100,
+        "{hits} hits, {faults} faults, {refused} refused of {done_cmds}"
+    );
     let frame_bits = ((1u64 << 56) - 1) & !0xfff;
     assert_eq!(paddr_or & frame_bits, frame_bits, "physical address bits never set: {:#x}", !paddr_or & frame_bits);
     assert_eq!(paddr_and & frame_bits, 0, "physical address bits never clear: {:#x}", paddr_and & frame_bits);

@@ -79,7 +79,8 @@ fn model_catalog_mutants_all_apply_once() {
         assert!(ids.insert(m.id.as_str()), "mutant {} twice", m.id);
         assert!(m.file.starts_with("sim/src/") && !m.what.is_empty(), "mutant {}: a model file and a why", m.id);
         assert_ne!(m.find, m.replace, "mutant {} changes nothing", m.id);
-        let source = std::fs::read_to_string(root.join(&m.file)).unwrap_or_else(|e| panic!("mutant {}: {}: {e}", m.id, m.file));
+        let source =
+            std::fs::read_to_string(root.join(&m.file)).unwrap_or_else(|e| panic!("mutant {}: {}: {e}", m.id, m.file));
         let n = source.matches(m.find.as_str()).count();
         assert_eq!(n, 1, "mutant {}: its find text occurs {n} times in {}", m.id, m.file);
     }

@@ -39,30 +39,88 @@ fn asid_tag(a: u16) -> u16 {
 
 #[derive(Clone, Debug)]
 enum Op {
-    Map { asid: u16, slot: usize, level: u8, ppn: u64, flags: u64 },
-    Unmap { asid: u16, slot: usize },
-    Protect { asid: u16, slot: usize, flags: u64 },
-    Translate { slot: usize, offset: u64, access: u8, priv_u: bool, wait: u8 },
-    Inval { kind: u8, asid: u16, slot: usize },
-    Switch { asid: u16 },
-    Status { sum: bool, mxr: bool, pm: u8 },
-    Range { asid: u16, slot: usize, npages: u16 },
-    Idle { cycles: u8 },
+    Map {
+        asid: u16,
+        slot: usize,
+        level: u8,
+        ppn: u64,
+        flags: u64,
+    },
+    Unmap {
+        asid: u16,
+        slot: usize,
+    },
+    Protect {
+        asid: u16,
+        slot: usize,
+        flags: u64,
+    },
+    Translate {
+        slot: usize,
+        offset: u64,
+        access: u8,
+        priv_u: bool,
+        wait: u8,
+    },
+    Inval {
+        kind: u8,
+        asid: u16,
+        slot: usize,
+    },
+    Switch {
+        asid: u16,
+    },
+    Status {
+        sum: bool,
+        mxr: bool,
+        pm: u8,
+    },
+    Range {
+        asid: u16,
+        slot: usize,
+        npages: u16,
+    },
+    Idle {
+        cycles: u8,
+    },
     /// What an OS does: change one mapping of the current address space, then fence it
     /// (`kind` picks all / by ASID / by VA / by VA+ASID, always covering the change).
-    EditFence { slot: usize, unmap: bool, ppn: u64, kind: u8 },
+    EditFence {
+        slot: usize,
+        unmap: bool,
+        ppn: u64,
+        kind: u8,
+    },
     /// A walk in flight while the page it walks is remapped and fenced: translate, wait,
     /// remap + fence, translate the same page again.
-    Race { slot: usize, wait: u8, unmap: bool, ppn: u64, kind: u8 },
+    Race {
+        slot: usize,
+        wait: u8,
+        unmap: bool,
+        ppn: u64,
+        kind: u8,
+    },
     /// A superpage (2 MiB or 1 GiB) of the current address space is mapped and cached, then
     /// remapped or unmapped and fenced by a range that starts inside it (`inside`) or starts
     /// before it and ends inside it; then the page is translated again. A range must retire
     /// every entry it overlaps, not only those whose base it covers.
-    SuperRange { huge: bool, inside: bool, off: u32, len: u16, unmap: bool, ppn: u64 },
+    SuperRange {
+        huge: bool,
+        inside: bool,
+        off: u32,
+        len: u16,
+        unmap: bool,
+        ppn: u64,
+    },
     /// A leaf with a reserved encoding (W without R, W+X without R, or one of the reserved
     /// bits 63..54 set) whose other bits would allow the access (A and D set, U as the
     /// privilege needs): it must fault, never translate.
-    Reserved { slot: usize, enc: u8, access: u8, priv_u: bool },
+    Reserved {
+        slot: usize,
+        enc: u8,
+        access: u8,
+        priv_u: bool,
+    },
 }
 
 const LEAF_FLAGS: [u64; 8] = [
@@ -141,8 +199,7 @@ fn case() -> impl Strategy<Value = Case> {
         Just(MemTiming::default()),
         Just(MemTiming { min_latency: 5, max_latency: 40, ready_percent: 50 }),
     ];
-    (any::<u64>(), mem, prop::collection::vec(op(), 1..80))
-        .prop_map(|(mem_seed, mem, ops)| Case { mem_seed, mem, ops })
+    (any::<u64>(), mem, prop::collection::vec(op(), 1..80)).prop_map(|(mem_seed, mem, ops)| Case { mem_seed, mem, ops })
 }
 
 /// Runs one case; returns the lockstep failure, if any.
@@ -153,7 +210,8 @@ fn run_case(name: &str, entries: usize, hit_latency: u8, c: &Case, artifacts: bo
     cfg.mem = c.mem;
     cfg.mode = common::mode();
     cfg.artifacts = artifacts;
-    cfg.reproduce = "rerun the test: proptest replays the saved failing seed first (tests/properties.regressions)".to_string();
+    cfg.reproduce =
+        "rerun the test: proptest replays the saved failing seed first (tests/properties.regressions)".to_string();
     let mut ls = Lockstep::new(cfg).unwrap_or_else(|e| panic!("{e}"));
     // One root per ASID; all share the kernel half's level-1 table.
     let roots: Vec<u64> = (0..ASIDS).map(|_| ls.tables.alloc_table()).collect();
@@ -187,7 +245,11 @@ fn run_case(name: &str, entries: usize, hit_latency: u8, c: &Case, artifacts: bo
         if unmap {
             pt.unmap(mem, root, SLOTS[slot]);
         } else {
-            let flags = if global { Pte::R | Pte::W | Pte::A | Pte::D | Pte::G } else { Pte::R | Pte::W | Pte::U | Pte::A | Pte::D };
+            let flags = if global {
+                Pte::R | Pte::W | Pte::A | Pte::D | Pte::G
+            } else {
+                Pte::R | Pte::W | Pte::U | Pte::A | Pte::D
+            };
             pt.map(mem, root, SLOTS[slot], PageLevel::Page4K, 0x200_0000 + ppn, PteFlags(flags));
         }
         // Global mappings are only retired by the kinds that do not keep global entries.
@@ -215,11 +277,8 @@ fn run_case(name: &str, entries: usize, hit_latency: u8, c: &Case, artifacts: bo
                 pt.unmap(mem, root, SLOTS[slot]);
             }
             Op::Protect { asid, slot, flags } => {
-                let (root, flags) = if slot >= KERNEL {
-                    (roots[0], (flags & !Pte::U) | Pte::G)
-                } else {
-                    (roots[asid as usize], flags)
-                };
+                let (root, flags) =
+                    if slot >= KERNEL { (roots[0], (flags & !Pte::U) | Pte::G) } else { (roots[asid as usize], flags) };
                 let (pt, mem) = ls.tables();
                 pt.protect(mem, root, SLOTS[slot], PteFlags(flags));
             }
@@ -248,7 +307,8 @@ fn run_case(name: &str, entries: usize, hit_latency: u8, c: &Case, artifacts: bo
             }
             Op::SuperRange { huge, inside, off, len, unmap, ppn } => {
                 let ctx = ls.ctx();
-                let (level, base) = if huge { (PageLevel::Page1G, SUPER_VA[1]) } else { (PageLevel::Page2M, SUPER_VA[0]) };
+                let (level, base) =
+                    if huge { (PageLevel::Page1G, SUPER_VA[1]) } else { (PageLevel::Page2M, SUPER_VA[0]) };
                 let pages = level.bytes() >> 12;
                 let align = pages;
                 let (pt, mem) = ls.tables();
@@ -290,12 +350,17 @@ fn run_case(name: &str, entries: usize, hit_latency: u8, c: &Case, artifacts: bo
 fn check(entries: usize, hit_latency: u8) {
     let h = if hit_latency == 1 { String::new() } else { format!("_h{hit_latency}") };
     let name = format!("lockstep_random_os_sequences_e{entries}{h}");
-    common::property(&name, 300, "tests/properties.regressions", case(),
+    common::property(
+        &name,
+        300,
+        "tests/properties.regressions",
+        case(),
         |c, artifacts| run_case(&name, entries, hit_latency, c, artifacts),
         |c| {
             let ops: Vec<String> = c.ops.iter().map(|o| format!("  {o:?}")).collect();
             format!("memory {:?}, seed {:#x}, {} ops:\n{}", c.mem, c.mem_seed, ops.len(), ops.join("\n"))
-        });
+        },
+    );
 }
 
 #[test]
@@ -314,4 +379,3 @@ fn lockstep_random_os_sequences_e32() {
 fn lockstep_random_os_sequences_e16_h2() {
     check(16, 2);
 }
-

@@ -52,7 +52,10 @@ fn seed000_filtered_core_enters_the_asid_right_after_a_shootdown() {
         cmd_ok(&mut s, 0, Command::Switch(1));
         // Core 0 unmaps the page and shoots it down; core 1 switches back to ASID 1 around
         // the same time.
-        { let (pt, mem) = s.tables(); pt.unmap(mem, r1, 0x5000); }
+        {
+            let (pt, mem) = s.tables();
+            pt.unmap(mem, r1, 0x5000);
+        }
         let skipped_before = s.outputs().cnt.skipped;
         ok(s.post_cmd(0, Command::Post { kind: InvalKind::VaAsid, asid: 1, vaddr: 0x5000, npages: 0 }));
         ok(s.run(offset));
@@ -61,7 +64,11 @@ fn seed000_filtered_core_enters_the_asid_right_after_a_shootdown() {
             ok(s.step());
         }
         cmd_ok(&mut s, 0, Command::Sync);
-        if s.outputs().cnt.skipped > skipped_before { caught_up += 1 } else { targeted += 1 }
+        if s.outputs().cnt.skipped > skipped_before {
+            caught_up += 1
+        } else {
+            targeted += 1
+        }
         // After the switch, core 1 must never see the unmapped page.
         let r = ok(s.translate(1, 0x5000, L, U));
         assert!(r.fault, "{name}: core 1 answered {r:?} from a mapping removed by a completed shootdown");
@@ -93,7 +100,11 @@ fn seed001_deferred_flushes_move_the_generation_every_time() {
         // n deferred invalidations, then one sync: pages 0..n are remapped one by one.
         for p in 0..n {
             map4k(&mut s, r1, 0x10_0000 + (p << 12), 0x200 + p);
-            cmd_ok(&mut s, 0, Command::Post { kind: InvalKind::VaAsid, asid: 1, vaddr: 0x10_0000 + (p << 12), npages: 0 });
+            cmd_ok(
+                &mut s,
+                0,
+                Command::Post { kind: InvalKind::VaAsid, asid: 1, vaddr: 0x10_0000 + (p << 12), npages: 0 },
+            );
         }
         cmd_ok(&mut s, 0, Command::Sync);
         let before = s.outputs().cnt;
@@ -197,7 +208,13 @@ fn seed002_attributes_change_under_a_walk() {
 /// posting that, core 1 translates `vaddr` (a miss: its TLB is empty). Returns the system
 /// with the attribute change done but not synced, core 1's answer, and the cycle the
 /// change's message was on the bus.
-fn translate_across_attrs_change(name: &str, offset: u64, pm_old: u8, pm_new: u8, vaddr: u64) -> (SysLockstep, SysResponse, u64) {
+fn translate_across_attrs_change(
+    name: &str,
+    offset: u64,
+    pm_old: u8,
+    pm_new: u8,
+    vaddr: u64,
+) -> (SysLockstep, SysResponse, u64) {
     let mut s = sys_setup(name, cfg(2), MemTiming::fixed(3));
     let old = process(&mut s, 1, pm_old);
     map4k(&mut s, old, 0x7000, 0x70);
@@ -292,7 +309,11 @@ fn seed004_walk_in_flight_while_ptes_collapse_into_a_huge_page() {
         }
         let post = cmd_ok(&mut s, 0, Command::Post { kind: InvalKind::RangeAsid, asid: 1, vaddr: base, npages: 511 });
         let sync = cmd_ok(&mut s, 0, Command::Sync);
-        assert!(sync.done - post.accepted <= 8, "{name}: sync took {} cycles with a 60-cycle walk in flight", sync.done - post.accepted);
+        assert!(
+            sync.done - post.accepted <= 8,
+            "{name}: sync took {} cycles with a 60-cycle walk in flight",
+            sync.done - post.accepted
+        );
         ok(s.drain(1));
         let r = s.take_responses().into_iter().rev().find(|r| r.core == 1).unwrap();
         if r.cycle > sync.done {

@@ -15,7 +15,10 @@ const L: Access = Access::Load;
 fn smoke_shootdown_reaches_every_core_running_the_asid() {
     let mut s = sys_setup("smoke_shootdown_reaches_every_core_running_the_asid", small(4), MemTiming::default());
     let root = s.tables.alloc_table();
-    { let (pt, mem) = s.tables(); pt.map(mem, root, 0x1000, PageLevel::Page4K, 0x11, PteFlags::URW); }
+    {
+        let (pt, mem) = s.tables();
+        pt.map(mem, root, 0x1000, PageLevel::Page4K, 0x11, PteFlags::URW);
+    }
     cmd_ok(&mut s, 0, Command::SetAttrs { asid: 1, root, pm: 0 });
     cmd_ok(&mut s, 0, Command::Sync);
     for c in 0..4 {
@@ -23,7 +26,10 @@ fn smoke_shootdown_reaches_every_core_running_the_asid() {
         assert_eq!(ok(s.translate(c, 0x1000, L, true)).paddr, 0x11000);
         assert!(ok(s.translate(c, 0x1008, L, true)).hit);
     }
-    { let (pt, mem) = s.tables(); pt.map(mem, root, 0x1000, PageLevel::Page4K, 0x22, PteFlags::URW); }
+    {
+        let (pt, mem) = s.tables();
+        pt.map(mem, root, 0x1000, PageLevel::Page4K, 0x22, PteFlags::URW);
+    }
     let post = cmd_ok(&mut s, 2, Command::Post { kind: InvalKind::VaAsid, asid: 1, vaddr: 0x1000, npages: 0 });
     let sync = cmd_ok(&mut s, 2, Command::Sync);
     println!("post accepted {} done {}; sync accepted {} done {}", post.accepted, post.done, sync.accepted, sync.done);
@@ -52,7 +58,10 @@ fn concurrent_initiators_all_complete_within_the_bound() {
         let name = format!("concurrent_initiators_all_complete_within_the_bound_{n}");
         let mut s = sys_setup(&name, small(n), MemTiming::fixed(3));
         let root = s.tables.alloc_table();
-        { let (pt, mem) = s.tables(); pt.map(mem, root, 0x1000, PageLevel::Page4K, 0x11, PteFlags::URW); }
+        {
+            let (pt, mem) = s.tables();
+            pt.map(mem, root, 0x1000, PageLevel::Page4K, 0x11, PteFlags::URW);
+        }
         cmd_ok(&mut s, 0, Command::SetAttrs { asid: 1, root, pm: 0 });
         for c in 0..n {
             cmd_ok(&mut s, c, Command::Switch(1));
@@ -125,7 +134,10 @@ fn targeting_reaches_holders_and_lazy_holders_only() {
 fn bad_commands_are_refused() {
     let mut s = sys_setup("bad_commands_are_refused", small(2), MemTiming::default());
     let root = s.tables.alloc_table();
-    { let (pt, mem) = s.tables(); pt.map(mem, root, 0x1000, PageLevel::Page4K, 0x11, PteFlags::URW); }
+    {
+        let (pt, mem) = s.tables();
+        pt.map(mem, root, 0x1000, PageLevel::Page4K, 0x11, PteFlags::URW);
+    }
     cmd_ok(&mut s, 0, Command::SetAttrs { asid: 1, root, pm: 0 });
     cmd_ok(&mut s, 0, Command::Switch(1));
     let bad = [
@@ -169,13 +181,19 @@ fn bad_system_parameters_are_rejected() {
     ] {
         let err = bad.validate().unwrap_err();
         assert!(err.starts_with("invalid configuration:"), "{err}");
-        assert!(tlb_harness::system::SysLockstep::new(tlb_harness::system::SysLockstepConfig::new("bad", bad, 1)).is_err());
+        assert!(
+            tlb_harness::system::SysLockstep::new(tlb_harness::system::SysLockstepConfig::new("bad", bad, 1)).is_err()
+        );
     }
     // And at elaboration.
     let verilator = tlb_harness::toolchain::verilator().expect("verilator");
     let root = tlb_harness::toolchain::repo_root();
-    for (param, msg) in [("-GNumCores=17", "NumCores must be 2 to 16"), ("-GLogDepth=3", "LogDepth must be 1, 2, 4 or 8"),
-                         ("-GNumAsids=48", "NumAsids must be a power of two"), ("-GSlots=9", "Slots must be 1 to 8")] {
+    for (param, msg) in [
+        ("-GNumCores=17", "NumCores must be 2 to 16"),
+        ("-GLogDepth=3", "LogDepth must be 1, 2, 4 or 8"),
+        ("-GNumAsids=48", "NumAsids must be a power of two"),
+        ("-GSlots=9", "Slots must be 1 to 8"),
+    ] {
         let out = std::process::Command::new(&verilator)
             .current_dir(&root)
             .args(["--lint-only", "-Irtl", "--top-module", "tlb_system", param])
@@ -247,7 +265,10 @@ fn a_switch_waits_for_the_walk_in_flight() {
     let mut s = sys_setup("a_switch_waits_for_the_walk_in_flight", small(2), slow);
     for (asid, ppn) in [(1u16, 0x11u64), (2, 0x22)] {
         let root = s.tables.alloc_table();
-        { let (pt, mem) = s.tables(); pt.map(mem, root, 0x1000, PageLevel::Page4K, ppn, PteFlags::URW); }
+        {
+            let (pt, mem) = s.tables();
+            pt.map(mem, root, 0x1000, PageLevel::Page4K, ppn, PteFlags::URW);
+        }
         cmd_ok(&mut s, 0, Command::SetAttrs { asid, root, pm: 0 });
     }
     cmd_ok(&mut s, 0, Command::Switch(1));

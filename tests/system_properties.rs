@@ -28,40 +28,100 @@ const KERNEL: u64 = 0xffff_ffc0_0000_0000;
 
 #[derive(Clone, Debug)]
 enum OsOp {
-    Schedule { core: usize, proc_: usize },
-    KernelThread { core: usize },
+    Schedule {
+        core: usize,
+        proc_: usize,
+    },
+    KernelThread {
+        core: usize,
+    },
     /// A translation by the thread `core` runs; on a core running a kernel thread, of a
     /// kernel address, or (`user_if_lazy`) of a user address of the process it holds
     /// lazily (the lazy holder is targeted by that process's shootdowns).
-    Access { core: usize, slot: usize, offset: u64, access: u8, wait: u8, user_if_lazy: bool },
-    Munmap { core: usize, slot: usize, defer: bool },
-    Mprotect { core: usize, slot: usize, write: bool },
-    Remap { core: usize, slot: usize, ppn: u64, defer: bool },
-    ThpCollapse { core: usize },
-    Attrs { core: usize, pm: u8, new_root: bool },
-    Fork { core: usize },
-    Exit { proc_: usize },
-    KernelRemap { core: usize, page: u64 },
-    Idle { cycles: u8 },
+    Access {
+        core: usize,
+        slot: usize,
+        offset: u64,
+        access: u8,
+        wait: u8,
+        user_if_lazy: bool,
+    },
+    Munmap {
+        core: usize,
+        slot: usize,
+        defer: bool,
+    },
+    Mprotect {
+        core: usize,
+        slot: usize,
+        write: bool,
+    },
+    Remap {
+        core: usize,
+        slot: usize,
+        ppn: u64,
+        defer: bool,
+    },
+    ThpCollapse {
+        core: usize,
+    },
+    Attrs {
+        core: usize,
+        pm: u8,
+        new_root: bool,
+    },
+    Fork {
+        core: usize,
+    },
+    Exit {
+        proc_: usize,
+    },
+    KernelRemap {
+        core: usize,
+        page: u64,
+    },
+    Idle {
+        cycles: u8,
+    },
     /// A thread leaves its process for another one while a sibling on `other` remaps a
     /// page and shoots it down, then comes back and touches the page: the switch and the
     /// shootdown race (seed 000), and the skipped core must catch up (seed 001).
-    Bounce { core: usize, other: usize, slot: usize, gap: u8 },
+    Bounce {
+        core: usize,
+        other: usize,
+        slot: usize,
+        gap: u8,
+    },
     /// A process exits: core 0 releases its ASID while `other` tries to switch to it
     /// (`attrs`: to set its attributes) `gap` cycles later. The attempt is refused while the
     /// release is being acknowledged, and every refusal is counted; an attempt that gets in
     /// before the release is decided, or after it completes, is undone.
-    ReleaseRace { proc_: usize, other: usize, attrs: bool, gap: u8 },
+    ReleaseRace {
+        proc_: usize,
+        other: usize,
+        attrs: bool,
+        gap: u8,
+    },
     /// `core` runs a process, touches a page and switches away; on `other`, the process
     /// gets a new root (exec) whose tables map the page elsewhere; `core` comes back and
     /// touches the page again: it must catch up with the attribute change (a full flush),
     /// not answer from the old root's entry.
-    AwayAttrs { core: usize, other: usize, slot: usize, gap: u8 },
+    AwayAttrs {
+        core: usize,
+        other: usize,
+        slot: usize,
+        gap: u8,
+    },
     /// `core` runs a process and touches a page, then runs a kernel thread (it holds the
     /// process lazily); on `other` the process remaps the page and shoots it down; `core`
     /// then touches the page again while still lazy: the lazy holder was a target, so its
     /// entry is gone.
-    LazyShootdown { core: usize, other: usize, slot: usize, gap: u8 },
+    LazyShootdown {
+        core: usize,
+        other: usize,
+        slot: usize,
+        gap: u8,
+    },
     /// `delay` cycles from now, `core` is held in reset for `cycles` cycles, whatever it is
     /// doing (a walk, a switch and its catch-up, a post whose acks are in flight, a sync,
     /// an ack it owes). Its queued commands are dropped with those the reset dropped; the
@@ -73,9 +133,18 @@ enum OsOp {
     /// runs the process again and touches the page before that post (posted again after
     /// the reset) is synced: only the reset keeps the old mapping from it (the oracle's
     /// floor).
-    ResetCore { core: usize, slot: usize, delay: u8, cycles: u8, resume: bool },
+    ResetCore {
+        core: usize,
+        slot: usize,
+        delay: u8,
+        cycles: u8,
+        resume: bool,
+    },
     /// Every core at once, then every core is scheduled again.
-    ResetAll { delay: u8, cycles: u8 },
+    ResetAll {
+        delay: u8,
+        cycles: u8,
+    },
 }
 
 fn os_op(cores: usize) -> impl Strategy<Value = OsOp> {
@@ -271,7 +340,7 @@ impl Os {
                         let tag = if self.procs[p].pm == 2 { 0x5a00_0000_0000_0000 } else { 0 };
                         ((base + offset) | tag, true)
                     }
-                    None if self.running[core].is_some() => (KERNEL + (offset & 0x3ff8) , false),
+                    None if self.running[core].is_some() => (KERNEL + (offset & 0x3ff8), false),
                     None => return Ok(()),
                 };
                 self.s.issue(core, Request { vaddr, access: Access::from_bits(access), priv_u })?;
@@ -284,7 +353,12 @@ impl Os {
                     let (root, asid) = (self.procs[p].root, self.procs[p].asid);
                     let (pt, mem) = self.s.tables();
                     pt.unmap(mem, root, USER[slot]);
-                    self.queue[core].push_back(Command::Post { kind: InvalKind::VaAsid, asid, vaddr: USER[slot], npages: 0 });
+                    self.queue[core].push_back(Command::Post {
+                        kind: InvalKind::VaAsid,
+                        asid,
+                        vaddr: USER[slot],
+                        npages: 0,
+                    });
                     if !defer {
                         self.queue[core].push_back(Command::Sync);
                     }
@@ -296,7 +370,12 @@ impl Os {
                     let flags = if write { PteFlags::URW } else { PteFlags::UR };
                     let (pt, mem) = self.s.tables();
                     pt.protect(mem, root, USER[slot], flags);
-                    self.queue[core].push_back(Command::Post { kind: InvalKind::RangeAsid, asid, vaddr: USER[slot], npages: 0 });
+                    self.queue[core].push_back(Command::Post {
+                        kind: InvalKind::RangeAsid,
+                        asid,
+                        vaddr: USER[slot],
+                        npages: 0,
+                    });
                     self.queue[core].push_back(Command::Sync);
                 }
             }
@@ -306,7 +385,12 @@ impl Os {
                     let ppn = 0x40_0000 + ppn;
                     let (pt, mem) = self.s.tables();
                     pt.map(mem, root, USER[slot], PageLevel::Page4K, ppn, PteFlags::URW);
-                    self.queue[core].push_back(Command::Post { kind: InvalKind::VaAsid, asid, vaddr: USER[slot], npages: 0 });
+                    self.queue[core].push_back(Command::Post {
+                        kind: InvalKind::VaAsid,
+                        asid,
+                        vaddr: USER[slot],
+                        npages: 0,
+                    });
                     if !defer {
                         self.queue[core].push_back(Command::Sync);
                     }
@@ -321,7 +405,12 @@ impl Os {
                         let (pt, mem) = self.s.tables();
                         pt.map(mem, root, THP, PageLevel::Page2M, huge, PteFlags::URW);
                         self.procs[p].huge = true;
-                        self.queue[core].push_back(Command::Post { kind: InvalKind::RangeAsid, asid, vaddr: THP, npages: 511 });
+                        self.queue[core].push_back(Command::Post {
+                            kind: InvalKind::RangeAsid,
+                            asid,
+                            vaddr: THP,
+                            npages: 511,
+                        });
                         self.queue[core].push_back(Command::Sync);
                     }
                 }
@@ -417,15 +506,21 @@ impl Os {
                     self.s.step()?;
                 }
                 let mut on_0 = self.s.take_results(0).into_iter();
-                let (release, sync) = (on_0.next().expect("the release's result"), on_0.next().expect("the sync's result"));
+                let (release, sync) =
+                    (on_0.next().expect("the release's result"), on_0.next().expect("the sync's result"));
                 let tried = self.s.take_results(b).pop().expect("the attempt's result");
                 assert!(!release.error, "core 0: the release of ASID {asid} was refused: {release:?}");
                 if !tried.error {
                     // Not refused: it came after the release was decided, so it must have
                     // come after the release was acknowledged (the ASID free again).
-                    assert!(tried.done >= sync.done,
+                    assert!(
+                        tried.done >= sync.done,
                         "core {b}: {attempt:?} was accepted at cycle {} while the release of ASID {asid} was being \
-                         acknowledged (release accepted at {}, its sync done at {})", tried.done, release.accepted, sync.done);
+                         acknowledged (release accepted at {}, its sync done at {})",
+                        tried.done,
+                        release.accepted,
+                        sync.done
+                    );
                 }
                 let refused = tried.error as u32;
                 let counted = self.s.outputs().cnt.errors.wrapping_sub(errors_before);
@@ -489,7 +584,12 @@ impl Os {
                     let root = self.kernel_root;
                     let (pt, mem) = self.s.tables();
                     pt.map(mem, root, KERNEL + (page << 12), PageLevel::Page4K, ppn, PteFlags::KRWG);
-                    self.queue[core].push_back(Command::Post { kind: InvalKind::Va, asid: 0, vaddr: KERNEL + (page << 12), npages: 0 });
+                    self.queue[core].push_back(Command::Post {
+                        kind: InvalKind::Va,
+                        asid: 0,
+                        vaddr: KERNEL + (page << 12),
+                        npages: 0,
+                    });
                     self.queue[core].push_back(Command::Sync);
                 }
             }
@@ -502,10 +602,17 @@ impl Os {
                     _ => None,
                 };
                 let tagged = |os: &Os, p: usize, va: u64, user: bool| {
-                    if user && os.procs[p].pm == 2 { va | 0x5a00_0000_0000_0000 } else { va }
+                    if user && os.procs[p].pm == 2 {
+                        va | 0x5a00_0000_0000_0000
+                    } else {
+                        va
+                    }
                 };
                 if let Some((p, va, user)) = stale {
-                    self.s.issue(core, Request { vaddr: tagged(self, p, va, user), access: Access::Load, priv_u: user })?;
+                    self.s.issue(
+                        core,
+                        Request { vaddr: tagged(self, p, va, user), access: Access::Load, priv_u: user },
+                    )?;
                     self.s.drain(core)?;
                     let ppn = self.frame();
                     let post = if user {
@@ -531,9 +638,15 @@ impl Os {
                         let start = self.s.cycle();
                         while !self.s.outputs().core[core].cur_valid {
                             self.pump()?;
-                            assert!(self.s.cycle() - start < 100_000, "core {core}: its switch after the reset never completed");
+                            assert!(
+                                self.s.cycle() - start < 100_000,
+                                "core {core}: its switch after the reset never completed"
+                            );
                         }
-                        self.s.issue(core, Request { vaddr: tagged(self, p, va, user), access: Access::Load, priv_u: user })?;
+                        self.s.issue(
+                            core,
+                            Request { vaddr: tagged(self, p, va, user), access: Access::Load, priv_u: user },
+                        )?;
                     }
                     _ if resume => self.apply(&OsOp::Schedule { core, proc_: core + delay as usize })?,
                     _ => {}
@@ -631,12 +744,17 @@ fn sys_config(cores: usize) -> SysConfig {
 fn check(cores: usize, default_cases: u32) {
     let sys = sys_config(cores);
     let name = format!("system_os_model_{cores}_cores");
-    common::property(&name, default_cases, "tests/system_properties.regressions", case(cores),
+    common::property(
+        &name,
+        default_cases,
+        "tests/system_properties.regressions",
+        case(cores),
         |c, artifacts| run_case(&name, sys, c, artifacts),
         |c| {
             let ops: Vec<String> = c.ops.iter().map(|o| format!("  {o:?}")).collect();
             format!("memory {:?}, seed {:#x}, {} ops:\n{}", c.mem, c.seed, ops.len(), ops.join("\n"))
-        });
+        },
+    );
 }
 
 /// Regression (issue 22, found by `TLB_SOAK=20000` on 2 cores): core 1 remaps VA 0x3000

@@ -26,7 +26,14 @@ fn check(file: &str) {
     let root = pt.alloc_table();
     for m in tlb["map"].as_array().unwrap() {
         let flags = Pte::R | Pte::W | Pte::U | Pte::A | Pte::D;
-        pt.map(&mut mem, root, hex(&m[0]), PageLevel::from_level(m[1].as_u64().unwrap() as u8), hex(&m[2]), PteFlags(flags));
+        pt.map(
+            &mut mem,
+            root,
+            hex(&m[0]),
+            PageLevel::from_level(m[1].as_u64().unwrap() as u8),
+            hex(&m[2]),
+            PteFlags(flags),
+        );
     }
     let base = CoreInputs { ctx_asid: 1, ctx_root_ppn: root, req_priv_u: true, ..Default::default() };
     let hit_latency = tlb["hit_latency"].as_u64().unwrap_or(1) as u8;
@@ -68,7 +75,8 @@ fn check(file: &str) {
             if !name.ends_with("_o") || !matches!(wave[c], '0' | '1') {
                 continue;
             }
-            let (_, _, value) = *o.fields().iter().find(|f| f.0 == name).unwrap_or_else(|| panic!("{file}: no output {name}"));
+            let (_, _, value) =
+                *o.fields().iter().find(|f| f.0 == name).unwrap_or_else(|| panic!("{file}: no output {name}"));
             assert_eq!(value != 0, wave[c] == '1', "{file}: {name} in cycle {c}");
         }
         let mut i = base;

@@ -118,13 +118,7 @@ fn shipped_zstd_trace() {
     assert_eq!(switches, 60);
     // Every one of these syscalls in the trace succeeded; brk moved once (the other two
     // calls ask where the break is).
-    let want = BTreeMap::from([
-        ("brk", 1),
-        ("madvise", 4),
-        ("mmap", 55),
-        ("mprotect", 14),
-        ("munmap", 28),
-    ]);
+    let want = BTreeMap::from([("brk", 1), ("madvise", 4), ("mmap", 55), ("mprotect", 14), ("munmap", 28)]);
     assert_eq!(syscalls, want);
     assert_eq!(madvised_by, BTreeSet::from([2, 3, 4, 5]));
 }

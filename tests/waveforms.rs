@@ -45,7 +45,11 @@ fn load(path: &std::path::Path) -> HashMap<String, Vec<(u64, String)>> {
 /// Value of a signal at time t (after the changes stamped t).
 fn at(changes: &[(u64, String)], t: u64) -> &str {
     let k = changes.partition_point(|c| c.0 <= t);
-    if k == 0 { "x" } else { &changes[k - 1].1 }
+    if k == 0 {
+        "x"
+    } else {
+        &changes[k - 1].1
+    }
 }
 
 #[test]

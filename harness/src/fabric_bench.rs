@@ -72,7 +72,8 @@ pub fn sync_latency(cores: usize, mem_latency: u32, walks: bool, rounds: usize, 
             for c in 1..cores {
                 if s.outputs().core[c].req_ready {
                     let p = rng.gen_range(0..pages);
-                    s.issue(c, Request { vaddr: 0x100_0000 + (p << 12), access: Access::Load, priv_u: true }).map_err(err)?;
+                    s.issue(c, Request { vaddr: 0x100_0000 + (p << 12), access: Access::Load, priv_u: true })
+                        .map_err(err)?;
                 }
             }
         }
@@ -172,8 +173,24 @@ pub fn os_mix(cores: usize, procs: usize, log_depth: usize, ops: usize, rtl: boo
                 let p = running[c];
                 let k = rng.gen_range(0..32u64);
                 let (pt, mem) = s.tables();
-                pt.map(mem, roots[p], 0x10_0000 + (k << 12), PageLevel::Page4K, 0x8000 + k, PteFlags(Pte::R | Pte::U | Pte::A));
-                s.cmd(c, Command::Post { kind: InvalKind::VaAsid, asid: p as u16 + 1, vaddr: 0x10_0000 + (k << 12), npages: 0 }).map_err(err)?;
+                pt.map(
+                    mem,
+                    roots[p],
+                    0x10_0000 + (k << 12),
+                    PageLevel::Page4K,
+                    0x8000 + k,
+                    PteFlags(Pte::R | Pte::U | Pte::A),
+                );
+                s.cmd(
+                    c,
+                    Command::Post {
+                        kind: InvalKind::VaAsid,
+                        asid: p as u16 + 1,
+                        vaddr: 0x10_0000 + (k << 12),
+                        npages: 0,
+                    },
+                )
+                .map_err(err)?;
                 s.cmd(c, Command::Sync).map_err(err)?;
                 shootdowns += 1;
             }

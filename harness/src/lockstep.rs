@@ -214,8 +214,14 @@ impl Lockstep {
         if let Some(path) = &cfg.vcd {
             let mpath = path.with_extension("model.vcd");
             model_vcd = Some(
-                ModelVcd::create(&mpath, &rtl::wrapper_name(cfg.entries, cfg.hit_latency), &model, &CoreInputs::default(), 5)
-                    .map_err(|e| format!("cannot write {}: {e}", mpath.display()))?,
+                ModelVcd::create(
+                    &mpath,
+                    &rtl::wrapper_name(cfg.entries, cfg.hit_latency),
+                    &model,
+                    &CoreInputs::default(),
+                    5,
+                )
+                .map_err(|e| format!("cannot write {}: {e}", mpath.display()))?,
             );
         }
         Ok(Lockstep {
@@ -504,8 +510,11 @@ impl Lockstep {
         // A run that was traced from the start already has its waveforms; otherwise replay.
         let wrote = match &self.cfg.vcd {
             Some(path) => {
-                notes.push(format!("this run's own waveforms: {} and {}", path.display(),
-                                   path.with_extension("model.vcd").display()));
+                notes.push(format!(
+                    "this run's own waveforms: {} and {}",
+                    path.display(),
+                    path.with_extension("model.vcd").display()
+                ));
                 false
             }
             None if !self.cfg.artifacts => false,
@@ -538,9 +547,20 @@ impl Lockstep {
         for (c, i) in self.history.iter().enumerate().skip(from).take(9) {
             r += &format!(
                 "    {:<6} {}   {:<18} {}   {} | {}     {}    {:<4x} {:<16x} | {:<4x} {:<11x} | {}   {}   {:x}\n",
-                c, i.req_valid as u8, hex(i.req_vaddr), i.req_access, i.req_priv_u as u8,
-                i.inval_valid as u8, i.inval_kind, i.inval_asid, i.inval_vaddr, i.ctx_asid,
-                i.ctx_root_ppn, i.mem_req_ready as u8, i.mem_resp_valid as u8, i.mem_resp_data
+                c,
+                i.req_valid as u8,
+                hex(i.req_vaddr),
+                i.req_access,
+                i.req_priv_u as u8,
+                i.inval_valid as u8,
+                i.inval_kind,
+                i.inval_asid,
+                i.inval_vaddr,
+                i.ctx_asid,
+                i.ctx_root_ppn,
+                i.mem_req_ready as u8,
+                i.mem_resp_valid as u8,
+                i.mem_resp_data
             );
         }
         if wrote {
@@ -554,7 +574,11 @@ impl Lockstep {
     /// `.model.vcd`). Returns false, with a note, if something could not be written.
     pub fn write_waveforms(&self, rtl_vcd: &std::path::Path, cycles: u64) -> Result<(), String> {
         let mut notes = Vec::new();
-        if self.replay_with_waveforms(rtl_vcd, cycles, &mut notes) { Ok(()) } else { Err(notes.join("; ")) }
+        if self.replay_with_waveforms(rtl_vcd, cycles, &mut notes) {
+            Ok(())
+        } else {
+            Err(notes.join("; "))
+        }
     }
 
     fn replay_with_waveforms(&self, rtl_vcd: &std::path::Path, cycles: u64, notes: &mut Vec<String>) -> bool {
@@ -564,8 +588,13 @@ impl Lockstep {
         } else {
             rtl_vcd.with_extension("model.vcd")
         };
-        let mut mvcd = match ModelVcd::create(&model_vcd, &rtl::wrapper_name(self.cfg.entries, self.cfg.hit_latency),
-                                              &model, &CoreInputs::default(), 5) {
+        let mut mvcd = match ModelVcd::create(
+            &model_vcd,
+            &rtl::wrapper_name(self.cfg.entries, self.cfg.hit_latency),
+            &model,
+            &CoreInputs::default(),
+            5,
+        ) {
             Ok(v) => v,
             Err(e) => {
                 notes.push(format!("could not write model.vcd: {e}"));

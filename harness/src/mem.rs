@@ -110,9 +110,7 @@ impl MemPort {
                 }
             }
         }
-        m.req_ready = self.pending.is_none()
-            && !m.resp_valid
-            && self.rng.gen_range(0..100) < self.timing.ready_percent;
+        m.req_ready = self.pending.is_none() && !m.resp_valid && self.rng.gen_range(0..100) < self.timing.ready_percent;
         if m.req_ready && out.mem_req_valid {
             let latency = self.rng.gen_range(self.timing.min_latency..=self.timing.max_latency);
             self.pending = Some((cycle + latency as u64, mem.read(out.mem_req_addr)));

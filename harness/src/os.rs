@@ -47,7 +47,10 @@ const MAX_RANGE: u64 = 1 << 16;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Step {
     /// A user access by the process this core runs (a lazy core switches back first).
-    Access { vaddr: u64, access: Access },
+    Access {
+        vaddr: u64,
+        access: Access,
+    },
     /// Run `proc` on this core: a context switch, unless it already runs it.
     Run(ProcId),
     /// A kernel thread: the core keeps its address space loaded, lazily.
@@ -59,23 +62,57 @@ pub enum Step {
     /// Give `proc` an ASID and an empty address space (execve).
     Exec(ProcId),
     /// `child` gets a copy of `parent`'s address space, both copy-on-write.
-    Fork { parent: ProcId, child: ProcId },
+    Fork {
+        parent: ProcId,
+        child: ProcId,
+    },
     /// The process exits: its ASID is released everywhere and reused once free.
     Exit(ProcId),
-    Mmap { proc: ProcId, vaddr: u64, len: u64, prot: u32 },
-    Munmap { proc: ProcId, vaddr: u64, len: u64 },
-    Mprotect { proc: ProcId, vaddr: u64, len: u64, prot: u32 },
+    Mmap {
+        proc: ProcId,
+        vaddr: u64,
+        len: u64,
+        prot: u32,
+    },
+    Munmap {
+        proc: ProcId,
+        vaddr: u64,
+        len: u64,
+    },
+    Mprotect {
+        proc: ProcId,
+        vaddr: u64,
+        len: u64,
+        prot: u32,
+    },
     /// `MADV_DONTNEED`: the pages go, the area stays.
-    MadviseDontneed { proc: ProcId, vaddr: u64, len: u64 },
+    MadviseDontneed {
+        proc: ProcId,
+        vaddr: u64,
+        len: u64,
+    },
     /// THP collapse of the 2 MiB region holding `vaddr` into one huge page.
-    Collapse { proc: ProcId, vaddr: u64 },
+    Collapse {
+        proc: ProcId,
+        vaddr: u64,
+    },
     /// A huge page split back into 4 KiB pages.
-    Split { proc: ProcId, vaddr: u64 },
+    Split {
+        proc: ProcId,
+        vaddr: u64,
+    },
     /// Page migration of `pages` pages from `vaddr`, each to a new frame, each posted on
     /// its own and one sync for all (a deferred flush).
-    Migrate { proc: ProcId, vaddr: u64, pages: u64 },
+    Migrate {
+        proc: ProcId,
+        vaddr: u64,
+        pages: u64,
+    },
     /// New pointer-masking mode (LAM) for the process: a new generation of its ASID.
-    SetPm { proc: ProcId, pm: u8 },
+    SetPm {
+        proc: ProcId,
+        pm: u8,
+    },
 }
 
 /// A workload's answer for one core.
@@ -265,7 +302,11 @@ pub struct IpiCost {
 
 impl IpiCost {
     fn flush(&self, pages: u64) -> u64 {
-        if pages > self.ceiling { self.full_flush } else { pages.saturating_mul(self.invlpg) }
+        if pages > self.ceiling {
+            self.full_flush
+        } else {
+            pages.saturating_mul(self.invlpg)
+        }
     }
     /// (initiator cycles, cycles on each target) for a shootdown of `pages` to `targets`.
     /// Saturates at `u64::MAX` instead of wrapping (the CLI bounds each figure to 10^9).
@@ -403,9 +444,15 @@ impl From<Failure> for RunError {
 enum After {
     Nothing,
     /// Retry the translation (after a copy-on-write break).
-    Retry { vaddr: u64, access: Access, tries: u8 },
+    Retry {
+        vaddr: u64,
+        access: Access,
+        tries: u8,
+    },
     /// The ASID is free again.
-    Released { asid: u16 },
+    Released {
+        asid: u16,
+    },
 }
 
 #[derive(Debug)]
@@ -413,10 +460,23 @@ enum Busy {
     Free,
     /// A step that cannot start yet (no ASID free, barrier not reached).
     Pending(Step),
-    Translate { vaddr: u64, access: Access, tries: u8 },
+    Translate {
+        vaddr: u64,
+        access: Access,
+        tries: u8,
+    },
     /// `lam`: an attribute change that counts as a shootdown (from its SET_ATTRS on).
-    Cmds { queue: VecDeque<Command>, after: After, pages: u64, ipi_targets: u64, posted: Option<u64>, lam: bool },
-    Idle { until: u64 },
+    Cmds {
+        queue: VecDeque<Command>,
+        after: After,
+        pages: u64,
+        ipi_targets: u64,
+        posted: Option<u64>,
+        lam: bool,
+    },
+    Idle {
+        until: u64,
+    },
     Barrier,
     Done,
 }
@@ -458,8 +518,12 @@ impl Os {
     }
 
     /// Runs `w` until it is done, the cycle budget is spent, or `stop` is set.
-    pub fn run(&mut self, w: &mut dyn Workload, stop: &AtomicBool, progress: &mut dyn FnMut(&Os, &dyn Workload))
-               -> Result<Ending, RunError> {
+    pub fn run(
+        &mut self,
+        w: &mut dyn Workload,
+        stop: &AtomicBool,
+        progress: &mut dyn FnMut(&Os, &dyn Workload),
+    ) -> Result<Ending, RunError> {
         let n = self.sys.cores();
         if !self.set_up {
             self.set_up = true;
@@ -483,7 +547,8 @@ impl Os {
                 progress(self, w);
             }
             if self.cycle() - self.progress_at > STALL_CYCLES {
-                let states: Vec<String> = self.busy.iter().enumerate().map(|(c, b)| format!("core {c}: {b:?}")).collect();
+                let states: Vec<String> =
+                    self.busy.iter().enumerate().map(|(c, b)| format!("core {c}: {b:?}")).collect();
                 return Err(RunError::Workload(format!(
                     "the workload stalled: nothing started or finished for {STALL_CYCLES} cycles ({})",
                     states.join("; ")
@@ -538,7 +603,14 @@ impl Os {
         }
     }
 
-    fn cmds(&mut self, core: usize, cmds: Vec<Command>, after: After, pages: u64, ipi_targets: u64) -> Result<(), RunError> {
+    fn cmds(
+        &mut self,
+        core: usize,
+        cmds: Vec<Command>,
+        after: After,
+        pages: u64,
+        ipi_targets: u64,
+    ) -> Result<(), RunError> {
         let mut queue: VecDeque<Command> = cmds.into();
         let first = queue.pop_front().expect("a command");
         self.sys.post_cmd(core, first)?;
@@ -547,7 +619,9 @@ impl Os {
     }
 
     fn asid(&self, p: ProcId) -> Result<u16, RunError> {
-        self.st.procs[p].asid.ok_or_else(|| RunError::Workload(format!("process {p} has no address space (exec it first)")))
+        self.st.procs[p]
+            .asid
+            .ok_or_else(|| RunError::Workload(format!("process {p} has no address space (exec it first)")))
     }
 
     /// CPUs Linux would send a shootdown of `p` to from `core`: those running it, and the
@@ -603,7 +677,13 @@ impl Os {
         vec![post, Command::Sync]
     }
 
-    fn shootdown(&mut self, core: usize, p: ProcId, span: Option<(u64, u64)>, freed_tables: bool) -> Result<(), RunError> {
+    fn shootdown(
+        &mut self,
+        core: usize,
+        p: ProcId,
+        span: Option<(u64, u64)>,
+        freed_tables: bool,
+    ) -> Result<(), RunError> {
         if let Some(span) = span {
             let asid = self.asid(p)?;
             let targets = self.ipi_targets(core, p, freed_tables);
@@ -629,7 +709,13 @@ impl Os {
                     self.st.lazy[core] = false;
                     let asid = self.asid(p)?;
                     self.stats.cores[core].context_switches += 1;
-                    return self.cmds(core, vec![Command::Switch(asid)], After::Retry { vaddr, access, tries: 0 }, 0, 0);
+                    return self.cmds(
+                        core,
+                        vec![Command::Switch(asid)],
+                        After::Retry { vaddr, access, tries: 0 },
+                        0,
+                        0,
+                    );
                 }
                 self.translate(core, vaddr, access, 0)?;
             }
@@ -656,8 +742,13 @@ impl Os {
                 };
                 self.new_space(p, asid);
                 self.stats.os.execs += 1;
-                self.cmds(core, vec![Command::SetAttrs { asid, root: self.st.procs[p].root, pm: 0 }, Command::Sync],
-                          After::Nothing, 0, 0)?;
+                self.cmds(
+                    core,
+                    vec![Command::SetAttrs { asid, root: self.st.procs[p].root, pm: 0 }, Command::Sync],
+                    After::Nothing,
+                    0,
+                    0,
+                )?;
             }
             Step::Fork { parent, child } => {
                 let pasid = self.asid(parent)?;
@@ -679,15 +770,26 @@ impl Os {
                 self.stats.os.forks += 1;
                 // Linux: flush_tlb_mm(parent) after write-protecting it.
                 let targets = self.ipi_targets(core, parent, false);
-                self.cmds(core,
-                          vec![Command::SetAttrs { asid, root: self.st.procs[child].root, pm: 0 },
-                               Command::Post { kind: InvalKind::Asid, asid: pasid, vaddr: 0, npages: 0 }, Command::Sync],
-                          After::Nothing, MAX_RANGE, targets)?;
+                self.cmds(
+                    core,
+                    vec![
+                        Command::SetAttrs { asid, root: self.st.procs[child].root, pm: 0 },
+                        Command::Post { kind: InvalKind::Asid, asid: pasid, vaddr: 0, npages: 0 },
+                        Command::Sync,
+                    ],
+                    After::Nothing,
+                    MAX_RANGE,
+                    targets,
+                )?;
             }
             Step::Exit(p) => {
                 let asid = self.asid(p)?;
-                if let Some(c) = (0..self.sys.cores()).find(|&c| c != core && self.st.running[c] == Some(p) && !self.st.lazy[c]) {
-                    return Err(RunError::Workload(format!("process {p} exits on core {core} while it runs on core {c}")));
+                if let Some(c) =
+                    (0..self.sys.cores()).find(|&c| c != core && self.st.running[c] == Some(p) && !self.st.lazy[c])
+                {
+                    return Err(RunError::Workload(format!(
+                        "process {p} exits on core {core} while it runs on core {c}"
+                    )));
                 }
                 let mut cmds = Vec::new();
                 if self.st.running[core] == Some(p) && !self.st.lazy[core] {
@@ -949,7 +1051,10 @@ mod tests {
         let mut m = RangeMap::default();
         m.insert(10, 20, 1u32);
         m.insert(15, 30, 2);
-        assert_eq!((m.get(9), m.get(10), m.get(14), m.get(15), m.get(29), m.get(30)), (None, Some(1), Some(1), Some(2), Some(2), None));
+        assert_eq!(
+            (m.get(9), m.get(10), m.get(14), m.get(15), m.get(29), m.get(30)),
+            (None, Some(1), Some(1), Some(2), Some(2), None)
+        );
         m.remove(12, 16);
         assert_eq!((m.get(11), m.get(12), m.get(15), m.get(16)), (Some(1), None, None, Some(2)));
         m.insert(0, 100, 3);
@@ -958,8 +1063,15 @@ mod tests {
 
     #[test]
     fn ipi_cost_switches_to_a_full_flush_above_the_ceiling() {
-        let c = IpiCost { initiator_base: 100, per_target_send: 10, delivery: 1000, remote_handler: 2000, invlpg: 100,
-                          full_flush: 5000, ceiling: 33 };
+        let c = IpiCost {
+            initiator_base: 100,
+            per_target_send: 10,
+            delivery: 1000,
+            remote_handler: 2000,
+            invlpg: 100,
+            full_flush: 5000,
+            ceiling: 33,
+        };
         assert_eq!(c.cost(1, 0), (100, 0));
         assert_eq!(c.cost(2, 3), (100 + 30 + 200 + 1000 + 2200, 2200));
         assert_eq!(c.cost(34, 1).1, 2000 + 5000);
@@ -970,8 +1082,15 @@ mod tests {
     #[test]
     fn ipi_cost_saturates_instead_of_wrapping() {
         let max = u64::MAX;
-        let c = IpiCost { initiator_base: max, per_target_send: max, delivery: max, remote_handler: max, invlpg: max,
-                          full_flush: max, ceiling: max };
+        let c = IpiCost {
+            initiator_base: max,
+            per_target_send: max,
+            delivery: max,
+            remote_handler: max,
+            invlpg: max,
+            full_flush: max,
+            ceiling: max,
+        };
         assert_eq!(c.cost(max, 16), (max, max));
         assert_eq!(c.cost(2, 0), (max, 0));
         let sd = Shootdown { core: 0, posted: 0, synced: 5, pages: 1 << 40, ipi_targets: 15 };

@@ -211,8 +211,11 @@ impl Synthetic {
                     match rng.gen_range(0..3) {
                         0 => q.push_back(Step::Collapse { proc: shared, vaddr: r }),
                         1 => q.push_back(Step::Split { proc: shared, vaddr: r }),
-                        _ => q.push_back(Step::Migrate { proc: shared, vaddr: r + (rng.gen_range(0..500u64) << 12),
-                                                         pages: rng.gen_range(1..8) }),
+                        _ => q.push_back(Step::Migrate {
+                            proc: shared,
+                            vaddr: r + (rng.gen_range(0..500u64) << 12),
+                            pages: rng.gen_range(1..8),
+                        }),
                     }
                     q.push_back(Step::Idle(rng.gen_range(0..60)));
                 } else {
@@ -291,10 +294,23 @@ impl Scripted {
             "seed000" => {
                 // Core 1 caches P of A and leaves for B (keeping a slot); core 0 unmaps P
                 // and shoots it down while core 1 switches back `off` cycles later.
-                s[1] = vec![Step::Run(a), Self::acc(P), Step::Run(b), Step::Barrier, Step::Idle(off), Step::Run(a),
-                            Self::acc(P), Step::Barrier];
-                s[0] = vec![Step::Run(a), Step::Barrier, Step::Munmap { proc: a, vaddr: P, len: 4096 }, Step::Barrier,
-                            Step::Mmap { proc: a, vaddr: P, len: 4096, prot: rw }];
+                s[1] = vec![
+                    Step::Run(a),
+                    Self::acc(P),
+                    Step::Run(b),
+                    Step::Barrier,
+                    Step::Idle(off),
+                    Step::Run(a),
+                    Self::acc(P),
+                    Step::Barrier,
+                ];
+                s[0] = vec![
+                    Step::Run(a),
+                    Step::Barrier,
+                    Step::Munmap { proc: a, vaddr: P, len: 4096 },
+                    Step::Barrier,
+                    Step::Mmap { proc: a, vaddr: P, len: 4096, prot: rw },
+                ];
             }
             "seed001" => {
                 let n = k % 6 + 1;
@@ -306,18 +322,40 @@ impl Scripted {
                 s[0] = vec![Step::Run(a), Step::Barrier, Step::Migrate { proc: a, vaddr: P, pages: n }, Step::Barrier];
             }
             "seed002" => {
-                s[1] = vec![Step::Run(a), Self::acc(P), Step::KernelThread, Step::Barrier, Step::Idle(off), Self::acc(P),
-                            Step::Barrier];
+                s[1] = vec![
+                    Step::Run(a),
+                    Self::acc(P),
+                    Step::KernelThread,
+                    Step::Barrier,
+                    Step::Idle(off),
+                    Self::acc(P),
+                    Step::Barrier,
+                ];
                 s[0] = vec![Step::Run(b), Step::Barrier, Step::SetPm { proc: a, pm: (k % 3) as u8 }, Step::Barrier];
             }
             "seed003" => {
                 // A new process for this round; the previous round's exits.
                 let c = os.new_proc();
                 self.procs[0] = c;
-                s[1] = vec![Step::Run(a), Self::acc(P), Step::KernelThread, Step::Barrier, Step::Barrier, Step::Run(c),
-                            Self::acc(P), Step::Barrier];
-                s[0] = vec![Step::Run(b), Step::Barrier, Step::Exit(a), Step::Exec(c),
-                            Step::Mmap { proc: c, vaddr: P, len: 16 << 12, prot: rw }, Step::Barrier, Step::Barrier];
+                s[1] = vec![
+                    Step::Run(a),
+                    Self::acc(P),
+                    Step::KernelThread,
+                    Step::Barrier,
+                    Step::Barrier,
+                    Step::Run(c),
+                    Self::acc(P),
+                    Step::Barrier,
+                ];
+                s[0] = vec![
+                    Step::Run(b),
+                    Step::Barrier,
+                    Step::Exit(a),
+                    Step::Exec(c),
+                    Step::Mmap { proc: c, vaddr: P, len: 16 << 12, prot: rw },
+                    Step::Barrier,
+                    Step::Barrier,
+                ];
             }
             _ => {
                 // seed004: the others walk the 4 KiB pages of a region (misses, walks in
@@ -328,8 +366,14 @@ impl Scripted {
                     steps.extend((0..24).map(|i| Self::acc(P + (((i * 7 + c as u64 * 3 + k) % 512) << 12))));
                     steps.push(Step::Barrier);
                 }
-                s[0] = vec![Step::Run(b), Step::Barrier, Step::Idle(off * 3), Step::Collapse { proc: a, vaddr: P },
-                            Step::Barrier, Step::Split { proc: a, vaddr: P }];
+                s[0] = vec![
+                    Step::Run(b),
+                    Step::Barrier,
+                    Step::Idle(off * 3),
+                    Step::Collapse { proc: a, vaddr: P },
+                    Step::Barrier,
+                    Step::Split { proc: a, vaddr: P },
+                ];
             }
         }
         // Cores the script has no part for only keep the barriers.

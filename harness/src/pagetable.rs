@@ -1,7 +1,7 @@
 //! Sv39 page tables built in [`PhysMem`] the way an OS builds them.
 
 use tlb_sim::ptw::pte_addr;
-use tlb_sim::{vpn_part, va_vpn, PageLevel, Pte};
+use tlb_sim::{va_vpn, vpn_part, PageLevel, Pte};
 
 use crate::mem::PhysMem;
 
@@ -49,8 +49,7 @@ impl PageTables {
     /// Missing tables are created; a superpage in the way of a smaller mapping is replaced
     /// by a table (the rest of it becomes unmapped); a table where a superpage goes is
     /// replaced by the leaf (a THP collapse). Returns the PTE address written.
-    pub fn map(&mut self, mem: &mut PhysMem, root: u64, va: u64, level: PageLevel, ppn: u64,
-               flags: PteFlags) -> u64 {
+    pub fn map(&mut self, mem: &mut PhysMem, root: u64, va: u64, level: PageLevel, ppn: u64, flags: PteFlags) -> u64 {
         self.write_raw(mem, root, va, level as u8, Pte::new(ppn, flags.0 | Pte::V).0)
     }
 
@@ -99,8 +98,7 @@ impl PageTables {
     }
 
     /// Rewrites the permission bits of the leaf mapping `va` (mprotect).
-    pub fn protect(&mut self, mem: &mut PhysMem, root: u64, va: u64, flags: PteFlags)
-                   -> Option<PageLevel> {
+    pub fn protect(&mut self, mem: &mut PhysMem, root: u64, va: u64, flags: PteFlags) -> Option<PageLevel> {
         let (level, addr, pte) = self.leaf(mem, root, va)?;
         mem.write(addr, Pte::new(pte.ppn(), flags.0 | Pte::V).0);
         Some(level)

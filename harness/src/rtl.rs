@@ -22,9 +22,7 @@ use std::sync::Mutex;
 
 use marlin::verilator::dynamic::{AsDynamicVerilatedModel, DynamicVerilatedModel, VerilatorValue};
 use marlin::verilator::tracing::Waveform;
-use marlin::verilator::{
-    CxxStandard, PortDirection, VerilatedModelConfig, VerilatorRuntime, VerilatorRuntimeOptions,
-};
+use marlin::verilator::{CxxStandard, PortDirection, VerilatedModelConfig, VerilatorRuntime, VerilatorRuntimeOptions};
 use tlb_sim::{CoreInputs, CoreOutputs};
 
 use crate::toolchain;
@@ -58,8 +56,14 @@ impl TopSpec {
     /// A wrapper around `module #(params)` whose ports are `ins` and `outs` (name, total
     /// width), packed in that order into `sim_in_i` / `sim_out_o`. `extra_ports` are
     /// connected as is (clock and reset).
-    pub fn new(name: String, module: &str, instance: &str, params: &[(&str, usize)],
-               ins: &[(String, u32)], outs: &[(String, u32)]) -> TopSpec {
+    pub fn new(
+        name: String,
+        module: &str,
+        instance: &str,
+        params: &[(&str, usize)],
+        ins: &[(String, u32)],
+        outs: &[(String, u32)],
+    ) -> TopSpec {
         let in_bits: u32 = ins.iter().map(|f| f.1).sum();
         let out_bits: u32 = outs.iter().map(|f| f.1).sum();
         let range = |w: u32| if w > 1 { format!("[{}:0] ", w - 1) } else { String::new() };
@@ -376,8 +380,8 @@ impl RtlTop {
     /// Builds (or reuses a pooled instance of) the top and resets it.
     pub fn new(spec: &TopSpec) -> Result<RtlTop, String> {
         if let Some((model, in_buf)) = POOL.with(|p| p.borrow_mut().get_mut(&spec.name).and_then(Vec::pop)) {
-            let mut top = RtlTop { spec: spec.clone(), model: Some(model), trace: None, in_buf,
-                                   pinned: Vec::new(), cycle: 0 };
+            let mut top =
+                RtlTop { spec: spec.clone(), model: Some(model), trace: None, in_buf, pinned: Vec::new(), cycle: 0 };
             top.reset();
             return Ok(top);
         }
@@ -413,21 +417,24 @@ impl RtlTop {
         let _one_at_a_time = CONSTRUCT.lock().unwrap_or_else(|p| p.into_inner());
         let (rt, wrapper) = runtime(spec)?;
         if let Some(h) = helpers(&spec.name) {
-            if traced { (h.trace_context)() } else { (h.own_context)() }
+            if traced {
+                (h.trace_context)()
+            } else {
+                (h.own_context)()
+            }
         }
         let config = VerilatedModelConfig::default()
             .enable_tracing(Some(Waveform::Vcd))
             .verilator_optimization(3)
             .cxx_standard(Some(CxxStandard::Cxx17));
         let ports = spec.port_list();
-        let model = stdout_to_stderr(|| {
-            rt.create_dyn_model(&spec.name, wrapper.to_str().expect("UTF-8 path"), &ports, config)
-        })
-        .map_err(|e| {
-            // marlin treats a half-built folder as up to date next time: remove it.
-            forget_build(&spec.name);
-            format!("building the Verilated {} failed: {e:?}", spec.name)
-        })?;
+        let model =
+            stdout_to_stderr(|| rt.create_dyn_model(&spec.name, wrapper.to_str().expect("UTF-8 path"), &ports, config))
+                .map_err(|e| {
+                    // marlin treats a half-built folder as up to date next time: remove it.
+                    forget_build(&spec.name);
+                    format!("building the Verilated {} failed: {e:?}", spec.name)
+                })?;
         {
             let mut loaded = LOADED.lock().unwrap_or_else(|p| p.into_inner());
             if !loaded.iter().any(|n| n == &spec.name) {
@@ -438,8 +445,8 @@ impl RtlTop {
             (h.restore_last_context)();
         }
         let in_buf = Box::into_raw(vec![0u32; spec.in_words()].into_boxed_slice());
-        let mut top = RtlTop { spec: spec.clone(), model: Some(model), trace: None, in_buf,
-                               pinned: Vec::new(), cycle: 0 };
+        let mut top =
+            RtlTop { spec: spec.clone(), model: Some(model), trace: None, in_buf, pinned: Vec::new(), cycle: 0 };
         top.reset();
         Ok(top)
     }
@@ -555,7 +562,9 @@ impl Drop for RtlTop {
     fn drop(&mut self) {
         if let Some(model) = self.model.take() {
             match &self.trace {
-                None => POOL.with(|p| p.borrow_mut().entry(self.spec.name.clone()).or_default().push((model, self.in_buf))),
+                None => {
+                    POOL.with(|p| p.borrow_mut().entry(self.spec.name.clone()).or_default().push((model, self.in_buf)))
+                }
                 // The model itself stays allocated (marlin frees models with their runtime);
                 // its thread's time goes back to zero so the thread can build models again.
                 Some(t) => (t.reset_time)(),
@@ -570,7 +579,11 @@ impl Drop for RtlTop {
 /// The part of a wrapper top's name that says its HitLatency: none for the default 1,
 /// `_h<n>` otherwise (every wrapper that has the parameter names it the same way).
 pub fn hit_latency_suffix(hit_latency: u8) -> String {
-    if hit_latency == 1 { String::new() } else { format!("_h{hit_latency}") }
+    if hit_latency == 1 {
+        String::new()
+    } else {
+        format!("_h{hit_latency}")
+    }
 }
 
 /// Name of the wrapper top for a configuration of `tlb_core`.
@@ -581,8 +594,14 @@ pub fn wrapper_name(entries: usize, hit_latency: u8) -> String {
 fn core_spec(entries: usize, hit_latency: u8) -> TopSpec {
     let ins: Vec<(String, u32)> = CoreInputs::default().fields().iter().map(|f| (f.0.to_string(), f.1)).collect();
     let outs: Vec<(String, u32)> = CoreOutputs::default().fields().iter().map(|f| (f.0.to_string(), f.1)).collect();
-    TopSpec::new(wrapper_name(entries, hit_latency), "tlb_core", "u_core",
-                 &[("Entries", entries), ("HitLatency", hit_latency as usize)], &ins, &outs)
+    TopSpec::new(
+        wrapper_name(entries, hit_latency),
+        "tlb_core",
+        "u_core",
+        &[("Entries", entries), ("HitLatency", hit_latency as usize)],
+        &ins,
+        &outs,
+    )
 }
 
 /// One Verilated `tlb_core`.

@@ -25,8 +25,14 @@ fn spec(c: &SysConfig) -> TopSpec {
         wrapper_name(c),
         "tlb_system",
         "u_sys",
-        &[("NumCores", c.cores), ("Entries", c.entries), ("Slots", c.slots), ("LogDepth", c.log_depth),
-          ("NumAsids", c.asids), ("HitLatency", c.hit_latency as usize)],
+        &[
+            ("NumCores", c.cores),
+            ("Entries", c.entries),
+            ("Slots", c.slots),
+            ("LogDepth", c.log_depth),
+            ("NumAsids", c.asids),
+            ("HitLatency", c.hit_latency as usize),
+        ],
         &ins,
         &outs,
     )

@@ -58,8 +58,13 @@ impl SelfTestConfig {
             ),
             "tlb_selftest",
             "u_selftest",
-            &[("NumCores", self.cores), ("Entries", self.entries), ("HitLatency", self.hit_latency as usize),
-              ("ClkHz", (self.clks_per_bit * BAUD) as usize), ("StatusCycles", self.status_cycles as usize)],
+            &[
+                ("NumCores", self.cores),
+                ("Entries", self.entries),
+                ("HitLatency", self.hit_latency as usize),
+                ("ClkHz", (self.clks_per_bit * BAUD) as usize),
+                ("StatusCycles", self.status_cycles as usize),
+            ],
             &ins,
             &outs,
         )
@@ -87,14 +92,30 @@ pub struct SelfTestOutputs {
 pub struct FailInfo(pub u32);
 
 impl FailInfo {
-    pub fn core(self) -> u32 { self.0 >> 28 }
-    pub fn process(self) -> u32 { (self.0 >> 26) & 3 }
-    pub fn page(self) -> u32 { (self.0 >> 22) & 15 }
-    pub fn fault(self) -> bool { (self.0 >> 21) & 1 != 0 }
-    pub fn got_version(self) -> u32 { (self.0 >> 17) & 15 }
-    pub fn min_version(self) -> u32 { (self.0 >> 9) & 255 }
-    pub fn window(self) -> u32 { (self.0 >> 4) & 31 }
-    pub fn reason(self) -> u32 { self.0 & 15 }
+    pub fn core(self) -> u32 {
+        self.0 >> 28
+    }
+    pub fn process(self) -> u32 {
+        (self.0 >> 26) & 3
+    }
+    pub fn page(self) -> u32 {
+        (self.0 >> 22) & 15
+    }
+    pub fn fault(self) -> bool {
+        (self.0 >> 21) & 1 != 0
+    }
+    pub fn got_version(self) -> u32 {
+        (self.0 >> 17) & 15
+    }
+    pub fn min_version(self) -> u32 {
+        (self.0 >> 9) & 255
+    }
+    pub fn window(self) -> u32 {
+        (self.0 >> 4) & 31
+    }
+    pub fn reason(self) -> u32 {
+        self.0 & 15
+    }
     pub fn reason_name(self) -> &'static str {
         match self.reason() {
             0 => "none",
@@ -257,8 +278,14 @@ impl SelfTest {
             None => RtlTop::new(&cfg.spec())?,
             Some(path) => RtlTop::new_traced(&cfg.spec(), path)?,
         };
-        Ok(SelfTest { top, cfg, uart: UartRx::new(cfg.clks_per_bit), line: Vec::new(), lines: Vec::new(),
-                      words: vec![0] })
+        Ok(SelfTest {
+            top,
+            cfg,
+            uart: UartRx::new(cfg.clks_per_bit),
+            line: Vec::new(),
+            lines: Vec::new(),
+            words: vec![0],
+        })
     }
 
     pub fn config(&self) -> SelfTestConfig {

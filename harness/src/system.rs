@@ -65,11 +65,20 @@ impl SysLockstepConfig {
 /// A command for a core's agent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Command {
-    Post { kind: InvalKind, asid: u16, vaddr: u64, npages: u16 },
+    Post {
+        kind: InvalKind,
+        asid: u16,
+        vaddr: u64,
+        npages: u16,
+    },
     Sync,
     Switch(u16),
     Lazy,
-    SetAttrs { asid: u16, root: u64, pm: u8 },
+    SetAttrs {
+        asid: u16,
+        root: u64,
+        pm: u8,
+    },
     Release(u16),
     /// Any raw opcode (for bad-input tests).
     Raw(u8),
@@ -80,7 +89,8 @@ impl Command {
         i.cmd_valid = true;
         match *self {
             Command::Post { kind, asid, vaddr, npages } => {
-                (i.cmd_op, i.cmd_kind, i.cmd_asid, i.cmd_vaddr, i.cmd_npages) = (op::POST, kind as u8, asid, vaddr, npages)
+                (i.cmd_op, i.cmd_kind, i.cmd_asid, i.cmd_vaddr, i.cmd_npages) =
+                    (op::POST, kind as u8, asid, vaddr, npages)
             }
             Command::Sync => i.cmd_op = op::SYNC,
             Command::Switch(a) => (i.cmd_op, i.cmd_asid) = (op::SWITCH, a),
@@ -373,7 +383,12 @@ impl SysLockstep {
                     None => self.fail(format!("core {c}: cmd_done with no command in flight")),
                     Some((cmd, accepted)) => {
                         self.command_done(c, cmd, accepted, o.cmd_error);
-                        self.side[c].results.push_back(CmdResult { cmd, accepted, done: self.cycle, error: o.cmd_error });
+                        self.side[c].results.push_back(CmdResult {
+                            cmd,
+                            accepted,
+                            done: self.cycle,
+                            error: o.cmd_error,
+                        });
                     }
                 }
             }
@@ -512,7 +527,11 @@ impl SysLockstep {
     fn reset_floor(&self, core: usize, accepted: u64) -> u64 {
         let r = &self.side[core].reset_cycles;
         let k = r.partition_point(|&t| t < accepted);
-        if k == 0 { 0 } else { r[k - 1] }
+        if k == 0 {
+            0
+        } else {
+            r[k - 1]
+        }
     }
 
     /// Whether `core` has a command presented and not yet accepted.
@@ -574,7 +593,10 @@ impl SysLockstep {
         // Replaying needs every cycle's inputs up to now.
         let replayable = self.history.len() as u64 == self.cycle;
         if !replayable {
-            notes.push(format!("no waveform: the run went past the {} cycles of inputs kept for replay", self.cfg.history_limit));
+            notes.push(format!(
+                "no waveform: the run went past the {} cycles of inputs kept for replay",
+                self.cfg.history_limit
+            ));
         }
         // In model mode the RTL replays the model's inputs: its waveform shows the same run (and
         // whether the RTL goes wrong too). TLB_WAVES=0 skips it (the model mutation runs, where
@@ -608,7 +630,11 @@ impl SysLockstep {
         for (c, inputs) in self.history.iter().enumerate().skip(from).take(9) {
             let mut line = format!("    {c:<6}");
             for (k, i) in inputs.iter().enumerate() {
-                let cmd = if i.cmd_valid { format!("cmd op{} k{} a{} va {:#x}", i.cmd_op, i.cmd_kind, i.cmd_asid, i.cmd_vaddr) } else { String::new() };
+                let cmd = if i.cmd_valid {
+                    format!("cmd op{} k{} a{} va {:#x}", i.cmd_op, i.cmd_kind, i.cmd_asid, i.cmd_vaddr)
+                } else {
+                    String::new()
+                };
                 let req = if i.req_valid { format!("req {:#x}", i.req_vaddr) } else { String::new() };
                 if !cmd.is_empty() || !req.is_empty() {
                     line += &format!(" | {k}: {cmd} {req}");

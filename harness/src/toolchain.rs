@@ -15,7 +15,11 @@ use std::sync::OnceLock;
 
 /// `path`, or the repository root joined with it if it is relative.
 pub fn from_root(path: &Path) -> PathBuf {
-    if path.is_absolute() { path.to_path_buf() } else { repo_root().join(path) }
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        repo_root().join(path)
+    }
 }
 
 /// The folder an environment variable names, if set and not empty (see [`from_root`]).
@@ -56,19 +60,14 @@ fn parse_version(text: &str) -> Option<(u32, u32)> {
 }
 
 fn version_of(exe: &Path) -> Result<(u32, u32), String> {
-    let out = Command::new(exe)
-        .arg("--version")
-        .output()
-        .map_err(|e| format!("cannot run {}: {e}", exe.display()))?;
+    let out = Command::new(exe).arg("--version").output().map_err(|e| format!("cannot run {}: {e}", exe.display()))?;
     let text = String::from_utf8_lossy(&out.stdout);
     parse_version(&text)
         .ok_or_else(|| format!("{} --version printed {:?}, not `Verilator X.Y`", exe.display(), text.trim()))
 }
 
 fn on_path(name: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths).map(|p| p.join(name)).find(|p| p.is_file())
-    })
+    std::env::var_os("PATH").and_then(|paths| std::env::split_paths(&paths).map(|p| p.join(name)).find(|p| p.is_file()))
 }
 
 fn find() -> Result<PathBuf, String> {
@@ -79,7 +78,9 @@ fn find() -> Result<PathBuf, String> {
             return Err(format!(
                 "TLB_VERILATOR={} is Verilator {}.{:03}; marlin needs >= 5.025. Unset \
                  TLB_VERILATOR to use the pinned 5.048 (bash scripts/setup-tools.sh)",
-                exe.display(), v.0, v.1
+                exe.display(),
+                v.0,
+                v.1
             ));
         }
         return Ok(exe);
@@ -95,8 +96,7 @@ fn find() -> Result<PathBuf, String> {
         .status()
         .map_err(|e| format!("cannot run scripts/setup-tools.sh: {e}"))?;
     if !status.success() {
-        return Err("scripts/setup-tools.sh failed (its message is above); fix that and rerun"
-            .to_string());
+        return Err("scripts/setup-tools.sh failed (its message is above); fix that and rerun".to_string());
     }
     let exe = root.join(".tools/bin/verilator-pinned");
     version_of(&exe)?;

@@ -75,21 +75,59 @@ pub enum AccessKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TraceEvent {
     /// One memory access by the thread that runs now.
-    Access { tid: u32, vaddr: u64, size: u32, kind: AccessKind },
+    Access {
+        tid: u32,
+        vaddr: u64,
+        size: u32,
+        kind: AccessKind,
+    },
     /// A thread starts running (from the SCHED lines); the first event of a thread.
-    Switch { tid: u32 },
+    Switch {
+        tid: u32,
+    },
     /// Successful syscalls only (a failed mmap changes nothing); addr/len as the kernel
     /// applied them (mmap: the returned address).
-    Mmap { tid: u32, addr: u64, len: u64, prot: u32 },
-    Munmap { tid: u32, addr: u64, len: u64 },
-    Mprotect { tid: u32, addr: u64, len: u64, prot: u32 },
+    Mmap {
+        tid: u32,
+        addr: u64,
+        len: u64,
+        prot: u32,
+    },
+    Munmap {
+        tid: u32,
+        addr: u64,
+        len: u64,
+    },
+    Mprotect {
+        tid: u32,
+        addr: u64,
+        len: u64,
+        prot: u32,
+    },
     /// brk moved the break from old to new (the parser tracks the previous break).
-    Brk { tid: u32, old: u64, new: u64 },
-    Madvise { tid: u32, addr: u64, len: u64, advice: u32 },
+    Brk {
+        tid: u32,
+        old: u64,
+        new: u64,
+    },
+    Madvise {
+        tid: u32,
+        addr: u64,
+        len: u64,
+        advice: u32,
+    },
     /// mremap: old range gone, new range mapped.
-    Mremap { tid: u32, old_addr: u64, old_len: u64, new_addr: u64, new_len: u64 },
+    Mremap {
+        tid: u32,
+        old_addr: u64,
+        old_len: u64,
+        new_addr: u64,
+        new_len: u64,
+    },
     /// A thread exited (exit / exit_group), if visible.
-    ThreadExit { tid: u32 },
+    ThreadExit {
+        tid: u32,
+    },
 }
 
 /// A malformed line (or a read error: then `text` is empty).
@@ -285,8 +323,7 @@ impl<R: BufRead> TraceReader<R> {
         let res = if self.carry.is_empty() && !self.carry_cut {
             // The common case: the whole line is in the buffer, parse it in place.
             let line = &buf[..i];
-            parse_line(&mut self.parser, &mut self.ready, line, false)
-                .map_err(|why| bad_line(self.lines, line, why))
+            parse_line(&mut self.parser, &mut self.ready, line, false).map_err(|why| bad_line(self.lines, line, why))
         } else {
             append_cut(&mut self.carry, &mut self.carry_cut, &buf[..i]);
             let res = parse_line(&mut self.parser, &mut self.ready, &self.carry, self.carry_cut)
@@ -448,9 +485,7 @@ impl Parser {
     fn line(&mut self, line: &[u8], out: &mut Out) -> Result<(), Bad> {
         let valgrind = match line {
             [] => return Ok(()),
-            [b'I', b' ', rest @ ..] => {
-                return Ok(self.access(AccessKind::Instr, rest.trim_ascii_start(), out)?)
-            }
+            [b'I', b' ', rest @ ..] => return Ok(self.access(AccessKind::Instr, rest.trim_ascii_start(), out)?),
             [b' ', b'L', b' ', rest @ ..] => return Ok(self.access(AccessKind::Load, rest, out)?),
             [b' ', b'S', b' ', rest @ ..] => return Ok(self.access(AccessKind::Store, rest, out)?),
             [b' ', b'M', b' ', rest @ ..] => return Ok(self.access(AccessKind::Modify, rest, out)?),
@@ -609,22 +644,17 @@ impl Parser {
             if k == args.len() {
                 return Err(bad(&format!("more than {} arguments", args.len())));
             }
-            args[k] = number(arg.trim_ascii())
-                .ok_or_else(|| bad(&format!("argument {} is not a number", k + 1)))?;
+            args[k] = number(arg.trim_ascii()).ok_or_else(|| bad(&format!("argument {} is not a number", k + 1)))?;
             n = k + 1;
         }
         if !arity.contains(&n) {
             return Err(bad(&format!("{n} arguments, expected {}", arity[0])));
         }
-        let small = |k: usize| {
-            u32::try_from(args[k]).map_err(|_| bad(&format!("argument {} out of range", k + 1)))
-        };
+        let small = |k: usize| u32::try_from(args[k]).map_err(|_| bad(&format!("argument {} out of range", k + 1)));
         let op = match name {
             b"sys_mmap" => Op::Mmap { len: args[1], prot: small(2)? },
             b"sys_munmap" => Op::Munmap { addr: args[0], len: args[1] },
-            b"sys_mprotect" | b"sys_pkey_mprotect" => {
-                Op::Mprotect { addr: args[0], len: args[1], prot: small(2)? }
-            }
+            b"sys_mprotect" | b"sys_pkey_mprotect" => Op::Mprotect { addr: args[0], len: args[1], prot: small(2)? },
             b"sys_brk" => Op::Brk,
             b"sys_madvise" => Op::Madvise { addr: args[0], len: args[1], advice: small(2)? },
             _ => Op::Mremap { old_addr: args[0], old_len: args[1], new_len: args[2] },
@@ -667,12 +697,8 @@ impl Parser {
         let ev = match call.op {
             Op::Mmap { len, prot } => TraceEvent::Mmap { tid, addr: value, len: pages(len)?, prot },
             Op::Munmap { addr, len } => TraceEvent::Munmap { tid, addr, len: pages(len)? },
-            Op::Mprotect { addr, len, prot } => {
-                TraceEvent::Mprotect { tid, addr, len: pages(len)?, prot }
-            }
-            Op::Madvise { addr, len, advice } => {
-                TraceEvent::Madvise { tid, addr, len: pages(len)?, advice }
-            }
+            Op::Mprotect { addr, len, prot } => TraceEvent::Mprotect { tid, addr, len: pages(len)?, prot },
+            Op::Madvise { addr, len, advice } => TraceEvent::Madvise { tid, addr, len: pages(len)?, advice },
             Op::Mremap { old_addr, old_len, new_len } => TraceEvent::Mremap {
                 tid,
                 old_addr,
@@ -845,11 +871,14 @@ mod tests {
 
     #[test]
     fn crlf_and_a_last_line_without_newline() {
-        assert_eq!(events("I  10,4\r\n L 20,8"), [
-            Switch { tid: 1 },
-            Access { tid: 1, vaddr: 0x10, size: 4, kind: AccessKind::Instr },
-            Access { tid: 1, vaddr: 0x20, size: 8, kind: AccessKind::Load },
-        ]);
+        assert_eq!(
+            events("I  10,4\r\n L 20,8"),
+            [
+                Switch { tid: 1 },
+                Access { tid: 1, vaddr: 0x10, size: 4, kind: AccessKind::Instr },
+                Access { tid: 1, vaddr: 0x20, size: 8, kind: AccessKind::Load },
+            ]
+        );
     }
 
     #[test]
@@ -868,14 +897,7 @@ mod tests {
              I  2004,4\n"
         ));
         let i = |tid, vaddr| Access { tid, vaddr, size: 4, kind: AccessKind::Instr };
-        assert_eq!(ev, [
-            Switch { tid: 1 },
-            i(1, 0x1000),
-            i(1, 0x1004),
-            Switch { tid: 2 },
-            i(2, 0x2000),
-            i(2, 0x2004),
-        ]);
+        assert_eq!(ev, [Switch { tid: 1 }, i(1, 0x1000), i(1, 0x1004), Switch { tid: 2 }, i(2, 0x2000), i(2, 0x2004),]);
     }
 
     #[test]
@@ -926,11 +948,14 @@ mod tests {
              SYSCALL[15064,1](12) sys_brk ( 0x403d000 ) --> [pre-success] Success(0x403d000) \n\
              SYSCALL[15064,1](12) sys_brk ( 0x1 ) --> [pre-success] Success(0x403d000) \n"
         ));
-        assert_eq!(ev, [
-            Switch { tid: 1 },
-            Brk { tid: 1, old: 0x4035000, new: 0x4045000 },
-            Brk { tid: 1, old: 0x4045000, new: 0x403d000 },
-        ]);
+        assert_eq!(
+            ev,
+            [
+                Switch { tid: 1 },
+                Brk { tid: 1, old: 0x4035000, new: 0x4045000 },
+                Brk { tid: 1, old: 0x4045000, new: 0x403d000 },
+            ]
+        );
     }
 
     /// From the shipped trace: thread 2's madvise blocks, thread 1 runs, thread 2's result
@@ -954,16 +979,19 @@ mod tests {
              --15064--   SCHED[1]:  acquired lock (VG_(client_syscall)[async])\n\
              SYSCALL[15064,1](202) ... [async] --> Success(0x0) \n"
         ));
-        assert_eq!(ev, [
-            Switch { tid: 1 },
-            Switch { tid: 2 },
-            Switch { tid: 1 },
-            Access { tid: 1, vaddr: 0x1000, size: 4, kind: AccessKind::Instr },
-            Switch { tid: 2 },
-            Madvise { tid: 2, addr: 0x4a9d000, len: 8368128, advice: 4 },
-            ThreadExit { tid: 2 },
-            Switch { tid: 1 },
-        ]);
+        assert_eq!(
+            ev,
+            [
+                Switch { tid: 1 },
+                Switch { tid: 2 },
+                Switch { tid: 1 },
+                Access { tid: 1, vaddr: 0x1000, size: 4, kind: AccessKind::Instr },
+                Switch { tid: 2 },
+                Madvise { tid: 2, addr: 0x4a9d000, len: 8368128, advice: 4 },
+                ThreadExit { tid: 2 },
+                Switch { tid: 1 },
+            ]
+        );
     }
 
     /// Seen in real traces: SCHED messages inside a syscall line, its newline later.
@@ -988,17 +1016,20 @@ mod tests {
              --15064--   SCHED[1]: exiting VG_(scheduler)\n\
              ==15064== Exit code:       0\n"
         ));
-        assert_eq!(ev, [
-            Switch { tid: 1 },
-            Switch { tid: 2 },
-            Access { tid: 2, vaddr: 0x2000, size: 4, kind: AccessKind::Instr },
-            Switch { tid: 1 },
-            Access { tid: 1, vaddr: 0x1000, size: 4, kind: AccessKind::Instr },
-            Switch { tid: 2 },
-            ThreadExit { tid: 2 },
-            Switch { tid: 1 },
-            ThreadExit { tid: 1 },
-        ]);
+        assert_eq!(
+            ev,
+            [
+                Switch { tid: 1 },
+                Switch { tid: 2 },
+                Access { tid: 2, vaddr: 0x2000, size: 4, kind: AccessKind::Instr },
+                Switch { tid: 1 },
+                Access { tid: 1, vaddr: 0x1000, size: 4, kind: AccessKind::Instr },
+                Switch { tid: 2 },
+                ThreadExit { tid: 2 },
+                Switch { tid: 1 },
+                ThreadExit { tid: 1 },
+            ]
+        );
     }
 
     #[test]
@@ -1032,16 +1063,19 @@ mod tests {
              I  3000,4\n"
         ));
         let i = |tid, vaddr| Access { tid, vaddr, size: 4, kind: AccessKind::Instr };
-        assert_eq!(ev, [
-            Switch { tid: 1 },
-            i(1, 0x1000),
-            Switch { tid: 2 },
-            i(2, 0x2000),
-            ThreadExit { tid: 2 },
-            Switch { tid: 1 },
-            Switch { tid: 2 },
-            i(2, 0x3000),
-        ]);
+        assert_eq!(
+            ev,
+            [
+                Switch { tid: 1 },
+                i(1, 0x1000),
+                Switch { tid: 2 },
+                i(2, 0x2000),
+                ThreadExit { tid: 2 },
+                Switch { tid: 1 },
+                Switch { tid: 2 },
+                i(2, 0x3000),
+            ]
+        );
     }
 
     /// A forking program logged to one file: the child's lines carry its own pid. Stopped
@@ -1080,16 +1114,19 @@ mod tests {
              I  1004,4\n\
              SYSCALL[1,1](231) exit_group( 0 ) --> [pre-success] Success(0x0) \n",
         );
-        assert_eq!(ev, [
-            Switch { tid: 1 },
-            Access { tid: 1, vaddr: 0x1000, size: 4, kind: AccessKind::Instr },
-            Switch { tid: 2 },
-            Mmap { tid: 2, addr: 0x7000, len: 4096, prot: 3 },
-            ThreadExit { tid: 2 },
-            Switch { tid: 1 },
-            Access { tid: 1, vaddr: 0x1004, size: 4, kind: AccessKind::Instr },
-            ThreadExit { tid: 1 },
-        ]);
+        assert_eq!(
+            ev,
+            [
+                Switch { tid: 1 },
+                Access { tid: 1, vaddr: 0x1000, size: 4, kind: AccessKind::Instr },
+                Switch { tid: 2 },
+                Mmap { tid: 2, addr: 0x7000, len: 4096, prot: 3 },
+                ThreadExit { tid: 2 },
+                Switch { tid: 1 },
+                Access { tid: 1, vaddr: 0x1004, size: 4, kind: AccessKind::Instr },
+                ThreadExit { tid: 1 },
+            ]
+        );
     }
 
     #[test]
@@ -1125,7 +1162,10 @@ mod tests {
             ("SYSCALL[15064,1](11) sys_munmap ( 0x1000, 4096 )[sync] --> Success(0x)", "expected Success"),
             ("SYSCALL[15064,1](11) sys_munmap ( 0x1000, 4096 ) garbage", "expected '-->'"),
             ("SYSCALL[15064,1](10) sys_mprotect ( 0x1000, 4096, 99999999999 )[sync] --> Success(0x0)", "out of range"),
-            ("SYSCALL[15064,1](9) sys_mmap ( 0x0, 18446744073709551615, 3, 34, 0, 0 ) --> Success(0x0)", "out of range"),
+            (
+                "SYSCALL[15064,1](9) sys_mmap ( 0x0, 18446744073709551615, 3, 34, 0, 0 ) --> Success(0x0)",
+                "out of range",
+            ),
             ("SYSCALL[15064x,1](11) sys_munmap ( 0x1000, 4096 )[sync] --> Success(0x0)", "SYSCALL[pid,tid](nr)"),
             ("--15064--   SCHED[x]:  acquired lock", "thread id"),
         ];
@@ -1144,11 +1184,14 @@ mod tests {
         let opts = TraceOptions { skip_bad_lines: true };
         let mut r = from_reader(Cursor::new(text.into_bytes()), opts);
         let ev: Vec<_> = r.by_ref().map(|e| e.unwrap()).collect();
-        assert_eq!(ev, [
-            Switch { tid: 1 },
-            Access { tid: 1, vaddr: 0x1000, size: 4, kind: AccessKind::Instr },
-            Access { tid: 1, vaddr: 0x3000, size: 8, kind: AccessKind::Store },
-        ]);
+        assert_eq!(
+            ev,
+            [
+                Switch { tid: 1 },
+                Access { tid: 1, vaddr: 0x1000, size: 4, kind: AccessKind::Instr },
+                Access { tid: 1, vaddr: 0x3000, size: 8, kind: AccessKind::Store },
+            ]
+        );
         assert_eq!(r.bad_lines_skipped(), 2);
         assert_eq!(r.lines_read(), 8);
     }
@@ -1168,8 +1211,7 @@ mod tests {
         assert_eq!(e.line, 1);
         assert!(e.why.contains("not a Valgrind lackey trace"), "{e}");
         // Binary garbage, no newline for long: bounded memory, an error, no panic.
-        let junk: Vec<u8> =
-            (0..300_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8 | 0x80).collect();
+        let junk: Vec<u8> = (0..300_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8 | 0x80).collect();
         let got: Vec<_> = from_reader(Cursor::new(junk), TraceOptions::default()).collect();
         assert_eq!(got.len(), 1);
         assert!(got[0].as_ref().unwrap_err().why.contains("longer than"));

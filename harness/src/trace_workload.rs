@@ -165,7 +165,9 @@ impl TraceWorkload {
             TraceEvent::Switch { tid } => {
                 self.core_of(tid);
             }
-            TraceEvent::Mmap { tid, addr, len, prot } => self.syscall(tid, Step::Mmap { proc: p, vaddr: addr, len, prot }),
+            TraceEvent::Mmap { tid, addr, len, prot } => {
+                self.syscall(tid, Step::Mmap { proc: p, vaddr: addr, len, prot })
+            }
             TraceEvent::Munmap { tid, addr, len } => self.syscall(tid, Step::Munmap { proc: p, vaddr: addr, len }),
             TraceEvent::Mprotect { tid, addr, len, prot } => {
                 self.syscall(tid, Step::Mprotect { proc: p, vaddr: addr, len, prot })

@@ -125,8 +125,7 @@ fn bits_to_values(bits: &Bits, width: u32) -> Vec<Value> {
 
 impl ModelVcd {
     /// Opens `path` and writes the header and the state at `time` (just after reset).
-    pub fn create(path: &Path, top: &str, model: &TlbCore, inputs: &CoreInputs, time: u64)
-                  -> io::Result<ModelVcd> {
+    pub fn create(path: &Path, top: &str, model: &TlbCore, inputs: &CoreInputs, time: u64) -> io::Result<ModelVcd> {
         let mut w = vcd::Writer::new(BufWriter::new(File::create(path)?));
         w.timescale(1, TimescaleUnit::NS)?;
         w.add_module("TOP")?;
@@ -157,8 +156,7 @@ impl ModelVcd {
     }
 
     /// Writes the signals that changed, at `time`.
-    pub fn dump(&mut self, time: u64, model: &TlbCore, inputs: &CoreInputs, clk: bool)
-                -> io::Result<()> {
+    pub fn dump(&mut self, time: u64, model: &TlbCore, inputs: &CoreInputs, clk: bool) -> io::Result<()> {
         self.w.timestamp(time)?;
         for (sig, (_, _, _, bits)) in self.sigs.iter_mut().zip(signals(model, inputs, clk)) {
             if sig.last.as_ref() == Some(&bits) {
@@ -175,8 +173,7 @@ impl ModelVcd {
     }
 
     /// One cycle, as `RtlCore::step` dumps it: inputs with the clock low, then the edge.
-    pub fn cycle(&mut self, cycle: u64, before: &TlbCore, after: &TlbCore, inputs: &CoreInputs)
-                 -> io::Result<()> {
+    pub fn cycle(&mut self, cycle: u64, before: &TlbCore, after: &TlbCore, inputs: &CoreInputs) -> io::Result<()> {
         let t = 10 * (cycle + 1);
         self.dump(t, before, inputs, false)?;
         self.dump(t + 5, after, inputs, true)

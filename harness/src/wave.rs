@@ -70,7 +70,11 @@ impl Var {
 
     /// The name GTKWave lists the variable under.
     fn gtkwave_name(&self) -> String {
-        if self.ranged { format!("{}[{}:{}]", self.full, self.msb, self.lsb) } else { self.full.clone() }
+        if self.ranged {
+            format!("{}[{}:{}]", self.full, self.msb, self.lsb)
+        } else {
+            self.full.clone()
+        }
     }
 }
 
@@ -333,7 +337,11 @@ impl Cycles {
 
     /// When cycle `c` starts: the previous edge; the first cycle one period before its edge.
     fn begin(&self, c: u64) -> u64 {
-        if c > self.first { self.end(c - 1) } else { self.edges[0].saturating_sub(self.period).max(self.start) }
+        if c > self.first {
+            self.end(c - 1)
+        } else {
+            self.edges[0].saturating_sub(self.period).max(self.start)
+        }
     }
 }
 
@@ -620,7 +628,11 @@ fn hex(bits: &str) -> String {
         })
         .collect();
     let trimmed = digits.trim_start_matches('0');
-    if trimmed.is_empty() { "0".to_string() } else { trimmed.to_string() }
+    if trimmed.is_empty() {
+        "0".to_string()
+    } else {
+        trimmed.to_string()
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -816,11 +828,8 @@ fn labels(l: &Loaded, rows: &[Row], clock: SignalRef) -> (Vec<String>, String) {
     for (i, r) in rows.iter().enumerate() {
         match r {
             Row::Heading(h) => {
-                let names: Vec<&str> = rows[i + 1..]
-                    .iter()
-                    .take_while(|r| matches!(r, Row::Signal { .. }))
-                    .filter_map(full)
-                    .collect();
+                let names: Vec<&str> =
+                    rows[i + 1..].iter().take_while(|r| matches!(r, Row::Signal { .. })).filter_map(full).collect();
                 let own = common_scope(&names);
                 section = if names.len() > 1 && own.len() > prefix.len() { own } else { prefix.clone() };
                 let scope = section[prefix.len()..].trim_end_matches('.');
@@ -1008,10 +1017,8 @@ struct Svg {
 impl Svg {
     fn rect(&mut self, x: f64, y: f64, w: f64, h: f64, fill: &str, stroke: Option<&str>) {
         let stroke = stroke.map(|s| format!(r#" stroke="{s}" stroke-width="1""#)).unwrap_or_default();
-        let _ = writeln!(
-            self.out,
-            r#"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" fill="{fill}"{stroke}/>"#
-        );
+        let _ =
+            writeln!(self.out, r#"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" fill="{fill}"{stroke}/>"#);
     }
 
     fn line(&mut self, (x1, y1): (f64, f64), (x2, y2): (f64, f64), stroke: &str, width: f64, title: Option<&str>) {
@@ -1191,8 +1198,13 @@ b11111111 #
     }
 
     fn spec(path: &Path, signals: &[&str], from: u64, to: u64) -> WaveSpec {
-        WaveSpec { vcd: path.to_path_buf(), signals: signals.iter().map(|s| s.to_string()).collect(),
-                   from_cycle: from, to_cycle: to, clock: None }
+        WaveSpec {
+            vcd: path.to_path_buf(),
+            signals: signals.iter().map(|s| s.to_string()).collect(),
+            from_cycle: from,
+            to_cycle: to,
+            clock: None,
+        }
     }
 
     fn attr(svg: &str, name: &str) -> f64 {
@@ -1311,16 +1323,49 @@ b11111111 #
     fn gtkw_lists_groups_with_their_display_formats() {
         let p = vcd("save.vcd", VCD);
         let out = p.with_extension("gtkw");
-        write_gtkw(&p, &out, &[(String::new(), vec!["top.clk".into()]),
-                               ("sub".into(), vec!["*u_sub*".into(), "# data".into(), "top.data".into(),
-                                                   "hi=data[7:6]".into(), "top.data[0]".into()])]).unwrap();
+        write_gtkw(
+            &p,
+            &out,
+            &[
+                (String::new(), vec!["top.clk".into()]),
+                (
+                    "sub".into(),
+                    vec![
+                        "*u_sub*".into(),
+                        "# data".into(),
+                        "top.data".into(),
+                        "hi=data[7:6]".into(),
+                        "top.data[0]".into(),
+                    ],
+                ),
+            ],
+        )
+        .unwrap();
         let text = std::fs::read_to_string(&out).unwrap();
         let body: Vec<&str> = text.lines().skip_while(|l| !l.starts_with('@')).collect();
         assert_eq!(
             body,
-            ["@28", "top.clk", "@800200", "-sub", "@28", "top.u_sub.ready_o", "@22", "top.u_sub.state_q[3:0]",
-             "@800200", "-data", "@22", "top.data[7:0]", "#{hi} (0)top.data[7:0] (1)top.data[7:0]", "@28",
-             "(7)top.data[7:0]", "@1000200", "-data", "@1000200", "-sub"]
+            [
+                "@28",
+                "top.clk",
+                "@800200",
+                "-sub",
+                "@28",
+                "top.u_sub.ready_o",
+                "@22",
+                "top.u_sub.state_q[3:0]",
+                "@800200",
+                "-data",
+                "@22",
+                "top.data[7:0]",
+                "#{hi} (0)top.data[7:0] (1)top.data[7:0]",
+                "@28",
+                "(7)top.data[7:0]",
+                "@1000200",
+                "-data",
+                "@1000200",
+                "-sub"
+            ]
         );
         assert!(text.contains(&format!("[dumpfile] \"{}\"", std::fs::canonicalize(&p).unwrap().display())));
     }

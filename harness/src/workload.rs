@@ -18,10 +18,8 @@ use crate::pagetable::PteFlags;
 use crate::Failure;
 
 /// Every built-in workload: (name, one-line description).
-pub const WORKLOADS: &[(&str, &str)] = &[(
-    "os-mix",
-    "processes, context switches, munmap/mprotect/THP collapse with fences, global kernel pages",
-)];
+pub const WORKLOADS: &[(&str, &str)] =
+    &[("os-mix", "processes, context switches, munmap/mprotect/THP collapse with fences, global kernel pages")];
 
 /// Operation counts of a workload run.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -50,8 +48,13 @@ struct Proc {
 }
 
 /// Runs workload `name` until the run has clocked `cycles` cycles.
-pub fn run(name: &str, ls: &mut Lockstep, seed: u64, cycles: u64,
-           mut progress: impl FnMut(u64)) -> Result<Result<OpCounts, Failure>, String> {
+pub fn run(
+    name: &str,
+    ls: &mut Lockstep,
+    seed: u64,
+    cycles: u64,
+    mut progress: impl FnMut(u64),
+) -> Result<Result<OpCounts, Failure>, String> {
     match name {
         "os-mix" => Ok(os_mix(ls, seed, cycles, &mut progress)),
         other => Err(format!(
@@ -61,8 +64,7 @@ pub fn run(name: &str, ls: &mut Lockstep, seed: u64, cycles: u64,
     }
 }
 
-fn os_mix(ls: &mut Lockstep, seed: u64, cycles: u64, progress: &mut dyn FnMut(u64))
-          -> Result<OpCounts, Failure> {
+fn os_mix(ls: &mut Lockstep, seed: u64, cycles: u64, progress: &mut dyn FnMut(u64)) -> Result<OpCounts, Failure> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x005a_110c);
     let mut counts = OpCounts::default();
     let mut next_ppn = 0x10_0000u64;

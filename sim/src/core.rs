@@ -220,8 +220,7 @@ impl TlbCore {
         let a = if self.hit_latency == 1 { self.answer_now() } else { self.ans_q };
         let (resp_paddr, resp_fault) = if a.hit {
             let e = a.entry;
-            let ok = perm_ok(e.r, e.w, e.x, e.u, e.d, Access::from_bits(a.access), a.priv_u,
-                             a.sum, a.mxr);
+            let ok = perm_ok(e.r, e.w, e.x, e.u, e.d, Access::from_bits(a.access), a.priv_u, a.sum, a.mxr);
             (if ok { leaf_paddr(e.level, e.ppn, a.vaddr) } else { 0 }, !ok)
         } else {
             (self.resp_paddr_q, self.resp_fault_q)
@@ -355,9 +354,17 @@ impl TlbCore {
             }
             CoreState::Walk if ptw.done => {
                 let ok = !ptw.fault
-                    && perm_ok(leaf.r(), leaf.w(), leaf.x(), leaf.u(), leaf.d(),
-                               Access::from_bits(self.walk_access_q), self.walk_priv_u_q,
-                               self.walk_sum_q, self.walk_mxr_q);
+                    && perm_ok(
+                        leaf.r(),
+                        leaf.w(),
+                        leaf.x(),
+                        leaf.u(),
+                        leaf.d(),
+                        Access::from_bits(self.walk_access_q),
+                        self.walk_priv_u_q,
+                        self.walk_sum_q,
+                        self.walk_mxr_q,
+                    );
                 let pa = if ok { leaf_paddr(level, leaf.ppn(), self.walk_vaddr_q) } else { 0 };
                 resp = (true, pa, !ok);
                 state_d = if ptw.fault { CoreState::Idle } else { CoreState::Fill };

@@ -61,7 +61,11 @@ impl SysConfig {
         if self.hit_latency != 1 && self.hit_latency != 2 {
             bad.push(format!("hit latency must be 1 or 2 cycles, got {}", self.hit_latency));
         }
-        if bad.is_empty() { Ok(()) } else { Err(format!("invalid configuration: {}", bad.join("; "))) }
+        if bad.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("invalid configuration: {}", bad.join("; ")))
+        }
     }
     fn lag_full(&self) -> u8 {
         self.log_depth as u8 + 1
@@ -160,7 +164,11 @@ impl Agent {
         match self.state_q {
             AgentState::Idle => (false, false),
             AgentState::Dir => {
-                if self.mine(bus) && bus.done { (true, bus.error) } else { (false, false) }
+                if self.mine(bus) && bus.done {
+                    (true, bus.error)
+                } else {
+                    (false, false)
+                }
             }
             AgentState::Sync => (quiet, false),
             AgentState::Bad => (true, true),
@@ -401,17 +409,15 @@ impl Directory {
             return None;
         }
         let rel_busy = self.rel_pending_q != 0 || (self.gnt_valid_q && self.gnt_cmd_q.op == op::RELEASE);
-        (0..self.cfg.cores)
-            .map(|k| (self.rr_q + k) % self.cfg.cores)
-            .find(|&c| {
-                // Not grantable: its command waits in the grant register, or its core is in
-                // reset (its agent drops the command at the end of this cycle).
-                let held = (self.gnt_valid_q && self.gnt_idx_q == c) || i.core_rst[c];
-                // RTL `req`: the agent whose answer is on the bus still requests; masked.
-                let answered = self.answered_q[c];
-                let release_waits = i.cmd[c].op == op::RELEASE && rel_busy;
-                i.req[c] && !answered && !held && !release_waits
-            })
+        (0..self.cfg.cores).map(|k| (self.rr_q + k) % self.cfg.cores).find(|&c| {
+            // Not grantable: its command waits in the grant register, or its core is in
+            // reset (its agent drops the command at the end of this cycle).
+            let held = (self.gnt_valid_q && self.gnt_idx_q == c) || i.core_rst[c];
+            // RTL `req`: the agent whose answer is on the bus still requests; masked.
+            let answered = self.answered_q[c];
+            let release_waits = i.cmd[c].op == op::RELEASE && rel_busy;
+            i.req[c] && !answered && !held && !release_waits
+        })
     }
 
     fn log_at(&self, a: usize, pos: usize) -> LogEntry {
@@ -503,10 +509,10 @@ impl Directory {
             // Who runs what as of the end of this cycle: the record includes the message on
             // the bus now (seed 000, case 2: a switch granted last cycle counts). Compared on
             // the index bits: holders are read only for an ASID inside the table.
-            let holders: u16 = (0..n)
-                .filter(|&c| self.ctx_q[c].valid && self.ctx_q[c].asid as usize == a)
-                .fold(0, |m, c| m | 1 << c);
-            let runners: u16 = (0..n).filter(|&c| (holders >> c) & 1 == 1 && !self.ctx_q[c].lazy).fold(0, |m, c| m | 1 << c);
+            let holders: u16 =
+                (0..n).filter(|&c| self.ctx_q[c].valid && self.ctx_q[c].asid as usize == a).fold(0, |m, c| m | 1 << c);
+            let runners: u16 =
+                (0..n).filter(|&c| (holders >> c) & 1 == 1 && !self.ctx_q[c].lazy).fold(0, |m, c| m | 1 << c);
             let mut bus = BusMsg {
                 valid: true,
                 init: g as u8,
@@ -594,7 +600,8 @@ impl Directory {
                         if self.asid_state_q[a] == asid_state::FREE {
                             d.asid_state_q[a] = asid_state::ACTIVE;
                         }
-                        let hit = (0..cfg.slots).find(|&s| self.slot_q[g][s].valid && self.slot_q[g][s].asid as usize == a);
+                        let hit =
+                            (0..cfg.slots).find(|&s| self.slot_q[g][s].valid && self.slot_q[g][s].asid as usize == a);
                         let lag = self.slot_q[g][hit.unwrap_or(0)].lag;
                         bus.set_ctx = true;
                         (bus.root, bus.pm) = self.attr_mem[a];

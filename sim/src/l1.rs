@@ -107,7 +107,11 @@ impl L1 {
 
     /// What `victim_q` holds next cycle: where an install in the next cycle writes.
     pub fn victim_next(&self) -> usize {
-        if self.have_free_q { self.free_idx_q } else { self.plru_victim_q }
+        if self.have_free_q {
+            self.free_idx_q
+        } else {
+            self.plru_victim_q
+        }
     }
 
     /// `have_free` and `free_idx`: the lowest free entry, if any.
@@ -130,8 +134,8 @@ impl L1 {
         let plru_victim = self.plru.victim();
         let kind = InvalKind::from_bits(i.inval_kind);
         // An invalidation in the install's cycle applies to the new entry too.
-        let install_killed = i.inval_valid
-            && inval_hits(&i.install_entry, kind, i.inval_asid, i.inval_vpn, i.inval_last);
+        let install_killed =
+            i.inval_valid && inval_hits(&i.install_entry, kind, i.inval_asid, i.inval_vpn, i.inval_last);
         // Each entry's next value depends only on itself (and the install comes last), so
         // the registers are updated in place: last cycle's kills are applied, this cycle's
         // invalidation matches are registered (except in the install's slot), the overlap
@@ -140,9 +144,7 @@ impl L1 {
             let mut kill = 0u64;
             for k in 0..self.entries_q.len() {
                 let e = self.entry(k);
-                let matched = i.inval_valid
-                    && e.valid
-                    && inval_hits(&e, kind, i.inval_asid, i.inval_vpn, i.inval_last);
+                let matched = i.inval_valid && e.valid && inval_hits(&e, kind, i.inval_asid, i.inval_vpn, i.inval_last);
                 let overlap = i.install_valid && e.valid && overlaps(&e, &i.install_entry);
                 if matched && !(i.install_valid && k == install_idx) {
                     kill |= 1 << k;

@@ -56,7 +56,11 @@ pub enum Answer {
 enum WalkEnd {
     /// A structural fault: bad PTE, misaligned superpage, A=0, pointer at the last level.
     Fault,
-    Leaf { pte: u64, level: u8, global: bool },
+    Leaf {
+        pte: u64,
+        level: u8,
+        global: bool,
+    },
 }
 
 /// Invalidations of one key in effect order: (effect, the latest cutoff of this one and
@@ -75,7 +79,11 @@ impl Retirements {
     /// The latest cutoff of the invalidations in effect strictly before `t`.
     fn cutoff_before(&self, t: u64) -> Option<u64> {
         let n = self.0.partition_point(|&(e, _)| e < t);
-        if n == 0 { None } else { Some(self.0[n - 1].1) }
+        if n == 0 {
+            None
+        } else {
+            Some(self.0[n - 1].1)
+        }
     }
 }
 
@@ -166,12 +174,8 @@ impl Oracle {
             }
             for &pa in self.parents.get(&t).map_or(&[][..], |v| &v[..]) {
                 if let Some(log) = self.writes.get_mut(&pa) {
-                    let mut merged: Vec<(u64, u64)> = log
-                        .all
-                        .iter()
-                        .copied()
-                        .filter(|&(_, v)| leads_to_global(v, &self.global_tables))
-                        .collect();
+                    let mut merged: Vec<(u64, u64)> =
+                        log.all.iter().copied().filter(|&(_, v)| leads_to_global(v, &self.global_tables)).collect();
                     merged.dedup();
                     log.toward_global = merged;
                 }
@@ -191,8 +195,15 @@ impl Oracle {
     /// An invalidation posted in cycle `cutoff` whose completion was promised at the end of
     /// cycle `effect` (the initiator's sync): requests accepted after `effect` may not be
     /// answered from a state superseded before `cutoff`. Effects must not decrease.
-    pub fn record_inval_posted(&mut self, effect: u64, cutoff: u64, kind: InvalKind, asid: u16, vaddr: u64,
-                               npages: u16) {
+    pub fn record_inval_posted(
+        &mut self,
+        effect: u64,
+        cutoff: u64,
+        kind: InvalKind,
+        asid: u16,
+        vaddr: u64,
+        npages: u16,
+    ) {
         debug_assert!(cutoff <= effect, "an invalidation takes effect after it is posted");
         let vpn = va_vpn(vaddr);
         match kind {
@@ -236,8 +247,17 @@ impl Oracle {
     /// All or a VA invalidation shortens) costs one step per write: leaves of the wrong
     /// globalness are dropped at once, and only distinct pointers are followed.
     #[allow(clippy::too_many_arguments)]
-    fn walk_level(&self, table: u64, vpn: u64, level: u8, global: bool, from: u64, to: u64, want: Option<bool>,
-                  ends: &mut Vec<WalkEnd>) {
+    fn walk_level(
+        &self,
+        table: u64,
+        vpn: u64,
+        level: u8,
+        global: bool,
+        from: u64,
+        to: u64,
+        want: Option<bool>,
+        ends: &mut Vec<WalkEnd>,
+    ) {
         let addr = crate::ptw::pte_addr(table, vpn_part(vpn, level));
         let mut followed: Vec<u64> = Vec::new();
         for v in self.values(addr, from, to, want == Some(true) && !global) {
@@ -326,15 +346,11 @@ impl Oracle {
         if !va_canonical(pm_apply(q.vaddr, q.pm)) {
             return match answer {
                 Answer::Fault => Ok(()),
-                Answer::Paddr(pa) => {
-                    Err(format!("non-canonical VA {:#x} translated to {pa:#x}", q.vaddr))
-                }
+                Answer::Paddr(pa) => Err(format!("non-canonical VA {:#x} translated to {pa:#x}", q.vaddr)),
             };
         }
         let vpn = va_vpn(q.vaddr);
-        let perm = |pte: Pte| {
-            perm_ok(pte.r(), pte.w(), pte.x(), pte.u(), pte.d(), q.access, q.priv_u, q.sum, q.mxr)
-        };
+        let perm = |pte: Pte| perm_ok(pte.r(), pte.w(), pte.x(), pte.u(), pte.d(), q.access, q.priv_u, q.sum, q.mxr);
         // Cached answers: from any state since the covering invalidation.
         let mut allowed_pa = Vec::new();
         let mut fault_ok = false;
@@ -356,10 +372,8 @@ impl Oracle {
         }
         // Faults are never cached: a structural fault comes from a walk after the request.
         if !fault_ok {
-            fault_ok = self
-                .walk_ends(q.root_ppn, vpn, q.accepted, now, None)
-                .iter()
-                .any(|e| matches!(e, WalkEnd::Fault));
+            fault_ok =
+                self.walk_ends(q.root_ppn, vpn, q.accepted, now, None).iter().any(|e| matches!(e, WalkEnd::Fault));
         }
         match answer {
             Answer::Fault if fault_ok => Ok(()),
@@ -367,7 +381,13 @@ impl Oracle {
             _ => Err(format!(
                 "answer {answer:?} for VA {:#x} ({:?}, {}-mode, asid {}, root {:#x}, pm {}) accepted \
                  at cycle {} is not allowed at cycle {now}: allowed addresses {:x?}, fault allowed: {fault_ok}",
-                q.vaddr, q.access, if q.priv_u { "U" } else { "S" }, q.asid, q.root_ppn, q.pm, q.accepted,
+                q.vaddr,
+                q.access,
+                if q.priv_u { "U" } else { "S" },
+                q.asid,
+                q.root_ppn,
+                q.pm,
+                q.accepted,
                 allowed_pa
             )),
         }
@@ -379,8 +399,17 @@ mod tests {
     use super::*;
 
     fn query(vaddr: u64, accepted: u64) -> Query {
-        Query { accepted, vaddr, access: Access::Load, priv_u: true, sum: false, mxr: false,
-                asid: 1, root_ppn: 0x100, pm: 0 }
+        Query {
+            accepted,
+            vaddr,
+            access: Access::Load,
+            priv_u: true,
+            sum: false,
+            mxr: false,
+            asid: 1,
+            root_ppn: 0x100,
+            pm: 0,
+        }
     }
 
     /// root 0x100 -> L1 table 0x101 -> L0 table 0x102 -> page 0x500 (user, RWAD).
@@ -463,7 +492,7 @@ mod tests {
         let remapped = Pte::new(0x600, Pte::V | Pte::R | Pte::W | Pte::U | Pte::A | Pte::D).0;
         o.record_write(10, pte, remapped); // remap, flush deferred: posted at 12
         o.record_write(20, pte, 0); // munmap, posted at 21, not yet synced
-        // The deferred post is synced at 30: it retires 0x500, not the remap written before it.
+                                    // The deferred post is synced at 30: it retires 0x500, not the remap written before it.
         o.record_inval_posted(30, 12, InvalKind::VaAsid, 1, 0x3000, 0);
         assert!(o.check(&query(0x3000, 31), 32, Answer::Paddr(0x600000)).is_ok());
         assert!(o.check(&query(0x3000, 31), 32, Answer::Paddr(0x500000)).is_err());

@@ -96,7 +96,11 @@ pub fn pm_len(pm: u8) -> u32 {
 /// kept bit (`pm_high` in the RTL).
 pub fn pm_apply(vaddr: u64, pm: u8) -> u64 {
     let len = pm_len(pm);
-    if len == 0 { vaddr } else { (((vaddr << len) as i64) >> len) as u64 }
+    if len == 0 {
+        vaddr
+    } else {
+        (((vaddr << len) as i64) >> len) as u64
+    }
 }
 
 /// Last page of an entry of size `level` starting at (aligned) `vpn`.
@@ -151,16 +155,36 @@ impl Pte {
     pub const A: u64 = 1 << 6;
     pub const D: u64 = 1 << 7;
 
-    pub fn v(self) -> bool { self.0 & Self::V != 0 }
-    pub fn r(self) -> bool { self.0 & Self::R != 0 }
-    pub fn w(self) -> bool { self.0 & Self::W != 0 }
-    pub fn x(self) -> bool { self.0 & Self::X != 0 }
-    pub fn u(self) -> bool { self.0 & Self::U != 0 }
-    pub fn g(self) -> bool { self.0 & Self::G != 0 }
-    pub fn a(self) -> bool { self.0 & Self::A != 0 }
-    pub fn d(self) -> bool { self.0 & Self::D != 0 }
-    pub fn ppn(self) -> u64 { (self.0 >> 10) & PPN_MASK }
-    pub fn reserved(self) -> u64 { self.0 >> 54 }
+    pub fn v(self) -> bool {
+        self.0 & Self::V != 0
+    }
+    pub fn r(self) -> bool {
+        self.0 & Self::R != 0
+    }
+    pub fn w(self) -> bool {
+        self.0 & Self::W != 0
+    }
+    pub fn x(self) -> bool {
+        self.0 & Self::X != 0
+    }
+    pub fn u(self) -> bool {
+        self.0 & Self::U != 0
+    }
+    pub fn g(self) -> bool {
+        self.0 & Self::G != 0
+    }
+    pub fn a(self) -> bool {
+        self.0 & Self::A != 0
+    }
+    pub fn d(self) -> bool {
+        self.0 & Self::D != 0
+    }
+    pub fn ppn(self) -> u64 {
+        (self.0 >> 10) & PPN_MASK
+    }
+    pub fn reserved(self) -> u64 {
+        self.0 >> 54
+    }
 
     /// Builds a PTE from a PPN and flag bits.
     pub fn new(ppn: u64, flags: u64) -> Pte {
@@ -226,8 +250,17 @@ pub fn va_canonical(vaddr: u64) -> bool {
 
 /// Privileged spec 4.3.1 permission check of a leaf whose A bit is set (Svade for D).
 #[allow(clippy::too_many_arguments)]
-pub fn perm_ok(r: bool, w: bool, x: bool, u: bool, d: bool, access: Access, priv_u: bool,
-               sum: bool, mxr: bool) -> bool {
+pub fn perm_ok(
+    r: bool,
+    w: bool,
+    x: bool,
+    u: bool,
+    d: bool,
+    access: Access,
+    priv_u: bool,
+    sum: bool,
+    mxr: bool,
+) -> bool {
     let type_ok = match access {
         Access::Store => w && d,
         Access::Fetch => x,

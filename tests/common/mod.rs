@@ -117,14 +117,18 @@ pub fn property<C: Clone + std::fmt::Debug>(
     run: impl Fn(&C, bool) -> Result<u64, tlb_harness::Failure>,
     describe: impl Fn(&C) -> String,
 ) {
-    use proptest::test_runner::{Config, FileFailurePersistence, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
+    use proptest::test_runner::{
+        Config, FileFailurePersistence, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner,
+    };
     let soak: Option<u32> = std::env::var("TLB_SOAK").ok().and_then(|s| s.parse().ok());
     let cases = soak.unwrap_or(default_cases);
     // The default run is the same every time (CI must not turn red by chance); a soak run
     // explores new cases. TLB_PROPTEST_SEED=<n> replays a given run either way.
     let seed: u64 = match std::env::var("TLB_PROPTEST_SEED") {
         Ok(s) => s.trim().parse().unwrap_or_else(|_| panic!("TLB_PROPTEST_SEED={s:?} is not a number")),
-        Err(_) if soak.is_some() => std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1),
+        Err(_) if soak.is_some() => {
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1)
+        }
         Err(_) => 0x7e57_5eed,
     };
     log_seed(name, seed, cases);
@@ -156,7 +160,11 @@ pub fn property<C: Clone + std::fmt::Debug>(
         Err(f) => Err(TestCaseError::fail(f.report)),
     });
     match result {
-        Ok(()) => println!("{name}: {} cases (TLB_PROPTEST_SEED={seed}), {} lockstep cycles, every answer allowed", count.get(), cycles.get()),
+        Ok(()) => println!(
+            "{name}: {} cases (TLB_PROPTEST_SEED={seed}), {} lockstep cycles, every answer allowed",
+            count.get(),
+            cycles.get()
+        ),
         Err(TestError::Fail(_, minimal)) => {
             // The rerun may panic rather than return a failure (an assertion of the test's
             // own, say a command the OS model did not expect refused): the minimal case is
