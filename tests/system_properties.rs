@@ -308,6 +308,21 @@ impl Os {
         Ok(Some(self.procs.len() - 1))
     }
 
+    /// The process two different cores both run for real, if they do.
+    fn shared_proc(&self, core: usize, other: usize) -> Option<usize> {
+        let p = self.user_proc(core)?;
+        (core != other && self.user_proc(other) == Some(p)).then_some(p)
+    }
+
+    /// Process `p` is gone and its ASID, released and synced, is free again.
+    fn retire(&mut self, p: usize) {
+        self.procs[p].alive = false;
+        self.free_asids.insert(0, self.procs[p].asid);
+        for r in self.running.iter_mut().filter(|r| **r == Some(p)) {
+            *r = None;
+        }
+    }
+
     /// The process `core` runs for real (not lazily).
     fn user_proc(&self, core: usize) -> Option<usize> {
         self.running[core].filter(|_| !self.lazy[core]).filter(|&p| self.procs[p].alive)
@@ -457,13 +472,7 @@ impl Os {
                 let asid = self.procs[p].asid;
                 self.now(0, Command::Release(asid))?;
                 self.now(0, Command::Sync)?;
-                self.procs[p].alive = false;
-                self.free_asids.insert(0, asid);
-                for c in 0..self.running.len() {
-                    if self.running[c] == Some(p) {
-                        self.running[c] = None;
-                    }
-                }
+                self.retire(p);
             }
             OsOp::ReleaseRace { proc_, other, attrs, gap } => {
                 let n = self.running.len();
@@ -538,19 +547,10 @@ impl Os {
                     self.now(0, Command::Release(asid))?;
                 }
                 self.now(0, Command::Sync)?;
-                self.procs[p].alive = false;
-                self.free_asids.insert(0, asid);
-                for c in 0..n {
-                    if self.running[c] == Some(p) {
-                        self.running[c] = None;
-                    }
-                }
+                self.retire(p);
             }
             OsOp::AwayAttrs { core, other, slot, gap } => {
-                let (Some(p), Some(q)) = (self.user_proc(core), self.user_proc(other)) else { return Ok(()) };
-                if core == other || p != q {
-                    return Ok(());
-                }
+                let Some(p) = self.shared_proc(core, other) else { return Ok(()) };
                 let Some(away) = (0..self.procs.len()).find(|&x| x != p && self.procs[x].alive) else { return Ok(()) };
                 self.apply(&OsOp::Access { core, slot, offset: 0, access: 0, wait: 0, user_if_lazy: false })?;
                 self.s.drain(core)?;
@@ -564,8 +564,7 @@ impl Os {
                 self.apply(&OsOp::Access { core, slot, offset: 8, access: 0, wait: 0, user_if_lazy: false })?;
             }
             OsOp::LazyShootdown { core, other, slot, gap } => {
-                let (Some(p), Some(q)) = (self.user_proc(core), self.user_proc(other)) else { return Ok(()) };
-                if core == other || p != q {
+                if self.shared_proc(core, other).is_none() {
                     return Ok(());
                 }
                 self.apply(&OsOp::Access { core, slot, offset: 0, access: 0, wait: 0, user_if_lazy: false })?;
@@ -665,10 +664,7 @@ impl Os {
                 }
             }
             OsOp::Bounce { core, other, slot, gap } => {
-                let (Some(p), Some(q)) = (self.user_proc(core), self.user_proc(other)) else { return Ok(()) };
-                if core == other || p != q {
-                    return Ok(());
-                }
+                let Some(p) = self.shared_proc(core, other) else { return Ok(()) };
                 let Some(away) = (0..self.procs.len()).find(|&x| x != p && self.procs[x].alive) else { return Ok(()) };
                 self.apply(&OsOp::Access { core, slot, offset: 0, access: 0, wait: 0, user_if_lazy: false })?;
                 self.s.drain(core)?;
