@@ -149,7 +149,8 @@ impl Oracle {
         let log = self.writes.entry(addr).or_default();
         debug_assert!(log.all.last().is_none_or(|&(t, _)| t <= time), "writes out of order");
         log.all.push((time, value));
-        if leads_to_global(value, &self.global_tables) {
+        let toward_global = leads_to_global(value, &self.global_tables);
+        if toward_global {
             log.toward_global.push((time, value));
         }
         let pte = Pte(value);
@@ -159,7 +160,8 @@ impl Oracle {
                 parents.push(addr);
             }
         }
-        if !pte.is_bad() && (pte.g() || (!pte.is_leaf() && self.global_tables.contains(&pte.ppn()))) {
+        // A global PTE, or a pointer to a table with one under it: this table has one too.
+        if toward_global {
             self.mark_global(addr >> 12);
         }
     }
@@ -174,10 +176,8 @@ impl Oracle {
             }
             for &pa in self.parents.get(&t).map_or(&[][..], |v| &v[..]) {
                 if let Some(log) = self.writes.get_mut(&pa) {
-                    let mut merged: Vec<(u64, u64)> =
+                    log.toward_global =
                         log.all.iter().copied().filter(|&(_, v)| leads_to_global(v, &self.global_tables)).collect();
-                    merged.dedup();
-                    log.toward_global = merged;
                 }
                 todo.push(pa >> 12);
             }
@@ -356,11 +356,9 @@ impl Oracle {
         let mut fault_ok = false;
         for global in [false, true] {
             let from = self.window_start(q, global).max(floor);
+            // Leaves of this pass's globalness only (walk_ends drops the others).
             for end in self.walk_ends(q.root_ppn, vpn, from, now, Some(global)) {
-                if let WalkEnd::Leaf { pte, level, global: g } = end {
-                    if g != global {
-                        continue;
-                    }
+                if let WalkEnd::Leaf { pte, level, .. } = end {
                     let pte = Pte(pte);
                     if perm(pte) {
                         allowed_pa.push(leaf_paddr(PageLevel::from_level(level), pte.ppn(), q.vaddr));
