@@ -206,12 +206,16 @@ impl Plan {
         let entries = self.entries[pick(self.entries.len(), 2)];
         let hit_latency = self.hit_latency[pick(self.hit_latency.len(), 3)];
         let name = WORKLOADS[pick(WORKLOADS.len(), 4)].0;
-        // Enough ASIDs for the workload's processes on this many cores (fork-exit and
-        // os-mix keep cores + 2 alive), sometimes just enough, so reuse is frequent.
-        let asids = (cores + 3).next_power_of_two().max(16);
-        let sys = SysConfig { cores, entries, slots: 4, log_depth: 4, asids, hit_latency };
+        let sys = round_config(cores, entries, hit_latency);
         Round::Workload { name, sys, mem: MEMORY[pick(MEMORY.len(), 5)], seed, cycles: self.round_cycles }
     }
+}
+
+/// The system a workload round runs on: enough ASIDs for the workload's processes on this
+/// many cores (fork-exit and os-mix keep cores + 2 alive), sometimes just enough, so reuse
+/// is frequent.
+fn round_config(cores: usize, entries: usize, hit_latency: u8) -> SysConfig {
+    SysConfig { cores, entries, slots: 4, log_depth: 4, asids: (cores + 3).next_power_of_two().max(16), hit_latency }
 }
 
 /// Runs the `soak` command.
@@ -238,15 +242,9 @@ pub fn soak(a: SoakArgs, stop: Arc<AtomicBool>) -> Result<(), String> {
     for &cores in &plan.cores {
         for &entries in &plan.entries {
             for &hit_latency in &plan.hit_latency {
-                let sys = SysConfig {
-                    cores,
-                    entries,
-                    slots: 4,
-                    log_depth: 4,
-                    asids: (cores + 3).next_power_of_two().max(16),
-                    hit_latency,
-                };
-                sys.validate().map_err(|e| format!("--cores/--entries/--hit-latency: {e}"))?;
+                round_config(cores, entries, hit_latency)
+                    .validate()
+                    .map_err(|e| format!("--cores/--entries/--hit-latency: {e}"))?;
             }
         }
     }
