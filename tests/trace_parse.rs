@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::Instant;
 
-use tlb_harness::trace::{self, AccessKind, TraceEvent, TraceOptions, PAGE_SIZE};
+use lackey_trace::{self as trace, AccessKind, TraceEvent, TraceOptions, PAGE_SIZE};
 
 #[test]
 fn shipped_zstd_trace() {

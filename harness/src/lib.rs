@@ -11,7 +11,7 @@
 //!   of both sides and a report.
 //! - [`wave`] draws a window of a VCD as an SVG and writes GTKWave save files.
 //! - [`trace`] streams a Valgrind lackey trace of a real program: accesses, memory-map
-//!   syscalls, thread switches.
+//!   syscalls, thread switches (the `lackey-trace` crate, `lackey/`, re-exported).
 
 pub mod fabric_bench;
 pub mod lockstep;
@@ -24,12 +24,13 @@ pub mod rtl_system;
 pub mod selftest;
 pub mod system;
 pub mod toolchain;
-pub mod trace;
 pub mod trace_workload;
 pub mod vcdout;
 pub mod wave;
 pub mod workload;
 
+/// The lackey trace parser, a crate of its own (`lackey/`) so it is usable without the rest.
+pub use lackey_trace as trace;
 pub use lockstep::{Failure, Lockstep, LockstepConfig, Mode, Response, Stats};
 pub use mem::{MemTiming, PhysMem};
 pub use pagetable::{PageTables, PteFlags};

@@ -48,7 +48,7 @@ pub struct TraceWorkload {
 
 impl TraceWorkload {
     pub fn open(path: &Path, cores: usize, skip_bad_lines: bool, fetches: bool) -> Result<TraceWorkload, String> {
-        let reader = trace::open(path, TraceOptions { skip_bad_lines })?;
+        let reader = trace::open(path, TraceOptions { skip_bad_lines }).map_err(|e| e.to_string())?;
         Ok(TraceWorkload {
             reader,
             path: path.to_path_buf(),
