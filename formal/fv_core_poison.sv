@@ -34,9 +34,17 @@ module fv_core_poison
   // catch-up replays I, a full catch-up flushes the ASID), see fv_sys_shootdown.sv.
   assign apply_now = rst_n && pick_i && dut.inv_valid_q && covers_inval(cur, inv_q);
 
+  logic [Entries-1:0] pending;
+  for (genvar k = 0; k < Entries; k++) begin : gen_pending
+    assign pending[k] = dut.u_l1.p_valid_q &&
+                        pend_matches(dut.u_l1.entries[k], dut.u_l1.p_any_q, dut.u_l1.p_asid_q,
+                                     dut.u_l1.p_vpn_q, dut.u_l1.p_last_q);
+  end
+
   fv_stale_tracker #(.Entries(Entries)) u_track (
     .clk_i, .rst_ni(rst_n), .inv_i(inv_q), .apply_now_i(apply_now),
     .entries_i       (dut.u_l1.entries),
+    .pending_i       (pending),
     .install_i       (dut.install_valid),
     .install_idx_i   (dut.u_l1.install_idx),
     .install_entry_i (dut.fill_entry_q),
@@ -58,5 +66,14 @@ module fv_core_poison
 `ifndef FV_NO_HELPERS
   // Helper: the walker's level register only holds 2, 1 or 0.
   always_comb if (rst_n) LevelOk_A: assert (dut.u_ptw.level_q != 2'd3);
+  // Helper: the sweep's tag copies (one group: entry k is lane k) hold each valid entry's
+  // fields, as the install wrote both.
+  for (genvar k = 0; k < Entries; k++) begin : gen_tags
+    always_comb if (rst_n && dut.u_l1.entries_q[k].valid) TagCopy_A: assert (
+        dut.u_l1.gen_lane[k].tag.asid == dut.u_l1.entries_q[k].asid &&
+        dut.u_l1.gen_lane[k].tag.g == dut.u_l1.entries_q[k].g &&
+        dut.u_l1.gen_lane[k].tag.level == dut.u_l1.entries_q[k].level &&
+        dut.u_l1.gen_lane[k].tag.vpn == dut.u_l1.entries_q[k].vpn);
+  end
 `endif
 endmodule

@@ -1,8 +1,11 @@
 // Proof 4: at most one L1 entry matches any lookup (the RTL's OneHit_A), by k-induction.
 //
-// Level `l1`:   tlb_l1 alone, every input free; the only assumption is the one tlb_core
-//               guarantees by construction (and tlb_l1 asserts as InstallAligned_A): an
-//               installed entry has a real page size (level 0..2) and a VPN aligned to it.
+// Level `l1`:   tlb_l1 alone, every input free; the only assumptions are the ones tlb_core
+//               guarantees by construction (and tlb_l1 asserts as InstallAligned_A and
+//               NoLookupInInstall_A): an installed entry has a real page size (level 0..2)
+//               and a VPN aligned to it, and no lookup comes in an install's cycle (the
+//               compare is then the install's overlap probe, checked for one hit only when
+//               it is a lookup).
 // Level `core`: tlb_core, every input free (no assumption at all); the walker produces the
 //               entries. Checks the same property on u_l1.
 // Helper invariant: no two valid entries could match the same lookup (same ASID or one
@@ -61,11 +64,13 @@ module fv_l1_onehit
     .valid_o(valid)
   );
 
-  // Environment (what tlb_core guarantees): installs are well formed.
+  // Environment (what tlb_core guarantees): installs are well formed, and never in a
+  // lookup's cycle (the compare is then the install's overlap probe, NoLookupInInstall_A).
   always_comb if (install_valid_i) assume (well_formed(install_entry_i));
+  always_comb assume (!(install_valid_i && lookup_valid_i));
 
   fv_l1_onehit_check #(.Entries(Entries)) u_chk (
-    .rst_ni(rst_n), .entries_i(dut.entries_q), .hit_i(dut.hit));
+    .rst_ni(rst_n), .entries_i(dut.entries_q), .hit_i(install_valid_i ? '0 : dut.hit));
 
   always_comb if (rst_n) cover (valid == '1 && hit);
 endmodule
@@ -82,7 +87,8 @@ module fv_core_onehit
 `include "fv_core_inst.svh"
 
   fv_l1_onehit_check #(.Entries(Entries)) u_chk (
-    .rst_ni(rst_n), .entries_i(dut.u_l1.entries_q), .hit_i(dut.u_l1.hit));
+    .rst_ni(rst_n), .entries_i(dut.u_l1.entries_q),
+    .hit_i(dut.u_l1.install_valid_i ? '0 : dut.u_l1.hit));
 `ifndef FV_NO_HELPERS
   // Helper: the walker's level register only holds 2, 1 or 0.
   always_comb if (rst_n) LevelOk_A: assert (dut.u_ptw.level_q != 2'd3);

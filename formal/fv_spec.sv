@@ -50,6 +50,14 @@ package fv_spec;
     endcase
   endfunction
 
+  // Does the L1's pending (swept) invalidation match entry `e` (tlb_l1's pend_hits): any
+  // ASID or `asid`'s non-global entries, over the pages [vpn, last].
+  function automatic logic pend_matches(tlb_entry_t e, logic any, logic [AsidW-1:0] asid,
+                                        logic [VpnW-1:0] vpn, logic [VpnW:0] last);
+    return (any || (!e.g && e.asid == asid)) && first_page(e) <= last &&
+           last_page(e) >= {1'b0, vpn};
+  endfunction
+
   // Is `i` ASID-scoped (kinds 1, 3, 4: global entries survive it)?
   function automatic logic scoped(logic [2:0] kind);
     return kind == 3'd1 || kind == 3'd3 || kind == 3'd4;

@@ -9,7 +9,11 @@
 // entry of a walk that was stale when it ended is stale when it is written.
 //
 //   StaleInstall_A  (proof 2) a stale walk never installs an entry I drops
-//   NoStaleEntry_A  (proofs 1/2) once I is applied, no valid old entry is one I drops
+//   NoStaleEntry_A  (proofs 1/2) once I is applied, no valid old entry is one I drops, unless
+//                   the L1's pending (swept) invalidation matches it: then every hit on it
+//                   is voided until the sweep retires it (docs/architecture.md, "flash and
+//                   sweep"; the proofs' 2 and 4 entries are one sweep group, swept in the
+//                   cycle after the operation is taken)
 //   helper invariants (for k-induction): a stale walk that I could touch is poisoned; the
 //   walker is busy exactly when the core is in its walk state.
 module fv_stale_tracker
@@ -25,6 +29,9 @@ module fv_stale_tracker
   input  logic                     apply_now_i,    // I (or a cover of it) is applied now
   // Core internals.
   input  tlb_entry_t [Entries-1:0] entries_i,      // u_l1.entries (as they stand)
+  input  logic [Entries-1:0]       pending_i,      // the L1's pending (swept) invalidation
+                                                   // matches the entry: every hit on it is
+                                                   // voided until the sweep kills it
   input  logic                     install_i,      // u_l1.install_valid_i (CoreFill)
   input  logic [IdxW-1:0]          install_idx_i,  // u_l1.install_idx
   input  tlb_entry_t               install_entry_i,// u_core.fill_entry_q
@@ -108,7 +115,7 @@ module fv_stale_tracker
     always_comb begin
       if (rst_ni) begin
         NoStaleEntry_A: assert (!(applied_q && old_q[k] && entries_i[k].valid &&
-                                  spec_drops(entries_i[k], inv_i)));
+                                  spec_drops(entries_i[k], inv_i) && !pending_i[k]));
 `ifndef FV_NO_HELPERS
         // Helper: every valid entry has a real page size and an aligned VPN (the walker
         // only ends at levels 2..0 and the core aligns the VPN).

@@ -323,7 +323,7 @@ fn survivors(ls: &mut Lockstep, c1: Ctx, c2: Ctx) -> [bool; 5] {
     let probes = [(c1, 0x1000u64), (c1, 0x2000), (c2, 0x1000), (c2, 0x2000), (c1, kva)];
     let before: Vec<bool> = {
         let m = ls.model();
-        probes.iter().map(|&(c, va)| m.u_l1.lookup(tlb_sim::va_vpn(va), c.asid).is_some()).collect()
+        probes.iter().map(|&(c, va)| m.u_l1.answers(tlb_sim::va_vpn(va), c.asid).is_some()).collect()
     };
     for (k, &(c, va)) in probes.iter().enumerate() {
         ls.set_ctx(c);
@@ -358,7 +358,7 @@ fn inval_va_hits_every_asid_and_global() {
     ok(ls.invalidate(InvalKind::Va, 0, 0x1abc));
     assert_eq!(survivors(&mut ls, c1, c2), [false, true, false, true, true]);
     ok(ls.invalidate(InvalKind::Va, 0, 0xffff_ffc0_0000_0ff0));
-    assert_eq!(ls.model().u_l1.lookup(0x4000000, 1), None);
+    assert_eq!(ls.model().u_l1.answers(0x4000000, 1), None);
 }
 
 #[test]
@@ -627,6 +627,74 @@ fn latencies_match_the_timing_contract() {
 // ---------------------------------------------------------------------------------------
 // Range invalidation (the fabric's INVLPGB-like kind) and pointer masking
 
+/// Cycles the L1's sweep of one address invalidation takes at most (64 entries, 8 a cycle).
+const SWEEP_CYCLES: u64 = 8;
+
+/// An address invalidation arriving while another is being swept: one of the same ASID
+/// merges into it (the hull of both ranges goes, nothing outside it); one of another ASID
+/// cannot wait, so it flushes its whole ASID (global entries stay); an InvVa during an
+/// ASID's sweep flushes everything (docs/architecture.md, "flash and sweep").
+#[test]
+fn inval_during_a_sweep_merges_or_flashes() {
+    let (mut ls, root) = fresh("inval_during_a_sweep_merges_or_flashes");
+    let root2 = ls.tables.alloc_table();
+    let kva = 0xffff_ffc0_0000_0000u64;
+    for p in 0..8u64 {
+        map(&mut ls, root, 0x10_0000 + (p << 12), PageLevel::Page4K, 0x300 + p, URWAD);
+        map(&mut ls, root2, 0x10_0000 + (p << 12), PageLevel::Page4K, 0x400 + p, URWAD);
+    }
+    map(&mut ls, root, kva, PageLevel::Page4K, 0x3ff, Pte::R | Pte::A | Pte::G);
+    {
+        let (pt, mem) = ls.tables();
+        pt.share_top(mem, root, root2, kva);
+    }
+    let c1 = ls.ctx();
+    let c2 = Ctx { asid: 2, root_ppn: root2, ..c1 };
+    let pages: Vec<u64> = (0..8).map(|p| 0x10_0000 + (p << 12)).collect();
+    let fill = |ls: &mut Lockstep| {
+        for c in [c1, c2] {
+            ls.set_ctx(c);
+            for &va in &pages {
+                ok(ls.translate(va, A, U));
+            }
+            ok(ls.translate(kva, A, false));
+        }
+        ok(ls.run(SWEEP_CYCLES));
+    };
+    let hits = |ls: &mut Lockstep, c: Ctx| -> Vec<bool> {
+        ls.set_ctx(c);
+        pages.iter().map(|&va| ls.model().u_l1.answers(tlb_sim::va_vpn(va), c.asid).is_some()).collect()
+    };
+    // Same ASID, back to back: pages 1 and 5 merge into 1..=5.
+    fill(&mut ls);
+    ls.post_invalidate(InvalKind::VaAsid, 1, 0x10_1000);
+    ok(ls.step());
+    ok(ls.invalidate(InvalKind::VaAsid, 1, 0x10_5000));
+    ok(ls.run(SWEEP_CYCLES));
+    assert_eq!(hits(&mut ls, c1), [true, false, false, false, false, false, true, true]);
+    assert_eq!(hits(&mut ls, c2), [true; 8]);
+    // Another ASID during the sweep: its whole ASID goes, the first one's page only.
+    fill(&mut ls);
+    ls.post_invalidate(InvalKind::VaAsid, 1, 0x10_1000);
+    ok(ls.step());
+    ok(ls.invalidate(InvalKind::VaAsid, 2, 0x10_5000));
+    ok(ls.run(SWEEP_CYCLES));
+    assert_eq!(hits(&mut ls, c1), [true, false, true, true, true, true, true, true]);
+    assert_eq!(hits(&mut ls, c2), [false; 8]);
+    assert!(ls.model().u_l1.answers(tlb_sim::va_vpn(kva), 2).is_some(), "a global entry survives an ASID flush");
+    // InvVa (any ASID) during an ASID's sweep: everything goes, the global entry too.
+    fill(&mut ls);
+    ls.post_invalidate(InvalKind::VaAsid, 1, 0x10_1000);
+    ok(ls.step());
+    ok(ls.invalidate(InvalKind::Va, 0, 0x10_5000));
+    assert_eq!(ls.model().outputs().valid_count, 0);
+    // Every answer above is the hardware's: the harness checked RTL and model every cycle.
+    for c in [c1, c2] {
+        ls.set_ctx(c);
+        assert!(!ok(ls.translate(0x10_3000, A, U)).hit);
+    }
+}
+
 #[test]
 fn inval_range_drops_exactly_the_pages_it_covers() {
     let (mut ls, root) = fresh("inval_range_drops_exactly_the_pages_it_covers");
@@ -639,7 +707,10 @@ fn inval_range_drops_exactly_the_pages_it_covers() {
         ok(ls.translate(va, A, U));
     }
     // Pages 2..=4 of the 4 KiB run, and the last 4 KiB of the 2 MiB page (overlap drops it).
+    // Each range is swept a few entries a cycle: the second waits for the first's sweep to
+    // end, or it would merge with it (inval_during_a_sweep_merges_or_flashes).
     ok(ls.invalidate_range(1, 0x10_2000, 2));
+    ok(ls.run(SWEEP_CYCLES));
     ok(ls.invalidate_range(1, 0x5f_f000, 0));
     let hit: Vec<bool> = pages.iter().map(|&va| ok(ls.translate(va, A, U)).hit).collect();
     assert_eq!(hit, [true, true, false, false, false, true, true, true, false, true]);

@@ -43,6 +43,30 @@ pub struct L1 {
     pub touch_hit_q: bool,
     pub touch_idx_q: usize,
     pub plru: Plru,
+    /// The pending (swept) operation, `p_*_q`: any ASID (`p_any_q`, InvVa) or the non-global
+    /// entries of `p_asid_q`, over the pages `p_vpn_q ..= p_last_q`; the sweep compares entry
+    /// group `p_step_q` (entries `p_step_q * lanes ..`) this cycle.
+    pub p_valid_q: bool,
+    pub p_any_q: bool,
+    pub p_asid_q: u16,
+    pub p_vpn_q: u64,
+    pub p_last_q: u64,
+    pub p_step_q: usize,
+    /// What the operation pending now says about last cycle's lookup (`lk_*_q`): it matches
+    /// any ASID, or the lookup's; bit l of `lk_lvl_q`: the lookup's page at size l meets its
+    /// pages. The hit entry's size and global bit pick the answer (`hit_void`).
+    pub lk_any_q: bool,
+    pub lk_asid_q: bool,
+    pub lk_lvl_q: u8,
+    /// `Lanes` (entries the sweep compares a cycle) and `Steps` (cycles a sweep takes).
+    pub lanes: usize,
+    pub steps: usize,
+}
+
+/// `pend_hits`: does a pending operation (any ASID, or `asid`'s non-global entries, over the
+/// pages `vpn ..= last`) match entry `e`?
+fn pend_hits(e: &TlbEntry, any: bool, asid: u16, vpn: u64, last: u64) -> bool {
+    (any || (!e.g && e.asid == asid)) && e.vpn <= last && vpn_last(e.level, e.vpn) >= vpn
 }
 
 /// Two entries overlap if their ranges intersect (compared at the coarser page size) and a
@@ -65,6 +89,17 @@ impl L1 {
             touch_hit_q: false,
             touch_idx_q: 0,
             plru: Plru::new(entries),
+            p_valid_q: false,
+            p_any_q: false,
+            p_asid_q: 0,
+            p_vpn_q: 0,
+            p_last_q: 0,
+            p_step_q: 0,
+            lk_any_q: false,
+            lk_asid_q: false,
+            lk_lvl_q: 0,
+            lanes: entries.min(8),
+            steps: entries / entries.min(8),
         }
     }
 
@@ -79,9 +114,23 @@ impl L1 {
         e.valid && (e.g || e.asid == asid) && vpn_covers(e.level, e.vpn, vpn)
     }
 
-    /// `hit_live`: `hit_q` less the entry `kill_q` retires (an invalidation is ordered before
-    /// a lookup in its cycle); `hit_o` is whether there is one.
+    /// `hit_void`: the operation pending now matches the entry last cycle's lookup hit (its
+    /// size and global bit are read with its data, `data_mem`; the model reads `entries_q`,
+    /// which an install writes with the same values).
+    pub fn hit_void(&self) -> bool {
+        self.hit_q.is_some_and(|i| {
+            let e = &self.entries_q[i];
+            (self.lk_any_q || (!e.g && self.lk_asid_q)) && (self.lk_lvl_q >> (e.level as u8).min(2)) & 1 == 1
+        })
+    }
+
+    /// `hit_live`: `hit_q` less the entry `kill_q` retires, and none if the pending
+    /// operation voids it (an invalidation is ordered before a lookup in its cycle and every
+    /// one after it); `hit_o` is whether there is one.
     pub fn hit_live(&self) -> Option<usize> {
+        if self.hit_void() {
+            return None;
+        }
         self.hit_q.filter(|&i| (self.kill_q >> i) & 1 == 0)
     }
 
@@ -103,6 +152,14 @@ impl L1 {
             }
         }
         found
+    }
+
+    /// What a lookup of `vpn` under `asid` would answer from: the entry it hits, unless the
+    /// pending operation matches that entry (then the sweep kills it, or the hit is voided).
+    pub fn answers(&self, vpn: u64, asid: u16) -> Option<(usize, TlbEntry)> {
+        self.lookup(vpn, asid).filter(|(_, e)| {
+            !(self.p_valid_q && pend_hits(e, self.p_any_q, self.p_asid_q, self.p_vpn_q, self.p_last_q))
+        })
     }
 
     /// What `victim_q` holds next cycle: where an install in the next cycle writes.
@@ -127,32 +184,86 @@ impl L1 {
     /// Advances one clock edge.
     pub fn step(&mut self, i: &L1Inputs) {
         let hit = if i.lookup_valid { self.lookup(i.lookup_vpn, i.lookup_asid) } else { None };
-        // `hit_live` from this cycle's registers, before they move.
+        // `hit_live` and `void_kill` from this cycle's registers, before they move.
         let touch_hit_d = self.hit_live().is_some();
+        let void_kill = match self.hit_q {
+            Some(h) if self.hit_void() && (self.kill_q >> h) & 1 == 0 => 1u64 << h,
+            _ => 0,
+        };
         let install_idx = self.victim_q;
         let free = self.free();
         let plru_victim = self.plru.victim();
         let kind = InvalKind::from_bits(i.inval_kind);
-        // An invalidation in the install's cycle applies to the new entry too.
-        let install_killed =
-            i.inval_valid && inval_hits(&i.install_entry, kind, i.inval_asid, i.inval_vpn, i.inval_last);
+        // The sweeper takes an address kind if it is free or sweeps its last group now;
+        // everything else is a flash (an address kind it cannot take: of its superset).
+        let in_addr = i.inval_valid && matches!(kind, InvalKind::Va | InvalKind::VaAsid | InvalKind::RangeAsid);
+        let in_any = kind == InvalKind::Va;
+        let in_last = if kind == InvalKind::RangeAsid { i.inval_last } else { i.inval_vpn };
+        let p_done = !self.p_valid_q || self.p_step_q == self.steps - 1;
+        // One of the same scope as the operation in flight merges into it: the hull of both
+        // pages, swept again from group 0.
+        let merge = in_addr && !p_done && in_any == self.p_any_q && (in_any || i.inval_asid == self.p_asid_q);
+        let take = in_addr && (p_done || merge);
+        let flash_asid = i.inval_valid && !take && kind.asid_scoped();
+        let flash_all = i.inval_valid && !take && !flash_asid;
+        // The invalidation as it is applied now judges the install of this cycle.
+        let e = &i.install_entry;
+        let install_killed = i.inval_valid
+            && if take {
+                pend_hits(e, in_any, i.inval_asid, i.inval_vpn, in_last)
+            } else {
+                flash_all || (!e.g && e.asid == i.inval_asid)
+            };
+        // The operation pending next cycle, and this cycle's lookup against it.
+        let (p_valid_d, p_any_d, p_asid_d, p_vpn_d, p_last_d, p_step_d) = if merge {
+            (true, in_any, i.inval_asid, self.p_vpn_q.min(i.inval_vpn), self.p_last_q.max(in_last), 0)
+        } else if take {
+            (true, in_any, i.inval_asid, i.inval_vpn, in_last, 0)
+        } else {
+            let step = if self.p_valid_q { (self.p_step_q + 1) % self.steps } else { 0 };
+            (self.p_valid_q && !p_done, self.p_any_q, self.p_asid_q, self.p_vpn_q, self.p_last_q, step)
+        };
+        let lk_lvl =
+            [PageLevel::Page4K, PageLevel::Page2M, PageLevel::Page1G].iter().enumerate().fold(0u8, |m, (l, &level)| {
+                let base = vpn_align(level, i.lookup_vpn);
+                m | ((base <= p_last_d && vpn_last(level, base) >= p_vpn_d) as u8) << l
+            });
+        let sweep = self.p_valid_q;
         // Each entry's next value depends only on itself (and the install comes last), so
         // the registers are updated in place: last cycle's kills are applied, this cycle's
-        // invalidation matches are registered (except in the install's slot), the overlap
-        // drop is written now. With none of the three there is nothing to do.
-        if i.inval_valid || i.install_valid || self.kill_q != 0 {
-            let mut kill = 0u64;
+        // matches (flash, sweep, a void hit's entry) are registered (except in the install's
+        // slot), the overlap drop is written now. With none of these there is nothing to do.
+        if i.inval_valid || i.install_valid || self.kill_q != 0 || sweep || void_kill != 0 {
+            let mut kill = void_kill;
+            if sweep {
+                for j in 0..self.lanes {
+                    let k = self.p_step_q * self.lanes + j;
+                    let e = self.entry(k);
+                    if e.valid && pend_hits(&e, self.p_any_q, self.p_asid_q, self.p_vpn_q, self.p_last_q) {
+                        kill |= 1 << k;
+                    }
+                }
+            }
             for k in 0..self.entries_q.len() {
                 let e = self.entry(k);
-                let matched = i.inval_valid && e.valid && inval_hits(&e, kind, i.inval_asid, i.inval_vpn, i.inval_last);
+                let flash = e.valid && (flash_all || (flash_asid && !e.g && e.asid == i.inval_asid));
                 let overlap = i.install_valid && e.valid && overlaps(&e, &i.install_entry);
-                if matched && !(i.install_valid && k == install_idx) {
+                if flash {
                     kill |= 1 << k;
                 }
                 self.entries_q[k].valid = e.valid && !overlap;
             }
+            if i.install_valid {
+                kill &= !(1u64 << install_idx);
+            }
             self.kill_q = kill;
         }
+        self.p_valid_q = p_valid_d && !i.clr;
+        (self.p_any_q, self.p_asid_q, self.p_vpn_q, self.p_last_q, self.p_step_q) =
+            (p_any_d, p_asid_d, p_vpn_d, p_last_d, p_step_d);
+        self.lk_any_q = p_valid_d && p_any_d;
+        self.lk_asid_q = p_valid_d && !p_any_d && p_asid_d == i.lookup_asid;
+        self.lk_lvl_q = lk_lvl;
         if i.install_valid {
             self.entries_q[install_idx] = TlbEntry { valid: !install_killed, ..i.install_entry };
         }
