@@ -10,13 +10,15 @@
 // pending registers (`p_*_q`) and compared with `Lanes` entries a cycle, entry group
 // `p_step_q` (Entries / Lanes cycles in all), through `Lanes` comparators instead of one per
 // entry. One of the same scope (any ASID, or the same ASID) that arrives during a sweep is
-// merged into it: the pending pages become the hull of both and the sweep starts again. While it is pending, a lookup that hits an entry it matches is voided (a miss) and
-// that entry killed: the lookup's own operands are compared with the pending operation in
-// the cycle it is presented, at each of the three page sizes (`lk_*_q`), and the hit entry's
-// size and global bit, read with its data, pick the answer a cycle later. An address kind
-// of another scope that arrives while the sweeper is busy (and not in its last group) is
-// applied as a flash of its superset instead: InvVa as InvAll, InvVaAsid and InvRangeAsid as InvAsid (a
-// refill's cost, never a missed invalidation; Linux flushes the whole ASID past 33 pages).
+// merged into it: the pending pages become the hull of both and the sweep starts again.
+// While it is pending, a lookup that hits an entry it matches is voided (a miss) and that
+// entry killed: the lookup's own operands are compared with the pending operation in the
+// cycle it is presented, at each of the three page sizes (`lk_*_q`), and each entry's size
+// and global bit pick its answer a cycle later (`void_vec`, masked with the hit vector). An
+// address kind of another scope that arrives while the sweeper is busy (and not in its last
+// group) is applied as a flash of its superset instead: InvVa as InvAll, InvVaAsid and
+// InvRangeAsid as InvAsid (a refill's cost, never a missed invalidation; Linux flushes the
+// whole ASID past 33 pages).
 // Matches are registered (`kill_q`) and clear the entries' valid bits in `entries_q` one
 // cycle later; `entries` is `entries_q` with those registered kills applied, so every
 // reader sees exactly what it would if the clear had been immediate.
@@ -39,7 +41,7 @@
 // the same as they were at the lookup: only an install rewrites an entry's fields, and the
 // core never installs in the cycle after a lookup (docs/architecture.md).
 //
-// What a hit reads (the page size, global bit, PPN and permission bits) is kept twice: in
+// What a hit reads (the page size, PPN and permission bits) is kept twice: in
 // `entries_q`, where the compares need them, and in `data_mem`, a memory with one write port
 // (the install) and one asynchronous read port at the registered hit's index, which an FPGA
 // maps to LUT RAM. The read is a small local memory instead of a 32-way multiplexer of
@@ -118,12 +120,12 @@ module tlb_l1
   logic               lk_any_q, lk_asid_q;
   logic [2:0]         lk_lvl_q, lk_lvl;
   logic               hit_void;
+  logic [Entries-1:0] void_vec;
 
   // The fields a hit reads, in their own memory (LUT RAM; no reset: an entry is read only
   // after the install that wrote it).
   typedef struct packed {
     page_level_e     level;
-    logic            g;
     logic [PpnW-1:0] ppn;
     logic            r;
     logic            w;
@@ -184,10 +186,19 @@ module tlb_l1
   // Last cycle's lookup, less what the flash or the sweep registered with it retires, and
   // void if the operation pending now matches the entry it hit (an invalidation is ordered
   // before a lookup in its cycle and every one after it). A void hit's entry is killed.
-  assign hit_void = (lk_any_q || (!hit_data.g && lk_asid_q)) &&
-                    lk_lvl_q[hit_data.level == Page1G ? 2 : hit_data.level == Page2M ? 1 : 0];
-  assign hit_live  = hit_void ? '0 : hit_q & ~kill_q;
-  assign void_kill = hit_void ? hit_q & ~kill_q : '0;
+  // The check is made for every entry in parallel from its own size and global bit (a gate
+  // or two each, beside the hit vector) rather than after reading the hit entry's: the
+  // answer's path gains one AND, not the index encoder and a memory read.
+  always_comb begin
+    for (int unsigned i = 0; i < Entries; i++) begin
+      void_vec[i] = (lk_any_q || (!entries_q[i].g && lk_asid_q)) &&
+                    lk_lvl_q[entries_q[i].level == Page1G ? 2 :
+                             entries_q[i].level == Page2M ? 1 : 0];
+    end
+  end
+  assign hit_void  = (hit_q & void_vec) != '0;
+  assign hit_live  = hit_q & ~kill_q & ~void_vec;
+  assign void_kill = hit_q & ~kill_q & void_vec;
   assign hit_o     = |hit_live;
 
   always_comb begin
@@ -256,10 +267,11 @@ module tlb_l1
   // Does a pending operation match an entry: its ASID rule, and the entry's pages
   // [vpn, vpn_last] meet [vpn_i, last_i] (the core computed the range's last page a cycle
   // before, into a register: no adder in front of the comparators).
-  function automatic logic pend_hits(tlb_entry_t e, logic any, logic [AsidW-1:0] asid,
+  function automatic logic pend_hits(logic [AsidW-1:0] e_asid, logic e_g, page_level_e e_level,
+                                     logic [VpnW-1:0] e_vpn, logic any, logic [AsidW-1:0] asid,
                                      logic [VpnW-1:0] vpn, logic [VpnW:0] last);
-    return (any || (!e.g && e.asid == asid)) &&
-           {1'b0, e.vpn} <= last && vpn_last(e.level, e.vpn) >= {1'b0, vpn};
+    return (any || (!e_g && e_asid == asid)) &&
+           {1'b0, e_vpn} <= last && vpn_last(e_level, e_vpn) >= {1'b0, vpn};
   endfunction
 
   // The operation pending next cycle: the one taken now, else the one in flight unless its
@@ -314,23 +326,18 @@ module tlb_l1
   for (genvar j = 0; j < Lanes; j++) begin : gen_lane
     entry_tag_t tag_mem [Steps];
     entry_tag_t tag;
-    tlb_entry_t e;
+    logic       valid;
     always_ff @(posedge clk_i) begin
       if (install_valid_i && install_lane == LaneW'(j)) begin
         tag_mem[install_step] <= '{asid: install_entry_i.asid, g: install_entry_i.g,
                                    level: install_entry_i.level, vpn: install_entry_i.vpn};
       end
     end
-    assign tag = tag_mem[p_step_q];
-    always_comb begin
-      e       = '0;
-      e.valid = entries[Steps == 1 ? j : p_step_q * Lanes + j].valid;
-      e.asid  = tag.asid;
-      e.g     = tag.g;
-      e.level = tag.level;
-      e.vpn   = tag.vpn;
-    end
-    assign lane_hit[j] = p_valid_q && e.valid && pend_hits(e, p_any_q, p_asid_q, p_vpn_q, p_last_q);
+    assign tag   = tag_mem[p_step_q];
+    assign valid = entries[Steps == 1 ? j : p_step_q * Lanes + j].valid;
+    assign lane_hit[j] = p_valid_q && valid &&
+                         pend_hits(tag.asid, tag.g, tag.level, tag.vpn, p_any_q, p_asid_q, p_vpn_q,
+                                   p_last_q);
   end
   always_comb begin
     sweep_kill = '0;
@@ -348,7 +355,8 @@ module tlb_l1
 
   // The invalidation as it is applied this cycle judges an install of this cycle.
   assign install_killed = inval_valid_i &&
-      (take ? pend_hits(install_entry_i, in_any, inval_asid_i, inval_vpn_i, in_last)
+      (take ? pend_hits(install_entry_i.asid, install_entry_i.g, install_entry_i.level,
+                        install_entry_i.vpn, in_any, inval_asid_i, inval_vpn_i, in_last)
             : flash_all || (!install_entry_i.g && install_entry_i.asid == inval_asid_i));
 
   // ---------------------------------------------------------------------------------------
@@ -381,7 +389,7 @@ module tlb_l1
 
   always_ff @(posedge clk_i) begin
     if (install_valid_i) begin
-      data_mem[install_idx] <= '{level: install_entry_i.level, g: install_entry_i.g,
+      data_mem[install_idx] <= '{level: install_entry_i.level,
                                  ppn: install_entry_i.ppn, r: install_entry_i.r,
                                  w: install_entry_i.w, x: install_entry_i.x,
                                  u: install_entry_i.u, d: install_entry_i.d};

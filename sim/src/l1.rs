@@ -114,9 +114,8 @@ impl L1 {
         e.valid && (e.g || e.asid == asid) && vpn_covers(e.level, e.vpn, vpn)
     }
 
-    /// `hit_void`: the operation pending now matches the entry last cycle's lookup hit (its
-    /// size and global bit are read with its data, `data_mem`; the model reads `entries_q`,
-    /// which an install writes with the same values).
+    /// `hit_void`: the operation pending now matches the entry last cycle's lookup hit: that
+    /// entry's bit of `void_vec` (each entry's size and global bit against `lk_*_q`).
     pub fn hit_void(&self) -> bool {
         self.hit_q.is_some_and(|i| {
             let e = &self.entries_q[i];
