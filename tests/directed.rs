@@ -627,6 +627,32 @@ fn latencies_match_the_timing_contract() {
 // ---------------------------------------------------------------------------------------
 // Range invalidation (the fabric's INVLPGB-like kind) and pointer masking
 
+/// A global install drops another ASID's entry for the same page: the overlap probe is the
+/// lookup's compare with the new entry's global bit, so it matches every ASID. Without the
+/// drop, a lookup in that other ASID would hit two entries (OneHit_A). Software that maps a
+/// page global in one address space and private in another is wrong, but the TLB must stay
+/// one-hit whatever the tables say.
+#[test]
+fn global_install_drops_another_asids_entry_for_the_page() {
+    let (mut ls, root1) = fresh("global_install_drops_another_asids_entry_for_the_page");
+    let root2 = ls.tables.alloc_table();
+    map(&mut ls, root2, 0x7000, PageLevel::Page4K, 0x222, URWAD);
+    map(&mut ls, root1, 0x7000, PageLevel::Page4K, 0x111, URWAD | Pte::G);
+    let c1 = ls.ctx();
+    let c2 = Ctx { asid: 2, root_ppn: root2, ..c1 };
+    ls.set_ctx(c2);
+    assert!(!ok(ls.translate(0x7000, A, U)).hit);
+    assert!(ok(ls.translate(0x7000, A, U)).hit);
+    ls.set_ctx(c1);
+    assert!(!ok(ls.translate(0x7000, A, U)).hit, "asid 2's entry is not asid 1's");
+    // The global entry replaced asid 2's: asid 2 now hits it, and only it.
+    ls.set_ctx(c2);
+    let r = ok(ls.translate(0x7000, A, U));
+    assert!(r.hit);
+    assert_eq!(r.paddr >> 12, 0x111);
+    assert_eq!(ls.model().outputs().valid_count, 1);
+}
+
 /// Cycles the L1's sweep of one address invalidation takes at most (64 entries, 8 a cycle).
 const SWEEP_CYCLES: u64 = 8;
 
