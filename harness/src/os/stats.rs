@@ -275,3 +275,53 @@ fn latency_histogram(lat: &[u64]) -> Vec<(u64, u64)> {
     h.sort_unstable();
     h
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The summary's figures from a hand-made run: totals, each shootdown's latency and IPI
+    /// cost in completion order, the latency spread and its histogram, the fabric counters.
+    #[test]
+    fn summary_of_a_small_run() {
+        let ipi = IpiCost {
+            initiator_base: 100,
+            per_target_send: 10,
+            delivery: 1000,
+            remote_handler: 2000,
+            invlpg: 100,
+            full_flush: 5000,
+            ceiling: 33,
+        };
+        let core = |translations, hits| CoreStats { translations, hits, ..CoreStats::default() };
+        let st = RunStats {
+            cycles: 1000,
+            cores: vec![core(30, 20), core(10, 10)],
+            shootdowns: vec![
+                Shootdown { core: 1, posted: 500, synced: 520, pages: 1, ipi_targets: 1 },
+                Shootdown { core: 0, posted: 100, synced: 105, pages: 2, ipi_targets: 0 },
+            ],
+            walk_restarts: 3,
+            oracle_checks: 40,
+            fabric: Counters { posted: 4, targets: 2, skipped: 1, stall: 9, ..Counters::default() },
+            ..RunStats::default()
+        };
+        let s = st.summary(&ipi);
+        assert_eq!((s.cycles, s.translations, s.hits, s.oracle_checks), (1000, 40, 30, 40));
+        assert_eq!(s.hit_rate, 0.75);
+        assert_eq!(s.per_core[0].hit_rate, 20.0 / 30.0);
+        let sd: Vec<(usize, u64, u64)> = s.shootdowns.iter().map(|x| (x.core, x.synced, x.latency)).collect();
+        assert_eq!(sd, [(0, 105, 5), (1, 520, 20)], "in completion order");
+        assert_eq!((s.shootdowns[0].ipi_initiator, s.shootdowns[0].ipi_target), (200, 0));
+        let one = ipi.cost(1, 1);
+        assert_eq!((s.shootdowns[1].ipi_initiator, s.shootdowns[1].ipi_target), one);
+        let l = &s.fabric.sync_latency;
+        assert_eq!((l.count, l.min, l.median, l.max, l.mean), (2, 5, 20, 20, 12.5));
+        assert_eq!(l.histogram, [(8, 1), (32, 1)]);
+        assert_eq!((s.fabric.shootdowns, s.fabric.posts, s.fabric.targets_skipped), (2, 4, 1));
+        assert_eq!((s.fabric.walks_poisoned, s.fabric.request_stall_cycles), (3, 9));
+        let c = &s.fabric_vs_ipi;
+        assert_eq!((c.ipis, c.fabric_initiator_cycles, c.ipi_initiator_cycles), (1, 25, 200 + one.0));
+        assert_eq!(c.ipi_over_fabric, (200 + one.0 + one.1) as f64 / 25.0);
+    }
+}
