@@ -1,27 +1,27 @@
-//! `--plot DIR`: SVG charts of a run (plotters' SVG backend; no fonts or system libraries).
+//! `--plot DIR`: SVG charts of a run (plotters' SVG backend; no fonts or system libraries),
+//! drawn from its [`Report`] alone.
 
 use std::path::{Path, PathBuf};
 
 use plotters::prelude::*;
-use tlb_harness::os::Shootdown;
 
-use crate::run::Summary;
+use crate::run::Report;
 
 fn err(what: &Path) -> impl Fn(String) -> String + '_ {
     move |e| format!("cannot draw {}: {e}", what.display())
 }
 
 /// Writes every chart; returns their paths.
-pub fn write_all(dir: &Path, s: &Summary, shootdowns: &[Shootdown]) -> Result<Vec<PathBuf>, String> {
+pub fn write_all(dir: &Path, s: &Report) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
     let p = dir.join("sync_latency.svg");
-    sync_latency(&p, s, shootdowns).map_err(err(&p))?;
+    sync_latency(&p, s).map_err(err(&p))?;
     out.push(p);
     let p = dir.join("hit_rate.svg");
     hit_rate(&p, s).map_err(err(&p))?;
     out.push(p);
     let p = dir.join("shootdown_cycles.svg");
-    shootdown_cycles(&p, s, shootdowns).map_err(err(&p))?;
+    shootdown_cycles(&p, s).map_err(err(&p))?;
     out.push(p);
     Ok(out)
 }
@@ -31,10 +31,10 @@ fn e<T: std::fmt::Display>(x: T) -> String {
 }
 
 /// The distribution of post-to-sync latency, one bar per cycle count.
-fn sync_latency(path: &Path, s: &Summary, sd: &[Shootdown]) -> Result<(), String> {
+fn sync_latency(path: &Path, s: &Report) -> Result<(), String> {
     let root = SVGBackend::new(path, (900, 500)).into_drawing_area();
     root.fill(&WHITE).map_err(e)?;
-    let lat: Vec<u64> = sd.iter().map(|x| x.synced - x.posted).collect();
+    let lat: Vec<u64> = s.run.shootdowns.iter().map(|x| x.latency).collect();
     let max = lat.iter().copied().max().unwrap_or(1);
     let mut counts = vec![0u32; max as usize + 1];
     for &l in &lat {
@@ -43,7 +43,7 @@ fn sync_latency(path: &Path, s: &Summary, sd: &[Shootdown]) -> Result<(), String
     let peak = counts.iter().copied().max().unwrap_or(1).max(1);
     let mut chart = ChartBuilder::on(&root)
         .caption(
-            format!("Sync latency, post accepted to sync done ({} shootdowns, {} cores)", lat.len(), s.cores),
+            format!("Sync latency, post accepted to sync done ({} shootdowns, {} cores)", lat.len(), s.sys.cores),
             ("sans-serif", 20),
         )
         .margin(15)
@@ -60,10 +60,10 @@ fn sync_latency(path: &Path, s: &Summary, sd: &[Shootdown]) -> Result<(), String
 }
 
 /// Per-core hit rate over time.
-fn hit_rate(path: &Path, s: &Summary) -> Result<(), String> {
+fn hit_rate(path: &Path, s: &Report) -> Result<(), String> {
     let root = SVGBackend::new(path, (900, 500)).into_drawing_area();
     root.fill(&WHITE).map_err(e)?;
-    let points = s.per_core.iter().map(|c| c.stats.series.len()).max().unwrap_or(0).max(1) as u64;
+    let points = s.run.per_core.iter().map(|c| c.stats.series.len()).max().unwrap_or(0).max(1) as u64;
     let w = s.series_window;
     let mut chart = ChartBuilder::on(&root)
         .caption(format!("Hit rate per core, windows of {w} cycles ({})", s.workload), ("sans-serif", 20))
@@ -73,7 +73,7 @@ fn hit_rate(path: &Path, s: &Summary) -> Result<(), String> {
         .build_cartesian_2d(0u64..points * w, 0f64..100.0)
         .map_err(e)?;
     chart.configure_mesh().x_desc("cycle").y_desc("hit rate (%)").draw().map_err(e)?;
-    for c in &s.per_core {
+    for c in &s.run.per_core {
         let color = Palette99::pick(c.core).to_rgba();
         let pts: Vec<(u64, f64)> = c
             .stats
@@ -95,19 +95,17 @@ fn hit_rate(path: &Path, s: &Summary) -> Result<(), String> {
 }
 
 /// Cycles spent on shootdowns so far, fabric against Linux IPIs.
-fn shootdown_cycles(path: &Path, s: &Summary, sd: &[Shootdown]) -> Result<(), String> {
+fn shootdown_cycles(path: &Path, s: &Report) -> Result<(), String> {
     let root = SVGBackend::new(path, (900, 500)).into_drawing_area();
     root.fill(&WHITE).map_err(e)?;
-    let ipi = &s.fabric_vs_ipi.ipi_cost_model;
+    let sd = &s.run.shootdowns;
     let (mut f, mut i) = (0u64, 0u64);
     let mut fab = vec![(0u64, 1u64)];
     let mut ipis = vec![(0u64, 1u64)];
-    let mut sorted: Vec<&Shootdown> = sd.iter().collect();
-    sorted.sort_by_key(|x| x.synced);
-    for x in sorted {
-        f += x.synced - x.posted;
-        let (a, t) = x.ipi_cycles(ipi);
-        i = i.saturating_add(a).saturating_add(t);
+    // Running totals, in the order the shootdowns completed.
+    for x in sd {
+        f += x.latency;
+        i = i.saturating_add(x.ipi_initiator).saturating_add(x.ipi_target);
         fab.push((x.synced, f.max(1)));
         ipis.push((x.synced, i.max(1)));
     }
@@ -120,7 +118,7 @@ fn shootdown_cycles(path: &Path, s: &Summary, sd: &[Shootdown]) -> Result<(), St
         .margin(15)
         .x_label_area_size(40)
         .y_label_area_size(80)
-        .build_cartesian_2d(0u64..s.cycles.max(1), (1u64..top.saturating_mul(2)).log_scale())
+        .build_cartesian_2d(0u64..s.run.cycles.max(1), (1u64..top.saturating_mul(2)).log_scale())
         .map_err(e)?;
     chart.configure_mesh().x_desc("cycle").y_desc("cycles spent so far, all cores (log scale)").draw().map_err(e)?;
     chart

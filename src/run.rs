@@ -10,65 +10,16 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
-use tlb_harness::os::{latency_histogram, CoreStats, Ending, IpiCost, Os, OsConfig, OsCounts, RunError, Workload};
+use tlb_harness::os::{
+    Comparison, CoreSummary, Ending, Fabric, IpiCost, Os, OsConfig, OsCounts, RunError, Summary, Workload,
+};
 use tlb_harness::system::{SysLockstep, SysLockstepConfig};
 use tlb_harness::{MemTiming, Mode};
 use tlb_sim::fabric::SysConfig;
 
 use crate::RunArgs;
 
-#[derive(Serialize)]
-pub struct CoreSummary {
-    pub core: usize,
-    pub hit_rate: f64,
-    #[serde(flatten)]
-    pub stats: CoreStats,
-}
-
-#[derive(Serialize)]
-pub struct Latency {
-    pub count: usize,
-    pub min: u64,
-    pub median: u64,
-    pub p99: u64,
-    pub max: u64,
-    pub mean: f64,
-    /// (upper bound in cycles, count), bounds powers of two.
-    pub histogram: Vec<(u64, u64)>,
-}
-
-#[derive(Serialize)]
-pub struct Fabric {
-    pub shootdowns: u64,
-    pub posts: u32,
-    /// Cores the fabric sent invalidations to, in all.
-    pub targets_sent: u32,
-    /// Cores with a slot for the ASID that were skipped (they catch up when they switch in).
-    pub targets_skipped: u32,
-    pub catchups_by_log: u32,
-    pub catchups_by_full_flush: u32,
-    pub walks_poisoned: u64,
-    /// Core-cycles a translation request waited (walks, switches, catch-ups).
-    pub request_stall_cycles: u32,
-    pub sync_latency: Latency,
-}
-
-#[derive(Serialize)]
-pub struct Comparison {
-    pub ipi_cost_model: IpiCost,
-    /// Interrupts Linux would send.
-    pub ipis: u64,
-    /// Fabric: cycles initiators waited from first post to sync done, in all.
-    pub fabric_initiator_cycles: u64,
-    /// Fabric: cycles taken from the targets' instruction streams (none: agents apply in
-    /// hardware; refills are paid by both schemes and simulated).
-    pub fabric_target_cycles: u64,
-    pub ipi_initiator_cycles: u64,
-    pub ipi_target_cycles: u64,
-    /// (IPI initiator + target cycles) / (fabric initiator + target cycles).
-    pub ipi_over_fabric: f64,
-}
-
+/// What a trace replay read, and how fast.
 #[derive(Serialize)]
 pub struct TraceInfo {
     pub path: PathBuf,
@@ -81,28 +32,20 @@ pub struct TraceInfo {
     pub truncated: bool,
 }
 
-#[derive(Serialize)]
-pub struct Summary {
+/// What `tlbsim run` reports on the multi-core system: the run's [`Summary`] (computed once
+/// at its end, from the OS's counts alone) and what it was a run of. The text summary
+/// ([`print`]), the JSON (`--json`) and the plots ([`crate::plots`]) read this and nothing
+/// else.
+pub struct Report {
     pub workload: String,
-    pub mode: &'static str,
-    pub cores: usize,
-    pub entries: usize,
-    pub hit_latency: u8,
-    pub slots: usize,
-    pub log_depth: usize,
-    pub asids: usize,
+    pub mode: Mode,
+    pub sys: SysConfig,
     pub seed: u64,
     pub ending: Ending,
-    pub cycles: u64,
+    /// Wall time of the run, and simulated cycles per second of it.
     pub seconds: f64,
     pub cycles_per_second: f64,
-    pub translations: u64,
-    pub hit_rate: f64,
-    pub per_core: Vec<CoreSummary>,
-    pub fabric: Fabric,
-    pub os: OsCounts,
-    pub fabric_vs_ipi: Comparison,
-    pub oracle_checks: u64,
+    pub run: Summary,
     pub trace: Option<TraceInfo>,
     pub vcd: Option<PathBuf>,
     /// The cycles the waveform covers (the window asked for, cut at the run's end).
@@ -113,17 +56,69 @@ pub struct Summary {
     pub series_window: u64,
 }
 
-fn latency(mut v: Vec<u64>) -> Latency {
-    v.sort_unstable();
-    let at = |q: f64| v.get(((v.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0);
-    Latency {
-        count: v.len(),
-        min: at(0.0),
-        median: at(0.5),
-        p99: at(0.99),
-        max: at(1.0),
-        mean: if v.is_empty() { 0.0 } else { v.iter().sum::<u64>() as f64 / v.len() as f64 },
-        histogram: latency_histogram(&v),
+/// The JSON of a [`Report`]: its fields in the order `--json` has always written them.
+#[derive(Serialize)]
+struct ReportJson<'a> {
+    workload: &'a str,
+    mode: &'static str,
+    cores: usize,
+    entries: usize,
+    hit_latency: u8,
+    slots: usize,
+    log_depth: usize,
+    asids: usize,
+    seed: u64,
+    ending: Ending,
+    cycles: u64,
+    seconds: f64,
+    cycles_per_second: f64,
+    translations: u64,
+    hit_rate: f64,
+    per_core: &'a [CoreSummary],
+    fabric: &'a Fabric,
+    os: &'a OsCounts,
+    fabric_vs_ipi: &'a Comparison,
+    oracle_checks: u64,
+    trace: &'a Option<TraceInfo>,
+    vcd: &'a Option<PathBuf>,
+    vcd_window: Option<(u64, u64)>,
+    gtkw: &'a Option<PathBuf>,
+    plots: &'a [PathBuf],
+    series_window: u64,
+}
+
+impl Serialize for Report {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let (r, sys) = (&self.run, &self.sys);
+        ReportJson {
+            workload: &self.workload,
+            mode: self.mode.name(),
+            cores: sys.cores,
+            entries: sys.entries,
+            hit_latency: sys.hit_latency,
+            slots: sys.slots,
+            log_depth: sys.log_depth,
+            asids: sys.asids,
+            seed: self.seed,
+            ending: self.ending,
+            cycles: r.cycles,
+            seconds: self.seconds,
+            cycles_per_second: self.cycles_per_second,
+            translations: r.translations,
+            hit_rate: r.hit_rate,
+            per_core: &r.per_core,
+            fabric: &r.fabric,
+            os: &r.os,
+            fabric_vs_ipi: &r.fabric_vs_ipi,
+            oracle_checks: r.oracle_checks,
+            trace: &self.trace,
+            vcd: &self.vcd,
+            vcd_window: self.vcd_window,
+            gtkw: &self.gtkw,
+            plots: &self.plots,
+            series_window: self.series_window,
+        }
+        .serialize(ser)
     }
 }
 
@@ -285,19 +280,22 @@ pub fn run(a: RunArgs, stop: Arc<AtomicBool>) -> Result<(), String> {
         }
     }
 
-    let mut summary = summarize(&a, mode, &name, &os, ending, seconds, ipi, workload.as_ref(), vcd_out, series_window);
+    // The run's summary, computed once; from here on nothing reads the OS or the system.
+    let summary = os.stats.summary(&ipi);
+    let trace = workload.trace_info();
+    let mut report = Report::new(&a, mode, sys, name, ending, seconds, summary, trace, vcd_out, series_window);
     if let Some(dir) = &a.plot {
-        match crate::plots::write_all(dir, &summary, &os.stats.shootdowns) {
-            Ok(p) => summary.plots = p,
+        match crate::plots::write_all(dir, &report) {
+            Ok(p) => report.plots = p,
             Err(e) => late.push(format!("no plots written: {e}")),
         }
     }
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&summary).expect("serializable"));
+        println!("{}", serde_json::to_string_pretty(&report).expect("serializable"));
     } else {
-        print(&summary, mode);
+        print(&report);
     }
-    if let Some(t) = summary.trace.as_ref().filter(|t| t.truncated) {
+    if let Some(t) = report.trace.as_ref().filter(|t| t.truncated) {
         eprintln!(
             "tlbsim: warning: trace {} is a truncated gzip file (ends after {} lines): replayed up to there \
              (--skip-bad-lines)",
@@ -326,117 +324,69 @@ fn write_waveform(os: &Os, path: &Path, from: u64, to: u64) -> Result<((u64, u64
     Ok((window, gtkw))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn summarize(
-    a: &RunArgs,
-    mode: Mode,
-    name: &str,
-    os: &Os,
-    ending: Ending,
-    seconds: f64,
-    ipi: IpiCost,
-    w: &dyn Workload,
-    vcd: Option<((u64, u64), PathBuf)>,
-    series_window: u64,
-) -> Summary {
-    let st = &os.stats;
-    let cnt = os.sys.outputs().cnt;
-    let translations: u64 = st.cores.iter().map(|c| c.translations).sum();
-    let hits: u64 = st.cores.iter().map(|c| c.hits).sum();
-    let lat: Vec<u64> = st.shootdowns.iter().map(|s| s.synced - s.posted).collect();
-    let (mut ipi_init, mut ipi_tgt, mut ipis) = (0u64, 0u64, 0);
-    for s in &st.shootdowns {
-        let (i, t) = s.ipi_cycles(&ipi);
-        ipi_init = ipi_init.saturating_add(i);
-        ipi_tgt = ipi_tgt.saturating_add(t);
-        ipis += s.ipi_targets;
-    }
-    let fabric_init: u64 = lat.iter().sum();
-    let trace = w.trace_info().map(|t| TraceInfo {
-        path: t.path,
-        lines: t.lines,
-        bad_lines_skipped: t.bad_lines_skipped,
-        threads: t.threads,
-        accesses_replayed: t.accesses,
-        accesses_per_second: t.accesses as f64 / seconds.max(1e-9),
-        truncated: t.truncated,
-    });
-    let (vcd_window, vcd, gtkw) = match vcd {
-        Some((window, gtkw)) => (Some(window), a.vcd.clone(), Some(gtkw)),
-        None => (None, None, None),
-    };
-    Summary {
-        workload: name.to_string(),
-        mode: mode.name(),
-        cores: a.cores,
-        entries: a.entries,
-        hit_latency: a.hit_latency,
-        slots: a.slots,
-        log_depth: a.log_depth,
-        asids: a.asids,
-        seed: a.seed,
-        ending,
-        cycles: st.cycles,
-        seconds,
-        cycles_per_second: st.cycles as f64 / seconds.max(1e-9),
-        translations,
-        hit_rate: hits as f64 / translations.max(1) as f64,
-        per_core: st
-            .cores
-            .iter()
-            .enumerate()
-            .map(|(core, c)| CoreSummary {
-                core,
-                hit_rate: c.hits as f64 / c.translations.max(1) as f64,
-                stats: c.clone(),
-            })
-            .collect(),
-        fabric: Fabric {
-            shootdowns: st.shootdowns.len() as u64,
-            posts: cnt.posted,
-            targets_sent: cnt.targets,
-            targets_skipped: cnt.skipped,
-            catchups_by_log: cnt.catchup_log,
-            catchups_by_full_flush: cnt.catchup_full,
-            walks_poisoned: st.walk_restarts,
-            request_stall_cycles: cnt.stall,
-            sync_latency: latency(lat),
-        },
-        os: st.os.clone(),
-        fabric_vs_ipi: Comparison {
-            ipi_cost_model: ipi,
-            ipis,
-            fabric_initiator_cycles: fabric_init,
-            fabric_target_cycles: 0,
-            ipi_initiator_cycles: ipi_init,
-            ipi_target_cycles: ipi_tgt,
-            ipi_over_fabric: ipi_init.saturating_add(ipi_tgt) as f64 / fabric_init.max(1) as f64,
-        },
-        oracle_checks: st.oracle_checks,
-        trace,
-        vcd,
-        vcd_window,
-        gtkw,
-        plots: Vec::new(),
-        series_window,
+impl Report {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        a: &RunArgs,
+        mode: Mode,
+        sys: SysConfig,
+        workload: String,
+        ending: Ending,
+        seconds: f64,
+        run: Summary,
+        trace: Option<tlb_harness::os::TraceInfo>,
+        vcd: Option<((u64, u64), PathBuf)>,
+        series_window: u64,
+    ) -> Report {
+        let trace = trace.map(|t| TraceInfo {
+            path: t.path,
+            lines: t.lines,
+            bad_lines_skipped: t.bad_lines_skipped,
+            threads: t.threads,
+            accesses_replayed: t.accesses,
+            accesses_per_second: t.accesses as f64 / seconds.max(1e-9),
+            truncated: t.truncated,
+        });
+        let (vcd_window, vcd, gtkw) = match vcd {
+            Some((window, gtkw)) => (Some(window), a.vcd.clone(), Some(gtkw)),
+            None => (None, None, None),
+        };
+        Report {
+            workload,
+            mode,
+            sys,
+            seed: a.seed,
+            ending,
+            seconds,
+            cycles_per_second: run.cycles as f64 / seconds.max(1e-9),
+            run,
+            trace,
+            vcd,
+            vcd_window,
+            gtkw,
+            plots: Vec::new(),
+            series_window,
+        }
     }
 }
 
-fn print(s: &Summary, mode: Mode) {
-    let what = mode.describe();
+/// The text summary.
+fn print(s: &Report) {
+    let (r, sys) = (&s.run, &s.sys);
+    let what = s.mode.describe();
     let ending = match s.ending {
         Ending::Finished => "workload finished",
         Ending::CycleLimit => "cycle budget spent",
         Ending::Interrupted => "INTERRUPTED (Ctrl-C): partial results",
     };
-    let lat = if s.hit_latency == 1 { String::new() } else { format!(", hit latency {}", s.hit_latency) };
+    let lat = if sys.hit_latency == 1 { String::new() } else { format!(", hit latency {}", sys.hit_latency) };
     println!(
         "tlbsim: {}, {} cores x {} entries ({} slots, log {}, {} ASIDs{lat}), {what}, seed {}",
-        s.workload, s.cores, s.entries, s.slots, s.log_depth, s.asids, s.seed
+        s.workload, sys.cores, sys.entries, sys.slots, sys.log_depth, sys.asids, s.seed
     );
     println!(
         "  cycles        {:>10}   {ending}; {:.2} s, {:.0} k cycles/s",
-        s.cycles,
+        r.cycles,
         s.seconds,
         s.cycles_per_second / 1e3
     );
@@ -451,7 +401,7 @@ fn print(s: &Summary, mode: Mode) {
         );
     }
     println!("  core  translations  hit rate    walks  demand  COW  prot  unmapped  switches  kthreads  shootdowns");
-    for c in &s.per_core {
+    for c in &r.per_core {
         let x = &c.stats;
         println!(
             "  {:>4}  {:>12}  {:>7.1} %  {:>7}  {:>6}  {:>3}  {:>4}  {:>8}  {:>8}  {:>8}  {:>10}",
@@ -468,7 +418,7 @@ fn print(s: &Summary, mode: Mode) {
             x.shootdowns
         );
     }
-    let f = &s.fabric;
+    let f = &r.fabric;
     println!("  fabric        {:>10}   shootdowns ({} posts): {} targets sent, {} skipped; catch-ups {} by log, {} by full flush; {} walks poisoned",
              f.shootdowns, f.posts, f.targets_sent, f.targets_skipped, f.catchups_by_log, f.catchups_by_full_flush, f.walks_poisoned);
     let l = &f.sync_latency;
@@ -483,17 +433,17 @@ fn print(s: &Summary, mode: Mode) {
             println!("    <= {bound:>5} {n:>8} {bar}");
         }
     }
-    let o = &s.os;
+    let o = &r.os;
     println!("  OS            execs {}, forks {}, exits {} (ASIDs reused {}), mmap {}, munmap {}, mprotect {}, madvise {}, THP collapse {} / split {}, migrations {}, LAM {}",
              o.execs, o.forks, o.exits, o.asid_reuses, o.mmaps, o.munmaps, o.mprotects, o.madvises, o.collapses, o.splits,
              o.migrations, o.attr_changes);
-    let c = &s.fabric_vs_ipi;
+    let c = &r.fabric_vs_ipi;
     println!("  vs IPIs       fabric: {} initiator cycles, 0 on targets | Linux IPIs: {} interrupts, {} initiator + {} target cycles = {:.1}x",
              c.fabric_initiator_cycles, c.ipis, c.ipi_initiator_cycles, c.ipi_target_cycles, c.ipi_over_fabric);
-    if s.oracle_checks > 0 {
-        println!("  oracle        {:>10}   answers judged, all architecturally allowed", s.oracle_checks);
+    if r.oracle_checks > 0 {
+        println!("  oracle        {:>10}   answers judged, all architecturally allowed", r.oracle_checks);
     }
-    if s.mode == "lockstep" {
+    if s.mode == Mode::Lockstep {
         println!("  lockstep      every output of RTL and model equal on every cycle");
     }
     if let (Some(v), Some((from, to))) = (&s.vcd, s.vcd_window) {

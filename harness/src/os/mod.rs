@@ -29,7 +29,9 @@
 //! - `ipi.rs`: the IPI cost model: [`IpiCost`], the CPUs Linux would interrupt, and what
 //!   each [`Shootdown`] would have cost.
 //! - `stats.rs`: what a run counts ([`RunStats`], [`CoreStats`], [`OsCounts`],
-//!   [`Shootdown`]) and the sync-latency histogram ([`latency_histogram`]).
+//!   [`Shootdown`]), and what it amounts to, computed once at its end
+//!   ([`RunStats::summary`]: the [`Summary`], with each shootdown's latency and IPI cost, the
+//!   totals and the sync-latency histogram).
 //!
 //! [`SysLockstep`]: crate::system::SysLockstep
 
@@ -45,7 +47,9 @@ use tlb_sim::Access;
 pub use ipi::IpiCost;
 pub use process::{OsState, Proc, ProcId, PROT_EXEC, PROT_READ, PROT_RWX, PROT_WRITE, VA_MASK};
 pub use runner::{Ending, Os, OsConfig, RunError};
-pub use stats::{latency_histogram, CoreStats, OsCounts, RunStats, Shootdown};
+pub use stats::{
+    Comparison, CoreStats, CoreSummary, Fabric, Latency, OsCounts, RunStats, Shootdown, ShootdownCost, Summary,
+};
 
 /// What a core does next.
 #[derive(Clone, Debug, PartialEq, Eq)]

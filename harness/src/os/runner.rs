@@ -3,7 +3,8 @@
 //! that are free ([`Workload::next`]), releases a barrier every live core has reached,
 //! clocks the system, and collects the cycle's answers and command results (counted into
 //! [`RunStats`], and what waited on them started). A run ends when every core is done, at
-//! the cycle budget, when stopped from outside, or on a stall.
+//! the cycle budget, when stopped from outside, or on a stall; then what the system counted
+//! itself is added to the [`RunStats`], which then hold all the run gathered.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -180,6 +181,7 @@ impl Os {
         self.stats.cycles = self.cycle();
         self.stats.walk_restarts = self.sys.walk_restarts();
         self.stats.oracle_checks = self.sys.oracle_checks();
+        self.stats.fabric = self.sys.outputs().cnt;
         Ok(ending)
     }
 
