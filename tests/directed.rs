@@ -653,6 +653,23 @@ fn global_install_drops_another_asids_entry_for_the_page() {
     assert_eq!(ls.model().outputs().valid_count, 1);
 }
 
+/// An ASID-scoped invalidation of a global page's address keeps the global entry, also while
+/// it is being swept: a hit on the global entry in the cycles right after it is not voided
+/// (the void check applies the operation's ASID rule with the entry's global bit).
+#[test]
+fn asid_sweep_of_a_global_page_keeps_hitting_it() {
+    let (mut ls, c1, _c2) = cached_world("asid_sweep_of_a_global_page_keeps_hitting_it");
+    let kva = 0xffff_ffc0_0000_0000u64;
+    ls.set_ctx(c1);
+    for kind in [InvalKind::VaAsid, InvalKind::RangeAsid] {
+        ls.post_invalidate(kind, c1.asid, kva);
+        // Accepted in the cycle the L1 takes the operation, and in the sweep's cycles after.
+        for _ in 0..3 {
+            assert!(ok(ls.translate(kva, A, false)).hit, "{kind:?}: the global entry is kept");
+        }
+    }
+}
+
 /// Cycles the L1's sweep of one address invalidation takes at most (64 entries, 8 a cycle).
 const SWEEP_CYCLES: u64 = 8;
 
