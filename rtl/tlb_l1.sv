@@ -11,10 +11,11 @@
 // `p_step_q` (Entries / Lanes cycles in all), through `Lanes` comparators instead of one per
 // entry. One of the same scope (any ASID, or the same ASID) that arrives during a sweep is
 // merged into it: the pending pages become the hull of both and the sweep starts again.
-// While it is pending, a lookup that hits an entry it matches is voided (a miss) and that
-// entry killed: the lookup's own operands are compared with the pending operation in the
-// cycle it is presented, at each of the three page sizes (`lk_*_q`), and each entry's size
-// and global bit pick its answer a cycle later (`void_vec`, masked with the hit vector). An
+// While it is pending, a lookup that hits an entry it matches is voided (a miss): its own
+// operands are compared with the pending operation in the cycle it is presented, at each of
+// the three page sizes (`lk_*_q`), and each entry's size and global bit pick its answer a
+// cycle later (`void_vec`, masked with the hit vector). The entry itself is left to the
+// sweep, or, if the sweep has passed it, to the overlap drop of the re-walk's install. An
 // address kind of another scope that arrives while the sweeper is busy (and not in its last
 // group) is applied as a flash of its superset instead: InvVa as InvAll, InvVaAsid and
 // InvRangeAsid as InvAsid (a refill's cost, never a missed invalidation; Linux flushes the
@@ -93,7 +94,7 @@ module tlb_l1
   // The entries as they stand: entries_q with last cycle's matches cleared.
   tlb_entry_t [Entries-1:0] entries;
   logic [Entries-1:0] kill_q, kill_d;
-  logic [Entries-1:0] hit, hit_q, hit_live, flash_match, sweep_kill, void_kill;
+  logic [Entries-1:0] hit, hit_q, hit_live, flash_match, sweep_kill;
   logic [Entries-1:0] install_overlap, install_slot;
   logic               install_killed;
   logic [IdxW-1:0]    hit_idx, victim_q, plru_victim, install_idx;
@@ -185,7 +186,7 @@ module tlb_l1
 
   // Last cycle's lookup, less what the flash or the sweep registered with it retires, and
   // void if the operation pending now matches the entry it hit (an invalidation is ordered
-  // before a lookup in its cycle and every one after it). A void hit's entry is killed.
+  // before a lookup in its cycle and every one after it).
   // The check is made for every entry in parallel from its own size and global bit (a gate
   // or two each, beside the hit vector) rather than after reading the hit entry's: the
   // answer's path gains one AND, not the index encoder and a memory read.
@@ -198,7 +199,6 @@ module tlb_l1
   end
   assign hit_void  = (hit_q & void_vec) != '0;
   assign hit_live  = hit_q & ~kill_q & ~void_vec;
-  assign void_kill = hit_q & ~kill_q & void_vec;
   assign hit_o     = |hit_live;
 
   always_comb begin
@@ -367,7 +367,7 @@ module tlb_l1
   assign install_slot = install_valid_i ? Entries'(1) << install_idx : '0;
   // The install's overlap drop: its probe's matches (the compare above).
   assign install_overlap = install_valid_i ? hit : '0;
-  assign kill_d = (flash_match | sweep_kill | void_kill) & ~install_slot;
+  assign kill_d = (flash_match | sweep_kill) & ~install_slot;
 
   always_comb begin
     entries_d = entries;

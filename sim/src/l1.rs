@@ -183,12 +183,8 @@ impl L1 {
     /// Advances one clock edge.
     pub fn step(&mut self, i: &L1Inputs) {
         let hit = if i.lookup_valid { self.lookup(i.lookup_vpn, i.lookup_asid) } else { None };
-        // `hit_live` and `void_kill` from this cycle's registers, before they move.
+        // `hit_live` from this cycle's registers, before they move.
         let touch_hit_d = self.hit_live().is_some();
-        let void_kill = match self.hit_q {
-            Some(h) if self.hit_void() && (self.kill_q >> h) & 1 == 0 => 1u64 << h,
-            _ => 0,
-        };
         let install_idx = self.victim_q;
         let free = self.free();
         let plru_victim = self.plru.victim();
@@ -230,10 +226,10 @@ impl L1 {
         let sweep = self.p_valid_q;
         // Each entry's next value depends only on itself (and the install comes last), so
         // the registers are updated in place: last cycle's kills are applied, this cycle's
-        // matches (flash, sweep, a void hit's entry) are registered (except in the install's
+        // matches (flash, sweep) are registered (except in the install's
         // slot), the overlap drop is written now. With none of these there is nothing to do.
-        if i.inval_valid || i.install_valid || self.kill_q != 0 || sweep || void_kill != 0 {
-            let mut kill = void_kill;
+        if i.inval_valid || i.install_valid || self.kill_q != 0 || sweep {
+            let mut kill = 0u64;
             if sweep {
                 for j in 0..self.lanes {
                     let k = self.p_step_q * self.lanes + j;
