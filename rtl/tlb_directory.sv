@@ -1,9 +1,10 @@
 // The shootdown fabric's directory: the one place where invalidations, context switches,
 // attribute changes and ASID releases are put in order.
 //
-// It takes one command per cycle from the agents (round robin), decides it against the
-// state every agent reports (which ASID each core runs, lazily or not), and says what
-// follows on the broadcast bus, one message per cycle. Because it decides switches and
+// It takes one command per cycle from the agents (round robin), decides it against its own
+// record of every core's context (`ctx_q`: which ASID each core runs, lazily or not, written
+// in the cycle it decides the message that changes it; it reads no agent's state), and says
+// what follows on the broadcast bus, one message per cycle. Because it decides switches and
 // invalidations one at a time, a core can never slip between "who holds this ASID" and
 // "send the invalidation" (seed 000, case 2): either it is targeted, or it is skipped and
 // its context slot records that it lags, so its next switch to that ASID catches up from

@@ -1,4 +1,5 @@
-// Types and constants shared by the TLB, the walker and the (future) shootdown fabric.
+// Types and constants shared by the TLB, the walker and the shootdown fabric (agent,
+// directory, system).
 // The Rust model in sim/ mirrors every name here; docs/architecture.md is the contract.
 package tlb_pkg;
 

@@ -25,48 +25,48 @@ module tlb_system
   /// (docs/shootdown.md, "Core reset"). Tie to zero if unused.
   input  logic [NumCores-1:0]                  core_rst_i,
   // Translation, per core (as tlb_core; the ASID and root come from the agent).
-  input  logic [NumCores-1:0]                  ctx_sum_i,
-  input  logic [NumCores-1:0]                  ctx_mxr_i,
-  input  logic [NumCores-1:0]                  req_valid_i,
-  output logic [NumCores-1:0]                  req_ready_o,
-  input  logic [NumCores-1:0][VaW-1:0]         req_vaddr_i,
-  input  logic [NumCores-1:0][1:0]             req_access_i,
-  input  logic [NumCores-1:0]                  req_priv_u_i,
-  output logic [NumCores-1:0]                  resp_valid_o,
-  output logic [NumCores-1:0][PaW-1:0]         resp_paddr_o,
-  output logic [NumCores-1:0]                  resp_fault_o,
-  output logic [NumCores-1:0]                  resp_hit_o,
+  input  logic [NumCores-1:0]                  ctx_sum_i,         ///< sstatus.SUM of core c
+  input  logic [NumCores-1:0]                  ctx_mxr_i,         ///< sstatus.MXR of core c
+  input  logic [NumCores-1:0]                  req_valid_i,       ///< core c requests a translation
+  output logic [NumCores-1:0]                  req_ready_o,       ///< ... accepted this cycle
+  input  logic [NumCores-1:0][VaW-1:0]         req_vaddr_i,       ///< its virtual address (64 bits)
+  input  logic [NumCores-1:0][1:0]             req_access_i,      ///< access_e: load, store, fetch
+  input  logic [NumCores-1:0]                  req_priv_u_i,      ///< 1: U-mode, 0: S-mode
+  output logic [NumCores-1:0]                  resp_valid_o,      ///< an answer, in order
+  output logic [NumCores-1:0][PaW-1:0]         resp_paddr_o,      ///< physical address, 0 on fault
+  output logic [NumCores-1:0]                  resp_fault_o,      ///< page fault
+  output logic [NumCores-1:0]                  resp_hit_o,        ///< answered from the TLB
   // Page-table memory, per core.
-  output logic [NumCores-1:0]                  mem_req_valid_o,
-  input  logic [NumCores-1:0]                  mem_req_ready_i,
-  output logic [NumCores-1:0][PaW-1:0]         mem_req_addr_o,
-  input  logic [NumCores-1:0]                  mem_resp_valid_i,
-  output logic [NumCores-1:0]                  mem_resp_ready_o,
-  input  logic [NumCores-1:0][PteW-1:0]        mem_resp_data_i,
+  output logic [NumCores-1:0]                  mem_req_valid_o,   ///< PTE read request
+  input  logic [NumCores-1:0]                  mem_req_ready_i,   ///< memory accepts it
+  output logic [NumCores-1:0][PaW-1:0]         mem_req_addr_o,    ///< PTE address
+  input  logic [NumCores-1:0]                  mem_resp_valid_i,  ///< PTE data valid (any latency)
+  output logic [NumCores-1:0]                  mem_resp_ready_o,  ///< the walker takes it
+  input  logic [NumCores-1:0][PteW-1:0]        mem_resp_data_i,   ///< PTE data
   // Commands, per core (docs/shootdown.md).
-  input  logic [NumCores-1:0]                  cmd_valid_i,
-  output logic [NumCores-1:0]                  cmd_ready_o,
+  input  logic [NumCores-1:0]                  cmd_valid_i,       ///< core c presents a command
+  output logic [NumCores-1:0]                  cmd_ready_o,       ///< its agent takes it (idle)
   input  logic [NumCores-1:0][2:0]             cmd_op_i,          ///< cmd_op_e
   input  logic [NumCores-1:0][2:0]             cmd_kind_i,        ///< inval_kind_e (post)
-  input  logic [NumCores-1:0][AsidW-1:0]       cmd_asid_i,
-  input  logic [NumCores-1:0][VaW-1:0]         cmd_vaddr_i,
-  input  logic [NumCores-1:0][NpagesW-1:0]     cmd_npages_i,
+  input  logic [NumCores-1:0][AsidW-1:0]       cmd_asid_i,        ///< ASID operand
+  input  logic [NumCores-1:0][VaW-1:0]         cmd_vaddr_i,       ///< post: VA operand
+  input  logic [NumCores-1:0][NpagesW-1:0]     cmd_npages_i,      ///< range: pages after the first
   input  logic [NumCores-1:0][PpnW-1:0]        cmd_root_i,        ///< set-attrs: root PPN
   input  logic [NumCores-1:0][1:0]             cmd_pm_i,          ///< set-attrs: pm_mode_e
-  output logic [NumCores-1:0]                  cmd_done_o,
-  output logic [NumCores-1:0]                  cmd_error_o,
+  output logic [NumCores-1:0]                  cmd_done_o,        ///< the command completes
+  output logic [NumCores-1:0]                  cmd_error_o,       ///< ... and was refused
   // Context, per core.
-  output logic [NumCores-1:0]                  cur_valid_o,
-  output logic [NumCores-1:0][AsidW-1:0]       cur_asid_o,
-  output logic [NumCores-1:0]                  lazy_o,
-  output logic [NumCores-1:0]                  walk_restart_o,
+  output logic [NumCores-1:0]                  cur_valid_o,       ///< core c has an ASID loaded
+  output logic [NumCores-1:0][AsidW-1:0]       cur_asid_o,        ///< the loaded ASID
+  output logic [NumCores-1:0]                  lazy_o,            ///< ... lazily (a kernel thread)
+  output logic [NumCores-1:0]                  walk_restart_o,    ///< a poisoned walk restarted
   // Event counters.
-  output logic [CntW-1:0]                      cnt_posted_o,
-  output logic [CntW-1:0]                      cnt_targets_o,
-  output logic [CntW-1:0]                      cnt_skipped_o,
-  output logic [CntW-1:0]                      cnt_catchup_log_o,
-  output logic [CntW-1:0]                      cnt_catchup_full_o,
-  output logic [CntW-1:0]                      cnt_errors_o,
+  output logic [CntW-1:0]                      cnt_posted_o,      ///< posts, set-attrs, releases
+  output logic [CntW-1:0]                      cnt_targets_o,     ///< cores they were sent to
+  output logic [CntW-1:0]                      cnt_skipped_o,     ///< cores a scoped post skipped
+  output logic [CntW-1:0]                      cnt_catchup_log_o, ///< switches caught up by log
+  output logic [CntW-1:0]                      cnt_catchup_full_o, ///< switches flushing the ASID
+  output logic [CntW-1:0]                      cnt_errors_o,      ///< commands it refused
   output logic [CntW-1:0]                      cnt_stall_o        ///< core-cycles a request waited
 );
 
