@@ -269,18 +269,3 @@ pub fn perm_ok(
     let priv_ok = if priv_u { u } else { !u || (sum && access != Access::Fetch) };
     type_ok && priv_ok
 }
-
-/// Whether an invalidation retires entry `e` (`last`, the range's last page `vpn + npages`,
-/// matters for the range kind only).
-pub fn inval_hits(e: &TlbEntry, kind: InvalKind, asid: u16, vpn: u64, last: u64) -> bool {
-    let asid_hit = !e.g && e.asid == asid;
-    let va_hit = vpn_covers(e.level, e.vpn, vpn);
-    let range_hit = e.vpn <= last && vpn_last(e.level, e.vpn) >= vpn;
-    match kind {
-        InvalKind::All => true,
-        InvalKind::Asid => asid_hit,
-        InvalKind::Va => va_hit,
-        InvalKind::VaAsid => asid_hit && va_hit,
-        InvalKind::RangeAsid => asid_hit && range_hit,
-    }
-}
