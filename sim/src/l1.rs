@@ -43,14 +43,11 @@ pub struct L1 {
     pub touch_hit_q: bool,
     pub touch_idx_q: usize,
     pub plru: Plru,
-    /// The pending (swept) operation, `p_*_q`: any ASID (`p_any_q`, InvVa) or the non-global
-    /// entries of `p_asid_q`, over the pages `p_vpn_q ..= p_last_q`; the sweep compares entry
-    /// group `p_step_q` (entries `p_step_q * lanes ..`) this cycle.
+    /// The pending (swept) operation: `p_valid_q`, and the RTL's `p_any_q`, `p_asid_q`,
+    /// `p_vpn_q`, `p_last_q` as `p_q`; the sweep compares entry group `p_step_q` (entries
+    /// `p_step_q * lanes ..`) this cycle.
     pub p_valid_q: bool,
-    pub p_any_q: bool,
-    pub p_asid_q: u16,
-    pub p_vpn_q: u64,
-    pub p_last_q: u64,
+    pub p_q: Pending,
     pub p_step_q: usize,
     /// What the operation pending now says about last cycle's lookup (`lk_*_q`): it matches
     /// any ASID, or the lookup's; bit l of `lk_lvl_q`: the lookup's page at size l meets its
@@ -63,10 +60,21 @@ pub struct L1 {
     pub steps: usize,
 }
 
-/// `pend_hits`: does a pending operation (any ASID, or `asid`'s non-global entries, over the
-/// pages `vpn ..= last`) match entry `e`?
-fn pend_hits(e: &TlbEntry, any: bool, asid: u16, vpn: u64, last: u64) -> bool {
-    (any || (!e.g && e.asid == asid)) && e.vpn <= last && vpn_last(e.level, e.vpn) >= vpn
+/// A pending (swept) invalidation: any ASID (`any`, InvVa) or the non-global entries of
+/// `asid`, over the pages `vpn ..= last` (one page for InvVa and InvVaAsid).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pending {
+    pub any: bool,
+    pub asid: u16,
+    pub vpn: u64,
+    pub last: u64,
+}
+
+impl Pending {
+    /// `pend_hits`: does it match entry `e`?
+    fn hits(&self, e: &TlbEntry) -> bool {
+        (self.any || (!e.g && e.asid == self.asid)) && e.vpn <= self.last && vpn_last(e.level, e.vpn) >= self.vpn
+    }
 }
 
 /// Two entries overlap if their ranges intersect (compared at the coarser page size) and a
@@ -90,10 +98,7 @@ impl L1 {
             touch_idx_q: 0,
             plru: Plru::new(entries),
             p_valid_q: false,
-            p_any_q: false,
-            p_asid_q: 0,
-            p_vpn_q: 0,
-            p_last_q: 0,
+            p_q: Pending::default(),
             p_step_q: 0,
             lk_any_q: false,
             lk_asid_q: false,
@@ -156,9 +161,7 @@ impl L1 {
     /// What a lookup of `vpn` under `asid` would answer from: the entry it hits, unless the
     /// pending operation matches that entry (then the sweep kills it, or the hit is voided).
     pub fn answers(&self, vpn: u64, asid: u16) -> Option<(usize, TlbEntry)> {
-        self.lookup(vpn, asid).filter(|(_, e)| {
-            !(self.p_valid_q && pend_hits(e, self.p_any_q, self.p_asid_q, self.p_vpn_q, self.p_last_q))
-        })
+        self.lookup(vpn, asid).filter(|(_, e)| !(self.p_valid_q && self.p_q.hits(e)))
     }
 
     /// What `victim_q` holds next cycle: where an install in the next cycle writes.
@@ -192,36 +195,37 @@ impl L1 {
         // The sweeper takes an address kind if it is free or sweeps its last group now;
         // everything else is a flash (an address kind it cannot take: of its superset).
         let in_addr = i.inval_valid && matches!(kind, InvalKind::Va | InvalKind::VaAsid | InvalKind::RangeAsid);
-        let in_any = kind == InvalKind::Va;
-        let in_last = if kind == InvalKind::RangeAsid { i.inval_last } else { i.inval_vpn };
+        let incoming = Pending {
+            any: kind == InvalKind::Va,
+            asid: i.inval_asid,
+            vpn: i.inval_vpn,
+            last: if kind == InvalKind::RangeAsid { i.inval_last } else { i.inval_vpn },
+        };
+        let p = self.p_q;
         let p_done = !self.p_valid_q || self.p_step_q == self.steps - 1;
         // One of the same scope as the operation in flight merges into it: the hull of both
         // pages, swept again from group 0.
-        let merge = in_addr && !p_done && in_any == self.p_any_q && (in_any || i.inval_asid == self.p_asid_q);
+        let merge = in_addr && !p_done && incoming.any == p.any && (incoming.any || incoming.asid == p.asid);
         let take = in_addr && (p_done || merge);
         let flash_asid = i.inval_valid && !take && kind.asid_scoped();
         let flash_all = i.inval_valid && !take && !flash_asid;
         // The invalidation as it is applied now judges the install of this cycle.
         let e = &i.install_entry;
-        let install_killed = i.inval_valid
-            && if take {
-                pend_hits(e, in_any, i.inval_asid, i.inval_vpn, in_last)
-            } else {
-                flash_all || (!e.g && e.asid == i.inval_asid)
-            };
+        let install_killed =
+            i.inval_valid && if take { incoming.hits(e) } else { flash_all || (!e.g && e.asid == i.inval_asid) };
         // The operation pending next cycle, and this cycle's lookup against it.
-        let (p_valid_d, p_any_d, p_asid_d, p_vpn_d, p_last_d, p_step_d) = if merge {
-            (true, in_any, i.inval_asid, self.p_vpn_q.min(i.inval_vpn), self.p_last_q.max(in_last), 0)
+        let (p_valid_d, p_d, p_step_d) = if merge {
+            (true, Pending { vpn: p.vpn.min(incoming.vpn), last: p.last.max(incoming.last), ..incoming }, 0)
         } else if take {
-            (true, in_any, i.inval_asid, i.inval_vpn, in_last, 0)
+            (true, incoming, 0)
         } else {
             let step = if self.p_valid_q { (self.p_step_q + 1) % self.steps } else { 0 };
-            (self.p_valid_q && !p_done, self.p_any_q, self.p_asid_q, self.p_vpn_q, self.p_last_q, step)
+            (self.p_valid_q && !p_done, p, step)
         };
         let lk_lvl =
             [PageLevel::Page4K, PageLevel::Page2M, PageLevel::Page1G].iter().enumerate().fold(0u8, |m, (l, &level)| {
                 let base = vpn_align(level, i.lookup_vpn);
-                m | ((base <= p_last_d && vpn_last(level, base) >= p_vpn_d) as u8) << l
+                m | ((base <= p_d.last && vpn_last(level, base) >= p_d.vpn) as u8) << l
             });
         let sweep = self.p_valid_q;
         // Each entry's next value depends only on itself (and the install comes last), so
@@ -234,7 +238,7 @@ impl L1 {
                 for j in 0..self.lanes {
                     let k = self.p_step_q * self.lanes + j;
                     let e = self.entry(k);
-                    if e.valid && pend_hits(&e, self.p_any_q, self.p_asid_q, self.p_vpn_q, self.p_last_q) {
+                    if e.valid && p.hits(&e) {
                         kill |= 1 << k;
                     }
                 }
@@ -254,10 +258,9 @@ impl L1 {
             self.kill_q = kill;
         }
         self.p_valid_q = p_valid_d && !i.clr;
-        (self.p_any_q, self.p_asid_q, self.p_vpn_q, self.p_last_q, self.p_step_q) =
-            (p_any_d, p_asid_d, p_vpn_d, p_last_d, p_step_d);
-        self.lk_any_q = p_valid_d && p_any_d;
-        self.lk_asid_q = p_valid_d && !p_any_d && p_asid_d == i.lookup_asid;
+        (self.p_q, self.p_step_q) = (p_d, p_step_d);
+        self.lk_any_q = p_valid_d && p_d.any;
+        self.lk_asid_q = p_valid_d && !p_d.any && p_d.asid == i.lookup_asid;
         self.lk_lvl_q = lk_lvl;
         if i.install_valid {
             self.entries_q[install_idx] = TlbEntry { valid: !install_killed, ..i.install_entry };
