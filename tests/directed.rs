@@ -704,32 +704,31 @@ fn inval_during_a_sweep_merges_or_flashes() {
         }
         ok(ls.run(SWEEP_CYCLES));
     };
+    // Everything cached, then ASID 1's page 1 invalidated and, a cycle later while it is
+    // being swept, page 5 by `kind` and `asid`.
+    let during_a_sweep_of_page_1 = |ls: &mut Lockstep, kind: InvalKind, asid: u16| {
+        fill(ls);
+        ls.post_invalidate(InvalKind::VaAsid, 1, 0x10_1000);
+        ok(ls.step());
+        ok(ls.invalidate(kind, asid, 0x10_5000));
+    };
     let hits = |ls: &mut Lockstep, c: Ctx| -> Vec<bool> {
         ls.set_ctx(c);
         pages.iter().map(|&va| ls.model().u_l1.answers(tlb_sim::va_vpn(va), c.asid).is_some()).collect()
     };
     // Same ASID, back to back: pages 1 and 5 merge into 1..=5.
-    fill(&mut ls);
-    ls.post_invalidate(InvalKind::VaAsid, 1, 0x10_1000);
-    ok(ls.step());
-    ok(ls.invalidate(InvalKind::VaAsid, 1, 0x10_5000));
+    during_a_sweep_of_page_1(&mut ls, InvalKind::VaAsid, 1);
     ok(ls.run(SWEEP_CYCLES));
     assert_eq!(hits(&mut ls, c1), [true, false, false, false, false, false, true, true]);
     assert_eq!(hits(&mut ls, c2), [true; 8]);
     // Another ASID during the sweep: its whole ASID goes, the first one's page only.
-    fill(&mut ls);
-    ls.post_invalidate(InvalKind::VaAsid, 1, 0x10_1000);
-    ok(ls.step());
-    ok(ls.invalidate(InvalKind::VaAsid, 2, 0x10_5000));
+    during_a_sweep_of_page_1(&mut ls, InvalKind::VaAsid, 2);
     ok(ls.run(SWEEP_CYCLES));
     assert_eq!(hits(&mut ls, c1), [true, false, true, true, true, true, true, true]);
     assert_eq!(hits(&mut ls, c2), [false; 8]);
     assert!(ls.model().u_l1.answers(tlb_sim::va_vpn(kva), 2).is_some(), "a global entry survives an ASID flush");
     // InvVa (any ASID) during an ASID's sweep: everything goes, the global entry too.
-    fill(&mut ls);
-    ls.post_invalidate(InvalKind::VaAsid, 1, 0x10_1000);
-    ok(ls.step());
-    ok(ls.invalidate(InvalKind::Va, 0, 0x10_5000));
+    during_a_sweep_of_page_1(&mut ls, InvalKind::Va, 0);
     assert_eq!(ls.model().outputs().valid_count, 0);
     // Every answer above is the hardware's: the harness checked RTL and model every cycle.
     for c in [c1, c2] {
