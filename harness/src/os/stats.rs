@@ -284,15 +284,7 @@ mod tests {
     /// cost in completion order, the latency spread and its histogram, the fabric counters.
     #[test]
     fn summary_of_a_small_run() {
-        let ipi = IpiCost {
-            initiator_base: 100,
-            per_target_send: 10,
-            delivery: 1000,
-            remote_handler: 2000,
-            invlpg: 100,
-            full_flush: 5000,
-            ceiling: 33,
-        };
+        let ipi = super::super::ipi::ROUND_COST;
         let core = |translations, hits| CoreStats { translations, hits, ..CoreStats::default() };
         let st = RunStats {
             cycles: 1000,
