@@ -1,7 +1,8 @@
 // Proof 3 (system level): the shootdown latency bound of docs/shootdown.md, "Worst case,
 // fairness": a POST followed at once by a SYNC completes its sync within
 //     Bound = 5 + (NumCores - 1) * LogDepth
-// cycles, counted from the cycle the agent accepts the POST (that cycle is 0), under any mix
+// cycles, counted from the cycle the agent accepts the POST (that cycle is 0; a POST accepted
+// after the directory's reset sweep, which grants nothing for NumAsids cycles), under any mix
 // of commands of the other cores (posts, syncs, switches with log catch-up, lazy, attribute
 // changes, releases, refused ones), any translation traffic and any memory behaviour.
 //
@@ -47,7 +48,7 @@ module fv_sys_bound
   end
 
   logic post_accept, post_done, sync_done;
-  assign post_accept = rst_n && cmd_valid_i[init_q] && cmd_ready[init_q] &&
+  assign post_accept = rst_n && !dut.u_dir.init_busy && cmd_valid_i[init_q] && cmd_ready[init_q] &&
                        cmd_op_i[init_q] == 3'd0;
   assign post_done   = cmd_done[init_q] && ag_state[init_q] == 2'd1 && ag_op[init_q] == 3'd0;
   assign sync_done   = cmd_done[init_q] && ag_state[init_q] == 2'd2;
@@ -81,6 +82,8 @@ module fv_sys_bound
     // Helpers for induction: while waiting, the agent is in AgDir, then idle for one
     // cycle, then in AgSync; the counter is the time since the POST was taken.
     WaitState_A: assert (!waiting_q || ag_state[init_q] != 2'd3);
+    // ... and the reset sweep is over (it never starts again before a reset).
+    WaitAfterSweep_A: assert (!waiting_q || !dut.u_dir.init_busy);
     cover (post_accept);
     cover (post_done);
     cover (sync_done && waiting_q && cnt_q == 8'd5);

@@ -9,6 +9,9 @@ die() { echo "$fpga_script: $*" >&2; exit 2; }
 check_cores() {
   [[ "$1" =~ ^[0-9]+$ && "$1" -ge 2 && "$1" -le 16 ]] || die "--cores must be 2..16, not '$1'"
 }
+check_asids() {
+  [[ "$1" =~ ^(2|4|8|16|32|64|128|256|512|1024|2048|4096)$ ]] || die "--asids must be a power of two 2..4096, not '$1'"
+}
 check_entries() {
   [[ "$1" =~ ^(2|4|8|16|32|64)$ ]] || die "--entries must be a power of two 2..64, not '$1'"
 }

@@ -4,7 +4,7 @@
 #
 #   bash fpga/timing.sh [--unit system|core|directory|cam] [--cores N] [--entries N]
 #                       [--hit-latency 1|2] [--stages 1|2] [--device 12k|25k|45k|85k]
-#                       [--freq MHz] [--seed N]
+#                       [--freq MHz] [--seed N] [--asids N]
 #                       [--keep-names]
 #
 # --unit core times one tlb_core alone (fpga/tlb_timing_core.sv: its invalidation inputs stand
@@ -14,6 +14,8 @@
 # --unit cam is an experiment, not the IP: the L1's compare alone as a bare CAM of --entries
 # entries (fpga/tlb_timing_cam.sv), in one cycle or, with --stages 2, split over two
 # (docs/fpga.md, "What 100 MHz would take"); a two-stage build writes to <out>_st2.
+# --asids is the directory's NumAsids (16 by default; --unit directory only; other sizes
+# write to <out>_a<N>).
 # --hit-latency is the cores' HitLatency (1 by default; 2 registers the entry a hit reads, a
 # cycle more per hit: docs/timing.md); a latency-2 build writes to <out>_h2.
 # --seed is nextpnr's placement seed (1 by default): Fmax moves by about ±10 % with it alone,
@@ -27,7 +29,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 root="$fpga_root"
-unit=system cores=4 entries=32 hitlat=1 stages=1 device=85k freq=100 seed=1 keep=
+unit=system cores=4 entries=32 hitlat=1 stages=1 device=85k freq=100 seed=1 keep= asids=16
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --unit) need_value "$@"; unit="$2"; shift 2 ;;
@@ -38,8 +40,9 @@ while [[ $# -gt 0 ]]; do
     --device) need_value "$@"; device="$2"; shift 2 ;;
     --freq) need_value "$@"; freq="$2"; shift 2 ;;
     --seed) need_value "$@"; seed="$2"; shift 2 ;;
+    --asids) need_value "$@"; asids="$2"; shift 2 ;;
     --keep-names) keep=1; shift ;;
-    *) echo "timing.sh: unknown argument $1 (use --unit, --cores, --entries, --hit-latency, --stages, --device, --freq, --seed, --keep-names)" >&2; exit 2 ;;
+    *) echo "timing.sh: unknown argument $1 (use --unit, --cores, --entries, --hit-latency, --stages, --device, --freq, --seed, --asids, --keep-names)" >&2; exit 2 ;;
   esac
 done
 check_ecp5_device "$device"
@@ -48,6 +51,8 @@ check_seed "$seed"
 check_cores "$cores"
 check_entries "$entries"
 check_hit_latency "$hitlat"
+check_asids "$asids"
+[[ "$asids" == 16 || "$unit" == directory ]] || die "--asids is for --unit directory only"
 case "$unit" in system|core|directory|cam) ;; *) die "unknown --unit '$unit' (system, core, directory, cam)" ;; esac
 [[ "$stages" =~ ^(1|2)$ ]] || die "--stages must be 1 or 2, not '$stages'"
 [[ "$stages" == 1 || "$unit" == cam ]] || die "--stages is for --unit cam only"
@@ -61,7 +66,9 @@ elif [[ "$unit" == cam ]]; then
   params="-G Entries=$entries -G Stages=$stages"
   [[ "$stages" == 1 ]] || out="${out}_st${stages}"
 elif [[ "$unit" == directory ]]; then
-  out="out/fpga/timing_dir_n${cores}_${device}" top=tlb_timing_dir params="-G NumCores=$cores"
+  out="out/fpga/timing_dir_n${cores}_${device}" top=tlb_timing_dir
+  params="-G NumCores=$cores -G NumAsids=$asids"
+  [[ "$asids" == 16 ]] || out="${out}_a${asids}"
 else
   out="out/fpga/timing_n${cores}_e${entries}_${device}" top=tlb_timing_top
   params="-G NumCores=$cores -G Entries=$entries -G HitLatency=$hitlat"
@@ -81,17 +88,19 @@ IOBUF PORT "led_o" IO_TYPE=LVCMOS33;
 FREQUENCY PORT "clk_i" ${freq} MHZ;
 LPF
 nextpnr_ecp5 "$device" "$out/top.json" "$out/top.lpf" "$out/report.json" "$out/nextpnr.log" "$seed"
-python3 - "$out" "$unit" "$cores" "$entries" "$device" "$freq" "$seed" "$hitlat" "$stages" <<'PY'
+python3 - "$out" "$unit" "$cores" "$entries" "$device" "$freq" "$seed" "$hitlat" "$stages" "$asids" <<'PY'
 import sys
 sys.path.insert(0, "fpga")
 from nextpnr_report import critical_path, read, use_line
-out, unit, cores, entries, device, freq, seed, hitlat, stages = sys.argv[1:]
+out, unit, cores, entries, device, freq, seed, hitlat, stages, asids = sys.argv[1:]
 fmax, use = read(f"{out}/report.json")
 status = "meets" if fmax >= float(freq) else "MISSES"
 lat = "" if hitlat == "1" or unit == "directory" else f" (hit latency {hitlat})"
 what = {"core": f"tlb_core, {entries} entries{lat},", "directory": f"tlb_directory, {cores} cores,",
         "cam": f"bare CAM (experiment), {entries} entries, compare in {stages} stage(s),"}.get(
     unit, f"tlb_system {cores} cores x {entries} entries{lat}")
+if unit == "directory":
+    what = f"tlb_directory, {cores} cores, {asids} ASIDs,"
 print(f"{what} on ECP5-{device}, seed {seed}: Fmax {fmax:.1f} MHz ({status} {freq} MHz); "
       + use_line(use))
 print("  " + critical_path(f"{out}/report.json", f"{out}/top.json"))

@@ -3,7 +3,8 @@
 // fed by an LFSR, every output bit goes to a flip-flop of its own. Times the directory's
 // decision paths without the cores, in minutes (fpga/timing.sh --unit directory).
 module tlb_timing_dir #(
-  parameter int unsigned NumCores = 4
+  parameter int unsigned NumCores = 4,
+  parameter int unsigned NumAsids = 16
 ) (
   input  logic clk_i,   ///< board clock
   output logic led_o    ///< the folded outputs
@@ -27,7 +28,8 @@ module tlb_timing_dir #(
   logic [CntW-1:0] cnt [6];
 
   tlb_directory #(
-    .NumCores (NumCores)
+    .NumCores (NumCores),
+    .NumAsids (NumAsids)
   ) u_dir (
     .clk_i              (clk_i),
     .rst_ni             (rst_n),

@@ -24,7 +24,9 @@ module tlb_directory
   parameter int unsigned Slots    = 4,
   /// Invalidations remembered per ASID (the flush log): 1, 2, 4 or 8.
   parameter int unsigned LogDepth = 4,
-  /// Hardware ASIDs the table tracks: a power of two from 2 to 64.
+  /// Hardware ASIDs the table tracks: a power of two from 2 to 4096 (x86 rations 4 096
+  /// global ASIDs for INVLPGB). The table, attributes and flush logs are memories (LUT RAM
+  /// or block RAM), so the cost grows by memory, not by logic (docs/fpga.md).
   parameter int unsigned NumAsids = 16,
   // Derived, do not change.
   localparam int unsigned AsidIdxW = $clog2(NumAsids),
@@ -67,8 +69,8 @@ module tlb_directory
   if (LogDepth != 1 && LogDepth != 2 && LogDepth != 4 && LogDepth != 8) begin : gen_bad_log
     $error("tlb_directory: LogDepth must be 1, 2, 4 or 8, got %0d", LogDepth);
   end
-  if (NumAsids < 2 || NumAsids > 64 || (NumAsids & (NumAsids - 1)) != 0) begin : gen_bad_asids
-    $error("tlb_directory: NumAsids must be a power of two from 2 to 64, got %0d", NumAsids);
+  if (NumAsids < 2 || NumAsids > 4096 || (NumAsids & (NumAsids - 1)) != 0) begin : gen_bad_asids
+    $error("tlb_directory: NumAsids must be a power of two from 2 to 4096, got %0d", NumAsids);
   end
 
   typedef struct packed {
@@ -93,24 +95,38 @@ module tlb_directory
   } ctx_t;
 
 
-  // ASID table.
-  logic [NumAsids-1:0][1:0]      asid_state_q, asid_state_d;
-  logic [NumAsids-1:0][GenW-1:0] gen_q, gen_d;
-  // The ASIDs' attributes and flush logs are memories, not registers (LUT RAM on an FPGA),
-  // addressed by ASID, with one synchronous write port and one asynchronous read port each
-  // and no reset; the log is one such memory per log position (`gen_log[p].mem`), all read
-  // at once. The decision and the catch-up replay read them, never in the same cycle, so one
-  // read port serves both, and the position is selected after the read. A log entry is read
-  // only after it was written (a slot lags by at most LogDepth posts, each of which wrote
-  // one); an ASID's attributes hold whatever was last set (zero after configuration:
-  // software sets them, SET_ATTRS, before the first switch).
-  attrs_t     attr_mem [NumAsids];
-  logic                attr_we, log_we;
-  logic [AsidIdxW-1:0] attr_waddr, log_waddr, mem_raddr;
+  // Everything kept per ASID is a memory, not registers (block RAM or LUT RAM on an FPGA),
+  // with one write port and one read port each: the ASID table (`asid_mem`: in use or not,
+  // and the generation), the attributes (`attr_mem`) and the flush log, one memory per log
+  // position (`gen_log[p].mem`), all read at once. The decision and the catch-up replay read
+  // them, never in the same cycle, so one read address serves both, and the log position is
+  // selected after the read. The read is registered: the memories are read a cycle ahead,
+  // at the ASID the next cycle's work reads (`rd_addr`: the replay's, else the command
+  // granted now), and a write to that ASID in the same cycle is forwarded (`*_fwd_q`), so
+  // the decision reads each memory as it stands, from a register.
+  // The ASID table is cleared after reset by a sweep, one ASID a cycle (`init_q`), during
+  // which nothing is granted. A release in flight is not in the table: the ASID is written
+  // free when its release is decided, and reads as releasing while `rel_pending_q` counts
+  // acknowledgements for it (`rel_asid_q`), so the table has one writer, the decision.
+  // A log entry is read only after it was written (a slot lags by at most LogDepth posts,
+  // each of which wrote one); an ASID's attributes hold whatever was last set (zero after
+  // configuration: software sets them, SET_ATTRS, before the first switch).
+  typedef struct packed {
+    logic            active;  ///< switched to or given attributes, and not released since
+    logic [GenW-1:0] gen;     ///< the generation modulo the log: the log's write position
+  } asid_rec_t;
+  asid_rec_t           asid_mem [NumAsids];
+  attrs_t              attr_mem [NumAsids];
+  logic                asid_we, attr_we, log_we;
+  logic [AsidIdxW-1:0] mem_waddr, rd_addr;
   logic [LogIdxW-1:0]  log_wpos, log_rpos;
+  asid_rec_t           asid_wdata, asid_rd;
   attrs_t              attr_wdata, attr_rd;
   log_entry_t          log_wdata, log_rd;
   log_entry_t [LogDepth-1:0] log_rd_all;  // every position of the ASID read
+  logic [AsidIdxW:0]   init_q;            // the reset sweep's next ASID; NumAsids when done
+  logic                init_busy;
+  logic                releasing;         // the granted command's ASID is being released
   // Each core's context as its agent holds it once it has applied the message in bus_q:
   // valid, ASID (an index: a switch loads only ASIDs inside the table), lazy. Every change
   // of an agent's context is a bus message the directory sends, so the directory keeps
@@ -158,7 +174,7 @@ module tlb_directory
   logic [NumCores-1:0]  holders, all_cores;
   logic [NumCores-1:0]  ctx_valid, ctx_lazy;  // ctx_q's bits, one per core
   // What the decision reads of the granted command's ASID and of its requester's slots.
-  logic [1:0]           st_a;
+  asid_state_e          st_a;
   logic [GenW-1:0]      gen_a;
   logic [SlotIdxW-1:0]  hit_s;  // with `hit` below: the requester's slot for the ASID
   logic [LagW-1:0]      lag;    // ... and how far that slot lags
@@ -205,7 +221,7 @@ module tlb_directory
     grant_idx    = '0;
     grant_oh     = '0;
     rel_wait     = 1'b0;
-    if (!cu_busy_q) begin
+    if (!cu_busy_q && !init_busy) begin
       for (int unsigned k = 0; k < NumCores; k++) begin
         c        = (int'(rr_q) + k) % NumCores;
         // Not grantable: its command waits in the grant register, or its core is in reset.
@@ -256,9 +272,10 @@ module tlb_directory
       end
     end
   end
-  assign lag   = slot_lag_q[gnt_idx_q][hit_s];
-  assign st_a  = asid_state_q[a];
-  assign gen_a = gen_q[a];
+  assign lag       = slot_lag_q[gnt_idx_q][hit_s];
+  assign releasing = rel_pending_q != '0 && rel_asid_q == a;
+  assign st_a      = releasing ? AsidReleasing : asid_rd.active ? AsidActive : AsidFree;
+  assign gen_a     = asid_rd.gen;
 
   assign a         = cmd.asid[AsidIdxW-1:0];
   assign asid_ok   = cmd.asid < AsidW'(NumAsids);
@@ -298,13 +315,11 @@ module tlb_directory
     logic [SlotIdxW-1:0] victim;
     logic [NumCores-1:0] targets;
     logic [CoreIdxW:0] rel_dec;
-    asid_state_d  = asid_state_q;
-    gen_d         = gen_q;
+    asid_we       = 1'b0;
+    asid_wdata    = asid_rd;
     attr_we       = 1'b0;
-    attr_waddr    = a;
     attr_wdata    = '{root: cmd.root, pm: cmd.pm};
     log_we        = 1'b0;
-    log_waddr     = a;
     log_wpos      = gen_a & LogIdxW'(LogDepth - 1);
     log_wdata     = '{kind: cmd.kind, vpn: cmd.vpn, npages: cmd.npages};
     ctx_d         = ctx_q;
@@ -338,8 +353,7 @@ module tlb_directory
     end
     rel_dec = popcount(ack_i & ack_rel_i);
     if (rel_pending_q != '0) begin
-      rel_pending_d = rel_pending_q - rel_dec;
-      if (rel_pending_d == '0) asid_state_d[rel_asid_q] = AsidFree;
+      rel_pending_d = rel_pending_q - rel_dec;  // zero: the ASID reads free again
     end
 
     if (cu_busy_q) begin
@@ -398,7 +412,8 @@ module tlb_directory
                 end
               end
               log_we = 1'b1;  // at a, position gen_a
-              gen_d[a] = gen_a + GenW'(1);
+              asid_we = 1'b1;
+              asid_wdata.gen = gen_a + GenW'(1);
               cnt_skipped_d = cnt_skipped_q + CntW'(NumCores) - CntW'(popcount(targets));
             end
             bus_d.targets  = widen(targets);
@@ -418,7 +433,8 @@ module tlb_directory
             // the ASID now; every other slot holding it must flush it on its next switch.
             targets = holders;
             attr_we = 1'b1;  // at a
-            if (st_a == AsidFree) asid_state_d[a] = AsidActive;
+            asid_we = 1'b1;
+            asid_wdata.active = 1'b1;
             for (int unsigned c = 0; c < NumCores; c++) begin
               for (int unsigned s = 0; s < Slots; s++) begin
                 if (!targets[c] && slot_valid_q[c][s] && slot_asid_q[c][s] == a) begin
@@ -426,7 +442,7 @@ module tlb_directory
                 end
               end
             end
-            gen_d[a] = gen_a + GenW'(1);
+            asid_wdata.gen = gen_a + GenW'(1);
             bus_d.targets   = widen(targets);
             bus_d.inval     = 1'b1;
             bus_d.kind      = InvAsid;
@@ -446,7 +462,8 @@ module tlb_directory
             bus_d.error  = 1'b1;
             cnt_errors_d = cnt_errors_q + 1;
           end else begin
-            if (st_a == AsidFree) asid_state_d[a] = AsidActive;
+            asid_we = 1'b1;
+            asid_wdata.active = 1'b1;
             bus_d.set_ctx = 1'b1;
             bus_d.root    = attr_rd.root;
             bus_d.pm      = attr_rd.pm;
@@ -523,7 +540,8 @@ module tlb_directory
             for (int unsigned c = 0; c < NumCores; c++) begin
               if (holders[c]) ctx_d[c] = '{valid: 1'b0, asid: ctx_q[c].asid, lazy: 1'b0};
             end
-            asid_state_d[a] = AsidReleasing;
+            asid_we = 1'b1;  // free in the table; releasing while rel_pending_q counts
+            asid_wdata.active = 1'b0;
             rel_asid_d      = a;
             rel_pending_d   = popcount(targets);
             bus_d.targets   = widen(targets);
@@ -556,8 +574,6 @@ module tlb_directory
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      asid_state_q  <= '0;
-      gen_q         <= '0;
       ctx_q         <= '0;
       slot_valid_q  <= '0;
       slot_asid_q   <= '0;
@@ -584,8 +600,6 @@ module tlb_directory
       cnt_cu_full_q <= '0;
       cnt_errors_q  <= '0;
     end else begin
-      asid_state_q  <= asid_state_d;
-      gen_q         <= gen_d;
       ctx_q         <= ctx_d;
       slot_valid_q  <= slot_valid_d;
       slot_asid_q   <= slot_asid_d;
@@ -614,22 +628,67 @@ module tlb_directory
     end
   end
 
-  // Both memories are read at one ASID: the catch-up replay's, else the granted command's
-  // (the decision reads its attributes, and a lagging switch's oldest missed log entry).
-  assign mem_raddr = cu_busy_q ? cu_asid_q : a;
-  assign log_rpos  = (cu_busy_q ? cu_pos_q : gen_a - LogIdxW'(lag)) & LogIdxW'(LogDepth - 1);
-  assign attr_rd   = attr_mem[mem_raddr];
-  assign log_rd    = log_rd_all[log_rpos];
-  always_ff @(posedge clk_i) begin
-    if (attr_we) attr_mem[attr_waddr] <= attr_wdata;
+  // ---- The memories. Every write is the decision's, at the granted command's ASID, except
+  // the reset sweep's (nothing is decided during it). Every memory is read at one ASID, a
+  // cycle ahead: the catch-up replay's if one runs next cycle, else the command granted now
+  // (decided next cycle: its table record and attributes, and a lagging switch's oldest
+  // missed log entry). A write to that ASID now is forwarded to the reader next cycle.
+`ifndef TLB_FV_NO_TABLE_CLEAR
+  localparam logic [AsidIdxW:0] InitFrom = '0;
+`else
+  // Formal only (formal/*.sby): no sweep, and the table starts with any content, so that a
+  // proof about the shootdown (which no table content may break) holds for every table
+  // and spends its depth on traffic.
+  localparam logic [AsidIdxW:0] InitFrom = (AsidIdxW + 1)'(NumAsids);
+`endif
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni)        init_q <= InitFrom;
+    else if (init_busy) init_q <= init_q + 1'b1;
   end
+  assign init_busy = !init_q[AsidIdxW];
+  assign mem_waddr = init_busy ? init_q[AsidIdxW-1:0] : a;
+  assign rd_addr   = cu_busy_d ? cu_asid_d : gnt_cmd_d.asid[AsidIdxW-1:0];
+  assign log_rpos  = (cu_busy_q ? cu_pos_q : gen_a - LogIdxW'(lag)) & LogIdxW'(LogDepth - 1);
+  assign log_rd    = log_rd_all[log_rpos];
+
+  asid_rec_t  asid_wr, asid_rd_q, asid_fwd_data_q;
+  attrs_t     attr_rd_q, attr_fwd_data_q;
+  log_entry_t log_fwd_data_q;
+  logic       asid_wr_en, asid_fwd_q, attr_fwd_q;
+  assign asid_wr_en = asid_we || init_busy;
+  assign asid_wr    = init_busy ? '0 : asid_wdata;
+  always_ff @(posedge clk_i) begin
+    if (asid_wr_en) asid_mem[mem_waddr] <= asid_wr;
+    asid_rd_q <= asid_mem[rd_addr];
+  end
+  always_ff @(posedge clk_i) begin
+    if (attr_we) attr_mem[mem_waddr] <= attr_wdata;
+    attr_rd_q <= attr_mem[rd_addr];
+  end
+  logic [LogDepth-1:0] log_fwd_q;
   for (genvar p = 0; p < LogDepth; p++) begin : gen_log
     log_entry_t mem [NumAsids];
+    log_entry_t rd_q;
     always_ff @(posedge clk_i) begin
-      if (log_we && log_wpos == LogIdxW'(p)) mem[log_waddr] <= log_wdata;
+      if (log_we && log_wpos == LogIdxW'(p)) mem[mem_waddr] <= log_wdata;
+      rd_q <= mem[rd_addr];
     end
-    assign log_rd_all[p] = mem[mem_raddr];
+    assign log_rd_all[p] = log_fwd_q[p] ? log_fwd_data_q : rd_q;
   end
+  // The forwarding registers (no reset: a read is used only after the sweep, and only
+  // in a cycle whose forward flags were set from a real comparison in the cycle before).
+  always_ff @(posedge clk_i) begin
+    asid_fwd_q      <= asid_wr_en && mem_waddr == rd_addr;
+    asid_fwd_data_q <= asid_wr;
+    attr_fwd_q      <= attr_we && mem_waddr == rd_addr;
+    attr_fwd_data_q <= attr_wdata;
+    for (int unsigned p = 0; p < LogDepth; p++) begin
+      log_fwd_q[p] <= log_we && log_wpos == LogIdxW'(p) && mem_waddr == rd_addr;
+    end
+    log_fwd_data_q  <= log_wdata;
+  end
+  assign asid_rd = asid_fwd_q ? asid_fwd_data_q : asid_rd_q;
+  assign attr_rd = attr_fwd_q ? attr_fwd_data_q : attr_rd_q;
 
   assign bus_o = bus_q;
   for (genvar i = 0; i < NumCores; i++) begin : gen_quiet
@@ -727,7 +786,7 @@ module tlb_directory
   `TLB_COVER(CatchupFullEvicts_C, cnt_cu_full_d != cnt_cu_full_q && !hit && !victim_free, clk_i,
              rst_ni)
   `TLB_COVER(SwitchUpToDate_C, bus_d.set_ctx && !bus_d.inval, clk_i, rst_ni)
-  `TLB_COVER(LogWraps_C, post_msg && gen_q[a] == GenW'(LogDepth - 1) &&
+  `TLB_COVER(LogWraps_C, post_msg && gen_a == GenW'(LogDepth - 1) &&
              (cmd.kind == InvAsid || cmd.kind == InvVaAsid || cmd.kind == InvRangeAsid),
              clk_i, rst_ni)
   // Concurrent initiators: several requests at once, several posts at once, acks owed to
@@ -744,7 +803,7 @@ module tlb_directory
   `TLB_COVER(ReleaseWaits_C, rel_wait && rel_pending_q != '0, clk_i, rst_ni)
   `TLB_COVER(ReleaseCompletes_C, rel_pending_q != '0 && rel_pending_d == '0, clk_i, rst_ni)
   `TLB_COVER(SwitchWhileReleasing_C, decide && cmd.op == CmdSwitch &&
-             asid_ok && asid_state_q[a] == AsidReleasing, clk_i, rst_ni)
+             asid_ok && st_a == AsidReleasing, clk_i, rst_ni)
 `ifndef TLB_NO_ASSERT
   // Coverage bookkeeping only, compiled out with the assertions (not part of the design,
   // not mirrored by the model): the ASIDs whose release has completed since reset (the
@@ -759,7 +818,7 @@ module tlb_directory
   end
 `endif
   // A released ASID taken again (by a switch, or by new attributes first).
-  `TLB_COVER(AsidReused_C, decide && asid_ok && asid_state_q[a] == AsidFree &&
+  `TLB_COVER(AsidReused_C, decide && asid_ok && st_a == AsidFree &&
              (cmd.op == CmdSwitch || cmd.op == CmdSetAttrs) && cov_released_q[a], clk_i,
              rst_ni)
   `TLB_COVER(ScopedPostBadAsid_C, decide && cmd.op == CmdPost && bus_d.error, clk_i, rst_ni)

@@ -12,7 +12,7 @@ for e in 2 4 8 16 32 64; do
   "$verilator" --lint-only -Wall -Irtl rtl/tlb.vlt "${srcs[@]}" --top-module tlb_core "-GEntries=$e"
 done
 for cfg in "" "-GNumCores=2 -GSlots=1 -GLogDepth=1 -GNumAsids=2" "-GNumCores=8 -GEntries=16 -GHitLatency=2" \
-           "-GNumCores=16 -GSlots=8 -GLogDepth=8 -GNumAsids=64"; do
+           "-GNumCores=16 -GSlots=8 -GLogDepth=8 -GNumAsids=64" "-GNumAsids=4096"; do
   # shellcheck disable=SC2086
   "$verilator" --lint-only -Wall -Irtl rtl/tlb.vlt "${srcs[@]}" --top-module tlb_system $cfg
 done

@@ -146,7 +146,7 @@ pub struct RunArgs {
     /// Invalidations the flush log remembers per ASID (1, 2, 4 or 8).
     #[arg(long, default_value_t = 4)]
     log_depth: usize,
-    /// Hardware ASIDs (a power of two from 2 to 64).
+    /// Hardware ASIDs (a power of two from 2 to 4096).
     #[arg(long, default_value_t = 16)]
     asids: usize,
     /// Seed of the workload and of the memory's latency and backpressure.

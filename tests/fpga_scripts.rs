@@ -37,6 +37,8 @@ fn bad_arguments_are_refused_before_any_tool_runs() {
         ("timing.sh", &["--stages", "2"], "--stages is for --unit cam only"),
         ("timing.sh", &["--seed", "x"], "--seed must be a non-negative integer, not 'x'"),
         ("timing.sh", &["--hit-latency", "3"], "--hit-latency must be 1 or 2"),
+        ("timing.sh", &["--unit", "directory", "--asids", "48"], "--asids must be a power of two 2..4096, not '48'"),
+        ("timing.sh", &["--asids", "64"], "--asids is for --unit directory only"),
         ("synth.sh", &["--family", "ice40"], "unknown family ice40"),
     ];
     for (script, args, want) in cases {

@@ -697,7 +697,7 @@ fn run_case(name: &str, sys: SysConfig, c: &Case, artifacts: bool) -> Result<u64
     let mut os = Os {
         s,
         procs: Vec::new(),
-        free_asids: (1..sys.asids as u16).rev().collect(),
+        free_asids: asid_pool(sys.asids),
         running: vec![None; n],
         lazy: vec![false; n],
         queue: vec![VecDeque::new(); n],
@@ -733,13 +733,25 @@ fn run_case(name: &str, sys: SysConfig, c: &Case, artifacts: bool) -> Result<u64
     Ok(os.s.cycle())
 }
 
+/// The ASIDs the processes take, first taken last: 1 to 15, or, in a larger table, 15 spread
+/// over all of it (every index bit of the directory's memories and registers used, the top
+/// one, 4095 of 4096, among them).
+fn asid_pool(asids: usize) -> Vec<u16> {
+    let step = (asids - 1) / 15;
+    (1..16.min(asids)).rev().map(|k| (k * step.max(1)) as u16).collect()
+}
+
 fn sys_config(cores: usize) -> SysConfig {
     SysConfig { cores, entries: 16, slots: 4, log_depth: 4, asids: 16, hit_latency: 1 }
 }
 
 fn check(cores: usize, default_cases: u32) {
-    let sys = sys_config(cores);
-    let name = format!("system_os_model_{cores}_cores");
+    check_config(&format!("system_os_model_{cores}_cores"), sys_config(cores), default_cases);
+}
+
+fn check_config(name: &str, sys: SysConfig, default_cases: u32) {
+    let cores = sys.cores;
+    let name = name.to_string();
     common::property(
         &name,
         default_cases,
@@ -816,4 +828,11 @@ fn system_os_model_4_cores() {
 #[test]
 fn system_os_model_8_cores() {
     check(8, 100);
+}
+
+/// The directory at its largest table, 4096 ASIDs: its memories in block RAM on an FPGA,
+/// cleared by a 4096-cycle sweep after reset, the processes' ASIDs spread over all of it.
+#[test]
+fn system_os_model_4_cores_4096_asids() {
+    check_config("system_os_model_4_cores_4096_asids", SysConfig { asids: 4096, ..sys_config(4) }, 60);
 }

@@ -55,8 +55,8 @@ impl SysConfig {
         if ![1, 2, 4, 8].contains(&self.log_depth) {
             bad.push(format!("flush-log depth must be 1, 2, 4 or 8, got {}", self.log_depth));
         }
-        if !self.asids.is_power_of_two() || !(2..=64).contains(&self.asids) {
-            bad.push(format!("ASIDs must be a power of two from 2 to 64, got {}", self.asids));
+        if !self.asids.is_power_of_two() || !(2..=4096).contains(&self.asids) {
+            bad.push(format!("ASIDs must be a power of two from 2 to 4096, got {}", self.asids));
         }
         if self.hit_latency != 1 && self.hit_latency != 2 {
             bad.push(format!("hit latency must be 1 or 2 cycles, got {}", self.hit_latency));
@@ -280,21 +280,40 @@ pub struct Counters {
     pub stall: u32,
 }
 
+/// One ASID's record in the directory's table (RTL `asid_rec_t`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AsidRec {
+    /// Switched to or given attributes, and not released since.
+    pub active: bool,
+    /// The generation modulo the log (RTL `GenW = LogIdxW` bits): the log's write position.
+    pub gen: u16,
+}
+
+/// The directory's memories, written at the end of the cycle and read as they stand. The
+/// RTL reads them a cycle ahead into registers and forwards a write to the ASID it reads;
+/// the model reads them directly, so lockstep checks that the read-ahead and the forwarding
+/// give the decision what the memories hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DirMems {
+    /// The ASID table: RTL `asid_mem`, cleared by the reset sweep.
+    pub asid: Vec<AsidRec>,
+    /// The ASIDs' attributes (root, pm): RTL `attr_mem`, a memory without reset.
+    pub attr: Vec<(u64, u8)>,
+    /// The flush logs, `[asid][pos]`: RTL `gen_log[pos].mem[asid]` (one memory per log
+    /// position), likewise.
+    pub log: Vec<Vec<LogEntry>>,
+}
+
 /// Mirror of `tlb_directory`.
 #[derive(Debug)]
 pub struct Directory {
     /// The next state's storage, reused every cycle (not a register: never cloned).
     next_d: Option<Box<Directory>>,
     pub cfg: SysConfig,
-    pub asid_state_q: Vec<u8>,
-    /// The ASID's generation modulo the log (RTL `GenW = LogIdxW` bits): the log's write
-    /// position.
-    pub gen_q: Vec<u16>,
-    /// The ASIDs' attributes (root, pm): RTL `attr_mem`, a memory without reset.
-    pub attr_mem: Vec<(u64, u8)>,
-    /// The flush logs, `[asid][pos]`: RTL `gen_log[pos].mem[asid]` (one memory per log
-    /// position), likewise.
-    pub log_mem: Vec<Vec<LogEntry>>,
+    /// The memories: not copied with the registers each cycle; written after the decision.
+    pub mems: DirMems,
+    /// The reset sweep's next ASID (RTL `init_q`): `cfg.asids` once the table is clear.
+    pub init_q: usize,
     /// Each core's context as its agent holds it once it has applied `bus_q` (RTL `ctx_q`):
     /// every change of it is a message the directory sends, so it keeps the record itself.
     pub ctx_q: Vec<Ctx>,
@@ -330,11 +349,16 @@ impl Clone for Directory {
     }
     /// Field by field, reusing this directory's allocations.
     fn clone_from(&mut self, s: &Directory) {
+        self.copy_regs_from(s);
+        self.mems.clone_from(&s.mems);
+    }
+}
+
+impl Directory {
+    /// Every register of `s` (not the memories), reusing this directory's allocations.
+    fn copy_regs_from(&mut self, s: &Directory) {
         self.cfg = s.cfg;
-        self.asid_state_q.clone_from(&s.asid_state_q);
-        self.gen_q.clone_from(&s.gen_q);
-        self.attr_mem.clone_from(&s.attr_mem);
-        self.log_mem.clone_from(&s.log_mem);
+        self.init_q = s.init_q;
         self.ctx_q.clone_from(&s.ctx_q);
         self.slot_q.clone_from(&s.slot_q);
         self.slot_rr_q.clone_from(&s.slot_rr_q);
@@ -371,10 +395,12 @@ impl Directory {
         Directory {
             next_d: None,
             cfg,
-            asid_state_q: vec![0; cfg.asids],
-            gen_q: vec![0; cfg.asids],
-            attr_mem: vec![(0, 0); cfg.asids],
-            log_mem: vec![vec![LogEntry::default(); cfg.log_depth]; cfg.asids],
+            mems: DirMems {
+                asid: vec![AsidRec::default(); cfg.asids],
+                attr: vec![(0, 0); cfg.asids],
+                log: vec![vec![LogEntry::default(); cfg.log_depth]; cfg.asids],
+            },
+            init_q: 0,
             ctx_q: vec![Ctx::default(); cfg.cores],
             slot_q: vec![vec![Slot::default(); cfg.slots]; cfg.cores],
             slot_rr_q: vec![0; cfg.cores],
@@ -405,7 +431,7 @@ impl Directory {
     /// waits in the grant register, not a core in reset, nothing during a catch-up, and a
     /// release only when no other is in flight (acknowledged or granted).
     pub fn grant(&self, i: &DirInputs) -> Option<usize> {
-        if self.cu_busy_q {
+        if self.cu_busy_q || self.init_busy() {
             return None;
         }
         let rel_busy = self.rel_pending_q != 0 || (self.gnt_valid_q && self.gnt_cmd_q.op == op::RELEASE);
@@ -421,7 +447,24 @@ impl Directory {
     }
 
     fn log_at(&self, a: usize, pos: usize) -> LogEntry {
-        self.log_mem[a][pos & (self.cfg.log_depth - 1)]
+        self.mems.log[a][pos & (self.cfg.log_depth - 1)]
+    }
+
+    /// The reset sweep is clearing the ASID table (`init_busy`): nothing is granted.
+    pub fn init_busy(&self) -> bool {
+        self.init_q < self.cfg.asids
+    }
+
+    /// ASID `a`'s state as the decision reads it (`st_a`): releasing while its release is
+    /// acknowledged, else the table's.
+    pub fn asid_state(&self, a: usize) -> u8 {
+        if self.rel_pending_q != 0 && self.rel_asid_q == a {
+            asid_state::RELEASING
+        } else if self.mems.asid[a].active {
+            asid_state::ACTIVE
+        } else {
+            asid_state::FREE
+        }
     }
 
     pub fn step(&mut self, i: &DirInputs) {
@@ -431,7 +474,7 @@ impl Directory {
         let all: u16 = ((1u32 << n) - 1) as u16;
         let mut d = match self.next_d.take() {
             Some(mut d) => {
-                Directory::clone_from(&mut d, self);
+                d.copy_regs_from(self);
                 d
             }
             None => Box::new(self.clone()),
@@ -455,10 +498,17 @@ impl Directory {
         }
         let rel_dec = (0..n).filter(|&c| i.ack[c] && i.ack_rel[c]).count() as u8;
         if self.rel_pending_q != 0 {
+            // At zero, the ASID reads free again (the table says so since the decision).
             d.rel_pending_q = self.rel_pending_q.wrapping_sub(rel_dec);
-            if d.rel_pending_q == 0 {
-                d.asid_state_q[self.rel_asid_q] = asid_state::FREE;
-            }
+        }
+        // The memories' one write each this cycle, applied at the end (the decision's, or
+        // the reset sweep's).
+        let mut asid_w: Option<(usize, AsidRec)> = None;
+        let mut attr_w: Option<(usize, (u64, u8))> = None;
+        let mut log_w: Option<(usize, usize, LogEntry)> = None;
+        if self.init_busy() {
+            asid_w = Some((self.init_q, AsidRec::default()));
+            d.init_q = self.init_q + 1;
         }
 
         // The grant register: the new grant replaces the one decided this cycle; during a
@@ -486,8 +536,8 @@ impl Directory {
                 init: self.cu_core_q as u8,
                 set_ctx: last,
                 done: last,
-                root: if last { self.attr_mem[self.cu_asid_q].0 } else { 0 },
-                pm: if last { self.attr_mem[self.cu_asid_q].1 } else { 0 },
+                root: if last { self.mems.attr[self.cu_asid_q].0 } else { 0 },
+                pm: if last { self.mems.attr[self.cu_asid_q].1 } else { 0 },
                 ..Default::default()
             };
             d.cu_pos_q = (self.cu_pos_q + 1) & (cfg.log_depth - 1);
@@ -506,6 +556,8 @@ impl Directory {
             let (g, cmd) = (self.gnt_idx_q, self.gnt_cmd_q);
             let a = (cmd.asid as usize) & (cfg.asids - 1);
             let asid_ok = (cmd.asid as usize) < cfg.asids;
+            let (rec, st) = (self.mems.asid[a], self.asid_state(a));
+            let next_gen = (rec.gen + 1) & cfg.gen_mask();
             // Who runs what as of the end of this cycle: the record includes the message on
             // the bus now (seed 000, case 2: a switch granted last cycle counts). Compared on
             // the index bits: holders are read only for an ASID inside the table.
@@ -546,9 +598,9 @@ impl Directory {
                                     }
                                 }
                             }
-                            let pos = self.gen_q[a] as usize & (cfg.log_depth - 1);
-                            d.log_mem[a][pos] = LogEntry { kind: cmd.kind, vpn: cmd.vpn, npages: cmd.npages };
-                            d.gen_q[a] = (self.gen_q[a] + 1) & cfg.gen_mask();
+                            let pos = rec.gen as usize & (cfg.log_depth - 1);
+                            log_w = Some((a, pos, LogEntry { kind: cmd.kind, vpn: cmd.vpn, npages: cmd.npages }));
+                            asid_w = Some((a, AsidRec { gen: next_gen, ..rec }));
                             d.cnt.skipped = d.cnt.skipped.wrapping_add(n as u32 - targets.count_ones());
                         }
                         bus.targets = targets;
@@ -560,14 +612,12 @@ impl Directory {
                     }
                 }
                 op::SET_ATTRS => {
-                    if !asid_ok || self.asid_state_q[a] == asid_state::RELEASING {
+                    if !asid_ok || st == asid_state::RELEASING {
                         error(&mut d, &mut bus);
                     } else {
                         let targets = holders;
-                        d.attr_mem[a] = (cmd.root, cmd.pm);
-                        if self.asid_state_q[a] == asid_state::FREE {
-                            d.asid_state_q[a] = asid_state::ACTIVE;
-                        }
+                        attr_w = Some((a, (cmd.root, cmd.pm)));
+                        asid_w = Some((a, AsidRec { active: true, gen: next_gen }));
                         for c in 0..n {
                             if (targets >> c) & 1 == 1 {
                                 continue;
@@ -579,7 +629,6 @@ impl Directory {
                                 }
                             }
                         }
-                        d.gen_q[a] = (self.gen_q[a] + 1) & cfg.gen_mask();
                         bus.targets = targets;
                         bus.inval = true;
                         bus.kind = InvalKind::Asid as u8;
@@ -594,24 +643,22 @@ impl Directory {
                     }
                 }
                 op::SWITCH => {
-                    if !asid_ok || self.asid_state_q[a] == asid_state::RELEASING {
+                    if !asid_ok || st == asid_state::RELEASING {
                         error(&mut d, &mut bus);
                     } else {
-                        if self.asid_state_q[a] == asid_state::FREE {
-                            d.asid_state_q[a] = asid_state::ACTIVE;
-                        }
+                        asid_w = Some((a, AsidRec { active: true, ..rec }));
                         let hit =
                             (0..cfg.slots).find(|&s| self.slot_q[g][s].valid && self.slot_q[g][s].asid as usize == a);
                         let lag = self.slot_q[g][hit.unwrap_or(0)].lag;
                         bus.set_ctx = true;
-                        (bus.root, bus.pm) = self.attr_mem[a];
+                        (bus.root, bus.pm) = self.mems.attr[a];
                         bus.targets = 1 << g;
                         // Unless a replay loads it with its last message, below.
                         d.ctx_q[g] = Ctx { valid: true, asid: a as u16, lazy: false };
                         match hit {
                             Some(_) if lag == 0 => {}
                             Some(s) if lag != full => {
-                                let start = (self.gen_q[a] as usize).wrapping_sub(lag as usize);
+                                let start = (rec.gen as usize).wrapping_sub(lag as usize);
                                 let e = self.log_at(a, start);
                                 bus.inval = true;
                                 bus.kind = e.kind;
@@ -653,7 +700,7 @@ impl Directory {
                     d.ctx_q[g].lazy = true;
                 }
                 op::RELEASE => {
-                    if !asid_ok || self.asid_state_q[a] != asid_state::ACTIVE || runners != 0 {
+                    if !asid_ok || st != asid_state::ACTIVE || runners != 0 {
                         error(&mut d, &mut bus);
                     } else {
                         let targets = all;
@@ -668,7 +715,8 @@ impl Directory {
                         for c in (0..n).filter(|&c| (holders >> c) & 1 == 1) {
                             d.ctx_q[c] = Ctx { valid: false, lazy: false, ..self.ctx_q[c] };
                         }
-                        d.asid_state_q[a] = asid_state::RELEASING;
+                        // Free in the table; releasing while rel_pending_q counts.
+                        asid_w = Some((a, AsidRec { active: false, ..rec }));
                         d.rel_asid_q = a;
                         d.rel_pending_q = targets.count_ones() as u8;
                         bus.targets = targets;
@@ -694,6 +742,17 @@ impl Directory {
             }
         }
         std::mem::swap(self, &mut d);
+        // The memories stay with the directory; this cycle's writes land now.
+        std::mem::swap(&mut self.mems, &mut d.mems);
+        if let Some((a, r)) = asid_w {
+            self.mems.asid[a] = r;
+        }
+        if let Some((a, v)) = attr_w {
+            self.mems.attr[a] = v;
+        }
+        if let Some((a, pos, e)) = log_w {
+            self.mems.log[a][pos] = e;
+        }
         self.next_d = Some(d);
     }
 }

@@ -303,10 +303,11 @@ impl Os {
 
     fn new_space(&mut self, p: ProcId, asid: u16) {
         let root = self.sys.tables.alloc_table();
-        if self.st.used_asids & (1 << asid) != 0 {
+        let used = &mut self.st.used_asids[usize::from(asid)];
+        if *used {
             self.stats.os.asid_reuses += 1;
         }
-        self.st.used_asids |= 1 << asid;
+        *used = true;
         let pr = &mut self.st.procs[p];
         *pr = Proc { asid: Some(asid), root, ..Proc::default() };
     }

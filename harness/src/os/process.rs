@@ -84,8 +84,8 @@ pub struct OsState {
     pub running: Vec<Option<ProcId>>,
     pub lazy: Vec<bool>,
     pub(super) free_asids: VecDeque<u16>,
-    /// ASIDs some process has had.
-    pub(super) used_asids: u64,
+    /// ASIDs some process has had, indexed by ASID.
+    pub(super) used_asids: Vec<bool>,
     pub(super) next_frame: u64,
 }
 

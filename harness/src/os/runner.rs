@@ -123,6 +123,7 @@ impl Os {
                 running: vec![None; n],
                 lazy: vec![false; n],
                 free_asids: (1..asids).collect(),
+                used_asids: vec![false; usize::from(asids)],
                 ..OsState::default()
             },
             stats: RunStats { cores: vec![CoreStats::default(); n], ..RunStats::default() },
