@@ -99,11 +99,13 @@ module tlb_directory
   // with one write port and one read port each: the ASID table (`asid_mem`: in use or not,
   // and the generation), the attributes (`attr_mem`) and the flush log, one memory per log
   // position (`gen_log[p].mem`), all read at once. The decision and the catch-up replay read
-  // them, never in the same cycle, so one read address serves both, and the log position is
-  // selected after the read. The read is registered: the memories are read a cycle ahead,
-  // at the ASID the next cycle's work reads (`rd_addr`: the replay's, else the command
-  // granted now), and a write to that ASID in the same cycle is forwarded (`*_fwd_q`), so
-  // the decision reads each memory as it stands, from a register.
+  // them, the replay from a copy: the read is registered, a cycle ahead, at the ASID of the
+  // command granted now (`rd_addr`, decided next cycle), with a write to that ASID in the
+  // same cycle forwarded (`*_fwd_q`), so the decision reads each memory as it stands, from a
+  // register; every log position is read at once and the position selected after the read.
+  // A catch-up replay reads its ASID's log and attributes from a copy of those registers
+  // taken in the cycle of the decision that starts it (`cu_log_q`, `cu_attr_q`): nothing
+  // is decided, so nothing is written, while it runs.
   // The ASID table is cleared after reset by a sweep, one ASID a cycle (`init_q`), during
   // which nothing is granted. A release in flight is not in the table: the ASID is written
   // free when its release is decided, and reads as releasing while `rel_pending_q` counts
@@ -119,11 +121,14 @@ module tlb_directory
   attrs_t              attr_mem [NumAsids];
   logic                asid_we, attr_we, log_we;
   logic [AsidIdxW-1:0] mem_waddr, rd_addr;
-  logic [LogIdxW-1:0]  log_wpos, log_rpos;
+  logic [LogIdxW-1:0]  log_wpos;
   asid_rec_t           asid_wdata, asid_rd;
   attrs_t              attr_wdata, attr_rd;
   log_entry_t          log_wdata, log_rd;
   log_entry_t [LogDepth-1:0] log_rd_all;  // every position of the ASID read
+  log_entry_t [LogDepth-1:0] cu_log_q;    // ... as the catch-up replay found it
+  attrs_t              cu_attr_q;
+  log_entry_t          cu_log;            // the entry the replay sends
   logic [AsidIdxW:0]   init_q;            // the reset sweep's next ASID; NumAsids when done
   logic                init_busy;
   logic                releasing;         // the granted command's ASID is being released
@@ -361,9 +366,9 @@ module tlb_directory
       bus_d.valid   = 1'b1;
       bus_d.targets = widen(NumCores'(1) << cu_core_q);
       bus_d.inval   = 1'b1;
-      bus_d.kind    = log_rd.kind;
-      bus_d.vpn     = log_rd.vpn;
-      bus_d.npages  = log_rd.npages;
+      bus_d.kind    = cu_log.kind;
+      bus_d.vpn     = cu_log.vpn;
+      bus_d.npages  = cu_log.npages;
       bus_d.asid    = AsidW'(cu_asid_q);
       bus_d.init    = cu_core_q;
       cu_pos_d      = cu_pos_q + LogIdxW'(1);
@@ -371,8 +376,8 @@ module tlb_directory
       if (cu_left_q == LagW'(1)) begin
         bus_d.set_ctx = 1'b1;
         bus_d.done    = 1'b1;
-        bus_d.root    = attr_rd.root;
-        bus_d.pm      = attr_rd.pm;
+        bus_d.root    = cu_attr_q.root;
+        bus_d.pm      = cu_attr_q.pm;
         cu_busy_d     = 1'b0;
         ctx_d[cu_core_q] = '{valid: 1'b1, asid: cu_asid_q, lazy: 1'b0};
       end
@@ -630,9 +635,10 @@ module tlb_directory
 
   // ---- The memories. Every write is the decision's, at the granted command's ASID, except
   // the reset sweep's (nothing is decided during it). Every memory is read at one ASID, a
-  // cycle ahead: the catch-up replay's if one runs next cycle, else the command granted now
-  // (decided next cycle: its table record and attributes, and a lagging switch's oldest
-  // missed log entry). A write to that ASID now is forwarded to the reader next cycle.
+  // cycle ahead: the command granted now (or still waiting), decided next cycle (its table
+  // record and attributes, and a lagging switch's oldest missed log entry). A write to that
+  // ASID now is forwarded to the reader next cycle. The address comes from the arbiter,
+  // not from the decision.
 `ifndef TLB_FV_NO_TABLE_CLEAR
   localparam logic [AsidIdxW:0] InitFrom = '0;
 `else
@@ -647,9 +653,17 @@ module tlb_directory
   end
   assign init_busy = !init_q[AsidIdxW];
   assign mem_waddr = init_busy ? init_q[AsidIdxW-1:0] : a;
-  assign rd_addr   = cu_busy_d ? cu_asid_d : gnt_cmd_d.asid[AsidIdxW-1:0];
-  assign log_rpos  = (cu_busy_q ? cu_pos_q : gen_a - LogIdxW'(lag)) & LogIdxW'(LogDepth - 1);
-  assign log_rd    = log_rd_all[log_rpos];
+  assign rd_addr   = gnt_cmd_d.asid[AsidIdxW-1:0];
+  assign log_rd    = log_rd_all[(gen_a - LogIdxW'(lag)) & LogIdxW'(LogDepth - 1)];
+  assign cu_log    = cu_log_q[cu_pos_q & LogIdxW'(LogDepth - 1)];
+  // The replay's copy: the read registers as the decision that starts a replay sees them
+  // (at its ASID), held while the replay runs (no reset: read only during a replay).
+  always_ff @(posedge clk_i) begin
+    if (!cu_busy_q) begin
+      cu_log_q  <= log_rd_all;
+      cu_attr_q <= attr_rd;
+    end
+  end
 
   asid_rec_t  asid_wr, asid_rd_q, asid_fwd_data_q;
   attrs_t     attr_rd_q, attr_fwd_data_q;
