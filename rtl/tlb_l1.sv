@@ -55,7 +55,7 @@ module tlb_l1
   // Derived, do not change.
   localparam int unsigned IdxW  = $clog2(Entries),
   /// Entries the sweeper compares per cycle, and the cycles a sweep takes.
-  localparam int unsigned Lanes = (Entries < 8) ? Entries : 8,
+  localparam int unsigned Lanes = (Entries < 4) ? Entries : 4,
   localparam int unsigned Steps = Entries / Lanes,
   localparam int unsigned StepW = (Steps > 1) ? $clog2(Steps) : 1
 ) (

@@ -103,8 +103,8 @@ impl L1 {
             lk_any_q: false,
             lk_asid_q: false,
             lk_lvl_q: 0,
-            lanes: entries.min(8),
-            steps: entries / entries.min(8),
+            lanes: entries.min(4),
+            steps: entries / entries.min(4),
         }
     }
 
