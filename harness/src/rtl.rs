@@ -128,6 +128,19 @@ endmodule
         TopSpec { name, source, in_bits, out_bits, extra_sources: Vec::new() }
     }
 
+    /// The same top with its assertions and covers compiled out (`TLB_NO_ASSERT`, defined
+    /// in the wrapper, which Verilator reads first), under a name of its own (`_nosva`) so
+    /// that it is built apart. For benchmarks only: every test runs with the SVA.
+    pub fn without_sva(mut self) -> TopSpec {
+        let old = self.name.clone();
+        self.name.push_str("_nosva");
+        self.source = format!(
+            "// Assertions and covers compiled out (benchmark build).\n`define TLB_NO_ASSERT\n{}",
+            self.source.replace(&old, &self.name)
+        );
+        self
+    }
+
     /// The same top, built with `sources` (relative to the repository root) as well.
     pub fn with_sources(mut self, sources: impl IntoIterator<Item = String>) -> TopSpec {
         self.extra_sources.extend(sources);
@@ -422,7 +435,7 @@ fn helpers(name: &str) -> Option<Helpers> {
 
 /// Where one instance's ports live in its model, read and written in place: marlin's dynamic
 /// API formats a port's symbol name and looks it up with `dlsym` on every access, which was
-/// about a third of the time of an RTL-only run. Found once per instance, after its first
+/// about a quarter of the time of an RTL-only run. Found once per instance, after its first
 /// evaluation (`tlb_sim_take_ports` in the generated helper); valid as long as the model,
 /// which marlin never frees.
 #[derive(Clone, Copy)]
@@ -772,7 +785,7 @@ impl RtlCore {
 
     pub fn outputs(&self) -> CoreOutputs {
         let words = self.top.read_words();
-        let v = unpack(&words, CoreOutputs::default().fields().iter().map(|f| f.1));
+        let v = unpack(words, CoreOutputs::default().fields().iter().map(|f| f.1));
         CoreOutputs {
             req_ready: v[0] != 0,
             resp_valid: v[1] != 0,

@@ -78,6 +78,14 @@ impl RtlSystem {
         Ok(Self::with_top(cfg, &s, RtlTop::new(&s)?))
     }
 
+    /// An instance built with its assertions and covers compiled out ([`TopSpec::without_sva`]):
+    /// for benchmarks, never for tests.
+    pub fn new_without_sva(cfg: SysConfig) -> Result<RtlSystem, String> {
+        cfg.validate()?;
+        let s = spec(&cfg).without_sva();
+        Ok(Self::with_top(cfg, &s, RtlTop::new(&s)?))
+    }
+
     pub fn new_traced(cfg: SysConfig, vcd: &Path) -> Result<RtlSystem, String> {
         cfg.validate()?;
         let s = spec(&cfg);
