@@ -236,13 +236,19 @@ struct BenchRow {
     accesses_per_second: Option<f64>,
 }
 
-const BENCH_MODES: [(&str, Mode, bool); 5] = [
-    ("rtl (Verilator alone)", Mode::Rtl, false),
-    ("model alone", Mode::Model, false),
-    ("lockstep", Mode::Lockstep, false),
-    ("lockstep + oracle", Mode::Lockstep, true),
-    ("model + oracle", Mode::Model, true),
+/// (name, mode, oracle, SVA compiled in). The RTL without its assertions and covers is
+/// measured for the multi-core system only.
+const BENCH_MODES: [(&str, Mode, bool, bool); 6] = [
+    ("rtl (Verilator alone)", Mode::Rtl, false, true),
+    ("rtl, SVA compiled out", Mode::Rtl, false, false),
+    ("model alone", Mode::Model, false, true),
+    ("lockstep", Mode::Lockstep, false, true),
+    ("lockstep + oracle", Mode::Lockstep, true, true),
+    ("model + oracle", Mode::Model, true, true),
 ];
+
+/// One bench row to measure: (cores, name, mode, oracle, SVA compiled in, trace).
+type BenchRun<'a> = (usize, &'static str, Mode, bool, bool, Option<&'a std::path::Path>);
 
 /// One measurement of `cores` cores: (cycles, seconds, accesses).
 fn bench_once(
@@ -250,6 +256,7 @@ fn bench_once(
     entries: usize,
     mode: Mode,
     oracle: bool,
+    sva: bool,
     cycles: u64,
     trace: Option<&std::path::Path>,
 ) -> Result<(u64, f64, u64), String> {
@@ -270,6 +277,7 @@ fn bench_once(
     cfg.mode = mode;
     cfg.oracle = oracle;
     cfg.history_limit = 0;
+    cfg.sva = sva;
     let mut os = Os::new(SysLockstep::new(cfg)?, OsConfig { window: cycles, max_cycles: cycles });
     let mut w: Box<dyn Workload> = match trace {
         Some(t) => Box::new(tlb_harness::trace_workload::TraceWorkload::open(t, cores, false, false)?),
@@ -291,22 +299,24 @@ fn bench(b: BenchArgs) -> Result<(), String> {
         }
     }
     let mut rows = Vec::new();
-    let mut runs: Vec<(usize, &'static str, Mode, bool, Option<&std::path::Path>)> = Vec::new();
+    let mut runs: Vec<BenchRun> = Vec::new();
     for &n in &b.cores {
-        for (name, mode, oracle) in BENCH_MODES {
-            runs.push((n, name, mode, oracle, None));
+        for (name, mode, oracle, sva) in BENCH_MODES {
+            if sva || n != 1 {
+                runs.push((n, name, mode, oracle, sva, None));
+            }
         }
     }
     if let Some(t) = &b.trace {
-        runs.push((4, "trace replay, model alone", Mode::Model, false, Some(t.as_path())));
-        runs.push((4, "trace replay, model + oracle", Mode::Model, true, Some(t.as_path())));
+        runs.push((4, "trace replay, model alone", Mode::Model, false, true, Some(t.as_path())));
+        runs.push((4, "trace replay, model + oracle", Mode::Model, true, true, Some(t.as_path())));
     }
-    for (n, name, mode, oracle, trace) in runs {
+    for (n, name, mode, oracle, sva, trace) in runs {
         let mut best = f64::MAX;
         let (mut cycles, mut accesses) = (0, 0);
         for _ in 0..b.repeat.max(1) {
             let (c, secs, acc) =
-                bench_once(n, b.entries, mode, oracle, if trace.is_some() { u64::MAX } else { b.cycles }, trace)?;
+                bench_once(n, b.entries, mode, oracle, sva, if trace.is_some() { u64::MAX } else { b.cycles }, trace)?;
             if secs < best {
                 (best, cycles, accesses) = (secs, c, acc);
             }

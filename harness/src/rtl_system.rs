@@ -6,7 +6,7 @@ use std::path::Path;
 
 use tlb_sim::fabric::{Counters, SysConfig, SysCoreInputs, SysCoreOutputs, SysOutputs};
 
-use crate::rtl::{hit_latency_suffix, pack, unpack, RtlTop, TopSpec};
+use crate::rtl::{get_bits, hit_latency_suffix, put_bits, RtlTop, TopSpec};
 
 /// Name of the wrapper top for a configuration.
 pub fn wrapper_name(c: &SysConfig) -> String {
@@ -43,26 +43,60 @@ pub struct RtlSystem {
     top: RtlTop,
     cfg: SysConfig,
     words: Vec<u32>,
+    /// Where each per-core input field starts in `sim_in_i`, and each output field in
+    /// `sim_out_o` (core 0's; core `c`'s is `c` field widths above).
+    in_at: [u32; SYS_IN_FIELDS],
+    out_at: [u32; SYS_OUT_FIELDS],
+    /// Where the counters start in `sim_out_o`.
+    cnt_at: u32,
+}
+
+const SYS_IN_FIELDS: usize = 18;
+const SYS_OUT_FIELDS: usize = 15;
+
+/// The first bit of each field of a vector that holds `cores` copies of each in turn.
+fn field_starts<const N: usize>(widths: [u32; N], cores: usize) -> ([u32; N], u32) {
+    let mut at = [0; N];
+    let mut bit = 0;
+    for (a, w) in at.iter_mut().zip(widths) {
+        *a = bit;
+        bit += w * cores as u32;
+    }
+    (at, bit)
 }
 
 impl RtlSystem {
+    fn with_top(cfg: SysConfig, s: &TopSpec, top: RtlTop) -> RtlSystem {
+        let (in_at, _) = field_starts(SysCoreInputs::default().fields().map(|f| f.1), cfg.cores);
+        let (out_at, cnt_at) = field_starts(SysCoreOutputs::default().fields().map(|f| f.1), cfg.cores);
+        RtlSystem { words: vec![0; s.in_bits.div_ceil(32) as usize], top, cfg, in_at, out_at, cnt_at }
+    }
+
     pub fn new(cfg: SysConfig) -> Result<RtlSystem, String> {
         cfg.validate()?;
         let s = spec(&cfg);
-        Ok(RtlSystem { words: vec![0; s.in_bits.div_ceil(32) as usize], top: RtlTop::new(&s)?, cfg })
+        Ok(Self::with_top(cfg, &s, RtlTop::new(&s)?))
+    }
+
+    /// An instance built with its assertions and covers compiled out ([`TopSpec::without_sva`]):
+    /// for benchmarks, never for tests.
+    pub fn new_without_sva(cfg: SysConfig) -> Result<RtlSystem, String> {
+        cfg.validate()?;
+        let s = spec(&cfg).without_sva();
+        Ok(Self::with_top(cfg, &s, RtlTop::new(&s)?))
     }
 
     pub fn new_traced(cfg: SysConfig, vcd: &Path) -> Result<RtlSystem, String> {
         cfg.validate()?;
         let s = spec(&cfg);
-        Ok(RtlSystem { words: vec![0; s.in_bits.div_ceil(32) as usize], top: RtlTop::new_traced(&s, vcd)?, cfg })
+        Ok(Self::with_top(cfg, &s, RtlTop::new_traced(&s, vcd)?))
     }
 
     /// An instance that starts its VCD only when [`RtlSystem::open_vcd`] is called.
     pub fn new_traceable(cfg: SysConfig) -> Result<RtlSystem, String> {
         cfg.validate()?;
         let s = spec(&cfg);
-        Ok(RtlSystem { words: vec![0; s.in_bits.div_ceil(32) as usize], top: RtlTop::new_traceable(&s)?, cfg })
+        Ok(Self::with_top(cfg, &s, RtlTop::new_traceable(&s)?))
     }
 
     pub fn open_vcd(&mut self, vcd: &Path) {
@@ -74,17 +108,10 @@ impl RtlSystem {
     }
 
     pub fn outputs(&self) -> SysOutputs {
-        let n = self.cfg.cores;
         let words = self.top.read_words();
-        let fields = SysCoreOutputs::default().fields();
-        let mut widths: Vec<u32> = Vec::new();
-        for f in &fields {
-            widths.extend(std::iter::repeat_n(f.1, n));
-        }
-        widths.extend(std::iter::repeat_n(32, 7));
-        let v = unpack(&words, widths);
-        let at = |k: usize, c: usize| v[k * n + c];
-        let core = (0..n)
+        let widths = SysCoreOutputs::default().fields().map(|f| f.1);
+        let at = |k: usize, c: usize| get_bits(words, self.out_at[k] + c as u32 * widths[k], widths[k]);
+        let core = (0..self.cfg.cores)
             .map(|c| SysCoreOutputs {
                 req_ready: at(0, c) != 0,
                 resp_valid: at(1, c) != 0,
@@ -103,24 +130,26 @@ impl RtlSystem {
                 walk_restart: at(14, c) != 0,
             })
             .collect();
-        let k = fields.len() * n;
+        let cnt = |k: u32| get_bits(words, self.cnt_at + 32 * k, 32) as u32;
         let cnt = Counters {
-            posted: v[k] as u32,
-            targets: v[k + 1] as u32,
-            skipped: v[k + 2] as u32,
-            catchup_log: v[k + 3] as u32,
-            catchup_full: v[k + 4] as u32,
-            errors: v[k + 5] as u32,
-            stall: v[k + 6] as u32,
+            posted: cnt(0),
+            targets: cnt(1),
+            skipped: cnt(2),
+            catchup_log: cnt(3),
+            catchup_full: cnt(4),
+            errors: cnt(5),
+            stall: cnt(6),
         };
         SysOutputs { core, cnt }
     }
 
     pub fn step(&mut self, inputs: &[SysCoreInputs]) {
-        let per_core: Vec<_> = inputs.iter().map(|i| i.fields()).collect();
-        let nf = per_core[0].len();
-        let fields = (0..nf).flat_map(|k| per_core.iter().map(move |f| (f[k].1, f[k].2)));
-        pack(fields, &mut self.words);
+        self.words.fill(0);
+        for (c, i) in inputs.iter().enumerate() {
+            for (k, (_, width, value)) in i.fields().into_iter().enumerate() {
+                put_bits(&mut self.words, self.in_at[k] + c as u32 * width, width, value);
+            }
+        }
         self.top.step_words(&self.words);
     }
 }

@@ -294,7 +294,7 @@ impl SelfTest {
 
     pub fn outputs(&self) -> SelfTestOutputs {
         let words = self.top.read_words();
-        let v = unpack(&words, OUTPUTS.map(|(_, w)| w));
+        let v = unpack(words, OUTPUTS.map(|(_, w)| w));
         SelfTestOutputs {
             uart_tx: v[0] != 0,
             led_heartbeat: v[1] != 0,

@@ -42,6 +42,9 @@ pub struct SysLockstepConfig {
     /// Cycles of inputs kept for replay (failure waveforms, [`SysLockstep::write_vcd`]);
     /// about 80 bytes per core and cycle.
     pub history_limit: u64,
+    /// Build the RTL with its assertions and covers (SVA) compiled in; only benchmarks turn
+    /// them off ([`RtlSystem::new_without_sva`]).
+    pub sva: bool,
 }
 
 impl SysLockstepConfig {
@@ -58,6 +61,7 @@ impl SysLockstepConfig {
             artifacts: true,
             reproduce: format!("TLB_SEED={seed:#x} cargo test -- {name}"),
             history_limit: 2_000_000,
+            sva: true,
         }
     }
 }
@@ -190,7 +194,11 @@ impl SysLockstep {
         cfg.sys.validate()?;
         cfg.mem.validate()?;
         let n = cfg.sys.cores;
-        let rtl = if cfg.mode.has_rtl() { Some(RtlSystem::new(cfg.sys)?) } else { None };
+        let rtl = match (cfg.mode.has_rtl(), cfg.sva) {
+            (false, _) => None,
+            (true, true) => Some(RtlSystem::new(cfg.sys)?),
+            (true, false) => Some(RtlSystem::new_without_sva(cfg.sys)?),
+        };
         let model = TlbSystem::new(cfg.sys);
         let last_outputs = match &rtl {
             Some(r) => r.outputs(),
