@@ -8,7 +8,8 @@
 //! - [`pagetable`] builds Sv39 tables the way an OS would.
 //! - [`lockstep`] runs RTL and model on identical inputs, compares every output every
 //!   cycle, judges every answer with the oracle, and on the first failure writes waveforms
-//!   of both sides and a report.
+//!   of both sides and a report (the model's waveform writer is in `tlb-lockstep`,
+//!   `lockstep/`).
 //! - [`wave`] draws a window of a VCD as an SVG and writes GTKWave save files.
 //! - [`trace`] streams a Valgrind lackey trace of a real program: accesses, memory-map
 //!   syscalls, thread switches (the `lackey-trace` crate, `lackey/`, re-exported).
@@ -25,7 +26,6 @@ pub mod selftest;
 pub mod system;
 pub mod toolchain;
 pub mod trace_workload;
-pub mod vcdout;
 pub mod wave;
 pub mod workload;
 

@@ -13,13 +13,13 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::path::PathBuf;
 
+use tlb_lockstep::vcdout::ModelVcd;
 use tlb_sim::oracle::{Answer, Oracle, Query};
 use tlb_sim::{Access, CoreInputs, CoreOutputs, InvalKind, TlbCore};
 
 use crate::mem::{MemPort, MemTiming, PhysMem};
 use crate::pagetable::PageTables;
 use crate::rtl::{self, RtlCore};
-use crate::vcdout::ModelVcd;
 
 #[derive(Clone, Debug)]
 pub struct LockstepConfig {
