@@ -2,7 +2,8 @@
 //!
 //! - [`toolchain`] finds or installs Verilator (the project's own `scripts/setup-tools.sh`).
 //! - [`rtl`] builds a flat wrapper top per configuration and drives it through marlin's
-//!   dynamic API.
+//!   dynamic API; [`rtl_core`] (`tlb_core`) and [`rtl_system`] (`tlb_system`) are the two
+//!   tops as devices under test of the lockstep engine (`tlb_lockstep::Dut`).
 //! - [`mem`] is the physical memory holding the page tables, and the walker's memory port
 //!   with seeded random latency and backpressure.
 //! - [`pagetable`] builds Sv39 tables the way an OS would.
@@ -21,6 +22,7 @@ pub mod os;
 pub mod os_workloads;
 pub mod pagetable;
 pub mod rtl;
+pub mod rtl_core;
 pub mod rtl_system;
 pub mod selftest;
 pub mod system;

@@ -19,7 +19,7 @@ use tlb_sim::{Access, CoreInputs, CoreOutputs, InvalKind, TlbCore};
 
 use crate::mem::{MemPort, MemTiming, PhysMem};
 use crate::pagetable::PageTables;
-use crate::rtl::{self, RtlCore};
+use crate::rtl_core::{self as rtl, RtlCore};
 
 #[derive(Clone, Debug)]
 pub struct LockstepConfig {

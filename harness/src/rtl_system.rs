@@ -1,9 +1,12 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The Verilated `tlb_system`, through the generic wrapper of `rtl.rs`: per-core ports are
 //! packed arrays `[NumCores-1:0][W-1:0]`, so port `p` of core `c` is bits `c*W +: W` of the
-//! wrapper's vector for `p`.
+//! wrapper's vector for `p`. It is a device under test of the lockstep engine
+//! (`tlb_lockstep::Dut`).
 
 use std::path::Path;
 
+use tlb_lockstep::Dut;
 use tlb_sim::fabric::{Counters, SysConfig, SysCoreInputs, SysCoreOutputs, SysOutputs};
 
 use crate::rtl::{hit_latency_suffix, pack, unpack, RtlTop, TopSpec};
@@ -122,5 +125,36 @@ impl RtlSystem {
         let fields = (0..nf).flat_map(|k| per_core.iter().map(move |f| (f[k].1, f[k].2)));
         pack(fields, &mut self.words);
         self.top.step_words(&self.words);
+    }
+}
+
+impl Dut for RtlSystem {
+    type Config = SysConfig;
+    type Inputs = Vec<SysCoreInputs>;
+    type Outputs = SysOutputs;
+
+    fn build(cfg: &SysConfig, traceable: bool) -> Result<RtlSystem, String> {
+        if traceable {
+            RtlSystem::new_traceable(*cfg)
+        } else {
+            RtlSystem::new(*cfg)
+        }
+    }
+    fn outputs(&self) -> SysOutputs {
+        RtlSystem::outputs(self)
+    }
+    fn step(&mut self, inputs: &Vec<SysCoreInputs>) {
+        RtlSystem::step(self, inputs)
+    }
+    fn reset(&mut self) {
+        self.top.reset();
+    }
+    fn start_waveform(&mut self, path: &Path) -> Result<(), String> {
+        self.open_vcd(path);
+        Ok(())
+    }
+    fn stop_waveform(&mut self) -> Result<(), String> {
+        self.close_vcd();
+        Ok(())
     }
 }
