@@ -7,10 +7,10 @@
 //! - [`mem`] is the physical memory holding the page tables, and the walker's memory port
 //!   with seeded random latency and backpressure.
 //! - [`pagetable`] builds Sv39 tables the way an OS would.
-//! - [`lockstep`] runs RTL and model on identical inputs, compares every output every
-//!   cycle, judges every answer with the oracle, and on the first failure writes waveforms
-//!   of both sides and a report (the model's waveform writer is in `tlb-lockstep`,
-//!   `lockstep/`).
+//! - [`lockstep`] (one core) and [`system`] (the fabric) drive RTL and model on identical
+//!   inputs through the one lockstep engine (the `tlb-lockstep` crate, `lockstep/`), which
+//!   compares every output every cycle; they judge every answer with the oracle, and on the
+//!   first failure write waveforms and a report.
 //! - [`wave`] draws a window of a VCD as an SVG and writes GTKWave save files.
 //! - [`trace`] streams a Valgrind lackey trace of a real program: accesses, memory-map
 //!   syscalls, thread switches (the `lackey-trace` crate, `lackey/`, re-exported).
