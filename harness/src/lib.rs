@@ -2,13 +2,15 @@
 //!
 //! - [`toolchain`] finds or installs Verilator (the project's own `scripts/setup-tools.sh`).
 //! - [`rtl`] builds a flat wrapper top per configuration and drives it through marlin's
-//!   dynamic API.
+//!   dynamic API; [`rtl_core`] (`tlb_core`) and [`rtl_system`] (`tlb_system`) are the two
+//!   tops as devices under test of the lockstep engine (`tlb_lockstep::Dut`).
 //! - [`mem`] is the physical memory holding the page tables, and the walker's memory port
 //!   with seeded random latency and backpressure.
 //! - [`pagetable`] builds Sv39 tables the way an OS would.
-//! - [`lockstep`] runs RTL and model on identical inputs, compares every output every
-//!   cycle, judges every answer with the oracle, and on the first failure writes waveforms
-//!   of both sides and a report.
+//! - [`lockstep`] (one core) and [`system`] (the fabric) drive RTL and model on identical
+//!   inputs through the one lockstep engine (the `tlb-lockstep` crate, `lockstep/`), which
+//!   compares every output every cycle; they judge every answer with the oracle, and on the
+//!   first failure write waveforms and a report.
 //! - [`wave`] draws a window of a VCD as an SVG and writes GTKWave save files.
 //! - [`trace`] streams a Valgrind lackey trace of a real program: accesses, memory-map
 //!   syscalls, thread switches (the `lackey-trace` crate, `lackey/`, re-exported).
@@ -20,12 +22,12 @@ pub mod os;
 pub mod os_workloads;
 pub mod pagetable;
 pub mod rtl;
+pub mod rtl_core;
 pub mod rtl_system;
 pub mod selftest;
 pub mod system;
 pub mod toolchain;
 pub mod trace_workload;
-pub mod vcdout;
 pub mod wave;
 pub mod workload;
 

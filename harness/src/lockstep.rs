@@ -1,25 +1,27 @@
-//! RTL and model in lockstep, with the oracle judging every answer.
+//! One core in lockstep: the Verilated `tlb_core` against the model `tlb_sim::TlbCore` on
+//! the lockstep engine (`tlb_lockstep::Engine`), with the oracle judging every answer.
 //!
-//! Each cycle: read both sides' outputs (registers only) and compare every port; judge a
-//! response with the oracle; decide the inputs (stimulus slots, and the memory port from the
-//! outputs); apply the same inputs to both; clock both. Every input is recorded, so a
-//! failure can be replayed bit-exactly from reset with waveforms on.
+//! Each cycle: the engine compares both sides' outputs (registers only), every port; a
+//! response is judged by the oracle; the inputs are decided (stimulus slots, and the memory
+//! port from the outputs); the engine clocks both with them and records them, so a failure
+//! can be replayed bit-exactly from reset with waveforms on.
 //!
 //! On the first failure the run continues `aftermath` more cycles (so the waveform shows
 //! what followed, as XiangShan's difftest does), then writes `rtl.vcd`, `model.vcd` and
 //! `report.txt` into `<out_dir>/<name>/` and returns a [`Failure`] carrying the report.
 
 use std::collections::VecDeque;
-use std::fmt;
 use std::path::PathBuf;
 
+use tlb_lockstep::{failure_dir, CoreParams, Engine, Fault, ModelCore, Report};
 use tlb_sim::oracle::{Answer, Oracle, Query};
 use tlb_sim::{Access, CoreInputs, CoreOutputs, InvalKind, TlbCore};
 
+pub use tlb_lockstep::{Failure, Mode};
+
 use crate::mem::{MemPort, MemTiming, PhysMem};
 use crate::pagetable::PageTables;
-use crate::rtl::{self, RtlCore};
-use crate::vcdout::ModelVcd;
+use crate::rtl_core::RtlCore;
 
 #[derive(Clone, Debug)]
 pub struct LockstepConfig {
@@ -63,42 +65,6 @@ impl LockstepConfig {
             vcd: None,
             reproduce: format!("TLB_SEED={seed:#x} cargo test -- {name}"),
             artifacts: true,
-        }
-    }
-}
-
-/// What a run simulates.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    /// RTL and model on the same inputs, every output compared every cycle.
-    Lockstep,
-    /// The Rust model alone (fast).
-    Model,
-    /// The Verilated RTL alone.
-    Rtl,
-}
-
-impl Mode {
-    pub fn has_rtl(self) -> bool {
-        self != Mode::Model
-    }
-    pub fn has_model(self) -> bool {
-        self != Mode::Rtl
-    }
-    /// The mode's name on the command line and in JSON summaries.
-    pub fn name(self) -> &'static str {
-        match self {
-            Mode::Lockstep => "lockstep",
-            Mode::Model => "model",
-            Mode::Rtl => "rtl",
-        }
-    }
-    /// What runs, for a summary's first line.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Mode::Lockstep => "RTL (Verilator) and model in lockstep",
-            Mode::Model => "model alone",
-            Mode::Rtl => "RTL (Verilator) alone",
         }
     }
 }
@@ -149,32 +115,9 @@ pub struct Stats {
     pub oracle_checks: u64,
 }
 
-/// A lockstep mismatch or an oracle refusal, with its report.
-#[derive(Clone, Debug)]
-pub struct Failure {
-    pub cycle: u64,
-    pub report: String,
-    pub dir: Option<PathBuf>,
-}
-
-impl fmt::Display for Failure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.report)
-    }
-}
-
-impl std::error::Error for Failure {}
-
-struct Pending {
-    what: String,
-    cycle: u64,
-    left: u32,
-}
-
 pub struct Lockstep {
     cfg: LockstepConfig,
-    rtl: Option<RtlCore>,
-    model: TlbCore,
+    engine: Engine<RtlCore, ModelCore>,
     mem: PhysMem,
     pub tables: PageTables,
     port: MemPort,
@@ -185,14 +128,10 @@ pub struct Lockstep {
     /// Accepted requests not answered yet, oldest first (two with HitLatency 2).
     outstanding: VecDeque<Query>,
     responses: VecDeque<Response>,
-    history: Vec<CoreInputs>,
-    cycle: u64,
-    pending_failure: Option<Pending>,
     /// A failure met inside a call that cannot return one (`set_ctx`), handed out by the
     /// next `step`.
     deferred_failure: Option<Failure>,
     stats: Stats,
-    model_vcd: Option<ModelVcd>,
 }
 
 fn hex(v: u64) -> String {
@@ -204,31 +143,14 @@ impl Lockstep {
         crate::check_entries(cfg.entries)?;
         crate::check_hit_latency(cfg.hit_latency)?;
         cfg.mem.validate()?;
-        let rtl = match (&cfg.vcd, cfg.mode.has_rtl()) {
-            (_, false) => None,
-            (Some(path), true) => Some(RtlCore::new_traced(cfg.entries, cfg.hit_latency, path)?),
-            (None, true) => Some(RtlCore::new(cfg.entries, cfg.hit_latency)?),
-        };
-        let model = TlbCore::new(cfg.entries, cfg.hit_latency);
-        let mut model_vcd = None;
-        if let Some(path) = &cfg.vcd {
-            let mpath = path.with_extension("model.vcd");
-            model_vcd = Some(
-                ModelVcd::create(
-                    &mpath,
-                    &rtl::wrapper_name(cfg.entries, cfg.hit_latency),
-                    &model,
-                    &CoreInputs::default(),
-                    5,
-                )
-                .map_err(|e| format!("cannot write {}: {e}", mpath.display()))?,
-            );
-        }
+        let params = CoreParams { entries: cfg.entries, hit_latency: cfg.hit_latency };
+        let model_vcd = cfg.vcd.as_ref().map(|path| path.with_extension("model.vcd"));
+        let waveforms = cfg.vcd.as_deref().zip(model_vcd.as_deref());
+        let engine = Engine::new(cfg.mode, (params, params), HISTORY_LIMIT as u64, cfg.aftermath, waveforms)?;
         Ok(Lockstep {
             port: MemPort::new(cfg.mem, cfg.seed),
             cfg,
-            rtl,
-            model,
+            engine,
             mem: PhysMem::new(),
             tables: PageTables::default(),
             oracle: Oracle::new(),
@@ -237,12 +159,8 @@ impl Lockstep {
             inval_slot: None,
             outstanding: VecDeque::new(),
             responses: VecDeque::new(),
-            history: Vec::new(),
-            cycle: 0,
-            pending_failure: None,
             deferred_failure: None,
             stats: Stats::default(),
-            model_vcd,
         })
     }
 
@@ -250,13 +168,13 @@ impl Lockstep {
         &self.cfg
     }
     pub fn cycle(&self) -> u64 {
-        self.cycle
+        self.engine.cycle()
     }
     pub fn model(&self) -> &TlbCore {
-        &self.model
+        &self.engine.model().core
     }
     pub fn stats(&self) -> Stats {
-        Stats { cycles: self.cycle, pte_reads: self.port.reads, oracle_checks: self.oracle.checked, ..self.stats }
+        Stats { cycles: self.cycle(), pte_reads: self.port.reads, oracle_checks: self.oracle.checked, ..self.stats }
     }
     /// Page tables and the memory they live in, for edits between cycles.
     pub fn tables(&mut self) -> (&mut PageTables, &mut PhysMem) {
@@ -290,16 +208,11 @@ impl Lockstep {
 
     /// The outputs of the design under test this cycle.
     pub fn outputs(&self) -> CoreOutputs {
-        match (&self.rtl, self.cfg.mode) {
-            (Some(r), _) => r.outputs(),
-            _ => self.model.outputs(),
-        }
+        *self.engine.outputs()
     }
 
     fn fail(&mut self, what: String) {
-        if self.pending_failure.is_none() {
-            self.pending_failure = Some(Pending { what, cycle: self.cycle, left: self.cfg.aftermath });
-        }
+        self.engine.fail(what);
     }
 
     /// One clock cycle.
@@ -307,33 +220,16 @@ impl Lockstep {
         if let Some(f) = self.deferred_failure.take() {
             return Err(f);
         }
-        let out = match (&self.rtl, self.cfg.mode) {
-            (Some(rtl), Mode::Rtl) => rtl.outputs(),
-            (Some(rtl), _) => {
-                let out_m = self.model.outputs();
-                let out_r = rtl.outputs();
-                if out_r != out_m {
-                    let diffs: Vec<String> = out_r
-                        .fields()
-                        .iter()
-                        .zip(out_m.fields())
-                        .filter(|(r, m)| r.2 != m.2)
-                        .map(|(r, m)| format!("{}: RTL {} model {}", r.0, hex(r.2), hex(m.2)))
-                        .collect();
-                    self.fail(format!("outputs differ: {}", diffs.join("; ")));
-                }
-                out_r
-            }
-            (None, _) => self.model.outputs(),
-        };
+        let cycle = self.cycle();
+        let out = self.engine.check();
         self.observe(&out);
 
         for (addr, value) in self.mem.take_writes() {
             if self.cfg.oracle {
-                self.oracle.record_write(self.cycle, addr, value);
+                self.oracle.record_write(cycle, addr, value);
             }
         }
-        let m = self.port.cycle(self.cycle, &out, &self.mem);
+        let m = self.port.cycle(cycle, &out, &self.mem);
         let mut inputs = CoreInputs {
             ctx_asid: self.ctx.asid,
             ctx_root_ppn: self.ctx.root_ppn,
@@ -353,7 +249,7 @@ impl Lockstep {
             if out.req_ready {
                 self.req_slot = None;
                 self.outstanding.push_back(Query {
-                    accepted: self.cycle,
+                    accepted: cycle,
                     vaddr: r.vaddr,
                     access: r.access,
                     priv_u: r.priv_u,
@@ -373,37 +269,17 @@ impl Lockstep {
             inputs.inval_vaddr = vaddr;
             inputs.inval_npages = npages;
             if self.cfg.oracle {
-                self.oracle.record_inval(self.cycle, InvalKind::from_bits(kind), asid, vaddr, npages);
+                self.oracle.record_inval(cycle, InvalKind::from_bits(kind), asid, vaddr, npages);
             }
             self.stats.invalidations += 1;
         }
 
-        if self.history.len() < HISTORY_LIMIT {
-            self.history.push(inputs);
-        }
-        if let Some(v) = self.model_vcd.as_mut() {
-            let before = self.model.clone();
-            self.model.step(&inputs);
-            v.cycle(self.cycle, &before, &self.model, &inputs).expect("writing the model VCD");
-        } else if self.cfg.mode.has_model() {
-            self.model.step(&inputs);
-        }
-        if let Some(rtl) = self.rtl.as_mut() {
-            rtl.step(&inputs);
-        }
-        self.cycle += 1;
-
-        if let Some(p) = self.pending_failure.as_mut() {
-            if p.left == 0 {
-                return Err(self.write_failure());
-            }
-            p.left -= 1;
-        }
-        Ok(())
+        self.engine.clock(&inputs).map_err(|f| self.write_failure(f))
     }
 
     /// Bookkeeping and the oracle's judgement of this cycle's outputs.
     fn observe(&mut self, out: &CoreOutputs) {
+        let cycle = self.cycle();
         if out.walk_restart {
             self.stats.walk_restarts += 1;
         }
@@ -416,7 +292,7 @@ impl Lockstep {
         };
         let answer = if out.resp_fault { Answer::Fault } else { Answer::Paddr(out.resp_paddr) };
         if self.cfg.oracle {
-            if let Err(why) = self.oracle.check(&q, self.cycle, answer) {
+            if let Err(why) = self.oracle.check(&q, cycle, answer) {
                 self.fail(format!("oracle: {why}"));
             }
         }
@@ -425,7 +301,7 @@ impl Lockstep {
         self.stats.faults += out.resp_fault as u64;
         self.responses.push_back(Response {
             accepted: q.accepted,
-            cycle: self.cycle,
+            cycle,
             vaddr: q.vaddr,
             fault: out.resp_fault,
             paddr: out.resp_paddr,
@@ -459,6 +335,7 @@ impl Lockstep {
             if budget == 0 {
                 self.fail("no answer within a million cycles (deadlock?)".to_string());
                 self.cfg.aftermath = 0;
+                self.engine.set_aftermath(0);
             }
         }
         Ok(())
@@ -503,9 +380,8 @@ impl Lockstep {
         self.inval_slot = Some((kind as u8, asid, vaddr, 0));
     }
 
-    fn write_failure(&mut self) -> Failure {
-        let p = self.pending_failure.take().expect("a failure is pending");
-        let dir = self.cfg.out_dir.join(self.cfg.name.replace(['/', ' ', ':'], "_"));
+    fn write_failure(&mut self, fault: Fault) -> Failure {
+        let dir = failure_dir(&self.cfg.out_dir, &self.cfg.name);
         let mut notes = Vec::new();
         // A run that was traced from the start already has its waveforms; otherwise replay.
         let wrote = match &self.cfg.vcd {
@@ -518,7 +394,7 @@ impl Lockstep {
                 false
             }
             None if !self.cfg.artifacts => false,
-            None if self.history.len() as u64 != self.cycle => {
+            None if !self.engine.replayable() => {
                 notes.push(format!("the run is longer than the {HISTORY_LIMIT} cycles kept for replay: no waveforms"));
                 false
             }
@@ -527,25 +403,12 @@ impl Lockstep {
                     && self.replay_with_waveforms(&dir.join("rtl.vcd"), u64::MAX, &mut notes)
             }
         };
-        let mut r = String::new();
-        r += &format!("lockstep failure in {} (seed {:#x})\n", self.cfg.name, self.cfg.seed);
-        r += &format!("  at cycle {}: {}\n", p.cycle, p.what);
-        r += &format!("  stopped at cycle {} ({} cycles of aftermath)\n", self.cycle, self.cfg.aftermath);
-        r += &format!("  reproduce: {}\n", self.cfg.reproduce);
-        if wrote {
-            r += &format!(
-                "  waveforms: {}/rtl.vcd and {}/model.vcd (same signal names; cycle c has its rising edge at 10*(c+1)+5 ns)\n",
-                dir.display(), dir.display()
-            );
-        }
-        for n in notes {
-            r += &format!("  note: {n}\n");
-        }
-        r += "  inputs of the cycles up to the failure:\n";
-        r += "    cycle  req vaddr              acc U | inval kind asid vaddr            | asid root        | mem rdy rsp data\n";
-        let from = p.cycle.saturating_sub(8) as usize;
-        for (c, i) in self.history.iter().enumerate().skip(from).take(9) {
-            r += &format!(
+        let mut table = String::new();
+        table += "  inputs of the cycles up to the failure:\n";
+        table += "    cycle  req vaddr              acc U | inval kind asid vaddr            | asid root        | mem rdy rsp data\n";
+        let from = fault.cycle.saturating_sub(8) as usize;
+        for (c, i) in self.engine.history().iter().enumerate().skip(from).take(9) {
+            table += &format!(
                 "    {:<6} {}   {:<18} {}   {} | {}     {}    {:<4x} {:<16x} | {:<4x} {:<11x} | {}   {}   {:x}\n",
                 c,
                 i.req_valid as u8,
@@ -563,10 +426,21 @@ impl Lockstep {
                 i.mem_resp_data
             );
         }
-        if wrote {
-            let _ = std::fs::write(dir.join("report.txt"), &r);
-        }
-        Failure { cycle: p.cycle, report: r, dir: wrote.then_some(dir) }
+        let report = Report {
+            title: format!("lockstep failure in {} (seed {:#x})", self.cfg.name, self.cfg.seed),
+            aftermath: self.cfg.aftermath,
+            reproduce: self.cfg.reproduce.clone(),
+            waves: wrote.then(|| {
+                format!(
+                    "waveforms: {}/rtl.vcd and {}/model.vcd (same signal names; cycle c has its rising edge at 10*(c+1)+5 ns)",
+                    dir.display(),
+                    dir.display()
+                )
+            }),
+            notes,
+            table,
+        };
+        report.finish(&fault, wrote.then_some(dir))
     }
 
     /// Writes waveforms of the first `cycles` cycles of this run: the recorded inputs are
@@ -582,64 +456,33 @@ impl Lockstep {
     }
 
     fn replay_with_waveforms(&self, rtl_vcd: &std::path::Path, cycles: u64, notes: &mut Vec<String>) -> bool {
-        let mut model = TlbCore::new(self.cfg.entries, self.cfg.hit_latency);
         let model_vcd = if rtl_vcd.file_name().is_some_and(|n| n == "rtl.vcd") {
             rtl_vcd.with_file_name("model.vcd")
         } else {
             rtl_vcd.with_extension("model.vcd")
         };
-        let mut mvcd = match ModelVcd::create(
-            &model_vcd,
-            &rtl::wrapper_name(self.cfg.entries, self.cfg.hit_latency),
-            &model,
-            &CoreInputs::default(),
-            5,
-        ) {
-            Ok(v) => v,
+        let rtl = self.cfg.mode.has_rtl().then_some((rtl_vcd, 0));
+        let done = match self.engine.replay(cycles, rtl, Some(&model_vcd)) {
+            Ok(done) => done,
             Err(e) => {
                 notes.push(format!("could not write model.vcd: {e}"));
                 return false;
             }
         };
-        let mut rtl = if self.cfg.mode.has_rtl() {
-            match RtlCore::new_traced(self.cfg.entries, self.cfg.hit_latency, rtl_vcd) {
-                Ok(r) => Some(r),
-                Err(e) => {
-                    notes.push(format!("could not rebuild the RTL for its waveform: {e}"));
-                    None
-                }
-            }
-        } else {
-            None
-        };
-        for (c, inputs) in self.history.iter().enumerate().take(cycles.min(usize::MAX as u64) as usize) {
-            let before = model.clone();
-            model.step(inputs);
-            if mvcd.cycle(c as u64, &before, &model, inputs).is_err() {
-                notes.push("model.vcd write failed".to_string());
-                return false;
-            }
-            if let Some(r) = rtl.as_mut() {
-                r.step(inputs);
-            }
+        if let Some(Err(e)) = done.rtl {
+            notes.push(format!("could not rebuild the RTL for its waveform: {e}"));
         }
-        if let Some(r) = rtl.as_mut() {
-            r.close_vcd();
+        if let Some(Err(_)) = done.model {
+            notes.push("model.vcd write failed".to_string());
+            return false;
         }
-        mvcd.finish().is_ok()
+        true
     }
 
     /// Flushes waveforms of a traced run.
     pub fn finish(mut self) -> Result<Stats, String> {
         let stats = self.stats();
-        if let Some(r) = self.rtl.as_mut() {
-            if self.cfg.vcd.is_some() {
-                r.close_vcd();
-            }
-        }
-        if let Some(v) = self.model_vcd.take() {
-            v.finish().map_err(|e| format!("writing the model VCD: {e}"))?;
-        }
+        self.engine.finish()?;
         Ok(stats)
     }
 }

@@ -1,5 +1,6 @@
-//! Verilated tops driven through marlin's dynamic API: `tlb_core` ([`RtlCore`]) and
-//! `tlb_system` ([`crate::rtl_system::RtlSystem`]), both through one generic [`RtlTop`].
+//! Verilated tops driven through marlin's dynamic API: `tlb_core`
+//! ([`crate::rtl_core::RtlCore`]) and `tlb_system` ([`crate::rtl_system::RtlSystem`]), both
+//! through one generic [`RtlTop`].
 //!
 //! marlin cannot pass `-G` parameters, its macro front end rejects parameterised port
 //! widths, and its dynamic API looks a port's symbol up on every access. So for each
@@ -15,7 +16,7 @@
 //!
 //! Waveform time: cycle `c` (counted from the end of reset) drives its inputs with the clock
 //! low at `10*(c+1)` ns and has its rising edge at `10*(c+1) + 5` ns. The model's waveform
-//! (`vcdout.rs`) uses the same times.
+//! (`vcdout.rs` in `tlb-lockstep`) uses the same times.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -25,7 +26,9 @@ use std::sync::Mutex;
 use marlin::verilator::dynamic::{AsDynamicVerilatedModel, DynamicVerilatedModel, VerilatorValue};
 use marlin::verilator::tracing::Waveform;
 use marlin::verilator::{CxxStandard, PortDirection, VerilatedModelConfig, VerilatorRuntime, VerilatorRuntimeOptions};
-use tlb_sim::{CoreInputs, CoreOutputs};
+/// The part of a wrapper top's name that says its HitLatency (one definition for every
+/// wrapper and for the model's waveform, in `tlb-lockstep`).
+pub use tlb_lockstep::hit_latency_suffix;
 
 use crate::toolchain;
 
@@ -147,7 +150,7 @@ endmodule
         self
     }
 
-    fn in_words(&self) -> usize {
+    pub(crate) fn in_words(&self) -> usize {
         self.in_bits.div_ceil(32) as usize
     }
 
@@ -715,95 +718,5 @@ impl Drop for RtlTop {
                 Some(t) => (t.reset_time)(),
             }
         }
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// tlb_core
-
-/// The part of a wrapper top's name that says its HitLatency: none for the default 1,
-/// `_h<n>` otherwise (every wrapper that has the parameter names it the same way).
-pub fn hit_latency_suffix(hit_latency: u8) -> String {
-    if hit_latency == 1 {
-        String::new()
-    } else {
-        format!("_h{hit_latency}")
-    }
-}
-
-/// Name of the wrapper top for a configuration of `tlb_core`.
-pub fn wrapper_name(entries: usize, hit_latency: u8) -> String {
-    format!("tlb_core_sim_e{entries}{}", hit_latency_suffix(hit_latency))
-}
-
-fn core_spec(entries: usize, hit_latency: u8) -> TopSpec {
-    let ins: Vec<(String, u32)> = CoreInputs::default().fields().iter().map(|f| (f.0.to_string(), f.1)).collect();
-    let outs: Vec<(String, u32)> = CoreOutputs::default().fields().iter().map(|f| (f.0.to_string(), f.1)).collect();
-    TopSpec::new(
-        wrapper_name(entries, hit_latency),
-        "tlb_core",
-        "u_core",
-        &[("Entries", entries), ("HitLatency", hit_latency as usize)],
-        &ins,
-        &outs,
-    )
-}
-
-/// One Verilated `tlb_core`.
-pub struct RtlCore {
-    top: RtlTop,
-    entries: usize,
-    words: Vec<u32>,
-}
-
-impl RtlCore {
-    /// Builds (or reuses) the Verilated model for `entries` and `hit_latency` and resets it.
-    pub fn new(entries: usize, hit_latency: u8) -> Result<RtlCore, String> {
-        crate::check_entries(entries)?;
-        crate::check_hit_latency(hit_latency)?;
-        let spec = core_spec(entries, hit_latency);
-        let words = vec![0; spec.in_words()];
-        Ok(RtlCore { top: RtlTop::new(&spec)?, entries, words })
-    }
-
-    /// A fresh instance dumping a VCD of its whole hierarchy to `vcd`.
-    pub fn new_traced(entries: usize, hit_latency: u8, vcd: &Path) -> Result<RtlCore, String> {
-        crate::check_entries(entries)?;
-        crate::check_hit_latency(hit_latency)?;
-        let spec = core_spec(entries, hit_latency);
-        let words = vec![0; spec.in_words()];
-        Ok(RtlCore { top: RtlTop::new_traced(&spec, vcd)?, entries, words })
-    }
-
-    pub fn entries(&self) -> usize {
-        self.entries
-    }
-
-    pub fn close_vcd(&mut self) {
-        self.top.close_vcd();
-    }
-
-    pub fn outputs(&self) -> CoreOutputs {
-        let words = self.top.read_words();
-        let v = unpack(words, CoreOutputs::default().fields().iter().map(|f| f.1));
-        CoreOutputs {
-            req_ready: v[0] != 0,
-            resp_valid: v[1] != 0,
-            resp_paddr: v[2],
-            resp_fault: v[3] != 0,
-            resp_hit: v[4] != 0,
-            mem_req_valid: v[5] != 0,
-            mem_req_addr: v[6],
-            mem_resp_ready: v[7] != 0,
-            walk_restart: v[8] != 0,
-            idle: v[9] != 0,
-            valid_count: v[10] as u8,
-        }
-    }
-
-    /// One clock cycle.
-    pub fn step(&mut self, inputs: &CoreInputs) {
-        pack(inputs.fields().iter().map(|f| (f.1, f.2)), &mut self.words);
-        self.top.step_words(&self.words);
     }
 }

@@ -1,9 +1,12 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The Verilated `tlb_system`, through the generic wrapper of `rtl.rs`: per-core ports are
 //! packed arrays `[NumCores-1:0][W-1:0]`, so port `p` of core `c` is bits `c*W +: W` of the
-//! wrapper's vector for `p`.
+//! wrapper's vector for `p`. It is a device under test of the lockstep engine
+//! (`tlb_lockstep::Dut`).
 
 use std::path::Path;
 
+use tlb_lockstep::Dut;
 use tlb_sim::fabric::{Counters, SysConfig, SysCoreInputs, SysCoreOutputs, SysOutputs};
 
 use crate::rtl::{get_bits, hit_latency_suffix, put_bits, RtlTop, TopSpec};
@@ -151,5 +154,45 @@ impl RtlSystem {
             }
         }
         self.top.step_words(&self.words);
+    }
+}
+
+/// How the lockstep engine builds a Verilated system: its parameters, and whether its
+/// assertions and covers are compiled in (a traceable instance, for a failure's waveforms,
+/// always has them).
+#[derive(Clone, Copy, Debug)]
+pub struct RtlSysConfig {
+    pub sys: SysConfig,
+    pub sva: bool,
+}
+
+impl Dut for RtlSystem {
+    type Config = RtlSysConfig;
+    type Inputs = Vec<SysCoreInputs>;
+    type Outputs = SysOutputs;
+
+    fn build(cfg: &RtlSysConfig, traceable: bool) -> Result<RtlSystem, String> {
+        match (traceable, cfg.sva) {
+            (true, _) => RtlSystem::new_traceable(cfg.sys),
+            (false, true) => RtlSystem::new(cfg.sys),
+            (false, false) => RtlSystem::new_without_sva(cfg.sys),
+        }
+    }
+    fn outputs(&self) -> SysOutputs {
+        RtlSystem::outputs(self)
+    }
+    fn step(&mut self, inputs: &Vec<SysCoreInputs>) {
+        RtlSystem::step(self, inputs)
+    }
+    fn reset(&mut self) {
+        self.top.reset();
+    }
+    fn start_waveform(&mut self, path: &Path) -> Result<(), String> {
+        self.open_vcd(path);
+        Ok(())
+    }
+    fn stop_waveform(&mut self) -> Result<(), String> {
+        self.close_vcd();
+        Ok(())
     }
 }

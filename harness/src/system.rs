@@ -1,6 +1,6 @@
 //! The multi-core system in lockstep: the Verilated `tlb_system` against the model
-//! `tlb_sim::fabric::TlbSystem`, every output compared every cycle, and the oracle judging
-//! every translation of every core.
+//! `tlb_sim::fabric::TlbSystem` on the lockstep engine (`tlb_lockstep::Engine`), every
+//! output compared every cycle, and the oracle judging every translation of every core.
 //!
 //! The oracle is told what the architecture promises, not what the hardware did: an
 //! invalidation (and an attribute change, and a release) counts as done only when the
@@ -18,14 +18,16 @@
 use std::collections::VecDeque;
 use std::path::PathBuf;
 
+use tlb_lockstep::{failure_dir, Engine, Failure, Fault, Mode, Report};
 use tlb_sim::fabric::{op, SysConfig, SysCoreInputs, SysOutputs, TlbSystem};
 use tlb_sim::oracle::{Answer, Oracle, Query};
 use tlb_sim::{Access, InvalKind};
 
-use crate::lockstep::{Failure, Mode};
+/// A translation request of one core (the same as a single core's).
+pub use crate::lockstep::Request;
 use crate::mem::{MemPort, MemTiming, PhysMem};
 use crate::pagetable::PageTables;
-use crate::rtl_system::RtlSystem;
+use crate::rtl_system::{RtlSysConfig, RtlSystem};
 
 #[derive(Clone, Debug)]
 pub struct SysLockstepConfig {
@@ -129,14 +131,6 @@ pub struct SysResponse {
     pub hit: bool,
 }
 
-/// A pending request slot of one core.
-#[derive(Clone, Copy, Debug)]
-pub struct Request {
-    pub vaddr: u64,
-    pub access: Access,
-    pub priv_u: bool,
-}
-
 /// What the architecture has promised about an ASID's attributes: each setting, when it was
 /// accepted and when a sync completed it.
 #[derive(Clone, Copy, Debug)]
@@ -173,8 +167,7 @@ struct CoreSide {
 
 pub struct SysLockstep {
     cfg: SysLockstepConfig,
-    rtl: Option<RtlSystem>,
-    model: TlbSystem,
+    engine: Engine<RtlSystem, TlbSystem>,
     mem: PhysMem,
     pub tables: PageTables,
     ports: Vec<MemPort>,
@@ -182,10 +175,6 @@ pub struct SysLockstep {
     attrs: Vec<Vec<AttrEpoch>>,
     side: Vec<CoreSide>,
     responses: VecDeque<SysResponse>,
-    history: Vec<Vec<SysCoreInputs>>,
-    cycle: u64,
-    pending_failure: Option<(String, u64, u32)>,
-    last_outputs: SysOutputs,
     walk_restarts: u64,
 }
 
@@ -194,30 +183,17 @@ impl SysLockstep {
         cfg.sys.validate()?;
         cfg.mem.validate()?;
         let n = cfg.sys.cores;
-        let rtl = match (cfg.mode.has_rtl(), cfg.sva) {
-            (false, _) => None,
-            (true, true) => Some(RtlSystem::new(cfg.sys)?),
-            (true, false) => Some(RtlSystem::new_without_sva(cfg.sys)?),
-        };
-        let model = TlbSystem::new(cfg.sys);
-        let last_outputs = match &rtl {
-            Some(r) => r.outputs(),
-            None => model.outputs(),
-        };
+        let rtl_cfg = RtlSysConfig { sys: cfg.sys, sva: cfg.sva };
+        let engine = Engine::new(cfg.mode, (rtl_cfg, cfg.sys), cfg.history_limit, cfg.aftermath, None)?;
         Ok(SysLockstep {
             ports: (0..n).map(|c| MemPort::new(cfg.mem, cfg.seed.wrapping_add(c as u64 * 0x9e37_79b9))).collect(),
-            rtl,
-            model,
+            engine,
             mem: PhysMem::new(),
             tables: PageTables::default(),
             oracle: Oracle::new(),
             attrs: vec![vec![AttrEpoch { root: 0, pm: 0, synced: Some(0) }]; cfg.sys.asids],
             side: (0..n).map(|_| CoreSide::default()).collect(),
             responses: VecDeque::new(),
-            history: Vec::new(),
-            cycle: 0,
-            pending_failure: None,
-            last_outputs,
             walk_restarts: 0,
             cfg,
         })
@@ -227,17 +203,17 @@ impl SysLockstep {
         &self.cfg
     }
     pub fn cycle(&self) -> u64 {
-        self.cycle
+        self.engine.cycle()
     }
     pub fn cores(&self) -> usize {
         self.cfg.sys.cores
     }
     pub fn model(&self) -> &TlbSystem {
-        &self.model
+        self.engine.model()
     }
     /// The outputs of the design under test in the current cycle.
     pub fn outputs(&self) -> &SysOutputs {
-        &self.last_outputs
+        self.engine.outputs()
     }
     pub fn tables(&mut self) -> (&mut PageTables, &mut PhysMem) {
         (&mut self.tables, &mut self.mem)
@@ -261,9 +237,7 @@ impl SysLockstep {
     }
 
     fn fail(&mut self, what: String) {
-        if self.pending_failure.is_none() {
-            self.pending_failure = Some((what, self.cycle, self.cfg.aftermath));
-        }
+        self.engine.fail(what);
     }
 
     /// The contexts an answer for `asid` accepted at `accepted` may come from.
@@ -289,40 +263,19 @@ impl SysLockstep {
     /// One clock cycle.
     pub fn step(&mut self) -> Result<(), Failure> {
         let n = self.cores();
-        // The design's outputs were read at the end of the previous cycle (`last_outputs`);
-        // in lockstep the model's are compared with them.
-        let out = self.last_outputs.clone();
-        if self.cfg.mode == Mode::Lockstep {
-            let out_r = &out;
-            let out_m = self.model.outputs();
-            if *out_r != out_m {
-                let mut diffs = Vec::new();
-                for c in 0..n {
-                    for (r, m) in out_r.core[c].fields().iter().zip(out_m.core[c].fields()) {
-                        if r.2 != m.2 {
-                            diffs.push(format!("core {c} {}: RTL {:#x} model {:#x}", r.0, r.2, m.2));
-                        }
-                    }
-                }
-                for (r, m) in out_r.cnt.fields().iter().zip(out_m.cnt.fields()) {
-                    if r.2 != m.2 {
-                        diffs.push(format!("{}: RTL {} model {}", r.0, r.2, m.2));
-                    }
-                }
-                self.fail(format!("outputs differ: {}", diffs.join("; ")));
-            }
-        }
+        let cycle = self.cycle();
+        let out = self.engine.check();
         self.observe(&out);
 
         for (addr, value) in self.mem.take_writes() {
             if self.cfg.oracle {
-                self.oracle.record_write(self.cycle, addr, value);
+                self.oracle.record_write(cycle, addr, value);
             }
         }
         let mut inputs = vec![SysCoreInputs::default(); n];
         for (c, i) in inputs.iter_mut().enumerate() {
             let o = &out.core[c];
-            let m = self.ports[c].cycle(self.cycle, &to_core_outputs(o), &self.mem);
+            let m = self.ports[c].cycle(cycle, &to_core_outputs(o), &self.mem);
             let s = &mut self.side[c];
             i.ctx_sum = s.sum;
             i.ctx_mxr = s.mxr;
@@ -334,7 +287,7 @@ impl SysLockstep {
                 // the rest is dropped at the end of this cycle. Nothing is presented.
                 s.rst_left -= 1;
                 i.core_rst = true;
-                s.reset_cycles.push(self.cycle);
+                s.reset_cycles.push(cycle);
                 s.outstanding.clear();
                 if let Some((cmd, _)) = s.cmd_inflight.take() {
                     s.dropped.push(cmd);
@@ -348,41 +301,22 @@ impl SysLockstep {
                 i.req_priv_u = r.priv_u;
                 if o.req_ready {
                     s.req_slot = None;
-                    s.outstanding.push_back((self.cycle, r));
+                    s.outstanding.push_back((cycle, r));
                 }
             }
             if let Some(cmd) = s.cmd_slot {
                 cmd.apply(i);
                 if o.cmd_ready {
                     s.cmd_slot = None;
-                    s.cmd_inflight = Some((cmd, self.cycle));
+                    s.cmd_inflight = Some((cmd, cycle));
                 }
             }
         }
-        if (self.history.len() as u64) < self.cfg.history_limit {
-            self.history.push(inputs.clone());
-        }
-        if self.cfg.mode.has_model() {
-            self.model.step(&inputs);
-        }
-        if let Some(rtl) = self.rtl.as_mut() {
-            rtl.step(&inputs);
-        }
-        self.cycle += 1;
-        self.last_outputs = match (&self.rtl, self.cfg.mode) {
-            (Some(r), _) => r.outputs(),
-            _ => self.model.outputs(),
-        };
-        if let Some((what, at, left)) = self.pending_failure.take() {
-            if left == 0 {
-                return Err(self.write_failure(what, at));
-            }
-            self.pending_failure = Some((what, at, left - 1));
-        }
-        Ok(())
+        self.engine.clock(&inputs).map_err(|f| self.write_failure(f))
     }
 
     fn observe(&mut self, out: &SysOutputs) {
+        let cycle = self.cycle();
         for c in 0..self.cores() {
             let o = out.core[c];
             self.walk_restarts += o.walk_restart as u64;
@@ -391,12 +325,7 @@ impl SysLockstep {
                     None => self.fail(format!("core {c}: cmd_done with no command in flight")),
                     Some((cmd, accepted)) => {
                         self.command_done(c, cmd, accepted, o.cmd_error);
-                        self.side[c].results.push_back(CmdResult {
-                            cmd,
-                            accepted,
-                            done: self.cycle,
-                            error: o.cmd_error,
-                        });
+                        self.side[c].results.push_back(CmdResult { cmd, accepted, done: cycle, error: o.cmd_error });
                     }
                 }
             }
@@ -411,14 +340,14 @@ impl SysLockstep {
                     // requests back, so it is the one it runs now.
                     let qs = self.queries(c, accepted, r, o.cur_asid);
                     let floor = self.reset_floor(c, accepted);
-                    if let Err(why) = self.oracle.check_any_since(&qs, floor, self.cycle, answer) {
+                    if let Err(why) = self.oracle.check_any_since(&qs, floor, cycle, answer) {
                         self.fail(format!("core {c}: oracle: {why}"));
                     }
                 }
                 self.responses.push_back(SysResponse {
                     core: c,
                     accepted,
-                    cycle: self.cycle,
+                    cycle,
                     vaddr: r.vaddr,
                     fault: o.resp_fault,
                     paddr: o.resp_paddr,
@@ -446,7 +375,7 @@ impl SysLockstep {
             }
             Command::Release(asid) => s.unsynced.push((accepted, InvalKind::Asid, asid, 0, 0)),
             Command::Sync => {
-                let now = self.cycle;
+                let now = self.engine.cycle();
                 for (posted, kind, asid, vaddr, npages) in std::mem::take(&mut s.unsynced) {
                     self.oracle.record_inval_posted(now, posted, kind, asid, vaddr, npages);
                 }
@@ -576,30 +505,23 @@ impl SysLockstep {
     /// Works in every mode: the model's run is replayed on the RTL, which the lockstep tests
     /// hold equal to it cycle for cycle.
     pub fn write_vcd(&self, path: &std::path::Path, from: u64, to: u64) -> Result<(u64, u64), String> {
-        let to = to.min(self.history.len() as u64);
+        let recorded = self.engine.history().len();
+        let to = to.min(recorded as u64);
         if from >= to {
-            return Err(format!(
-                "waveform window {from}..{to} is empty: the run recorded {} cycles of inputs",
-                self.history.len()
-            ));
+            return Err(format!("waveform window {from}..{to} is empty: the run recorded {recorded} cycles of inputs"));
         }
-        let mut r = RtlSystem::new_traceable(self.cfg.sys)?;
-        for (c, inputs) in self.history.iter().enumerate().take(to as usize) {
-            if c as u64 == from {
-                r.open_vcd(path);
-            }
-            r.step(inputs);
+        match self.engine.replay(to, Some((path, from)), None)?.rtl {
+            Some(Err(e)) => Err(e),
+            _ => Ok((from, to)),
         }
-        r.close_vcd();
-        Ok((from, to))
     }
 
-    fn write_failure(&mut self, what: String, at: u64) -> Failure {
-        let dir = self.cfg.out_dir.join(self.cfg.name.replace(['/', ' ', ':'], "_"));
+    fn write_failure(&mut self, fault: Fault) -> Failure {
+        let dir = failure_dir(&self.cfg.out_dir, &self.cfg.name);
         let mut notes = Vec::new();
         let mut wrote = false;
         // Replaying needs every cycle's inputs up to now.
-        let replayable = self.history.len() as u64 == self.cycle;
+        let replayable = self.engine.replayable();
         if !replayable {
             notes.push(format!(
                 "no waveform: the run went past the {} cycles of inputs kept for replay",
@@ -611,31 +533,15 @@ impl SysLockstep {
         // a Verilator build per failure would cost more than the run).
         let waves = std::env::var("TLB_WAVES").map_or(true, |v| v != "0");
         if replayable && waves && self.cfg.artifacts && std::fs::create_dir_all(&dir).is_ok() {
-            match RtlSystem::new_traced(self.cfg.sys, &dir.join("rtl.vcd")) {
-                Ok(mut r) => {
-                    for inputs in &self.history {
-                        r.step(inputs);
-                    }
-                    r.close_vcd();
-                    wrote = true;
-                }
-                Err(e) => notes.push(format!("could not rebuild the RTL for its waveform: {e}")),
+            match self.engine.replay(u64::MAX, Some((&dir.join("rtl.vcd"), 0)), None).map(|r| r.rtl) {
+                Ok(Some(Ok(()))) => wrote = true,
+                Ok(Some(Err(e))) | Err(e) => notes.push(format!("could not rebuild the RTL for its waveform: {e}")),
+                Ok(None) => {}
             }
         }
-        let mut rep = String::new();
-        rep += &format!("lockstep failure in {} (seed {:#x}, {:?})\n", self.cfg.name, self.cfg.seed, self.cfg.sys);
-        rep += &format!("  at cycle {at}: {what}\n");
-        rep += &format!("  stopped at cycle {} ({} cycles of aftermath)\n", self.cycle, self.cfg.aftermath);
-        rep += &format!("  reproduce: {}\n", self.cfg.reproduce);
-        if wrote {
-            rep += &format!("  waveform: {}/rtl.vcd (cycle c has its rising edge at 10*(c+1)+5 ns)\n", dir.display());
-        }
-        for n in notes {
-            rep += &format!("  note: {n}\n");
-        }
-        rep += "  commands and requests of the cycles up to the failure (core: ...):\n";
-        let from = at.saturating_sub(8) as usize;
-        for (c, inputs) in self.history.iter().enumerate().skip(from).take(9) {
+        let mut table = String::from("  commands and requests of the cycles up to the failure (core: ...):\n");
+        let from = fault.cycle.saturating_sub(8) as usize;
+        for (c, inputs) in self.engine.history().iter().enumerate().skip(from).take(9) {
             let mut line = format!("    {c:<6}");
             for (k, i) in inputs.iter().enumerate() {
                 let cmd = if i.cmd_valid {
@@ -648,13 +554,19 @@ impl SysLockstep {
                     line += &format!(" | {k}: {cmd} {req}");
                 }
             }
-            rep += &line;
-            rep += "\n";
+            table += &line;
+            table += "\n";
         }
-        if wrote {
-            let _ = std::fs::write(dir.join("report.txt"), &rep);
-        }
-        Failure { cycle: at, report: rep, dir: wrote.then_some(dir) }
+        let report = Report {
+            title: format!("lockstep failure in {} (seed {:#x}, {:?})", self.cfg.name, self.cfg.seed, self.cfg.sys),
+            aftermath: self.cfg.aftermath,
+            reproduce: self.cfg.reproduce.clone(),
+            waves: wrote
+                .then(|| format!("waveform: {}/rtl.vcd (cycle c has its rising edge at 10*(c+1)+5 ns)", dir.display())),
+            notes,
+            table,
+        };
+        report.finish(&fault, wrote.then_some(dir))
     }
 }
 

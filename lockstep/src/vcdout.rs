@@ -1,6 +1,8 @@
-//! A VCD of the model, with the RTL's hierarchy and signal names (`u_core` with its ports
-//! and registers, `u_core.u_l1`, `u_core.u_l1.u_plru`, `u_core.u_ptw` registers), and the
-//! RTL waveform's timing (see `rtl.rs`), so the two files can be opened side by side.
+// SPDX-License-Identifier: Apache-2.0
+//! A VCD of the core model, with the RTL's hierarchy and signal names (`u_core` with its
+//! ports and registers, `u_core.u_l1`, `u_core.u_l1.u_plru`, `u_core.u_ptw` registers), and
+//! the RTL waveform's timing (see the harness's `rtl.rs`), so the two files can be opened
+//! side by side.
 
 use std::fs::File;
 use std::io::{self, BufWriter};
