@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Sourced by formal/run.sh: points SymbiYosys at the pinned YoWASP tools and the solver.
 _fv_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PATH="$_fv_root/.tools/venv/bin:$PATH"

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Non-vacuity checks: break the RTL on purpose, in a copy, and show the proof fails.
 
 Usage: python3 formal/mutants.py [name ...]   (from anywhere; needs formal/env.sh's tools)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Runs the SymbiYosys proofs of the shootdown protocol (formal/README.md) one at a time and
 # prints a table: proof, mode, depth, result, seconds. Exits non-zero if any proof fails
 # (FAIL, ERROR or TIMEOUT; a cover that is not reached counts as a failure too).

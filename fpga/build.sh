@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds a board's self-test (fpga/selftest/tlb_selftest.sv around tlb_system) and reports
 # timing and area.
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared by fpga/*.sh: argument checks (all before any tool runs) and the file lists.
 # Source it; every check prints "<script>: <what is wrong>" and exits 2.
 

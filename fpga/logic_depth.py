@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Logic depth of a synthesized ECP5 netlist, per register: which flip-flops sit behind the
 deepest logic, and where that logic starts. A map before place and route, not a timing
 report: on these designs a path costs about 1.5 ns per cell, nearly all of it routing

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """What fpga/build.sh and fpga/timing.sh read from nextpnr-ecp5's --report JSON."""
 import json
 

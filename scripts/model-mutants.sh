@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Breaks each mechanism of the model in turn (tests/mutants/model.toml), runs the random
 # tests on the model alone with the oracle (TLB_MODE=model, default seeds), and reports
 # which mutants they kill. The file is restored after each mutant, and on Ctrl-C.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Records tests/data/zstd.lackey.gz: a Valgrind lackey trace (every memory access, every
 # syscall, every scheduler hand-over) of zstd compressing 640 KiB with two worker threads.
 #

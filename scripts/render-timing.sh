@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Renders docs/timing/*.json (WaveDrom) to SVG beside them. The JSON files are the source;
 # tests/timing_diagrams.rs checks them against the model.
 set -euo pipefail

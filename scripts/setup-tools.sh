@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs the pinned hardware toolchain into .tools/ (git-ignored) and prints nothing when
 # everything is already there. Idempotent; safe to run from several processes at once.
 #

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! `tlbsim coverage`: merges the Verilator coverage files of a coverage run
 //! (`scripts/coverage.sh`, `TLB_COVERAGE`), summarises line, toggle and functional
 //! (`cover property`) coverage of `rtl/`, lists what was never hit (with the waivers that

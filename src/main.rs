@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! `tlbsim`: runs workloads on the TLB RTL (through Verilator), on its cycle-accurate model,
 //! or on both in lockstep, with the architectural oracle judging every translation.
 

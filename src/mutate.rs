@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! `tlbsim mutate`: applies each mutant of the RTL mutation catalog
 //! (`tests/mutants/catalog.toml`) to a copy of `rtl/`, builds it and runs the tests of its
 //! group against it (`TLB_RTL_ROOT`, see harness/src/toolchain.rs), and prints which

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! `--plot DIR`: SVG charts of a run (plotters' SVG backend; no fonts or system libraries),
 //! drawn from its [`Report`] alone.
 

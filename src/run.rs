@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! `tlbsim run` on the multi-core system: a workload (built-in or a Valgrind trace) on the
 //! operating system in miniature of `tlb_harness::os`, on the RTL, the model, or both in
 //! lockstep; a summary (text or JSON), the waveform of a window, and plots.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! `tlbsim run --cores 1`: one tlb_core (no fabric) on its own os-mix workload
 //! (`tlb_harness::workload`), on the RTL, the model, or both in lockstep; a summary (text or
 //! JSON) and the waveforms of the start.

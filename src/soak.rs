@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! `tlbsim soak`: long randomised runs for a budget of cycles or minutes. Rounds alternate
 //! between the built-in workloads (in this process, each with a fresh seed, a core count, a
 //! TLB size and a memory timing drawn from the lists given) and the property tests

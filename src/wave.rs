@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! `tlbsim wave`: a window of a VCD drawn as an SVG, and/or a GTKWave save file for it
 //! (the work is `tlb_harness::wave`).
 

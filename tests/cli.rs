@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The command-line tool: the main job runs end to end on the multi-core system (built-in
 //! workloads and the shipped Valgrind trace), the single-core run still works, and bad input
 //! gets one clear line and no panic.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Directed tests: every PTE rule, page size, permission case and invalidation kind, each
 //! run in lockstep (RTL against model, every output, every cycle) with the oracle judging
 //! every answer. The explicit asserts say what the architecture requires.

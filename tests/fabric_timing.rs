@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The fabric's timing diagrams (docs/timing/fabric_*.json) checked cycle by cycle against
 //! the model, as tests/timing_diagrams.rs does for one core. Lanes `cN.<port>` are ports of
 //! core N; `cN.inval`, `cN.ack_q`, `cN.quiet` and `dir.<register>` are internal signals of

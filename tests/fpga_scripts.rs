@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The FPGA scripts refuse bad input with one clear line and exit status 2 before any tool
 //! runs (docs/fpga.md). The builds themselves are run by CI (`.ci/run`), not here.
 

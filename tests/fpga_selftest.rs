@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The FPGA boards' self-test (fpga/selftest/tlb_selftest.sv) in Verilator: it passes with
 //! the real fabric, and fails when a debug input drops every shootdown's POST. Its UART is
 //! decoded and every status line checked.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Full-width operands on every core of the largest system the tests build (8 cores, and 4 and 2), in
 //! lockstep with the oracle. The other tests keep their addresses, page numbers and ASIDs
 //! small so that mappings collide and invalidations hit; this one drives every bit the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The mutation catalog stays usable: at least 30 mutants, every one applies to the
 //! current RTL exactly once (so a refactor that silently disarms a mutant fails here), and
 //! a broken catalog is refused with a clear error. The mutation run itself is slow (a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The built-in multi-core workloads on the operating system in miniature: each runs on the
 //! model with the oracle judging every answer of every core, and does what its name says
 //! (the counters prove the mechanism it is about was exercised). One runs in lockstep with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Stateful property tests: random sequences of page-table edits (map, unmap, remap at any
 //! page size, mprotect), translations of random addresses with random access type and
 //! privilege, invalidations of every kind (unknown kinds included), context switches and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The five races of the Linux kernel threads this project answers, one named scenario each
 //! (docs/scenarios.md explains the sequence, why the design survives it, and which
 //! mechanism makes it so). Every scenario runs the RTL and the model in lockstep with the

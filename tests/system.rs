@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The multi-core system: protocol basics, in lockstep with the oracle's central property
 //! checked on every answer (once a sync completes, no core answers from a mapping its
 //! invalidations retired).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Property tests of the multi-core system: an operating system in miniature drives every
 //! core at once. Processes have ASIDs and page tables; threads are scheduled on cores;
 //! kernel threads keep the previous ASID lazily; munmap / mprotect / remap / THP collapse

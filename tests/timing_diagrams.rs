@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The timing diagrams in docs/timing/*.json are the contract of docs/timing.md. This test
 //! drives the cycle-accurate model with each diagram's input lanes (its `tlb` section says
 //! which pages are mapped and which addresses are requested) and checks every output lane

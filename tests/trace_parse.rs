@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Streams the shipped real trace, tests/data/zstd.lackey.gz (recorded by
 //! scripts/record-trace.sh), through the lackey parser and checks it against what was
 //! measured on the file with grep and awk (tests/data/README.md). Re-recording the trace

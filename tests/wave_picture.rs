@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The picture in docs/img/shootdown.svg: a real RTL waveform of a 2-core shootdown, drawn
 //! by `tlb_harness::wave`. Ignored by default (it builds a Verilated system); regenerate with
 //!

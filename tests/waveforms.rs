@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The waveform contract: the model's VCD uses the RTL's hierarchy and signal names, and on
 //! a passing run every signal it has holds the same value as the RTL's at every timestamp.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Measurements of the shootdown fabric (a benchmark: it measures and asserts nothing).
 //!
 //! They run on the cycle-accurate model, which the tests hold equal to the RTL cycle for

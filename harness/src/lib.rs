@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Drives the Verilated RTL (through marlin) and the Rust model (`tlb-sim`) in lockstep.
 //!
 //! - [`toolchain`] finds or installs Verilator (the project's own `scripts/setup-tools.sh`).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! One core in lockstep: the Verilated `tlb_core` against the model `tlb_sim::TlbCore` on
 //! the lockstep engine (`tlb_lockstep::Engine`), with the oracle judging every answer.
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Physical memory holding the page tables, and the walker's memory port.
 
 use std::collections::HashMap;

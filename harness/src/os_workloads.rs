@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Built-in multi-core workloads for the [`Os`](crate::os::Os): synthetic operating-system
 //! loads, and the five races of the Linux threads this project answers (docs/scenarios.md),
 //! run over and over with the timing between the racing cores swept.

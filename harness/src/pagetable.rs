@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Sv39 page tables built in [`PhysMem`] the way an OS builds them.
 
 use tlb_sim::ptw::pte_addr;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Verilated tops driven through marlin's dynamic API: `tlb_core`
 //! ([`crate::rtl_core::RtlCore`]) and `tlb_system` ([`crate::rtl_system::RtlSystem`]), both
 //! through one generic [`RtlTop`].

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The FPGA boards' self-test (`fpga/selftest/tlb_selftest.sv`) in Verilator: the logic of
 //! the board tops without the board (no PLL, no pins), its UART decoded into status lines.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The multi-core system in lockstep: the Verilated `tlb_system` against the model
 //! `tlb_sim::fabric::TlbSystem` on the lockstep engine (`tlb_lockstep::Engine`), every
 //! output compared every cycle, and the oracle judging every translation of every core.

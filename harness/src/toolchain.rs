@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Finding Verilator: `$TLB_VERILATOR`, else a `verilator` >= 5.025 on PATH, else the pinned
 //! 5.048 that `scripts/setup-tools.sh` installs into `.tools/` (run on first use).
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! A Valgrind lackey trace as a workload: one process, its threads on the cores (the n-th
 //! thread started runs on core n mod cores; valgrind gives an exited thread's id to the
 //! next new thread, which is a new thread here too), every data access a translation

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Waveforms people can look at without a viewer: a window of cycles of a VCD drawn as a
 //! standalone SVG ([`render_svg`], for docs and bug reports), and a GTKWave save file with
 //! the signals grouped per core and for the fabric ([`write_gtkw`], [`default_groups`]).

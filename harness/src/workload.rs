@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Built-in workloads, driven into a [`Lockstep`] run.
 //!
 //! `os-mix` is a small operating system in miniature on one core: processes with their own

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Mirror of `rtl/tlb_core.sv`: one core's TLB, walker and request/response control.
 
 use crate::l1::{L1Inputs, L1};

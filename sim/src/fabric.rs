@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Mirror of the shootdown fabric: `rtl/tlb_agent.sv`, `rtl/tlb_directory.sv` and
 //! `rtl/tlb_system.sv` (docs/shootdown.md is the contract).
 

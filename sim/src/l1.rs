@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Mirror of `rtl/tlb_l1.sv`: the fully associative ASID-tagged entry array.
 
 use crate::plru::Plru;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Cycle-accurate reference model of the TLB RTL in `rtl/`, and the untimed architectural
 //! oracle that judges whether a translation or fault was allowed.
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The untimed architectural oracle: given the history of the page tables and the
 //! invalidations completed so far, may a translation answer be what it is?
 //!

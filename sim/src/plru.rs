@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Mirror of `rtl/tlb_plru.sv`: tree pseudo-LRU. Node n has children 2n+1 and 2n+2; a
 //! node's bit names the side holding the victim (0 = lower ways).
 

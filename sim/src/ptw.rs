@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Mirror of `rtl/tlb_ptw.sv`: the Sv39 walker with poisoning, and the drain of a read a
 //! clear (the core's reset) abandoned.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Mirror of `rtl/tlb_pkg.sv`: Sv39 geometry, entry and PTE layouts, and the pure functions
 //! (coverage, alignment, permission check) both sides share by specification.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Shared set-up for the integration tests: a lockstep run with one address space.
 #![allow(dead_code)]
 
