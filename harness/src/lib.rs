@@ -15,6 +15,15 @@
 //! - [`wave`] draws a window of a VCD as an SVG and writes GTKWave save files.
 //! - [`trace`] streams a Valgrind lackey trace of a real program: accesses, memory-map
 //!   syscalls, thread switches (the `lackey-trace` crate, `lackey/`, re-exported).
+//! - [`workload`]: the single-core workloads (`os-mix` on one core) driven into a
+//!   [`Lockstep`] run.
+//! - [`os`]: an operating system in miniature on the multi-core system (processes, address
+//!   spaces, demand paging, the page-table changes a kernel makes, shootdowns), its run
+//!   loop, the IPI cost model it compares the fabric against, and its statistics;
+//!   [`os_workloads`] are its built-in workloads (synthetic loads and the five seed races),
+//!   [`trace_workload`] a lackey trace as one of them.
+//! - [`fabric_bench`] measures the fabric (sync latency by core count and memory latency).
+//! - [`selftest`] runs the FPGA boards' self-test in Verilator and decodes its UART.
 
 pub mod fabric_bench;
 pub mod lockstep;

@@ -7,6 +7,13 @@
 //! keeps the same register names (`state_q`, `poison_q`, ...), so a mismatch report or a
 //! waveform of either reads the same.
 //!
+//! - [`core`]: `tlb_core` (one core's TLB, walker and request/response control), built
+//!   from [`l1`] (`tlb_l1`: the entry array, its flash and sweep), [`ptw`] (`tlb_ptw`: the
+//!   Sv39 walker with poisoning) and [`plru`] (`tlb_plru`).
+//! - [`fabric`]: the shootdown fabric, `tlb_agent`, `tlb_directory` and `tlb_system`.
+//! - [`types`]: `tlb_pkg` (Sv39 geometry, entry and PTE layouts, the shared pure functions).
+//! - [`oracle`]: the untimed architectural oracle, not a mirror of any RTL.
+//!
 //! Clocking convention, shared with the harness: every output is a function of the
 //! registers only (Moore), so [`TlbCore::outputs`] can be read at any time; [`TlbCore::step`]
 //! takes the inputs of one cycle and advances to the next rising edge.
