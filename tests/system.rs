@@ -256,6 +256,64 @@ fn worst_case_sync_latency_with_catch_ups_competing() {
     assert!(worst > 5 + k, "the catch-ups did delay core 0 ({worst})");
 }
 
+/// A catch-up replay reads its ASID's log from a copy taken when it starts, while the
+/// directory's memories are already being read for the next command. Core 1 lags ASID 1 by
+/// three invalidations; its switch back is decided in the same cycle as core 0's post to
+/// ASID 2 (whose log is full of other pages) is granted, so for the whole replay the
+/// memories hold ASID 2. The third replayed page comes from the copy: replayed from ASID 2's
+/// log instead, core 1 would keep a stale entry for it (mutant `dir-replay-copy-not-held`).
+/// Both arbitration orders are tried; in one of them the post is granted in the switch's
+/// decision cycle.
+#[test]
+fn a_replay_keeps_its_asids_log_while_another_asids_command_waits() {
+    const PAGES: [u64; 3] = [0x1000, 0x2000, 0x3000];
+    for trial in 0..2 {
+        let name = format!("a_replay_keeps_its_asids_log_while_another_asids_command_waits_{trial}");
+        let mut s = sys_setup(&name, small(2), MemTiming::fixed(2));
+        let (root1, root2) = (s.tables.alloc_table(), s.tables.alloc_table());
+        {
+            let (pt, mem) = s.tables();
+            for (k, va) in PAGES.into_iter().enumerate() {
+                pt.map(mem, root1, va, PageLevel::Page4K, 0x10 + k as u64, PteFlags::URW);
+            }
+        }
+        cmd_ok(&mut s, 0, Command::SetAttrs { asid: 1, root: root1, pm: 0 });
+        cmd_ok(&mut s, 0, Command::SetAttrs { asid: 2, root: root2, pm: 0 });
+        cmd_ok(&mut s, 0, Command::Sync);
+        cmd_ok(&mut s, 0, Command::Switch(1));
+        cmd_ok(&mut s, 1, Command::Switch(1));
+        for va in PAGES {
+            ok(s.translate(1, va, L, true));
+        }
+        // Core 1 leaves for ASID 2 and fills ASID 2's log (it runs it: no lag there).
+        cmd_ok(&mut s, 1, Command::Switch(2));
+        for p in 0..4u64 {
+            cmd_ok(&mut s, 1, Command::Post { kind: InvalKind::VaAsid, asid: 2, vaddr: 0x40_0000 + (p << 12), npages: 0 });
+        }
+        cmd_ok(&mut s, 1, Command::Sync);
+        // Core 0 remaps ASID 1's three pages: core 1 is skipped and lags by three.
+        for (k, va) in PAGES.into_iter().enumerate() {
+            remap(&mut s, root1, va, 0x30 + k as u64);
+            cmd_ok(&mut s, 0, Command::Post { kind: InvalKind::VaAsid, asid: 1, vaddr: va, npages: 0 });
+        }
+        cmd_ok(&mut s, 0, Command::Sync);
+        for _ in 0..trial {
+            cmd_ok(&mut s, 0, Command::Lazy);
+            cmd_ok(&mut s, 0, Command::Switch(1));
+        }
+        let log_before = s.outputs().cnt.catchup_log;
+        ok(s.post_cmd(1, Command::Switch(1)));
+        ok(s.post_cmd(0, Command::Post { kind: InvalKind::VaAsid, asid: 2, vaddr: 0x50_0000, npages: 0 }));
+        assert_eq!(finish(&mut s, 1).map(|r| r.error), Some(false));
+        assert_eq!(finish(&mut s, 0).map(|r| r.error), Some(false));
+        assert_eq!(s.outputs().cnt.catchup_log, log_before + 1, "core 1 caught up from the log");
+        for (k, va) in PAGES.into_iter().enumerate() {
+            let r = ok(s.translate(1, va, L, true));
+            assert_eq!((r.paddr >> 12, r.hit), (0x30 + k as u64, false), "{name}: page {va:#x}");
+        }
+    }
+}
+
 /// A context switch issued while a walk of the old context is in flight waits for it: the
 /// walk finishes in the old address space (its answer comes from the old table), and only
 /// then does the switch reach the directory (SwitchOnlyWhenIdle_A checks the rule on every
