@@ -288,7 +288,11 @@ fn a_replay_keeps_its_asids_log_while_another_asids_command_waits() {
         // Core 1 leaves for ASID 2 and fills ASID 2's log (it runs it: no lag there).
         cmd_ok(&mut s, 1, Command::Switch(2));
         for p in 0..4u64 {
-            cmd_ok(&mut s, 1, Command::Post { kind: InvalKind::VaAsid, asid: 2, vaddr: 0x40_0000 + (p << 12), npages: 0 });
+            cmd_ok(
+                &mut s,
+                1,
+                Command::Post { kind: InvalKind::VaAsid, asid: 2, vaddr: 0x40_0000 + (p << 12), npages: 0 },
+            );
         }
         cmd_ok(&mut s, 1, Command::Sync);
         // Core 0 remaps ASID 1's three pages: core 1 is skipped and lags by three.
