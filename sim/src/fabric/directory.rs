@@ -103,7 +103,6 @@ pub struct Directory {
     pub answered_q: Vec<bool>,
 }
 
-/// What the directory sees of the agents in one cycle.
 impl Clone for Directory {
     fn clone(&self) -> Directory {
         let mut d = Directory::new(self.cfg);
@@ -143,6 +142,7 @@ impl Directory {
     }
 }
 
+/// What the directory sees of the agents in one cycle.
 pub struct DirInputs<'a> {
     /// `core_rst_i`: the cores in reset this cycle.
     pub core_rst: &'a [bool],
