@@ -7,10 +7,11 @@ use std::path::Path;
 
 use super::load::load;
 
-/// Writes a GTKWave save file showing `groups` (entries as in [`WaveSpec::signals`]:
-/// names, globs, bit selects, `label=`; a `# heading` entry opens a group of its own inside
-/// the named one) of `vcd`: 1-bit signals in binary, vectors in hex, each group a
-/// collapsible group, open. A group with an empty name is not grouped.
+/// Writes a GTKWave save file showing `groups` (entries as in
+/// [`WaveSpec::signals`](super::WaveSpec::signals): names, globs, bit selects, `label=`; a
+/// `# heading` entry opens a group of its own inside the named one) of `vcd`: 1-bit signals
+/// in binary, vectors in hex, each group a collapsible group, open. A group with an empty
+/// name is not grouped.
 pub fn write_gtkw(vcd: &Path, gtkw_out: &Path, groups: &[(String, Vec<String>)]) -> Result<(), String> {
     let l = load(vcd)?;
     let dump = std::fs::canonicalize(vcd).map_err(|e| format!("cannot resolve {}: {e}", vcd.display()))?;

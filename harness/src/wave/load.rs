@@ -135,7 +135,8 @@ fn bits(v: &SignalValue) -> String {
     }
 }
 
-/// The first and last cycle `vcd` holds (both whole), counted as [`render_svg`] counts them.
+/// The first and last cycle `vcd` holds (both whole), counted as
+/// [`render_svg`](super::render_svg) counts them.
 pub fn cycle_range(vcd: &Path, clock: Option<&str>) -> Result<(u64, u64), String> {
     let mut l = load(vcd)?;
     let k = l.clock(clock)?;
