@@ -10,7 +10,9 @@
 //! - [`core`]: `tlb_core` (one core's TLB, walker and request/response control), built
 //!   from [`l1`] (`tlb_l1`: the entry array, its flash and sweep), [`ptw`] (`tlb_ptw`: the
 //!   Sv39 walker with poisoning) and [`plru`] (`tlb_plru`).
-//! - [`fabric`]: the shootdown fabric, `tlb_agent`, `tlb_directory` and `tlb_system`.
+//! - [`fabric`]: the shootdown fabric, one file per RTL module: [`fabric::agent`]
+//!   (`tlb_agent`), [`fabric::directory`] (`tlb_directory`) and [`fabric::system`]
+//!   (`tlb_system`).
 //! - [`types`]: `tlb_pkg` (Sv39 geometry, entry and PTE layouts, the shared pure functions).
 //! - [`oracle`]: the untimed architectural oracle, not a mirror of any RTL.
 //!

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+//! Waveforms people can look at without a viewer: a window of cycles of a VCD drawn as a
+//! standalone SVG ([`render_svg`], for docs and bug reports), and a GTKWave save file with
+//! the signals grouped per core and for the fabric ([`write_gtkw`], [`default_groups`]).
+//!
+//! Cycles are numbered as everywhere in the harness (`rtl.rs`): cycle `c` is the clock
+//! period that ends with the rising edge sampling cycle `c`'s inputs, and the grid lines
+//! are the rising edges. Numbers count clock periods from time 0 (a first rising edge at
+//! time `e` with period `p` ends cycle `e / p - 1`, or 0), so a waveform the harness opened
+//! mid-run, which keeps the run's time, shows the run's own cycle numbers, those of a
+//! lockstep failure report and of `CmdResult::accepted`/`done`.
+//!
+//! Signals are named by full hierarchical name (`TOP.tlb_system_sim_n2_e16_s4_l4_a16.u_sys.
+//! u_dir.out_q`), by a unique dotted suffix (`u_dir.out_q`), or by a glob (`*`, `?`;
+//! brackets are literal so `*gen_core[1]*ack*` matches the generate block). Any of them may
+//! end in a bit select (`bus_q[135:120]`, `quiet_o[0]`), which is how one core's slice of
+//! a packed per-core port, or a field of a flattened struct, gets a row of its own. An
+//! entry may start with `label=` to name its row, and an entry `# text` starts a section.
+//!
+//! One file per concern:
+//!
+//! | file        | what                                                                          |
+//! |-------------|-------------------------------------------------------------------------------|
+//! | `mod.rs`    | [`WaveSpec`] and the limits the parts share                                   |
+//! | `load.rs`   | reading the file (wellen): its variables, cycle numbering, values over a window |
+//! | `select.rs` | names to variables (suffixes, globs, bit selects), the clock, close names for a typo |
+//! | `groups.rs` | the default signal groups, from the hierarchy ([`default_groups`])           |
+//! | `gtkw.rs`   | GTKWave save files ([`write_gtkw`])                                           |
+//! | `render.rs` | the picture's layout: rows, labels, cycle grid, title, notes ([`render_svg`]) |
+//! | `draw.rs`   | SVG elements and one row's drawing: 1-bit traces, bus hexagons                |
+//! | `tests.rs`  | the tests, on a small VCD written there                                       |
+//!
+//! The public items are re-exported here, so `tlb_harness::wave::render_svg` and the rest keep
+//! their paths.
+
+use std::path::PathBuf;
+
+mod draw;
+mod groups;
+mod gtkw;
+mod load;
+mod render;
+mod select;
+#[cfg(test)]
+mod tests;
+
+pub use groups::default_groups;
+pub use gtkw::write_gtkw;
+pub use load::cycle_range;
+pub use render::render_svg;
+
+/// A window of a VCD to draw.
+#[derive(Clone, Debug, Default)]
+pub struct WaveSpec {
+    pub vcd: PathBuf,
+    /// One row each, in order (see the module documentation for the forms). Empty: the
+    /// signals of [`default_groups`] that change in the window (at most 80), under their
+    /// group names.
+    pub signals: Vec<String>,
+    /// First and last cycle drawn (both included).
+    pub from_cycle: u64,
+    pub to_cycle: u64,
+    /// The 1-bit clock whose rising edges count cycles; `None`: the top-most signal named
+    /// `clk_i` or `clk`.
+    pub clock: Option<String>,
+}
+
+/// A default set longer than this is cut (the picture says so).
+const MAX_DEFAULT_ROWS: usize = 80;
+/// A glob matching more signals than this is refused: narrow it.
+const MAX_GLOB_MATCHES: usize = 200;
+/// Vectors wider than this are left out of the default groups (flattened tag arrays,
+/// flush logs): no one reads 1536 bits as hex.
+const MAX_DEFAULT_WIDTH: u32 = 256;
