@@ -16,7 +16,7 @@ pub fn write_gtkw(vcd: &Path, gtkw_out: &Path, groups: &[(String, Vec<String>)])
     let l = load(vcd)?;
     let dump = std::fs::canonicalize(vcd).map_err(|e| format!("cannot resolve {}: {e}", vcd.display()))?;
     let mut s = String::new();
-    let _ = writeln!(s, "[*] GTKWave save file written by tlb-harness (harness/src/wave.rs)");
+    let _ = writeln!(s, "[*] GTKWave save file written by tlb-harness (harness/src/wave/gtkw.rs)");
     let _ = writeln!(s, "[dumpfile] \"{}\"", dump.display());
     let _ = writeln!(s, "[timestart] 0");
     let _ = writeln!(s, "[size] 1600 900");
