@@ -5,6 +5,7 @@
 mod coverage;
 mod mutate;
 mod plots;
+mod report;
 mod run;
 mod single;
 mod soak;

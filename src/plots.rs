@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use plotters::prelude::*;
 
-use crate::run::Report;
+use crate::report::Report;
 
 fn err(what: &Path) -> impl Fn(String) -> String + '_ {
     move |e| format!("cannot draw {}: {e}", what.display())

@@ -32,6 +32,7 @@ use marlin::verilator::{CxxStandard, PortDirection, VerilatedModelConfig, Verila
 pub use tlb_lockstep::hit_latency_suffix;
 
 use crate::toolchain;
+use crate::toolchain::{build_dir, write_if_changed};
 
 /// RTL sources in dependency order, relative to the repository root: the one list the
 /// harness, `scripts/lint.sh` and `fpga/*.sh` all read (`rtl/sources.f`).
@@ -270,32 +271,6 @@ pub fn unpack(words: &[u32], widths: impl IntoIterator<Item = u32>) -> Vec<u64> 
             v
         })
         .collect()
-}
-
-/// Writes `text` to `path` unless it already holds exactly that (keeps the mtime, so marlin
-/// does not rebuild).
-pub(crate) fn write_if_changed(path: &Path, text: &str) -> std::io::Result<()> {
-    if std::fs::read_to_string(path).ok().as_deref() == Some(text) {
-        return Ok(());
-    }
-    static UNIQUE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    std::fs::create_dir_all(path.parent().expect("has a parent"))?;
-    let n = UNIQUE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = path.with_extension(format!("tmp{}-{n}", std::process::id()));
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(tmp, path)
-}
-
-/// Where Verilated builds live (under target/, so `cargo clean` removes them); coverage
-/// builds and builds of another RTL root (`TLB_RTL_ROOT`) each have a folder of their own.
-pub fn build_dir() -> PathBuf {
-    if let Some(rtl_root) = toolchain::rtl_root_override() {
-        rtl_root.join("verilator")
-    } else if toolchain::coverage_dir().is_some() {
-        toolchain::repo_root().join("target/verilator-coverage")
-    } else {
-        toolchain::repo_root().join("target/verilator")
-    }
 }
 
 type Pooled = (DynamicVerilatedModel<'static>, *mut [u32], Ports);

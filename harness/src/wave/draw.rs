@@ -1,10 +1,39 @@
 // SPDX-License-Identifier: Apache-2.0
 //! SVG elements, and the drawing of one row: a 1-bit signal as a trace, a vector as
-//! hexagons with its value in hex; unknown and high-impedance values in their own colours.
+//! hexagons with its value in hex; unknown and high-impedance values in their own colours;
+//! the row geometry and the time axis the layout (`render.rs`) places them with.
 
 use std::fmt::Write as _;
 
-use super::render::{Axis, CHAR_W, FONT, ROW_H, WAVE_H};
+pub(super) const FONT: f64 = 12.0;
+/// Advance of one character of a 12 px monospace font (DejaVu Sans Mono: 0.602 em).
+pub(super) const CHAR_W: f64 = 7.3;
+pub(super) const ROW_H: f64 = 22.0;
+const WAVE_H: f64 = 14.0;
+
+/// Maps times to x: each cycle of the window gets the same width, whatever the clock does.
+pub(super) struct Axis {
+    /// Cycle boundaries: `b[0]` the start of the first cycle, `b[k+1]` the rising edge ending
+    /// cycle `from + k`.
+    pub(super) b: Vec<u64>,
+    pub(super) x0: f64,
+    pub(super) px: f64,
+}
+
+impl Axis {
+    pub(super) fn x(&self, t: u64) -> f64 {
+        let n = self.b.len() - 1;
+        if t <= self.b[0] {
+            return self.x0;
+        }
+        if t >= self.b[n] {
+            return self.x0 + n as f64 * self.px;
+        }
+        let k = self.b.partition_point(|&e| e <= t) - 1;
+        let frac = (t - self.b[k]) as f64 / (self.b[k + 1] - self.b[k]).max(1) as f64;
+        self.x0 + (k as f64 + frac) * self.px
+    }
+}
 
 fn xml(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")

@@ -5,16 +5,11 @@
 
 use wellen::SignalRef;
 
-use super::draw::{draw_bit, draw_bus, Svg};
+use super::draw::{draw_bit, draw_bus, Axis, Svg, CHAR_W, FONT, ROW_H};
 use super::groups::groups;
 use super::load::{load, segments, Loaded};
 use super::{WaveSpec, MAX_DEFAULT_ROWS};
 
-pub(super) const FONT: f64 = 12.0;
-/// Advance of one character of a 12 px monospace font (DejaVu Sans Mono: 0.602 em).
-pub(super) const CHAR_W: f64 = 7.3;
-pub(super) const ROW_H: f64 = 22.0;
-pub(super) const WAVE_H: f64 = 14.0;
 const MARGIN: f64 = 12.0;
 const TITLE_H: f64 = 26.0;
 const HEADER_H: f64 = 22.0;
@@ -24,30 +19,6 @@ const MAX_LABEL: usize = 48;
 enum Row {
     Heading(String),
     Signal { label: String, var: usize, select: Option<(i64, i64)> },
-}
-
-/// Maps times to x: each cycle of the window gets the same width, whatever the clock does.
-pub(super) struct Axis {
-    /// Cycle boundaries: `b[0]` the start of the first cycle, `b[k+1]` the rising edge ending
-    /// cycle `from + k`.
-    b: Vec<u64>,
-    x0: f64,
-    px: f64,
-}
-
-impl Axis {
-    pub(super) fn x(&self, t: u64) -> f64 {
-        let n = self.b.len() - 1;
-        if t <= self.b[0] {
-            return self.x0;
-        }
-        if t >= self.b[n] {
-            return self.x0 + n as f64 * self.px;
-        }
-        let k = self.b.partition_point(|&e| e <= t) - 1;
-        let frac = (t - self.b[k]) as f64 / (self.b[k + 1] - self.b[k]).max(1) as f64;
-        self.x0 + (k as f64 + frac) * self.px
-    }
 }
 
 /// Common scope prefix of `names`, ending in a dot (empty if they share none).
