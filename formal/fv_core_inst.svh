@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tlb_core instance `dut` (parameter Entries) on the harness's free inputs
 // (fv_core_ports.svh), with the internal reset `rst_n` it releases after the first cycle.
   logic rst_n = 1'b0;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Proof 2 (core level): an invalidation is applied before anything can acknowledge it, and a
 // walk in flight that it could touch is poisoned: no entry it drops is installed from a walk
 // that was in flight when it was applied, and no such entry survives it. The core applies an

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tlb_core's inputs as free harness inputs (after clk_i): the port list of
 // fv_core_poison and fv_core_onehit.
   input  logic [AsidW-1:0]  ctx_asid_i,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // "Any core": a stand-in for tlb_core with the same ports and no behaviour. Its outputs are
 // left undriven, which SymbiYosys turns into free values ($anyseq) in every cycle, so the
 // fabric is checked against every possible core (in particular req_ready_o, which the agent

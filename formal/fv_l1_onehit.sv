@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Proof 4: at most one L1 entry matches any lookup (the RTL's OneHit_A), by k-induction.
 //
 // Level `l1`:   tlb_l1 alone, every input free; the only assumptions are the ones tlb_core

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reference rules for the formal proofs, written from the contract (docs/architecture.md,
 // "Invalidation" and "Match"), independently of the RTL's own functions in tlb_l1/tlb_core,
 // so that a proof compares the RTL against the documented rule, not against itself.

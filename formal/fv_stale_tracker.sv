@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Ghost state and checks for one core and one tracked invalidation I.
 //
 // From the cycle I is applied to the core (`apply_now`, which may be an exact copy of I or an

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Acknowledgement accounting of the fabric (part of proofs 2 and 3), over `dut`.
 //   AckAfterApply_A  a core acknowledges only a message it applied (invalidated its TLB
 //                    with) in the previous cycle, to that message's initiator: no ack

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Proof 3 (system level): the shootdown latency bound of docs/shootdown.md, "Worst case,
 // fairness": a POST followed at once by a SYNC completes its sync within
 //     Bound = 5 + (NumCores - 1) * LogDepth

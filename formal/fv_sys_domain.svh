@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Optional (FV_SMALL_DOMAIN) restriction of the command operands, to let BMC go deeper: the
 // fabric's decisions depend on operands only through equality of ASIDs (and the ASID-table
 // range check), so a few values suffice to exercise every case. ASIDs 0..NumAsids (the last

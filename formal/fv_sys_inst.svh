@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tlb_system instance `dut` with the harness's free inputs and internal reset `rst_n`.
   logic [NumCores-1:0]                  req_ready, resp_valid, resp_fault, resp_hit;
   logic [NumCores-1:0][PaW-1:0]         resp_paddr, mem_req_addr;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Free inputs of tlb_system, shared by the system-level harnesses (every one is an input
 // of the harness, so the solver may drive it arbitrarily in every cycle).
   input  logic [NumCores-1:0]                  ctx_sum_i,

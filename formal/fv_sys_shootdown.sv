@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Proofs 1 and 2 (system level): tlb_system, every input free (commands of every core in any
 // mix, translation requests, memory with any latency and any data). No assumption.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Timing experiment, not part of the IP: the L1's lookup alone, as a bare content-addressed
 // memory of `Entries` Sv39 entries (valid, ASID, global, page size, VPN), to measure how fast
 // the compare itself can run on the device, with the compare in one cycle (`Stages` 1, as

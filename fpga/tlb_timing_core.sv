@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Timing and area harness for one tlb_core (the L1, its walker and the request control),
 // built like tlb_timing_top: every input bit is a flip-flop of a shift register fed by an
 // LFSR, every output bit goes to a flip-flop of its own. The invalidation inputs stand for

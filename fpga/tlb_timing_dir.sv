@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Timing and area harness for tlb_directory alone, built like tlb_timing_top: every input
 // bit (the agents' requests, commands and acks) is a flip-flop of a shift register
 // fed by an LFSR, every output bit goes to a flip-flop of its own. Times the directory's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The timing harnesses' sink: see fpga/tlb_timing_stim.sv.
 
 /// Every one of `Width` output bits into a flip-flop, folded into one pin.

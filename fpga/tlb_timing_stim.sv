@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the timing harnesses (fpga/tlb_timing_top.sv, tlb_timing_core.sv, tlb_timing_dir.sv)
 // share: the stimulus that drives the unit under test (this file) and the sink that keeps
 // its outputs (tlb_timing_sink.sv).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Timing and area harness for tlb_system (not the board self-test): every input of the
 // system is a flip-flop of a long shift register fed by a free-running 64-bit LFSR, every
 // output goes to a flip-flop of its own (fpga/tlb_timing_io.sv), so synthesis keeps all the

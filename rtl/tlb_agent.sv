@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One core's shootdown agent: takes the core's commands, holds its translation context,
 // and applies what the fabric's bus tells this core.
 //

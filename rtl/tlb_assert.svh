@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Small assertion and coverage macros in the style of lowRISC's prim_assert.sv. Active in every Verilator
 // run (Verilator checks immediate and simple concurrent assertions by default); define
 // TLB_NO_ASSERT to compile them out (synthesis never sees them: yosys ignores them too).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One core's translation unit: the L1 TLB, its page-table walker and the request/response
 // control. Blocking: while a miss is being walked, req_ready_o is low.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The shootdown fabric's directory: the one place where invalidations, context switches,
 // attribute changes and ASID releases are put in order.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fully associative, ASID-tagged L1 TLB array: lookup, install and invalidation.
 //
 // All three act on the entries as they stand at the start of the cycle (`entries`). An

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Types and constants shared by the TLB, the walker and the shootdown fabric (agent,
 // directory, system).
 // The Rust model in sim/ mirrors every name here; docs/architecture.md is the contract.

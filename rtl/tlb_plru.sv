@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Tree pseudo-LRU over a power-of-two number of ways.
 //
 // Node n (0 .. Entries-2) has children 2n+1 and 2n+2; way i is leaf Entries-1+i. A node's

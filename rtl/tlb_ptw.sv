@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Sv39 hardware page-table walker: three levels, one PTE read at a time through a
 // valid/ready memory port that may take any number of cycles.
 //

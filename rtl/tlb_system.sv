@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The multi-core translation system: NumCores x (tlb_core + tlb_agent), and the directory
 // that orders every shootdown, switch, attribute change and ASID release
 // (docs/shootdown.md). Per-core ports are packed arrays indexed by core.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Arty A7 (Xilinx Artix-7, 35T or 100T) board top: the self-test
 // (fpga/selftest/tlb_selftest.sv) on an MMCM clock made from the 100 MHz oscillator.
 //

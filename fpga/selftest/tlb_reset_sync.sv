@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reset for a board top: asserted asynchronously (button, PLL not locked), released
 // synchronously after two flops, so every flop leaves reset on the same edge.
 module tlb_reset_sync (

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // On-chip self-test of tlb_system, the same on every board (docs/fpga.md, "Self-test").
 //
 // Four processes (ASIDs 1..4) share one small Sv39 address space shape: 16 pages at

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Two-flop synchroniser for a slow asynchronous input (a button).
 module tlb_sync (
   input  logic clk_i,

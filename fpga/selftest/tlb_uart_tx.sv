@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // UART transmitter, 8N1: one start bit, eight data bits LSB first, one stop bit.
 // `ClksPerBit` is the clock frequency divided by the baud rate (868 for 115200 at 100 MHz).
 module tlb_uart_tx #(
