@@ -837,6 +837,18 @@ module tlb_directory
              (cmd.op == CmdSwitch || cmd.op == CmdSetAttrs) && cov_released_q[a], clk_i,
              rst_ni)
   `TLB_COVER(ScopedPostBadAsid_C, decide && cmd.op == CmdPost && bus_d.error, clk_i, rst_ni)
+  // The memories: a decision reads a table record, attributes or a log entry written in the
+  // cycle before (forwarded into the read-ahead register); a replay runs while the memories
+  // are read for another ASID's waiting command (it reads its copy); a command waits for
+  // the reset sweep.
+  `TLB_COVER(TableForwarded_C, decide && asid_ok && asid_fwd_q, clk_i, rst_ni)
+  `TLB_COVER(AttrsForwarded_C, decide && cmd.op == CmdSwitch && asid_ok && attr_fwd_q, clk_i,
+             rst_ni)
+  `TLB_COVER(LogForwarded_C, decide && cmd.op == CmdSwitch && hit && lag != '0 &&
+             lag != LagFull && log_fwd_q != '0, clk_i, rst_ni)
+  `TLB_COVER(ReplayBesideOtherAsid_C, cu_busy_q && gnt_valid_q &&
+             gnt_cmd_q.asid[AsidIdxW-1:0] != cu_asid_q, clk_i, rst_ni)
+  `TLB_COVER(WaitsForSweep_C, init_busy && req != '0, clk_i, rst_ni)
   // Core resets: one drops a granted command, one abandons a replay, one hits an initiator
   // still owed acks, one a core the bus targets (its ack still comes), all cores at once.
   `TLB_COVER(ResetDropsGrant_C, gnt_drop, clk_i, rst_ni)
