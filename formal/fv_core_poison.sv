@@ -15,7 +15,10 @@ module fv_core_poison
   import tlb_pkg::*;
   import fv_spec::*;
 #(
-  parameter int unsigned Entries = 2
+  parameter int unsigned Entries = 2,
+  // The L1's entries in all (4 KiB ones, then superpages) and its ways.
+  localparam int unsigned N = Entries + L1Supers,
+  localparam int unsigned Ways = (Entries < 4) ? Entries : 4
 ) (
   input  logic              clk_i,
   input  logic              pick_i,
@@ -35,14 +38,14 @@ module fv_core_poison
   // catch-up replays I, a full catch-up flushes the ASID), see fv_sys_shootdown.sv.
   assign apply_now = rst_n && pick_i && dut.inv_valid_q && covers_inval(cur, inv_q);
 
-  logic [Entries-1:0] pending;
-  for (genvar k = 0; k < Entries; k++) begin : gen_pending
+  logic [N-1:0] pending;
+  for (genvar k = 0; k < N; k++) begin : gen_pending
     assign pending[k] = dut.u_l1.p_valid_q &&
                         pend_matches(dut.u_l1.entries[k], dut.u_l1.p_any_q, dut.u_l1.p_asid_q,
                                      dut.u_l1.p_vpn_q, dut.u_l1.p_last_q);
   end
 
-  fv_stale_tracker #(.Entries(Entries)) u_track (
+  fv_stale_tracker #(.Entries(N)) u_track (
     .clk_i, .rst_ni(rst_n), .inv_i(inv_q), .apply_now_i(apply_now),
     .entries_i       (dut.u_l1.entries),
     .pending_i       (pending),
@@ -67,14 +70,11 @@ module fv_core_poison
 `ifndef FV_NO_HELPERS
   // Helper: the walker's level register only holds 2, 1 or 0.
   always_comb if (rst_n) LevelOk_A: assert (dut.u_ptw.level_q != 2'd3);
-  // Helper: the sweep's tag copies (one group: entry k is lane k) hold each valid entry's
-  // fields, as the install wrote both.
+  // Helper: the sweep's copy of a valid 4 KiB entry's tag is the lookup's (the install
+  // writes both).
   for (genvar k = 0; k < Entries; k++) begin : gen_tags
-    always_comb if (rst_n && dut.u_l1.entries_q[k].valid) TagCopy_A: assert (
-        dut.u_l1.gen_lane[k].tag.asid == dut.u_l1.entries_q[k].asid &&
-        dut.u_l1.gen_lane[k].tag.g == dut.u_l1.entries_q[k].g &&
-        dut.u_l1.gen_lane[k].tag.level == dut.u_l1.entries_q[k].level &&
-        dut.u_l1.gen_lane[k].tag.vpn == dut.u_l1.entries_q[k].vpn);
+    always_comb if (rst_n && dut.u_l1.entries[k].valid) TagCopy_A: assert (
+        dut.u_l1.tag_view[k % Ways][k / Ways] == dut.u_l1.stag_view[k % Ways][k / Ways]);
   end
 `endif
 endmodule

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Proof 4: at most one L1 entry matches any lookup (the RTL's OneHit_A), by k-induction.
+// Proof 4: at most one 4 KiB way and one superpage match any lookup (the RTL's OneWayHit_A
+// and OneSuperHit_A; the multi-hit rule picks the way if both do), by k-induction.
 //
 // Level `l1`:   tlb_l1 alone, every input free; the only assumptions are the ones tlb_core
 //               guarantees by construction (and tlb_l1 asserts as InstallAligned_A and
@@ -9,25 +10,42 @@
 //               it is a lookup).
 // Level `core`: tlb_core, every input free (no assumption at all); the walker produces the
 //               entries. Checks the same property on u_l1.
-// Helper invariant: no two valid entries could match the same lookup (same ASID or one
-// global, and a common page), and every valid entry is well formed.
+// Helper invariants: no two valid entries of one set could match the same lookup (same ASID
+// or one global, and a common page), nor two valid superpages; every valid entry is well
+// formed, a 4 KiB entry sits in the set its VPN selects and a superpage is not 4 KiB; both
+// copies of a valid 4 KiB entry's tag agree.
 module fv_l1_onehit_check
   import tlb_pkg::*;
   import fv_spec::*;
 #(
-  parameter int unsigned Entries = 4
+  parameter int unsigned Entries = 4,
+  localparam int unsigned Ways = (Entries < 4) ? Entries : 4,
+  localparam int unsigned Sets = Entries / Ways,
+  localparam int unsigned N    = Entries + L1Supers
 ) (
-  input logic                     rst_ni,
-  input tlb_entry_t [Entries-1:0] entries_i,
-  input logic [Entries-1:0]       hit_i
+  input logic                   rst_ni,
+  input tlb_entry_t [N-1:0]     entries_i,
+  input logic                   probe_i,     // the compare is a lookup's (not an install's)
+  input logic [Ways-1:0]        way_hit_i,
+  input logic [L1Supers-1:0]    sup_hit_i
 );
-  always_comb if (rst_ni) OneHit_A: assert ($onehot0(hit_i));
+  always_comb if (rst_ni && probe_i) OneWayHit_A: assert ($onehot0(way_hit_i));
+  always_comb if (rst_ni && probe_i) OneSuperHit_A: assert ($onehot0(sup_hit_i));
 `ifndef FV_NO_HELPERS
-  for (genvar i = 0; i < Entries; i++) begin : gen_i
+  for (genvar i = 0; i < N; i++) begin : gen_i
     always_comb if (rst_ni) WellFormed_A: assert (!entries_i[i].valid || well_formed(entries_i[i]));
-    for (genvar j = i + 1; j < Entries; j++) begin : gen_j
-      always_comb if (rst_ni) Disjoint_A: assert (!(entries_i[i].valid && entries_i[j].valid &&
-                                                    same_lookup(entries_i[i], entries_i[j])));
+    if (i < Entries) begin : gen_set
+      always_comb if (rst_ni) InItsSet_A: assert (!entries_i[i].valid ||
+          (Sets == 1 || 32'(entries_i[i].vpn) % Sets == i / Ways));
+    end else begin : gen_sup
+      always_comb if (rst_ni) SuperSize_A: assert (!entries_i[i].valid ||
+                                                   entries_i[i].level != Page4K);
+    end
+    for (genvar j = i + 1; j < N; j++) begin : gen_j
+      if ((i < Entries && j < Entries && i / Ways == j / Ways) || (i >= Entries)) begin : gen_pair
+        always_comb if (rst_ni) Disjoint_A: assert (!(entries_i[i].valid && entries_i[j].valid &&
+                                                      same_lookup(entries_i[i], entries_i[j])));
+      end
     end
   end
 `endif
@@ -37,7 +55,8 @@ module fv_l1_onehit
   import tlb_pkg::*;
   import fv_spec::*;
 #(
-  parameter int unsigned Entries = 4
+  parameter int unsigned Entries = 4,
+  localparam int unsigned Ways = (Entries < 4) ? Entries : 4
 ) (
   input  logic               clk_i,
   input  logic               lookup_valid_i,
@@ -56,7 +75,7 @@ module fv_l1_onehit
 
   logic hit;
   tlb_entry_t entry;
-  logic [Entries-1:0] valid;
+  logic [Entries+L1Supers-1:0] valid;
 
   tlb_l1 #(.Entries(Entries)) dut (
     .clk_i, .rst_ni(rst_n), .clr_i(1'b0), .lookup_valid_i, .lookup_vpn_i, .lookup_asid_i,
@@ -71,7 +90,15 @@ module fv_l1_onehit
   always_comb assume (!(install_valid_i && lookup_valid_i));
 
   fv_l1_onehit_check #(.Entries(Entries)) u_chk (
-    .rst_ni(rst_n), .entries_i(dut.entries_q), .hit_i(install_valid_i ? '0 : dut.hit));
+    .rst_ni(rst_n), .entries_i(dut.entries), .probe_i(!install_valid_i),
+    .way_hit_i(dut.way_hit), .sup_hit_i(dut.sup_hit));
+`ifndef FV_NO_HELPERS
+  // Helper: both copies of a valid 4 KiB entry's tag agree (the install writes both).
+  for (genvar k = 0; k < Entries; k++) begin : gen_tags
+    always_comb if (rst_n && dut.entries[k].valid)
+      TagCopy_A: assert (dut.tag_view[k % Ways][k / Ways] == dut.stag_view[k % Ways][k / Ways]);
+  end
+`endif
 
   always_comb if (rst_n) cover (valid == '1 && hit);
 endmodule
@@ -80,7 +107,8 @@ module fv_core_onehit
   import tlb_pkg::*;
   import fv_spec::*;
 #(
-  parameter int unsigned Entries = 4
+  parameter int unsigned Entries = 4,
+  localparam int unsigned Ways = (Entries < 4) ? Entries : 4
 ) (
   input  logic              clk_i,
 `include "fv_core_ports.svh"
@@ -88,14 +116,19 @@ module fv_core_onehit
 `include "fv_core_inst.svh"
 
   fv_l1_onehit_check #(.Entries(Entries)) u_chk (
-    .rst_ni(rst_n), .entries_i(dut.u_l1.entries_q),
-    .hit_i(dut.u_l1.install_valid_i ? '0 : dut.u_l1.hit));
+    .rst_ni(rst_n), .entries_i(dut.u_l1.entries), .probe_i(!dut.u_l1.install_valid_i),
+    .way_hit_i(dut.u_l1.way_hit), .sup_hit_i(dut.u_l1.sup_hit));
 `ifndef FV_NO_HELPERS
   // Helper: the walker's level register only holds 2, 1 or 0.
   always_comb if (rst_n) LevelOk_A: assert (dut.u_ptw.level_q != 2'd3);
   // Helpers: the core's state is one of its three, and the entry a fill writes is well formed.
   always_comb if (rst_n) CoreStateOk_A: assert (dut.state_q != 2'd3);
   always_comb if (rst_n && dut.state_q == 2'd2) FillWellFormed_A: assert (well_formed(dut.fill_entry_q));
+  // Helper: both copies of a valid 4 KiB entry's tag agree (the install writes both).
+  for (genvar k = 0; k < Entries; k++) begin : gen_tags
+    always_comb if (rst_n && dut.u_l1.entries[k].valid) TagCopy_A: assert (
+        dut.u_l1.tag_view[k % Ways][k / Ways] == dut.u_l1.stag_view[k % Ways][k / Ways]);
+  end
 `endif
 
   always_comb if (rst_n) cover (valid_count == 7'(Entries) && resp_valid && resp_hit);

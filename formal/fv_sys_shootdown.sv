@@ -88,8 +88,9 @@ module fv_sys_shootdown
 
 `ifndef FV_STUB_CORES
     // Per-core L1/walker checks (needs the real tlb_core).
-    logic [Entries-1:0] pending;
-    for (genvar k = 0; k < Entries; k++) begin : gen_pending
+    // Every L1 entry: the 4 KiB ones, then the superpages.
+    logic [Entries+L1Supers-1:0] pending;
+    for (genvar k = 0; k < Entries + L1Supers; k++) begin : gen_pending
       assign pending[k] = dut.gen_core[c].u_core.u_l1.p_valid_q &&
                           pend_matches(dut.gen_core[c].u_core.u_l1.entries[k],
                                        dut.gen_core[c].u_core.u_l1.p_any_q,
@@ -97,7 +98,7 @@ module fv_sys_shootdown
                                        dut.gen_core[c].u_core.u_l1.p_vpn_q,
                                        dut.gen_core[c].u_core.u_l1.p_last_q);
     end
-    fv_stale_tracker #(.Entries(Entries)) u_track (
+    fv_stale_tracker #(.Entries(Entries + L1Supers)) u_track (
       .clk_i, .rst_ni(rst_n), .inv_i(inv), .apply_now_i(core_apply),
       .entries_i       (dut.gen_core[c].u_core.u_l1.entries),
       .pending_i       (pending),

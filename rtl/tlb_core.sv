@@ -137,7 +137,7 @@ module tlb_core
   logic             walk_restart_q;
   pte_t             ptw_leaf;
   page_level_e      ptw_level;
-  logic [Entries-1:0] entry_valid;
+  logic [Entries+L1Supers-1:0] entry_valid;
 
   // Last cycle's lookup hit, or missed (then the walk starts now and no request is taken).
   assign look_hit    = look_valid_q && l1_hit;
@@ -454,7 +454,9 @@ module tlb_core
 
   always_comb begin
     valid_count_o = '0;
-    for (int unsigned i = 0; i < Entries; i++) valid_count_o = valid_count_o + 7'(entry_valid[i]);
+    for (int unsigned i = 0; i < Entries + L1Supers; i++) begin
+      valid_count_o = valid_count_o + 7'(entry_valid[i]);
+    end
   end
 
   // Bits this block does not need, sunk explicitly so lint stays clean.

@@ -11,6 +11,8 @@ package tlb_pkg;
   localparam int unsigned VpnW     = 27;  ///< 3 x 9-bit VPN fields
   localparam int unsigned AsidW    = 16;  ///< ASID width (satp.ASID in RV64)
   localparam int unsigned PteW     = 64;  ///< page-table entry width
+  /// The L1's superpage (2 MiB, 1 GiB) entries, fully associative, beside its 4 KiB sets.
+  localparam int unsigned L1Supers = 4;
 
   /// Page size of a TLB entry, as the level the walk stopped at.
   typedef enum logic [1:0] {

@@ -135,7 +135,7 @@ fn single_core_run_keeps_both_waveforms() {
     assert_eq!(v["oracle_checks"], v["translations"]);
     let rtl = std::fs::read_to_string(&vcd).expect("RTL VCD");
     let model = std::fs::read_to_string(dir.join("w.model.vcd")).expect("model VCD");
-    for sig in ["req_valid_i", "resp_paddr_o", "entries_q", "plru_q", "poison_q"] {
+    for sig in ["req_valid_i", "resp_paddr_o", "valid_q", "plru_q", "poison_q"] {
         assert!(rtl.contains(sig) && model.contains(sig), "{sig} in both waveforms");
     }
     assert!(rtl.contains("#3005") && model.contains("#3005"));

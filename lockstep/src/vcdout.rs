@@ -26,6 +26,26 @@ pub struct ModelVcd {
 }
 
 /// Every dumped signal: scope (relative to the wrapper), name, width, value.
+/// The scopes of the L1's per-set PLRU trees (at most 16 sets: 64 entries in 4 ways).
+const SET_PLRU: [&str; 16] = [
+    "u_core.u_l1.gen_set[0].u_plru",
+    "u_core.u_l1.gen_set[1].u_plru",
+    "u_core.u_l1.gen_set[2].u_plru",
+    "u_core.u_l1.gen_set[3].u_plru",
+    "u_core.u_l1.gen_set[4].u_plru",
+    "u_core.u_l1.gen_set[5].u_plru",
+    "u_core.u_l1.gen_set[6].u_plru",
+    "u_core.u_l1.gen_set[7].u_plru",
+    "u_core.u_l1.gen_set[8].u_plru",
+    "u_core.u_l1.gen_set[9].u_plru",
+    "u_core.u_l1.gen_set[10].u_plru",
+    "u_core.u_l1.gen_set[11].u_plru",
+    "u_core.u_l1.gen_set[12].u_plru",
+    "u_core.u_l1.gen_set[13].u_plru",
+    "u_core.u_l1.gen_set[14].u_plru",
+    "u_core.u_l1.gen_set[15].u_plru",
+];
+
 fn signals(m: &TlbCore, i: &CoreInputs, clk: bool) -> Vec<(&'static str, &'static str, u32, Bits)> {
     let mut s: Vec<(&'static str, &'static str, u32, Bits)> = vec![
         ("", "clk_i", 1, vec![clk as u64]),
@@ -83,28 +103,39 @@ fn signals(m: &TlbCore, i: &CoreInputs, clk: bool) -> Vec<(&'static str, &'stati
             (g, "ans_access_q", 2, vec![a.access as u64]),
         ]);
     }
-    // entries_q packs entry N-1 in the most significant 96 bits, as the RTL's packed array.
-    let n = m.u_l1.entries_q.len();
-    let mut words = vec![0u64; (n * 96).div_ceil(64)];
-    for (k, e) in m.u_l1.entries_q.iter().enumerate() {
-        let v = e.packed();
-        for b in 0..96 {
+    // The L1: valid and kill bits (4 KiB entries, then superpages), the registered lookup,
+    // the touch, the superpages' tags (`sup_q` packs superpage S-1 in the most significant
+    // 46 bits, as the RTL's packed array) and the PLRU trees.
+    let l1 = &m.u_l1;
+    let n = l1.slots();
+    let idx_w = n.next_power_of_two().trailing_zeros();
+    let lo_hi = |v: u128| vec![v as u64, (v >> 64) as u64];
+    let u = "u_core.u_l1";
+    s.push((u, "valid_q", n as u32, lo_hi(l1.valid_q)));
+    s.push((u, "kill_q", n as u32, lo_hi(l1.kill_q)));
+    s.push((u, "hit_q", 1, vec![l1.hit_q as u64]));
+    s.push((u, "hit_idx_q", idx_w, vec![l1.hit_idx_q as u64]));
+    s.push((u, "hit_g_q", 1, vec![l1.hit_g_q as u64]));
+    s.push((u, "hit_level_q", 2, vec![l1.hit_level_q as u64]));
+    s.push((u, "touch_hit_q", 1, vec![l1.touch_hit_q as u64]));
+    s.push((u, "touch_idx_q", idx_w, vec![l1.touch_idx_q as u64]));
+    s.push((u, "p_valid_q", 1, vec![l1.p_valid_q as u64]));
+    let mut sup = vec![0u64; (tlb_sim::L1_SUPERS * 46).div_ceil(64)];
+    for k in 0..tlb_sim::L1_SUPERS {
+        let e = &l1.mem[l1.entries + k];
+        let v: u64 = (e.asid as u64) << 30 | (e.g as u64) << 29 | (e.level as u64) << 27 | (e.vpn & tlb_sim::VPN_MASK);
+        for b in 0..46 {
             if (v >> b) & 1 == 1 {
-                let bit = k * 96 + b;
-                words[bit / 64] |= 1 << (bit % 64);
+                let bit = k * 46 + b;
+                sup[bit / 64] |= 1 << (bit % 64);
             }
         }
     }
-    s.push(("u_core.u_l1", "entries_q", (n * 96) as u32, words));
-    s.push(("u_core.u_l1", "kill_q", n as u32, vec![m.u_l1.kill_q]));
-    s.push(("u_core.u_l1", "hit_q", n as u32, vec![m.u_l1.hit_q.map_or(0, |i| 1 << i)]));
-    s.push(("u_core.u_l1", "victim_q", n.trailing_zeros(), vec![m.u_l1.victim_q as u64]));
-    s.push(("u_core.u_l1", "have_free_q", 1, vec![m.u_l1.have_free_q as u64]));
-    s.push(("u_core.u_l1", "free_idx_q", n.trailing_zeros(), vec![m.u_l1.free_idx_q as u64]));
-    s.push(("u_core.u_l1", "plru_victim_q", n.trailing_zeros(), vec![m.u_l1.plru_victim_q as u64]));
-    s.push(("u_core.u_l1", "touch_hit_q", 1, vec![m.u_l1.touch_hit_q as u64]));
-    s.push(("u_core.u_l1", "touch_idx_q", n.trailing_zeros(), vec![m.u_l1.touch_idx_q as u64]));
-    s.push(("u_core.u_l1.u_plru", "plru_q", (n - 1) as u32, vec![m.u_l1.plru.plru_q]));
+    s.push((u, "sup_q", (tlb_sim::L1_SUPERS * 46) as u32, sup));
+    for (set, tree) in l1.plru.iter().enumerate() {
+        s.push((SET_PLRU[set], "plru_q", (l1.ways - 1) as u32, vec![tree.plru_q]));
+    }
+    s.push(("u_core.u_l1.u_sup_plru", "plru_q", (tlb_sim::L1_SUPERS - 1) as u32, vec![l1.sup_plru.plru_q]));
     let p = &m.u_ptw;
     let w = "u_core.u_ptw";
     s.extend([

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-//! Mirror of `rtl/tlb_l1.sv`: the fully associative ASID-tagged entry array.
+//! Mirror of `rtl/tlb_l1.sv`: 4 KiB entries in sets of up to 4 ways (tags in LUT RAM in the
+//! RTL), and `L1_SUPERS` fully associative superpage entries.
 
 use crate::plru::Plru;
 use crate::types::*;
+
+/// `tlb_pkg::L1Supers`: superpage (2 MiB, 1 GiB) entries beside the 4 KiB sets.
+pub const L1_SUPERS: usize = 4;
 
 /// Inputs of one cycle of the array, as `tlb_core` drives them.
 #[derive(Clone, Copy, Debug, Default)]
@@ -24,29 +28,32 @@ pub struct L1Inputs {
 
 #[derive(Clone, Debug)]
 pub struct L1 {
-    pub entries_q: Vec<TlbEntry>,
-    /// `kill_q`: entries last cycle's invalidation matched (bit i for entry i, as the RTL's
-    /// vector; at most 64 entries); their valid bits in `entries_q` are cleared at this edge,
-    /// and every reader already sees them invalid (`entry`).
-    pub kill_q: u64,
-    /// `hit_q`: the entry last cycle's lookup hit (the RTL's one-hot vector, as an index).
-    pub hit_q: Option<usize>,
-    /// `victim_q`: where the next install writes, chosen from the state at the start of the
-    /// cycle before last: `have_free_q`, `free_idx_q` (the lowest free entry then) and
-    /// `plru_victim_q` (the PLRU tree's victim then) register the two candidates, and
-    /// `victim_q` the choice between them a cycle later.
-    pub victim_q: usize,
-    pub have_free_q: bool,
-    pub free_idx_q: usize,
-    pub plru_victim_q: usize,
-    /// `touch_hit_q`: last cycle's answer hit; `touch_idx_q` is the index `hit_q` encoded
-    /// then. That entry is touched in the PLRU tree this cycle.
+    /// What the RTL's memories and superpage registers hold for entry i (4 KiB entry
+    /// `set * ways + way`: `gen_way[way].tag_mem[set]` (and `stag_mem`) and `data_mem[i]`;
+    /// superpage s at `entries + s`: `sup_q[s]` and `data_mem`). Their `valid` field is
+    /// unused: the valid bits are `valid_q`.
+    pub mem: Vec<TlbEntry>,
+    /// `valid_q`: bit i for entry i (4 KiB entries, then superpages).
+    pub valid_q: u128,
+    /// `kill_q`: entries last cycle's invalidation matched; their valid bits are cleared at
+    /// this edge, and every reader already sees them invalid (`valid`).
+    pub kill_q: u128,
+    /// The registered lookup: it hit (`hit_q`), the entry that answers (`hit_idx_q`), and
+    /// that entry's global bit and page size (`hit_g_q`, `hit_level_q`). The three are
+    /// registered every cycle, from whatever was compared (zero if nothing matched).
+    pub hit_q: bool,
+    pub hit_idx_q: usize,
+    pub hit_g_q: bool,
+    pub hit_level_q: PageLevel,
+    /// `touch_hit_q`: last cycle's answer hit; `touch_idx_q` is its `hit_idx_q`. That entry
+    /// is touched in its PLRU tree this cycle.
     pub touch_hit_q: bool,
     pub touch_idx_q: usize,
-    pub plru: Plru,
+    /// `gen_set[s].u_plru`: each set's tree over its ways; `u_sup_plru` the superpages'.
+    pub plru: Vec<Plru>,
+    pub sup_plru: Plru,
     /// The pending (swept) operation: `p_valid_q`, and the RTL's `p_any_q`, `p_asid_q`,
-    /// `p_vpn_q`, `p_last_q` as `p_q`; the sweep compares entry group `p_step_q` (entries
-    /// `p_step_q * lanes ..`) this cycle.
+    /// `p_vpn_q`, `p_last_q` as `p_q`; the sweep compares set `p_step_q` this cycle.
     pub p_valid_q: bool,
     pub p_q: Pending,
     pub p_step_q: usize,
@@ -56,13 +63,14 @@ pub struct L1 {
     pub lk_any_q: bool,
     pub lk_asid_q: bool,
     pub lk_lvl_q: u8,
-    /// `Lanes` (entries the sweep compares a cycle) and `Steps` (cycles a sweep takes).
-    pub lanes: usize,
-    pub steps: usize,
+    /// `Entries` (4 KiB entries), `Ways`, `Sets` (cycles a sweep takes).
+    pub entries: usize,
+    pub ways: usize,
+    pub sets: usize,
 }
 
 /// A pending (swept) invalidation: any ASID (`any`, InvVa) or the non-global entries of
-/// `asid`, over the pages `vpn ..= last` (one page for InvVa and InvVaAsid).
+/// `asid`, over the pages `vpn ..= last` (one page for InvVa and InvVaAsid, all for InvAsid).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Pending {
     pub any: bool,
@@ -78,85 +86,136 @@ impl Pending {
     }
 }
 
-/// Two entries overlap if their ranges intersect (compared at the coarser page size) and a
-/// single lookup could match both (same ASID, or either global).
-fn overlaps(a: &TlbEntry, b: &TlbEntry) -> bool {
-    let coarse = a.level.max(b.level);
-    (a.g || b.g || a.asid == b.asid) && vpn_covers(coarse, vpn_align(coarse, a.vpn), b.vpn)
+/// The compare's operands: a lookup's (a non-global 4 KiB probe), or an install's probe.
+#[derive(Clone, Copy)]
+struct Probe {
+    vpn: u64,
+    asid: u16,
+    g: bool,
+    level: PageLevel,
+}
+
+/// What the compare finds: the matching 4 KiB way's entry index and the matching superpage's
+/// (at most one each), and the entry that answers (`hit_idx`, the way if both).
+#[derive(Clone, Copy, Default)]
+struct Matches {
+    way: Option<usize>,
+    sup: Option<usize>,
+}
+
+impl Matches {
+    fn winner(&self) -> Option<usize> {
+        self.way.or(self.sup)
+    }
+}
+
+fn level_bit(level: PageLevel) -> u8 {
+    match level {
+        PageLevel::Page1G => 2,
+        PageLevel::Page2M => 1,
+        _ => 0,
+    }
 }
 
 impl L1 {
     pub fn new(entries: usize) -> L1 {
+        let ways = entries.min(4);
+        let sets = entries / ways;
         L1 {
-            entries_q: vec![TlbEntry::default(); entries],
+            mem: vec![TlbEntry::default(); entries + L1_SUPERS],
+            valid_q: 0,
             kill_q: 0,
-            hit_q: None,
-            victim_q: 0,
-            have_free_q: false,
-            free_idx_q: 0,
-            plru_victim_q: 0,
+            hit_q: false,
+            hit_idx_q: 0,
+            hit_g_q: false,
+            hit_level_q: PageLevel::Page4K,
             touch_hit_q: false,
             touch_idx_q: 0,
-            plru: Plru::new(entries),
+            plru: vec![Plru::new(ways); sets],
+            sup_plru: Plru::new(L1_SUPERS),
             p_valid_q: false,
             p_q: Pending::default(),
             p_step_q: 0,
             lk_any_q: false,
             lk_asid_q: false,
             lk_lvl_q: 0,
-            lanes: entries.min(4),
-            steps: entries / entries.min(4),
+            entries,
+            ways,
+            sets,
         }
     }
 
-    /// The RTL's `entries[i]`: entry i as it stands, `entries_q` with a registered kill applied.
+    /// Entries in all: the 4 KiB ones, then the superpages (`N`, the width of `valid_o`).
+    pub fn slots(&self) -> usize {
+        self.entries + L1_SUPERS
+    }
+
+    /// The RTL's `valid[i]`: `valid_q` with a registered kill applied.
+    pub fn valid(&self, i: usize) -> bool {
+        ((self.valid_q & !self.kill_q) >> i) & 1 == 1
+    }
+
+    /// Entry i as it stands (its fields, and `valid`).
     pub fn entry(&self, i: usize) -> TlbEntry {
-        TlbEntry { valid: self.entries_q[i].valid && (self.kill_q >> i) & 1 == 0, ..self.entries_q[i] }
+        TlbEntry { valid: self.valid(i), ..self.mem[i] }
     }
 
-    /// `hit` vector bit i.
-    fn hit(&self, i: usize, vpn: u64, asid: u16) -> bool {
-        let e = self.entry(i);
-        e.valid && (e.g || e.asid == asid) && vpn_covers(e.level, e.vpn, vpn)
+    /// The set a VPN indexes (its low bits).
+    fn set_of(&self, vpn: u64) -> usize {
+        (vpn as usize) & (self.sets - 1)
     }
 
-    /// `hit_void`: the operation pending now matches the entry last cycle's lookup hit: that
-    /// entry's bit of `void_vec` (each entry's size and global bit against `lk_*_q`).
-    pub fn hit_void(&self) -> bool {
-        self.hit_q.is_some_and(|i| {
-            let e = &self.entries_q[i];
-            (self.lk_any_q || (!e.g && self.lk_asid_q)) && (self.lk_lvl_q >> (e.level as u8).min(2)) & 1 == 1
-        })
+    /// Entry index of `way` in `set`.
+    fn way_idx(&self, set: usize, way: usize) -> usize {
+        set * self.ways + way
     }
 
-    /// `hit_live`: `hit_q` less the entry `kill_q` retires, and none if the pending
-    /// operation voids it (an invalidation is ordered before a lookup in its cycle and every
-    /// one after it); `hit_o` is whether there is one.
-    pub fn hit_live(&self) -> Option<usize> {
-        if self.hit_void() {
-            return None;
-        }
-        self.hit_q.filter(|&i| (self.kill_q >> i) & 1 == 0)
-    }
-
-    /// `hit_entry_o`: the entry `hit_q` selects, as the array holds it now (all zero if none).
-    /// The RTL reads its level, PPN and permissions from `data_mem`, a copy of those fields
-    /// written with each install; `entries_q` holds the same values, so the model reads them
-    /// there (the RTL's asid, g and vpn read as zero and are never used).
-    pub fn hit_entry(&self) -> TlbEntry {
-        self.hit_q.map(|i| self.entry(i)).unwrap_or_default()
-    }
-
-    /// The `hit` vector as an index and that entry (the RTL's SVA guarantees at most one).
-    pub fn lookup(&self, vpn: u64, asid: u16) -> Option<(usize, TlbEntry)> {
-        let mut found = None;
-        for i in 0..self.entries_q.len() {
-            if self.hit(i, vpn, asid) {
-                assert!(found.is_none(), "model invariant: two entries hit vpn {vpn:#x}");
-                found = Some((i, self.entry(i)));
+    /// `way_hit` and `sup_hit` for a probe, as entry indices.
+    fn compare(&self, p: &Probe) -> Matches {
+        let mut m = Matches::default();
+        if p.level == PageLevel::Page4K {
+            let set = self.set_of(p.vpn);
+            for w in 0..self.ways {
+                let i = self.way_idx(set, w);
+                let e = &self.mem[i];
+                if self.valid(i) && (e.g || p.g || e.asid == p.asid) && e.vpn == p.vpn {
+                    assert!(m.way.is_none(), "model invariant: two ways hit vpn {:#x}", p.vpn);
+                    m.way = Some(i);
+                }
             }
         }
-        found
+        for s in 0..L1_SUPERS {
+            let i = self.entries + s;
+            let e = &self.mem[i];
+            let coarse = e.level.max(p.level);
+            if self.valid(i) && (e.g || p.g || e.asid == p.asid) && vpn_covers(coarse, e.vpn, p.vpn) {
+                assert!(m.sup.is_none(), "model invariant: two superpages hit vpn {:#x}", p.vpn);
+                m.sup = Some(i);
+            }
+        }
+        m
+    }
+
+    /// `hit_void`: the operation pending now matches the entry last cycle's lookup hit.
+    pub fn hit_void(&self) -> bool {
+        (self.lk_any_q || (!self.hit_g_q && self.lk_asid_q)) && (self.lk_lvl_q >> level_bit(self.hit_level_q)) & 1 == 1
+    }
+
+    /// `hit_o` as the entry: last cycle's lookup hit, unless `kill_q` retires its entry or
+    /// the pending operation voids it (an invalidation is ordered before a lookup in its
+    /// cycle and every one after it).
+    pub fn hit_live(&self) -> Option<usize> {
+        (self.hit_q && (self.kill_q >> self.hit_idx_q) & 1 == 0 && !self.hit_void()).then_some(self.hit_idx_q)
+    }
+
+    /// `hit_entry_o`: the fields of the entry `hit_idx_q` selects (`data_mem`).
+    pub fn hit_entry(&self) -> TlbEntry {
+        self.mem[self.hit_idx_q]
+    }
+
+    /// The entry a lookup of `vpn` under `asid` hits now (the 4 KiB way if both sizes match).
+    pub fn lookup(&self, vpn: u64, asid: u16) -> Option<(usize, TlbEntry)> {
+        self.compare(&Probe { vpn, asid, g: false, level: PageLevel::Page4K }).winner().map(|i| (i, self.entry(i)))
     }
 
     /// What a lookup of `vpn` under `asid` would answer from: the entry it hits, unless the
@@ -165,130 +224,133 @@ impl L1 {
         self.lookup(vpn, asid).filter(|(_, e)| !(self.p_valid_q && self.p_q.hits(e)))
     }
 
-    /// What `victim_q` holds next cycle: where an install in the next cycle writes.
-    pub fn victim_next(&self) -> usize {
-        if self.have_free_q {
-            self.free_idx_q
+    /// Where an install of `e` would write now: its set's first invalid way, else the set's
+    /// PLRU victim; for a superpage, the first invalid superpage, else theirs.
+    pub fn install_slot(&self, e: &TlbEntry) -> usize {
+        if e.level == PageLevel::Page4K {
+            let set = self.set_of(e.vpn);
+            let way = (0..self.ways).find(|&w| !self.valid(self.way_idx(set, w))).unwrap_or(self.plru[set].victim());
+            self.way_idx(set, way)
         } else {
-            self.plru_victim_q
+            let s = (0..L1_SUPERS).find(|&s| !self.valid(self.entries + s)).unwrap_or(self.sup_plru.victim());
+            self.entries + s
         }
-    }
-
-    /// `have_free` and `free_idx`: the lowest free entry, if any.
-    pub fn free(&self) -> Option<usize> {
-        (0..self.entries_q.len()).find(|&i| !self.entry(i).valid)
     }
 
     /// `valid_o` as a count.
     pub fn valid_count(&self) -> u8 {
-        (0..self.entries_q.len()).filter(|&i| self.entry(i).valid).count() as u8
+        (self.valid_q & !self.kill_q).count_ones() as u8
     }
 
     /// Advances one clock edge.
     pub fn step(&mut self, i: &L1Inputs) {
-        let hit = if i.lookup_valid { self.lookup(i.lookup_vpn, i.lookup_asid) } else { None };
-        // `hit_live` from this cycle's registers, before they move.
+        let e = &i.install_entry;
+        let probe = if i.install_valid {
+            Probe { vpn: e.vpn, asid: e.asid, g: e.g, level: e.level }
+        } else {
+            Probe { vpn: i.lookup_vpn, asid: i.lookup_asid, g: false, level: PageLevel::Page4K }
+        };
+        let m = self.compare(&probe);
+        let hit = m.winner();
+        // `hit_idx`, `hit_g`, `hit_level`: the answering entry's, read before the install.
+        let (hit_idx, hit_g, hit_level) = hit.map_or((0, false, PageLevel::Page4K), |k| {
+            (k, self.mem[k].g, if k < self.entries { PageLevel::Page4K } else { self.mem[k].level })
+        });
+        // `hit_o` from this cycle's registers, before they move.
         let touch_hit_d = self.hit_live().is_some();
-        let install_idx = self.victim_q;
-        let free = self.free();
-        let plru_victim = self.plru.victim();
+        let install_idx = self.install_slot(e);
+        let ins_4k = i.install_valid && e.level == PageLevel::Page4K;
+        let ins_sup = i.install_valid && e.level != PageLevel::Page4K;
         let kind = InvalKind::from_bits(i.inval_kind);
-        // The sweeper takes an address kind if it is free or sweeps its last group now;
-        // everything else is a flash (an address kind it cannot take: of its superset).
-        let in_addr = i.inval_valid && matches!(kind, InvalKind::Va | InvalKind::VaAsid | InvalKind::RangeAsid);
+        // The sweeper takes every kind but InvAll if it is free or sweeps its last set now;
+        // everything else flashes every entry.
+        let in_swept = i.inval_valid && matches!(kind, InvalKind::Asid | InvalKind::Va | InvalKind::VaAsid | InvalKind::RangeAsid);
         let incoming = Pending {
             any: kind == InvalKind::Va,
             asid: i.inval_asid,
-            vpn: i.inval_vpn,
-            last: if kind == InvalKind::RangeAsid { i.inval_last } else { i.inval_vpn },
+            vpn: if kind == InvalKind::Asid { 0 } else { i.inval_vpn },
+            last: match kind {
+                InvalKind::RangeAsid => i.inval_last,
+                InvalKind::Asid => VPN_MASK,
+                _ => i.inval_vpn,
+            },
         };
         let p = self.p_q;
-        let p_done = !self.p_valid_q || self.p_step_q == self.steps - 1;
+        let p_done = !self.p_valid_q || self.p_step_q == self.sets - 1;
         // One of the same scope as the operation in flight merges into it: the hull of both
-        // pages, swept again from group 0.
-        let merge = in_addr && !p_done && incoming.any == p.any && (incoming.any || incoming.asid == p.asid);
-        let take = in_addr && (p_done || merge);
-        let flash_asid = i.inval_valid && !take && kind.asid_scoped();
-        let flash_all = i.inval_valid && !take && !flash_asid;
+        // page ranges, swept again from set 0.
+        let merge = in_swept && !p_done && incoming.any == p.any && (incoming.any || incoming.asid == p.asid);
+        let take = in_swept && (p_done || merge);
+        let flash_all = i.inval_valid && !take;
         // The invalidation as it is applied now judges the install of this cycle.
-        let e = &i.install_entry;
-        let install_killed =
-            i.inval_valid && if take { incoming.hits(e) } else { flash_all || (!e.g && e.asid == i.inval_asid) };
+        let install_killed = i.inval_valid && (!take || incoming.hits(e));
         // The operation pending next cycle, and this cycle's lookup against it.
         let (p_valid_d, p_d, p_step_d) = if merge {
             (true, Pending { vpn: p.vpn.min(incoming.vpn), last: p.last.max(incoming.last), ..incoming }, 0)
         } else if take {
             (true, incoming, 0)
         } else {
-            let step = if self.p_valid_q { (self.p_step_q + 1) % self.steps } else { 0 };
+            let step = if self.p_valid_q { (self.p_step_q + 1) % self.sets } else { 0 };
             (self.p_valid_q && !p_done, p, step)
         };
         let lk_lvl =
-            [PageLevel::Page4K, PageLevel::Page2M, PageLevel::Page1G].iter().enumerate().fold(0u8, |m, (l, &level)| {
+            [PageLevel::Page4K, PageLevel::Page2M, PageLevel::Page1G].iter().enumerate().fold(0u8, |acc, (l, &level)| {
                 let base = vpn_align(level, i.lookup_vpn);
-                m | ((base <= p_d.last && vpn_last(level, base) >= p_d.vpn) as u8) << l
+                acc | ((base <= p_d.last && vpn_last(level, base) >= p_d.vpn) as u8) << l
             });
-        let sweep = self.p_valid_q;
-        // Each entry's next value depends only on itself (and the install comes last), so
-        // the registers are updated in place: last cycle's kills are applied, this cycle's
-        // matches (flash, sweep) are registered (except in the install's
-        // slot), the overlap drop is written now. With none of these there is nothing to do.
-        if i.inval_valid || i.install_valid || self.kill_q != 0 || sweep {
-            let mut kill = 0u64;
-            if sweep {
-                for j in 0..self.lanes {
-                    let k = self.p_step_q * self.lanes + j;
-                    let e = self.entry(k);
-                    if e.valid && p.hits(&e) {
-                        kill |= 1 << k;
-                    }
+        let valid = self.valid_q & !self.kill_q;
+        // The sweep step: set p_step_q's ways, and the superpages p_step_q, p_step_q + Sets, ...
+        let mut sweep_kill = 0u128;
+        if self.p_valid_q {
+            let set = self.p_step_q;
+            let mut swept: Vec<usize> = (0..self.ways).map(|w| self.way_idx(set, w)).collect();
+            swept.extend((set..L1_SUPERS).step_by(self.sets).map(|s| self.entries + s));
+            for k in swept {
+                if self.valid(k) && p.hits(&self.mem[k]) {
+                    sweep_kill |= 1 << k;
                 }
             }
-            for k in 0..self.entries_q.len() {
-                let e = self.entry(k);
-                let flash = e.valid && (flash_all || (flash_asid && !e.g && e.asid == i.inval_asid));
-                let overlap = i.install_valid && e.valid && overlaps(&e, &i.install_entry);
-                if flash {
-                    kill |= 1 << k;
-                }
-                self.entries_q[k].valid = e.valid && !overlap;
-            }
-            if i.install_valid {
-                kill &= !(1u64 << install_idx);
-            }
-            self.kill_q = kill;
         }
+        let install_slot = if i.install_valid { 1u128 << install_idx } else { 0 };
+        let install_overlap = if i.install_valid {
+            m.way.map_or(0, |k| 1u128 << k) | m.sup.map_or(0, |k| 1u128 << k)
+        } else {
+            0
+        };
+        let kill_d = ((if flash_all { valid } else { 0 }) | sweep_kill) & !install_slot;
+        let mut valid_d = valid & !install_overlap;
+        if i.install_valid {
+            valid_d = (valid_d & !install_slot) | if install_killed { 0 } else { install_slot };
+            self.mem[install_idx] = TlbEntry { valid: false, ..*e };
+        }
+        self.valid_q = if i.clr { 0 } else { valid_d };
+        self.kill_q = if i.clr { 0 } else { kill_d };
+        // PLRU touches: an install in its set's tree (or the superpages'), or the entry whose
+        // hit was answered last cycle (the core never installs in the two cycles after a
+        // lookup, so the two never meet).
+        let touch_4k = self.touch_hit_q && self.touch_idx_q < self.entries;
+        let touch_sup = self.touch_hit_q && self.touch_idx_q >= self.entries;
+        let touch_set = self.touch_idx_q / self.ways % self.sets;
+        let ins_set = self.set_of(e.vpn);
+        for s in 0..self.sets {
+            if (ins_4k && ins_set == s) || (touch_4k && touch_set == s) {
+                let way = if ins_4k { install_idx % self.ways } else { self.touch_idx_q % self.ways };
+                self.plru[s].plru_q = self.plru[s].touched(way);
+            }
+        }
+        if ins_sup || touch_sup {
+            let s = if ins_sup { install_idx - self.entries } else { self.touch_idx_q.wrapping_sub(self.entries) % L1_SUPERS };
+            self.sup_plru.plru_q = self.sup_plru.touched(s);
+        }
+        self.touch_hit_q = touch_hit_d && !i.clr;
+        self.touch_idx_q = self.hit_idx_q;
+        self.hit_q = i.lookup_valid && !i.clr && hit.is_some();
+        (self.hit_idx_q, self.hit_g_q, self.hit_level_q) = (hit_idx, hit_g, hit_level);
         self.p_valid_q = p_valid_d && !i.clr;
-        (self.p_q, self.p_step_q) = (p_d, p_step_d);
+        self.p_q = p_d;
+        self.p_step_q = if self.sets > 1 { p_step_d } else { 0 };
         self.lk_any_q = p_valid_d && p_d.any;
         self.lk_asid_q = p_valid_d && !p_d.any && p_d.asid == i.lookup_asid;
         self.lk_lvl_q = lk_lvl;
-        if i.install_valid {
-            self.entries_q[install_idx] = TlbEntry { valid: !install_killed, ..i.install_entry };
-        }
-        // PLRU touch: an install, or the entry whose hit was answered last cycle (the core
-        // never installs in the two cycles after a lookup, so the two never meet).
-        if i.install_valid {
-            self.plru.plru_q = self.plru.touched(install_idx);
-        } else if self.touch_hit_q {
-            self.plru.plru_q = self.plru.touched(self.touch_idx_q);
-        }
-        self.touch_hit_q = touch_hit_d;
-        self.touch_idx_q = self.hit_q.unwrap_or(0);
-        self.hit_q = hit.map(|(idx, _)| idx);
-        if i.clr {
-            // Emptied: every valid bit, and the registered lookup, kill and touch (the
-            // replacement candidates below and the PLRU tree are hints and keep theirs).
-            for e in &mut self.entries_q {
-                e.valid = false;
-            }
-            self.kill_q = 0;
-            self.hit_q = None;
-            self.touch_hit_q = false;
-        }
-        self.victim_q = self.victim_next();
-        self.have_free_q = free.is_some();
-        self.free_idx_q = free.unwrap_or(0);
-        self.plru_victim_q = plru_victim;
     }
 }

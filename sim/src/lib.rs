@@ -29,4 +29,5 @@ pub mod ptw;
 pub mod types;
 
 pub use crate::core::{CoreInputs, CoreOutputs, TlbCore};
+pub use crate::l1::L1_SUPERS;
 pub use crate::types::*;
