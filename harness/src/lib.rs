@@ -2,8 +2,10 @@
 //! Drives the Verilated RTL (through marlin) and the Rust model (`tlb-sim`) in lockstep.
 //!
 //! - [`toolchain`] finds or installs Verilator (the project's own `scripts/setup-tools.sh`).
-//! - [`rtl`] builds a flat wrapper top per configuration and drives it through marlin's
-//!   dynamic API; [`rtl_core`] (`tlb_core`) and [`rtl_system`] (`tlb_system`) are the two
+//! - [`rtl`] drives a Verilated top through marlin's dynamic API ([`rtl::RtlTop`]); in
+//!   `rtl/`, the flat wrapper top generated per configuration (`wrapper.rs`), the fields
+//!   packed into its wide ports (`bits.rs`), and the ports read and written in place
+//!   (`ports.rs`). [`rtl_core`] (`tlb_core`) and [`rtl_system`] (`tlb_system`) are the two
 //!   tops as devices under test of the lockstep engine (`tlb_lockstep::Dut`).
 //! - [`mem`] is the physical memory holding the page tables, and the walker's memory port
 //!   with seeded random latency and backpressure.
