@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 //! Signal selection: full names, unique dotted suffixes, globs and bit selects resolved to
 //! variables, the clock found, and an unknown name answered with the closest names (edit
-//! distance).
+//! distance, `strsim`). Globs are regexes (`regex`): `globset` would read the brackets of
+//! `gen_core[1]` as a character class, and its `{a,b}` and `**` would need escaping too.
 
 use std::collections::HashSet;
 
+use regex::Regex;
 use wellen::SignalRef;
 
 use super::load::{Loaded, Selected};
@@ -23,42 +25,18 @@ fn split_select(pattern: &str) -> Option<(&str, (i64, i64))> {
     (!name.is_empty()).then_some((name, sel))
 }
 
-/// `*` any run of characters, `?` one; everything else (brackets too) literal.
-pub(super) fn glob_match(pattern: &str, text: &str) -> bool {
-    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some((pi, ti));
-            pi += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp + 1;
-            ti = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|&c| c == '*')
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for j in 0..b.len() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + (ca != b[j]) as usize).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
+/// A glob as a regex: `*` any run of characters, `?` one; everything else (brackets too,
+/// as in `gen_core[1]`) literal.
+pub(super) fn glob(pattern: &str) -> Regex {
+    let body: String = pattern
+        .chars()
+        .map(|c| match c {
+            '*' => ".*".to_string(),
+            '?' => ".".to_string(),
+            c => regex::escape(c.encode_utf8(&mut [0; 4])),
+        })
+        .collect();
+    Regex::new(&format!("^(?s:{body})$")).expect("an escaped pattern is a regex")
 }
 
 impl Loaded {
@@ -67,8 +45,9 @@ impl Loaded {
         if name.contains(['*', '?']) {
             // Aliases (a port and the register driving it) once, under their first name.
             let mut seen = HashSet::new();
+            let glob = glob(name);
             let hits: Vec<usize> = (0..self.vars.len())
-                .filter(|&k| glob_match(name, &self.vars[k].full) && seen.insert(self.vars[k].sig))
+                .filter(|&k| glob.is_match(&self.vars[k].full) && seen.insert(self.vars[k].sig))
                 .collect();
             if hits.len() > MAX_GLOB_MATCHES {
                 return Err(format!("`{name}` matches {} signals (at most {MAX_GLOB_MATCHES}): narrow it", hits.len()));
@@ -137,12 +116,12 @@ impl Loaded {
                 let near = if !want_leaf.is_empty() && (leaf.contains(&want_leaf) || want_leaf.contains(&leaf)) {
                     0
                 } else {
-                    levenshtein(&want_leaf, &leaf)
+                    strsim::levenshtein(&want_leaf, &leaf)
                 };
                 // Then by how much of the rest of the path agrees.
                 let full = v.full.to_lowercase();
                 let tail = &full[full.len().saturating_sub(want.len())..];
-                (near, levenshtein(&want, tail), v.full.as_str())
+                (near, strsim::levenshtein(&want, tail), v.full.as_str())
             })
             .collect();
         scored.sort();
