@@ -442,7 +442,7 @@ fn run_workload(
 ) -> Outcome {
     let mut w = match tlb_harness::os_workloads::build(name, sys.cores, sys.asids, seed) {
         Ok(w) => w,
-        Err(e) => return Outcome::Failed { cycles: 0, report: e },
+        Err(e) => return Outcome::Failed { cycles: 0, report: e.to_string() },
     };
     let mut cfg = SysLockstepConfig::new(&format!("soak-{name}-{}c-seed{seed}", sys.cores), sys, seed);
     cfg.mode = mode;
@@ -454,7 +454,7 @@ fn run_workload(
     cfg.history_limit = cycles.min(1_000_000 / sys.cores as u64);
     let s = match SysLockstep::new(cfg) {
         Ok(s) => s,
-        Err(e) => return Outcome::Failed { cycles: 0, report: e },
+        Err(e) => return Outcome::Failed { cycles: 0, report: e.to_string() },
     };
     let mut os = Os::new(s, OsConfig { window: cycles, max_cycles: cycles });
     // The run stops when the soak does (budget, Ctrl-C, another round's failure).
@@ -478,7 +478,7 @@ fn run_workload(
             );
             Outcome::Failed { cycles: done, report: format!("{}\n  waveform around it: {again}", f.report.trim_end()) }
         }
-        Err(RunError::Workload(e)) => {
+        Err(e @ (RunError::Workload(_) | RunError::Os(_))) => {
             Outcome::Failed { cycles: done, report: format!("the workload could not go on: {e}") }
         }
     }

@@ -571,7 +571,7 @@ fn inval_in_the_fill_cycle_spares_the_entry_installed_in_the_victims_slot() {
 #[test]
 fn bad_entry_counts_are_rejected_by_the_harness() {
     for bad in [0usize, 1, 3, 24, 128] {
-        let err = tlb_harness::check_entries(bad).unwrap_err();
+        let err = tlb_harness::check_entries(bad).unwrap_err().to_string();
         assert!(err.contains(&format!("invalid entry count {bad}")), "{err}");
         let mut cfg = tlb_harness::LockstepConfig::new("bad", 1);
         cfg.entries = bad;

@@ -25,7 +25,7 @@ fn selftest_passes_at_hit_latency2() {
 #[test]
 fn selftest_refuses_a_bad_hit_latency() {
     let cfg = SelfTestConfig { hit_latency: 3, ..SelfTestConfig::default() };
-    let err = SelfTest::new(cfg).err().expect("hit latency 3 refused");
+    let err = SelfTest::new(cfg).err().expect("hit latency 3 refused").to_string();
     assert!(err.contains("invalid hit latency 3"), "{err}");
 }
 

@@ -105,7 +105,7 @@ fn os_mix_in_lockstep_with_the_rtl_hit_latency2() {
 
 #[test]
 fn unknown_workloads_and_too_few_asids_are_refused() {
-    assert!(build("nope", 4, 16, 1).err().unwrap().contains("unknown workload \"nope\""));
-    let e = build("fork-exit", 16, 16, 1).err().unwrap();
+    assert!(build("nope", 4, 16, 1).err().unwrap().to_string().contains("unknown workload \"nope\""));
+    let e = build("fork-exit", 16, 16, 1).err().unwrap().to_string();
     assert!(e.contains("--asids 32"), "{e}");
 }

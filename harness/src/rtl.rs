@@ -34,7 +34,7 @@ mod wrapper;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use marlin::verilator::dynamic::{AsDynamicVerilatedModel, DynamicVerilatedModel, VerilatorValue};
 use marlin::verilator::tracing::Waveform;
@@ -47,6 +47,7 @@ pub use bits::{get_bits, pack, put_bits, unpack};
 use ports::{helpers, read_port, write_port, Ports, LOADED};
 pub use wrapper::{file_list, rtl_sources, TopSpec};
 
+use crate::error::BuildError;
 use crate::toolchain;
 use crate::toolchain::{build_dir, write_if_changed};
 
@@ -61,7 +62,7 @@ thread_local! {
     static POOL: RefCell<HashMap<String, Vec<Pooled>>> = RefCell::new(HashMap::new());
 }
 
-fn runtime(spec: &TopSpec) -> Result<(&'static VerilatorRuntime, PathBuf), String> {
+fn runtime(spec: &TopSpec) -> Result<(&'static VerilatorRuntime, PathBuf), BuildError> {
     let root = toolchain::repo_root();
     let rtl_root = toolchain::rtl_root();
     let wrapper = build_dir().join("gen").join(format!("{}.sv", spec.name));
@@ -69,9 +70,11 @@ fn runtime(spec: &TopSpec) -> Result<(&'static VerilatorRuntime, PathBuf), Strin
         return Ok((rt, wrapper));
     }
     let verilator = toolchain::verilator()?;
-    write_if_changed(&wrapper, &spec.source).map_err(|e| format!("cannot write {}: {e}", wrapper.display()))?;
+    write_if_changed(&wrapper, &spec.source)
+        .map_err(|e| BuildError::Write { path: wrapper.clone(), error: Arc::new(e) })?;
     let helper = wrapper.with_extension("cpp");
-    write_if_changed(&helper, &spec.helper_source()).map_err(|e| format!("cannot write {}: {e}", helper.display()))?;
+    write_if_changed(&helper, &spec.helper_source())
+        .map_err(|e| BuildError::Write { path: helper.clone(), error: Arc::new(e) })?;
     // The wrapper goes first: its `timescale then covers every later file (Verilator warns
     // when only some modules have one).
     let mut sources = vec![wrapper.clone()];
@@ -86,7 +89,7 @@ fn runtime(spec: &TopSpec) -> Result<(&'static VerilatorRuntime, PathBuf), Strin
         [],
         VerilatorRuntimeOptions::default().verilator_executable(verilator.into_os_string()),
     )
-    .map_err(|e| format!("marlin could not set up Verilator: {e:?}"))?;
+    .map_err(|e| BuildError::Marlin(format!("{e:?}")))?;
     let rt: &'static VerilatorRuntime = Box::leak(Box::new(rt));
     RUNTIMES.with(|r| r.borrow_mut().insert(spec.name.clone(), rt));
     Ok((rt, wrapper))
@@ -150,7 +153,7 @@ pub struct RtlTop {
 
 impl RtlTop {
     /// Builds (or reuses a pooled instance of) the top and resets it.
-    pub fn new(spec: &TopSpec) -> Result<RtlTop, String> {
+    pub fn new(spec: &TopSpec) -> Result<RtlTop, BuildError> {
         if let Some((model, in_buf, ports)) = POOL.with(|p| p.borrow_mut().get_mut(&spec.name).and_then(Vec::pop)) {
             let mut top = RtlTop::with_model(spec, model, ports, in_buf);
             top.reset();
@@ -172,7 +175,7 @@ impl RtlTop {
     }
 
     /// A fresh instance dumping a VCD of its whole hierarchy to `vcd`.
-    pub fn new_traced(spec: &TopSpec, vcd: &Path) -> Result<RtlTop, String> {
+    pub fn new_traced(spec: &TopSpec, vcd: &Path) -> Result<RtlTop, BuildError> {
         let mut top = Self::new_traceable(spec)?;
         top.open_vcd(vcd);
         Ok(top)
@@ -180,19 +183,17 @@ impl RtlTop {
 
     /// A fresh instance that can dump a VCD ([`RtlTop::open_vcd`]) from any cycle on; it
     /// keeps VCD time (10 ns a cycle) from reset, so a window shows the run's own cycles.
-    pub fn new_traceable(spec: &TopSpec) -> Result<RtlTop, String> {
+    pub fn new_traceable(spec: &TopSpec) -> Result<RtlTop, BuildError> {
         // Build (or find) the library through an ordinary instance first, so that our
         // context helpers exist and the traced model is built in a context of its own.
         drop(RtlTop::new(spec)?);
         let mut top = Self::build(spec, true)?;
-        let reset_time = helpers(&spec.name)
-            .ok_or_else(|| format!("no built library for {} under {}", spec.name, build_dir().display()))?
-            .reset_time;
+        let reset_time = helpers(&spec.name).ok_or_else(|| no_library(spec))?.reset_time;
         top.trace = Some(Trace { reset_time });
         Ok(top)
     }
 
-    fn build(spec: &TopSpec, traced: bool) -> Result<RtlTop, String> {
+    fn build(spec: &TopSpec, traced: bool) -> Result<RtlTop, BuildError> {
         // One model is constructed at a time in the process: the first model of a library
         // lives in Verilator's default context, which threads share, and coverage builds
         // register their points there without a lock of their own.
@@ -216,7 +217,7 @@ impl RtlTop {
                 .map_err(|e| {
                     // marlin treats a half-built folder as up to date next time: remove it.
                     forget_build(&spec.name);
-                    format!("building the Verilated {} failed: {e:?}", spec.name)
+                    BuildError::Verilate { top: spec.name.clone(), details: format!("{e:?}") }
                 })?;
         {
             let mut loaded = LOADED.lock().unwrap_or_else(|p| p.into_inner());
@@ -224,14 +225,13 @@ impl RtlTop {
                 loaded.push(spec.name.clone());
             }
         }
-        let h = helpers(&spec.name)
-            .ok_or_else(|| format!("no built library for {} under {}", spec.name, build_dir().display()))?;
+        let h = helpers(&spec.name).ok_or_else(|| no_library(spec))?;
         (h.restore_last_context)();
         let in_buf = Box::into_raw(vec![0u32; spec.in_words()].into_boxed_slice());
         // The first evaluation (the reset's) runs the wrapper's `initial` block, which
         // registers the instance; its ports are taken right after.
         reset_model(&mut model, spec, in_buf);
-        let ports = Ports::take(&h).ok_or_else(|| format!("{}: the model did not register its ports", spec.name))?;
+        let ports = Ports::take(&h).ok_or_else(|| BuildError::NoPorts(spec.name.clone()))?;
         let mut top = RtlTop::with_model(spec, model, ports, in_buf);
         top.read_outputs();
         Ok(top)
@@ -307,6 +307,10 @@ impl RtlTop {
         self.read_outputs();
         self.cycle += 1;
     }
+}
+
+fn no_library(spec: &TopSpec) -> BuildError {
+    BuildError::NoLibrary { top: spec.name.clone(), dir: build_dir() }
 }
 
 fn pin(m: &mut DynamicVerilatedModel<'static>, port: &str, width: u32, value: u64) {

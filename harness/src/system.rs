@@ -24,6 +24,7 @@ use tlb_sim::fabric::{op, SysConfig, SysCoreInputs, SysOutputs, TlbSystem};
 use tlb_sim::oracle::{Answer, Oracle, Query};
 use tlb_sim::{Access, InvalKind};
 
+use crate::error::Error;
 /// A translation request of one core (the same as a single core's).
 pub use crate::lockstep::Request;
 use crate::mem::{MemPort, MemTiming, PhysMem};
@@ -180,8 +181,8 @@ pub struct SysLockstep {
 }
 
 impl SysLockstep {
-    pub fn new(cfg: SysLockstepConfig) -> Result<SysLockstep, String> {
-        cfg.sys.validate()?;
+    pub fn new(cfg: SysLockstepConfig) -> Result<SysLockstep, Error> {
+        crate::check_system(&cfg.sys)?;
         cfg.mem.validate()?;
         let n = cfg.sys.cores;
         let rtl_cfg = RtlSysConfig { sys: cfg.sys, sva: cfg.sva };
@@ -505,14 +506,14 @@ impl SysLockstep {
     /// `from..to` (VCD times are the run's: cycle c has its rising edge at 10*(c+1)+5 ns).
     /// Works in every mode: the model's run is replayed on the RTL, which the lockstep tests
     /// hold equal to it cycle for cycle.
-    pub fn write_vcd(&self, path: &std::path::Path, from: u64, to: u64) -> Result<(u64, u64), String> {
+    pub fn write_vcd(&self, path: &std::path::Path, from: u64, to: u64) -> Result<(u64, u64), Error> {
         let recorded = self.engine.history().len();
         let to = to.min(recorded as u64);
         if from >= to {
-            return Err(format!("waveform window {from}..{to} is empty: the run recorded {recorded} cycles of inputs"));
+            return Err(Error::EmptyWindow { from, to, recorded });
         }
         match self.engine.replay(to, Some((path, from)), None)?.rtl {
-            Some(Err(e)) => Err(e),
+            Some(Err(e)) => Err(e.into()),
             _ => Ok((from, to)),
         }
     }
@@ -536,7 +537,9 @@ impl SysLockstep {
         if replayable && waves && self.cfg.artifacts && std::fs::create_dir_all(&dir).is_ok() {
             match self.engine.replay(u64::MAX, Some((&dir.join("rtl.vcd"), 0)), None).map(|r| r.rtl) {
                 Ok(Some(Ok(()))) => wrote = true,
-                Ok(Some(Err(e))) | Err(e) => notes.push(format!("could not rebuild the RTL for its waveform: {e}")),
+                Ok(Some(Err(e))) | Err(e) => {
+                    notes.push(format!("could not rebuild the RTL for its waveform: {}", Error::from(e)))
+                }
                 Ok(None) => {}
             }
         }

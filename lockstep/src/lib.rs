@@ -11,6 +11,7 @@
 //! - [`engine`]: [`Engine`], an RTL and a model on the same inputs: every output compared
 //!   every cycle, the first failure followed by a few cycles of aftermath, the inputs kept
 //!   for a replay with waveforms.
+//! - [`error`]: what can go wrong building a device or writing its waveform ([`Error`]).
 //! - [`failure`]: what a failure reports ([`Failure`]) and where its artifacts go.
 //! - [`vcdout`]: the core model's VCD, with the RTL's hierarchy and signal names.
 //!
@@ -20,11 +21,13 @@
 
 pub mod dut;
 pub mod engine;
+pub mod error;
 pub mod failure;
 pub mod model;
 pub mod vcdout;
 
 pub use dut::{hit_latency_suffix, CoreParams, Dut, Ports};
 pub use engine::{Engine, Mode, Replayed};
+pub use error::Error;
 pub use failure::{failure_dir, Failure, Fault, Report};
 pub use model::ModelCore;

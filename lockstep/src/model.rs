@@ -9,6 +9,7 @@ use tlb_sim::{CoreInputs, CoreOutputs, TlbCore};
 
 use crate::dut::{CoreParams, Dut};
 use crate::vcdout::ModelVcd;
+use crate::Error;
 
 /// The model of one `tlb_core`, with the waveform it writes when asked (the RTL's
 /// hierarchy and names: `vcdout.rs`).
@@ -19,7 +20,7 @@ pub struct ModelCore {
     cycle: u64,
     vcd: Option<ModelVcd>,
     /// The first error writing the waveform, reported when it stops.
-    vcd_error: Option<String>,
+    vcd_error: Option<std::io::Error>,
 }
 
 impl Dut for ModelCore {
@@ -27,7 +28,7 @@ impl Dut for ModelCore {
     type Inputs = CoreInputs;
     type Outputs = CoreOutputs;
 
-    fn build(cfg: &CoreParams, _traceable: bool) -> Result<ModelCore, String> {
+    fn build(cfg: &CoreParams, _traceable: bool) -> Result<ModelCore, Error> {
         Ok(ModelCore {
             core: TlbCore::new(cfg.entries, cfg.hit_latency),
             params: *cfg,
@@ -50,7 +51,7 @@ impl Dut for ModelCore {
                 self.core.step(inputs);
                 if self.vcd_error.is_none() {
                     if let Err(e) = v.cycle(self.cycle, &before, &self.core, inputs) {
-                        self.vcd_error = Some(e.to_string());
+                        self.vcd_error = Some(e);
                     }
                 }
             }
@@ -64,19 +65,18 @@ impl Dut for ModelCore {
         self.cycle = 0;
     }
 
-    fn start_waveform(&mut self, path: &Path) -> Result<(), String> {
+    fn start_waveform(&mut self, path: &Path) -> Result<(), Error> {
         let top = self.params.wrapper_name();
-        let v = ModelVcd::create(path, &top, &self.core, &CoreInputs::default(), 10 * self.cycle + 5)
-            .map_err(|e| e.to_string())?;
+        let v = ModelVcd::create(path, &top, &self.core, &CoreInputs::default(), 10 * self.cycle + 5)?;
         self.vcd = Some(v);
         Ok(())
     }
 
-    fn stop_waveform(&mut self) -> Result<(), String> {
+    fn stop_waveform(&mut self) -> Result<(), Error> {
         if let Some(v) = self.vcd.take() {
-            v.finish().map_err(|e| e.to_string())?;
+            v.finish()?;
         }
-        self.vcd_error.take().map_or(Ok(()), Err)
+        self.vcd_error.take().map_or(Ok(()), |e| Err(e.into()))
     }
 }
 
@@ -85,8 +85,8 @@ impl Dut for TlbSystem {
     type Inputs = Vec<SysCoreInputs>;
     type Outputs = SysOutputs;
 
-    fn build(cfg: &SysConfig, _traceable: bool) -> Result<TlbSystem, String> {
-        cfg.validate()?;
+    fn build(cfg: &SysConfig, _traceable: bool) -> Result<TlbSystem, Error> {
+        cfg.validate().map_err(Error::Config)?;
         Ok(TlbSystem::new(*cfg))
     }
 
@@ -102,11 +102,11 @@ impl Dut for TlbSystem {
         *self = TlbSystem::new(self.cfg);
     }
 
-    fn start_waveform(&mut self, _path: &Path) -> Result<(), String> {
-        Err("the fabric model writes no waveform (the RTL's shows the same run)".to_string())
+    fn start_waveform(&mut self, _path: &Path) -> Result<(), Error> {
+        Err(Error::NoWaveform)
     }
 
-    fn stop_waveform(&mut self) -> Result<(), String> {
+    fn stop_waveform(&mut self) -> Result<(), Error> {
         Ok(())
     }
 }

@@ -10,7 +10,7 @@ use regex::Regex;
 use wellen::SignalRef;
 
 use super::load::{Loaded, Selected};
-use super::MAX_GLOB_MATCHES;
+use super::{WaveError, MAX_GLOB_MATCHES};
 
 /// `name[msb:lsb]` / `name[bit]` at the end of a pattern: (name, (msb, lsb)).
 fn split_select(pattern: &str) -> Option<(&str, (i64, i64))> {
@@ -41,7 +41,7 @@ pub(super) fn glob(pattern: &str) -> Regex {
 
 impl Loaded {
     /// Indices of the variables `name` (no bit select) stands for.
-    fn lookup(&self, name: &str) -> Result<Vec<usize>, String> {
+    fn lookup(&self, name: &str) -> Result<Vec<usize>, WaveError> {
         if name.contains(['*', '?']) {
             // Aliases (a port and the register driving it) once, under their first name.
             let mut seen = HashSet::new();
@@ -50,7 +50,7 @@ impl Loaded {
                 .filter(|&k| glob.is_match(&self.vars[k].full) && seen.insert(self.vars[k].sig))
                 .collect();
             if hits.len() > MAX_GLOB_MATCHES {
-                return Err(format!("`{name}` matches {} signals (at most {MAX_GLOB_MATCHES}): narrow it", hits.len()));
+                return Err(WaveError::TooManyMatches { pattern: name.to_string(), count: hits.len() });
             }
             return Ok(hits);
         }
@@ -65,19 +65,14 @@ impl Loaded {
             // Aliases of one signal (a port and the register driving it): the shortest name.
             1 => Ok(hits.iter().copied().min_by_key(|&k| self.vars[k].full.len()).into_iter().collect()),
             _ => {
-                let names: Vec<&str> = hits.iter().take(8).map(|&k| self.vars[k].full.as_str()).collect();
-                Err(format!(
-                    "`{name}` is ambiguous: {} signals end in it ({}{}); give more of the hierarchy or a glob",
-                    hits.len(),
-                    names.join(", "),
-                    if hits.len() > names.len() { ", ..." } else { "" }
-                ))
+                let names = hits.iter().take(8).map(|&k| self.vars[k].full.clone()).collect();
+                Err(WaveError::Ambiguous { name: name.to_string(), count: hits.len(), names })
             }
         }
     }
 
     /// The variables `pattern` stands for, each with its bit select (if any).
-    pub(super) fn resolve(&self, pattern: &str) -> Result<Vec<Selected>, String> {
+    pub(super) fn resolve(&self, pattern: &str) -> Result<Vec<Selected>, WaveError> {
         let whole = self.lookup(pattern)?;
         if !whole.is_empty() {
             return Ok(whole.into_iter().map(|k| (k, None)).collect());
@@ -90,10 +85,14 @@ impl Loaded {
                     let v = &self.vars[k];
                     let (top, bottom) = (v.msb.max(v.lsb), v.msb.min(v.lsb));
                     if v.width == 0 || hi < lo || hi > top || lo < bottom {
-                        return Err(format!(
-                            "`{pattern}`: bits [{hi}:{lo}] are not within {} [{}:{}]",
-                            v.full, v.msb, v.lsb
-                        ));
+                        return Err(WaveError::BitsOutside {
+                            pattern: pattern.to_string(),
+                            hi,
+                            lo,
+                            signal: v.full.clone(),
+                            msb: v.msb,
+                            lsb: v.lsb,
+                        });
                     }
                     let whole = hi == top && lo == bottom;
                     out.push((k, (!whole).then_some((hi, lo))));
@@ -104,7 +103,7 @@ impl Loaded {
         Err(self.unknown(pattern))
     }
 
-    fn unknown(&self, pattern: &str) -> String {
+    fn unknown(&self, pattern: &str) -> WaveError {
         let name = split_select(pattern).map_or(pattern, |(n, _)| n);
         let want: String = name.chars().filter(|c| !matches!(c, '*' | '?')).collect::<String>().to_lowercase();
         let want_leaf = want.rsplit('.').find(|s| !s.is_empty()).unwrap_or(&want).to_string();
@@ -125,43 +124,41 @@ impl Loaded {
             })
             .collect();
         scored.sort();
-        let mut close: Vec<&str> = Vec::new();
+        let mut close: Vec<String> = Vec::new();
         for (near, _, n) in scored {
             if close.len() == 6 || near > want_leaf.len().max(3) / 2 + 1 {
                 break;
             }
-            if !close.contains(&n) {
-                close.push(n);
+            if !close.iter().any(|c| c == n) {
+                close.push(n.to_string());
             }
         }
-        let hint = if close.is_empty() {
-            String::from("no similar names")
-        } else {
-            format!("close names: {}", close.join(", "))
-        };
-        let (file, count) = (self.path.display(), self.vars.len());
-        format!("unknown signal `{pattern}` in {file} ({hint}; {count} signals in the file)")
+        WaveError::UnknownSignal {
+            pattern: pattern.to_string(),
+            file: self.path.clone(),
+            close,
+            count: self.vars.len(),
+        }
     }
 
     /// The clock: the named one, else the top-most `clk_i` / `clk`.
-    pub(super) fn clock(&self, name: Option<&str>) -> Result<usize, String> {
+    pub(super) fn clock(&self, name: Option<&str>) -> Result<usize, WaveError> {
         let k = match name {
             Some(n) => {
                 let hits = self.resolve(n)?;
                 match hits.as_slice() {
                     [(k, None)] => *k,
-                    _ => return Err(format!("clock `{n}` must name exactly one whole signal")),
+                    _ => return Err(WaveError::ClockNotOne(n.to_string())),
                 }
             }
             None => (0..self.vars.len())
                 .filter(|&k| matches!(self.vars[k].leaf(), "clk_i" | "clk") && self.vars[k].width == 1)
                 .min_by_key(|&k| self.vars[k].full.len())
-                .ok_or_else(|| {
-                    format!("{}: no signal named clk_i or clk; name the clock (--clock)", self.path.display())
-                })?,
+                .ok_or_else(|| WaveError::NoClock(self.path.clone()))?,
         };
         if self.vars[k].width != 1 {
-            return Err(format!("clock {} is {} bits wide, not 1", self.vars[k].full, self.vars[k].width));
+            let v = &self.vars[k];
+            return Err(WaveError::ClockWidth { name: v.full.clone(), width: v.width });
         }
         Ok(k)
     }

@@ -143,20 +143,20 @@ fn unknown_values_are_drawn_apart() {
 #[test]
 fn unknown_signals_name_close_ones() {
     let p = vcd("unknown.vcd", VCD);
-    let e = render_svg(&spec(&p, &["top.u_sub.stat_q"], 0, 2)).unwrap_err();
+    let e = render_svg(&spec(&p, &["top.u_sub.stat_q"], 0, 2)).unwrap_err().to_string();
     assert!(e.contains("unknown signal `top.u_sub.stat_q`") && e.contains("top.u_sub.state_q"), "{e}");
-    let e = render_svg(&spec(&p, &["*redy*"], 0, 2)).unwrap_err();
+    let e = render_svg(&spec(&p, &["*redy*"], 0, 2)).unwrap_err().to_string();
     assert!(e.contains("top.u_sub.ready_o"), "{e}");
-    let e = render_svg(&spec(&p, &["data[9:8]"], 0, 2)).unwrap_err();
+    let e = render_svg(&spec(&p, &["data[9:8]"], 0, 2)).unwrap_err().to_string();
     assert!(e.contains("not within top.data [7:0]"), "{e}");
 }
 
 #[test]
 fn windows_outside_the_file_are_refused() {
     let p = vcd("window.vcd", VCD);
-    let e = render_svg(&spec(&p, &[], 3, 2)).unwrap_err();
+    let e = render_svg(&spec(&p, &[], 3, 2)).unwrap_err().to_string();
     assert!(e.contains("empty window"), "{e}");
-    let e = render_svg(&spec(&p, &[], 2, 5)).unwrap_err();
+    let e = render_svg(&spec(&p, &[], 2, 5)).unwrap_err().to_string();
     assert!(e.contains("beyond the file") && e.contains("holds cycles 0..=4"), "{e}");
     assert!(render_svg(&spec(&p, &[], 4, 4)).is_ok(), "the last cycle alone");
 }
@@ -164,10 +164,10 @@ fn windows_outside_the_file_are_refused() {
 #[test]
 fn unreadable_files_are_refused() {
     let missing = std::env::temp_dir().join("tlb-wave-no-such-file.vcd");
-    let e = render_svg(&spec(&missing, &[], 0, 1)).unwrap_err();
+    let e = render_svg(&spec(&missing, &[], 0, 1)).unwrap_err().to_string();
     assert!(e.contains("cannot read") && e.contains("no-such-file"), "{e}");
     let p = vcd("text.vcd", "hello, not a waveform\n");
-    let e = render_svg(&spec(&p, &[], 0, 1)).unwrap_err();
+    let e = render_svg(&spec(&p, &[], 0, 1)).unwrap_err().to_string();
     assert!(e.contains("is not a VCD file"), "{e}");
 }
 
