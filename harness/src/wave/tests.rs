@@ -143,7 +143,9 @@ fn unknown_values_are_drawn_apart() {
 #[test]
 fn unknown_signals_name_close_ones() {
     let p = vcd("unknown.vcd", VCD);
-    let e = render_svg(&spec(&p, &["top.u_sub.stat_q"], 0, 2)).unwrap_err().to_string();
+    let err = render_svg(&spec(&p, &["top.u_sub.stat_q"], 0, 2)).unwrap_err();
+    assert!(matches!(&err, WaveError::UnknownSignal { close, .. } if close[0] == "top.u_sub.state_q"), "{err}");
+    let e = err.to_string();
     assert!(e.contains("unknown signal `top.u_sub.stat_q`") && e.contains("top.u_sub.state_q"), "{e}");
     let e = render_svg(&spec(&p, &["*redy*"], 0, 2)).unwrap_err().to_string();
     assert!(e.contains("top.u_sub.ready_o"), "{e}");
