@@ -20,7 +20,7 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 
 use tlb_lockstep::{failure_dir, Engine, Failure, Fault, Mode, Report};
-use tlb_sim::fabric::{op, SysConfig, SysCoreInputs, SysOutputs, TlbSystem};
+use tlb_sim::fabric::{DirOp, SysConfig, SysCoreInputs, SysOutputs, TlbSystem};
 use tlb_sim::oracle::{Answer, Oracle, Query};
 use tlb_sim::{Access, InvalKind};
 
@@ -97,16 +97,16 @@ impl Command {
         match *self {
             Command::Post { kind, asid, vaddr, npages } => {
                 (i.cmd_op, i.cmd_kind, i.cmd_asid, i.cmd_vaddr, i.cmd_npages) =
-                    (op::POST, kind as u8, asid, vaddr, npages)
+                    (DirOp::Post, kind.into(), asid, vaddr, npages)
             }
-            Command::Sync => i.cmd_op = op::SYNC,
-            Command::Switch(a) => (i.cmd_op, i.cmd_asid) = (op::SWITCH, a),
-            Command::Lazy => i.cmd_op = op::LAZY,
+            Command::Sync => i.cmd_op = DirOp::Sync,
+            Command::Switch(a) => (i.cmd_op, i.cmd_asid) = (DirOp::Switch, a),
+            Command::Lazy => i.cmd_op = DirOp::Lazy,
             Command::SetAttrs { asid, root, pm } => {
-                (i.cmd_op, i.cmd_asid, i.cmd_root, i.cmd_pm) = (op::SET_ATTRS, asid, root, pm)
+                (i.cmd_op, i.cmd_asid, i.cmd_root, i.cmd_pm) = (DirOp::SetAttrs, asid, root, pm)
             }
-            Command::Release(a) => (i.cmd_op, i.cmd_asid) = (op::RELEASE, a),
-            Command::Raw(o) => i.cmd_op = o,
+            Command::Release(a) => (i.cmd_op, i.cmd_asid) = (DirOp::Release, a),
+            Command::Raw(o) => i.cmd_op = DirOp::from_bits(o),
         }
     }
 }
@@ -546,7 +546,7 @@ impl SysLockstep {
             let mut line = format!("    {c:<6}");
             for (k, i) in inputs.iter().enumerate() {
                 let cmd = if i.cmd_valid {
-                    format!("cmd op{} k{} a{} va {:#x}", i.cmd_op, i.cmd_kind, i.cmd_asid, i.cmd_vaddr)
+                    format!("cmd op{} k{} a{} va {:#x}", i.cmd_op.bits(), i.cmd_kind.bits(), i.cmd_asid, i.cmd_vaddr)
                 } else {
                     String::new()
                 };
