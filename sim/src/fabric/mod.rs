@@ -7,11 +7,13 @@
 //! | file          | RTL twin                           | holds                                      |
 //! |---------------|------------------------------------|--------------------------------------------|
 //! | `mod.rs`      | the fabric's part of `tlb_pkg.sv`  | [`SysConfig`], [`DirCmd`], [`DirOp`], [`Kind`], [`BusMsg`], [`AsidState`] |
-//! | [`agent`]     | `rtl/tlb_agent.sv`                 | [`Agent`], [`AgentState`]                  |
+//! | [`agent`]     | `rtl/tlb_agent.sv`                 | [`Agent`], [`AgentState`], [`AgentInputs`], [`Inval`] |
 //! | [`directory`] | `rtl/tlb_directory.sv`             | [`Directory`], [`DirMems`], [`AsidRec`], [`DirInputs`], [`Ctx`], [`Slot`], [`LogEntry`], [`Counters`] |
 //! | [`system`]    | `rtl/tlb_system.sv`                | [`TlbSystem`], [`SysCoreInputs`], [`SysCoreOutputs`], [`SysOutputs`] |
 //!
-//! Everything is re-exported here: `tlb_sim::fabric::X` names it wherever it lives.
+//! Everything is re-exported here: `tlb_sim::fabric::X` names it wherever it lives. The
+//! model's waveform, every register under its RTL name, is written by `tlb-lockstep`
+//! (`vcdout_fabric.rs`).
 
 pub mod agent;
 pub mod directory;
