@@ -19,7 +19,7 @@
 use std::collections::VecDeque;
 use std::path::PathBuf;
 
-use tlb_lockstep::{failure_dir, Engine, Failure, Fault, Mode, Report};
+use tlb_lockstep::{failure_dir, Engine, Failure, Fault, Mode, ModelSystem, Report};
 use tlb_sim::fabric::{DirOp, SysConfig, SysCoreInputs, SysOutputs, TlbSystem};
 use tlb_sim::oracle::{Answer, Oracle, Query};
 use tlb_sim::{Access, InvalKind};
@@ -168,7 +168,7 @@ struct CoreSide {
 
 pub struct SysLockstep {
     cfg: SysLockstepConfig,
-    engine: Engine<RtlSystem, TlbSystem>,
+    engine: Engine<RtlSystem, ModelSystem>,
     mem: PhysMem,
     pub tables: PageTables,
     ports: Vec<MemPort>,
@@ -210,7 +210,7 @@ impl SysLockstep {
         self.cfg.sys.cores
     }
     pub fn model(&self) -> &TlbSystem {
-        self.engine.model()
+        &self.engine.model().sys
     }
     /// The outputs of the design under test in the current cycle.
     pub fn outputs(&self) -> &SysOutputs {
@@ -517,6 +517,25 @@ impl SysLockstep {
         }
     }
 
+    /// Replays the recorded inputs of cycles `0..to` from reset and writes both waveforms:
+    /// the RTL's to `rtl_vcd` and the model's, with the same hierarchy and names, to
+    /// `model_vcd` (`tests/waveforms.rs` holds them equal signal for signal). Returns the
+    /// end of the window written.
+    pub fn write_waveforms(
+        &self,
+        rtl_vcd: &std::path::Path,
+        model_vcd: &std::path::Path,
+        to: u64,
+    ) -> Result<u64, String> {
+        let to = to.min(self.engine.history().len() as u64);
+        let done = self.engine.replay(to, Some((rtl_vcd, 0)), Some(model_vcd))?;
+        match (done.rtl, done.model) {
+            (Some(Err(e)), _) => Err(format!("could not rebuild the RTL for its waveform: {e}")),
+            (_, Some(Err(e))) => Err(format!("writing {}: {e}", model_vcd.display())),
+            _ => Ok(to),
+        }
+    }
+
     fn write_failure(&mut self, fault: Fault) -> Failure {
         let dir = failure_dir(&self.cfg.out_dir, &self.cfg.name);
         let mut notes = Vec::new();
@@ -532,12 +551,30 @@ impl SysLockstep {
         // In model mode the RTL replays the model's inputs: its waveform shows the same run (and
         // whether the RTL goes wrong too). TLB_WAVES=0 skips it (the model mutation runs, where
         // a Verilator build per failure would cost more than the run).
+        // The model's waveform, with the same hierarchy and names, is written beside it.
         let waves = std::env::var("TLB_WAVES").map_or(true, |v| v != "0");
+        let mut wrote_model = false;
         if replayable && waves && self.cfg.artifacts && std::fs::create_dir_all(&dir).is_ok() {
-            match self.engine.replay(u64::MAX, Some((&dir.join("rtl.vcd"), 0)), None).map(|r| r.rtl) {
-                Ok(Some(Ok(()))) => wrote = true,
-                Ok(Some(Err(e))) | Err(e) => notes.push(format!("could not rebuild the RTL for its waveform: {e}")),
-                Ok(None) => {}
+            let (rtl_vcd, model_vcd) = (dir.join("rtl.vcd"), dir.join("model.vcd"));
+            let replayed = self.engine.replay(u64::MAX, Some((&rtl_vcd, 0)), Some(&model_vcd)).or_else(|e| {
+                // The model's waveform could not be started: the RTL's alone.
+                notes.push(format!("could not write model.vcd: {e}"));
+                self.engine.replay(u64::MAX, Some((&rtl_vcd, 0)), None)
+            });
+            match replayed {
+                Ok(r) => {
+                    match r.rtl {
+                        Some(Ok(())) => wrote = true,
+                        Some(Err(e)) => notes.push(format!("could not rebuild the RTL for its waveform: {e}")),
+                        None => {}
+                    }
+                    match r.model {
+                        Some(Ok(())) => wrote_model = true,
+                        Some(Err(e)) => notes.push(format!("could not write model.vcd: {e}")),
+                        None => {}
+                    }
+                }
+                Err(e) => notes.push(format!("could not rebuild the RTL for its waveform: {e}")),
             }
         }
         let mut table = String::from("  commands and requests of the cycles up to the failure (core: ...):\n");
@@ -562,8 +599,14 @@ impl SysLockstep {
             title: format!("lockstep failure in {} (seed {:#x}, {:?})", self.cfg.name, self.cfg.seed, self.cfg.sys),
             aftermath: self.cfg.aftermath,
             reproduce: self.cfg.reproduce.clone(),
-            waves: wrote
-                .then(|| format!("waveform: {}/rtl.vcd (cycle c has its rising edge at 10*(c+1)+5 ns)", dir.display())),
+            waves: wrote.then(|| match wrote_model {
+                true => format!(
+                    "waveforms: {0}/rtl.vcd and {0}/model.vcd (same signal names; cycle c has its rising edge at \
+                     10*(c+1)+5 ns)",
+                    dir.display()
+                ),
+                false => format!("waveform: {}/rtl.vcd (cycle c has its rising edge at 10*(c+1)+5 ns)", dir.display()),
+            }),
             notes,
             table,
         };

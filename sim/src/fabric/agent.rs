@@ -54,14 +54,16 @@ pub struct Agent {
 }
 
 impl Agent {
-    fn mine(&self, bus: &BusMsg) -> bool {
+    /// `mine`: the message answers this agent's command.
+    pub fn mine(&self, bus: &BusMsg) -> bool {
         bus.valid && bus.init as usize == self.index
     }
-    fn targeted(&self, bus: &BusMsg) -> bool {
+    /// `targeted`: the message is addressed to this core.
+    pub fn targeted(&self, bus: &BusMsg) -> bool {
         bus.valid && (bus.targets >> self.index) & 1 == 1
     }
     /// `holds_asid`: the message's ASID is the one loaded here.
-    fn holds(&self, bus: &BusMsg) -> bool {
+    pub fn holds(&self, bus: &BusMsg) -> bool {
         self.cur_valid_q && self.cur_asid_q == bus.asid
     }
     pub fn cmd_ready(&self) -> bool {
