@@ -10,13 +10,11 @@ use tlb_lockstep::Dut;
 use tlb_sim::fabric::{Counters, SysConfig, SysCoreInputs, SysCoreOutputs, SysOutputs};
 
 use crate::error::Error;
-use crate::rtl::{get_bits, hit_latency_suffix, put_bits, RtlTop, TopSpec};
+use crate::rtl::{get_bits, put_bits, RtlTop, TopSpec};
 
-/// Name of the wrapper top for a configuration.
-pub fn wrapper_name(c: &SysConfig) -> String {
-    let h = hit_latency_suffix(c.hit_latency);
-    format!("tlb_system_sim_n{}_e{}_s{}_l{}_a{}{h}", c.cores, c.entries, c.slots, c.log_depth, c.asids)
-}
+/// Name of the wrapper top for a configuration (one definition, in `tlb-lockstep`, for the
+/// RTL and the model's waveform).
+pub use tlb_lockstep::system_wrapper_name as wrapper_name;
 
 fn spec(c: &SysConfig) -> TopSpec {
     let n = c.cores as u32;

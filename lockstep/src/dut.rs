@@ -5,7 +5,7 @@
 use std::fmt::Debug;
 use std::path::Path;
 
-use tlb_sim::fabric::SysOutputs;
+use tlb_sim::fabric::{SysConfig, SysOutputs};
 use tlb_sim::CoreOutputs;
 
 use crate::Error;
@@ -91,6 +91,14 @@ impl CoreParams {
     pub fn wrapper_name(&self) -> String {
         format!("tlb_core_sim_e{}{}", self.entries, hit_latency_suffix(self.hit_latency))
     }
+}
+
+/// The name of the Verilated wrapper top of a `tlb_system` configuration (the harness
+/// builds it); the fabric model's waveform uses it as its top scope, so both files read
+/// the same.
+pub fn system_wrapper_name(c: &SysConfig) -> String {
+    let h = hit_latency_suffix(c.hit_latency);
+    format!("tlb_system_sim_n{}_e{}_s{}_l{}_a{}{h}", c.cores, c.entries, c.slots, c.log_depth, c.asids)
 }
 
 /// The part of a wrapper top's name that says its HitLatency: none for the default 1,
