@@ -756,7 +756,7 @@ fn check_config(name: &str, sys: SysConfig, default_cases: u32) {
     common::property(
         &name,
         default_cases,
-        "tests/system_properties.regressions",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/system_properties.regressions"),
         case(cores),
         |c, artifacts| run_case(&name, sys, c, artifacts),
         |c| {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-//! Shared set-up for the integration tests: a lockstep run with one address space.
+//! Shared set-up for the harness's integration tests: lockstep runs of one core or of the
+//! system, seeds and modes from the environment, and the property runner.
 #![allow(dead_code)]
 
 use tlb_harness::lockstep::Ctx;
@@ -60,33 +61,6 @@ pub fn cmd_ok(s: &mut SysLockstep, core: usize, c: Command) -> tlb_harness::syst
     let r = ok(s.cmd(core, c));
     assert!(!r.error, "core {core}: {c:?} was refused");
     r
-}
-
-/// A WaveDrom diagram from docs/timing: the whole document, and its lanes as (name,
-/// one character per cycle with '.' expanded).
-pub fn load_diagram(file: &str) -> (serde_json::Value, Vec<(String, Vec<char>)>) {
-    let path = tlb_harness::toolchain::repo_root().join("docs/timing").join(file);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let doc: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let lanes = doc["signal"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{file}: no signal list"))
-        .iter()
-        .map(|s| (s["name"].as_str().unwrap().to_string(), expand_wave(s["wave"].as_str().unwrap())))
-        .collect();
-    (doc, lanes)
-}
-
-/// A WaveDrom wave string with '.' expanded to the previous character.
-fn expand_wave(wave: &str) -> Vec<char> {
-    let mut out = Vec::new();
-    let mut last = 'x';
-    for c in wave.chars() {
-        let c = if c == '.' { last } else { c };
-        out.push(c);
-        last = c;
-    }
-    out
 }
 
 /// Appends `<name> TLB_PROPTEST_SEED=<seed> cases=<n>` to the file `TLB_SEED_LOG` names, if
