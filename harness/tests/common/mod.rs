@@ -3,6 +3,35 @@
 //! system, seeds and modes from the environment, and the property runner.
 #![allow(dead_code)]
 
+/// One `#[test]` per case, as mooneye-gb's suite generates one per (test ROM, model):
+///
+/// ```ignore
+/// cases! { latencies_match_the_timing_contract: latency_1(1), latency_13(13) }
+/// ```
+///
+/// makes a module named after the function, holding one test per case that calls it with
+/// the case's arguments (`latencies_match_the_timing_contract::latency_1`, ...). A failing
+/// case hides no other, `cargo test latencies_match` still runs them all, and nextest shards
+/// them one by one. `CASES` lists the case names (for a check that a list of cases is
+/// complete).
+#[allow(unused_macros)]
+macro_rules! cases {
+    ($run:ident: $($case:ident($($arg:expr),* $(,)?)),+ $(,)?) => {
+        mod $run {
+            #[allow(unused_imports)]
+            use super::*;
+            #[allow(dead_code)]
+            pub const CASES: &[&str] = &[$(stringify!($case)),+];
+            $(
+                #[test]
+                fn $case() {
+                    super::$run($($arg),*);
+                }
+            )+
+        }
+    };
+}
+
 use tlb_harness::lockstep::Ctx;
 use tlb_harness::{Lockstep, LockstepConfig, MemTiming};
 
