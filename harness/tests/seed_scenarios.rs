@@ -4,6 +4,7 @@
 //! mechanism makes it so). Every scenario runs the RTL and the model in lockstep with the
 //! oracle checking every answer of every core; the explicit asserts name the property.
 
+#[macro_use]
 mod common;
 use common::*;
 use tlb_harness::system::{Command, Request, SysLockstep, SysResponse};
@@ -279,49 +280,52 @@ fn seed003_exit_while_a_core_holds_the_asid_lazily_then_reuse() {
 /// 512 4 KiB PTEs of a 2 MiB region into one 2 MiB page, frees the old table (its PTEs are
 /// overwritten) and shoots the range down. The walk is poisoned and redone; the sync does
 /// not wait for memory.
-#[test]
-fn seed004_walk_in_flight_while_ptes_collapse_into_a_huge_page() {
-    for delay in [2u64, 10, 30, 55] {
-        let name = format!("seed004_walk_in_flight_while_ptes_collapse_into_a_huge_page_{delay}");
-        let mut s = sys_setup(&name, cfg(2), MemTiming::fixed(20));
-        let r1 = process(&mut s, 1, 0);
-        let base = 0x20_0000u64;
-        for p in 0..512u64 {
-            map4k(&mut s, r1, base + (p << 12), 0x1000 + p);
-        }
-        cmd_ok(&mut s, 0, Command::Switch(1));
-        cmd_ok(&mut s, 1, Command::Switch(1));
-        let (_, l0_table) = {
-            let (pt, mem) = s.tables();
-            let (_, addr, _) = pt.leaf(mem, r1, base + 0x5000).unwrap();
-            (pt.clone(), addr & !0xfff)
-        };
-        // Core 1 starts a walk (three reads of 21 cycles each).
-        ok(s.issue(1, Request { vaddr: base + 0x5000, access: L, priv_u: U }));
-        ok(s.run(delay));
-        // Core 0 (khugepaged): the 2 MiB leaf replaces the table pointer, the old table is
-        // freed and reused (garbage PTEs), then the range is shot down and synced.
-        {
-            let (pt, mem) = s.tables();
-            pt.map(mem, r1, base, PageLevel::Page2M, 0x4000, PteFlags::URW);
-            for p in 0..512u64 {
-                mem.write(l0_table + p * 8, Pte::new(0xdead, Pte::V | Pte::R | Pte::W | Pte::U | Pte::A | Pte::D).0);
-            }
-        }
-        let post = cmd_ok(&mut s, 0, Command::Post { kind: InvalKind::RangeAsid, asid: 1, vaddr: base, npages: 511 });
-        let sync = cmd_ok(&mut s, 0, Command::Sync);
-        assert!(
-            sync.done - post.accepted <= 8,
-            "{name}: sync took {} cycles with a 60-cycle walk in flight",
-            sync.done - post.accepted
-        );
-        ok(s.drain(1));
-        let r = s.take_responses().into_iter().rev().find(|r| r.core == 1).unwrap();
-        if r.cycle > sync.done {
-            assert_eq!(r.paddr, (0x4000 << 12) + 0x5000, "{name}: the walk answered after the sync from the old table");
-        }
-        // Whatever it answered, nothing stale stays cached.
-        let again = ok(s.translate(1, base + 0x5000, L, U));
-        assert_eq!(again.paddr, (0x4000 << 12) + 0x5000, "{name}");
+fn seed004_walk_in_flight_while_ptes_collapse_into_a_huge_page(delay: u64) {
+    let name = format!("seed004_walk_in_flight_while_ptes_collapse_into_a_huge_page_{delay}");
+    let mut s = sys_setup(&name, cfg(2), MemTiming::fixed(20));
+    let r1 = process(&mut s, 1, 0);
+    let base = 0x20_0000u64;
+    for p in 0..512u64 {
+        map4k(&mut s, r1, base + (p << 12), 0x1000 + p);
     }
+    cmd_ok(&mut s, 0, Command::Switch(1));
+    cmd_ok(&mut s, 1, Command::Switch(1));
+    let (_, l0_table) = {
+        let (pt, mem) = s.tables();
+        let (_, addr, _) = pt.leaf(mem, r1, base + 0x5000).unwrap();
+        (pt.clone(), addr & !0xfff)
+    };
+    // Core 1 starts a walk (three reads of 21 cycles each).
+    ok(s.issue(1, Request { vaddr: base + 0x5000, access: L, priv_u: U }));
+    ok(s.run(delay));
+    // Core 0 (khugepaged): the 2 MiB leaf replaces the table pointer, the old table is
+    // freed and reused (garbage PTEs), then the range is shot down and synced.
+    {
+        let (pt, mem) = s.tables();
+        pt.map(mem, r1, base, PageLevel::Page2M, 0x4000, PteFlags::URW);
+        for p in 0..512u64 {
+            mem.write(l0_table + p * 8, Pte::new(0xdead, Pte::V | Pte::R | Pte::W | Pte::U | Pte::A | Pte::D).0);
+        }
+    }
+    let post = cmd_ok(&mut s, 0, Command::Post { kind: InvalKind::RangeAsid, asid: 1, vaddr: base, npages: 511 });
+    let sync = cmd_ok(&mut s, 0, Command::Sync);
+    assert!(
+        sync.done - post.accepted <= 8,
+        "{name}: sync took {} cycles with a 60-cycle walk in flight",
+        sync.done - post.accepted
+    );
+    ok(s.drain(1));
+    let r = s.take_responses().into_iter().rev().find(|r| r.core == 1).unwrap();
+    if r.cycle > sync.done {
+        assert_eq!(r.paddr, (0x4000 << 12) + 0x5000, "{name}: the walk answered after the sync from the old table");
+    }
+    // Whatever it answered, nothing stale stays cached.
+    let again = ok(s.translate(1, base + 0x5000, L, U));
+    assert_eq!(again.paddr, (0x4000 << 12) + 0x5000, "{name}");
+}
+
+// The collapse `delay` cycles into the walk (three reads of 21 cycles each): during its
+// first read, its second, its leaf read.
+cases! { seed004_walk_in_flight_while_ptes_collapse_into_a_huge_page:
+    delay_2(2), delay_10(10), delay_30(30), delay_55(55),
 }
