@@ -62,7 +62,7 @@ impl SysLockstepConfig {
             out_dir: crate::toolchain::repo_root().join("target/lockstep-failures"),
             aftermath: 4,
             artifacts: true,
-            reproduce: format!("TLB_SEED={seed:#x} cargo test -- {name}"),
+            reproduce: format!("TLB_SEED={seed:#x} cargo test -p tlb-harness -- {name}"),
             history_limit: 2_000_000,
             sva: true,
         }
