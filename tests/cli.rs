@@ -3,6 +3,9 @@
 //! workloads and the shipped Valgrind trace), the single-core run still works, and bad input
 //! gets one clear line and no panic.
 
+#[macro_use]
+mod common;
+
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -151,59 +154,67 @@ fn model_mode_runs_every_workload_name_listed() {
     assert!(out.contains("model alone") && out.contains("all architecturally allowed"), "{out}");
 }
 
-#[test]
-fn bad_input_gets_a_clear_error() {
-    let cases: &[(&[&str], &str)] = &[
-        (&["run", "--entries", "24"], "entries must be a power of two from 2 to 64, got 24"),
-        (&["run", "--cores", "1", "--entries", "128"], "invalid entry count 128"),
-        (&["run", "--cores", "17"], "cores must be 2 to 16, got 17"),
-        (&["run", "--hit-latency", "3"], "hit latency must be 1 or 2 cycles, got 3"),
-        (&["run", "--cores", "1", "--hit-latency", "0"], "invalid hit latency 0"),
-        (&["run", "--log-depth", "3"], "flush-log depth must be 1, 2, 4 or 8, got 3"),
-        (&["run", "--workload", "nope"], "unknown workload \"nope\""),
-        (&["run", "--workload", "fork-exit", "--cores", "16"], "--asids 32"),
-        (&["run", "--mem-latency", "0"], "need 1 <= MIN <= MAX"),
-        (&["run", "--mem-latency", "9-3"], "need 1 <= MIN <= MAX"),
-        (&["run", "--mem-ready", "0"], "mem-ready"),
-        (&["run", "--mode", "fpga"], "invalid value 'fpga'"),
-        (&["run", "--cycles", "lots"], "invalid digit"),
-        (&["run", "--trace", "/nonexistent/t.gz"], "/nonexistent/t.gz"),
-        (&["run", "--skip-bad-lines"], "--trace"),
-        (&["run", "--trace", TRACE, "--workload", "os-mix"], "cannot be used with"),
-        (&["run", "--cores", "1", "--trace", TRACE], "needs the multi-core system"),
-        (&["run", "--mode", "model", "--cycles", "500", "--vcd", "/tmp/x.vcd", "--vcd-from", "900"], "window"),
-        (&["run", "--mode", "model", "--vcd", "/tmp/x.vcd", "--vcd-cycles", "0"], "--vcd-cycles 0"),
-        (&["run", "--mode", "model", "--vcd-from", "18446744073709551615"], "starts after the run's last cycle"),
-        (
-            &["run", "--cores", "1", "--mode", "model", "--vcd-from", "100"],
-            "single-core run's waveform starts at cycle 0",
-        ),
-        (&["run", "--ipi-base", "18446744073709551615"], "not in 0..=1000000000"),
-        (&["run", "--ipi-send", "18446744073709551615"], "not in 0..=1000000000"),
-        (&["run", "--ipi-delivery", "18446744073709551615"], "not in 0..=1000000000"),
-        (&["run", "--ipi-handler", "1000000001"], "not in 0..=1000000000"),
-        (&["run", "--ipi-invlpg", "18446744073709551615"], "not in 0..=1000000000"),
-        (&["run", "--ipi-full-flush", "18446744073709551615"], "not in 0..=1000000000"),
-        (&["run", "--ipi-ceiling", "18446744073709551615"], "not in 0..=1000000000"),
-        (&["run", "--trace", "/dev/null", "--mode", "model", "--no-vcd"], "trace /dev/null holds no memory accesses"),
-        (&["wave", "/nonexistent.vcd", "-o", "/tmp/x.svg"], "/nonexistent.vcd"),
-        (&["soak", "--shard", "0/2"], "is not K/N"),
-        (&["soak", "--shard", "3/2"], "is not K/N"),
-        (&["soak", "--shard", "two"], "is not K/N"),
-        (&["soak", "--mode", "rtl"], "a soak needs the model"),
-        (&["soak", "--minutes", "0"], "positive number of minutes"),
-        (&["soak", "--cycles", "0"], "--cycles"),
-        (&["soak", "--cores", "2,17"], "cores must be 2 to 16, got 17"),
-        (&["soak", "--entries", "24"], "entries must be a power of two from 2 to 64, got 24"),
-        (&["soak", "--hit-latency", "3"], "hit latency must be 1 or 2 cycles, got 3"),
-        (&["soak", "--workloads-only", "--properties-only"], "cannot be used with"),
-    ];
-    for (args, want) in cases {
-        let (ok, _, err) = tlbsim(args);
-        assert!(!ok, "{args:?} must fail");
-        assert!(err.contains(want), "{args:?}: expected {want:?} in {err:?}");
-        assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
-    }
+/// Bad input gets one clear error (`want` in it) and no panic.
+fn bad_input_gets_a_clear_error(args: &[&str], want: &str) {
+    let (ok, _, err) = tlbsim(args);
+    assert!(!ok, "{args:?} must fail");
+    assert!(err.contains(want), "{args:?}: expected {want:?} in {err:?}");
+    assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
+}
+
+cases! { bad_input_gets_a_clear_error:
+    entries_not_a_power_of_two(&["run", "--entries", "24"], "entries must be a power of two from 2 to 64, got 24"),
+    single_core_entries_128(&["run", "--cores", "1", "--entries", "128"], "invalid entry count 128"),
+    cores_17(&["run", "--cores", "17"], "cores must be 2 to 16, got 17"),
+    hit_latency_3(&["run", "--hit-latency", "3"], "hit latency must be 1 or 2 cycles, got 3"),
+    single_core_hit_latency_0(&["run", "--cores", "1", "--hit-latency", "0"], "invalid hit latency 0"),
+    log_depth_3(&["run", "--log-depth", "3"], "flush-log depth must be 1, 2, 4 or 8, got 3"),
+    unknown_workload(&["run", "--workload", "nope"], "unknown workload \"nope\""),
+    too_few_asids_for_fork_exit(&["run", "--workload", "fork-exit", "--cores", "16"], "--asids 32"),
+    mem_latency_0(&["run", "--mem-latency", "0"], "need 1 <= MIN <= MAX"),
+    mem_latency_reversed(&["run", "--mem-latency", "9-3"], "need 1 <= MIN <= MAX"),
+    mem_ready_0(&["run", "--mem-ready", "0"], "mem-ready"),
+    unknown_mode(&["run", "--mode", "fpga"], "invalid value 'fpga'"),
+    cycles_not_a_number(&["run", "--cycles", "lots"], "invalid digit"),
+    missing_trace(&["run", "--trace", "/nonexistent/t.gz"], "/nonexistent/t.gz"),
+    skip_bad_lines_without_a_trace(&["run", "--skip-bad-lines"], "--trace"),
+    trace_and_workload(&["run", "--trace", TRACE, "--workload", "os-mix"], "cannot be used with"),
+    single_core_trace(&["run", "--cores", "1", "--trace", TRACE], "needs the multi-core system"),
+    vcd_window_after_the_run(
+        &["run", "--mode", "model", "--cycles", "500", "--vcd", "/tmp/x.vcd", "--vcd-from", "900"],
+        "window",
+    ),
+    vcd_cycles_0(&["run", "--mode", "model", "--vcd", "/tmp/x.vcd", "--vcd-cycles", "0"], "--vcd-cycles 0"),
+    vcd_from_the_last_cycle(
+        &["run", "--mode", "model", "--vcd-from", "18446744073709551615"],
+        "starts after the run's last cycle",
+    ),
+    single_core_vcd_from(
+        &["run", "--cores", "1", "--mode", "model", "--vcd-from", "100"],
+        "single-core run's waveform starts at cycle 0",
+    ),
+    ipi_base(&["run", "--ipi-base", "18446744073709551615"], "not in 0..=1000000000"),
+    ipi_send(&["run", "--ipi-send", "18446744073709551615"], "not in 0..=1000000000"),
+    ipi_delivery(&["run", "--ipi-delivery", "18446744073709551615"], "not in 0..=1000000000"),
+    ipi_handler(&["run", "--ipi-handler", "1000000001"], "not in 0..=1000000000"),
+    ipi_invlpg(&["run", "--ipi-invlpg", "18446744073709551615"], "not in 0..=1000000000"),
+    ipi_full_flush(&["run", "--ipi-full-flush", "18446744073709551615"], "not in 0..=1000000000"),
+    ipi_ceiling(&["run", "--ipi-ceiling", "18446744073709551615"], "not in 0..=1000000000"),
+    trace_without_accesses(
+        &["run", "--trace", "/dev/null", "--mode", "model", "--no-vcd"],
+        "trace /dev/null holds no memory accesses",
+    ),
+    wave_missing_vcd(&["wave", "/nonexistent.vcd", "-o", "/tmp/x.svg"], "/nonexistent.vcd"),
+    soak_shard_0_of_2(&["soak", "--shard", "0/2"], "is not K/N"),
+    soak_shard_3_of_2(&["soak", "--shard", "3/2"], "is not K/N"),
+    soak_shard_not_k_n(&["soak", "--shard", "two"], "is not K/N"),
+    soak_in_rtl_mode(&["soak", "--mode", "rtl"], "a soak needs the model"),
+    soak_zero_minutes(&["soak", "--minutes", "0"], "positive number of minutes"),
+    soak_zero_cycles(&["soak", "--cycles", "0"], "--cycles"),
+    soak_cores_17(&["soak", "--cores", "2,17"], "cores must be 2 to 16, got 17"),
+    soak_entries_24(&["soak", "--entries", "24"], "entries must be a power of two from 2 to 64, got 24"),
+    soak_hit_latency_3(&["soak", "--hit-latency", "3"], "hit latency must be 1 or 2 cycles, got 3"),
+    soak_workloads_and_properties_only(&["soak", "--workloads-only", "--properties-only"], "cannot be used with"),
 }
 
 /// stderr holds exactly one line, an error (or a warning), and no panic.
@@ -390,39 +401,35 @@ fn a_truncated_gzip_trace_says_so() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// A trace without a single access (empty, valgrind's banner only, nothing but bad lines)
-/// is not a workload: one line says so.
-#[test]
-fn a_trace_without_accesses_is_refused() {
-    let dir = scratch("empty");
-    let cases = [
-        ("empty.txt", "", false, ""),
-        ("banner.txt", "==5== Lackey, an example Valgrind tool\n==5== Command: true\n", false, ""),
-        ("junk.txt", "hello\nworld\n", true, " (bad lines skipped: 2 of 2)"),
-        ("fetches.txt", "==5== Lackey\nI  1000,4\nI  1004,4\n", false, ""),
-    ];
-    for (name, text, skip, why) in cases {
-        let t = dir.join(name);
-        std::fs::write(&t, text).unwrap();
-        let t = t.to_str().unwrap();
-        let mut args = vec!["run", "--trace", t, "--mode", "model", "--no-vcd"];
-        if skip {
-            args.push("--skip-bad-lines");
-        }
-        let (ok, out, err) = tlbsim(&args);
-        assert!(!ok && out.is_empty(), "{name}: {out}");
-        if name == "fetches.txt" {
-            one_line(
-                &err,
-                &format!(
-                    "tlbsim: error: trace {t} holds no data accesses, only 2 instruction fetches (--trace-fetches"
-                ),
-            );
-        } else {
-            one_line(&err, &format!("tlbsim: error: trace {t} holds no memory accesses{why}"));
-        }
+/// A trace without a single access (empty, valgrind's banner only, nothing but bad lines,
+/// instruction fetches only) is not a workload: one line says so.
+fn a_trace_without_accesses_is_refused(name: &str, text: &str, skip: bool, why: &str) {
+    let dir = scratch(&format!("empty-{name}"));
+    let t = dir.join(name);
+    std::fs::write(&t, text).unwrap();
+    let t = t.to_str().unwrap();
+    let mut args = vec!["run", "--trace", t, "--mode", "model", "--no-vcd"];
+    if skip {
+        args.push("--skip-bad-lines");
+    }
+    let (ok, out, err) = tlbsim(&args);
+    assert!(!ok && out.is_empty(), "{name}: {out}");
+    if name == "fetches.txt" {
+        one_line(
+            &err,
+            &format!("tlbsim: error: trace {t} holds no data accesses, only 2 instruction fetches (--trace-fetches"),
+        );
+    } else {
+        one_line(&err, &format!("tlbsim: error: trace {t} holds no memory accesses{why}"));
     }
     let _ = std::fs::remove_dir_all(dir);
+}
+
+cases! { a_trace_without_accesses_is_refused:
+    empty("empty.txt", "", false, ""),
+    banner_only("banner.txt", "==5== Lackey, an example Valgrind tool\n==5== Command: true\n", false, ""),
+    bad_lines_only("junk.txt", "hello\nworld\n", true, " (bad lines skipped: 2 of 2)"),
+    fetches_only("fetches.txt", "==5== Lackey\nI  1000,4\nI  1004,4\n", false, ""),
 }
 
 /// A short soak of workload rounds: every round is logged with its seed before it runs and
