@@ -231,57 +231,75 @@ fn tlbsim_status(args: &[&str]) -> (Option<i32>, String, String) {
     (out.status.code(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
 }
 
-/// A waveform window the run never reaches (a trace that ends sooner) loses nothing: the
-/// summary is out, one warning says why there is no waveform, and the status is 1 (the file
-/// asked for is missing). A window that runs past the end is written up to it. Huge
-/// windows do not overflow (the test binary is built with overflow checks).
-#[test]
-fn a_waveform_window_after_the_run_keeps_the_summary() {
-    let dir = scratch("window");
+/// A short trace (five accesses) in `dir`.
+fn short_trace(dir: &std::path::Path) -> String {
     let t = dir.join("short.txt");
     std::fs::write(&t, "==1== Lackey\n L 4000000,8\n S 4000008,8\n L 4001000,8\n").unwrap();
+    t.to_str().unwrap().to_string()
+}
+
+/// A waveform window the run never reaches (a trace that ends sooner) loses nothing: the
+/// summary is out (as JSON or text), one warning says why there is no waveform, and the
+/// status is 1 (the file asked for is missing). Huge windows do not overflow (the test
+/// binary is built with overflow checks).
+fn a_waveform_window_after_the_run_keeps_the_summary(from: &str, cycles: &str, json: bool) {
+    let dir = scratch(&format!("window-{from}-{json}"));
+    let t = short_trace(&dir);
     let vcd = dir.join("w.vcd");
-    let (t, vcd) = (t.to_str().unwrap(), vcd.to_str().unwrap());
-    for (from, cycles) in [("1000000", "100000000"), ("18446744073709551000", "18446744073709551615")] {
-        for json in [true, false] {
-            let mut args = vec![
-                "run",
-                "--trace",
-                t,
-                "--mode",
-                "model",
-                "--cycles",
-                cycles,
-                "--vcd",
-                vcd,
-                "--vcd-from",
-                from,
-                "--vcd-cycles",
-                "18446744073709551000",
-            ];
-            if json {
-                args.push("--json");
-            }
-            let (code, out, err) = tlbsim_status(&args);
-            assert_eq!(code, Some(1), "{err}");
-            one_line(&err, "tlbsim: warning: no waveform written: the run ended at cycle ");
-            assert!(err.contains(&format!("before the window {from}..")), "{err}");
-            if json {
-                let v: serde_json::Value = serde_json::from_str(&out).expect("JSON summary");
-                assert_eq!((v["ending"].as_str(), v["translations"].as_u64()), (Some("Finished"), Some(5)), "{out}");
-                assert!(v["vcd"].is_null() && v["gtkw"].is_null(), "{out}");
-            } else {
-                assert!(out.contains("workload finished") && out.contains("all architecturally allowed"), "{out}");
-                assert!(!out.contains("waveform"), "{out}");
-            }
-            assert!(!std::path::Path::new(vcd).exists());
-        }
+    let vcd = vcd.to_str().unwrap();
+    let mut args = vec![
+        "run",
+        "--trace",
+        &t,
+        "--mode",
+        "model",
+        "--cycles",
+        cycles,
+        "--vcd",
+        vcd,
+        "--vcd-from",
+        from,
+        "--vcd-cycles",
+        "18446744073709551000",
+    ];
+    if json {
+        args.push("--json");
     }
-    // Past the end: the cycles that exist (replayed on the RTL), and the summary says which.
+    let (code, out, err) = tlbsim_status(&args);
+    assert_eq!(code, Some(1), "{err}");
+    one_line(&err, "tlbsim: warning: no waveform written: the run ended at cycle ");
+    assert!(err.contains(&format!("before the window {from}..")), "{err}");
+    if json {
+        let v: serde_json::Value = serde_json::from_str(&out).expect("JSON summary");
+        assert_eq!((v["ending"].as_str(), v["translations"].as_u64()), (Some("Finished"), Some(5)), "{out}");
+        assert!(v["vcd"].is_null() && v["gtkw"].is_null(), "{out}");
+    } else {
+        assert!(out.contains("workload finished") && out.contains("all architecturally allowed"), "{out}");
+        assert!(!out.contains("waveform"), "{out}");
+    }
+    assert!(!std::path::Path::new(vcd).exists());
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+cases! { a_waveform_window_after_the_run_keeps_the_summary:
+    after_the_end_json("1000000", "100000000", true),
+    after_the_end_text("1000000", "100000000", false),
+    at_the_top_of_the_range_json("18446744073709551000", "18446744073709551615", true),
+    at_the_top_of_the_range_text("18446744073709551000", "18446744073709551615", false),
+}
+
+/// A window that runs past the end of the run is written up to it: the cycles that exist
+/// (replayed on the RTL), and the summary says which.
+#[test]
+fn a_waveform_window_past_the_run_is_written_up_to_its_end() {
+    let dir = scratch("window-past");
+    let t = short_trace(&dir);
+    let vcd = dir.join("w.vcd");
+    let vcd = vcd.to_str().unwrap();
     let (code, out, err) = tlbsim_status(&[
         "run",
         "--trace",
-        t,
+        &t,
         "--mode",
         "model",
         "--vcd",
@@ -339,28 +357,27 @@ fn a_recycled_thread_id_is_a_new_thread() {
 }
 
 /// A forking program recorded into one file: the second pid stops the replay with one line
-/// naming the line, both pids and the fix, skipping bad lines or not.
-#[test]
-fn two_processes_in_one_trace_are_refused() {
-    let dir = scratch("fork");
+/// naming the line, both pids and the fix, skipping bad lines (`skip`) or not.
+fn two_processes_in_one_trace_are_refused(skip: bool) {
+    let dir = scratch(&format!("fork-{skip}"));
     let t = dir.join("fork.txt");
     std::fs::write(&t, "==100== Lackey\n L 4000000,8\n\
                         SYSCALL[100,1](57) sys_fork ( ) --> [pre-success] Success(0x65) \n\
                         SYSCALL[101,1](9) sys_mmap ( 0x0, 4096, 3, 34, 4294967295, 0 ) --> [pre-success] Success(0x7000) \n\
                         \x20L 4000008,8\n").unwrap();
-    for skip in [false, true] {
-        let mut args = vec!["run", "--trace", t.to_str().unwrap(), "--mode", "model", "--no-vcd"];
-        if skip {
-            args.push("--skip-bad-lines");
-        }
-        let (ok, _, err) = tlbsim(&args);
-        assert!(!ok, "{err}");
-        one_line(&err, "tlbsim: error: ");
-        assert!(err.contains("trace line 4: ") && err.contains("pid 100, then pid 101"), "{err}");
-        assert!(err.contains("--log-file=t.%p.txt") && !err.contains("--skip-bad-lines"), "{err}");
+    let mut args = vec!["run", "--trace", t.to_str().unwrap(), "--mode", "model", "--no-vcd"];
+    if skip {
+        args.push("--skip-bad-lines");
     }
+    let (ok, _, err) = tlbsim(&args);
+    assert!(!ok, "{err}");
+    one_line(&err, "tlbsim: error: ");
+    assert!(err.contains("trace line 4: ") && err.contains("pid 100, then pid 101"), "{err}");
+    assert!(err.contains("--log-file=t.%p.txt") && !err.contains("--skip-bad-lines"), "{err}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+cases! { two_processes_in_one_trace_are_refused: strict(false), skipping_bad_lines(true) }
 
 /// A gzip file cut short is not a bad line: one line says so; --skip-bad-lines replays it up
 /// to the cut, prints the summary and warns.
