@@ -69,7 +69,7 @@ PY
   else
     result=killed
     # The failures block at the end of libtest's output lists the failing tests.
-    first=$(awk '/^failures:$/ {f=1; next} f && /^    [a-z0-9_]+$/ {print $1; exit}' "$log")
+    first=$(awk '/^failures:$/ {f=1; next} f && /^    [a-z0-9_:]+$/ {print $1; exit}' "$log")
     if [ -z "$first" ] && grep -q 'error\[' "$log"; then result=BUILD-ERR; fi
   fi
   restore
