@@ -65,7 +65,7 @@ impl LockstepConfig {
             out_dir: crate::toolchain::repo_root().join("target/lockstep-failures"),
             aftermath: 4,
             vcd: None,
-            reproduce: format!("TLB_SEED={seed:#x} cargo test -- {name}"),
+            reproduce: format!("TLB_SEED={seed:#x} cargo test -p tlb-harness -- {name}"),
             artifacts: true,
         }
     }

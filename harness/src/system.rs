@@ -63,7 +63,7 @@ impl SysLockstepConfig {
             out_dir: crate::toolchain::repo_root().join("target/lockstep-failures"),
             aftermath: 4,
             artifacts: true,
-            reproduce: format!("TLB_SEED={seed:#x} cargo test -- {name}"),
+            reproduce: format!("TLB_SEED={seed:#x} cargo test -p tlb-harness -- {name}"),
             history_limit: 2_000_000,
             sva: true,
         }
@@ -520,7 +520,7 @@ impl SysLockstep {
 
     /// Replays the recorded inputs of cycles `0..to` from reset and writes both waveforms:
     /// the RTL's to `rtl_vcd` and the model's, with the same hierarchy and names, to
-    /// `model_vcd` (`tests/waveforms.rs` holds them equal signal for signal). Returns the
+    /// `model_vcd` (`harness/tests/waveforms.rs` holds them equal signal for signal). Returns the
     /// end of the window written.
     pub fn write_waveforms(
         &self,

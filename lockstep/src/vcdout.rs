@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 //! The models' VCDs, with the RTL's hierarchy and signal names and the RTL waveform's
 //! timing (see the harness's `rtl.rs`), so a model's file and the RTL's can be opened side
-//! by side and compared signal for signal (`tests/waveforms.rs`).
+//! by side and compared signal for signal (`harness/tests/waveforms.rs`).
 //!
 //! [`ModelVcd`] writes whatever a walk over a model names into [`Signals`]: one core
 //! ([`core_signals`]: `u_core` with its ports and registers, `u_core.u_l1`,
