@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Breaks each mechanism of the model in turn (tests/mutants/model.toml), runs the random
-# tests on the model alone with the oracle (TLB_MODE=model, default seeds), and reports
-# which mutants they kill. The file is restored after each mutant, and on Ctrl-C.
+# tests (the harness's, in harness/tests/) on the model alone with the oracle
+# (TLB_MODE=model, default seeds), and reports which mutants they kill. The file is
+# restored after each mutant, and on Ctrl-C.
 #   bash scripts/model-mutants.sh [--only id,id] [--tests properties,system_properties]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -63,12 +64,12 @@ open(m["file"], "w").write(text.replace(m["find"], m["replace"], 1))
 PY
   start=$(date +%s)
   log="$out/$id.log"
-  if TLB_MODE=model TLB_WAVES=0 PROPTEST_DISABLE_FAILURE_PERSISTENCE=1 cargo test -q "${test_args[@]}" --no-fail-fast >"$log" 2>&1; then
+  if TLB_MODE=model TLB_WAVES=0 PROPTEST_DISABLE_FAILURE_PERSISTENCE=1 cargo test -q -p tlb-harness "${test_args[@]}" --no-fail-fast >"$log" 2>&1; then
     result=SURVIVED; first=""
   else
     result=killed
     # The failures block at the end of libtest's output lists the failing tests.
-    first=$(awk '/^failures:$/ {f=1; next} f && /^    [a-z0-9_]+$/ {print $1; exit}' "$log")
+    first=$(awk '/^failures:$/ {f=1; next} f && /^    [a-z0-9_:]+$/ {print $1; exit}' "$log")
     if [ -z "$first" ] && grep -q 'error\[' "$log"; then result=BUILD-ERR; fi
   fi
   restore

@@ -8,7 +8,7 @@
 # Needs valgrind (3.19 measured) and zstd (1.5.4 measured): apt-get install valgrind zstd.
 # The run takes about 10 s. A new recording has the same memory-map syscalls at the same
 # addresses but is not the same file (pid, initial stack, the threads' turns; see
-# tests/data/README.md): update the counts there and in tests/trace_parse.rs.
+# tests/data/README.md): update the counts there and in lackey/tests/trace_parse.rs.
 #
 # Why these choices (see tests/data/README.md for what the trace holds):
 # - zstd -T2 starts two compression workers and, in 1.5.x, two asynchronous I/O threads;

@@ -22,6 +22,10 @@ use serde::Serialize;
 use tlb_harness::workload;
 use tlb_harness::{Lockstep, LockstepConfig, Mode};
 
+/// What a command ends with: any library error, or a message of the CLI's own, printed as
+/// one line (`tlbsim: error: ...`).
+type CliResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
+
 #[derive(Parser)]
 #[command(
     name = "tlbsim",
@@ -261,7 +265,7 @@ fn bench_once(
     sva: bool,
     cycles: u64,
     trace: Option<&std::path::Path>,
-) -> Result<(u64, f64, u64), String> {
+) -> CliResult<(u64, f64, u64)> {
     if cores == 1 {
         let mut cfg = LockstepConfig::new("bench", 1);
         cfg.entries = entries;
@@ -287,13 +291,13 @@ fn bench_once(
     };
     let stop = AtomicBool::new(false);
     let start = Instant::now();
-    os.run(w.as_mut(), &stop, &mut |_, _| {}).map_err(|e| e.to_string())?;
+    os.run(w.as_mut(), &stop, &mut |_, _| {})?;
     let secs = start.elapsed().as_secs_f64();
     let accesses = w.trace_info().map_or(0, |t| t.accesses);
     Ok((os.cycle(), secs, accesses))
 }
 
-fn bench(b: BenchArgs) -> Result<(), String> {
+fn bench(b: BenchArgs) -> CliResult {
     tlb_harness::check_entries(b.entries)?;
     for &n in &b.cores {
         if n != 1 {
@@ -350,7 +354,7 @@ fn bench(b: BenchArgs) -> Result<(), String> {
     Ok(())
 }
 
-fn fabric_bench(b: FabricBenchArgs) -> Result<(), String> {
+fn fabric_bench(b: FabricBenchArgs) -> CliResult {
     use tlb_harness::fabric_bench as fb;
     for &n in &b.cores {
         tlb_sim::fabric::SysConfig { cores: n, ..Default::default() }.validate()?;
@@ -447,10 +451,10 @@ fn main() -> ExitCode {
                 eprintln!("tlbsim: coverage goals not met (see the summary above)");
                 return ExitCode::from(1);
             }
-            Err(e) => Err(e),
+            Err(e) => Err(e.into()),
         },
-        Command::Mutate(m) => mutate::run(&m),
-        Command::Soak(s) => soak::soak(s, stop),
+        Command::Mutate(m) => mutate::run(&m).map_err(Into::into),
+        Command::Soak(s) => soak::soak(s, stop).map_err(Into::into),
         Command::List => {
             for (name, what) in tlb_harness::os_workloads::WORKLOADS {
                 println!("{name:<13} {what}");

@@ -56,7 +56,9 @@ struct Catalog {
     mutant: Vec<Mutant>,
 }
 
-/// The test binaries each group runs, fastest first (cargo stops at the first that fails).
+/// The test binaries each group runs, fastest first (cargo stops at the first that fails):
+/// integration tests of the workspace's crates, named as cargo names them (`directed` is
+/// harness/tests/directed/, `fabric_timing` is sim/tests/fabric_timing.rs).
 pub fn group_tests(group: &str) -> Option<&'static [&'static str]> {
     match group {
         "core" => Some(&["directed", "properties"]),
@@ -124,7 +126,9 @@ fn copy_rtl(root: &Path, to: &Path) -> Result<(), String> {
 /// never recompiles, whatever happens to the sources meanwhile. Returns (name, path).
 fn build_tests(root: &Path, bin: &Path) -> Result<Vec<(String, PathBuf)>, String> {
     let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    cmd.current_dir(root).args(["test", "--no-run", "--message-format=json-render-diagnostics"]);
+    // The tests live in the crates they test (harness/tests, sim/tests): `--test` picks them
+    // by name from every package of the workspace.
+    cmd.current_dir(root).args(["test", "--workspace", "--no-run", "--message-format=json-render-diagnostics"]);
     let mut names: Vec<&str> = Vec::new();
     for group in ["core", "fabric"] {
         names.extend(group_tests(group).expect("known"));

@@ -16,7 +16,7 @@ use tlb_harness::{MemTiming, Mode};
 use tlb_sim::fabric::SysConfig;
 
 use crate::report::Report;
-use crate::RunArgs;
+use crate::{CliResult, RunArgs};
 
 /// Refuses a waveform window that cannot be written, before anything is simulated.
 pub fn check_window(a: &RunArgs) -> Result<(), String> {
@@ -58,7 +58,7 @@ pub fn report_late_problems(problems: &[String]) {
 }
 
 /// Runs the multi-core `run` command.
-pub fn run(a: RunArgs, stop: Arc<AtomicBool>) -> Result<(), String> {
+pub fn run(a: RunArgs, stop: Arc<AtomicBool>) -> CliResult {
     check_window(&a)?;
     let mode = Mode::from(a.mode);
     let sys = SysConfig {
@@ -141,9 +141,9 @@ pub fn run(a: RunArgs, stop: Arc<AtomicBool>) -> Result<(), String> {
         Ok(e) => e,
         Err(RunError::Lockstep(f)) => {
             eprintln!("{f}");
-            return Err("lockstep failure (report above)".to_string());
+            return Err("lockstep failure (report above)".into());
         }
-        Err(RunError::Workload(why)) => return Err(why),
+        Err(e) => return Err(e.into()),
     };
     if ending == Ending::Interrupted && !a.json {
         eprintln!("tlbsim: interrupted at cycle {}; writing what was gathered", os.cycle());
@@ -212,7 +212,7 @@ pub fn run(a: RunArgs, stop: Arc<AtomicBool>) -> Result<(), String> {
 
 /// The RTL's waveform of cycles `from..to` (replayed from the run's inputs) and its GTKWave
 /// save file: (the window written, the save file).
-fn write_waveform(os: &Os, path: &Path, from: u64, to: u64) -> Result<((u64, u64), PathBuf), String> {
+fn write_waveform(os: &Os, path: &Path, from: u64, to: u64) -> CliResult<((u64, u64), PathBuf)> {
     let window = os.sys.write_vcd(path, from, to)?;
     let gtkw = path.with_extension("gtkw");
     let groups = tlb_harness::wave::default_groups(path)?;

@@ -9,9 +9,9 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use tlb_harness::workload::{self, OpCounts};
-use tlb_harness::{Lockstep, LockstepConfig, MemTiming, Mode, Stats};
+use tlb_harness::{Lockstep, LockstepConfig, MemTiming, Mode, Stats, WorkloadError};
 
-use crate::RunArgs;
+use crate::{CliResult, RunArgs};
 
 /// What the single-core run reports: the lockstep's counts and the workload's OS events.
 /// Its own type, apart from the multi-core [`crate::run::Report`]: a single tlb_core has no
@@ -47,18 +47,15 @@ struct SingleCoreSummary {
 }
 
 /// The single-core run (`--cores 1`): one tlb_core, no fabric, its own os-mix workload.
-pub fn run(a: RunArgs) -> Result<(), String> {
+pub fn run(a: RunArgs) -> CliResult {
     if a.trace.is_some() {
-        return Err("a trace replay needs the multi-core system: --cores 2 or more".to_string());
+        return Err("a trace replay needs the multi-core system: --cores 2 or more".into());
     }
     crate::run::check_window(&a)?;
     let mode = Mode::from(a.mode);
     if !workload::WORKLOADS.iter().any(|w| w.0 == a.workload) {
-        return Err(format!(
-            "unknown workload {:?}; built-in workloads: {}",
-            a.workload,
-            workload::WORKLOADS.iter().map(|w| w.0).collect::<Vec<_>>().join(", ")
-        ));
+        let known = workload::WORKLOADS.iter().map(|w| w.0).collect();
+        return Err(WorkloadError::Unknown { name: a.workload.clone(), known }.into());
     }
     tlb_harness::check_entries(a.entries)?;
     tlb_harness::check_hit_latency(a.hit_latency)?;
@@ -91,7 +88,7 @@ pub fn run(a: RunArgs) -> Result<(), String> {
         Err(failure) => {
             bar.abandon();
             eprintln!("{failure}");
-            return Err("lockstep failure (report above)".to_string());
+            return Err("lockstep failure (report above)".into());
         }
     };
     let seconds = start.elapsed().as_secs_f64();

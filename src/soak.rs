@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 //! `tlbsim soak`: long randomised runs for a budget of cycles or minutes. Rounds alternate
 //! between the built-in workloads (in this process, each with a fresh seed, a core count, a
-//! TLB size and a memory timing drawn from the lists given) and the property tests
-//! (`tests/properties.rs`, `tests/system_properties.rs`, run as their test binaries with a
-//! fresh `TLB_PROPTEST_SEED`), on the model with the oracle or in lockstep. Every round is
-//! logged with what reproduces it before it starts; the first failure stops the soak with
-//! its report, its reproduce line and (for property tests) the shrunk case.
+//! TLB size and a memory timing drawn from the lists given) and the property tests (the
+//! harness's `tests/properties.rs` and `tests/system_properties/`, run as their test
+//! binaries with a fresh `TLB_PROPTEST_SEED`), on the model with the oracle or in lockstep.
+//! Every round is logged with what reproduces it before it starts; the first failure stops
+//! the soak with its report, its reproduce line and (for property tests) the shrunk case.
 //!
 //! A round's seed is a function of the soak's seed, its shard and the round number, so
 //! `--shard K/N` on N machines explores N disjoint streams (docs/verification.md has a CI
@@ -151,7 +151,7 @@ impl Round {
                 mem.ready_percent
             ),
             Round::Properties { binary, seed, cases } => format!(
-                "TLB_MODE={} TLB_SOAK={cases} TLB_PROPTEST_SEED={seed} cargo test --test {binary} -- {} --nocapture",
+                "TLB_MODE={} TLB_SOAK={cases} TLB_PROPTEST_SEED={seed} cargo test -p tlb-harness --test {binary} -- {} --nocapture",
                 mode.name(),
                 property_filter(binary)
             ),
@@ -442,7 +442,7 @@ fn run_workload(
 ) -> Outcome {
     let mut w = match tlb_harness::os_workloads::build(name, sys.cores, sys.asids, seed) {
         Ok(w) => w,
-        Err(e) => return Outcome::Failed { cycles: 0, report: e },
+        Err(e) => return Outcome::Failed { cycles: 0, report: e.to_string() },
     };
     let mut cfg = SysLockstepConfig::new(&format!("soak-{name}-{}c-seed{seed}", sys.cores), sys, seed);
     cfg.mode = mode;
@@ -454,7 +454,7 @@ fn run_workload(
     cfg.history_limit = cycles.min(1_000_000 / sys.cores as u64);
     let s = match SysLockstep::new(cfg) {
         Ok(s) => s,
-        Err(e) => return Outcome::Failed { cycles: 0, report: e },
+        Err(e) => return Outcome::Failed { cycles: 0, report: e.to_string() },
     };
     let mut os = Os::new(s, OsConfig { window: cycles, max_cycles: cycles });
     // The run stops when the soak does (budget, Ctrl-C, another round's failure).
@@ -478,7 +478,7 @@ fn run_workload(
             );
             Outcome::Failed { cycles: done, report: format!("{}\n  waveform around it: {again}", f.report.trim_end()) }
         }
-        Err(RunError::Workload(e)) => {
+        Err(e @ (RunError::Workload(_) | RunError::Os(_))) => {
             Outcome::Failed { cycles: done, report: format!("the workload could not go on: {e}") }
         }
     }
@@ -517,10 +517,12 @@ fn run_properties(exe: &Path, binary: &str, seed: u64, cases: u32, mode: Mode) -
 
 /// Builds the property-test binaries (`cargo test --no-run`) and returns their paths.
 fn build_property_binaries() -> Result<Vec<(String, PathBuf)>, String> {
-    eprintln!("tlbsim: building the property-test binaries (cargo test --no-run)...");
+    eprintln!("tlbsim: building the property-test binaries (cargo test -p tlb-harness --no-run)...");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Process::new(cargo);
-    cmd.args(["test", "--no-run", "--message-format=json"]).current_dir(tlb_harness::toolchain::repo_root());
+    // The property tests are the harness's (harness/tests/).
+    cmd.args(["test", "-p", "tlb-harness", "--no-run", "--message-format=json"])
+        .current_dir(tlb_harness::toolchain::repo_root());
     for (b, _) in PROPERTY_BINARIES {
         cmd.args(["--test", b]);
     }
@@ -549,7 +551,7 @@ fn build_property_binaries() -> Result<Vec<(String, PathBuf)>, String> {
     }
     for (b, _) in PROPERTY_BINARIES {
         if !found.iter().any(|f| f.0 == b) {
-            return Err(format!("cargo built no test binary for tests/{b}.rs"));
+            return Err(format!("cargo built no test binary named {b} (harness/tests/)"));
         }
     }
     // Copies, so that a rebuild while the soak runs neither races nor changes what it tests.

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use tlb_harness::wave::{self, WaveSpec};
 
+use crate::CliResult;
+
 /// Cycles drawn when `--to` is not given.
 const DEFAULT_CYCLES: u64 = 40;
 
@@ -37,7 +39,7 @@ pub struct WaveArgs {
     gtkw: Option<PathBuf>,
 }
 
-pub fn run(a: WaveArgs) -> Result<(), String> {
+pub fn run(a: WaveArgs) -> CliResult {
     let svg_out = match (&a.out, &a.gtkw) {
         (Some(out), _) => Some(out.clone()),
         (None, Some(_)) => None,

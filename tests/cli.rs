@@ -3,6 +3,9 @@
 //! workloads and the shipped Valgrind trace), the single-core run still works, and bad input
 //! gets one clear line and no panic.
 
+#[macro_use]
+mod common;
+
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -151,59 +154,67 @@ fn model_mode_runs_every_workload_name_listed() {
     assert!(out.contains("model alone") && out.contains("all architecturally allowed"), "{out}");
 }
 
-#[test]
-fn bad_input_gets_a_clear_error() {
-    let cases: &[(&[&str], &str)] = &[
-        (&["run", "--entries", "24"], "entries must be a power of two from 2 to 64, got 24"),
-        (&["run", "--cores", "1", "--entries", "128"], "invalid entry count 128"),
-        (&["run", "--cores", "17"], "cores must be 2 to 16, got 17"),
-        (&["run", "--hit-latency", "3"], "hit latency must be 1 or 2 cycles, got 3"),
-        (&["run", "--cores", "1", "--hit-latency", "0"], "invalid hit latency 0"),
-        (&["run", "--log-depth", "3"], "flush-log depth must be 1, 2, 4 or 8, got 3"),
-        (&["run", "--workload", "nope"], "unknown workload \"nope\""),
-        (&["run", "--workload", "fork-exit", "--cores", "16"], "--asids 32"),
-        (&["run", "--mem-latency", "0"], "need 1 <= MIN <= MAX"),
-        (&["run", "--mem-latency", "9-3"], "need 1 <= MIN <= MAX"),
-        (&["run", "--mem-ready", "0"], "mem-ready"),
-        (&["run", "--mode", "fpga"], "invalid value 'fpga'"),
-        (&["run", "--cycles", "lots"], "invalid digit"),
-        (&["run", "--trace", "/nonexistent/t.gz"], "/nonexistent/t.gz"),
-        (&["run", "--skip-bad-lines"], "--trace"),
-        (&["run", "--trace", TRACE, "--workload", "os-mix"], "cannot be used with"),
-        (&["run", "--cores", "1", "--trace", TRACE], "needs the multi-core system"),
-        (&["run", "--mode", "model", "--cycles", "500", "--vcd", "/tmp/x.vcd", "--vcd-from", "900"], "window"),
-        (&["run", "--mode", "model", "--vcd", "/tmp/x.vcd", "--vcd-cycles", "0"], "--vcd-cycles 0"),
-        (&["run", "--mode", "model", "--vcd-from", "18446744073709551615"], "starts after the run's last cycle"),
-        (
-            &["run", "--cores", "1", "--mode", "model", "--vcd-from", "100"],
-            "single-core run's waveform starts at cycle 0",
-        ),
-        (&["run", "--ipi-base", "18446744073709551615"], "not in 0..=1000000000"),
-        (&["run", "--ipi-send", "18446744073709551615"], "not in 0..=1000000000"),
-        (&["run", "--ipi-delivery", "18446744073709551615"], "not in 0..=1000000000"),
-        (&["run", "--ipi-handler", "1000000001"], "not in 0..=1000000000"),
-        (&["run", "--ipi-invlpg", "18446744073709551615"], "not in 0..=1000000000"),
-        (&["run", "--ipi-full-flush", "18446744073709551615"], "not in 0..=1000000000"),
-        (&["run", "--ipi-ceiling", "18446744073709551615"], "not in 0..=1000000000"),
-        (&["run", "--trace", "/dev/null", "--mode", "model", "--no-vcd"], "trace /dev/null holds no memory accesses"),
-        (&["wave", "/nonexistent.vcd", "-o", "/tmp/x.svg"], "/nonexistent.vcd"),
-        (&["soak", "--shard", "0/2"], "is not K/N"),
-        (&["soak", "--shard", "3/2"], "is not K/N"),
-        (&["soak", "--shard", "two"], "is not K/N"),
-        (&["soak", "--mode", "rtl"], "a soak needs the model"),
-        (&["soak", "--minutes", "0"], "positive number of minutes"),
-        (&["soak", "--cycles", "0"], "--cycles"),
-        (&["soak", "--cores", "2,17"], "cores must be 2 to 16, got 17"),
-        (&["soak", "--entries", "24"], "entries must be a power of two from 2 to 64, got 24"),
-        (&["soak", "--hit-latency", "3"], "hit latency must be 1 or 2 cycles, got 3"),
-        (&["soak", "--workloads-only", "--properties-only"], "cannot be used with"),
-    ];
-    for (args, want) in cases {
-        let (ok, _, err) = tlbsim(args);
-        assert!(!ok, "{args:?} must fail");
-        assert!(err.contains(want), "{args:?}: expected {want:?} in {err:?}");
-        assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
-    }
+/// Bad input gets one clear error (`want` in it) and no panic.
+fn bad_input_gets_a_clear_error(args: &[&str], want: &str) {
+    let (ok, _, err) = tlbsim(args);
+    assert!(!ok, "{args:?} must fail");
+    assert!(err.contains(want), "{args:?}: expected {want:?} in {err:?}");
+    assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
+}
+
+cases! { bad_input_gets_a_clear_error:
+    entries_not_a_power_of_two(&["run", "--entries", "24"], "entries must be a power of two from 2 to 64, got 24"),
+    single_core_entries_128(&["run", "--cores", "1", "--entries", "128"], "invalid entry count 128"),
+    cores_17(&["run", "--cores", "17"], "cores must be 2 to 16, got 17"),
+    hit_latency_3(&["run", "--hit-latency", "3"], "hit latency must be 1 or 2 cycles, got 3"),
+    single_core_hit_latency_0(&["run", "--cores", "1", "--hit-latency", "0"], "invalid hit latency 0"),
+    log_depth_3(&["run", "--log-depth", "3"], "flush-log depth must be 1, 2, 4 or 8, got 3"),
+    unknown_workload(&["run", "--workload", "nope"], "unknown workload \"nope\""),
+    too_few_asids_for_fork_exit(&["run", "--workload", "fork-exit", "--cores", "16"], "--asids 32"),
+    mem_latency_0(&["run", "--mem-latency", "0"], "need 1 <= MIN <= MAX"),
+    mem_latency_reversed(&["run", "--mem-latency", "9-3"], "need 1 <= MIN <= MAX"),
+    mem_ready_0(&["run", "--mem-ready", "0"], "mem-ready"),
+    unknown_mode(&["run", "--mode", "fpga"], "invalid value 'fpga'"),
+    cycles_not_a_number(&["run", "--cycles", "lots"], "invalid digit"),
+    missing_trace(&["run", "--trace", "/nonexistent/t.gz"], "/nonexistent/t.gz"),
+    skip_bad_lines_without_a_trace(&["run", "--skip-bad-lines"], "--trace"),
+    trace_and_workload(&["run", "--trace", TRACE, "--workload", "os-mix"], "cannot be used with"),
+    single_core_trace(&["run", "--cores", "1", "--trace", TRACE], "needs the multi-core system"),
+    vcd_window_after_the_run(
+        &["run", "--mode", "model", "--cycles", "500", "--vcd", "/tmp/x.vcd", "--vcd-from", "900"],
+        "window",
+    ),
+    vcd_cycles_0(&["run", "--mode", "model", "--vcd", "/tmp/x.vcd", "--vcd-cycles", "0"], "--vcd-cycles 0"),
+    vcd_from_the_last_cycle(
+        &["run", "--mode", "model", "--vcd-from", "18446744073709551615"],
+        "starts after the run's last cycle",
+    ),
+    single_core_vcd_from(
+        &["run", "--cores", "1", "--mode", "model", "--vcd-from", "100"],
+        "single-core run's waveform starts at cycle 0",
+    ),
+    ipi_base(&["run", "--ipi-base", "18446744073709551615"], "not in 0..=1000000000"),
+    ipi_send(&["run", "--ipi-send", "18446744073709551615"], "not in 0..=1000000000"),
+    ipi_delivery(&["run", "--ipi-delivery", "18446744073709551615"], "not in 0..=1000000000"),
+    ipi_handler(&["run", "--ipi-handler", "1000000001"], "not in 0..=1000000000"),
+    ipi_invlpg(&["run", "--ipi-invlpg", "18446744073709551615"], "not in 0..=1000000000"),
+    ipi_full_flush(&["run", "--ipi-full-flush", "18446744073709551615"], "not in 0..=1000000000"),
+    ipi_ceiling(&["run", "--ipi-ceiling", "18446744073709551615"], "not in 0..=1000000000"),
+    trace_without_accesses(
+        &["run", "--trace", "/dev/null", "--mode", "model", "--no-vcd"],
+        "trace /dev/null holds no memory accesses",
+    ),
+    wave_missing_vcd(&["wave", "/nonexistent.vcd", "-o", "/tmp/x.svg"], "/nonexistent.vcd"),
+    soak_shard_0_of_2(&["soak", "--shard", "0/2"], "is not K/N"),
+    soak_shard_3_of_2(&["soak", "--shard", "3/2"], "is not K/N"),
+    soak_shard_not_k_n(&["soak", "--shard", "two"], "is not K/N"),
+    soak_in_rtl_mode(&["soak", "--mode", "rtl"], "a soak needs the model"),
+    soak_zero_minutes(&["soak", "--minutes", "0"], "positive number of minutes"),
+    soak_zero_cycles(&["soak", "--cycles", "0"], "--cycles"),
+    soak_cores_17(&["soak", "--cores", "2,17"], "cores must be 2 to 16, got 17"),
+    soak_entries_24(&["soak", "--entries", "24"], "entries must be a power of two from 2 to 64, got 24"),
+    soak_hit_latency_3(&["soak", "--hit-latency", "3"], "hit latency must be 1 or 2 cycles, got 3"),
+    soak_workloads_and_properties_only(&["soak", "--workloads-only", "--properties-only"], "cannot be used with"),
 }
 
 /// stderr holds exactly one line, an error (or a warning), and no panic.
@@ -220,57 +231,75 @@ fn tlbsim_status(args: &[&str]) -> (Option<i32>, String, String) {
     (out.status.code(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
 }
 
-/// A waveform window the run never reaches (a trace that ends sooner) loses nothing: the
-/// summary is out, one warning says why there is no waveform, and the status is 1 (the file
-/// asked for is missing). A window that runs past the end is written up to it. Huge
-/// windows do not overflow (the test binary is built with overflow checks).
-#[test]
-fn a_waveform_window_after_the_run_keeps_the_summary() {
-    let dir = scratch("window");
+/// A short trace (five accesses) in `dir`.
+fn short_trace(dir: &std::path::Path) -> String {
     let t = dir.join("short.txt");
     std::fs::write(&t, "==1== Lackey\n L 4000000,8\n S 4000008,8\n L 4001000,8\n").unwrap();
+    t.to_str().unwrap().to_string()
+}
+
+/// A waveform window the run never reaches (a trace that ends sooner) loses nothing: the
+/// summary is out (as JSON or text), one warning says why there is no waveform, and the
+/// status is 1 (the file asked for is missing). Huge windows do not overflow (the test
+/// binary is built with overflow checks).
+fn a_waveform_window_after_the_run_keeps_the_summary(from: &str, cycles: &str, json: bool) {
+    let dir = scratch(&format!("window-{from}-{json}"));
+    let t = short_trace(&dir);
     let vcd = dir.join("w.vcd");
-    let (t, vcd) = (t.to_str().unwrap(), vcd.to_str().unwrap());
-    for (from, cycles) in [("1000000", "100000000"), ("18446744073709551000", "18446744073709551615")] {
-        for json in [true, false] {
-            let mut args = vec![
-                "run",
-                "--trace",
-                t,
-                "--mode",
-                "model",
-                "--cycles",
-                cycles,
-                "--vcd",
-                vcd,
-                "--vcd-from",
-                from,
-                "--vcd-cycles",
-                "18446744073709551000",
-            ];
-            if json {
-                args.push("--json");
-            }
-            let (code, out, err) = tlbsim_status(&args);
-            assert_eq!(code, Some(1), "{err}");
-            one_line(&err, "tlbsim: warning: no waveform written: the run ended at cycle ");
-            assert!(err.contains(&format!("before the window {from}..")), "{err}");
-            if json {
-                let v: serde_json::Value = serde_json::from_str(&out).expect("JSON summary");
-                assert_eq!((v["ending"].as_str(), v["translations"].as_u64()), (Some("Finished"), Some(5)), "{out}");
-                assert!(v["vcd"].is_null() && v["gtkw"].is_null(), "{out}");
-            } else {
-                assert!(out.contains("workload finished") && out.contains("all architecturally allowed"), "{out}");
-                assert!(!out.contains("waveform"), "{out}");
-            }
-            assert!(!std::path::Path::new(vcd).exists());
-        }
+    let vcd = vcd.to_str().unwrap();
+    let mut args = vec![
+        "run",
+        "--trace",
+        &t,
+        "--mode",
+        "model",
+        "--cycles",
+        cycles,
+        "--vcd",
+        vcd,
+        "--vcd-from",
+        from,
+        "--vcd-cycles",
+        "18446744073709551000",
+    ];
+    if json {
+        args.push("--json");
     }
-    // Past the end: the cycles that exist (replayed on the RTL), and the summary says which.
+    let (code, out, err) = tlbsim_status(&args);
+    assert_eq!(code, Some(1), "{err}");
+    one_line(&err, "tlbsim: warning: no waveform written: the run ended at cycle ");
+    assert!(err.contains(&format!("before the window {from}..")), "{err}");
+    if json {
+        let v: serde_json::Value = serde_json::from_str(&out).expect("JSON summary");
+        assert_eq!((v["ending"].as_str(), v["translations"].as_u64()), (Some("Finished"), Some(5)), "{out}");
+        assert!(v["vcd"].is_null() && v["gtkw"].is_null(), "{out}");
+    } else {
+        assert!(out.contains("workload finished") && out.contains("all architecturally allowed"), "{out}");
+        assert!(!out.contains("waveform"), "{out}");
+    }
+    assert!(!std::path::Path::new(vcd).exists());
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+cases! { a_waveform_window_after_the_run_keeps_the_summary:
+    after_the_end_json("1000000", "100000000", true),
+    after_the_end_text("1000000", "100000000", false),
+    at_the_top_of_the_range_json("18446744073709551000", "18446744073709551615", true),
+    at_the_top_of_the_range_text("18446744073709551000", "18446744073709551615", false),
+}
+
+/// A window that runs past the end of the run is written up to it: the cycles that exist
+/// (replayed on the RTL), and the summary says which.
+#[test]
+fn a_waveform_window_past_the_run_is_written_up_to_its_end() {
+    let dir = scratch("window-past");
+    let t = short_trace(&dir);
+    let vcd = dir.join("w.vcd");
+    let vcd = vcd.to_str().unwrap();
     let (code, out, err) = tlbsim_status(&[
         "run",
         "--trace",
-        t,
+        &t,
         "--mode",
         "model",
         "--vcd",
@@ -328,28 +357,27 @@ fn a_recycled_thread_id_is_a_new_thread() {
 }
 
 /// A forking program recorded into one file: the second pid stops the replay with one line
-/// naming the line, both pids and the fix, skipping bad lines or not.
-#[test]
-fn two_processes_in_one_trace_are_refused() {
-    let dir = scratch("fork");
+/// naming the line, both pids and the fix, skipping bad lines (`skip`) or not.
+fn two_processes_in_one_trace_are_refused(skip: bool) {
+    let dir = scratch(&format!("fork-{skip}"));
     let t = dir.join("fork.txt");
     std::fs::write(&t, "==100== Lackey\n L 4000000,8\n\
                         SYSCALL[100,1](57) sys_fork ( ) --> [pre-success] Success(0x65) \n\
                         SYSCALL[101,1](9) sys_mmap ( 0x0, 4096, 3, 34, 4294967295, 0 ) --> [pre-success] Success(0x7000) \n\
                         \x20L 4000008,8\n").unwrap();
-    for skip in [false, true] {
-        let mut args = vec!["run", "--trace", t.to_str().unwrap(), "--mode", "model", "--no-vcd"];
-        if skip {
-            args.push("--skip-bad-lines");
-        }
-        let (ok, _, err) = tlbsim(&args);
-        assert!(!ok, "{err}");
-        one_line(&err, "tlbsim: error: ");
-        assert!(err.contains("trace line 4: ") && err.contains("pid 100, then pid 101"), "{err}");
-        assert!(err.contains("--log-file=t.%p.txt") && !err.contains("--skip-bad-lines"), "{err}");
+    let mut args = vec!["run", "--trace", t.to_str().unwrap(), "--mode", "model", "--no-vcd"];
+    if skip {
+        args.push("--skip-bad-lines");
     }
+    let (ok, _, err) = tlbsim(&args);
+    assert!(!ok, "{err}");
+    one_line(&err, "tlbsim: error: ");
+    assert!(err.contains("trace line 4: ") && err.contains("pid 100, then pid 101"), "{err}");
+    assert!(err.contains("--log-file=t.%p.txt") && !err.contains("--skip-bad-lines"), "{err}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+cases! { two_processes_in_one_trace_are_refused: strict(false), skipping_bad_lines(true) }
 
 /// A gzip file cut short is not a bad line: one line says so; --skip-bad-lines replays it up
 /// to the cut, prints the summary and warns.
@@ -390,39 +418,35 @@ fn a_truncated_gzip_trace_says_so() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// A trace without a single access (empty, valgrind's banner only, nothing but bad lines)
-/// is not a workload: one line says so.
-#[test]
-fn a_trace_without_accesses_is_refused() {
-    let dir = scratch("empty");
-    let cases = [
-        ("empty.txt", "", false, ""),
-        ("banner.txt", "==5== Lackey, an example Valgrind tool\n==5== Command: true\n", false, ""),
-        ("junk.txt", "hello\nworld\n", true, " (bad lines skipped: 2 of 2)"),
-        ("fetches.txt", "==5== Lackey\nI  1000,4\nI  1004,4\n", false, ""),
-    ];
-    for (name, text, skip, why) in cases {
-        let t = dir.join(name);
-        std::fs::write(&t, text).unwrap();
-        let t = t.to_str().unwrap();
-        let mut args = vec!["run", "--trace", t, "--mode", "model", "--no-vcd"];
-        if skip {
-            args.push("--skip-bad-lines");
-        }
-        let (ok, out, err) = tlbsim(&args);
-        assert!(!ok && out.is_empty(), "{name}: {out}");
-        if name == "fetches.txt" {
-            one_line(
-                &err,
-                &format!(
-                    "tlbsim: error: trace {t} holds no data accesses, only 2 instruction fetches (--trace-fetches"
-                ),
-            );
-        } else {
-            one_line(&err, &format!("tlbsim: error: trace {t} holds no memory accesses{why}"));
-        }
+/// A trace without a single access (empty, valgrind's banner only, nothing but bad lines,
+/// instruction fetches only) is not a workload: one line says so.
+fn a_trace_without_accesses_is_refused(name: &str, text: &str, skip: bool, why: &str) {
+    let dir = scratch(&format!("empty-{name}"));
+    let t = dir.join(name);
+    std::fs::write(&t, text).unwrap();
+    let t = t.to_str().unwrap();
+    let mut args = vec!["run", "--trace", t, "--mode", "model", "--no-vcd"];
+    if skip {
+        args.push("--skip-bad-lines");
+    }
+    let (ok, out, err) = tlbsim(&args);
+    assert!(!ok && out.is_empty(), "{name}: {out}");
+    if name == "fetches.txt" {
+        one_line(
+            &err,
+            &format!("tlbsim: error: trace {t} holds no data accesses, only 2 instruction fetches (--trace-fetches"),
+        );
+    } else {
+        one_line(&err, &format!("tlbsim: error: trace {t} holds no memory accesses{why}"));
     }
     let _ = std::fs::remove_dir_all(dir);
+}
+
+cases! { a_trace_without_accesses_is_refused:
+    empty("empty.txt", "", false, ""),
+    banner_only("banner.txt", "==5== Lackey, an example Valgrind tool\n==5== Command: true\n", false, ""),
+    bad_lines_only("junk.txt", "hello\nworld\n", true, " (bad lines skipped: 2 of 2)"),
+    fetches_only("fetches.txt", "==5== Lackey\nI  1000,4\nI  1004,4\n", false, ""),
 }
 
 /// A short soak of workload rounds: every round is logged with its seed before it runs and

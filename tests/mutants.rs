@@ -4,6 +4,9 @@
 //! a broken catalog is refused with a clear error. The mutation run itself is slow (a
 //! Verilator build per mutant): `cargo run --release -- mutate`, see docs/verification.md.
 
+#[macro_use]
+mod common;
+
 use std::process::Command;
 
 fn tlbsim(args: &[&str]) -> std::process::Output {
@@ -27,30 +30,33 @@ fn catalog_has_thirty_mutants_that_all_apply() {
     }
 }
 
-#[test]
-fn a_broken_catalog_is_refused_with_the_mutant_named() {
-    let dir = std::env::temp_dir().join(format!("tlbsim-mutants-{}", std::process::id()));
+/// A catalog broken in one way (`text`) is refused with an error that says `want`.
+fn a_broken_catalog_is_refused_with_the_mutant_named(name: &str, text: &str, want: &str) {
+    let dir = std::env::temp_dir().join(format!("tlbsim-mutants-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let cases = [
-        ("stale", "[[mutant]]\nid = \"gone\"\nwhat = \"x\"\ngroup = \"core\"\nfile = \"rtl/tlb_l1.sv\"\nfind = \"no such text\"\nreplace = \"y\"\n",
-         "mutant gone: `find` occurs 0 times"),
-        ("group", "[[mutant]]\nid = \"g\"\nwhat = \"x\"\ngroup = \"gpu\"\nfile = \"rtl/tlb_l1.sv\"\nfind = \"hit\"\nreplace = \"y\"\n",
-         "unknown group \"gpu\""),
-        ("field", "[[mutant]]\nid = \"f\"\nwaht = \"x\"\n", "unknown field"),
-        ("file", "[[mutant]]\nid = \"nf\"\nwhat = \"x\"\ngroup = \"core\"\nfile = \"rtl/nope.sv\"\nfind = \"a\"\nreplace = \"b\"\n",
+    let path = dir.join(format!("{name}.toml"));
+    std::fs::write(&path, text).unwrap();
+    let out = tlbsim(&["mutate", "--list", "--catalog", path.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{name}: accepted");
+    assert!(err.contains(want) && !err.contains("panicked"), "{name}: {err}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+cases! { a_broken_catalog_is_refused_with_the_mutant_named:
+    stale("stale", "[[mutant]]\nid = \"gone\"\nwhat = \"x\"\ngroup = \"core\"\nfile = \"rtl/tlb_l1.sv\"\nfind = \"no such text\"\nreplace = \"y\"\n",
+          "mutant gone: `find` occurs 0 times"),
+    group("group", "[[mutant]]\nid = \"g\"\nwhat = \"x\"\ngroup = \"gpu\"\nfile = \"rtl/tlb_l1.sv\"\nfind = \"hit\"\nreplace = \"y\"\n",
+          "unknown group \"gpu\""),
+    field("field", "[[mutant]]\nid = \"f\"\nwaht = \"x\"\n", "unknown field"),
+    file("file", "[[mutant]]\nid = \"nf\"\nwhat = \"x\"\ngroup = \"core\"\nfile = \"rtl/nope.sv\"\nfind = \"a\"\nreplace = \"b\"\n",
          "cannot read"),
-    ];
-    for (name, text, want) in cases {
-        let path = dir.join(format!("{name}.toml"));
-        std::fs::write(&path, text).unwrap();
-        let out = tlbsim(&["mutate", "--list", "--catalog", path.to_str().unwrap()]);
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(!out.status.success(), "{name}: accepted");
-        assert!(err.contains(want) && !err.contains("panicked"), "{name}: {err}");
-    }
+}
+
+#[test]
+fn an_unknown_mutant_is_refused() {
     let out = tlbsim(&["mutate", "--list", "--only", "no-such-mutant"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("no mutant \"no-such-mutant\""));
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// The model mutation catalog (`tests/mutants/model.toml`, run by

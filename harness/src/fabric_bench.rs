@@ -9,6 +9,7 @@ use rand_chacha::ChaCha8Rng;
 use tlb_sim::fabric::SysConfig;
 use tlb_sim::{Access, InvalKind, PageLevel, Pte};
 
+use crate::error::Error;
 use crate::lockstep::Mode;
 use crate::mem::MemTiming;
 use crate::pagetable::PteFlags;
@@ -30,7 +31,7 @@ fn spread(mut v: Vec<u64>) -> Spread {
     Spread { min: v[0], median: v[v.len() / 2], max: v[v.len() - 1], samples: v.len(), restarts: 0 }
 }
 
-fn system(cores: usize, log_depth: usize, mem: MemTiming, rtl: bool, seed: u64) -> Result<SysLockstep, String> {
+fn system(cores: usize, log_depth: usize, mem: MemTiming, rtl: bool, seed: u64) -> Result<SysLockstep, Error> {
     let sys = SysConfig { cores, entries: 32, slots: 4, log_depth, asids: 16, hit_latency: 1 };
     let mut cfg = SysLockstepConfig::new("fabric-bench", sys, seed);
     cfg.mem = mem;
@@ -39,20 +40,16 @@ fn system(cores: usize, log_depth: usize, mem: MemTiming, rtl: bool, seed: u64) 
     SysLockstep::new(cfg)
 }
 
-fn err(f: crate::Failure) -> String {
-    f.report
-}
-
 /// One process (ASID 1) with `pages` 4 KiB pages mapped, run by every core.
-fn one_process(s: &mut SysLockstep, pages: u64) -> Result<u64, String> {
+fn one_process(s: &mut SysLockstep, pages: u64) -> Result<u64, Error> {
     let root = s.tables.alloc_table();
     for p in 0..pages {
         let (pt, mem) = s.tables();
         pt.map(mem, root, 0x100_0000 + (p << 12), PageLevel::Page4K, 0x1000 + p, PteFlags::URW);
     }
-    s.cmd(0, Command::SetAttrs { asid: 1, root, pm: 0 }).map_err(err)?;
+    s.cmd(0, Command::SetAttrs { asid: 1, root, pm: 0 })?;
     for c in 0..s.cores() {
-        s.cmd(c, Command::Switch(1)).map_err(err)?;
+        s.cmd(c, Command::Switch(1))?;
     }
     Ok(root)
 }
@@ -61,7 +58,7 @@ fn one_process(s: &mut SysLockstep, pages: u64) -> Result<u64, String> {
 /// completion, the sync issued as soon as the post completes. With `walks`, every other
 /// core keeps translating pages it has not cached, so walks are in flight (and poisoned)
 /// when the invalidations land.
-pub fn sync_latency(cores: usize, mem_latency: u32, walks: bool, rounds: usize, rtl: bool) -> Result<Spread, String> {
+pub fn sync_latency(cores: usize, mem_latency: u32, walks: bool, rounds: usize, rtl: bool) -> Result<Spread, Error> {
     let mem = MemTiming { min_latency: mem_latency, max_latency: mem_latency, ready_percent: 100 };
     let mut s = system(cores, 4, mem, rtl, 1)?;
     let pages = 4096;
@@ -73,8 +70,7 @@ pub fn sync_latency(cores: usize, mem_latency: u32, walks: bool, rounds: usize, 
             for c in 1..cores {
                 if s.outputs().core[c].req_ready {
                     let p = rng.gen_range(0..pages);
-                    s.issue(c, Request { vaddr: 0x100_0000 + (p << 12), access: Access::Load, priv_u: true })
-                        .map_err(err)?;
+                    s.issue(c, Request { vaddr: 0x100_0000 + (p << 12), access: Access::Load, priv_u: true })?;
                 }
             }
         }
@@ -83,33 +79,33 @@ pub fn sync_latency(cores: usize, mem_latency: u32, walks: bool, rounds: usize, 
             let (pt, m) = s.tables();
             pt.map(m, root, va, PageLevel::Page4K, 0x9000 + round as u64, PteFlags::URW);
         }
-        let post = s.cmd(0, Command::Post { kind: InvalKind::VaAsid, asid: 1, vaddr: va, npages: 0 }).map_err(err)?;
-        let sync = s.cmd(0, Command::Sync).map_err(err)?;
+        let post = s.cmd(0, Command::Post { kind: InvalKind::VaAsid, asid: 1, vaddr: va, npages: 0 })?;
+        let sync = s.cmd(0, Command::Sync)?;
         lat.push(sync.done - post.accepted);
-        s.run(rng.gen_range(0..6)).map_err(err)?;
+        s.run(rng.gen_range(0..6))?;
     }
     Ok(Spread { restarts: s.walk_restarts(), ..spread(lat) })
 }
 
 /// Every core posts and syncs at once, `rounds` times: the spread of post-to-sync latency.
-pub fn contended(cores: usize, rounds: usize, rtl: bool) -> Result<Spread, String> {
+pub fn contended(cores: usize, rounds: usize, rtl: bool) -> Result<Spread, Error> {
     let mut s = system(cores, 4, MemTiming::fixed(4), rtl, 2)?;
     one_process(&mut s, 16)?;
     let mut lat = Vec::new();
     for _ in 0..rounds {
         for c in 0..cores {
-            s.post_cmd(c, Command::Post { kind: InvalKind::Asid, asid: 1, vaddr: 0, npages: 0 }).map_err(err)?;
+            s.post_cmd(c, Command::Post { kind: InvalKind::Asid, asid: 1, vaddr: 0, npages: 0 })?;
         }
         let mut posted = vec![0u64; cores];
         let mut left = cores;
         while left > 0 {
-            s.step().map_err(err)?;
+            s.step()?;
             for (c, posted_c) in posted.iter_mut().enumerate() {
                 for r in s.take_results(c) {
                     match r.cmd {
                         Command::Post { .. } => {
                             *posted_c = r.accepted;
-                            s.post_cmd(c, Command::Sync).map_err(err)?;
+                            s.post_cmd(c, Command::Sync)?;
                         }
                         _ => {
                             lat.push(r.done - *posted_c);
@@ -137,7 +133,7 @@ pub struct MixResult {
     pub cycles: u64,
 }
 
-pub fn os_mix(cores: usize, procs: usize, log_depth: usize, ops: usize, rtl: bool) -> Result<MixResult, String> {
+pub fn os_mix(cores: usize, procs: usize, log_depth: usize, ops: usize, rtl: bool) -> Result<MixResult, Error> {
     let mut s = system(cores, log_depth, MemTiming::default(), rtl, 3)?;
     let mut rng = ChaCha8Rng::seed_from_u64(11);
     let mut roots = Vec::new();
@@ -147,12 +143,12 @@ pub fn os_mix(cores: usize, procs: usize, log_depth: usize, ops: usize, rtl: boo
             let (pt, mem) = s.tables();
             pt.map(mem, root, 0x10_0000 + (k << 12), PageLevel::Page4K, 0x2000 + 64 * p as u64 + k, PteFlags::URW);
         }
-        s.cmd(0, Command::SetAttrs { asid: p as u16 + 1, root, pm: 0 }).map_err(err)?;
+        s.cmd(0, Command::SetAttrs { asid: p as u16 + 1, root, pm: 0 })?;
         roots.push(root);
     }
     let mut running: Vec<usize> = (0..cores).map(|c| c % procs).collect();
     for (c, &p) in running.iter().enumerate() {
-        s.cmd(c, Command::Switch(p as u16 + 1)).map_err(err)?;
+        s.cmd(c, Command::Switch(p as u16 + 1))?;
     }
     let start = s.outputs().cnt;
     let mut shootdowns = 0;
@@ -161,14 +157,14 @@ pub fn os_mix(cores: usize, procs: usize, log_depth: usize, ops: usize, rtl: boo
         match rng.gen_range(0..100) {
             0..=59 => {
                 let k = rng.gen_range(0..32u64);
-                s.translate(c, 0x10_0000 + (k << 12), Access::Load, true).map_err(err)?;
+                s.translate(c, 0x10_0000 + (k << 12), Access::Load, true)?;
             }
             60..=79 => {
                 running[c] = rng.gen_range(0..procs);
-                s.cmd(c, Command::Switch(running[c] as u16 + 1)).map_err(err)?;
+                s.cmd(c, Command::Switch(running[c] as u16 + 1))?;
             }
             80..=84 => {
-                s.cmd(c, Command::Lazy).map_err(err)?;
+                s.cmd(c, Command::Lazy)?;
             }
             _ => {
                 let p = running[c];
@@ -190,9 +186,8 @@ pub fn os_mix(cores: usize, procs: usize, log_depth: usize, ops: usize, rtl: boo
                         vaddr: 0x10_0000 + (k << 12),
                         npages: 0,
                     },
-                )
-                .map_err(err)?;
-                s.cmd(c, Command::Sync).map_err(err)?;
+                )?;
+                s.cmd(c, Command::Sync)?;
                 shootdowns += 1;
             }
         }

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 //! Drives the Verilated RTL (through marlin) and the Rust model (`tlb-sim`) in lockstep.
 //!
+//! - [`error`]: the errors, one type per concern (toolchain and build, configuration,
+//!   workload), and [`Error`], any of them.
 //! - [`toolchain`] finds or installs Verilator (the project's own `scripts/setup-tools.sh`).
-//! - [`rtl`] builds a flat wrapper top per configuration and drives it through marlin's
-//!   dynamic API; [`rtl_core`] (`tlb_core`) and [`rtl_system`] (`tlb_system`) are the two
+//! - [`rtl`] drives a Verilated top through marlin's dynamic API ([`rtl::RtlTop`]); in
+//!   `rtl/`, the flat wrapper top generated per configuration (`wrapper.rs`), the fields
+//!   packed into its wide ports (`bits.rs`), and the ports read and written in place
+//!   (`ports.rs`). [`rtl_core`] (`tlb_core`) and [`rtl_system`] (`tlb_system`) are the two
 //!   tops as devices under test of the lockstep engine (`tlb_lockstep::Dut`).
 //! - [`mem`] is the physical memory holding the page tables, and the walker's memory port
 //!   with seeded random latency and backpressure.
@@ -25,6 +29,7 @@
 //! - [`fabric_bench`] measures the fabric (sync latency by core count and memory latency).
 //! - [`selftest`] runs the FPGA boards' self-test in Verilator and decodes its UART.
 
+pub mod error;
 pub mod fabric_bench;
 pub mod lockstep;
 pub mod mem;
@@ -41,6 +46,7 @@ pub mod trace_workload;
 pub mod wave;
 pub mod workload;
 
+pub use error::{BuildError, ConfigError, Error, WorkloadError};
 /// The lackey trace parser, a crate of its own (`lackey/`) so it is usable without the rest.
 pub use lackey_trace as trace;
 pub use lockstep::{Failure, Lockstep, LockstepConfig, Mode, Response, Stats};
@@ -48,23 +54,24 @@ pub use mem::{MemTiming, PhysMem};
 pub use pagetable::{PageTables, PteFlags};
 
 /// Hit latencies the RTL accepts (`HitLatency` parameter): 1 or 2 cycles.
-pub fn check_hit_latency(hit_latency: u8) -> Result<(), String> {
+pub fn check_hit_latency(hit_latency: u8) -> Result<(), ConfigError> {
     if hit_latency == 1 || hit_latency == 2 {
         Ok(())
     } else {
-        Err(format!("invalid hit latency {hit_latency}: a hit is answered 1 or 2 cycles after its request"))
+        Err(ConfigError::HitLatency(hit_latency))
     }
 }
 
 /// Entry counts the RTL accepts (`Entries` parameter): powers of two from 2 to 64.
-pub fn check_entries(entries: usize) -> Result<(), String> {
+pub fn check_entries(entries: usize) -> Result<(), ConfigError> {
     if entries.is_power_of_two() && (2..=tlb_sim::MAX_ENTRIES).contains(&entries) {
         Ok(())
     } else {
-        Err(format!(
-            "invalid entry count {entries}: the TLB needs a power of two from 2 to {} \
-             (tree-PLRU replacement)",
-            tlb_sim::MAX_ENTRIES
-        ))
+        Err(ConfigError::Entries(entries))
     }
+}
+
+/// The multi-core system's parameters, as the RTL's elaboration checks them.
+pub fn check_system(sys: &tlb_sim::fabric::SysConfig) -> Result<(), ConfigError> {
+    sys.validate().map_err(ConfigError::System)
 }

@@ -20,6 +20,7 @@ use tlb_sim::{Access, CoreInputs, CoreOutputs, InvalKind, TlbCore};
 
 pub use tlb_lockstep::{Failure, Mode};
 
+use crate::error::Error;
 use crate::mem::{MemPort, MemTiming, PhysMem};
 use crate::pagetable::PageTables;
 use crate::rtl_core::RtlCore;
@@ -64,7 +65,7 @@ impl LockstepConfig {
             out_dir: crate::toolchain::repo_root().join("target/lockstep-failures"),
             aftermath: 4,
             vcd: None,
-            reproduce: format!("TLB_SEED={seed:#x} cargo test -- {name}"),
+            reproduce: format!("TLB_SEED={seed:#x} cargo test -p tlb-harness -- {name}"),
             artifacts: true,
         }
     }
@@ -140,7 +141,7 @@ fn hex(v: u64) -> String {
 }
 
 impl Lockstep {
-    pub fn new(cfg: LockstepConfig) -> Result<Lockstep, String> {
+    pub fn new(cfg: LockstepConfig) -> Result<Lockstep, Error> {
         crate::check_entries(cfg.entries)?;
         crate::check_hit_latency(cfg.hit_latency)?;
         cfg.mem.validate()?;
@@ -447,12 +448,12 @@ impl Lockstep {
     /// Writes waveforms of the first `cycles` cycles of this run: the recorded inputs are
     /// replayed from reset into a fresh RTL (to `rtl_vcd`) and model (beside it, as
     /// `.model.vcd`). Returns false, with a note, if something could not be written.
-    pub fn write_waveforms(&self, rtl_vcd: &std::path::Path, cycles: u64) -> Result<(), String> {
+    pub fn write_waveforms(&self, rtl_vcd: &std::path::Path, cycles: u64) -> Result<(), Error> {
         let mut notes = Vec::new();
         if self.replay_with_waveforms(rtl_vcd, cycles, &mut notes) {
             Ok(())
         } else {
-            Err(notes.join("; "))
+            Err(Error::Waveforms(notes))
         }
     }
 
@@ -471,7 +472,7 @@ impl Lockstep {
             }
         };
         if let Some(Err(e)) = done.rtl {
-            notes.push(format!("could not rebuild the RTL for its waveform: {e}"));
+            notes.push(format!("could not rebuild the RTL for its waveform: {}", Error::from(e)));
         }
         if let Some(Err(_)) = done.model {
             notes.push("model.vcd write failed".to_string());
@@ -481,7 +482,7 @@ impl Lockstep {
     }
 
     /// Flushes waveforms of a traced run.
-    pub fn finish(mut self) -> Result<Stats, String> {
+    pub fn finish(mut self) -> Result<Stats, Error> {
         let stats = self.stats();
         self.engine.finish()?;
         Ok(stats)

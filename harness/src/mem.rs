@@ -7,6 +7,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use tlb_sim::CoreOutputs;
 
+use crate::error::ConfigError;
+
 /// Sparse, 8-byte-word physical memory. Unwritten words read as zero (an invalid PTE).
 /// Every write is also queued so the lockstep driver can stamp it with the cycle it becomes
 /// visible in and tell the oracle.
@@ -54,15 +56,12 @@ impl MemTiming {
     pub fn fixed(latency: u32) -> MemTiming {
         MemTiming { min_latency: latency, max_latency: latency, ready_percent: 100 }
     }
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), ConfigError> {
         if self.min_latency == 0 || self.min_latency > self.max_latency {
-            return Err(format!(
-                "memory latency range {}..={} is invalid: need 1 <= min <= max",
-                self.min_latency, self.max_latency
-            ));
+            return Err(ConfigError::MemLatency { min: self.min_latency, max: self.max_latency });
         }
         if self.ready_percent == 0 || self.ready_percent > 100 {
-            return Err(format!("ready percentage {} must be 1..=100", self.ready_percent));
+            return Err(ConfigError::MemReady(self.ready_percent));
         }
         Ok(())
     }

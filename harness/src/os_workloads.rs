@@ -12,6 +12,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use tlb_sim::Access;
 
+use crate::error::WorkloadError;
 use crate::os::{Next, OsState, ProcId, Step, Workload, PROT_READ, PROT_WRITE};
 
 /// Every built-in workload: (name, one-line description).
@@ -29,19 +30,14 @@ pub const WORKLOADS: &[(&str, &str)] = &[
 ];
 
 /// The workload `name` for `cores` cores and `asids` hardware ASIDs.
-pub fn build(name: &str, cores: usize, asids: usize, seed: u64) -> Result<Box<dyn Workload>, String> {
+pub fn build(name: &str, cores: usize, asids: usize, seed: u64) -> Result<Box<dyn Workload>, WorkloadError> {
     // Processes that live at once (ASID 0 is never used).
     let need = match name {
         "fork-exit" | "os-mix" => cores + 2,
         _ => 3,
     };
     if need > asids - 1 {
-        return Err(format!(
-            "workload {name} on {cores} cores keeps {need} processes alive at once, more than the {} ASIDs of \
-             --asids {asids}: use --asids {}",
-            asids - 1,
-            (need + 1).next_power_of_two()
-        ));
+        return Err(WorkloadError::TooFewAsids { name: name.to_string(), cores, need, asids });
     }
     let rng = |c: usize| ChaCha8Rng::seed_from_u64(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15).wrapping_add(c as u64));
     let w: Box<dyn Workload> = match name {
@@ -56,10 +52,10 @@ pub fn build(name: &str, cores: usize, asids: usize, seed: u64) -> Result<Box<dy
         "thp-collapse" => Box::new(Synthetic::new(cores, rng, Kind::Thp)),
         "seed000" | "seed001" | "seed002" | "seed003" | "seed004" => Box::new(Scripted::new(name, cores)),
         _ => {
-            return Err(format!(
-                "unknown workload {name:?}; built-in workloads: {}",
-                WORKLOADS.iter().map(|w| w.0).collect::<Vec<_>>().join(", ")
-            ))
+            return Err(WorkloadError::Unknown {
+                name: name.to_string(),
+                known: WORKLOADS.iter().map(|w| w.0).collect(),
+            })
         }
     };
     Ok(w)

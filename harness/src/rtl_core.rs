@@ -7,6 +7,7 @@ use std::path::Path;
 use tlb_lockstep::{CoreParams, Dut};
 use tlb_sim::{CoreInputs, CoreOutputs};
 
+use crate::error::{BuildError, Error};
 use crate::rtl::{pack, unpack, RtlTop, TopSpec};
 
 /// Name of the wrapper top for a configuration of `tlb_core`.
@@ -36,25 +37,25 @@ pub struct RtlCore {
 
 impl RtlCore {
     /// Builds (or reuses) the Verilated model for `entries` and `hit_latency` and resets it.
-    pub fn new(entries: usize, hit_latency: u8) -> Result<RtlCore, String> {
+    pub fn new(entries: usize, hit_latency: u8) -> Result<RtlCore, Error> {
         Self::with_top(entries, hit_latency, RtlTop::new)
     }
 
     /// A fresh instance dumping a VCD of its whole hierarchy to `vcd`.
-    pub fn new_traced(entries: usize, hit_latency: u8, vcd: &Path) -> Result<RtlCore, String> {
+    pub fn new_traced(entries: usize, hit_latency: u8, vcd: &Path) -> Result<RtlCore, Error> {
         Self::with_top(entries, hit_latency, |spec| RtlTop::new_traced(spec, vcd))
     }
 
     /// A fresh instance that starts its VCD only when [`RtlCore::open_vcd`] is called.
-    pub fn new_traceable(entries: usize, hit_latency: u8) -> Result<RtlCore, String> {
+    pub fn new_traceable(entries: usize, hit_latency: u8) -> Result<RtlCore, Error> {
         Self::with_top(entries, hit_latency, RtlTop::new_traceable)
     }
 
     fn with_top(
         entries: usize,
         hit_latency: u8,
-        top: impl FnOnce(&TopSpec) -> Result<RtlTop, String>,
-    ) -> Result<RtlCore, String> {
+        top: impl FnOnce(&TopSpec) -> Result<RtlTop, BuildError>,
+    ) -> Result<RtlCore, Error> {
         crate::check_entries(entries)?;
         crate::check_hit_latency(hit_latency)?;
         let spec = core_spec(entries, hit_latency);
@@ -104,12 +105,13 @@ impl Dut for RtlCore {
     type Inputs = CoreInputs;
     type Outputs = CoreOutputs;
 
-    fn build(cfg: &CoreParams, traceable: bool) -> Result<RtlCore, String> {
-        if traceable {
+    fn build(cfg: &CoreParams, traceable: bool) -> Result<RtlCore, tlb_lockstep::Error> {
+        let core = if traceable {
             RtlCore::new_traceable(cfg.entries, cfg.hit_latency)
         } else {
             RtlCore::new(cfg.entries, cfg.hit_latency)
-        }
+        };
+        Ok(core?)
     }
     fn outputs(&self) -> CoreOutputs {
         RtlCore::outputs(self)
@@ -120,11 +122,11 @@ impl Dut for RtlCore {
     fn reset(&mut self) {
         self.top.reset();
     }
-    fn start_waveform(&mut self, path: &Path) -> Result<(), String> {
+    fn start_waveform(&mut self, path: &Path) -> Result<(), tlb_lockstep::Error> {
         self.open_vcd(path);
         Ok(())
     }
-    fn stop_waveform(&mut self) -> Result<(), String> {
+    fn stop_waveform(&mut self) -> Result<(), tlb_lockstep::Error> {
         self.close_vcd();
         Ok(())
     }

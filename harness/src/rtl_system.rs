@@ -9,13 +9,12 @@ use std::path::Path;
 use tlb_lockstep::Dut;
 use tlb_sim::fabric::{Counters, SysConfig, SysCoreInputs, SysCoreOutputs, SysOutputs};
 
-use crate::rtl::{get_bits, hit_latency_suffix, put_bits, RtlTop, TopSpec};
+use crate::error::Error;
+use crate::rtl::{get_bits, put_bits, RtlTop, TopSpec};
 
-/// Name of the wrapper top for a configuration.
-pub fn wrapper_name(c: &SysConfig) -> String {
-    let h = hit_latency_suffix(c.hit_latency);
-    format!("tlb_system_sim_n{}_e{}_s{}_l{}_a{}{h}", c.cores, c.entries, c.slots, c.log_depth, c.asids)
-}
+/// Name of the wrapper top for a configuration (one definition, in `tlb-lockstep`, for the
+/// RTL and the model's waveform).
+pub use tlb_lockstep::system_wrapper_name as wrapper_name;
 
 fn spec(c: &SysConfig) -> TopSpec {
     let n = c.cores as u32;
@@ -75,29 +74,29 @@ impl RtlSystem {
         RtlSystem { words: vec![0; s.in_bits.div_ceil(32) as usize], top, cfg, in_at, out_at, cnt_at }
     }
 
-    pub fn new(cfg: SysConfig) -> Result<RtlSystem, String> {
-        cfg.validate()?;
+    pub fn new(cfg: SysConfig) -> Result<RtlSystem, Error> {
+        crate::check_system(&cfg)?;
         let s = spec(&cfg);
         Ok(Self::with_top(cfg, &s, RtlTop::new(&s)?))
     }
 
     /// An instance built with its assertions and covers compiled out ([`TopSpec::without_sva`]):
     /// for benchmarks, never for tests.
-    pub fn new_without_sva(cfg: SysConfig) -> Result<RtlSystem, String> {
-        cfg.validate()?;
+    pub fn new_without_sva(cfg: SysConfig) -> Result<RtlSystem, Error> {
+        crate::check_system(&cfg)?;
         let s = spec(&cfg).without_sva();
         Ok(Self::with_top(cfg, &s, RtlTop::new(&s)?))
     }
 
-    pub fn new_traced(cfg: SysConfig, vcd: &Path) -> Result<RtlSystem, String> {
-        cfg.validate()?;
+    pub fn new_traced(cfg: SysConfig, vcd: &Path) -> Result<RtlSystem, Error> {
+        crate::check_system(&cfg)?;
         let s = spec(&cfg);
         Ok(Self::with_top(cfg, &s, RtlTop::new_traced(&s, vcd)?))
     }
 
     /// An instance that starts its VCD only when [`RtlSystem::open_vcd`] is called.
-    pub fn new_traceable(cfg: SysConfig) -> Result<RtlSystem, String> {
-        cfg.validate()?;
+    pub fn new_traceable(cfg: SysConfig) -> Result<RtlSystem, Error> {
+        crate::check_system(&cfg)?;
         let s = spec(&cfg);
         Ok(Self::with_top(cfg, &s, RtlTop::new_traceable(&s)?))
     }
@@ -171,12 +170,13 @@ impl Dut for RtlSystem {
     type Inputs = Vec<SysCoreInputs>;
     type Outputs = SysOutputs;
 
-    fn build(cfg: &RtlSysConfig, traceable: bool) -> Result<RtlSystem, String> {
-        match (traceable, cfg.sva) {
+    fn build(cfg: &RtlSysConfig, traceable: bool) -> Result<RtlSystem, tlb_lockstep::Error> {
+        let sys = match (traceable, cfg.sva) {
             (true, _) => RtlSystem::new_traceable(cfg.sys),
             (false, true) => RtlSystem::new(cfg.sys),
             (false, false) => RtlSystem::new_without_sva(cfg.sys),
-        }
+        };
+        Ok(sys?)
     }
     fn outputs(&self) -> SysOutputs {
         RtlSystem::outputs(self)
@@ -187,11 +187,11 @@ impl Dut for RtlSystem {
     fn reset(&mut self) {
         self.top.reset();
     }
-    fn start_waveform(&mut self, path: &Path) -> Result<(), String> {
+    fn start_waveform(&mut self, path: &Path) -> Result<(), tlb_lockstep::Error> {
         self.open_vcd(path);
         Ok(())
     }
-    fn stop_waveform(&mut self) -> Result<(), String> {
+    fn stop_waveform(&mut self) -> Result<(), tlb_lockstep::Error> {
         self.close_vcd();
         Ok(())
     }

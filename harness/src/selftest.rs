@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::error::{ConfigError, Error};
 use crate::rtl::{file_list, hit_latency_suffix, pack, unpack, RtlTop, TopSpec};
 
 /// UART baud rate of the boards (fpga/*/ top files).
@@ -211,33 +212,53 @@ pub struct StatusLine {
     pub pass: bool,
 }
 
+/// A status line that does not parse (each with the line).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum StatusLineError {
+    #[error("status line does not start with TLB: {0:?}")]
+    NoPrefix(String),
+    #[error("field {key}={value:?}: {error} in {line:?}")]
+    Field { key: String, value: String, error: std::num::ParseIntError, line: String },
+    #[error("unexpected word {word:?} in status line {line:?}")]
+    Word { word: String, line: String },
+    #[error("status line lacks {key}=: {line:?}")]
+    Lacks { key: &'static str, line: String },
+    #[error("status line lacks PASS/FAIL: {0:?}")]
+    NoVerdict(String),
+}
+
 impl StatusLine {
     /// The field names, in line order.
     pub const FIELDS: [&'static str; 10] = ["sec", "tr", "hit", "flt", "sd", "tgt", "skp", "log", "ful", "err"];
 
-    pub fn parse(line: &str) -> Result<StatusLine, String> {
+    pub fn parse(line: &str) -> Result<StatusLine, StatusLineError> {
         let mut words = line.split_whitespace();
         if words.next() != Some("TLB") {
-            return Err(format!("status line does not start with TLB: {line:?}"));
+            return Err(StatusLineError::NoPrefix(line.to_string()));
         }
         let mut fields = BTreeMap::new();
         let mut verdict = None;
         for w in words {
             if let Some((k, v)) = w.split_once('=') {
-                let n = u32::from_str_radix(v, 16).map_err(|e| format!("field {k}={v:?}: {e} in {line:?}"))?;
+                let n = u32::from_str_radix(v, 16).map_err(|e| StatusLineError::Field {
+                    key: k.to_string(),
+                    value: v.to_string(),
+                    error: e,
+                    line: line.to_string(),
+                })?;
                 fields.insert(k.to_string(), n);
             } else if verdict.is_none() && (w == "PASS" || w == "FAIL") {
                 verdict = Some(w == "PASS");
             } else {
-                return Err(format!("unexpected word {w:?} in status line {line:?}"));
+                return Err(StatusLineError::Word { word: w.to_string(), line: line.to_string() });
             }
         }
         for k in Self::FIELDS {
             if !fields.contains_key(k) {
-                return Err(format!("status line lacks {k}=: {line:?}"));
+                return Err(StatusLineError::Lacks { key: k, line: line.to_string() });
             }
         }
-        let pass = verdict.ok_or_else(|| format!("status line lacks PASS/FAIL: {line:?}"))?;
+        let pass = verdict.ok_or_else(|| StatusLineError::NoVerdict(line.to_string()))?;
         Ok(StatusLine { fields, pass })
     }
 
@@ -257,23 +278,23 @@ pub struct SelfTest {
 }
 
 impl SelfTest {
-    pub fn new(cfg: SelfTestConfig) -> Result<SelfTest, String> {
+    pub fn new(cfg: SelfTestConfig) -> Result<SelfTest, Error> {
         Self::open(cfg, None)
     }
 
     /// The same, dumping every signal to a VCD.
-    pub fn new_traced(cfg: SelfTestConfig, vcd: &std::path::Path) -> Result<SelfTest, String> {
+    pub fn new_traced(cfg: SelfTestConfig, vcd: &std::path::Path) -> Result<SelfTest, Error> {
         Self::open(cfg, Some(vcd))
     }
 
-    fn open(cfg: SelfTestConfig, vcd: Option<&std::path::Path>) -> Result<SelfTest, String> {
+    fn open(cfg: SelfTestConfig, vcd: Option<&std::path::Path>) -> Result<SelfTest, Error> {
         if !(2..=16).contains(&cfg.cores) {
-            return Err(format!("self-test: {} cores (2 to 16)", cfg.cores));
+            return Err(ConfigError::SelfTestCores(cfg.cores).into());
         }
         crate::check_entries(cfg.entries)?;
         crate::check_hit_latency(cfg.hit_latency)?;
         if cfg.clks_per_bit < 2 || cfg.status_cycles < 2 {
-            return Err("self-test: clks_per_bit and status_cycles must be at least 2".into());
+            return Err(ConfigError::SelfTestTiming.into());
         }
         let top = match vcd {
             None => RtlTop::new(&cfg.spec())?,

@@ -19,11 +19,12 @@
 use std::collections::VecDeque;
 use std::path::PathBuf;
 
-use tlb_lockstep::{failure_dir, Engine, Failure, Fault, Mode, Report};
-use tlb_sim::fabric::{op, SysConfig, SysCoreInputs, SysOutputs, TlbSystem};
+use tlb_lockstep::{failure_dir, Engine, Failure, Fault, Mode, ModelSystem, Report};
+use tlb_sim::fabric::{DirOp, SysConfig, SysCoreInputs, SysOutputs, TlbSystem};
 use tlb_sim::oracle::{Answer, Oracle, Query};
 use tlb_sim::{Access, InvalKind};
 
+use crate::error::Error;
 /// A translation request of one core (the same as a single core's).
 pub use crate::lockstep::Request;
 use crate::mem::{MemPort, MemTiming, PhysMem};
@@ -62,7 +63,7 @@ impl SysLockstepConfig {
             out_dir: crate::toolchain::repo_root().join("target/lockstep-failures"),
             aftermath: 4,
             artifacts: true,
-            reproduce: format!("TLB_SEED={seed:#x} cargo test -- {name}"),
+            reproduce: format!("TLB_SEED={seed:#x} cargo test -p tlb-harness -- {name}"),
             history_limit: 2_000_000,
             sva: true,
         }
@@ -97,16 +98,16 @@ impl Command {
         match *self {
             Command::Post { kind, asid, vaddr, npages } => {
                 (i.cmd_op, i.cmd_kind, i.cmd_asid, i.cmd_vaddr, i.cmd_npages) =
-                    (op::POST, kind as u8, asid, vaddr, npages)
+                    (DirOp::Post, kind.into(), asid, vaddr, npages)
             }
-            Command::Sync => i.cmd_op = op::SYNC,
-            Command::Switch(a) => (i.cmd_op, i.cmd_asid) = (op::SWITCH, a),
-            Command::Lazy => i.cmd_op = op::LAZY,
+            Command::Sync => i.cmd_op = DirOp::Sync,
+            Command::Switch(a) => (i.cmd_op, i.cmd_asid) = (DirOp::Switch, a),
+            Command::Lazy => i.cmd_op = DirOp::Lazy,
             Command::SetAttrs { asid, root, pm } => {
-                (i.cmd_op, i.cmd_asid, i.cmd_root, i.cmd_pm) = (op::SET_ATTRS, asid, root, pm)
+                (i.cmd_op, i.cmd_asid, i.cmd_root, i.cmd_pm) = (DirOp::SetAttrs, asid, root, pm)
             }
-            Command::Release(a) => (i.cmd_op, i.cmd_asid) = (op::RELEASE, a),
-            Command::Raw(o) => i.cmd_op = o,
+            Command::Release(a) => (i.cmd_op, i.cmd_asid) = (DirOp::Release, a),
+            Command::Raw(o) => i.cmd_op = DirOp::from_bits(o),
         }
     }
 }
@@ -168,7 +169,7 @@ struct CoreSide {
 
 pub struct SysLockstep {
     cfg: SysLockstepConfig,
-    engine: Engine<RtlSystem, TlbSystem>,
+    engine: Engine<RtlSystem, ModelSystem>,
     mem: PhysMem,
     pub tables: PageTables,
     ports: Vec<MemPort>,
@@ -180,8 +181,8 @@ pub struct SysLockstep {
 }
 
 impl SysLockstep {
-    pub fn new(cfg: SysLockstepConfig) -> Result<SysLockstep, String> {
-        cfg.sys.validate()?;
+    pub fn new(cfg: SysLockstepConfig) -> Result<SysLockstep, Error> {
+        crate::check_system(&cfg.sys)?;
         cfg.mem.validate()?;
         let n = cfg.sys.cores;
         let rtl_cfg = RtlSysConfig { sys: cfg.sys, sva: cfg.sva };
@@ -210,7 +211,7 @@ impl SysLockstep {
         self.cfg.sys.cores
     }
     pub fn model(&self) -> &TlbSystem {
-        self.engine.model()
+        &self.engine.model().sys
     }
     /// The outputs of the design under test in the current cycle.
     pub fn outputs(&self) -> &SysOutputs {
@@ -505,15 +506,33 @@ impl SysLockstep {
     /// `from..to` (VCD times are the run's: cycle c has its rising edge at 10*(c+1)+5 ns).
     /// Works in every mode: the model's run is replayed on the RTL, which the lockstep tests
     /// hold equal to it cycle for cycle.
-    pub fn write_vcd(&self, path: &std::path::Path, from: u64, to: u64) -> Result<(u64, u64), String> {
+    pub fn write_vcd(&self, path: &std::path::Path, from: u64, to: u64) -> Result<(u64, u64), Error> {
         let recorded = self.engine.history().len();
         let to = to.min(recorded as u64);
         if from >= to {
-            return Err(format!("waveform window {from}..{to} is empty: the run recorded {recorded} cycles of inputs"));
+            return Err(Error::EmptyWindow { from, to, recorded });
         }
         match self.engine.replay(to, Some((path, from)), None)?.rtl {
-            Some(Err(e)) => Err(e),
+            Some(Err(e)) => Err(e.into()),
             _ => Ok((from, to)),
+        }
+    }
+
+    /// Replays the recorded inputs of cycles `0..to` from reset and writes both waveforms:
+    /// the RTL's to `rtl_vcd` and the model's, with the same hierarchy and names, to
+    /// `model_vcd` (`harness/tests/waveforms.rs` holds them equal signal for signal). Returns the
+    /// end of the window written.
+    pub fn write_waveforms(
+        &self,
+        rtl_vcd: &std::path::Path,
+        model_vcd: &std::path::Path,
+        to: u64,
+    ) -> Result<u64, Error> {
+        let to = to.min(self.engine.history().len() as u64);
+        let done = self.engine.replay(to, Some((rtl_vcd, 0)), Some(model_vcd))?;
+        match (done.rtl, done.model) {
+            (Some(Err(e)), _) | (_, Some(Err(e))) => Err(e.into()),
+            _ => Ok(to),
         }
     }
 
@@ -532,12 +551,32 @@ impl SysLockstep {
         // In model mode the RTL replays the model's inputs: its waveform shows the same run (and
         // whether the RTL goes wrong too). TLB_WAVES=0 skips it (the model mutation runs, where
         // a Verilator build per failure would cost more than the run).
+        // The model's waveform, with the same hierarchy and names, is written beside it.
         let waves = std::env::var("TLB_WAVES").map_or(true, |v| v != "0");
+        let mut wrote_model = false;
         if replayable && waves && self.cfg.artifacts && std::fs::create_dir_all(&dir).is_ok() {
-            match self.engine.replay(u64::MAX, Some((&dir.join("rtl.vcd"), 0)), None).map(|r| r.rtl) {
-                Ok(Some(Ok(()))) => wrote = true,
-                Ok(Some(Err(e))) | Err(e) => notes.push(format!("could not rebuild the RTL for its waveform: {e}")),
-                Ok(None) => {}
+            let (rtl_vcd, model_vcd) = (dir.join("rtl.vcd"), dir.join("model.vcd"));
+            let replayed = self.engine.replay(u64::MAX, Some((&rtl_vcd, 0)), Some(&model_vcd)).or_else(|e| {
+                // The model's waveform could not be started: the RTL's alone.
+                notes.push(format!("could not write model.vcd: {e}"));
+                self.engine.replay(u64::MAX, Some((&rtl_vcd, 0)), None)
+            });
+            match replayed {
+                Ok(r) => {
+                    match r.rtl {
+                        Some(Ok(())) => wrote = true,
+                        Some(Err(e)) => {
+                            notes.push(format!("could not rebuild the RTL for its waveform: {}", Error::from(e)))
+                        }
+                        None => {}
+                    }
+                    match r.model {
+                        Some(Ok(())) => wrote_model = true,
+                        Some(Err(e)) => notes.push(format!("could not write model.vcd: {e}")),
+                        None => {}
+                    }
+                }
+                Err(e) => notes.push(format!("could not rebuild the RTL for its waveform: {}", Error::from(e))),
             }
         }
         let mut table = String::from("  commands and requests of the cycles up to the failure (core: ...):\n");
@@ -546,7 +585,7 @@ impl SysLockstep {
             let mut line = format!("    {c:<6}");
             for (k, i) in inputs.iter().enumerate() {
                 let cmd = if i.cmd_valid {
-                    format!("cmd op{} k{} a{} va {:#x}", i.cmd_op, i.cmd_kind, i.cmd_asid, i.cmd_vaddr)
+                    format!("cmd op{} k{} a{} va {:#x}", i.cmd_op.bits(), i.cmd_kind.bits(), i.cmd_asid, i.cmd_vaddr)
                 } else {
                     String::new()
                 };
@@ -562,8 +601,14 @@ impl SysLockstep {
             title: format!("lockstep failure in {} (seed {:#x}, {:?})", self.cfg.name, self.cfg.seed, self.cfg.sys),
             aftermath: self.cfg.aftermath,
             reproduce: self.cfg.reproduce.clone(),
-            waves: wrote
-                .then(|| format!("waveform: {}/rtl.vcd (cycle c has its rising edge at 10*(c+1)+5 ns)", dir.display())),
+            waves: wrote.then(|| match wrote_model {
+                true => format!(
+                    "waveforms: {0}/rtl.vcd and {0}/model.vcd (same signal names; cycle c has its rising edge at \
+                     10*(c+1)+5 ns)",
+                    dir.display()
+                ),
+                false => format!("waveform: {}/rtl.vcd (cycle c has its rising edge at 10*(c+1)+5 ns)", dir.display()),
+            }),
             notes,
             table,
         };

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use tlb_sim::Access;
 
+use crate::error::WorkloadError;
 use crate::os::{Next, OsState, ProcId, Step, TraceInfo, Workload, PROT_READ, PROT_WRITE};
 use crate::trace::{self, AccessKind, TraceError, TraceErrorKind, TraceEvent, TraceOptions, TraceReader};
 
@@ -48,8 +49,13 @@ pub struct TraceWorkload {
 }
 
 impl TraceWorkload {
-    pub fn open(path: &Path, cores: usize, skip_bad_lines: bool, fetches: bool) -> Result<TraceWorkload, String> {
-        let reader = trace::open(path, TraceOptions { skip_bad_lines }).map_err(|e| e.to_string())?;
+    pub fn open(
+        path: &Path,
+        cores: usize,
+        skip_bad_lines: bool,
+        fetches: bool,
+    ) -> Result<TraceWorkload, WorkloadError> {
+        let reader = trace::open(path, TraceOptions { skip_bad_lines }).map_err(WorkloadError::Open)?;
         Ok(TraceWorkload {
             reader,
             path: path.to_path_buf(),
@@ -80,38 +86,30 @@ impl TraceWorkload {
     }
 
     /// One line of error for the user.
-    fn error(&self, e: TraceError) -> String {
-        let path = self.path.display();
+    fn error(&self, e: TraceError) -> WorkloadError {
+        let path = self.path.clone();
         match e.kind {
-            TraceErrorKind::BadLine => format!("{path}: {e} (--skip-bad-lines skips such lines)"),
-            TraceErrorKind::Truncated => {
-                format!("trace {path} is a truncated gzip file (ends after {} lines)", e.line)
-            }
-            TraceErrorKind::Read | TraceErrorKind::SecondProcess => format!("{path}: {e}"),
+            TraceErrorKind::BadLine => WorkloadError::BadLine { path, error: e },
+            TraceErrorKind::Truncated => WorkloadError::Truncated { path, line: e.line },
+            TraceErrorKind::Read | TraceErrorKind::SecondProcess => WorkloadError::Trace { path, error: e },
         }
     }
 
     /// At the end of the trace: a trace without accesses is not a workload.
-    fn check_not_empty(&self) -> Result<(), String> {
+    fn check_not_empty(&self) -> Result<(), WorkloadError> {
         if self.accesses > 0 {
             return Ok(());
         }
-        let path = self.path.display();
+        let path = self.path.clone();
         if self.fetches_seen > 0 {
-            return Err(format!(
-                "trace {path} holds no data accesses, only {} instruction fetches (--trace-fetches replays them)",
-                self.fetches_seen
-            ));
+            return Err(WorkloadError::OnlyFetches { path, fetches: self.fetches_seen });
         }
-        let lines = self.reader.lines_read();
-        let why = if self.truncated {
-            format!(" (it is a truncated gzip file: it ends after {lines} lines)")
-        } else if self.reader.bad_lines_skipped() > 0 {
-            format!(" (bad lines skipped: {} of {lines})", self.reader.bad_lines_skipped())
-        } else {
-            String::new()
-        };
-        Err(format!("trace {path} holds no memory accesses{why}"))
+        Err(WorkloadError::NoAccesses {
+            path,
+            lines: self.reader.lines_read(),
+            skipped: self.reader.bad_lines_skipped(),
+            truncated: self.truncated,
+        })
     }
 
     fn push(&mut self, core: usize, step: Step) {
@@ -132,7 +130,7 @@ impl TraceWorkload {
     }
 
     /// Reads one event into the queues. Ok(false) at the end of the trace.
-    fn read_one(&mut self) -> Result<bool, String> {
+    fn read_one(&mut self) -> Result<bool, WorkloadError> {
         let p = self.proc_;
         let ev = match self.reader.next() {
             None => {

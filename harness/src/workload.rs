@@ -14,6 +14,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use tlb_sim::{Access, InvalKind, PageLevel, Pte};
 
+use crate::error::WorkloadError;
 use crate::lockstep::{Ctx, Lockstep, Request};
 use crate::pagetable::PteFlags;
 use crate::Failure;
@@ -55,13 +56,12 @@ pub fn run(
     seed: u64,
     cycles: u64,
     mut progress: impl FnMut(u64),
-) -> Result<Result<OpCounts, Failure>, String> {
+) -> Result<Result<OpCounts, Failure>, WorkloadError> {
     match name {
         "os-mix" => Ok(os_mix(ls, seed, cycles, &mut progress)),
-        other => Err(format!(
-            "unknown workload {other:?}; built-in workloads: {}",
-            WORKLOADS.iter().map(|w| w.0).collect::<Vec<_>>().join(", ")
-        )),
+        other => {
+            Err(WorkloadError::Unknown { name: other.to_string(), known: WORKLOADS.iter().map(|w| w.0).collect() })
+        }
     }
 }
 

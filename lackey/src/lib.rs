@@ -80,7 +80,8 @@
 // - parse:  one line at a time: the parser's state (running thread, syscalls in flight,
 //           program break, pid) and the line formats.
 // Tests: tests/events.rs (lines to events), tests/input.rs (bad lines and their messages,
-// skipping, buffer fills, files: gzip, truncated, other compressions, missing).
+// skipping, buffer fills, files: gzip, truncated, other compressions, missing),
+// tests/trace_parse.rs (the shipped trace, ../tests/data/zstd.lackey.gz, against its counts).
 
 mod error;
 mod event;

@@ -5,8 +5,10 @@
 use std::fmt::Debug;
 use std::path::Path;
 
-use tlb_sim::fabric::SysOutputs;
+use tlb_sim::fabric::{SysConfig, SysOutputs};
 use tlb_sim::CoreOutputs;
+
+use crate::Error;
 
 /// A clocked device the engine can drive: a Verilated top or a cycle-accurate model of it.
 /// Outputs are functions of the registers only (Moore), so they can be read at any time
@@ -22,7 +24,7 @@ pub trait Dut: Sized {
     /// A device straight out of reset. A `traceable` one can write a waveform (for a
     /// Verilated top: a fresh instance of its own, never taken from or given back to the
     /// pool of reused ones).
-    fn build(cfg: &Self::Config, traceable: bool) -> Result<Self, String>;
+    fn build(cfg: &Self::Config, traceable: bool) -> Result<Self, Error>;
     /// This cycle's outputs.
     fn outputs(&self) -> Self::Outputs;
     /// One rising clock edge with these inputs.
@@ -31,9 +33,9 @@ pub trait Dut: Sized {
     fn reset(&mut self);
     /// Starts a waveform of every signal into `path` from the current cycle on (traceable
     /// devices only). VCD time is the run's: cycle c has its rising edge at 10*(c+1)+5 ns.
-    fn start_waveform(&mut self, path: &Path) -> Result<(), String>;
+    fn start_waveform(&mut self, path: &Path) -> Result<(), Error>;
     /// Ends the waveform (flushed and closed); an error says what could not be written.
-    fn stop_waveform(&mut self) -> Result<(), String>;
+    fn stop_waveform(&mut self) -> Result<(), Error>;
 }
 
 /// Outputs that two sides can be compared on, port by port.
@@ -89,6 +91,14 @@ impl CoreParams {
     pub fn wrapper_name(&self) -> String {
         format!("tlb_core_sim_e{}{}", self.entries, hit_latency_suffix(self.hit_latency))
     }
+}
+
+/// The name of the Verilated wrapper top of a `tlb_system` configuration (the harness
+/// builds it); the fabric model's waveform uses it as its top scope, so both files read
+/// the same.
+pub fn system_wrapper_name(c: &SysConfig) -> String {
+    let h = hit_latency_suffix(c.hit_latency);
+    format!("tlb_system_sim_n{}_e{}_s{}_l{}_a{}{h}", c.cores, c.entries, c.slots, c.log_depth, c.asids)
 }
 
 /// The part of a wrapper top's name that says its HitLatency: none for the default 1,

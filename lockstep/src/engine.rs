@@ -13,6 +13,7 @@ use std::path::Path;
 
 use crate::dut::{Dut, Ports};
 use crate::failure::Fault;
+use crate::Error;
 
 /// What a run simulates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,9 +62,9 @@ struct Pending {
 #[derive(Debug)]
 pub struct Replayed {
     /// The RTL's waveform, or why the RTL could not be rebuilt for it.
-    pub rtl: Option<Result<(), String>>,
+    pub rtl: Option<Result<(), Error>>,
     /// The model's waveform, or why it could not be written.
-    pub model: Option<Result<(), String>>,
+    pub model: Option<Result<(), Error>>,
 }
 
 /// An RTL (`R`, absent in model mode) and a model (`M`) of the same device, in lockstep.
@@ -94,7 +95,7 @@ impl<R: Dut, M: Dut<Inputs = R::Inputs, Outputs = R::Outputs>> Engine<R, M> {
         history_limit: u64,
         aftermath: u32,
         waveforms: Option<(&Path, &Path)>,
-    ) -> Result<Engine<R, M>, String> {
+    ) -> Result<Engine<R, M>, Error> {
         let rtl = if mode.has_rtl() {
             let mut r = R::build(&rtl_cfg, waveforms.is_some())?;
             if let Some((path, _)) = waveforms {
@@ -106,7 +107,9 @@ impl<R: Dut, M: Dut<Inputs = R::Inputs, Outputs = R::Outputs>> Engine<R, M> {
         };
         let mut model = M::build(&model_cfg, waveforms.is_some())?;
         if let Some((_, path)) = waveforms {
-            model.start_waveform(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            model
+                .start_waveform(path)
+                .map_err(|e| Error::ModelWaveform { path: path.to_path_buf(), error: Box::new(e) })?;
         }
         let out = match &rtl {
             Some(r) => r.outputs(),
@@ -205,21 +208,21 @@ impl<R: Dut, M: Dut<Inputs = R::Inputs, Outputs = R::Outputs>> Engine<R, M> {
     }
 
     /// Ends the waveforms of a run that writes its own.
-    pub fn finish(&mut self) -> Result<(), String> {
+    pub fn finish(&mut self) -> Result<(), Error> {
         if !self.traced {
             return Ok(());
         }
         if let Some(r) = self.rtl.as_mut() {
             r.stop_waveform()?;
         }
-        self.model.stop_waveform().map_err(|e| format!("writing the model VCD: {e}"))
+        self.model.stop_waveform().map_err(|e| Error::ModelVcd(Box::new(e)))
     }
 
     /// Replays the recorded inputs of cycles `0..to` from reset on fresh devices: the RTL
     /// writing its waveform of cycles `from..to` to `rtl`'s path (in every mode: the RTL
     /// then shows the model's run), the model its waveform from reset to `model`. An error:
     /// the model's waveform could not be started, and nothing was replayed.
-    pub fn replay(&self, to: u64, rtl: Option<(&Path, u64)>, model: Option<&Path>) -> Result<Replayed, String> {
+    pub fn replay(&self, to: u64, rtl: Option<(&Path, u64)>, model: Option<&Path>) -> Result<Replayed, Error> {
         let to = to.min(self.history.len() as u64) as usize;
         let mut m = None;
         if let Some(path) = model {
@@ -289,7 +292,7 @@ mod tests {
         type Config = u64;
         type Inputs = u64;
         type Outputs = Count;
-        fn build(cfg: &u64, _traceable: bool) -> Result<Counter, String> {
+        fn build(cfg: &u64, _traceable: bool) -> Result<Counter, Error> {
             Ok(Counter { wrong_from: *cfg, cycle: 0, count: 0 })
         }
         fn outputs(&self) -> Count {
@@ -302,11 +305,11 @@ mod tests {
         fn reset(&mut self) {
             (self.cycle, self.count) = (0, 0);
         }
-        fn start_waveform(&mut self, path: &Path) -> Result<(), String> {
+        fn start_waveform(&mut self, path: &Path) -> Result<(), Error> {
             WAVES.with(|w| w.borrow_mut().push(format!("{} from {}", path.display(), self.cycle)));
             Ok(())
         }
-        fn stop_waveform(&mut self) -> Result<(), String> {
+        fn stop_waveform(&mut self) -> Result<(), Error> {
             Ok(())
         }
     }

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
-//! The models as devices under test: one core ([`ModelCore`]: `tlb_sim::TlbCore` and its
-//! waveform) and the fabric (`tlb_sim::fabric::TlbSystem` itself).
+//! The models as devices under test, each with the waveform it writes when asked (the
+//! RTL's hierarchy and names): one core ([`ModelCore`]: `tlb_sim::TlbCore`, `vcdout.rs`)
+//! and the fabric ([`ModelSystem`]: `tlb_sim::fabric::TlbSystem`, `vcdout_fabric.rs`).
 
 use std::path::Path;
 
 use tlb_sim::fabric::{SysConfig, SysCoreInputs, SysOutputs, TlbSystem};
 use tlb_sim::{CoreInputs, CoreOutputs, TlbCore};
 
-use crate::dut::{CoreParams, Dut};
-use crate::vcdout::ModelVcd;
+use crate::dut::{system_wrapper_name, CoreParams, Dut};
+use crate::vcdout::{core_top_signals, ModelVcd};
+use crate::vcdout_fabric::system_signals;
+use crate::Error;
 
 /// The model of one `tlb_core`, with the waveform it writes when asked (the RTL's
 /// hierarchy and names: `vcdout.rs`).
@@ -19,7 +22,7 @@ pub struct ModelCore {
     cycle: u64,
     vcd: Option<ModelVcd>,
     /// The first error writing the waveform, reported when it stops.
-    vcd_error: Option<String>,
+    vcd_error: Option<std::io::Error>,
 }
 
 impl Dut for ModelCore {
@@ -27,7 +30,7 @@ impl Dut for ModelCore {
     type Inputs = CoreInputs;
     type Outputs = CoreOutputs;
 
-    fn build(cfg: &CoreParams, _traceable: bool) -> Result<ModelCore, String> {
+    fn build(cfg: &CoreParams, _traceable: bool) -> Result<ModelCore, Error> {
         Ok(ModelCore {
             core: TlbCore::new(cfg.entries, cfg.hit_latency),
             params: *cfg,
@@ -45,16 +48,16 @@ impl Dut for ModelCore {
         match self.vcd.as_mut() {
             // The waveform shows the inputs with the clock low, then the registers after the
             // edge: it needs the state on both sides of the step.
-            Some(v) => {
-                let before = self.core.clone();
+            Some(v) if self.vcd_error.is_none() => {
+                let t = 10 * (self.cycle + 1);
+                let low = v.dump(t, |s| core_top_signals(s, &self.core, inputs, false));
                 self.core.step(inputs);
-                if self.vcd_error.is_none() {
-                    if let Err(e) = v.cycle(self.cycle, &before, &self.core, inputs) {
-                        self.vcd_error = Some(e.to_string());
-                    }
+                let high = low.and_then(|_| v.dump(t + 5, |s| core_top_signals(s, &self.core, inputs, true)));
+                if let Err(e) = high {
+                    self.vcd_error = Some(e);
                 }
             }
-            None => self.core.step(inputs),
+            _ => self.core.step(inputs),
         }
         self.cycle += 1;
     }
@@ -64,50 +67,84 @@ impl Dut for ModelCore {
         self.cycle = 0;
     }
 
-    fn start_waveform(&mut self, path: &Path) -> Result<(), String> {
+    fn start_waveform(&mut self, path: &Path) -> Result<(), Error> {
         let top = self.params.wrapper_name();
-        let v = ModelVcd::create(path, &top, &self.core, &CoreInputs::default(), 10 * self.cycle + 5)
-            .map_err(|e| e.to_string())?;
+        let v = ModelVcd::create(path, &top, 10 * self.cycle + 5, |s| {
+            core_top_signals(s, &self.core, &CoreInputs::default(), true)
+        })?;
         self.vcd = Some(v);
         Ok(())
     }
 
-    fn stop_waveform(&mut self) -> Result<(), String> {
+    fn stop_waveform(&mut self) -> Result<(), Error> {
         if let Some(v) = self.vcd.take() {
-            v.finish().map_err(|e| e.to_string())?;
+            v.finish()?;
         }
-        self.vcd_error.take().map_or(Ok(()), Err)
+        self.vcd_error.take().map_or(Ok(()), |e| Err(Error::Io(e)))
     }
 }
 
-impl Dut for TlbSystem {
+/// The fabric model (`tlb_sim::fabric::TlbSystem`), with the waveform it writes when asked
+/// (the Verilated `tlb_system` wrapper's hierarchy and names: `vcdout_fabric.rs`).
+pub struct ModelSystem {
+    pub sys: TlbSystem,
+    /// Cycles since reset (the waveform's time).
+    cycle: u64,
+    vcd: Option<ModelVcd>,
+    /// The first error writing the waveform, reported when it stops.
+    vcd_error: Option<std::io::Error>,
+}
+
+impl Dut for ModelSystem {
     type Config = SysConfig;
     type Inputs = Vec<SysCoreInputs>;
     type Outputs = SysOutputs;
 
-    fn build(cfg: &SysConfig, _traceable: bool) -> Result<TlbSystem, String> {
-        cfg.validate()?;
-        Ok(TlbSystem::new(*cfg))
+    fn build(cfg: &SysConfig, _traceable: bool) -> Result<ModelSystem, Error> {
+        cfg.validate().map_err(Error::Config)?;
+        Ok(ModelSystem { sys: TlbSystem::new(*cfg), cycle: 0, vcd: None, vcd_error: None })
     }
 
     fn outputs(&self) -> SysOutputs {
-        TlbSystem::outputs(self)
+        self.sys.outputs()
     }
 
     fn step(&mut self, inputs: &Vec<SysCoreInputs>) {
-        TlbSystem::step(self, inputs)
+        match self.vcd.as_mut() {
+            // The inputs with the clock low, then the registers after the edge (after a
+            // failed write, no more).
+            Some(v) if self.vcd_error.is_none() => {
+                let t = 10 * (self.cycle + 1);
+                let low = v.dump(t, |s| system_signals(s, &self.sys, inputs, false));
+                self.sys.step(inputs);
+                let high = low.and_then(|_| v.dump(t + 5, |s| system_signals(s, &self.sys, inputs, true)));
+                if let Err(e) = high {
+                    self.vcd_error = Some(e);
+                }
+            }
+            _ => self.sys.step(inputs),
+        }
+        self.cycle += 1;
     }
 
     fn reset(&mut self) {
-        *self = TlbSystem::new(self.cfg);
+        self.sys = TlbSystem::new(self.sys.cfg);
+        self.cycle = 0;
     }
 
-    fn start_waveform(&mut self, _path: &Path) -> Result<(), String> {
-        Err("the fabric model writes no waveform (the RTL's shows the same run)".to_string())
-    }
-
-    fn stop_waveform(&mut self) -> Result<(), String> {
+    fn start_waveform(&mut self, path: &Path) -> Result<(), Error> {
+        let top = system_wrapper_name(&self.sys.cfg);
+        let idle = vec![SysCoreInputs::default(); self.sys.cfg.cores];
+        let v = ModelVcd::create(path, &top, 10 * self.cycle + 5, |s| system_signals(s, &self.sys, &idle, true))?;
+        self.vcd = Some(v);
         Ok(())
+    }
+
+    fn stop_waveform(&mut self) -> Result<(), Error> {
+        if let Some(v) = self.vcd.take() {
+            v.finish()?;
+        }
+        self.vcd_error.take().map_or(Ok(()), |e| Err(Error::Io(e)))
     }
 }
 
@@ -128,13 +165,12 @@ mod tests {
         assert_eq!(m.outputs(), fresh);
 
         let cfg = SysConfig::default();
-        let mut s = <TlbSystem as Dut>::build(&cfg, false).unwrap();
+        let mut s = ModelSystem::build(&cfg, false).unwrap();
         let fresh = Dut::outputs(&s);
         let mut i = vec![SysCoreInputs::default(); cfg.cores];
         i[0].req_valid = true;
         Dut::step(&mut s, &i);
         Dut::reset(&mut s);
         assert_eq!(Dut::outputs(&s), fresh);
-        assert!(s.start_waveform(Path::new("/dev/null")).is_err());
     }
 }

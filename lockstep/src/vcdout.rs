@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-//! A VCD of the core model, with the RTL's hierarchy and signal names (`u_core` with its
-//! ports and registers, `u_core.u_l1`, `u_core.u_l1.u_plru`, `u_core.u_ptw` registers), and
-//! the RTL waveform's timing (see the harness's `rtl.rs`), so the two files can be opened
-//! side by side.
+//! The models' VCDs, with the RTL's hierarchy and signal names and the RTL waveform's
+//! timing (see the harness's `rtl.rs`), so a model's file and the RTL's can be opened side
+//! by side and compared signal for signal (`harness/tests/waveforms.rs`).
+//!
+//! [`ModelVcd`] writes whatever a walk over a model names into [`Signals`]: one core
+//! ([`core_signals`]: `u_core` with its ports and registers, `u_core.u_l1`, its PLRU
+//! trees, `u_core.u_ptw`) here, the fabric in `vcdout_fabric.rs`.
 
 use std::fs::File;
 use std::io::{self, BufWriter};
@@ -12,160 +15,176 @@ use tlb_sim::{CoreInputs, TlbCore};
 use vcd::{IdCode, TimescaleUnit, Value};
 
 /// A signal value up to any width, as little-endian 64-bit words.
-type Bits = Vec<u64>;
+pub type Bits = Vec<u64>;
 
+/// The signals of a model at one instant, as a walk over it names them: the same signals in
+/// the same order at every walk, so only the first one keeps their scopes and names.
+#[derive(Default)]
+pub struct Signals {
+    /// The scope signals are added to, relative to the wrapper (`u_sys.gen_core[0]`).
+    scope: String,
+    /// Whether this walk names the signals (the first one).
+    naming: bool,
+    /// (scope, name, width) of every signal, from the first walk.
+    names: Vec<(String, String, u32)>,
+    /// This walk's values, in order.
+    values: Vec<Bits>,
+    /// How many signals this walk has added so far.
+    k: usize,
+}
+
+impl Signals {
+    fn start(&mut self) {
+        self.naming = self.names.is_empty() && self.values.is_empty();
+        self.k = 0;
+        self.scope.clear();
+    }
+
+    /// Adds the signals that follow to `scope` (dot-separated, relative to the wrapper).
+    pub fn scope(&mut self, scope: &str) {
+        if self.naming {
+            scope.clone_into(&mut self.scope);
+        }
+    }
+
+    /// [`Signals::scope`], formatted only by the walk that names the signals.
+    pub fn scope_fmt(&mut self, scope: std::fmt::Arguments) {
+        if self.naming {
+            self.scope = scope.to_string();
+        }
+    }
+
+    /// A signal of up to 64 bits.
+    pub fn add(&mut self, name: &str, width: u32, value: u64) {
+        self.add_bits(name, width, &[value]);
+    }
+
+    /// Element `index` of an unpacked array `name` (`name[index]`, as Verilator names it),
+    /// named without formatting on every walk.
+    pub fn add_element(&mut self, name: &str, index: usize, width: u32, value: &[u64]) {
+        if self.naming {
+            self.names.push((self.scope.clone(), format!("{name}[{index}]"), width));
+        }
+        self.set_value(value);
+    }
+
+    /// A signal of any width: `value` holds its bits, least significant word first.
+    pub fn add_bits(&mut self, name: &str, width: u32, value: &[u64]) {
+        if self.naming {
+            self.names.push((self.scope.clone(), name.to_string(), width));
+        }
+        self.set_value(value);
+    }
+
+    fn set_value(&mut self, value: &[u64]) {
+        match self.values.get_mut(self.k) {
+            Some(v) => {
+                v.clear();
+                v.extend_from_slice(value);
+            }
+            None => self.values.push(value.to_vec()),
+        }
+        self.k += 1;
+    }
+}
+
+/// A packed value built from its least significant field up, as a SystemVerilog packed
+/// struct or array lays it out (its last field, or its element 0, lowest).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Packed {
+    pub words: Bits,
+    pub width: u32,
+}
+
+impl Packed {
+    /// Puts `width` bits of `value` (at most 64) above the bits already there.
+    pub fn put(&mut self, width: u32, value: u64) -> &mut Packed {
+        assert!(width <= 64, "a field of {width} bits: put it in parts");
+        if width == 0 {
+            return self;
+        }
+        let v = if width == 64 { value } else { value & ((1 << width) - 1) };
+        let (at, off) = ((self.width / 64) as usize, self.width % 64);
+        self.words.resize((self.width + width).div_ceil(64) as usize, 0);
+        self.words[at] |= v << off;
+        if off != 0 && off + width > 64 {
+            self.words[at + 1] |= v >> (64 - off);
+        }
+        self.width += width;
+        self
+    }
+
+    /// Puts another packed value above the bits already there.
+    pub fn put_packed(&mut self, p: &Packed) -> &mut Packed {
+        for (k, &word) in p.words.iter().enumerate() {
+            self.put((p.width - 64 * k as u32).min(64), word);
+        }
+        self
+    }
+
+    /// A packed struct from its fields (width, value) as the struct declares them, most
+    /// significant first.
+    pub fn fields(fields: &[(u32, u64)]) -> Packed {
+        let mut p = Packed::default();
+        for &(w, v) in fields.iter().rev() {
+            p.put(w, v);
+        }
+        p
+    }
+
+    /// A packed array `[N-1:0]` of `width`-bit elements, element 0 first.
+    pub fn array(width: u32, elements: impl IntoIterator<Item = u64>) -> Packed {
+        let mut p = Packed::default();
+        for v in elements {
+            p.put(width, v);
+        }
+        p
+    }
+}
+
+/// A signal's place in the file and what was last written for it.
 struct Sig {
     id: IdCode,
     width: u32,
     last: Option<Bits>,
 }
 
+/// A model's VCD: the signals a walk names ([`Signals`]), under `TOP.<wrapper>` as the
+/// Verilated wrapper top dumps them.
 pub struct ModelVcd {
     w: vcd::Writer<BufWriter<File>>,
     sigs: Vec<Sig>,
-}
-
-/// Every dumped signal: scope (relative to the wrapper), name, width, value.
-/// The scopes of the L1's per-set PLRU trees (at most 16 sets: 64 entries in 4 ways).
-const SET_PLRU: [&str; 16] = [
-    "u_core.u_l1.gen_set[0].u_plru",
-    "u_core.u_l1.gen_set[1].u_plru",
-    "u_core.u_l1.gen_set[2].u_plru",
-    "u_core.u_l1.gen_set[3].u_plru",
-    "u_core.u_l1.gen_set[4].u_plru",
-    "u_core.u_l1.gen_set[5].u_plru",
-    "u_core.u_l1.gen_set[6].u_plru",
-    "u_core.u_l1.gen_set[7].u_plru",
-    "u_core.u_l1.gen_set[8].u_plru",
-    "u_core.u_l1.gen_set[9].u_plru",
-    "u_core.u_l1.gen_set[10].u_plru",
-    "u_core.u_l1.gen_set[11].u_plru",
-    "u_core.u_l1.gen_set[12].u_plru",
-    "u_core.u_l1.gen_set[13].u_plru",
-    "u_core.u_l1.gen_set[14].u_plru",
-    "u_core.u_l1.gen_set[15].u_plru",
-];
-
-fn signals(m: &TlbCore, i: &CoreInputs, clk: bool) -> Vec<(&'static str, &'static str, u32, Bits)> {
-    let mut s: Vec<(&'static str, &'static str, u32, Bits)> = vec![
-        ("", "clk_i", 1, vec![clk as u64]),
-        ("", "rst_ni", 1, vec![1]),
-        ("u_core", "clk_i", 1, vec![clk as u64]),
-        ("u_core", "rst_ni", 1, vec![1]),
-    ];
-    for (n, w, v) in i.fields() {
-        s.push(("u_core", n, w, vec![v]));
-    }
-    for (n, w, v) in m.outputs().fields() {
-        s.push(("u_core", n, w, vec![v]));
-    }
-    let c = "u_core";
-    s.extend([
-        (c, "state_q", 2, vec![m.state_q as u64]),
-        (c, "walk_vaddr_q", 39, vec![m.walk_vaddr_q]),
-        (c, "walk_canon_q", 4, vec![m.walk_canon_q as u64]),
-        (c, "walk_access_q", 2, vec![m.walk_access_q as u64]),
-        (c, "walk_priv_u_q", 1, vec![m.walk_priv_u_q as u64]),
-        (c, "walk_sum_q", 1, vec![m.walk_sum_q as u64]),
-        (c, "walk_mxr_q", 1, vec![m.walk_mxr_q as u64]),
-        (c, "walk_asid_q", 16, vec![m.walk_asid_q as u64]),
-        (c, "resp_valid_q", 1, vec![m.resp_valid_q as u64]),
-        (c, "resp_paddr_q", 56, vec![m.resp_paddr_q]),
-        (c, "resp_fault_q", 1, vec![m.resp_fault_q as u64]),
-        (c, "look_valid_q", 1, vec![m.look_valid_q as u64]),
-        (c, "look_access_q", 2, vec![m.look_access_q as u64]),
-        (c, "look_priv_u_q", 1, vec![m.look_priv_u_q as u64]),
-        (c, "look_sum_q", 1, vec![m.look_sum_q as u64]),
-        (c, "look_mxr_q", 1, vec![m.look_mxr_q as u64]),
-        (c, "look_vaddr_q", 39, vec![m.look_vaddr_q]),
-        (c, "look_canon_q", 4, vec![m.look_canon_q as u64]),
-        (c, "fill_kill_q", 1, vec![m.fill_kill_q as u64]),
-        (c, "walk_restart_q", 1, vec![m.walk_restart_q as u64]),
-        (c, "inv_valid_q", 1, vec![m.inv_valid_q as u64]),
-        (c, "inv_kind_q", 3, vec![m.inv_kind_q as u64]),
-        (c, "inv_asid_q", 16, vec![m.inv_asid_q as u64]),
-        (c, "inv_vpn_q", 27, vec![m.inv_vpn_q]),
-        (c, "inv_last_q", 28, vec![m.inv_last_q]),
-    ]);
-    if m.hit_latency == 2 {
-        // The answer stage (tlb_core's gen_answer_stage block).
-        let g = "u_core.gen_answer_stage";
-        let a = &m.ans_q;
-        let e = a.entry.packed();
-        s.extend([
-            (g, "ans_hit_q", 1, vec![a.hit as u64]),
-            (g, "ans_priv_u_q", 1, vec![a.priv_u as u64]),
-            (g, "ans_sum_q", 1, vec![a.sum as u64]),
-            (g, "ans_mxr_q", 1, vec![a.mxr as u64]),
-            (g, "nc_q_r", 1, vec![m.nc_q as u64]),
-            (g, "ans_entry_q", 96, vec![e as u64, (e >> 64) as u64]),
-            (g, "ans_vaddr_q", 30, vec![a.vaddr]),
-            (g, "ans_access_q", 2, vec![a.access as u64]),
-        ]);
-    }
-    // The L1: valid and kill bits (4 KiB entries, then superpages), the registered lookup,
-    // the touch, the superpages' tags (`sup_q` packs superpage S-1 in the most significant
-    // 46 bits, as the RTL's packed array) and the PLRU trees.
-    let l1 = &m.u_l1;
-    let n = l1.slots();
-    let idx_w = n.next_power_of_two().trailing_zeros();
-    let lo_hi = |v: u128| vec![v as u64, (v >> 64) as u64];
-    let u = "u_core.u_l1";
-    s.push((u, "valid_q", n as u32, lo_hi(l1.valid_q)));
-    s.push((u, "kill_q", n as u32, lo_hi(l1.kill_q)));
-    s.push((u, "hit_q", 1, vec![l1.hit_q as u64]));
-    s.push((u, "hit_idx_q", idx_w, vec![l1.hit_idx_q as u64]));
-    s.push((u, "hit_g_q", 1, vec![l1.hit_g_q as u64]));
-    s.push((u, "hit_level_q", 2, vec![l1.hit_level_q as u64]));
-    s.push((u, "touch_hit_q", 1, vec![l1.touch_hit_q as u64]));
-    s.push((u, "touch_idx_q", idx_w, vec![l1.touch_idx_q as u64]));
-    s.push((u, "p_valid_q", 1, vec![l1.p_valid_q as u64]));
-    let mut sup = vec![0u64; (tlb_sim::L1_SUPERS * 46).div_ceil(64)];
-    for k in 0..tlb_sim::L1_SUPERS {
-        let e = &l1.mem[l1.entries + k];
-        let v: u64 = (e.asid as u64) << 30 | (e.g as u64) << 29 | (e.level as u64) << 27 | (e.vpn & tlb_sim::VPN_MASK);
-        for b in 0..46 {
-            if (v >> b) & 1 == 1 {
-                let bit = k * 46 + b;
-                sup[bit / 64] |= 1 << (bit % 64);
-            }
-        }
-    }
-    s.push((u, "sup_q", (tlb_sim::L1_SUPERS * 46) as u32, sup));
-    for (set, tree) in l1.plru.iter().enumerate() {
-        s.push((SET_PLRU[set], "plru_q", (l1.ways - 1) as u32, vec![tree.plru_q]));
-    }
-    s.push(("u_core.u_l1.u_sup_plru", "plru_q", (tlb_sim::L1_SUPERS - 1) as u32, vec![l1.sup_plru.plru_q]));
-    let p = &m.u_ptw;
-    let w = "u_core.u_ptw";
-    s.extend([
-        (w, "state_q", 2, vec![p.state_q as u64]),
-        (w, "level_q", 2, vec![p.level_q as u64]),
-        (w, "addr_q", 56, vec![p.addr_q]),
-        (w, "global_q", 1, vec![p.global_q as u64]),
-        (w, "poison_q", 1, vec![p.poison_q as u64]),
-        (w, "vpn_q", 27, vec![p.vpn_q]),
-    ]);
-    s
+    walk: Signals,
 }
 
 fn bits_to_values(bits: &Bits, width: u32) -> Vec<Value> {
     (0..width)
         .rev()
-        .map(|b| if (bits[(b / 64) as usize] >> (b % 64)) & 1 == 1 { Value::V1 } else { Value::V0 })
+        .map(|b| {
+            let word = bits.get((b / 64) as usize).copied().unwrap_or(0);
+            if (word >> (b % 64)) & 1 == 1 {
+                Value::V1
+            } else {
+                Value::V0
+            }
+        })
         .collect()
 }
 
 impl ModelVcd {
-    /// Opens `path` and writes the header and the state at `time` (just after reset).
-    pub fn create(path: &Path, top: &str, model: &TlbCore, inputs: &CoreInputs, time: u64) -> io::Result<ModelVcd> {
+    /// Opens `path`, declares the signals `walk` names under `TOP.<top>`, and writes their
+    /// values at `time` (just after reset).
+    pub fn create(path: &Path, top: &str, time: u64, walk: impl FnOnce(&mut Signals)) -> io::Result<ModelVcd> {
         let mut w = vcd::Writer::new(BufWriter::new(File::create(path)?));
+        let mut signals = Signals::default();
+        signals.start();
+        walk(&mut signals);
         w.timescale(1, TimescaleUnit::NS)?;
         w.add_module("TOP")?;
         w.add_module(top)?;
         let mut sigs = Vec::new();
         let mut open: Vec<&str> = Vec::new();
-        for (scope, name, width, _) in signals(model, inputs, true) {
+        for (scope, name, width) in &signals.names {
             let want: Vec<&str> = if scope.is_empty() { vec![] } else { scope.split('.').collect() };
             let common = open.iter().zip(&want).take_while(|(a, b)| a == b).count();
             for _ in common..open.len() {
@@ -176,44 +195,166 @@ impl ModelVcd {
                 w.add_module(part)?;
                 open.push(part);
             }
-            let id = w.add_wire(width, name)?;
-            sigs.push(Sig { id, width, last: None });
+            let id = w.add_wire(*width, name)?;
+            sigs.push(Sig { id, width: *width, last: None });
         }
         for _ in 0..open.len() + 2 {
             w.upscope()?;
         }
         w.enddefinitions()?;
-        let mut v = ModelVcd { w, sigs };
-        v.dump(time, model, inputs, true)?;
+        let mut v = ModelVcd { w, sigs, walk: signals };
+        v.write(time)?;
         Ok(v)
     }
 
-    /// Writes the signals that changed, at `time`.
-    pub fn dump(&mut self, time: u64, model: &TlbCore, inputs: &CoreInputs, clk: bool) -> io::Result<()> {
+    /// Writes the signals `walk` finds changed, at `time`.
+    pub fn dump(&mut self, time: u64, walk: impl FnOnce(&mut Signals)) -> io::Result<()> {
+        self.walk.start();
+        walk(&mut self.walk);
+        assert_eq!(self.walk.k, self.sigs.len(), "a waveform walk names the same signals every time");
+        self.write(time)
+    }
+
+    fn write(&mut self, time: u64) -> io::Result<()> {
         self.w.timestamp(time)?;
-        for (sig, (_, _, _, bits)) in self.sigs.iter_mut().zip(signals(model, inputs, clk)) {
-            if sig.last.as_ref() == Some(&bits) {
+        for (sig, bits) in self.sigs.iter_mut().zip(&self.walk.values) {
+            if sig.last.as_ref() == Some(bits) {
                 continue;
             }
             if sig.width == 1 {
                 self.w.change_scalar(sig.id, if bits[0] & 1 == 1 { Value::V1 } else { Value::V0 })?;
             } else {
-                self.w.change_vector(sig.id, bits_to_values(&bits, sig.width))?;
+                self.w.change_vector(sig.id, bits_to_values(bits, sig.width))?;
             }
-            sig.last = Some(bits);
+            sig.last = Some(bits.clone());
         }
         Ok(())
-    }
-
-    /// One cycle, as `RtlCore::step` dumps it: inputs with the clock low, then the edge.
-    pub fn cycle(&mut self, cycle: u64, before: &TlbCore, after: &TlbCore, inputs: &CoreInputs) -> io::Result<()> {
-        let t = 10 * (cycle + 1);
-        self.dump(t, before, inputs, false)?;
-        self.dump(t + 5, after, inputs, true)
     }
 
     pub fn finish(mut self) -> io::Result<()> {
         use std::io::Write;
         self.w.writer().flush()
+    }
+}
+
+/// One core's waveform as its Verilated wrapper top (`tlb_core_sim_*`) dumps it: the
+/// wrapper's clock and reset, then [`core_signals`] under `u_core`.
+pub fn core_top_signals(s: &mut Signals, m: &TlbCore, i: &CoreInputs, clk: bool) {
+    s.scope("");
+    s.add("clk_i", 1, clk as u64);
+    s.add("rst_ni", 1, 1);
+    core_signals(s, "u_core", m, i, clk);
+}
+
+/// A `tlb_core` instance at `scope` (`u_core`, or `u_sys.gen_core[c].u_core` in the
+/// fabric): its ports, its registers, and those of `u_l1`, its PLRU trees and `u_ptw`.
+pub fn core_signals(s: &mut Signals, scope: &str, m: &TlbCore, i: &CoreInputs, clk: bool) {
+    s.scope(scope);
+    s.add("clk_i", 1, clk as u64);
+    s.add("rst_ni", 1, 1);
+    for (n, w, v) in i.fields() {
+        s.add(n, w, v);
+    }
+    for (n, w, v) in m.outputs().fields() {
+        s.add(n, w, v);
+    }
+    for (n, w, v) in [
+        ("state_q", 2, m.state_q as u64),
+        ("walk_vaddr_q", 39, m.walk_vaddr_q),
+        ("walk_canon_q", 4, m.walk_canon_q as u64),
+        ("walk_access_q", 2, m.walk_access_q as u64),
+        ("walk_priv_u_q", 1, m.walk_priv_u_q as u64),
+        ("walk_sum_q", 1, m.walk_sum_q as u64),
+        ("walk_mxr_q", 1, m.walk_mxr_q as u64),
+        ("walk_asid_q", 16, m.walk_asid_q as u64),
+        ("resp_valid_q", 1, m.resp_valid_q as u64),
+        ("resp_paddr_q", 56, m.resp_paddr_q),
+        ("resp_fault_q", 1, m.resp_fault_q as u64),
+        ("look_valid_q", 1, m.look_valid_q as u64),
+        ("look_access_q", 2, m.look_access_q as u64),
+        ("look_priv_u_q", 1, m.look_priv_u_q as u64),
+        ("look_sum_q", 1, m.look_sum_q as u64),
+        ("look_mxr_q", 1, m.look_mxr_q as u64),
+        ("look_vaddr_q", 39, m.look_vaddr_q),
+        ("look_canon_q", 4, m.look_canon_q as u64),
+        ("fill_kill_q", 1, m.fill_kill_q as u64),
+        ("walk_restart_q", 1, m.walk_restart_q as u64),
+        ("inv_valid_q", 1, m.inv_valid_q as u64),
+        ("inv_kind_q", 3, m.inv_kind_q as u64),
+        ("inv_asid_q", 16, m.inv_asid_q as u64),
+        ("inv_vpn_q", 27, m.inv_vpn_q),
+        ("inv_last_q", 28, m.inv_last_q),
+    ] {
+        s.add(n, w, v);
+    }
+    if m.hit_latency == 2 {
+        // The answer stage (tlb_core's gen_answer_stage block).
+        s.scope_fmt(format_args!("{scope}.gen_answer_stage"));
+        let a = &m.ans_q;
+        let e = a.entry.packed();
+        s.add("ans_hit_q", 1, a.hit as u64);
+        s.add("ans_priv_u_q", 1, a.priv_u as u64);
+        s.add("ans_sum_q", 1, a.sum as u64);
+        s.add("ans_mxr_q", 1, a.mxr as u64);
+        s.add("nc_q_r", 1, m.nc_q as u64);
+        s.add_bits("ans_entry_q", 96, &[e as u64, (e >> 64) as u64]);
+        s.add("ans_vaddr_q", 30, a.vaddr);
+        s.add("ans_access_q", 2, a.access as u64);
+    }
+    // The L1: valid and kill bits (4 KiB entries, then superpages), the registered lookup,
+    // the touch, the superpages' tags (`sup_q`, superpage 0 least significant) and the PLRU
+    // trees, one per set and one over the superpages.
+    let l1 = &m.u_l1;
+    let n = l1.slots();
+    let idx = n.next_power_of_two().trailing_zeros();
+    let lo_hi = |v: u128| [v as u64, (v >> 64) as u64];
+    s.scope_fmt(format_args!("{scope}.u_l1"));
+    s.add_bits("valid_q", n as u32, &lo_hi(l1.valid_q));
+    s.add_bits("kill_q", n as u32, &lo_hi(l1.kill_q));
+    s.add("hit_q", 1, l1.hit_q as u64);
+    s.add("hit_idx_q", idx, l1.hit_idx_q as u64);
+    s.add("hit_g_q", 1, l1.hit_g_q as u64);
+    s.add("hit_level_q", 2, l1.hit_level_q as u64);
+    s.add("touch_hit_q", 1, l1.touch_hit_q as u64);
+    s.add("touch_idx_q", idx, l1.touch_idx_q as u64);
+    s.add("p_valid_q", 1, l1.p_valid_q as u64);
+    let mut sup = Packed::default();
+    for e in &l1.mem[l1.entries..] {
+        sup.put_packed(&Packed::fields(&[(16, e.asid as u64), (1, e.g as u64), (2, e.level as u64), (27, e.vpn)]));
+    }
+    s.add_bits("sup_q", sup.width, &sup.words);
+    for (set, tree) in l1.plru.iter().enumerate() {
+        s.scope_fmt(format_args!("{scope}.u_l1.gen_set[{set}].u_plru"));
+        s.add("plru_q", (l1.ways - 1) as u32, tree.plru_q);
+    }
+    s.scope_fmt(format_args!("{scope}.u_l1.u_sup_plru"));
+    s.add("plru_q", (tlb_sim::L1_SUPERS - 1) as u32, l1.sup_plru.plru_q);
+    let p = &m.u_ptw;
+    s.scope_fmt(format_args!("{scope}.u_ptw"));
+    s.add("state_q", 2, p.state_q as u64);
+    s.add("level_q", 2, p.level_q as u64);
+    s.add("addr_q", 56, p.addr_q);
+    s.add("global_q", 1, p.global_q as u64);
+    s.add("poison_q", 1, p.poison_q as u64);
+    s.add("vpn_q", 27, p.vpn_q);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_values_lay_out_as_systemverilog_does() {
+        // struct packed { logic [2:0] a; logic [3:0] b; }: a in bits 6:4.
+        assert_eq!(Packed::fields(&[(3, 0b101), (4, 0b0011)]), Packed { words: vec![0b101_0011], width: 7 });
+        // [2:0][3:0] array: element 0 lowest; wider than one word.
+        let e1 = 0x12_3456_789a;
+        let p = Packed::array(40, [1, e1, 3]);
+        assert_eq!((p.width, p.words.len()), (120, 2));
+        assert_eq!(p.words[0], 1 | (e1 << 40));
+        assert_eq!(p.words[1], (e1 >> 24) | (3 << 16));
+        let mut q = Packed::default();
+        q.put(1, 1).put_packed(&p);
+        assert_eq!((q.width, q.words[0] & 0b11), (121, 0b11));
     }
 }

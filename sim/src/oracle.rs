@@ -52,6 +52,28 @@ pub enum Answer {
     Paddr(u64),
 }
 
+/// Why the oracle refused an answer: what was answered, and what was allowed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    #[error("non-canonical VA {vaddr:#x} translated to {paddr:#x}")]
+    NonCanonical { vaddr: u64, paddr: u64 },
+    #[error(
+        "answer {answer:?} for VA {:#x} ({:?}, {}-mode, asid {}, root {:#x}, pm {}) accepted at cycle {} is not \
+         allowed at cycle {now}: allowed addresses {allowed:x?}, fault allowed: {fault_ok}",
+        q.vaddr,
+        q.access,
+        if q.priv_u { "U" } else { "S" },
+        q.asid,
+        q.root_ppn,
+        q.pm,
+        q.accepted
+    )]
+    NotAllowed { answer: Answer, q: Query, now: u64, allowed: Vec<u64>, fault_ok: bool },
+    /// Refused in every context the answer may have come from, each one's reason in turn.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; or, in another allowed context: "))]
+    InEveryContext(Vec<Refused>),
+}
+
 /// One way a walk could have ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum WalkEnd {
@@ -318,20 +340,20 @@ impl Oracle {
     }
 
     /// Judges an answer given at cycle `now`. On refusal, says what was allowed.
-    pub fn check(&mut self, q: &Query, now: u64, answer: Answer) -> Result<(), String> {
+    pub fn check(&mut self, q: &Query, now: u64, answer: Answer) -> Result<(), Refused> {
         self.check_any(std::slice::from_ref(q), now, answer)
     }
 
     /// Judges an answer that may come from any of several contexts (say, the root table
     /// and masking mode before and after an attribute change that is not yet fenced): it is
     /// allowed if one of them allows it.
-    pub fn check_any(&mut self, qs: &[Query], now: u64, answer: Answer) -> Result<(), String> {
+    pub fn check_any(&mut self, qs: &[Query], now: u64, answer: Answer) -> Result<(), Refused> {
         self.check_any_since(qs, 0, now, answer)
     }
 
     /// [`Oracle::check_any`] for a TLB that held nothing at the end of cycle `floor` (its
     /// core was reset then): a cached answer may come only from states at or after `floor`.
-    pub fn check_any_since(&mut self, qs: &[Query], floor: u64, now: u64, answer: Answer) -> Result<(), String> {
+    pub fn check_any_since(&mut self, qs: &[Query], floor: u64, now: u64, answer: Answer) -> Result<(), Refused> {
         self.checked += 1;
         let mut why = Vec::new();
         for q in qs {
@@ -340,14 +362,17 @@ impl Oracle {
                 Err(e) => why.push(e),
             }
         }
-        Err(why.join("; or, in another allowed context: "))
+        Err(match why.len() {
+            1 => why.pop().expect("one"),
+            _ => Refused::InEveryContext(why),
+        })
     }
 
-    fn judge(&self, q: &Query, floor: u64, now: u64, answer: Answer) -> Result<(), String> {
+    fn judge(&self, q: &Query, floor: u64, now: u64, answer: Answer) -> Result<(), Refused> {
         if !va_canonical(pm_apply(q.vaddr, q.pm)) {
             return match answer {
                 Answer::Fault => Ok(()),
-                Answer::Paddr(pa) => Err(format!("non-canonical VA {:#x} translated to {pa:#x}", q.vaddr)),
+                Answer::Paddr(paddr) => Err(Refused::NonCanonical { vaddr: q.vaddr, paddr }),
             };
         }
         let vpn = va_vpn(q.vaddr);
@@ -377,18 +402,7 @@ impl Oracle {
         match answer {
             Answer::Fault if fault_ok => Ok(()),
             Answer::Paddr(pa) if allowed_pa.contains(&pa) => Ok(()),
-            _ => Err(format!(
-                "answer {answer:?} for VA {:#x} ({:?}, {}-mode, asid {}, root {:#x}, pm {}) accepted \
-                 at cycle {} is not allowed at cycle {now}: allowed addresses {:x?}, fault allowed: {fault_ok}",
-                q.vaddr,
-                q.access,
-                if q.priv_u { "U" } else { "S" },
-                q.asid,
-                q.root_ppn,
-                q.pm,
-                q.accepted,
-                allowed_pa
-            )),
+            _ => Err(Refused::NotAllowed { answer, q: *q, now, allowed: allowed_pa, fault_ok }),
         }
     }
 }
@@ -428,7 +442,15 @@ mod tests {
         assert!(o.check(&query(0x3abc, 11), 12, Answer::Paddr(0x500abc)).is_ok());
         assert!(o.check(&query(0x3abc, 11), 12, Answer::Fault).is_ok());
         o.record_inval(12, InvalKind::VaAsid, 1, 0x3000, 0);
-        assert!(o.check(&query(0x3abc, 13), 14, Answer::Paddr(0x500abc)).is_err());
+        let refused = o.check(&query(0x3abc, 13), 14, Answer::Paddr(0x500abc)).unwrap_err();
+        assert!(matches!(&refused, Refused::NotAllowed { allowed, fault_ok: true, .. } if allowed.is_empty()));
+        assert_eq!(
+            refused.to_string(),
+            "answer Paddr(5245628) for VA 0x3abc (Load, U-mode, asid 1, root 0x100, pm 0) accepted at cycle 13 \
+             is not allowed at cycle 14: allowed addresses [], fault allowed: true"
+        );
+        let twice = o.check_any(&[query(0x3abc, 13), query(0x3abc, 13)], 14, Answer::Paddr(0x500abc)).unwrap_err();
+        assert_eq!(twice.to_string(), format!("{refused}; or, in another allowed context: {refused}"));
         assert!(o.check(&query(0x3abc, 13), 14, Answer::Fault).is_ok());
         // A request accepted in the invalidation's own cycle still sees the old state.
         assert!(o.check(&query(0x3abc, 12), 14, Answer::Paddr(0x500abc)).is_ok());

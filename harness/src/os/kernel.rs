@@ -17,9 +17,7 @@ const MAX_RANGE: u64 = 1 << 16;
 
 impl Os {
     fn asid(&self, p: ProcId) -> Result<u16, RunError> {
-        self.st.procs[p]
-            .asid
-            .ok_or_else(|| RunError::Workload(format!("process {p} has no address space (exec it first)")))
+        self.st.procs[p].asid.ok_or_else(|| RunError::Os(format!("process {p} has no address space (exec it first)")))
     }
 
     fn write_pte(&mut self, p: ProcId, base: u64, m: Option<Mapping>) {
@@ -92,7 +90,7 @@ impl Os {
             Step::Barrier => self.busy[core] = Busy::Barrier,
             Step::Access { vaddr, access } => {
                 let Some(p) = self.st.running[core] else {
-                    return Err(RunError::Workload(format!("core {core} accesses {vaddr:#x} running no process")));
+                    return Err(RunError::Os(format!("core {core} accesses {vaddr:#x} running no process")));
                 };
                 if self.st.lazy[core] {
                     // Back from the kernel thread to the process.
@@ -177,9 +175,7 @@ impl Os {
                 if let Some(c) =
                     (0..self.sys.cores()).find(|&c| c != core && self.st.running[c] == Some(p) && !self.st.lazy[c])
                 {
-                    return Err(RunError::Workload(format!(
-                        "process {p} exits on core {core} while it runs on core {c}"
-                    )));
+                    return Err(RunError::Os(format!("process {p} exits on core {core} while it runs on core {c}")));
                 }
                 let mut cmds = Vec::new();
                 if self.st.running[core] == Some(p) && !self.st.lazy[core] {

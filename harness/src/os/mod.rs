@@ -132,7 +132,7 @@ pub enum Next {
     /// This core is finished.
     Done,
     /// The workload cannot go on (a malformed trace line, say).
-    Fail(String),
+    Fail(crate::error::WorkloadError),
 }
 
 pub trait Workload {

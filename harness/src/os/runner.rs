@@ -13,6 +13,7 @@ use serde::Serialize;
 use tlb_sim::Access;
 
 use super::{CoreStats, Next, OsState, RunStats, Shootdown, Step, Workload, VA_MASK};
+use crate::error::WorkloadError;
 use crate::system::{Command, Request, SysLockstep};
 use crate::Failure;
 
@@ -37,27 +38,18 @@ pub enum Ending {
     Interrupted,
 }
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum RunError {
     /// RTL and model disagreed, or the oracle refused an answer.
-    Lockstep(Failure),
+    #[error(transparent)]
+    Lockstep(#[from] Failure),
     /// The workload could not go on.
-    Workload(String),
-}
-
-impl std::fmt::Display for RunError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RunError::Lockstep(x) => write!(f, "{}", x.report),
-            RunError::Workload(x) => write!(f, "{x}"),
-        }
-    }
-}
-
-impl From<Failure> for RunError {
-    fn from(f: Failure) -> RunError {
-        RunError::Lockstep(f)
-    }
+    #[error(transparent)]
+    Workload(#[from] WorkloadError),
+    /// The OS model met a state it cannot go on from (a workload asked for the impossible,
+    /// or the system refused a command): what, as one line.
+    #[error("{0}")]
+    Os(String),
 }
 
 /// What an OS operation does when its commands complete.
@@ -171,7 +163,7 @@ impl Os {
             if self.cycle() - self.progress_at > STALL_CYCLES {
                 let states: Vec<String> =
                     self.busy.iter().enumerate().map(|(c, b)| format!("core {c}: {b:?}")).collect();
-                return Err(RunError::Workload(format!(
+                return Err(RunError::Os(format!(
                     "the workload stalled: nothing started or finished for {STALL_CYCLES} cycles ({})",
                     states.join("; ")
                 )));
@@ -264,7 +256,7 @@ impl Os {
             cs.series[window].0 += 1;
             cs.series[window].1 += r.hit as u32;
             let Busy::Translate { vaddr, access, tries } = self.busy[c] else {
-                return Err(RunError::Workload(format!("core {c}: an answer with no translation outstanding")));
+                return Err(RunError::Os(format!("core {c}: an answer with no translation outstanding")));
             };
             self.busy[c] = Busy::Free;
             if r.fault {
@@ -275,10 +267,10 @@ impl Os {
         for c in 0..self.sys.cores() {
             for res in self.sys.take_results(c) {
                 let Busy::Cmds { queue, after, pages, ipi_targets, posted, lam } = &mut self.busy[c] else {
-                    return Err(RunError::Workload(format!("core {c}: a command result with no command outstanding")));
+                    return Err(RunError::Os(format!("core {c}: a command result with no command outstanding")));
                 };
                 if res.error {
-                    return Err(RunError::Workload(format!("core {c}: the system refused {:?}", res.cmd)));
+                    return Err(RunError::Os(format!("core {c}: the system refused {:?}", res.cmd)));
                 }
                 let starts = matches!(res.cmd, Command::Post { .. } | Command::Release(_))
                     || (*lam && matches!(res.cmd, Command::SetAttrs { .. }));

@@ -8,7 +8,7 @@ use std::path::Path;
 use wellen::{Hierarchy, Scope, SignalRef};
 
 use super::load::{load, Loaded};
-use super::{MAX_DEFAULT_ROWS, MAX_DEFAULT_WIDTH};
+use super::{WaveError, MAX_DEFAULT_ROWS, MAX_DEFAULT_WIDTH};
 
 /// Ports (`_i`, `_o`) and registers (`_q`) of a scope, by full name, without clock and
 /// reset, vectors wider than [`MAX_DEFAULT_WIDTH`] and signals already in `seen`.
@@ -103,6 +103,6 @@ pub(super) fn groups(l: &Loaded) -> Vec<(String, Vec<String>)> {
 /// fabric (the directory's ports and registers, the system's own counters); for any other
 /// VCD one group per instance (`u_*` scope). A first group with an empty name holds the
 /// clock. Full hierarchical names, without range.
-pub fn default_groups(vcd: &Path) -> Result<Vec<(String, Vec<String>)>, String> {
+pub fn default_groups(vcd: &Path) -> Result<Vec<(String, Vec<String>)>, WaveError> {
     Ok(groups(&load(vcd)?))
 }

@@ -4,17 +4,20 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
+use std::sync::Arc;
 
 use super::load::load;
+use super::WaveError;
 
 /// Writes a GTKWave save file showing `groups` (entries as in
 /// [`WaveSpec::signals`](super::WaveSpec::signals): names, globs, bit selects, `label=`; a
 /// `# heading` entry opens a group of its own inside the named one) of `vcd`: 1-bit signals
 /// in binary, vectors in hex, each group a collapsible group, open. A group with an empty
 /// name is not grouped.
-pub fn write_gtkw(vcd: &Path, gtkw_out: &Path, groups: &[(String, Vec<String>)]) -> Result<(), String> {
+pub fn write_gtkw(vcd: &Path, gtkw_out: &Path, groups: &[(String, Vec<String>)]) -> Result<(), WaveError> {
     let l = load(vcd)?;
-    let dump = std::fs::canonicalize(vcd).map_err(|e| format!("cannot resolve {}: {e}", vcd.display()))?;
+    let dump =
+        std::fs::canonicalize(vcd).map_err(|e| WaveError::Resolve { path: vcd.to_path_buf(), error: Arc::new(e) })?;
     let mut s = String::new();
     let _ = writeln!(s, "[*] GTKWave save file written by tlb-harness (harness/src/wave/gtkw.rs)");
     let _ = writeln!(s, "[dumpfile] \"{}\"", dump.display());
@@ -93,7 +96,7 @@ pub fn write_gtkw(vcd: &Path, gtkw_out: &Path, groups: &[(String, Vec<String>)])
             flags = "";
         }
     }
-    std::fs::write(gtkw_out, s).map_err(|e| format!("cannot write {}: {e}", gtkw_out.display()))
+    std::fs::write(gtkw_out, s).map_err(|e| WaveError::Write { path: gtkw_out.to_path_buf(), error: Arc::new(e) })
 }
 
 enum GtkwItem {

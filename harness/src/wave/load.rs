@@ -3,9 +3,12 @@
 //! the values of one variable (or a bit select of it) over a window.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use wellen::simple::Waveform;
 use wellen::{SignalRef, SignalValue};
+
+use super::WaveError;
 
 /// One variable of the file.
 pub(super) struct Var {
@@ -44,14 +47,14 @@ pub(super) struct Loaded {
     pub(super) vars: Vec<Var>,
 }
 
-pub(super) fn load(path: &Path) -> Result<Loaded, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+pub(super) fn load(path: &Path) -> Result<Loaded, WaveError> {
+    let meta = std::fs::metadata(path).map_err(|e| WaveError::Read { path: path.to_path_buf(), error: Arc::new(e) })?;
     if meta.is_dir() {
-        return Err(format!("{} is a directory, not a VCD file", path.display()));
+        return Err(WaveError::Directory(path.to_path_buf()));
     }
     let w = wellen::simple::read(path).map_err(|e| match e {
-        wellen::WellenError::UnknownFileFormat => format!("{} is not a VCD file (nor FST or GHW)", path.display()),
-        e => format!("cannot read {} as a waveform: {e}", path.display()),
+        wellen::WellenError::UnknownFileFormat => WaveError::NotAWaveform(path.to_path_buf()),
+        e => WaveError::Parse { path: path.to_path_buf(), message: e.to_string() },
     })?;
     let h = w.hierarchy();
     let vars: Vec<Var> = h
@@ -66,14 +69,14 @@ pub(super) fn load(path: &Path) -> Result<Loaded, String> {
         })
         .collect();
     if vars.is_empty() {
-        return Err(format!("{} has no signals", path.display()));
+        return Err(WaveError::NoSignals(path.to_path_buf()));
     }
     Ok(Loaded { path: path.to_path_buf(), w, vars })
 }
 
 impl Loaded {
     /// The clock's rising edges (0 to 1) and the cycle the first one ends.
-    pub(super) fn cycles(&mut self, clock: usize) -> Result<Cycles, String> {
+    pub(super) fn cycles(&mut self, clock: usize) -> Result<Cycles, WaveError> {
         let sig = self.vars[clock].sig;
         self.w.load_signals(&[sig]);
         let times = self.w.time_table();
@@ -88,7 +91,7 @@ impl Loaded {
             prev = now;
         }
         let Some(&e0) = edges.first() else {
-            return Err(format!("{}: the clock {} never rises", self.path.display(), self.vars[clock].full));
+            return Err(WaveError::ClockNeverRises { path: self.path.clone(), clock: self.vars[clock].full.clone() });
         };
         let start = times.first().copied().unwrap_or(0);
         let period = if edges.len() > 1 { edges[1] - e0 } else { e0 - start };
@@ -137,7 +140,7 @@ fn bits(v: &SignalValue) -> String {
 
 /// The first and last cycle `vcd` holds (both whole), counted as
 /// [`render_svg`](super::render_svg) counts them.
-pub fn cycle_range(vcd: &Path, clock: Option<&str>) -> Result<(u64, u64), String> {
+pub fn cycle_range(vcd: &Path, clock: Option<&str>) -> Result<(u64, u64), WaveError> {
     let mut l = load(vcd)?;
     let k = l.clock(clock)?;
     let c = l.cycles(k)?;

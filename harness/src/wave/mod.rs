@@ -21,7 +21,7 @@
 //!
 //! | file        | what                                                                          |
 //! |-------------|-------------------------------------------------------------------------------|
-//! | `mod.rs`    | [`WaveSpec`] and the limits the parts share                                   |
+//! | `mod.rs`    | [`WaveSpec`], the limits the parts share, and what can go wrong ([`WaveError`]) |
 //! | `load.rs`   | reading the file (wellen): its variables, cycle numbering, values over a window |
 //! | `select.rs` | names to variables (suffixes, globs, bit selects), the clock, close names for a typo |
 //! | `groups.rs` | the default signal groups, from the hierarchy ([`default_groups`])           |
@@ -34,6 +34,7 @@
 //! their paths.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 mod draw;
 mod groups;
@@ -48,6 +49,63 @@ pub use groups::default_groups;
 pub use gtkw::write_gtkw;
 pub use load::cycle_range;
 pub use render::render_svg;
+
+/// Why a waveform could not be read, a signal not found, or a picture not drawn.
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum WaveError {
+    #[error("cannot read {}: {error}", path.display())]
+    Read { path: PathBuf, error: Arc<std::io::Error> },
+    #[error("{} is a directory, not a VCD file", .0.display())]
+    Directory(PathBuf),
+    #[error("{} is not a VCD file (nor FST or GHW)", .0.display())]
+    NotAWaveform(PathBuf),
+    /// wellen's message.
+    #[error("cannot read {} as a waveform: {message}", path.display())]
+    Parse { path: PathBuf, message: String },
+    #[error("{} has no signals", .0.display())]
+    NoSignals(PathBuf),
+    #[error("{}: the clock {clock} never rises", path.display())]
+    ClockNeverRises { path: PathBuf, clock: String },
+    #[error("{}: no signal named clk_i or clk; name the clock (--clock)", .0.display())]
+    NoClock(PathBuf),
+    #[error("clock `{0}` must name exactly one whole signal")]
+    ClockNotOne(String),
+    #[error("clock {name} is {width} bits wide, not 1")]
+    ClockWidth { name: String, width: u32 },
+    #[error("`{pattern}` matches {count} signals (at most {max}): narrow it", max = MAX_GLOB_MATCHES)]
+    TooManyMatches { pattern: String, count: usize },
+    /// `names`: the first few of the `count` signals.
+    #[error(
+        "`{name}` is ambiguous: {count} signals end in it ({}{}); give more of the hierarchy or a glob",
+        names.join(", "),
+        if *count > names.len() { ", ..." } else { "" }
+    )]
+    Ambiguous { name: String, count: usize, names: Vec<String> },
+    #[error("`{pattern}`: bits [{hi}:{lo}] are not within {signal} [{msb}:{lsb}]")]
+    BitsOutside { pattern: String, hi: i64, lo: i64, signal: String, msb: i64, lsb: i64 },
+    /// `close`: the closest names (edit distance), at most six.
+    #[error(
+        "unknown signal `{pattern}` in {} ({}; {count} signals in the file)",
+        file.display(),
+        if close.is_empty() { "no similar names".to_string() } else { format!("close names: {}", close.join(", ")) }
+    )]
+    UnknownSignal { pattern: String, file: PathBuf, close: Vec<String>, count: usize },
+    #[error("empty signal name in `{0}`")]
+    EmptyName(String),
+    #[error("no signals to draw from {}", .0.display())]
+    NothingToDraw(PathBuf),
+    #[error("empty window: from cycle {from} is after to cycle {to}")]
+    EmptyWindow { from: u64, to: u64 },
+    #[error(
+        "window {from}..={to} is beyond the file: {} holds cycles {first}..={last} (rising edges of {clock})",
+        file.display()
+    )]
+    BeyondFile { from: u64, to: u64, file: PathBuf, first: u64, last: u64, clock: String },
+    #[error("cannot resolve {}: {error}", path.display())]
+    Resolve { path: PathBuf, error: Arc<std::io::Error> },
+    #[error("cannot write {}: {error}", path.display())]
+    Write { path: PathBuf, error: Arc<std::io::Error> },
+}
 
 /// A window of a VCD to draw.
 #[derive(Clone, Debug, Default)]

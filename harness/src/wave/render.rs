@@ -8,7 +8,7 @@ use wellen::SignalRef;
 use super::draw::{draw_bit, draw_bus, Axis, Svg, CHAR_W, FONT, ROW_H};
 use super::groups::groups;
 use super::load::{load, segments, Loaded};
-use super::{WaveSpec, MAX_DEFAULT_ROWS};
+use super::{WaveError, WaveSpec, MAX_DEFAULT_ROWS};
 
 const MARGIN: f64 = 12.0;
 const TITLE_H: f64 = 26.0;
@@ -33,7 +33,7 @@ fn common_scope(names: &[&str]) -> String {
     prefix.to_string()
 }
 
-fn rows(l: &Loaded, signals: &[String]) -> Result<Vec<Row>, String> {
+fn rows(l: &Loaded, signals: &[String]) -> Result<Vec<Row>, WaveError> {
     let entries: Vec<String> = if signals.is_empty() {
         groups(l)
             .into_iter()
@@ -57,7 +57,7 @@ fn rows(l: &Loaded, signals: &[String]) -> Result<Vec<Row>, String> {
             None => (None, e),
         };
         if pattern.is_empty() {
-            return Err(format!("empty signal name in `{e}`"));
+            return Err(WaveError::EmptyName(e.to_string()));
         }
         for (var, sel) in l.resolve(pattern)? {
             let label = label.map(str::to_string).unwrap_or_default();
@@ -65,7 +65,7 @@ fn rows(l: &Loaded, signals: &[String]) -> Result<Vec<Row>, String> {
         }
     }
     if !rows.iter().any(|r| matches!(r, Row::Signal { .. })) {
-        return Err(format!("no signals to draw from {}", l.path.display()));
+        return Err(WaveError::NothingToDraw(l.path.clone()));
     }
     Ok(rows)
 }
@@ -152,22 +152,24 @@ fn labels(l: &Loaded, rows: &[Row], clock: SignalRef) -> (Vec<String>, String) {
 }
 
 /// Draws cycles `from_cycle..=to_cycle` of the VCD as a standalone SVG document.
-pub fn render_svg(spec: &WaveSpec) -> Result<String, String> {
+pub fn render_svg(spec: &WaveSpec) -> Result<String, WaveError> {
     let mut l = load(&spec.vcd)?;
     let clock = l.clock(spec.clock.as_deref())?;
     let (from, to) = (spec.from_cycle, spec.to_cycle);
     if from > to {
-        return Err(format!("empty window: from cycle {from} is after to cycle {to}"));
+        return Err(WaveError::EmptyWindow { from, to });
     }
     let cycles = l.cycles(clock)?;
     let clock_name = l.vars[clock].full.clone();
     if from < cycles.first || to > cycles.last() {
-        return Err(format!(
-            "window {from}..={to} is beyond the file: {} holds cycles {}..={} (rising edges of {clock_name})",
-            spec.vcd.display(),
-            cycles.first,
-            cycles.last()
-        ));
+        return Err(WaveError::BeyondFile {
+            from,
+            to,
+            file: spec.vcd.clone(),
+            first: cycles.first,
+            last: cycles.last(),
+            clock: clock_name,
+        });
     }
     let mut rows = rows(&l, &spec.signals)?;
     let sigs: Vec<SignalRef> = rows

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 //! Signal selection: full names, unique dotted suffixes, globs and bit selects resolved to
 //! variables, the clock found, and an unknown name answered with the closest names (edit
-//! distance).
+//! distance, `strsim`). Globs are regexes (`regex`): `globset` would read the brackets of
+//! `gen_core[1]` as a character class, and its `{a,b}` and `**` would need escaping too.
 
 use std::collections::HashSet;
 
+use regex::Regex;
 use wellen::SignalRef;
 
 use super::load::{Loaded, Selected};
-use super::MAX_GLOB_MATCHES;
+use super::{WaveError, MAX_GLOB_MATCHES};
 
 /// `name[msb:lsb]` / `name[bit]` at the end of a pattern: (name, (msb, lsb)).
 fn split_select(pattern: &str) -> Option<(&str, (i64, i64))> {
@@ -23,55 +25,32 @@ fn split_select(pattern: &str) -> Option<(&str, (i64, i64))> {
     (!name.is_empty()).then_some((name, sel))
 }
 
-/// `*` any run of characters, `?` one; everything else (brackets too) literal.
-pub(super) fn glob_match(pattern: &str, text: &str) -> bool {
-    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some((pi, ti));
-            pi += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp + 1;
-            ti = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|&c| c == '*')
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for j in 0..b.len() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + (ca != b[j]) as usize).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
+/// A glob as a regex: `*` any run of characters, `?` one; everything else (brackets too,
+/// as in `gen_core[1]`) literal.
+pub(super) fn glob(pattern: &str) -> Regex {
+    let body: String = pattern
+        .chars()
+        .map(|c| match c {
+            '*' => ".*".to_string(),
+            '?' => ".".to_string(),
+            c => regex::escape(c.encode_utf8(&mut [0; 4])),
+        })
+        .collect();
+    Regex::new(&format!("^(?s:{body})$")).expect("an escaped pattern is a regex")
 }
 
 impl Loaded {
     /// Indices of the variables `name` (no bit select) stands for.
-    fn lookup(&self, name: &str) -> Result<Vec<usize>, String> {
+    fn lookup(&self, name: &str) -> Result<Vec<usize>, WaveError> {
         if name.contains(['*', '?']) {
             // Aliases (a port and the register driving it) once, under their first name.
             let mut seen = HashSet::new();
+            let glob = glob(name);
             let hits: Vec<usize> = (0..self.vars.len())
-                .filter(|&k| glob_match(name, &self.vars[k].full) && seen.insert(self.vars[k].sig))
+                .filter(|&k| glob.is_match(&self.vars[k].full) && seen.insert(self.vars[k].sig))
                 .collect();
             if hits.len() > MAX_GLOB_MATCHES {
-                return Err(format!("`{name}` matches {} signals (at most {MAX_GLOB_MATCHES}): narrow it", hits.len()));
+                return Err(WaveError::TooManyMatches { pattern: name.to_string(), count: hits.len() });
             }
             return Ok(hits);
         }
@@ -86,19 +65,14 @@ impl Loaded {
             // Aliases of one signal (a port and the register driving it): the shortest name.
             1 => Ok(hits.iter().copied().min_by_key(|&k| self.vars[k].full.len()).into_iter().collect()),
             _ => {
-                let names: Vec<&str> = hits.iter().take(8).map(|&k| self.vars[k].full.as_str()).collect();
-                Err(format!(
-                    "`{name}` is ambiguous: {} signals end in it ({}{}); give more of the hierarchy or a glob",
-                    hits.len(),
-                    names.join(", "),
-                    if hits.len() > names.len() { ", ..." } else { "" }
-                ))
+                let names = hits.iter().take(8).map(|&k| self.vars[k].full.clone()).collect();
+                Err(WaveError::Ambiguous { name: name.to_string(), count: hits.len(), names })
             }
         }
     }
 
     /// The variables `pattern` stands for, each with its bit select (if any).
-    pub(super) fn resolve(&self, pattern: &str) -> Result<Vec<Selected>, String> {
+    pub(super) fn resolve(&self, pattern: &str) -> Result<Vec<Selected>, WaveError> {
         let whole = self.lookup(pattern)?;
         if !whole.is_empty() {
             return Ok(whole.into_iter().map(|k| (k, None)).collect());
@@ -111,10 +85,14 @@ impl Loaded {
                     let v = &self.vars[k];
                     let (top, bottom) = (v.msb.max(v.lsb), v.msb.min(v.lsb));
                     if v.width == 0 || hi < lo || hi > top || lo < bottom {
-                        return Err(format!(
-                            "`{pattern}`: bits [{hi}:{lo}] are not within {} [{}:{}]",
-                            v.full, v.msb, v.lsb
-                        ));
+                        return Err(WaveError::BitsOutside {
+                            pattern: pattern.to_string(),
+                            hi,
+                            lo,
+                            signal: v.full.clone(),
+                            msb: v.msb,
+                            lsb: v.lsb,
+                        });
                     }
                     let whole = hi == top && lo == bottom;
                     out.push((k, (!whole).then_some((hi, lo))));
@@ -125,7 +103,7 @@ impl Loaded {
         Err(self.unknown(pattern))
     }
 
-    fn unknown(&self, pattern: &str) -> String {
+    fn unknown(&self, pattern: &str) -> WaveError {
         let name = split_select(pattern).map_or(pattern, |(n, _)| n);
         let want: String = name.chars().filter(|c| !matches!(c, '*' | '?')).collect::<String>().to_lowercase();
         let want_leaf = want.rsplit('.').find(|s| !s.is_empty()).unwrap_or(&want).to_string();
@@ -137,52 +115,50 @@ impl Loaded {
                 let near = if !want_leaf.is_empty() && (leaf.contains(&want_leaf) || want_leaf.contains(&leaf)) {
                     0
                 } else {
-                    levenshtein(&want_leaf, &leaf)
+                    strsim::levenshtein(&want_leaf, &leaf)
                 };
                 // Then by how much of the rest of the path agrees.
                 let full = v.full.to_lowercase();
                 let tail = &full[full.len().saturating_sub(want.len())..];
-                (near, levenshtein(&want, tail), v.full.as_str())
+                (near, strsim::levenshtein(&want, tail), v.full.as_str())
             })
             .collect();
         scored.sort();
-        let mut close: Vec<&str> = Vec::new();
+        let mut close: Vec<String> = Vec::new();
         for (near, _, n) in scored {
             if close.len() == 6 || near > want_leaf.len().max(3) / 2 + 1 {
                 break;
             }
-            if !close.contains(&n) {
-                close.push(n);
+            if !close.iter().any(|c| c == n) {
+                close.push(n.to_string());
             }
         }
-        let hint = if close.is_empty() {
-            String::from("no similar names")
-        } else {
-            format!("close names: {}", close.join(", "))
-        };
-        let (file, count) = (self.path.display(), self.vars.len());
-        format!("unknown signal `{pattern}` in {file} ({hint}; {count} signals in the file)")
+        WaveError::UnknownSignal {
+            pattern: pattern.to_string(),
+            file: self.path.clone(),
+            close,
+            count: self.vars.len(),
+        }
     }
 
     /// The clock: the named one, else the top-most `clk_i` / `clk`.
-    pub(super) fn clock(&self, name: Option<&str>) -> Result<usize, String> {
+    pub(super) fn clock(&self, name: Option<&str>) -> Result<usize, WaveError> {
         let k = match name {
             Some(n) => {
                 let hits = self.resolve(n)?;
                 match hits.as_slice() {
                     [(k, None)] => *k,
-                    _ => return Err(format!("clock `{n}` must name exactly one whole signal")),
+                    _ => return Err(WaveError::ClockNotOne(n.to_string())),
                 }
             }
             None => (0..self.vars.len())
                 .filter(|&k| matches!(self.vars[k].leaf(), "clk_i" | "clk") && self.vars[k].width == 1)
                 .min_by_key(|&k| self.vars[k].full.len())
-                .ok_or_else(|| {
-                    format!("{}: no signal named clk_i or clk; name the clock (--clock)", self.path.display())
-                })?,
+                .ok_or_else(|| WaveError::NoClock(self.path.clone()))?,
         };
         if self.vars[k].width != 1 {
-            return Err(format!("clock {} is {} bits wide, not 1", self.vars[k].full, self.vars[k].width));
+            let v = &self.vars[k];
+            return Err(WaveError::ClockWidth { name: v.full.clone(), width: v.width });
         }
         Ok(k)
     }

@@ -2,7 +2,7 @@
 //! Mirror of `rtl/tlb_agent.sv`: one core's end of the shootdown fabric, which takes the
 //! core's command, asks the directory, and applies the directory's messages to its context.
 
-use super::{op, BusMsg, DirCmd};
+use super::{BusMsg, DirCmd, DirOp, Kind};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum AgentState {
@@ -11,6 +11,30 @@ pub enum AgentState {
     Dir = 1,
     Sync = 2,
     Bad = 3,
+}
+
+/// What an agent takes in one cycle (`tlb_agent`'s inputs but the core's `core_idle_i`,
+/// which only its `dir_req_o` reads: [`Agent::dir_req`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AgentInputs {
+    /// `clr_i`: the core's reset.
+    pub clr: bool,
+    pub cmd_valid: bool,
+    pub cmd: DirCmd,
+    /// `bus_i`: the directory's `bus_q`.
+    pub bus: BusMsg,
+    /// `quiet_i`: no acknowledgements owed to this core.
+    pub quiet: bool,
+}
+
+/// The invalidation an agent hands its core (`inval_*_o`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Inval {
+    pub valid: bool,
+    pub kind: Kind,
+    pub asid: u16,
+    pub vaddr: u64,
+    pub npages: u16,
 }
 
 /// Mirror of `tlb_agent`.
@@ -30,27 +54,29 @@ pub struct Agent {
 }
 
 impl Agent {
-    fn mine(&self, bus: &BusMsg) -> bool {
+    /// `mine`: the message answers this agent's command.
+    pub fn mine(&self, bus: &BusMsg) -> bool {
         bus.valid && bus.init as usize == self.index
     }
-    fn targeted(&self, bus: &BusMsg) -> bool {
+    /// `targeted`: the message is addressed to this core.
+    pub fn targeted(&self, bus: &BusMsg) -> bool {
         bus.valid && (bus.targets >> self.index) & 1 == 1
     }
     /// `holds_asid`: the message's ASID is the one loaded here.
-    fn holds(&self, bus: &BusMsg) -> bool {
+    pub fn holds(&self, bus: &BusMsg) -> bool {
         self.cur_valid_q && self.cur_asid_q == bus.asid
     }
     pub fn cmd_ready(&self) -> bool {
         self.state_q == AgentState::Idle
     }
     pub fn switching(&self) -> bool {
-        self.state_q == AgentState::Dir && self.cmd_q.op == op::SWITCH
+        self.state_q == AgentState::Dir && self.cmd_q.op == DirOp::Switch
     }
     /// `dir_req_o`: a switch waits until no walk of the old context is in flight. The
     /// request stays up while this core's completing message is on the bus; the directory
     /// masks it then (`Directory::grant`).
     pub fn dir_req(&self, core_idle: bool) -> bool {
-        self.state_q == AgentState::Dir && (self.cmd_q.op != op::SWITCH || core_idle)
+        self.state_q == AgentState::Dir && (self.cmd_q.op != DirOp::Switch || core_idle)
     }
     /// (`cmd_done_o`, `cmd_error_o`).
     pub fn done(&self, bus: &BusMsg, quiet: bool) -> (bool, bool) {
@@ -68,8 +94,14 @@ impl Agent {
         }
     }
     /// The invalidation this agent hands its core this cycle.
-    pub fn inval(&self, bus: &BusMsg) -> (bool, u8, u16, u64, u16) {
-        (self.targeted(bus) && bus.inval, bus.kind, bus.asid, bus.vpn << 12, bus.npages)
+    pub fn inval(&self, bus: &BusMsg) -> Inval {
+        Inval {
+            valid: self.targeted(bus) && bus.inval,
+            kind: bus.kind,
+            asid: bus.asid,
+            vaddr: bus.vpn << 12,
+            npages: bus.npages,
+        }
     }
 
     /// `root_d` / `pm_d`: the attributes after this cycle's message. The core gets them a
@@ -85,10 +117,12 @@ impl Agent {
         }
     }
 
-    /// One clock edge; `clr` is the core's reset (`clr_i`): the command and the context are
+    /// One clock edge; `i.clr` is the core's reset (`clr_i`): the command and the context are
     /// dropped, the acknowledgement is not (a message reaching a core in reset is
     /// acknowledged too: its TLB is empty).
-    pub fn step(&mut self, clr: bool, cmd_valid: bool, cmd: DirCmd, bus: &BusMsg, quiet: bool) {
+    pub fn step(&mut self, i: &AgentInputs) {
+        let AgentInputs { clr, cmd_valid, cmd, quiet, .. } = *i;
+        let bus = &i.bus;
         let mine = self.mine(bus);
         let targeted = self.targeted(bus);
         let (done, _) = self.done(bus, quiet);
@@ -98,9 +132,9 @@ impl Agent {
                 if cmd_valid {
                     next.cmd_q = cmd;
                     next.state_q = match cmd.op {
-                        op::SYNC => AgentState::Sync,
-                        op::POST | op::SWITCH | op::LAZY | op::SET_ATTRS | op::RELEASE => AgentState::Dir,
-                        _ => AgentState::Bad,
+                        DirOp::Sync => AgentState::Sync,
+                        DirOp::Post | DirOp::Switch | DirOp::Lazy | DirOp::SetAttrs | DirOp::Release => AgentState::Dir,
+                        DirOp::Unknown(_) => AgentState::Bad,
                     };
                 }
             }

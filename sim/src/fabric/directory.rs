@@ -2,13 +2,13 @@
 //! Mirror of `rtl/tlb_directory.sv`: the arbiter, the ASID table, the flush logs, the
 //! context slots and the catch-up replay, and the messages it puts on the bus.
 
-use super::{asid_state, op, BusMsg, DirCmd, SysConfig};
+use super::{AsidState, BusMsg, DirCmd, DirOp, Kind, SysConfig};
 use crate::types::*;
 
 /// One flush-log entry.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LogEntry {
-    pub kind: u8,
+    pub kind: Kind,
     pub vpn: u64,
     pub npages: u16,
 }
@@ -197,14 +197,14 @@ impl Directory {
         if self.cu_busy_q || self.init_busy() {
             return None;
         }
-        let rel_busy = self.rel_pending_q != 0 || (self.gnt_valid_q && self.gnt_cmd_q.op == op::RELEASE);
+        let rel_busy = self.rel_pending_q != 0 || (self.gnt_valid_q && self.gnt_cmd_q.op == DirOp::Release);
         (0..self.cfg.cores).map(|k| (self.rr_q + k) % self.cfg.cores).find(|&c| {
             // Not grantable: its command waits in the grant register, or its core is in
             // reset (its agent drops the command at the end of this cycle).
             let held = (self.gnt_valid_q && self.gnt_idx_q == c) || i.core_rst[c];
             // RTL `req`: the agent whose answer is on the bus still requests; masked.
             let answered = self.answered_q[c];
-            let release_waits = i.cmd[c].op == op::RELEASE && rel_busy;
+            let release_waits = i.cmd[c].op == DirOp::Release && rel_busy;
             i.req[c] && !answered && !held && !release_waits
         })
     }
@@ -220,13 +220,13 @@ impl Directory {
 
     /// ASID `a`'s state as the decision reads it (`st_a`): releasing while its release is
     /// acknowledged, else the table's.
-    pub fn asid_state(&self, a: usize) -> u8 {
+    pub fn asid_state(&self, a: usize) -> AsidState {
         if self.rel_pending_q != 0 && self.rel_asid_q == a {
-            asid_state::RELEASING
+            AsidState::Releasing
         } else if self.mems.asid[a].active {
-            asid_state::ACTIVE
+            AsidState::Active
         } else {
-            asid_state::FREE
+            AsidState::Free
         }
     }
 
@@ -343,8 +343,8 @@ impl Directory {
                 d.cnt.errors = d.cnt.errors.wrapping_add(1);
             };
             match cmd.op {
-                op::POST => {
-                    let scoped = InvalKind::from_bits(cmd.kind).asid_scoped() && cmd.kind < 5;
+                DirOp::Post => {
+                    let scoped = cmd.kind.asid_scoped();
                     if scoped && !asid_ok {
                         error(&mut d, &mut bus);
                     } else {
@@ -374,8 +374,8 @@ impl Directory {
                         d.cnt.targets = d.cnt.targets.wrapping_add(targets.count_ones());
                     }
                 }
-                op::SET_ATTRS => {
-                    if !asid_ok || st == asid_state::RELEASING {
+                DirOp::SetAttrs => {
+                    if !asid_ok || st == AsidState::Releasing {
                         error(&mut d, &mut bus);
                     } else {
                         let targets = holders;
@@ -394,7 +394,7 @@ impl Directory {
                         }
                         bus.targets = targets;
                         bus.inval = true;
-                        bus.kind = InvalKind::Asid as u8;
+                        bus.kind = InvalKind::Asid.into();
                         bus.need_ack = true;
                         bus.set_attrs = true;
                         bus.root = cmd.root;
@@ -405,8 +405,8 @@ impl Directory {
                         d.cnt.skipped = d.cnt.skipped.wrapping_add(n as u32 - targets.count_ones());
                     }
                 }
-                op::SWITCH => {
-                    if !asid_ok || st == asid_state::RELEASING {
+                DirOp::Switch => {
+                    if !asid_ok || st == AsidState::Releasing {
                         error(&mut d, &mut bus);
                     } else {
                         asid_w = Some((a, AsidRec { active: true, ..rec }));
@@ -442,7 +442,7 @@ impl Directory {
                             }
                             _ => {
                                 bus.inval = true;
-                                bus.kind = InvalKind::Asid as u8;
+                                bus.kind = InvalKind::Asid.into();
                                 if let Some(s) = hit {
                                     d.slot_q[g][s].lag = 0;
                                 } else {
@@ -458,12 +458,12 @@ impl Directory {
                         }
                     }
                 }
-                op::LAZY => {
+                DirOp::Lazy => {
                     bus.set_lazy = true;
                     d.ctx_q[g].lazy = true;
                 }
-                op::RELEASE => {
-                    if !asid_ok || st != asid_state::ACTIVE || runners != 0 {
+                DirOp::Release => {
+                    if !asid_ok || st != AsidState::Active || runners != 0 {
                         error(&mut d, &mut bus);
                     } else {
                         let targets = all;
@@ -484,7 +484,7 @@ impl Directory {
                         d.rel_pending_q = targets.count_ones() as u8;
                         bus.targets = targets;
                         bus.inval = true;
-                        bus.kind = InvalKind::Asid as u8;
+                        bus.kind = InvalKind::Asid.into();
                         bus.need_ack = true;
                         bus.drop_ctx = true;
                         d.out_q[g] = d.out_q[g].wrapping_add(targets.count_ones() as u8);
@@ -492,7 +492,9 @@ impl Directory {
                         d.cnt.targets = d.cnt.targets.wrapping_add(targets.count_ones());
                     }
                 }
-                _ => error(&mut d, &mut bus),
+                // The RTL's default arm. Never granted: a sync waits in its agent for the acks,
+                // and an agent refuses an unknown operation itself (`AgBad`).
+                DirOp::Sync | DirOp::Unknown(_) => error(&mut d, &mut bus),
             }
             d.bus_q = bus;
         }

@@ -6,36 +6,136 @@
 //!
 //! | file          | RTL twin                           | holds                                      |
 //! |---------------|------------------------------------|--------------------------------------------|
-//! | `mod.rs`      | the fabric's part of `tlb_pkg.sv`  | [`SysConfig`], [`DirCmd`], [`BusMsg`], [`op`], [`asid_state`] |
-//! | [`agent`]     | `rtl/tlb_agent.sv`                 | [`Agent`], [`AgentState`]                  |
+//! | `mod.rs`      | the fabric's part of `tlb_pkg.sv`  | [`SysConfig`], [`DirCmd`], [`DirOp`], [`Kind`], [`BusMsg`], [`AsidState`] |
+//! | [`agent`]     | `rtl/tlb_agent.sv`                 | [`Agent`], [`AgentState`], [`AgentInputs`], [`Inval`] |
 //! | [`directory`] | `rtl/tlb_directory.sv`             | [`Directory`], [`DirMems`], [`AsidRec`], [`DirInputs`], [`Ctx`], [`Slot`], [`LogEntry`], [`Counters`] |
 //! | [`system`]    | `rtl/tlb_system.sv`                | [`TlbSystem`], [`SysCoreInputs`], [`SysCoreOutputs`], [`SysOutputs`] |
 //!
-//! Everything is re-exported here: `tlb_sim::fabric::X` names it wherever it lives.
+//! Everything is re-exported here: `tlb_sim::fabric::X` names it wherever it lives. The
+//! model's waveform, every register under its RTL name, is written by `tlb-lockstep`
+//! (`vcdout_fabric.rs`).
 
 pub mod agent;
 pub mod directory;
 pub mod system;
 
-pub use agent::{Agent, AgentState};
+pub use agent::{Agent, AgentInputs, AgentState, Inval};
 pub use directory::{AsidRec, Counters, Ctx, DirInputs, DirMems, Directory, LogEntry, Slot};
 pub use system::{SysCoreInputs, SysCoreOutputs, SysOutputs, TlbSystem};
 
-/// Commands (`cmd_op_e`).
-pub mod op {
-    pub const POST: u8 = 0;
-    pub const SYNC: u8 = 1;
-    pub const SWITCH: u8 = 2;
-    pub const LAZY: u8 = 3;
-    pub const SET_ATTRS: u8 = 4;
-    pub const RELEASE: u8 = 5;
+use crate::types::InvalKind;
+
+/// A command's operation (`cmd_op_e`, 3 bits). The two encodings `cmd_op_e` leaves
+/// undefined are carried as they are ([`DirOp::Unknown`]): the agent refuses them (`AgBad`)
+/// and keeps them in `cmd_q`, and the directory refuses any it were granted, as the RTL's
+/// `default` arms do.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum DirOp {
+    /// `CmdPost`: post an invalidation (kind, asid, vaddr, npages).
+    #[default]
+    Post,
+    /// `CmdSync`: wait until every invalidation posted so far is applied everywhere.
+    Sync,
+    /// `CmdSwitch`: run asid (catching up first if it lags).
+    Switch,
+    /// `CmdLazy`: run a kernel thread, keeping the current ASID loaded.
+    Lazy,
+    /// `CmdSetAttrs`: set asid's root PPN and pointer-masking mode.
+    SetAttrs,
+    /// `CmdRelease`: invalidate asid everywhere before it can be reused.
+    Release,
+    /// Any other encoding, kept as given (6 and 7 on the 3-bit port).
+    Unknown(u8),
 }
 
-/// ASID table states (`asid_state_e`).
-pub mod asid_state {
-    pub const FREE: u8 = 0;
-    pub const ACTIVE: u8 = 1;
-    pub const RELEASING: u8 = 2;
+impl DirOp {
+    /// Decodes the port value; anything `cmd_op_e` does not define is kept in
+    /// [`DirOp::Unknown`], so [`DirOp::bits`] gives it back unchanged.
+    pub fn from_bits(bits: u8) -> DirOp {
+        match bits {
+            0 => DirOp::Post,
+            1 => DirOp::Sync,
+            2 => DirOp::Switch,
+            3 => DirOp::Lazy,
+            4 => DirOp::SetAttrs,
+            5 => DirOp::Release,
+            other => DirOp::Unknown(other),
+        }
+    }
+    /// The encoding (`cmd_op_e`'s, or the unknown value as given).
+    pub fn bits(self) -> u8 {
+        match self {
+            DirOp::Post => 0,
+            DirOp::Sync => 1,
+            DirOp::Switch => 2,
+            DirOp::Lazy => 3,
+            DirOp::SetAttrs => 4,
+            DirOp::Release => 5,
+            DirOp::Unknown(bits) => bits,
+        }
+    }
+}
+
+/// The `kind` field of a command, a flush-log entry and a bus message (3 bits,
+/// `inval_kind_e`). The fabric carries an encoding `inval_kind_e` does not define (5 to 7)
+/// unchanged, from the core's command through the log to the bus, and treats it as InvAll
+/// (never ASID-scoped), as every core does ([`Kind::applied`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Known(InvalKind),
+    /// Any other encoding, kept as given.
+    Unknown(u8),
+}
+
+impl Default for Kind {
+    fn default() -> Self {
+        Kind::Known(InvalKind::All)
+    }
+}
+
+impl From<InvalKind> for Kind {
+    fn from(k: InvalKind) -> Kind {
+        Kind::Known(k)
+    }
+}
+
+impl Kind {
+    /// Decodes the port value, keeping an undefined one in [`Kind::Unknown`].
+    pub fn from_bits(bits: u8) -> Kind {
+        if bits <= InvalKind::RangeAsid as u8 {
+            Kind::Known(InvalKind::from_bits(bits))
+        } else {
+            Kind::Unknown(bits)
+        }
+    }
+    /// The encoding (`inval_kind_e`'s, or the unknown value as given).
+    pub fn bits(self) -> u8 {
+        match self {
+            Kind::Known(k) => k as u8,
+            Kind::Unknown(bits) => bits,
+        }
+    }
+    /// What a post of this kind invalidates: an undefined kind acts as InvAll.
+    pub fn applied(self) -> InvalKind {
+        match self {
+            Kind::Known(k) => k,
+            Kind::Unknown(_) => InvalKind::All,
+        }
+    }
+    /// Whether a post of this kind names one ASID (the directory targets its holders only).
+    pub fn asid_scoped(self) -> bool {
+        self.applied().asid_scoped()
+    }
+}
+
+/// ASID table states (`asid_state_e`), as the decision reads them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum AsidState {
+    #[default]
+    Free = 0,
+    Active = 1,
+    /// Release posted, acknowledgements outstanding.
+    Releasing = 2,
 }
 
 /// Parameters of `tlb_system`.
@@ -97,8 +197,8 @@ impl SysConfig {
 /// `dir_cmd_t`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DirCmd {
-    pub op: u8,
-    pub kind: u8,
+    pub op: DirOp,
+    pub kind: Kind,
     pub asid: u16,
     pub vpn: u64,
     pub npages: u16,
@@ -112,7 +212,7 @@ pub struct BusMsg {
     pub valid: bool,
     pub targets: u16,
     pub inval: bool,
-    pub kind: u8,
+    pub kind: Kind,
     pub asid: u16,
     pub vpn: u64,
     pub npages: u16,

@@ -2,7 +2,7 @@
 //! Mirror of `rtl/tlb_system.sv`: the cores, one agent each, and the directory, wired
 //! together; its ports as structs (`SysCoreInputs`, `SysCoreOutputs`, `SysOutputs`).
 
-use super::{Agent, Counters, Ctx, DirCmd, DirInputs, Directory, SysConfig};
+use super::{Agent, AgentInputs, Counters, Ctx, DirCmd, DirInputs, DirOp, Directory, Kind, SysConfig};
 use crate::core::{CoreInputs, TlbCore};
 use crate::types::*;
 
@@ -21,8 +21,8 @@ pub struct SysCoreInputs {
     pub mem_resp_valid: bool,
     pub mem_resp_data: u64,
     pub cmd_valid: bool,
-    pub cmd_op: u8,
-    pub cmd_kind: u8,
+    pub cmd_op: DirOp,
+    pub cmd_kind: Kind,
     pub cmd_asid: u16,
     pub cmd_vaddr: u64,
     pub cmd_npages: u16,
@@ -31,6 +31,19 @@ pub struct SysCoreInputs {
 }
 
 impl SysCoreInputs {
+    /// The command as the core hands it to its agent (`tlb_system`'s `gen_core[c].cmd`).
+    pub fn cmd(&self) -> DirCmd {
+        DirCmd {
+            op: self.cmd_op,
+            kind: self.cmd_kind,
+            asid: self.cmd_asid,
+            vpn: va_vpn(self.cmd_vaddr),
+            npages: self.cmd_npages,
+            root: self.cmd_root & PPN_MASK,
+            pm: self.cmd_pm,
+        }
+    }
+
     /// (port name, width, value) per input port, in port order.
     pub fn fields(&self) -> [(&'static str, u32, u64); 18] {
         [
@@ -45,8 +58,8 @@ impl SysCoreInputs {
             ("mem_resp_valid_i", 1, self.mem_resp_valid as u64),
             ("mem_resp_data_i", 64, self.mem_resp_data),
             ("cmd_valid_i", 1, self.cmd_valid as u64),
-            ("cmd_op_i", 3, self.cmd_op as u64),
-            ("cmd_kind_i", 3, self.cmd_kind as u64),
+            ("cmd_op_i", 3, self.cmd_op.bits() as u64),
+            ("cmd_kind_i", 3, self.cmd_kind.bits() as u64),
             ("cmd_asid_i", 16, self.cmd_asid as u64),
             ("cmd_vaddr_i", 64, self.cmd_vaddr),
             ("cmd_npages_i", 16, self.cmd_npages as u64),
@@ -171,59 +184,62 @@ impl TlbSystem {
         SysOutputs { core, cnt: Counters { stall: self.cnt_stall_q, ..self.dir.cnt } }
     }
 
+    /// What core `c`'s `tlb_core` takes this cycle, given the system's inputs `i` for that
+    /// core: its context and invalidation from its agent, its requests held while a switch
+    /// is under way.
+    pub fn core_inputs(&self, c: usize, i: &SysCoreInputs) -> CoreInputs {
+        let ag = &self.agents[c];
+        let inval = ag.inval(&self.dir.bus_q);
+        CoreInputs {
+            clr: i.core_rst,
+            ctx_asid: ag.cur_asid_q,
+            ctx_root_ppn: ag.root_q,
+            ctx_sum: i.ctx_sum,
+            ctx_mxr: i.ctx_mxr,
+            ctx_pm: ag.pm_q,
+            req_valid: i.req_valid && !ag.switching(),
+            req_vaddr: i.req_vaddr,
+            req_access: i.req_access,
+            req_priv_u: i.req_priv_u,
+            inval_valid: inval.valid,
+            inval_kind: inval.kind.bits(),
+            inval_asid: inval.asid,
+            inval_vaddr: inval.vaddr,
+            inval_npages: inval.npages,
+            mem_req_ready: i.mem_req_ready,
+            mem_resp_valid: i.mem_resp_valid,
+            mem_resp_data: i.mem_resp_data,
+        }
+    }
+
     /// Advances one rising clock edge with this cycle's inputs (one entry per core).
     pub fn step(&mut self, inputs: &[SysCoreInputs]) {
         let n = self.cfg.cores;
         assert_eq!(inputs.len(), n);
         let bus = self.dir.bus_q;
         // Per-core wires as fixed arrays (at most 16 cores): no allocation per cycle.
-        let (mut core_ready, mut core_idle) = ([false; 16], [false; 16]);
+        let mut core_ins = [CoreInputs::default(); 16];
         let mut dir_req = [false; 16];
         let mut dir_cmd = [DirCmd::default(); 16];
         let mut core_rst = [false; 16];
         let (mut ack, mut ack_init, mut ack_rel, mut quiet) = ([false; 16], [0u8; 16], [false; 16], [false; 16]);
+        let mut stall = 0u32;
         for c in 0..n {
             let a = &self.agents[c];
             let o = self.cores[c].port_outputs();
-            (core_ready[c], core_idle[c]) = (o.req_ready, o.idle);
-            dir_req[c] = a.dir_req(core_idle[c]);
+            dir_req[c] = a.dir_req(o.idle);
             dir_cmd[c] = a.cmd_q;
             (ack[c], ack_init[c], ack_rel[c]) = (a.ack_q, a.ack_init_q, a.ack_rel_q);
             quiet[c] = self.dir.quiet(c);
             core_rst[c] = inputs[c].core_rst;
-        }
-        let mut stall = 0u32;
-        for c in 0..n {
-            let i = &inputs[c];
-            let ag = &self.agents[c];
-            let switching = ag.switching();
-            let (inval_valid, inval_kind, inval_asid, inval_vaddr, inval_npages) = ag.inval(&bus);
-            let (root, pm) = (ag.root_q, ag.pm_q);
-            let taken = core_ready[c] && !switching;
-            if i.req_valid && !taken {
+            let taken = o.req_ready && !a.switching();
+            if inputs[c].req_valid && !taken {
                 stall += 1;
             }
-            let ci = CoreInputs {
-                clr: i.core_rst,
-                ctx_asid: ag.cur_asid_q,
-                ctx_root_ppn: root,
-                ctx_sum: i.ctx_sum,
-                ctx_mxr: i.ctx_mxr,
-                ctx_pm: pm,
-                req_valid: i.req_valid && !switching,
-                req_vaddr: i.req_vaddr,
-                req_access: i.req_access,
-                req_priv_u: i.req_priv_u,
-                inval_valid,
-                inval_kind,
-                inval_asid,
-                inval_vaddr,
-                inval_npages,
-                mem_req_ready: i.mem_req_ready,
-                mem_resp_valid: i.mem_resp_valid,
-                mem_resp_data: i.mem_resp_data,
-            };
-            self.cores[c].step(&ci);
+            core_ins[c] = self.core_inputs(c, &inputs[c]);
+        }
+        for (core, i) in self.cores.iter_mut().zip(&core_ins) {
+            core.step(i);
         }
         let mut record = [Ctx::default(); 16];
         record[..n].copy_from_slice(&self.dir.ctx_q);
@@ -237,16 +253,13 @@ impl TlbSystem {
         });
         for c in 0..n {
             let i = &inputs[c];
-            let cmd = DirCmd {
-                op: i.cmd_op,
-                kind: i.cmd_kind,
-                asid: i.cmd_asid,
-                vpn: va_vpn(i.cmd_vaddr),
-                npages: i.cmd_npages,
-                root: i.cmd_root & PPN_MASK,
-                pm: i.cmd_pm,
-            };
-            self.agents[c].step(i.core_rst, i.cmd_valid, cmd, &bus, quiet[c]);
+            self.agents[c].step(&AgentInputs {
+                clr: i.core_rst,
+                cmd_valid: i.cmd_valid,
+                cmd: i.cmd(),
+                bus,
+                quiet: quiet[c],
+            });
             // RTL DirKnowsContext_A: the agent now holds what the directory recorded (or, if
             // the core was reset, nothing, like the directory's record now).
             let (a, r) = (&self.agents[c], if i.core_rst { Ctx::default() } else { record[c] });

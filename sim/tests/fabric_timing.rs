@@ -6,7 +6,8 @@
 //! the RTL to the model, so the diagrams hold for both.
 
 mod common;
-use tlb_sim::fabric::{op, SysConfig, SysCoreInputs, TlbSystem};
+use tlb_sim::fabric::{DirOp, SysConfig, SysCoreInputs, TlbSystem};
+use tlb_sim::InvalKind;
 
 struct Bench {
     sys: TlbSystem,
@@ -35,10 +36,16 @@ impl Bench {
 }
 
 fn post(asid: u16, vaddr: u64) -> SysCoreInputs {
-    SysCoreInputs { cmd_op: op::POST, cmd_kind: 3, cmd_asid: asid, cmd_vaddr: vaddr, ..Default::default() }
+    SysCoreInputs {
+        cmd_op: DirOp::Post,
+        cmd_kind: InvalKind::VaAsid.into(),
+        cmd_asid: asid,
+        cmd_vaddr: vaddr,
+        ..Default::default()
+    }
 }
 fn switch(asid: u16) -> SysCoreInputs {
-    SysCoreInputs { cmd_op: op::SWITCH, cmd_asid: asid, ..Default::default() }
+    SysCoreInputs { cmd_op: DirOp::Switch, cmd_asid: asid, ..Default::default() }
 }
 
 fn check(file: &str) {
@@ -47,7 +54,7 @@ fn check(file: &str) {
     let mut b = Bench {
         sys: TlbSystem::new(SysConfig { cores: 2, entries: 8, slots: 4, log_depth: 4, asids: 16, hit_latency: 1 }),
     };
-    let attrs = |asid| SysCoreInputs { cmd_op: op::SET_ATTRS, cmd_asid: asid, cmd_root: 0x80, ..Default::default() };
+    let attrs = |asid| SysCoreInputs { cmd_op: DirOp::SetAttrs, cmd_asid: asid, cmd_root: 0x80, ..Default::default() };
     b.cmd(0, attrs(1));
     b.cmd(0, attrs(2));
     match doc["tlb"]["setup"].as_str().unwrap() {
@@ -83,7 +90,7 @@ fn check(file: &str) {
             } else {
                 let core: usize = scope.trim_start_matches('c').parse().unwrap();
                 match sig {
-                    "inval" => s.agents[core].inval(&s.dir.bus_q).0 as u64,
+                    "inval" => s.agents[core].inval(&s.dir.bus_q).valid as u64,
                     "ack_q" => s.agents[core].ack_q as u64,
                     "quiet" => s.dir.quiet(core) as u64,
                     port => {
@@ -103,7 +110,7 @@ fn check(file: &str) {
             let core: usize = cmd[0].as_str().unwrap().trim_start_matches('c').parse().unwrap();
             let i = match cmd[1].as_str().unwrap() {
                 "post" => post(1, 0x5000),
-                "sync" => SysCoreInputs { cmd_op: op::SYNC, ..Default::default() },
+                "sync" => SysCoreInputs { cmd_op: DirOp::Sync, ..Default::default() },
                 "switch1" => switch(1),
                 other => panic!("{file}: unknown command {other}"),
             };

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-//! Streams the shipped real trace, tests/data/zstd.lackey.gz (recorded by
-//! scripts/record-trace.sh), through the lackey parser and checks it against what was
-//! measured on the file with grep and awk (tests/data/README.md). Re-recording the trace
-//! changes these numbers: measure again and update both places.
+//! Streams the shipped real trace, tests/data/zstd.lackey.gz at the repository's root
+//! (recorded by scripts/record-trace.sh, replayed by `tlbsim run --trace`), through the
+//! lackey parser and checks it against what was measured on the file with grep and awk
+//! (tests/data/README.md). Re-recording the trace changes these numbers: measure again and
+//! update both places.
 //!
 //! Prints the parse speed; for the release-mode figure:
-//! `cargo test --release --test trace_parse -- --nocapture`.
+//! `cargo test --release -p lackey-trace --test trace_parse -- --nocapture`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -15,7 +16,7 @@ use lackey_trace::{self as trace, AccessKind, TraceEvent, TraceOptions, PAGE_SIZ
 
 #[test]
 fn shipped_zstd_trace() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/zstd.lackey.gz");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/zstd.lackey.gz");
     let start = Instant::now();
     let mut reader = trace::open(&path, TraceOptions::default()).unwrap();
 

@@ -212,7 +212,8 @@ fn run_case(name: &str, entries: usize, hit_latency: u8, c: &Case, artifacts: bo
     cfg.mode = common::mode();
     cfg.artifacts = artifacts;
     cfg.reproduce =
-        "rerun the test: proptest replays the saved failing seed first (tests/properties.regressions)".to_string();
+        "rerun the test: proptest replays the saved failing seed first (harness/tests/properties.regressions)"
+            .to_string();
     let mut ls = Lockstep::new(cfg).unwrap_or_else(|e| panic!("{e}"));
     // One root per ASID; all share the kernel half's level-1 table.
     let roots: Vec<u64> = (0..ASIDS).map(|_| ls.tables.alloc_table()).collect();
@@ -354,7 +355,7 @@ fn check(entries: usize, hit_latency: u8) {
     common::property(
         &name,
         300,
-        "tests/properties.regressions",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/properties.regressions"),
         case(),
         |c, artifacts| run_case(&name, entries, hit_latency, c, artifacts),
         |c| {

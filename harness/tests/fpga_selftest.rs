@@ -3,6 +3,9 @@
 //! the real fabric, and fails when a debug input drops every shootdown's POST. Its UART is
 //! decoded and every status line checked.
 
+#[macro_use]
+mod common;
+
 use tlb_harness::selftest::{SelfTest, SelfTestConfig, StatusLine};
 
 fn build() -> SelfTest {
@@ -25,7 +28,7 @@ fn selftest_passes_at_hit_latency2() {
 #[test]
 fn selftest_refuses_a_bad_hit_latency() {
     let cfg = SelfTestConfig { hit_latency: 3, ..SelfTestConfig::default() };
-    let err = SelfTest::new(cfg).err().expect("hit latency 3 refused");
+    let err = SelfTest::new(cfg).err().expect("hit latency 3 refused").to_string();
     assert!(err.contains("invalid hit latency 3"), "{err}");
 }
 
@@ -125,20 +128,26 @@ fn injected_fault_is_reported() {
     assert!(!s.pass && s.get("err") > 0, "{l}");
 }
 
+/// A status line as the self-test prints it.
+const GOOD: &str = "TLB sec=00000001  tr=000016f7 hit=000005c1 flt=000005e1  sd=000002b9 tgt=00000422 \
+                    skp=0000081a log=0000008d ful=000000e5 err=00000000 PASS";
+
 #[test]
 fn status_lines_are_parsed_strictly() {
-    let good = "TLB sec=00000001  tr=000016f7 hit=000005c1 flt=000005e1  sd=000002b9 tgt=00000422 \
-                skp=0000081a log=0000008d ful=000000e5 err=00000000 PASS";
-    let s = StatusLine::parse(good).unwrap();
+    let s = StatusLine::parse(GOOD).unwrap();
     assert!(s.pass && s.get("tr") == 0x16f7 && s.get("err") == 0);
-    assert!(StatusLine::parse(&good.replace("PASS", "FAIL")).is_ok_and(|s| !s.pass));
-    for bad in [
-        good.replace("TLB", "TLX"),
-        good.replace("hit=000005c1", "hit=0000g5c1"),
-        good.replace(" skp=0000081a", ""),
-        good.replace(" PASS", ""),
-        format!("{good} PASS"),
-    ] {
-        assert!(StatusLine::parse(&bad).is_err(), "accepted {bad:?}");
-    }
+    assert!(StatusLine::parse(&GOOD.replace("PASS", "FAIL")).is_ok_and(|s| !s.pass));
+}
+
+/// A line that differs from a good one in one way is refused.
+fn a_malformed_status_line_is_refused(bad: String) {
+    assert!(StatusLine::parse(&bad).is_err(), "accepted {bad:?}");
+}
+
+cases! { a_malformed_status_line_is_refused:
+    wrong_tag(GOOD.replace("TLB", "TLX")),
+    bad_hex_digit(GOOD.replace("hit=000005c1", "hit=0000g5c1")),
+    missing_counter(GOOD.replace(" skp=0000081a", "")),
+    missing_verdict(GOOD.replace(" PASS", "")),
+    two_verdicts(format!("{GOOD} PASS")),
 }

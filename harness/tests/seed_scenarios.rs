@@ -4,6 +4,7 @@
 //! mechanism makes it so). Every scenario runs the RTL and the model in lockstep with the
 //! oracle checking every answer of every core; the explicit asserts name the property.
 
+#[macro_use]
 mod common;
 use common::*;
 use tlb_harness::system::{Command, Request, SysLockstep, SysResponse};
@@ -81,50 +82,48 @@ fn seed000_filtered_core_enters_the_asid_right_after_a_shootdown() {
 /// that holds the ASID in a slot is away. Every invalidation must move the ASID's
 /// generation and the core's lag; within the log depth the core replays exactly those
 /// ranges (other pages stay cached), beyond it the core flushes the whole ASID.
-#[test]
-fn seed001_deferred_flushes_move_the_generation_every_time() {
-    for n in 1..=6u64 {
-        let name = format!("seed001_deferred_flushes_move_the_generation_every_time_{n}");
-        let mut s = sys_setup(&name, cfg(2), MemTiming::fixed(1));
-        let r1 = process(&mut s, 1, 0);
-        let r2 = process(&mut s, 2, 0);
-        for p in 0..8u64 {
-            map4k(&mut s, r1, 0x10_0000 + (p << 12), 0x100 + p);
-        }
-        map4k(&mut s, r2, 0x9000, 0x90);
-        cmd_ok(&mut s, 1, Command::Switch(1));
-        for p in 0..8u64 {
-            ok(s.translate(1, 0x10_0000 + (p << 12), L, U));
-        }
-        cmd_ok(&mut s, 1, Command::Switch(2));
-        cmd_ok(&mut s, 0, Command::Switch(1));
-        // n deferred invalidations, then one sync: pages 0..n are remapped one by one.
-        for p in 0..n {
-            map4k(&mut s, r1, 0x10_0000 + (p << 12), 0x200 + p);
-            cmd_ok(
-                &mut s,
-                0,
-                Command::Post { kind: InvalKind::VaAsid, asid: 1, vaddr: 0x10_0000 + (p << 12), npages: 0 },
-            );
-        }
-        cmd_ok(&mut s, 0, Command::Sync);
-        let before = s.outputs().cnt;
-        cmd_ok(&mut s, 1, Command::Switch(1));
-        let after = s.outputs().cnt;
-        for p in 0..8u64 {
-            let r = ok(s.translate(1, 0x10_0000 + (p << 12), L, U));
-            let want = if p < n { 0x200 + p } else { 0x100 + p };
-            assert_eq!(r.paddr, want << 12, "{name}: page {p}");
-            if n <= 4 {
-                assert_eq!(r.hit, p >= n, "{name}: page {p}: the log replays exactly the {n} ranges");
-            } else {
-                assert!(!r.hit, "{name}: page {p}: more than the log holds: the ASID is flushed");
-            }
-        }
-        let by_log = after.catchup_log - before.catchup_log;
-        let full = after.catchup_full - before.catchup_full;
-        assert_eq!((by_log, full), if n <= 4 { (1, 0) } else { (0, 1) }, "{name}");
+fn seed001_deferred_flushes_move_the_generation_every_time(n: u64) {
+    let name = format!("seed001_deferred_flushes_move_the_generation_every_time_{n}");
+    let mut s = sys_setup(&name, cfg(2), MemTiming::fixed(1));
+    let r1 = process(&mut s, 1, 0);
+    let r2 = process(&mut s, 2, 0);
+    for p in 0..8u64 {
+        map4k(&mut s, r1, 0x10_0000 + (p << 12), 0x100 + p);
     }
+    map4k(&mut s, r2, 0x9000, 0x90);
+    cmd_ok(&mut s, 1, Command::Switch(1));
+    for p in 0..8u64 {
+        ok(s.translate(1, 0x10_0000 + (p << 12), L, U));
+    }
+    cmd_ok(&mut s, 1, Command::Switch(2));
+    cmd_ok(&mut s, 0, Command::Switch(1));
+    // n deferred invalidations, then one sync: pages 0..n are remapped one by one.
+    for p in 0..n {
+        map4k(&mut s, r1, 0x10_0000 + (p << 12), 0x200 + p);
+        cmd_ok(&mut s, 0, Command::Post { kind: InvalKind::VaAsid, asid: 1, vaddr: 0x10_0000 + (p << 12), npages: 0 });
+    }
+    cmd_ok(&mut s, 0, Command::Sync);
+    let before = s.outputs().cnt;
+    cmd_ok(&mut s, 1, Command::Switch(1));
+    let after = s.outputs().cnt;
+    for p in 0..8u64 {
+        let r = ok(s.translate(1, 0x10_0000 + (p << 12), L, U));
+        let want = if p < n { 0x200 + p } else { 0x100 + p };
+        assert_eq!(r.paddr, want << 12, "{name}: page {p}");
+        if n <= 4 {
+            assert_eq!(r.hit, p >= n, "{name}: page {p}: the log replays exactly the {n} ranges");
+        } else {
+            assert!(!r.hit, "{name}: page {p}: more than the log holds: the ASID is flushed");
+        }
+    }
+    let by_log = after.catchup_log - before.catchup_log;
+    let full = after.catchup_full - before.catchup_full;
+    assert_eq!((by_log, full), if n <= 4 { (1, 0) } else { (0, 1) }, "{name}");
+}
+
+// 1 to 4 deferred invalidations fit the flush log (depth 4) and are replayed; 5 and 6 do not.
+cases! { seed001_deferred_flushes_move_the_generation_every_time:
+    pages_1(1), pages_2(2), pages_3(3), pages_4(4), pages_5(5), pages_6(6),
 }
 
 /// Seed 002: the process enables pointer masking (like LAM) and moves to a new page table
@@ -279,49 +278,52 @@ fn seed003_exit_while_a_core_holds_the_asid_lazily_then_reuse() {
 /// 512 4 KiB PTEs of a 2 MiB region into one 2 MiB page, frees the old table (its PTEs are
 /// overwritten) and shoots the range down. The walk is poisoned and redone; the sync does
 /// not wait for memory.
-#[test]
-fn seed004_walk_in_flight_while_ptes_collapse_into_a_huge_page() {
-    for delay in [2u64, 10, 30, 55] {
-        let name = format!("seed004_walk_in_flight_while_ptes_collapse_into_a_huge_page_{delay}");
-        let mut s = sys_setup(&name, cfg(2), MemTiming::fixed(20));
-        let r1 = process(&mut s, 1, 0);
-        let base = 0x20_0000u64;
-        for p in 0..512u64 {
-            map4k(&mut s, r1, base + (p << 12), 0x1000 + p);
-        }
-        cmd_ok(&mut s, 0, Command::Switch(1));
-        cmd_ok(&mut s, 1, Command::Switch(1));
-        let (_, l0_table) = {
-            let (pt, mem) = s.tables();
-            let (_, addr, _) = pt.leaf(mem, r1, base + 0x5000).unwrap();
-            (pt.clone(), addr & !0xfff)
-        };
-        // Core 1 starts a walk (three reads of 21 cycles each).
-        ok(s.issue(1, Request { vaddr: base + 0x5000, access: L, priv_u: U }));
-        ok(s.run(delay));
-        // Core 0 (khugepaged): the 2 MiB leaf replaces the table pointer, the old table is
-        // freed and reused (garbage PTEs), then the range is shot down and synced.
-        {
-            let (pt, mem) = s.tables();
-            pt.map(mem, r1, base, PageLevel::Page2M, 0x4000, PteFlags::URW);
-            for p in 0..512u64 {
-                mem.write(l0_table + p * 8, Pte::new(0xdead, Pte::V | Pte::R | Pte::W | Pte::U | Pte::A | Pte::D).0);
-            }
-        }
-        let post = cmd_ok(&mut s, 0, Command::Post { kind: InvalKind::RangeAsid, asid: 1, vaddr: base, npages: 511 });
-        let sync = cmd_ok(&mut s, 0, Command::Sync);
-        assert!(
-            sync.done - post.accepted <= 8,
-            "{name}: sync took {} cycles with a 60-cycle walk in flight",
-            sync.done - post.accepted
-        );
-        ok(s.drain(1));
-        let r = s.take_responses().into_iter().rev().find(|r| r.core == 1).unwrap();
-        if r.cycle > sync.done {
-            assert_eq!(r.paddr, (0x4000 << 12) + 0x5000, "{name}: the walk answered after the sync from the old table");
-        }
-        // Whatever it answered, nothing stale stays cached.
-        let again = ok(s.translate(1, base + 0x5000, L, U));
-        assert_eq!(again.paddr, (0x4000 << 12) + 0x5000, "{name}");
+fn seed004_walk_in_flight_while_ptes_collapse_into_a_huge_page(delay: u64) {
+    let name = format!("seed004_walk_in_flight_while_ptes_collapse_into_a_huge_page_{delay}");
+    let mut s = sys_setup(&name, cfg(2), MemTiming::fixed(20));
+    let r1 = process(&mut s, 1, 0);
+    let base = 0x20_0000u64;
+    for p in 0..512u64 {
+        map4k(&mut s, r1, base + (p << 12), 0x1000 + p);
     }
+    cmd_ok(&mut s, 0, Command::Switch(1));
+    cmd_ok(&mut s, 1, Command::Switch(1));
+    let (_, l0_table) = {
+        let (pt, mem) = s.tables();
+        let (_, addr, _) = pt.leaf(mem, r1, base + 0x5000).unwrap();
+        (pt.clone(), addr & !0xfff)
+    };
+    // Core 1 starts a walk (three reads of 21 cycles each).
+    ok(s.issue(1, Request { vaddr: base + 0x5000, access: L, priv_u: U }));
+    ok(s.run(delay));
+    // Core 0 (khugepaged): the 2 MiB leaf replaces the table pointer, the old table is
+    // freed and reused (garbage PTEs), then the range is shot down and synced.
+    {
+        let (pt, mem) = s.tables();
+        pt.map(mem, r1, base, PageLevel::Page2M, 0x4000, PteFlags::URW);
+        for p in 0..512u64 {
+            mem.write(l0_table + p * 8, Pte::new(0xdead, Pte::V | Pte::R | Pte::W | Pte::U | Pte::A | Pte::D).0);
+        }
+    }
+    let post = cmd_ok(&mut s, 0, Command::Post { kind: InvalKind::RangeAsid, asid: 1, vaddr: base, npages: 511 });
+    let sync = cmd_ok(&mut s, 0, Command::Sync);
+    assert!(
+        sync.done - post.accepted <= 8,
+        "{name}: sync took {} cycles with a 60-cycle walk in flight",
+        sync.done - post.accepted
+    );
+    ok(s.drain(1));
+    let r = s.take_responses().into_iter().rev().find(|r| r.core == 1).unwrap();
+    if r.cycle > sync.done {
+        assert_eq!(r.paddr, (0x4000 << 12) + 0x5000, "{name}: the walk answered after the sync from the old table");
+    }
+    // Whatever it answered, nothing stale stays cached.
+    let again = ok(s.translate(1, base + 0x5000, L, U));
+    assert_eq!(again.paddr, (0x4000 << 12) + 0x5000, "{name}");
+}
+
+// The collapse `delay` cycles into the walk (three reads of 21 cycles each): during its
+// first read, its second, its leaf read.
+cases! { seed004_walk_in_flight_while_ptes_collapse_into_a_huge_page:
+    delay_2(2), delay_10(10), delay_30(30), delay_55(55),
 }
