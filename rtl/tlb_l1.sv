@@ -544,9 +544,10 @@ module tlb_l1
   `TLB_ASSERT(SweepEnds_A, p_valid_q && p_step_q == SetW'(Sets - 1) && !take |=> !p_valid_q,
               clk_i, rst_ni)
 
-  // Functional coverage: each invalidation kind retires entries, or finds none to retire.
-  `TLB_COVER_KINDS(InvRetires, inval_kind_i, inval_valid_i && (flash_all ? valid != '0 :
-                   sweep_kill != '0), clk_i, rst_ni)
+  // Functional coverage: each invalidation kind is applied while entries are valid, and is
+  // taken by the sweeper (every kind but InvAll).
+  `TLB_COVER_KINDS(InvMeetsEntries, inval_kind_i, inval_valid_i && valid != '0, clk_i, rst_ni)
+  `TLB_COVER_KINDS(InvSwept, inval_kind_i, take, clk_i, rst_ni)
   `TLB_COVER(InvAndInstall_C, inval_valid_i && install_valid_i, clk_i, rst_ni)
   // A lookup that compared in an invalidation's cycle and missed only because of it.
   `TLB_COVER(HitRetired_C, hit_q && kill_q[hit_idx_q], clk_i, rst_ni)

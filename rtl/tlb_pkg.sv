@@ -12,7 +12,13 @@ package tlb_pkg;
   localparam int unsigned AsidW    = 16;  ///< ASID width (satp.ASID in RV64)
   localparam int unsigned PteW     = 64;  ///< page-table entry width
   /// The L1's superpage (2 MiB, 1 GiB) entries, fully associative, beside its 4 KiB sets.
+  /// (The formal proofs of the core's poisoning run with 2, to keep their induction small:
+  /// formal/README.md.)
+`ifdef TLB_FV_SUPERS
+  localparam int unsigned L1Supers = `TLB_FV_SUPERS;
+`else
   localparam int unsigned L1Supers = 4;
+`endif
 
   /// Page size of a TLB entry, as the level the walk stopped at.
   typedef enum logic [1:0] {

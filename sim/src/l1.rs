@@ -264,7 +264,8 @@ impl L1 {
         let kind = InvalKind::from_bits(i.inval_kind);
         // The sweeper takes every kind but InvAll if it is free or sweeps its last set now;
         // everything else flashes every entry.
-        let in_swept = i.inval_valid && matches!(kind, InvalKind::Asid | InvalKind::Va | InvalKind::VaAsid | InvalKind::RangeAsid);
+        let in_swept =
+            i.inval_valid && matches!(kind, InvalKind::Asid | InvalKind::Va | InvalKind::VaAsid | InvalKind::RangeAsid);
         let incoming = Pending {
             any: kind == InvalKind::Va,
             asid: i.inval_asid,
@@ -293,11 +294,13 @@ impl L1 {
             let step = if self.p_valid_q { (self.p_step_q + 1) % self.sets } else { 0 };
             (self.p_valid_q && !p_done, p, step)
         };
-        let lk_lvl =
-            [PageLevel::Page4K, PageLevel::Page2M, PageLevel::Page1G].iter().enumerate().fold(0u8, |acc, (l, &level)| {
+        let lk_lvl = [PageLevel::Page4K, PageLevel::Page2M, PageLevel::Page1G].iter().enumerate().fold(
+            0u8,
+            |acc, (l, &level)| {
                 let base = vpn_align(level, i.lookup_vpn);
                 acc | ((base <= p_d.last && vpn_last(level, base) >= p_d.vpn) as u8) << l
-            });
+            },
+        );
         let valid = self.valid_q & !self.kill_q;
         // The sweep step: set p_step_q's ways, and the superpages p_step_q, p_step_q + Sets, ...
         let mut sweep_kill = 0u128;
@@ -312,11 +315,8 @@ impl L1 {
             }
         }
         let install_slot = if i.install_valid { 1u128 << install_idx } else { 0 };
-        let install_overlap = if i.install_valid {
-            m.way.map_or(0, |k| 1u128 << k) | m.sup.map_or(0, |k| 1u128 << k)
-        } else {
-            0
-        };
+        let install_overlap =
+            if i.install_valid { m.way.map_or(0, |k| 1u128 << k) | m.sup.map_or(0, |k| 1u128 << k) } else { 0 };
         let kill_d = ((if flash_all { valid } else { 0 }) | sweep_kill) & !install_slot;
         let mut valid_d = valid & !install_overlap;
         if i.install_valid {
@@ -339,7 +339,11 @@ impl L1 {
             }
         }
         if ins_sup || touch_sup {
-            let s = if ins_sup { install_idx - self.entries } else { self.touch_idx_q.wrapping_sub(self.entries) % L1_SUPERS };
+            let s = if ins_sup {
+                install_idx - self.entries
+            } else {
+                self.touch_idx_q.wrapping_sub(self.entries) % L1_SUPERS
+            };
             self.sup_plru.plru_q = self.sup_plru.touched(s);
         }
         self.touch_hit_q = touch_hit_d && !i.clr;
