@@ -144,3 +144,56 @@ fn inval_in_the_fill_cycle_spares_the_entry_installed_in_the_victims_slot() {
     assert_eq!((r.hit, r.paddr), (true, 0x120_000));
     assert!(!ok(ls.translate(victim.vpn << 12, A, U)).hit, "the victim's page is gone");
 }
+
+/// The same race one cycle earlier, which is what the set-associative L1 needs: the
+/// invalidation is taken by the sweeper in the walk's last cycle (of another gigapage, so
+/// the walk is not poisoned), and the sweep's first step, in the fill cycle, compares the
+/// set the fill writes and matches the entry the install replaces. The match is registered
+/// (`kill_q`) but the install's slot is left out: without that the new entry dies a cycle
+/// after it is written (mutant `l1-kill-install-slot`).
+#[test]
+fn a_sweep_step_in_the_fill_cycle_spares_the_entry_installed_in_the_victims_slot() {
+    let name = "a_sweep_step_in_the_fill_cycle_spares_the_entry_installed_in_the_victims_slot";
+    // Set 0 full with four pages of gigapage 0; a miss on a page of gigapage 1 in set 0.
+    let miss_va = 0x4000_0000u64;
+    let full = |name: &str| {
+        let (mut ls, root) = fresh(name);
+        for p in 0..4u64 {
+            map(&mut ls, root, (8 * p) << 12, PageLevel::Page4K, 0x100 + p, URWAD);
+        }
+        map(&mut ls, root, miss_va, PageLevel::Page4K, 0x200, URWAD);
+        for p in 0..4u64 {
+            ok(ls.translate((8 * p) << 12, A, U));
+        }
+        assert_eq!(ls.model().outputs().valid_count, 4);
+        ok(ls.issue(tlb_harness::lockstep::Request { vaddr: miss_va, access: A, priv_u: U }));
+        ls
+    };
+    let mut ls = full(&format!("{name}_probe"));
+    let mut budget = 1000;
+    while ls.model().state_q != tlb_sim::core::CoreState::Fill {
+        ok(ls.step());
+        budget -= 1;
+        assert!(budget > 0, "the walk never reached its fill cycle");
+    }
+    let fill_cycle = ls.cycle();
+    let mut ls = full(name);
+    while ls.cycle() + 2 < fill_cycle {
+        ok(ls.step());
+    }
+    let l1 = &ls.model().u_l1;
+    let new = TlbEntry { vpn: tlb_sim::va_vpn(miss_va), level: PageLevel::Page4K, ..TlbEntry::default() };
+    let victim = l1.entry(l1.install_slot(&new));
+    assert!(victim.valid && victim.vpn % 8 == 0 && victim.vpn < 32, "the victim is one of set 0's pages");
+    ls.post_invalidate(InvalKind::Va, 0, victim.vpn << 12);
+    ok(ls.step());
+    ok(ls.step());
+    assert_eq!(ls.model().state_q, tlb_sim::core::CoreState::Fill, "the walk was not poisoned");
+    assert!(ls.model().u_l1.p_valid_q && ls.model().u_l1.p_step_q == 0, "the sweep's first step is now");
+    ok(ls.drain());
+    ok(ls.run(4));
+    assert_eq!(ls.model().outputs().valid_count, 4, "the new entry was killed with the old");
+    let r = ok(ls.translate(miss_va, A, U));
+    assert_eq!((r.hit, r.paddr), (true, 0x200_000));
+    assert!(!ok(ls.translate(victim.vpn << 12, A, U)).hit, "the victim's page is gone");
+}
