@@ -258,7 +258,8 @@ impl L1 {
         });
         // `hit_o` from this cycle's registers, before they move.
         let touch_hit_d = self.hit_live().is_some();
-        let install_idx = self.install_slot(e);
+        // Where an install writes (only an install's cycle needs it).
+        let install_idx = if i.install_valid { self.install_slot(e) } else { 0 };
         let ins_4k = i.install_valid && e.level == PageLevel::Page4K;
         let ins_sup = i.install_valid && e.level != PageLevel::Page4K;
         let kind = InvalKind::from_bits(i.inval_kind);
@@ -306,9 +307,8 @@ impl L1 {
         let mut sweep_kill = 0u128;
         if self.p_valid_q {
             let set = self.p_step_q;
-            let mut swept: Vec<usize> = (0..self.ways).map(|w| self.way_idx(set, w)).collect();
-            swept.extend((set..L1_SUPERS).step_by(self.sets).map(|s| self.entries + s));
-            for k in swept {
+            let ways = (0..self.ways).map(|w| self.way_idx(set, w));
+            for k in ways.chain((set..L1_SUPERS).step_by(self.sets).map(|s| self.entries + s)) {
                 if self.valid(k) && p.hits(&self.mem[k]) {
                     sweep_kill |= 1 << k;
                 }
