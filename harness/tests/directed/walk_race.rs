@@ -93,6 +93,18 @@ fn inval_of_another_gigapage_does_not_disturb_a_walk() {
     assert_eq!(ls.take_responses()[0].paddr, 0xd0000);
 }
 
+/// Runs a walk that was issued to its fill cycle (`CoreFill`) and returns that cycle: a
+/// first run that finds when a second, identical run must present its invalidation.
+fn fill_cycle(mut ls: Lockstep) -> u64 {
+    let mut budget = 1000;
+    while ls.model().state_q != tlb_sim::core::CoreState::Fill {
+        ok(ls.step());
+        budget -= 1;
+        assert!(budget > 0, "the walk never reached its fill cycle");
+    }
+    ls.cycle()
+}
+
 /// An invalidation applied in the very cycle a walk's entry is written, matching the entry
 /// that install replaces (the PLRU victim of a full L1) but not the new one: the old entry
 /// goes with the install, the new one must stay. The L1 registers an invalidation's matches
@@ -115,14 +127,7 @@ fn inval_in_the_fill_cycle_spares_the_entry_installed_in_the_victims_slot() {
         ok(ls.issue(tlb_harness::lockstep::Request { vaddr: 32 << 12, access: A, priv_u: U }));
         ls
     };
-    let mut ls = full(&format!("{name}_probe"));
-    let mut budget = 1000;
-    while ls.model().state_q != tlb_sim::core::CoreState::Fill {
-        ok(ls.step());
-        budget -= 1;
-        assert!(budget > 0, "the walk never reached its fill cycle");
-    }
-    let fill_cycle = ls.cycle();
+    let fill_cycle = fill_cycle(full(&format!("{name}_probe")));
     // The same run again, up to the walk's last cycle: the victim chosen now is where the
     // fill writes next cycle, when the invalidation of the victim's page is applied.
     let mut ls = full(name);
@@ -169,14 +174,7 @@ fn a_sweep_step_in_the_fill_cycle_spares_the_entry_installed_in_the_victims_slot
         ok(ls.issue(tlb_harness::lockstep::Request { vaddr: miss_va, access: A, priv_u: U }));
         ls
     };
-    let mut ls = full(&format!("{name}_probe"));
-    let mut budget = 1000;
-    while ls.model().state_q != tlb_sim::core::CoreState::Fill {
-        ok(ls.step());
-        budget -= 1;
-        assert!(budget > 0, "the walk never reached its fill cycle");
-    }
-    let fill_cycle = ls.cycle();
+    let fill_cycle = fill_cycle(full(&format!("{name}_probe")));
     let mut ls = full(name);
     while ls.cycle() + 2 < fill_cycle {
         ok(ls.step());
