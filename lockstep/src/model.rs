@@ -9,20 +9,57 @@ use tlb_sim::fabric::{SysConfig, SysCoreInputs, SysOutputs, TlbSystem};
 use tlb_sim::{CoreInputs, CoreOutputs, TlbCore};
 
 use crate::dut::{system_wrapper_name, CoreParams, Dut};
-use crate::vcdout::{core_top_signals, ModelVcd};
+use crate::vcdout::{core_top_signals, ModelVcd, Signals};
 use crate::vcdout_fabric::system_signals;
 use crate::Error;
+
+/// A model's waveform as it is written: the cycles since reset (its time), the file, and the
+/// first error writing it (after which nothing more is written; reported when it stops).
+/// One for both models.
+#[derive(Default)]
+struct Wave {
+    cycle: u64,
+    vcd: Option<ModelVcd>,
+    error: Option<std::io::Error>,
+}
+
+impl Wave {
+    /// Steps `model` one cycle (`step`); while a waveform is open, writes what `walk` names
+    /// with the clock low (the inputs), then after the edge (the registers).
+    fn step<M>(&mut self, model: &mut M, walk: impl Fn(&mut Signals, &M, bool), step: impl FnOnce(&mut M)) {
+        match self.vcd.as_mut() {
+            Some(v) if self.error.is_none() => {
+                let t = 10 * (self.cycle + 1);
+                let low = v.dump(t, |s| walk(s, model, false));
+                step(model);
+                if let Err(e) = low.and_then(|_| v.dump(t + 5, |s| walk(s, model, true))) {
+                    self.error = Some(e);
+                }
+            }
+            _ => step(model),
+        }
+        self.cycle += 1;
+    }
+
+    fn start(&mut self, path: &Path, top: &str, walk: impl FnOnce(&mut Signals)) -> Result<(), Error> {
+        self.vcd = Some(ModelVcd::create(path, top, 10 * self.cycle + 5, walk)?);
+        Ok(())
+    }
+
+    fn stop(&mut self) -> Result<(), Error> {
+        if let Some(v) = self.vcd.take() {
+            v.finish()?;
+        }
+        self.error.take().map_or(Ok(()), |e| Err(Error::Io(e)))
+    }
+}
 
 /// The model of one `tlb_core`, with the waveform it writes when asked (the RTL's
 /// hierarchy and names: `vcdout.rs`).
 pub struct ModelCore {
     pub core: TlbCore,
     params: CoreParams,
-    /// Cycles since reset (the waveform's time).
-    cycle: u64,
-    vcd: Option<ModelVcd>,
-    /// The first error writing the waveform, reported when it stops.
-    vcd_error: Option<std::io::Error>,
+    wave: Wave,
 }
 
 impl Dut for ModelCore {
@@ -31,13 +68,7 @@ impl Dut for ModelCore {
     type Outputs = CoreOutputs;
 
     fn build(cfg: &CoreParams, _traceable: bool) -> Result<ModelCore, Error> {
-        Ok(ModelCore {
-            core: TlbCore::new(cfg.entries, cfg.hit_latency),
-            params: *cfg,
-            cycle: 0,
-            vcd: None,
-            vcd_error: None,
-        })
+        Ok(ModelCore { core: TlbCore::new(cfg.entries, cfg.hit_latency), params: *cfg, wave: Wave::default() })
     }
 
     fn outputs(&self) -> CoreOutputs {
@@ -45,42 +76,21 @@ impl Dut for ModelCore {
     }
 
     fn step(&mut self, inputs: &CoreInputs) {
-        match self.vcd.as_mut() {
-            // The waveform shows the inputs with the clock low, then the registers after the
-            // edge: it needs the state on both sides of the step.
-            Some(v) if self.vcd_error.is_none() => {
-                let t = 10 * (self.cycle + 1);
-                let low = v.dump(t, |s| core_top_signals(s, &self.core, inputs, false));
-                self.core.step(inputs);
-                let high = low.and_then(|_| v.dump(t + 5, |s| core_top_signals(s, &self.core, inputs, true)));
-                if let Err(e) = high {
-                    self.vcd_error = Some(e);
-                }
-            }
-            _ => self.core.step(inputs),
-        }
-        self.cycle += 1;
+        self.wave.step(&mut self.core, |s, core, clk| core_top_signals(s, core, inputs, clk), |core| core.step(inputs));
     }
 
     fn reset(&mut self) {
         self.core = TlbCore::new(self.params.entries, self.params.hit_latency);
-        self.cycle = 0;
+        self.wave.cycle = 0;
     }
 
     fn start_waveform(&mut self, path: &Path) -> Result<(), Error> {
-        let top = self.params.wrapper_name();
-        let v = ModelVcd::create(path, &top, 10 * self.cycle + 5, |s| {
-            core_top_signals(s, &self.core, &CoreInputs::default(), true)
-        })?;
-        self.vcd = Some(v);
-        Ok(())
+        let core = &self.core;
+        self.wave.start(path, &self.params.wrapper_name(), |s| core_top_signals(s, core, &CoreInputs::default(), true))
     }
 
     fn stop_waveform(&mut self) -> Result<(), Error> {
-        if let Some(v) = self.vcd.take() {
-            v.finish()?;
-        }
-        self.vcd_error.take().map_or(Ok(()), |e| Err(Error::Io(e)))
+        self.wave.stop()
     }
 }
 
@@ -88,11 +98,7 @@ impl Dut for ModelCore {
 /// (the Verilated `tlb_system` wrapper's hierarchy and names: `vcdout_fabric.rs`).
 pub struct ModelSystem {
     pub sys: TlbSystem,
-    /// Cycles since reset (the waveform's time).
-    cycle: u64,
-    vcd: Option<ModelVcd>,
-    /// The first error writing the waveform, reported when it stops.
-    vcd_error: Option<std::io::Error>,
+    wave: Wave,
 }
 
 impl Dut for ModelSystem {
@@ -102,7 +108,7 @@ impl Dut for ModelSystem {
 
     fn build(cfg: &SysConfig, _traceable: bool) -> Result<ModelSystem, Error> {
         cfg.validate().map_err(Error::Config)?;
-        Ok(ModelSystem { sys: TlbSystem::new(*cfg), cycle: 0, vcd: None, vcd_error: None })
+        Ok(ModelSystem { sys: TlbSystem::new(*cfg), wave: Wave::default() })
     }
 
     fn outputs(&self) -> SysOutputs {
@@ -110,41 +116,22 @@ impl Dut for ModelSystem {
     }
 
     fn step(&mut self, inputs: &Vec<SysCoreInputs>) {
-        match self.vcd.as_mut() {
-            // The inputs with the clock low, then the registers after the edge (after a
-            // failed write, no more).
-            Some(v) if self.vcd_error.is_none() => {
-                let t = 10 * (self.cycle + 1);
-                let low = v.dump(t, |s| system_signals(s, &self.sys, inputs, false));
-                self.sys.step(inputs);
-                let high = low.and_then(|_| v.dump(t + 5, |s| system_signals(s, &self.sys, inputs, true)));
-                if let Err(e) = high {
-                    self.vcd_error = Some(e);
-                }
-            }
-            _ => self.sys.step(inputs),
-        }
-        self.cycle += 1;
+        self.wave.step(&mut self.sys, |s, sys, clk| system_signals(s, sys, inputs, clk), |sys| sys.step(inputs));
     }
 
     fn reset(&mut self) {
         self.sys = TlbSystem::new(self.sys.cfg);
-        self.cycle = 0;
+        self.wave.cycle = 0;
     }
 
     fn start_waveform(&mut self, path: &Path) -> Result<(), Error> {
-        let top = system_wrapper_name(&self.sys.cfg);
         let idle = vec![SysCoreInputs::default(); self.sys.cfg.cores];
-        let v = ModelVcd::create(path, &top, 10 * self.cycle + 5, |s| system_signals(s, &self.sys, &idle, true))?;
-        self.vcd = Some(v);
-        Ok(())
+        let sys = &self.sys;
+        self.wave.start(path, &system_wrapper_name(&sys.cfg), |s| system_signals(s, sys, &idle, true))
     }
 
     fn stop_waveform(&mut self) -> Result<(), Error> {
-        if let Some(v) = self.vcd.take() {
-            v.finish()?;
-        }
-        self.vcd_error.take().map_or(Ok(()), |e| Err(Error::Io(e)))
+        self.wave.stop()
     }
 }
 
