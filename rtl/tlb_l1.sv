@@ -32,8 +32,10 @@
 // with one set a cycle (step `p_step_q`: its `Ways` ways, read from a second copy of the tags,
 // `gen_way[w].stag_mem`, and the superpages whose index is the step modulo `Sets`), `Sets`
 // cycles in all. One of the same scope that arrives during a sweep is merged into it (the
-// hull of both page ranges, swept again from set 0); one of another scope is applied as a
-// flash of every entry (over-invalidation costs refills; it never misses). While it is
+// hull of both page ranges, swept again from set 0); an ASID-scoped one of another ASID is
+// queued as a flush of its whole ASID (`q_*_q`), swept beside the pending one from set 0,
+// if the queue is free or holds that ASID; anything else is applied as a flash of every
+// entry (over-invalidation costs refills; it never misses). While it is
 // pending, a lookup that hits an entry it matches is voided (a miss): the lookup's own
 // operands are compared with the pending operation in the cycle it is presented, at each of
 // the three page sizes (`lk_*_q`), and the hit entry's size and global bit pick the answer a
@@ -143,6 +145,12 @@ module tlb_l1
   // would meet its pages if the entry were a 4 KiB, 2 MiB or 1 GiB page (lk_lvl[level]).
   logic                lk_any_q, lk_asid_q;
   logic [2:0]          lk_lvl_q, lk_lvl;
+  // The queued operation: one ASID's non-global entries, every page (an ASID-scoped kind of
+  // another ASID that found the sweeper busy), swept beside the pending one from set 0
+  // until the pending one's sweep ends; and whether this cycle's lookup runs in its ASID.
+  logic                q_valid_q, q_valid_d;
+  logic [AsidW-1:0]    q_asid_q, q_asid_d;
+  logic                lk_q_q;
 
   entry_data_t data_mem [N];
   entry_data_t hit_data;
@@ -263,8 +271,9 @@ module tlb_l1
   // or the operation pending now matches it (an invalidation is ordered before a lookup in
   // its cycle and every one after it).
   logic hit_void;
-  assign hit_void = (lk_any_q || (!hit_g_q && lk_asid_q)) &&
-                    lk_lvl_q[hit_level_q == Page1G ? 2 : hit_level_q == Page2M ? 1 : 0];
+  assign hit_void = ((lk_any_q || (!hit_g_q && lk_asid_q)) &&
+                     lk_lvl_q[hit_level_q == Page1G ? 2 : hit_level_q == Page2M ? 1 : 0]) ||
+                    (lk_q_q && !hit_g_q);
   assign hit_o    = hit_q && !kill_q[hit_idx_q] && !hit_void;
   assign hit_data = data_mem[hit_idx_q];
 
@@ -338,7 +347,7 @@ module tlb_l1
 
   // ---------------------------------------------------------------------------------------
   // Invalidation: the flash, the sweeper, and what a pending operation says about a lookup.
-  logic in_swept, in_any, take, merge, flash_all, p_done;
+  logic in_swept, in_any, take, merge, load_q, flash_all, p_done;
   logic [VpnW-1:0] in_vpn;
   logic [VpnW:0]   in_last;
   // Every kind but InvAll is swept: any ASID (InvVa) or one, over [in_vpn, in_last] (every
@@ -355,9 +364,12 @@ module tlb_l1
   assign merge     = in_swept && !p_done && in_any == p_any_q &&
                      (in_any || inval_asid_i == p_asid_q);
   assign take      = in_swept && (p_done || merge);
+  // An ASID-scoped kind of another ASID that finds it busy is queued as a flush of its whole
+  // ASID, if the queue is free or holds the same ASID; the sweep starts again from set 0.
+  assign load_q    = in_swept && !take && !in_any && (!q_valid_q || q_asid_q == inval_asid_i);
   // Everything else flashes every entry: InvAll, unknown kinds, and a kind the sweeper
-  // cannot take.
-  assign flash_all = inval_valid_i && !take;
+  // can neither take nor queue.
+  assign flash_all = inval_valid_i && !take && !load_q;
 
   // Does a pending operation match an entry: its ASID rule, and the entry's pages
   // [vpn, vpn_last] meet [vpn_i, last_i].
@@ -376,7 +388,7 @@ module tlb_l1
     p_asid_d  = p_asid_q;
     p_vpn_d   = p_vpn_q;
     p_last_d  = p_last_q;
-    p_step_d  = p_valid_q ? p_step_q + SetW'(1) : '0;
+    p_step_d  = p_valid_q && !load_q ? p_step_q + SetW'(1) : '0;
     if (take) begin
       p_valid_d = 1'b1;
       p_any_d   = in_any;
@@ -390,6 +402,10 @@ module tlb_l1
       end
     end
   end
+
+  // The queued operation next cycle: loaded now, else kept until the pending sweep ends.
+  assign q_valid_d = load_q || (q_valid_q && !p_done);
+  assign q_asid_d  = load_q ? inval_asid_i : q_asid_q;
 
   // This cycle's lookup against the operation pending next cycle, at each page size.
   always_comb begin
@@ -408,8 +424,9 @@ module tlb_l1
     for (int unsigned w = 0; w < Ways; w++) begin
       sweep_kill[way_idx(p_step_q, w)] =
           p_valid_q && valid[way_idx(p_step_q, w)] &&
-          pend_hits(sweep_tag[w].asid, sweep_tag[w].g, Page4K, sweep_tag[w].vpn, p_any_q,
-                    p_asid_q, p_vpn_q, p_last_q);
+          (pend_hits(sweep_tag[w].asid, sweep_tag[w].g, Page4K, sweep_tag[w].vpn, p_any_q,
+                     p_asid_q, p_vpn_q, p_last_q) ||
+           (q_valid_q && !sweep_tag[w].g && sweep_tag[w].asid == q_asid_q));
     end
     for (int unsigned j = 0; j < SupLanes; j++) begin
       logic [SupW-1:0] s;
@@ -417,8 +434,9 @@ module tlb_l1
       if (Sets >= Supers && 32'(p_step_q) >= Supers) continue;
       sweep_kill[Entries + 32'(s)] =
           p_valid_q && valid[Entries + 32'(s)] &&
-          pend_hits(sup_q[s].asid, sup_q[s].g, sup_q[s].level, sup_q[s].vpn, p_any_q,
-                    p_asid_q, p_vpn_q, p_last_q);
+          (pend_hits(sup_q[s].asid, sup_q[s].g, sup_q[s].level, sup_q[s].vpn, p_any_q,
+                     p_asid_q, p_vpn_q, p_last_q) ||
+           (q_valid_q && !sup_q[s].g && sup_q[s].asid == q_asid_q));
     end
   end
 
@@ -427,7 +445,7 @@ module tlb_l1
   assign install_killed = inval_valid_i &&
       (take ? pend_hits(install_entry_i.asid, install_entry_i.g, install_entry_i.level,
                         install_entry_i.vpn, in_any, inval_asid_i, in_vpn, in_last)
-            : 1'b1);
+            : !load_q || (!install_entry_i.g && install_entry_i.asid == inval_asid_i));
 
   // ---------------------------------------------------------------------------------------
   // Next state: the matches are registered (kill_q) and cleared next cycle; the overlap drop
@@ -478,6 +496,9 @@ module tlb_l1
       lk_any_q    <= 1'b0;
       lk_asid_q   <= 1'b0;
       lk_lvl_q    <= '0;
+      q_valid_q   <= 1'b0;
+      q_asid_q    <= '0;
+      lk_q_q      <= 1'b0;
     end else begin
       valid_q     <= valid_d;
       kill_q      <= clr_i ? '0 : kill_d;
@@ -499,6 +520,9 @@ module tlb_l1
       lk_any_q    <= p_valid_d && p_any_d;
       lk_asid_q   <= p_valid_d && !p_any_d && p_asid_d == lookup_asid_i;
       lk_lvl_q    <= lk_lvl;
+      q_valid_q   <= q_valid_d && !clr_i;
+      q_asid_q    <= q_asid_d;
+      lk_q_q      <= q_valid_d && q_asid_d == lookup_asid_i;
     end
   end
 
@@ -559,7 +583,10 @@ module tlb_l1
   `TLB_COVER(HitVoided_C, hit_void && hit_q && !kill_q[hit_idx_q], clk_i, rst_ni)
   `TLB_COVER(SweepTakesNext_C, take && p_valid_q && p_done, clk_i, rst_ni)
   `TLB_COVER(SweepMerges_C, merge, clk_i, rst_ni)
-  `TLB_COVER(SweepBusyFlashes_C, in_swept && !take, clk_i, rst_ni)
+  `TLB_COVER(SweepBusyFlashes_C, in_swept && !take && !load_q, clk_i, rst_ni)
+  // An ASID-scoped kind of another ASID queued beside the pending one; a hit voided by it.
+  `TLB_COVER(SweepQueuesAsid_C, load_q, clk_i, rst_ni)
+  `TLB_COVER(HitVoidedByQueue_C, hit_q && lk_q_q && !hit_g_q, clk_i, rst_ni)
   // A lookup matches a 4 KiB way and a superpage (the multi-hit rule picks the way).
   `TLB_COVER(TwoSizesHit_C, lookup_valid_i && way_hit != '0 && sup_hit != '0, clk_i, rst_ni)
   // An install evicts a valid entry: a 4 KiB one (its set full) and a superpage.

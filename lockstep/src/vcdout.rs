@@ -318,6 +318,9 @@ pub fn core_signals(s: &mut Signals, scope: &str, m: &TlbCore, i: &CoreInputs, c
     s.add("touch_hit_q", 1, l1.touch_hit_q as u64);
     s.add("touch_idx_q", idx, l1.touch_idx_q as u64);
     s.add("p_valid_q", 1, l1.p_valid_q as u64);
+    s.add("q_valid_q", 1, l1.q_valid_q as u64);
+    s.add("q_asid_q", 16, l1.q_asid_q as u64);
+    s.add("lk_q_q", 1, l1.lk_q_q as u64);
     let mut sup = Packed::default();
     for e in &l1.mem[l1.entries..] {
         sup.put_packed(&Packed::fields(&[(16, e.asid as u64), (1, e.g as u64), (2, e.level as u64), (27, e.vpn)]));

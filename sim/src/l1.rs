@@ -63,6 +63,12 @@ pub struct L1 {
     pub lk_any_q: bool,
     pub lk_asid_q: bool,
     pub lk_lvl_q: u8,
+    /// The queued operation (`q_valid_q`, `q_asid_q`): one ASID's non-global entries, every
+    /// page, swept beside the pending one until its sweep ends; `lk_q_q`: last cycle's
+    /// lookup ran in that ASID (a hit on a non-global entry is voided).
+    pub q_valid_q: bool,
+    pub q_asid_q: u16,
+    pub lk_q_q: bool,
     /// `Entries` (4 KiB entries), `Ways`, `Sets` (cycles a sweep takes).
     pub entries: usize,
     pub ways: usize,
@@ -139,6 +145,9 @@ impl L1 {
             lk_any_q: false,
             lk_asid_q: false,
             lk_lvl_q: 0,
+            q_valid_q: false,
+            q_asid_q: 0,
+            lk_q_q: false,
             entries,
             ways,
             sets,
@@ -196,9 +205,12 @@ impl L1 {
         m
     }
 
-    /// `hit_void`: the operation pending now matches the entry last cycle's lookup hit.
+    /// `hit_void`: the operation pending now, or the queued one, matches the entry last
+    /// cycle's lookup hit.
     pub fn hit_void(&self) -> bool {
-        (self.lk_any_q || (!self.hit_g_q && self.lk_asid_q)) && (self.lk_lvl_q >> level_bit(self.hit_level_q)) & 1 == 1
+        ((self.lk_any_q || (!self.hit_g_q && self.lk_asid_q))
+            && (self.lk_lvl_q >> level_bit(self.hit_level_q)) & 1 == 1)
+            || (self.lk_q_q && !self.hit_g_q)
     }
 
     /// `hit_o` as the entry: last cycle's lookup hit, unless `kill_q` retires its entry or
@@ -221,7 +233,9 @@ impl L1 {
     /// What a lookup of `vpn` under `asid` would answer from: the entry it hits, unless the
     /// pending operation matches that entry (then the sweep kills it, or the hit is voided).
     pub fn answers(&self, vpn: u64, asid: u16) -> Option<(usize, TlbEntry)> {
-        self.lookup(vpn, asid).filter(|(_, e)| !(self.p_valid_q && self.p_q.hits(e)))
+        self.lookup(vpn, asid).filter(|(_, e)| {
+            !(self.p_valid_q && (self.p_q.hits(e) || (self.q_valid_q && !e.g && e.asid == self.q_asid_q)))
+        })
     }
 
     /// Where an install of `e` would write now: its set's first invalid way, else the set's
@@ -264,7 +278,7 @@ impl L1 {
         let ins_sup = i.install_valid && e.level != PageLevel::Page4K;
         let kind = InvalKind::from_bits(i.inval_kind);
         // The sweeper takes every kind but InvAll if it is free or sweeps its last set now;
-        // everything else flashes every entry.
+        // what it can neither take nor queue (below) flashes every entry.
         let in_swept =
             i.inval_valid && matches!(kind, InvalKind::Asid | InvalKind::Va | InvalKind::VaAsid | InvalKind::RangeAsid);
         let incoming = Pending {
@@ -283,9 +297,15 @@ impl L1 {
         // page ranges, swept again from set 0.
         let merge = in_swept && !p_done && incoming.any == p.any && (incoming.any || incoming.asid == p.asid);
         let take = in_swept && (p_done || merge);
-        let flash_all = i.inval_valid && !take;
+        // An ASID-scoped kind of another ASID that finds it busy is queued as a flush of its
+        // whole ASID, if the queue is free or holds that ASID; the sweep starts again.
+        let load_q = self.sets > 1
+            && in_swept
+            && !take && !incoming.any && (!self.q_valid_q || self.q_asid_q == incoming.asid);
+        let flash_all = i.inval_valid && !take && !load_q;
         // The invalidation as it is applied now judges the install of this cycle.
-        let install_killed = i.inval_valid && (!take || incoming.hits(e));
+        let install_killed =
+            i.inval_valid && if load_q { !e.g && e.asid == incoming.asid } else { !take || incoming.hits(e) };
         // The operation pending next cycle, and this cycle's lookup against it.
         let (p_valid_d, p_d, p_step_d) = if merge {
             (true, Pending { vpn: p.vpn.min(incoming.vpn), last: p.last.max(incoming.last), ..incoming }, 0)
@@ -293,8 +313,11 @@ impl L1 {
             (true, incoming, 0)
         } else {
             let step = if self.p_valid_q { (self.p_step_q + 1) % self.sets } else { 0 };
-            (self.p_valid_q && !p_done, p, step)
+            (self.p_valid_q && !p_done, p, if load_q { 0 } else { step })
         };
+        // The queued operation next cycle: loaded now, else kept until the pending sweep ends.
+        let q_valid_d = load_q || (self.q_valid_q && !p_done);
+        let q_asid_d = if load_q { incoming.asid } else { self.q_asid_q };
         let lk_lvl = [PageLevel::Page4K, PageLevel::Page2M, PageLevel::Page1G].iter().enumerate().fold(
             0u8,
             |acc, (l, &level)| {
@@ -309,7 +332,8 @@ impl L1 {
             let set = self.p_step_q;
             let ways = (0..self.ways).map(|w| self.way_idx(set, w));
             for k in ways.chain((set..L1_SUPERS).step_by(self.sets).map(|s| self.entries + s)) {
-                if self.valid(k) && p.hits(&self.mem[k]) {
+                let e = &self.mem[k];
+                if self.valid(k) && (p.hits(e) || (self.q_valid_q && !e.g && e.asid == self.q_asid_q)) {
                     sweep_kill |= 1 << k;
                 }
             }
@@ -356,5 +380,8 @@ impl L1 {
         self.lk_any_q = p_valid_d && p_d.any;
         self.lk_asid_q = p_valid_d && !p_d.any && p_d.asid == i.lookup_asid;
         self.lk_lvl_q = lk_lvl;
+        self.q_valid_q = q_valid_d && !i.clr;
+        self.q_asid_q = q_asid_d;
+        self.lk_q_q = q_valid_d && q_asid_d == i.lookup_asid;
     }
 }
