@@ -40,9 +40,12 @@ module fv_core_poison
 
   logic [N-1:0] pending;
   for (genvar k = 0; k < N; k++) begin : gen_pending
+    // The pending operation, or the queued ASID flush beside it, matches the entry.
     assign pending[k] = dut.u_l1.p_valid_q &&
-                        pend_matches(dut.u_l1.entries[k], dut.u_l1.p_any_q, dut.u_l1.p_asid_q,
-                                     dut.u_l1.p_vpn_q, dut.u_l1.p_last_q);
+                        (pend_matches(dut.u_l1.entries[k], dut.u_l1.p_any_q, dut.u_l1.p_asid_q,
+                                      dut.u_l1.p_vpn_q, dut.u_l1.p_last_q) ||
+                         (dut.u_l1.q_valid_q && !dut.u_l1.entries[k].g &&
+                          dut.u_l1.entries[k].asid == dut.u_l1.q_asid_q));
   end
 
   fv_stale_tracker #(.Entries(N)) u_track (
@@ -70,6 +73,8 @@ module fv_core_poison
 `ifndef FV_NO_HELPERS
   // Helper: the walker's level register only holds 2, 1 or 0.
   always_comb if (rst_n) LevelOk_A: assert (dut.u_ptw.level_q != 2'd3);
+  // Helper: the L1 queues an ASID flush only beside a pending operation.
+  always_comb if (rst_n) QueueBesidePending_A: assert (!dut.u_l1.q_valid_q || dut.u_l1.p_valid_q);
   // Helper: the sweep's copy of a valid 4 KiB entry's tag is the lookup's (the install
   // writes both).
   for (genvar k = 0; k < Entries; k++) begin : gen_tags

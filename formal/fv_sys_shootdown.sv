@@ -91,12 +91,17 @@ module fv_sys_shootdown
     // Every L1 entry: the 4 KiB ones, then the superpages.
     logic [Entries+L1Supers-1:0] pending;
     for (genvar k = 0; k < Entries + L1Supers; k++) begin : gen_pending
+      // The pending operation, or the queued ASID flush beside it, matches the entry.
       assign pending[k] = dut.gen_core[c].u_core.u_l1.p_valid_q &&
-                          pend_matches(dut.gen_core[c].u_core.u_l1.entries[k],
-                                       dut.gen_core[c].u_core.u_l1.p_any_q,
-                                       dut.gen_core[c].u_core.u_l1.p_asid_q,
-                                       dut.gen_core[c].u_core.u_l1.p_vpn_q,
-                                       dut.gen_core[c].u_core.u_l1.p_last_q);
+                          (pend_matches(dut.gen_core[c].u_core.u_l1.entries[k],
+                                        dut.gen_core[c].u_core.u_l1.p_any_q,
+                                        dut.gen_core[c].u_core.u_l1.p_asid_q,
+                                        dut.gen_core[c].u_core.u_l1.p_vpn_q,
+                                        dut.gen_core[c].u_core.u_l1.p_last_q) ||
+                           (dut.gen_core[c].u_core.u_l1.q_valid_q &&
+                            !dut.gen_core[c].u_core.u_l1.entries[k].g &&
+                            dut.gen_core[c].u_core.u_l1.entries[k].asid ==
+                                dut.gen_core[c].u_core.u_l1.q_asid_q));
     end
     fv_stale_tracker #(.Entries(Entries + L1Supers)) u_track (
       .clk_i, .rst_ni(rst_n), .inv_i(inv), .apply_now_i(core_apply),
