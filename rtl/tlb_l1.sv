@@ -366,7 +366,9 @@ module tlb_l1
   assign take      = in_swept && (p_done || merge);
   // An ASID-scoped kind of another ASID that finds it busy is queued as a flush of its whole
   // ASID, if the queue is free or holds the same ASID; the sweep starts again from set 0.
-  assign load_q    = in_swept && !take && !in_any && (!q_valid_q || q_asid_q == inval_asid_i);
+  // With one set a sweep is one step: the sweeper takes every kind, and nothing is queued.
+  assign load_q    = Sets > 1 && in_swept && !take && !in_any &&
+                     (!q_valid_q || q_asid_q == inval_asid_i);
   // Everything else flashes every entry: InvAll, unknown kinds, and a kind the sweeper
   // can neither take nor queue.
   assign flash_all = inval_valid_i && !take && !load_q;
@@ -388,7 +390,7 @@ module tlb_l1
     p_asid_d  = p_asid_q;
     p_vpn_d   = p_vpn_q;
     p_last_d  = p_last_q;
-    p_step_d  = p_valid_q && !load_q ? p_step_q + SetW'(1) : '0;
+    p_step_d  = Sets > 1 && p_valid_q && !load_q ? p_step_q + SetW'(1) : '0;
     if (take) begin
       p_valid_d = 1'b1;
       p_any_d   = in_any;
