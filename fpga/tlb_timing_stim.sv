@@ -18,7 +18,15 @@ module tlb_timing_stim #(
 );
   logic [4:0] rst_cnt_q = '0;
   always_ff @(posedge clk_i) if (!rst_cnt_q[4]) rst_cnt_q <= rst_cnt_q + 5'd1;
+`ifdef TLB_ECP5_GBUF
+  // On the ECP5 the reset reaches every register's asynchronous reset through a global
+  // network (fpga/tlb_ecp5_gbuf.v), as a board's reset would: nextpnr promotes only clocks,
+  // and a reset routed as a plain net to thousands of registers measured the harness, not
+  // the unit (docs/fpga.md, fifteenth session).
+  tlb_ecp5_gbuf u_rst_gbuf (.i(rst_cnt_q[4]), .o(rst_no));
+`else
   assign rst_no = rst_cnt_q[4];
+`endif
 
   logic [63:0] lfsr_q = 64'h1;
   always_ff @(posedge clk_i) begin
