@@ -18,7 +18,7 @@ module fv_core_poison
   parameter int unsigned Entries = 2,
   // The L1's entries in all (4 KiB ones, then superpages) and its ways.
   localparam int unsigned N = Entries + L1Supers,
-  localparam int unsigned Ways = (Entries < 4) ? Entries : 4
+  localparam int unsigned Ways = 2
 ) (
   input  logic              clk_i,
   input  logic              pick_i,
@@ -75,9 +75,9 @@ module fv_core_poison
   always_comb if (rst_n) LevelOk_A: assert (dut.u_ptw.level_q != 2'd3);
   // Helper: the L1 queues an ASID flush only beside a pending operation.
   always_comb if (rst_n) QueueBesidePending_A: assert (!dut.u_l1.q_valid_q || dut.u_l1.p_valid_q);
-  // Helper: with one set (Entries up to 4) a sweep is one step (the step register stays 0),
+  // Helper: with one set (Entries = 2) a sweep is one step (the step register stays 0),
   // so the sweeper takes every invalidation and nothing is ever queued.
-  if (Entries <= 4) begin : gen_no_queue
+  if (Entries <= 2) begin : gen_no_queue
     always_comb if (rst_n) NoQueue_A: assert (!dut.u_l1.q_valid_q && !dut.u_l1.lk_q_q);
   end
   // Helper: the sweep's copy of a valid 4 KiB entry's tag is the lookup's (the install

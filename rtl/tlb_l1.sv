@@ -49,12 +49,12 @@
 module tlb_l1
   import tlb_pkg::*;
 #(
-  /// Number of 4 KiB entries; a power of two from 2 to 64, in sets of up to 4 ways.
+  /// Number of 4 KiB entries; a power of two from 2 to 64, in sets of 2 ways.
   parameter int unsigned Entries = 32,
   // Derived, do not change.
   /// Superpage (2 MiB, 1 GiB) entries, fully associative, beside the 4 KiB entries.
   localparam int unsigned Supers = L1Supers,
-  localparam int unsigned Ways   = (Entries < 4) ? Entries : 4,
+  localparam int unsigned Ways   = 2,
   localparam int unsigned Sets   = Entries / Ways,
   localparam int unsigned SetW   = (Sets > 1) ? $clog2(Sets) : 1,
   localparam int unsigned WayW   = $clog2(Ways),

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-//! Mirror of `rtl/tlb_l1.sv`: 4 KiB entries in sets of up to 4 ways (tags in LUT RAM in the
+//! Mirror of `rtl/tlb_l1.sv`: 4 KiB entries in sets of 2 ways (tags in LUT RAM in the
 //! RTL), and `L1_SUPERS` fully associative superpage entries.
 
 use crate::plru::Plru;
@@ -125,7 +125,7 @@ fn level_bit(level: PageLevel) -> u8 {
 
 impl L1 {
     pub fn new(entries: usize) -> L1 {
-        let ways = entries.min(4);
+        let ways = 2;
         let sets = entries / ways;
         L1 {
             mem: vec![TlbEntry::default(); entries + L1_SUPERS],

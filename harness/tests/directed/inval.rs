@@ -126,8 +126,8 @@ fn asid_sweep_of_a_global_page_keeps_hitting_it() {
 }
 
 /// Cycles the L1's sweep of one invalidation takes at most, with the two before it starts
-/// (64 entries: 16 sets, one a cycle).
-const SWEEP_CYCLES: u64 = 18;
+/// (64 entries: 32 sets, one a cycle).
+const SWEEP_CYCLES: u64 = 34;
 
 /// An invalidation arriving while another is being swept: one of the same ASID merges into
 /// it (the hull of both ranges goes, nothing outside it); one of another ASID is queued as a
