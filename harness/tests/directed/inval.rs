@@ -137,7 +137,9 @@ const SWEEP_CYCLES: u64 = 34;
 fn inval_during_a_sweep_merges_or_flashes() {
     let (mut ls, root) = fresh("inval_during_a_sweep_merges_or_flashes");
     let root2 = ls.tables.alloc_table();
-    let kva = 0xffff_ffc0_0000_0000u64;
+    // The global page's set (its VPN's low bits) is none of the 8 pages': each of their sets
+    // holds one page of each ASID in its 2 ways.
+    let kva = 0xffff_ffc0_0001_f000u64;
     for p in 0..8u64 {
         map(&mut ls, root, 0x10_0000 + (p << 12), PageLevel::Page4K, 0x300 + p, URWAD);
         map(&mut ls, root2, 0x10_0000 + (p << 12), PageLevel::Page4K, 0x400 + p, URWAD);
