@@ -299,9 +299,8 @@ impl L1 {
         let take = in_swept && (p_done || merge);
         // An ASID-scoped kind of another ASID that finds it busy is queued as a flush of its
         // whole ASID, if the queue is free or holds that ASID; the sweep starts again.
-        let load_q = self.sets > 1
-            && in_swept
-            && !take && !incoming.any && (!self.q_valid_q || self.q_asid_q == incoming.asid);
+        let load_q =
+            self.sets > 1 && in_swept && !take && !incoming.any && (!self.q_valid_q || self.q_asid_q == incoming.asid);
         let flash_all = i.inval_valid && !take && !load_q;
         // The invalidation as it is applied now judges the install of this cycle.
         let install_killed =
