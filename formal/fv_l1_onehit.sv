@@ -19,7 +19,7 @@ module fv_l1_onehit_check
   import fv_spec::*;
 #(
   parameter int unsigned Entries = 4,
-  localparam int unsigned Ways = 2,
+  localparam int unsigned Ways = L1Ways,
   localparam int unsigned Sets = Entries / Ways,
   localparam int unsigned N    = Entries + L1Supers
 ) (
@@ -56,7 +56,7 @@ module fv_l1_onehit
   import fv_spec::*;
 #(
   parameter int unsigned Entries = 4,
-  localparam int unsigned Ways = 2
+  localparam int unsigned Ways = L1Ways
 ) (
   input  logic               clk_i,
   input  logic               lookup_valid_i,
@@ -108,7 +108,7 @@ module fv_core_onehit
   import fv_spec::*;
 #(
   parameter int unsigned Entries = 4,
-  localparam int unsigned Ways = 2
+  localparam int unsigned Ways = L1Ways
 ) (
   input  logic              clk_i,
 `include "fv_core_ports.svh"

@@ -54,7 +54,7 @@ module tlb_l1
   // Derived, do not change.
   /// Superpage (2 MiB, 1 GiB) entries, fully associative, beside the 4 KiB entries.
   localparam int unsigned Supers = L1Supers,
-  localparam int unsigned Ways   = 2,
+  localparam int unsigned Ways   = L1Ways,
   localparam int unsigned Sets   = Entries / Ways,
   localparam int unsigned SetW   = (Sets > 1) ? $clog2(Sets) : 1,
   localparam int unsigned WayW   = $clog2(Ways),

@@ -11,6 +11,9 @@ package tlb_pkg;
   localparam int unsigned VpnW     = 27;  ///< 3 x 9-bit VPN fields
   localparam int unsigned AsidW    = 16;  ///< ASID width (satp.ASID in RV64)
   localparam int unsigned PteW     = 64;  ///< page-table entry width
+  /// The ways of each of the L1's 4 KiB sets (docs/architecture.md, "Two ways, not four"):
+  /// `tlb_l1`, its model (`L1_WAYS`) and the formal views all read this one value.
+  localparam int unsigned L1Ways   = 2;
   /// The L1's superpage (2 MiB, 1 GiB) entries, fully associative, beside its 4 KiB sets.
   /// (The formal proofs of the core's poisoning run with 2, to keep their induction small:
   /// formal/README.md.)

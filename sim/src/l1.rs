@@ -5,6 +5,9 @@
 use crate::plru::Plru;
 use crate::types::*;
 
+/// `tlb_pkg::L1Ways`: the ways of each 4 KiB set.
+pub const L1_WAYS: usize = 2;
+
 /// `tlb_pkg::L1Supers`: superpage (2 MiB, 1 GiB) entries beside the 4 KiB sets.
 pub const L1_SUPERS: usize = 4;
 
@@ -125,7 +128,7 @@ fn level_bit(level: PageLevel) -> u8 {
 
 impl L1 {
     pub fn new(entries: usize) -> L1 {
-        let ways = 2;
+        let ways = L1_WAYS;
         let sets = entries / ways;
         L1 {
             mem: vec![TlbEntry::default(); entries + L1_SUPERS],
