@@ -59,6 +59,12 @@ package fv_spec;
            last_page(e) >= {1'b0, vpn};
   endfunction
 
+  // Does the L1's queued ASID flush match entry `e` (tlb_l1's `q_*_q`): `asid`'s non-global
+  // entries, every page.
+  function automatic logic queue_matches(tlb_entry_t e, logic q_valid, logic [AsidW-1:0] asid);
+    return q_valid && !e.g && e.asid == asid;
+  endfunction
+
   // Is `i` ASID-scoped (kinds 1, 3, 4: global entries survive it)?
   function automatic logic scoped(logic [2:0] kind);
     return kind == 3'd1 || kind == 3'd3 || kind == 3'd4;

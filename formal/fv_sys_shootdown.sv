@@ -98,10 +98,9 @@ module fv_sys_shootdown
                                         dut.gen_core[c].u_core.u_l1.p_asid_q,
                                         dut.gen_core[c].u_core.u_l1.p_vpn_q,
                                         dut.gen_core[c].u_core.u_l1.p_last_q) ||
-                           (dut.gen_core[c].u_core.u_l1.q_valid_q &&
-                            !dut.gen_core[c].u_core.u_l1.entries[k].g &&
-                            dut.gen_core[c].u_core.u_l1.entries[k].asid ==
-                                dut.gen_core[c].u_core.u_l1.q_asid_q));
+                           queue_matches(dut.gen_core[c].u_core.u_l1.entries[k],
+                                         dut.gen_core[c].u_core.u_l1.q_valid_q,
+                                         dut.gen_core[c].u_core.u_l1.q_asid_q));
     end
     fv_stale_tracker #(.Entries(Entries + L1Supers)) u_track (
       .clk_i, .rst_ni(rst_n), .inv_i(inv), .apply_now_i(core_apply),

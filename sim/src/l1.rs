@@ -208,6 +208,11 @@ impl L1 {
         m
     }
 
+    /// Does the queued ASID flush match `e` (its ASID's non-global entries, every page)?
+    fn queue_hits(&self, e: &TlbEntry) -> bool {
+        self.q_valid_q && !e.g && e.asid == self.q_asid_q
+    }
+
     /// `hit_void`: the operation pending now, or the queued one, matches the entry last
     /// cycle's lookup hit.
     pub fn hit_void(&self) -> bool {
@@ -236,9 +241,7 @@ impl L1 {
     /// What a lookup of `vpn` under `asid` would answer from: the entry it hits, unless the
     /// pending operation matches that entry (then the sweep kills it, or the hit is voided).
     pub fn answers(&self, vpn: u64, asid: u16) -> Option<(usize, TlbEntry)> {
-        self.lookup(vpn, asid).filter(|(_, e)| {
-            !(self.p_valid_q && (self.p_q.hits(e) || (self.q_valid_q && !e.g && e.asid == self.q_asid_q)))
-        })
+        self.lookup(vpn, asid).filter(|(_, e)| !(self.p_valid_q && (self.p_q.hits(e) || self.queue_hits(e))))
     }
 
     /// Where an install of `e` would write now: its set's first invalid way, else the set's
@@ -335,7 +338,7 @@ impl L1 {
             let ways = (0..self.ways).map(|w| self.way_idx(set, w));
             for k in ways.chain((set..L1_SUPERS).step_by(self.sets).map(|s| self.entries + s)) {
                 let e = &self.mem[k];
-                if self.valid(k) && (p.hits(e) || (self.q_valid_q && !e.g && e.asid == self.q_asid_q)) {
+                if self.valid(k) && (p.hits(e) || self.queue_hits(e)) {
                     sweep_kill |= 1 << k;
                 }
             }
