@@ -38,14 +38,22 @@ module fv_core_poison
   // catch-up replays I, a full catch-up flushes the ASID), see fv_sys_shootdown.sv.
   assign apply_now = rst_n && pick_i && dut.inv_valid_q && covers_inval(cur, inv_q);
 
-  logic [N-1:0] pending;
+  logic [N-1:0] pending, queued;
   for (genvar k = 0; k < N; k++) begin : gen_pending
-    // The pending operation, or the queued ASID flush beside it, matches the entry.
+    // The queue of ASID flushes beside the pending operation matches the entry (spelled out
+    // here rather than with fv_spec::queue_matches: formal/README.md).
+    always_comb begin
+      queued[k] = 1'b0;
+      for (int unsigned i = 0; i < L1Queue; i++) begin
+        queued[k] = queued[k] || (dut.u_l1.q_valid_q[i] &&
+                                  dut.u_l1.entries[k].asid == dut.u_l1.q_asid_q[i]);
+      end
+    end
+    // The pending operation, or the queue beside it, matches the entry.
     assign pending[k] = dut.u_l1.p_valid_q &&
                         (pend_matches(dut.u_l1.entries[k], dut.u_l1.p_any_q, dut.u_l1.p_asid_q,
                                       dut.u_l1.p_vpn_q, dut.u_l1.p_last_q) ||
-                         (dut.u_l1.q_valid_q && !dut.u_l1.entries[k].g &&
-                          dut.u_l1.entries[k].asid == dut.u_l1.q_asid_q));
+                         (queued[k] && !dut.u_l1.entries[k].g));
   end
 
   fv_stale_tracker #(.Entries(N)) u_track (
@@ -74,11 +82,11 @@ module fv_core_poison
   // Helper: the walker's level register only holds 2, 1 or 0.
   always_comb if (rst_n) LevelOk_A: assert (dut.u_ptw.level_q != 2'd3);
   // Helper: the L1 queues an ASID flush only beside a pending operation.
-  always_comb if (rst_n) QueueBesidePending_A: assert (!dut.u_l1.q_valid_q || dut.u_l1.p_valid_q);
+  always_comb if (rst_n) QueueBesidePending_A: assert (dut.u_l1.q_valid_q == '0 || dut.u_l1.p_valid_q);
   // Helper: with one set (Entries = 2) a sweep is one step (the step register stays 0),
   // so the sweeper takes every invalidation and nothing is ever queued.
   if (Entries <= 2) begin : gen_no_queue
-    always_comb if (rst_n) NoQueue_A: assert (!dut.u_l1.q_valid_q && !dut.u_l1.lk_q_q);
+    always_comb if (rst_n) NoQueue_A: assert (dut.u_l1.q_valid_q == '0 && !dut.u_l1.lk_q_q);
   end
   // Helper: the sweep's copy of a valid 4 KiB entry's tag is the lookup's (the install
   // writes both).

@@ -59,10 +59,14 @@ package fv_spec;
            last_page(e) >= {1'b0, vpn};
   endfunction
 
-  // Does the L1's queued ASID flush match entry `e` (tlb_l1's `q_*_q`): `asid`'s non-global
-  // entries, every page.
-  function automatic logic queue_matches(tlb_entry_t e, logic q_valid, logic [AsidW-1:0] asid);
-    return q_valid && !e.g && e.asid == asid;
+  // Does the L1's queue of ASID flushes match entry `e` (tlb_l1's `q_*_q`, L1Queue slots):
+  // the non-global entries of a valid slot's ASID, every page.
+  function automatic logic queue_matches(tlb_entry_t e, logic [L1Queue-1:0] q_valid,
+                                         logic [L1Queue-1:0][AsidW-1:0] asid);
+    logic m;
+    m = 1'b0;
+    for (int unsigned i = 0; i < L1Queue; i++) m = m || (q_valid[i] && e.asid == asid[i]);
+    return m && !e.g;
   endfunction
 
   // Is `i` ASID-scoped (kinds 1, 3, 4: global entries survive it)?

@@ -33,8 +33,9 @@
 // `gen_way[w].stag_mem`, and the superpages whose index is the step modulo `Sets`), `Sets`
 // cycles in all. One of the same scope that arrives during a sweep is merged into it (the
 // hull of both page ranges, swept again from set 0); an ASID-scoped one of another ASID is
-// queued as a flush of its whole ASID (`q_*_q`), swept beside the pending one from set 0,
-// if the queue is free or holds that ASID; anything else is applied as a flash of every
+// queued as a flush of its whole ASID (`q_*_q`, `L1Queue` slots), swept beside the pending
+// one from set 0, if a slot is free or holds that ASID; anything else is applied as a flash
+// of every
 // entry (over-invalidation costs refills; it never misses). While it is
 // pending, a lookup that hits an entry it matches is voided (a miss): the lookup's own
 // operands are compared with the pending operation in the cycle it is presented, at each of
@@ -55,6 +56,7 @@ module tlb_l1
   /// Superpage (2 MiB, 1 GiB) entries, fully associative, beside the 4 KiB entries.
   localparam int unsigned Supers = L1Supers,
   localparam int unsigned Ways   = L1Ways,
+  localparam int unsigned Queue  = L1Queue,
   localparam int unsigned Sets   = Entries / Ways,
   localparam int unsigned SetW   = (Sets > 1) ? $clog2(Sets) : 1,
   localparam int unsigned WayW   = $clog2(Ways),
@@ -145,12 +147,13 @@ module tlb_l1
   // would meet its pages if the entry were a 4 KiB, 2 MiB or 1 GiB page (lk_lvl[level]).
   logic                lk_any_q, lk_asid_q;
   logic [2:0]          lk_lvl_q, lk_lvl;
-  // The queued operation: one ASID's non-global entries, every page (an ASID-scoped kind of
-  // another ASID that found the sweeper busy), swept beside the pending one from set 0
-  // until the pending one's sweep ends; and whether this cycle's lookup runs in its ASID.
-  logic                q_valid_q, q_valid_d;
-  logic [AsidW-1:0]    q_asid_q, q_asid_d;
-  logic                lk_q_q;
+  // The queue: `Queue` slots, each one ASID's non-global entries, every page (an ASID-scoped
+  // kind of another ASID that found the sweeper busy), swept beside the pending one from
+  // set 0 until the pending one's sweep ends; and whether this cycle's lookup runs in one of
+  // their ASIDs.
+  logic [Queue-1:0]            q_valid_q, q_valid_d, q_same, q_load;
+  logic [Queue-1:0][AsidW-1:0] q_asid_q, q_asid_d;
+  logic                        lk_q_q;
 
   entry_data_t data_mem [N];
   entry_data_t hit_data;
@@ -365,10 +368,28 @@ module tlb_l1
                      (in_any || inval_asid_i == p_asid_q);
   assign take      = in_swept && (p_done || merge);
   // An ASID-scoped kind of another ASID that finds it busy is queued as a flush of its whole
-  // ASID, if the queue is free or holds the same ASID; the sweep starts again from set 0.
-  // With one set a sweep is one step: the sweeper takes every kind, and nothing is queued.
+  // ASID, in the slot that holds that ASID, else in the first free one; the sweep starts
+  // again from set 0. With one set a sweep is one step: the sweeper takes every kind, and
+  // nothing is queued.
+  for (genvar i = 0; i < Queue; i++) begin : gen_q_same
+    assign q_same[i] = q_valid_q[i] && q_asid_q[i] == inval_asid_i;
+  end
   assign load_q    = Sets > 1 && in_swept && !take && !in_any &&
-                     (!q_valid_q || q_asid_q == inval_asid_i);
+                     (q_same != '0 || q_valid_q != '1);
+  always_comb begin
+    logic found;
+    q_load = q_same;
+    found  = 1'b0;
+    if (q_same == '0) begin
+      for (int unsigned i = 0; i < Queue; i++) begin
+        if (!found && !q_valid_q[i]) begin
+          q_load[i] = 1'b1;
+          found     = 1'b1;
+        end
+      end
+    end
+    if (!load_q) q_load = '0;
+  end
   // Everything else flashes every entry: InvAll, unknown kinds, and a kind the sweeper
   // can neither take nor queue.
   assign flash_all = inval_valid_i && !take && !load_q;
@@ -405,9 +426,21 @@ module tlb_l1
     end
   end
 
-  // The queued operation next cycle: loaded now, else kept until the pending sweep ends.
-  assign q_valid_d = load_q || (q_valid_q && !p_done);
-  assign q_asid_d  = load_q ? inval_asid_i : q_asid_q;
+  // The queue next cycle: a slot loaded now, else kept until the pending sweep ends.
+  for (genvar i = 0; i < Queue; i++) begin : gen_q_next
+    assign q_valid_d[i] = q_load[i] || (q_valid_q[i] && !p_done);
+    assign q_asid_d[i]  = q_load[i] ? inval_asid_i : q_asid_q[i];
+  end
+
+  // Does the queue match an entry: one of its ASIDs, not global.
+  function automatic logic queue_hits(logic [Queue-1:0] q_valid,
+                                      logic [Queue-1:0][AsidW-1:0] q_asid,
+                                      logic e_g, logic [AsidW-1:0] e_asid);
+    logic m;
+    m = 1'b0;
+    for (int unsigned i = 0; i < Queue; i++) m = m || (q_valid[i] && q_asid[i] == e_asid);
+    return m && !e_g;
+  endfunction
 
   // This cycle's lookup against the operation pending next cycle, at each page size.
   always_comb begin
@@ -428,7 +461,7 @@ module tlb_l1
           p_valid_q && valid[way_idx(p_step_q, w)] &&
           (pend_hits(sweep_tag[w].asid, sweep_tag[w].g, Page4K, sweep_tag[w].vpn, p_any_q,
                      p_asid_q, p_vpn_q, p_last_q) ||
-           (q_valid_q && !sweep_tag[w].g && sweep_tag[w].asid == q_asid_q));
+           queue_hits(q_valid_q, q_asid_q, sweep_tag[w].g, sweep_tag[w].asid));
     end
     for (int unsigned j = 0; j < SupLanes; j++) begin
       logic [SupW-1:0] s;
@@ -438,7 +471,7 @@ module tlb_l1
           p_valid_q && valid[Entries + 32'(s)] &&
           (pend_hits(sup_q[s].asid, sup_q[s].g, sup_q[s].level, sup_q[s].vpn, p_any_q,
                      p_asid_q, p_vpn_q, p_last_q) ||
-           (q_valid_q && !sup_q[s].g && sup_q[s].asid == q_asid_q));
+           queue_hits(q_valid_q, q_asid_q, sup_q[s].g, sup_q[s].asid));
     end
   end
 
@@ -498,7 +531,7 @@ module tlb_l1
       lk_any_q    <= 1'b0;
       lk_asid_q   <= 1'b0;
       lk_lvl_q    <= '0;
-      q_valid_q   <= 1'b0;
+      q_valid_q   <= '0;
       q_asid_q    <= '0;
       lk_q_q      <= 1'b0;
     end else begin
@@ -522,9 +555,9 @@ module tlb_l1
       lk_any_q    <= p_valid_d && p_any_d;
       lk_asid_q   <= p_valid_d && !p_any_d && p_asid_d == lookup_asid_i;
       lk_lvl_q    <= lk_lvl;
-      q_valid_q   <= q_valid_d && !clr_i;
+      q_valid_q   <= clr_i ? '0 : q_valid_d;
       q_asid_q    <= q_asid_d;
-      lk_q_q      <= q_valid_d && q_asid_d == lookup_asid_i;
+      lk_q_q      <= queue_hits(q_valid_d, q_asid_d, 1'b0, lookup_asid_i);
     end
   end
 
@@ -588,6 +621,8 @@ module tlb_l1
   `TLB_COVER(SweepBusyFlashes_C, in_swept && !take && !load_q, clk_i, rst_ni)
   // An ASID-scoped kind of another ASID queued beside the pending one; a hit voided by it.
   `TLB_COVER(SweepQueuesAsid_C, load_q, clk_i, rst_ni)
+  `TLB_COVER(SweepQueueFull_C, q_valid_q == '1, clk_i, rst_ni)
+  `TLB_COVER(SweepQueueFullFlashes_C, in_swept && !take && !in_any && !load_q, clk_i, rst_ni)
   `TLB_COVER(HitVoidedByQueue_C, hit_q && lk_q_q && !hit_g_q, clk_i, rst_ni)
   // A lookup matches a 4 KiB way and a superpage (the multi-hit rule picks the way).
   `TLB_COVER(TwoSizesHit_C, lookup_valid_i && way_hit != '0 && sup_hit != '0, clk_i, rst_ni)

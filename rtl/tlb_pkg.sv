@@ -14,6 +14,9 @@ package tlb_pkg;
   /// The ways of each of the L1's 4 KiB sets (docs/architecture.md, "Two ways, not four"):
   /// `tlb_l1`, its model (`L1_WAYS`) and the formal views all read this one value.
   localparam int unsigned L1Ways   = 2;
+  /// The L1's queue of ASID flushes swept beside a pending operation (docs/architecture.md,
+  /// "flash and sweep"): how many other ASIDs a busy sweeper takes before it flashes.
+  localparam int unsigned L1Queue  = 2;
   /// The L1's superpage (2 MiB, 1 GiB) entries, fully associative, beside its 4 KiB sets.
   /// (The formal proofs of the core's poisoning run with 2, to keep their induction small:
   /// formal/README.md.)

@@ -318,8 +318,10 @@ pub fn core_signals(s: &mut Signals, scope: &str, m: &TlbCore, i: &CoreInputs, c
     s.add("touch_hit_q", 1, l1.touch_hit_q as u64);
     s.add("touch_idx_q", idx, l1.touch_idx_q as u64);
     s.add("p_valid_q", 1, l1.p_valid_q as u64);
-    s.add("q_valid_q", 1, l1.q_valid_q as u64);
-    s.add("q_asid_q", 16, l1.q_asid_q as u64);
+    // The queue's slots packed as the RTL's vectors: slot 0 least significant.
+    let q = tlb_sim::l1::L1_QUEUE;
+    s.add("q_valid_q", q as u32, (0..q).fold(0, |v, i| v | (l1.q_valid_q[i] as u64) << i));
+    s.add("q_asid_q", 16 * q as u32, (0..q).fold(0, |v, i| v | (l1.q_asid_q[i] as u64) << (16 * i)));
     s.add("lk_q_q", 1, l1.lk_q_q as u64);
     let mut sup = Packed::default();
     for e in &l1.mem[l1.entries..] {

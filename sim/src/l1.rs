@@ -8,6 +8,9 @@ use crate::types::*;
 /// `tlb_pkg::L1Ways`: the ways of each 4 KiB set.
 pub const L1_WAYS: usize = 2;
 
+/// `tlb_pkg::L1Queue`: slots of the queue of ASID flushes swept beside a pending operation.
+pub const L1_QUEUE: usize = 2;
+
 /// `tlb_pkg::L1Supers`: superpage (2 MiB, 1 GiB) entries beside the 4 KiB sets.
 pub const L1_SUPERS: usize = 4;
 
@@ -66,11 +69,11 @@ pub struct L1 {
     pub lk_any_q: bool,
     pub lk_asid_q: bool,
     pub lk_lvl_q: u8,
-    /// The queued operation (`q_valid_q`, `q_asid_q`): one ASID's non-global entries, every
-    /// page, swept beside the pending one until its sweep ends; `lk_q_q`: last cycle's
+    /// The queue (`q_valid_q`, `q_asid_q`, `L1_QUEUE` slots): each one ASID's non-global
+    /// entries, every page, swept beside the pending one until its sweep ends; `lk_q_q`: last cycle's
     /// lookup ran in that ASID (a hit on a non-global entry is voided).
-    pub q_valid_q: bool,
-    pub q_asid_q: u16,
+    pub q_valid_q: [bool; L1_QUEUE],
+    pub q_asid_q: [u16; L1_QUEUE],
     pub lk_q_q: bool,
     /// `Entries` (4 KiB entries), `Ways`, `Sets` (cycles a sweep takes).
     pub entries: usize,
@@ -148,8 +151,8 @@ impl L1 {
             lk_any_q: false,
             lk_asid_q: false,
             lk_lvl_q: 0,
-            q_valid_q: false,
-            q_asid_q: 0,
+            q_valid_q: [false; L1_QUEUE],
+            q_asid_q: [0; L1_QUEUE],
             lk_q_q: false,
             entries,
             ways,
@@ -210,7 +213,7 @@ impl L1 {
 
     /// Does the queued ASID flush match `e` (its ASID's non-global entries, every page)?
     fn queue_hits(&self, e: &TlbEntry) -> bool {
-        self.q_valid_q && !e.g && e.asid == self.q_asid_q
+        !e.g && (0..L1_QUEUE).any(|s| self.q_valid_q[s] && self.q_asid_q[s] == e.asid)
     }
 
     /// `hit_void`: the operation pending now, or the queued one, matches the entry last
@@ -305,8 +308,11 @@ impl L1 {
         let take = in_swept && (p_done || merge);
         // An ASID-scoped kind of another ASID that finds it busy is queued as a flush of its
         // whole ASID, if the queue is free or holds that ASID; the sweep starts again.
-        let load_q =
-            self.sets > 1 && in_swept && !take && !incoming.any && (!self.q_valid_q || self.q_asid_q == incoming.asid);
+        // It goes to the slot that holds its ASID, else to the first free one.
+        let q_slot = (0..L1_QUEUE)
+            .find(|&s| self.q_valid_q[s] && self.q_asid_q[s] == incoming.asid)
+            .or_else(|| (0..L1_QUEUE).find(|&s| !self.q_valid_q[s]));
+        let load_q = self.sets > 1 && in_swept && !take && !incoming.any && q_slot.is_some();
         let flash_all = i.inval_valid && !take && !load_q;
         // The invalidation as it is applied now judges the install of this cycle.
         let install_killed =
@@ -321,8 +327,11 @@ impl L1 {
             (self.p_valid_q && !p_done, p, if load_q { 0 } else { step })
         };
         // The queued operation next cycle: loaded now, else kept until the pending sweep ends.
-        let q_valid_d = load_q || (self.q_valid_q && !p_done);
-        let q_asid_d = if load_q { incoming.asid } else { self.q_asid_q };
+        let mut q_valid_d = self.q_valid_q.map(|v| v && !p_done);
+        let mut q_asid_d = self.q_asid_q;
+        if let (true, Some(s)) = (load_q, q_slot) {
+            (q_valid_d[s], q_asid_d[s]) = (true, incoming.asid);
+        }
         let lk_lvl = [PageLevel::Page4K, PageLevel::Page2M, PageLevel::Page1G].iter().enumerate().fold(
             0u8,
             |acc, (l, &level)| {
@@ -385,8 +394,8 @@ impl L1 {
         self.lk_any_q = p_valid_d && p_d.any;
         self.lk_asid_q = p_valid_d && !p_d.any && p_d.asid == i.lookup_asid;
         self.lk_lvl_q = lk_lvl;
-        self.q_valid_q = q_valid_d && !i.clr;
+        self.q_valid_q = if i.clr { [false; L1_QUEUE] } else { q_valid_d };
         self.q_asid_q = q_asid_d;
-        self.lk_q_q = q_valid_d && q_asid_d == i.lookup_asid;
+        self.lk_q_q = (0..L1_QUEUE).any(|s| q_valid_d[s] && q_asid_d[s] == i.lookup_asid);
     }
 }
