@@ -442,12 +442,15 @@ module tlb_l1
     return m && !e_g;
   endfunction
 
-  // This cycle's lookup against the operation pending next cycle, at each page size.
+  // This cycle's lookup against the operation pending next cycle, at each page size: the
+  // pages of the one in flight, if it stays, compared from its registers; and every page if
+  // one is taken now (its range is not compared: the lookup is voided if the scope matches).
   always_comb begin
     for (int unsigned l = 0; l < 3; l++) begin
       logic [VpnW-1:0] base;
       base = vpn_align(page_level_e'(l), lookup_vpn_i);
-      lk_lvl[l] = {1'b0, base} <= p_last_d && vpn_last(page_level_e'(l), base) >= {1'b0, p_vpn_d};
+      lk_lvl[l] = (p_valid_q && !p_done && {1'b0, base} <= p_last_q &&
+                   vpn_last(page_level_e'(l), base) >= {1'b0, p_vpn_q}) || take;
     end
   end
 

@@ -336,7 +336,8 @@ impl L1 {
             0u8,
             |acc, (l, &level)| {
                 let base = vpn_align(level, i.lookup_vpn);
-                acc | ((base <= p_d.last && vpn_last(level, base) >= p_d.vpn) as u8) << l
+                let stays = self.p_valid_q && !p_done && base <= p.last && vpn_last(level, base) >= p.vpn;
+                acc | ((stays || take) as u8) << l
             },
         );
         let valid = self.valid_q & !self.kill_q;
