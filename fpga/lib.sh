@@ -53,10 +53,18 @@ yosys_for() {  # <cores>
 rtl_srcs() { tr '\n' ' ' < "$fpga_root/rtl/sources.f"; }
 selftest_srcs() { tr '\n' ' ' < "$fpga_root/fpga/selftest/sources.f"; }
 
+# synth_ecp5's extra options, for every ECP5 flow here (timing.sh, synth.sh, build.sh):
+# TLB_ECP5_SYNTH_OPTS if set (empty for yosys's own default), else -nowidelut, which maps to
+# LUT4s alone, without the slices' multiplexers that pair LUT4s into LUT5 to LUT7: 9 to 10 %
+# fewer LUT4 for the same RTL, a figure that moves with the RTL rather than with abc's
+# packing, the same clock for one core and about 5 MHz less at 4 x 32 (docs/fpga.md,
+# sixteenth session).
+ecp5_synth_opts="${TLB_ECP5_SYNTH_OPTS--nowidelut}"
+
 # The yosys commands for ECP5: synth_ecp5 stopped before its final autoname (so timing
 # reports name the real registers), then the netlist for nextpnr.
 ecp5_synth() {  # <top> <json>
-  echo "synth_ecp5 -top $1 -run :check; hierarchy -check; check -noinit; blackbox =A:whitebox; write_json $2"
+  echo "synth_ecp5 -top $1 $ecp5_synth_opts -run :check; hierarchy -check; check -noinit; blackbox =A:whitebox; write_json $2"
 }
 
 # Place and route on a ULX3S-package ECP5 (router2: router1 does not converge on these

@@ -18,7 +18,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 case "$family" in
-  ecp5) synth="synth_ecp5 -top tlb_timing_top" ;;
+  ecp5) synth="synth_ecp5 -top tlb_timing_top $ecp5_synth_opts" ;;
   xc7) synth="synth_xilinx -family xc7 -top tlb_timing_top" ;;
   *) echo "synth.sh: unknown family $family (ecp5, xc7)" >&2; exit 2 ;;
 esac
