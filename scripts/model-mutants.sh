@@ -3,17 +3,24 @@
 # Breaks each mechanism of the model in turn (tests/mutants/model.toml), runs the random
 # tests (the harness's, in harness/tests/) on the model alone with the oracle
 # (TLB_MODE=model, default seeds), and reports which mutants they kill. The file is
-# restored after each mutant, and on Ctrl-C.
-#   bash scripts/model-mutants.sh [--only id,id] [--tests properties,system_properties]
+# restored after each mutant, and on Ctrl-C. With --soak N, a mutant the random tests leave
+# alive then runs each built-in workload on the model alone with the oracle for N cycles
+# (`tlbsim run --mode model`, seed 1): the long runs reach races the short property runs do
+# not (docs/verification.md).
+#   bash scripts/model-mutants.sh [--only id,id] [--tests properties,system_properties] [--soak N]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 only=""
 tests="properties,system_properties"
+soak=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) only="$2"; shift 2 ;;
     --tests) tests="$2"; shift 2 ;;
-    *) echo "model-mutants.sh: unknown argument $1 (use --only ID,ID or --tests NAME,NAME)" >&2; exit 2 ;;
+    --soak)
+      [[ "${2-}" =~ ^[1-9][0-9]*$ ]] || { echo "model-mutants.sh: --soak needs a cycle count, not '${2-}'" >&2; exit 2; }
+      soak="$2"; shift 2 ;;
+    *) echo "model-mutants.sh: unknown argument $1 (use --only ID,ID, --tests NAME,NAME or --soak CYCLES)" >&2; exit 2 ;;
   esac
 done
 catalog=tests/mutants/model.toml
@@ -71,6 +78,14 @@ PY
     # The failures block at the end of libtest's output lists the failing tests.
     first=$(awk '/^failures:$/ {f=1; next} f && /^    [a-z0-9_:]+$/ {print $1; exit}' "$log")
     if [ -z "$first" ] && grep -q 'error\[' "$log"; then result=BUILD-ERR; fi
+  fi
+  if [ "$result" = SURVIVED ] && [ "$soak" -gt 0 ]; then
+    for w in os-mix munmap-storm fork-exit ctx-switch thp-collapse; do
+      if ! cargo run -q --release -- run --mode model --no-vcd --workload "$w" --cycles "$soak" >>"$log" 2>&1; then
+        result=killed; first="soak: $w ($(grep -o 'at cycle [0-9]*' "$log" | head -1))"
+        break
+      fi
+    done
   fi
   restore
   printf '%-30s %-9s %8s  %s\n' "$id" "$result" "$(( $(date +%s) - start ))" "$first"
