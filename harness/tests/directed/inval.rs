@@ -237,3 +237,34 @@ fn inval_range_past_the_top_of_the_va_space_retires_the_top_pages() {
     let hit: Vec<bool> = pages.iter().map(|&va| ok(ls.translate(va, A, U)).hit).collect();
     assert_eq!(hit, [true, false, false, true, true], "pages: {pages:x?}");
 }
+
+/// The lookup in the cycle an operation is taken (docs/architecture.md, "The lookup in the
+/// cycle an operation is taken"): a fence of ASID 1's page 0x1000 is presented in cycle t and
+/// taken by the sweeper in t+1; a lookup of ASID 1's page 0x2000 accepted in t+1 is voided
+/// whatever its page (the pages of an operation taken in the lookup's cycle are not
+/// compared), a lookup of it accepted in t+2 is compared with the operation's pages and hits,
+/// and a lookup in ASID 2 accepted in t+1 hits (the ASID rule still applies).
+#[test]
+fn a_lookup_in_the_take_cycle_is_voided_if_the_asid_matches() {
+    let name = "a_lookup_in_the_take_cycle_is_voided_if_the_asid_matches";
+    // (ASID of the lookup, cycles between the fence's presentation and the lookup's) -> hit.
+    for (asid, delay, hits) in [(1u16, 1u64, false), (1, 2, true), (2, 1, true)] {
+        let (mut ls, c1, c2) = cached_world(&format!("{name}_{asid}_{delay}"));
+        let c = if asid == 1 { c1 } else { c2 };
+        ls.set_ctx(c);
+        ok(ls.drain());
+        // The fence is presented in cycle `fence`, taken in fence + 1.
+        let fence = ls.cycle();
+        ls.post_invalidate(InvalKind::VaAsid, 1, 0x1000);
+        ok(ls.step());
+        for _ in 1..delay {
+            ok(ls.step());
+        }
+        ok(ls.issue(tlb_harness::lockstep::Request { vaddr: 0x2000, access: A, priv_u: U }));
+        ok(ls.drain());
+        let r = *ls.take_responses().last().expect("the lookup was answered");
+        assert_eq!(r.accepted, fence + delay, "asid {asid}, delay {delay}: accepted when planned");
+        assert_eq!(r.hit, hits, "asid {asid}, delay {delay}: hit");
+        assert_eq!(r.paddr, (0x100 * asid as u64 + 2) << 12, "the answer is the page's");
+    }
+}
