@@ -35,8 +35,7 @@
 // hull of both page ranges, swept again from set 0); an ASID-scoped one of another ASID is
 // queued as a flush of its whole ASID (`q_*_q`, `L1Queue` slots), swept beside the pending
 // one from set 0, if a slot is free or holds that ASID; anything else is applied as a flash
-// of every
-// entry (over-invalidation costs refills; it never misses). While it is
+// of every entry (over-invalidation costs refills; it never misses). While it is
 // pending, a lookup that hits an entry it matches is voided (a miss): the lookup's own
 // operands are compared with the pending operation in the cycle it is presented, at each of
 // the three page sizes (`lk_*_q`), and the hit entry's size and global bit pick the answer a

@@ -71,7 +71,7 @@ pub struct L1 {
     pub lk_lvl_q: u8,
     /// The queue (`q_valid_q`, `q_asid_q`, `L1_QUEUE` slots): each one ASID's non-global
     /// entries, every page, swept beside the pending one until its sweep ends; `lk_q_q`: last cycle's
-    /// lookup ran in that ASID (a hit on a non-global entry is voided).
+    /// lookup ran in one of their ASIDs (a hit on a non-global entry is voided).
     pub q_valid_q: [bool; L1_QUEUE],
     pub q_asid_q: [u16; L1_QUEUE],
     pub lk_q_q: bool,
@@ -96,6 +96,11 @@ impl Pending {
     fn hits(&self, e: &TlbEntry) -> bool {
         (self.any || (!e.g && e.asid == self.asid)) && e.vpn <= self.last && vpn_last(e.level, e.vpn) >= self.vpn
     }
+}
+
+/// `queue_hits`'s ASID part: a valid slot of the queue holds `asid`.
+fn queue_holds(valid: &[bool; L1_QUEUE], slot_asid: &[u16; L1_QUEUE], asid: u16) -> bool {
+    (0..L1_QUEUE).any(|s| valid[s] && slot_asid[s] == asid)
 }
 
 /// The compare's operands: a lookup's (a non-global 4 KiB probe), or an install's probe.
@@ -211,13 +216,13 @@ impl L1 {
         m
     }
 
-    /// Does the queued ASID flush match `e` (its ASID's non-global entries, every page)?
+    /// Does the queue match `e` (a queued ASID's non-global entries, every page)?
     fn queue_hits(&self, e: &TlbEntry) -> bool {
-        !e.g && (0..L1_QUEUE).any(|s| self.q_valid_q[s] && self.q_asid_q[s] == e.asid)
+        !e.g && queue_holds(&self.q_valid_q, &self.q_asid_q, e.asid)
     }
 
-    /// `hit_void`: the operation pending now, or the queued one, matches the entry last
-    /// cycle's lookup hit.
+    /// `hit_void`: the operation pending now, or the queue, matches the entry last cycle's
+    /// lookup hit.
     pub fn hit_void(&self) -> bool {
         ((self.lk_any_q || (!self.hit_g_q && self.lk_asid_q))
             && (self.lk_lvl_q >> level_bit(self.hit_level_q)) & 1 == 1)
@@ -307,8 +312,8 @@ impl L1 {
         let merge = in_swept && !p_done && incoming.any == p.any && (incoming.any || incoming.asid == p.asid);
         let take = in_swept && (p_done || merge);
         // An ASID-scoped kind of another ASID that finds it busy is queued as a flush of its
-        // whole ASID, if the queue is free or holds that ASID; the sweep starts again.
-        // It goes to the slot that holds its ASID, else to the first free one.
+        // whole ASID, in the slot that holds that ASID, else in the first free one; the sweep
+        // starts again.
         let q_slot = (0..L1_QUEUE)
             .find(|&s| self.q_valid_q[s] && self.q_asid_q[s] == incoming.asid)
             .or_else(|| (0..L1_QUEUE).find(|&s| !self.q_valid_q[s]));
@@ -326,7 +331,7 @@ impl L1 {
             let step = if self.p_valid_q { (self.p_step_q + 1) % self.sets } else { 0 };
             (self.p_valid_q && !p_done, p, if load_q { 0 } else { step })
         };
-        // The queued operation next cycle: loaded now, else kept until the pending sweep ends.
+        // The queue next cycle: a slot loaded now, else kept until the pending sweep ends.
         let mut q_valid_d = self.q_valid_q.map(|v| v && !p_done);
         let mut q_asid_d = self.q_asid_q;
         if let (true, Some(s)) = (load_q, q_slot) {
@@ -397,6 +402,6 @@ impl L1 {
         self.lk_lvl_q = lk_lvl;
         self.q_valid_q = if i.clr { [false; L1_QUEUE] } else { q_valid_d };
         self.q_asid_q = q_asid_d;
-        self.lk_q_q = (0..L1_QUEUE).any(|s| q_valid_d[s] && q_asid_d[s] == i.lookup_asid);
+        self.lk_q_q = queue_holds(&q_valid_d, &q_asid_d, i.lookup_asid);
     }
 }
