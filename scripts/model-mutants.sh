@@ -13,6 +13,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 only=""
 tests="properties,system_properties"
 soak=0
+soaked=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) only="$2"; shift 2 ;;
@@ -80,13 +81,20 @@ PY
     if [ -z "$first" ] && grep -q 'error\[' "$log"; then result=BUILD-ERR; fi
   fi
   if [ "$result" = SURVIVED ] && [ "$soak" -gt 0 ]; then
+    soaked=1
     for w in os-mix munmap-storm fork-exit ctx-switch thp-collapse; do
-      if ! cargo run -q --release -- run --mode model --no-vcd --workload "$w" --cycles "$soak" >>"$log" 2>&1; then
-        result=killed; first="soak: $w ($(grep -o 'at cycle [0-9]*' "$log" | head -1))"
-        break
+      if cargo run -q --release -- run --mode model --no-vcd --workload "$w" --cycles "$soak" >>"$log" 2>&1; then
+        continue
       fi
+      # The run's report names the cycle, unless the process was stopped before it printed it.
+      at=$(grep -o 'at cycle [0-9]*' "$log" | head -1 || true)
+      result=killed; first="soak: $w${at:+ ($at)}"
+      break
     done
   fi
   restore
   printf '%-30s %-9s %8s  %s\n' "$id" "$result" "$(( $(date +%s) - start ))" "$first"
 done
+# A soak built tlbsim from a mutated model: build it again from the restored one, so that
+# target/release is not left holding a mutant.
+if [ "$soaked" = 1 ]; then cargo build -q --release; fi
