@@ -288,7 +288,9 @@ impl RtlTop {
     /// takes the rising edge, so inputs pinned in that same evaluation would be seen one
     /// cycle late by every combinational net that depends on them. It costs an evaluation
     /// of the logic that depends on the inputs: Verilator runs its input-logic region
-    /// (`ico`) at every evaluation, changed inputs or not.
+    /// (`ico`) at every evaluation, changed inputs or not. A top without assertions
+    /// ([`TopSpec::without_sva`]) has nothing sampled and takes one evaluation a cycle: the
+    /// clock changes once and its wrapper turns that change into a rising edge.
     pub fn step_words(&mut self, words: &[u32]) {
         let p = self.ports;
         // Safety: the pointers are this instance's ports ([`Ports`]), of these widths, and
@@ -298,12 +300,18 @@ impl RtlTop {
             if self.trace.is_some() {
                 *p.time = 10 * (self.cycle + 1);
             }
-            *p.clk = 0;
+            if self.spec.toggle_clock {
+                *p.clk ^= 1;
+            } else {
+                *p.clk = 0;
+            }
         }
         self.m().eval();
-        // Safety: as above.
-        unsafe { *p.clk = 1 };
-        self.m().eval();
+        if !self.spec.toggle_clock {
+            // Safety: as above.
+            unsafe { *p.clk = 1 };
+            self.m().eval();
+        }
         self.read_outputs();
         self.cycle += 1;
     }

@@ -28,6 +28,9 @@ pub struct TopSpec {
     pub out_bits: u32,
     /// Sources beyond `rtl/sources.f` (relative to the repository root), after it.
     pub extra_sources: Vec<String>,
+    /// Every change of `clk_i` is a rising edge of the design's clock ([`TopSpec::without_sva`]):
+    /// one evaluation a cycle instead of two.
+    pub toggle_clock: bool,
 }
 
 impl TopSpec {
@@ -101,7 +104,7 @@ endmodule
             params = params.join(",\n"),
             conns = conns.join(",\n"),
         );
-        TopSpec { name, source, in_bits, out_bits, extra_sources: Vec::new() }
+        TopSpec { name, source, in_bits, out_bits, extra_sources: Vec::new(), toggle_clock: false }
     }
 
     /// The same top with its assertions and covers compiled out (`TLB_NO_ASSERT`, defined
@@ -110,10 +113,23 @@ endmodule
     pub fn without_sva(mut self) -> TopSpec {
         let old = self.name.clone();
         self.name.push_str("_nosva");
-        self.source = format!(
-            "// Assertions and covers compiled out (benchmark build).\n`define TLB_NO_ASSERT\n{}",
-            self.source.replace(&old, &self.name)
-        );
+        // Verilator evaluates the logic fed by the inputs at every `eval()`; with a plain
+        // clock the harness evaluates twice a cycle (the inputs settled with the clock low,
+        // then the rising edge), so that logic runs twice. Here the design's clock rises at
+        // every change of `clk_i` and falls when `sim_phase_q` follows it, within the same
+        // evaluation: one `eval()` a cycle (`RtlTop::step_words`). Only without the SVA:
+        // Verilator samples the values `$past` and `$rose` read at the start of an `eval()`,
+        // before the logic fed by the new inputs settles, which the falling-edge evaluation
+        // is there to give them.
+        let toggle = "\n  // Every change of clk_i is a rising edge of sim_clk (TopSpec::without_sva).\n  \
+                      logic sim_phase_q = 1'b0;\n  wire sim_clk = clk_i ^ sim_phase_q;\n  \
+                      always @(posedge sim_clk) sim_phase_q <= ~sim_phase_q;\n";
+        let mut body = self.source.replace(&old, &self.name).replacen(".clk_i    (clk_i)", ".clk_i    (sim_clk)", 1);
+        let after_pack = body.find("  assign sim_out_o = ").and_then(|i| body[i..].find('\n').map(|j| i + j + 1));
+        body.insert_str(after_pack.expect("the wrapper packs its outputs"), toggle);
+        self.source =
+            format!("// Assertions and covers compiled out (benchmark build).\n`define TLB_NO_ASSERT\n{body}");
+        self.toggle_clock = true;
         self
     }
 
