@@ -548,6 +548,7 @@ impl SysLockstep {
                 self.cfg.history_limit
             ));
         }
+        let table = self.input_table(fault.cycle);
         // In model mode the RTL replays the model's inputs: its waveform shows the same run (and
         // whether the RTL goes wrong too). TLB_WAVES=0 skips it (the model mutation runs, where
         // a Verilator build per failure would cost more than the run).
@@ -555,6 +556,19 @@ impl SysLockstep {
         let waves = std::env::var("TLB_WAVES").map_or(true, |v| v != "0");
         let mut wrote_model = false;
         if replayable && waves && self.cfg.artifacts && std::fs::create_dir_all(&dir).is_ok() {
+            if !self.cfg.mode.has_rtl() {
+                // The RTL never ran on these inputs: driven by a model that went wrong, it may
+                // stop on an assertion of its own during the replay, which ends the process.
+                // The report goes out first, so that such a stop loses nothing.
+                let mut first = notes.clone();
+                first.push(
+                    "the model's inputs are being replayed on the RTL for its waveform; if the RTL stops \
+                     on an assertion of its own (a message below), this report is the run's"
+                        .to_string(),
+                );
+                let early = self.report(None, first, table.clone()).finish(&fault, Some(dir.clone()));
+                eprintln!("{early}");
+            }
             let (rtl_vcd, model_vcd) = (dir.join("rtl.vcd"), dir.join("model.vcd"));
             let replayed = self.engine.replay(u64::MAX, Some((&rtl_vcd, 0)), Some(&model_vcd)).or_else(|e| {
                 // The model's waveform could not be started: the RTL's alone.
@@ -579,8 +593,33 @@ impl SysLockstep {
                 Err(e) => notes.push(format!("could not rebuild the RTL for its waveform: {}", Error::from(e))),
             }
         }
+        let waves = wrote.then(|| match wrote_model {
+            true => format!(
+                "waveforms: {0}/rtl.vcd and {0}/model.vcd (same signal names; cycle c has its rising edge at \
+                 10*(c+1)+5 ns)",
+                dir.display()
+            ),
+            false => format!("waveform: {}/rtl.vcd (cycle c has its rising edge at 10*(c+1)+5 ns)", dir.display()),
+        });
+        self.report(waves, notes, table).finish(&fault, wrote.then_some(dir))
+    }
+
+    /// A failure report of this run.
+    fn report(&self, waves: Option<String>, notes: Vec<String>, table: String) -> Report {
+        Report {
+            title: format!("lockstep failure in {} (seed {:#x}, {:?})", self.cfg.name, self.cfg.seed, self.cfg.sys),
+            aftermath: self.cfg.aftermath,
+            reproduce: self.cfg.reproduce.clone(),
+            waves,
+            notes,
+            table,
+        }
+    }
+
+    /// The commands and requests of the cycles up to `cycle`, for a failure report.
+    fn input_table(&self, cycle: u64) -> String {
         let mut table = String::from("  commands and requests of the cycles up to the failure (core: ...):\n");
-        let from = fault.cycle.saturating_sub(8) as usize;
+        let from = cycle.saturating_sub(8) as usize;
         for (c, inputs) in self.engine.history().iter().enumerate().skip(from).take(9) {
             let mut line = format!("    {c:<6}");
             for (k, i) in inputs.iter().enumerate() {
@@ -597,22 +636,7 @@ impl SysLockstep {
             table += &line;
             table += "\n";
         }
-        let report = Report {
-            title: format!("lockstep failure in {} (seed {:#x}, {:?})", self.cfg.name, self.cfg.seed, self.cfg.sys),
-            aftermath: self.cfg.aftermath,
-            reproduce: self.cfg.reproduce.clone(),
-            waves: wrote.then(|| match wrote_model {
-                true => format!(
-                    "waveforms: {0}/rtl.vcd and {0}/model.vcd (same signal names; cycle c has its rising edge at \
-                     10*(c+1)+5 ns)",
-                    dir.display()
-                ),
-                false => format!("waveform: {}/rtl.vcd (cycle c has its rising edge at 10*(c+1)+5 ns)", dir.display()),
-            }),
-            notes,
-            table,
-        };
-        report.finish(&fault, wrote.then_some(dir))
+        table
     }
 }
 
