@@ -113,6 +113,20 @@ enum Op {
         unmap: bool,
         ppn: u64,
     },
+    /// Two address spaces torn down while a third's invalidation is swept: a page of each of
+    /// the two (`slot`) is cached, both are unmapped, then the third ASID's invalidation
+    /// (`first`: by ASID, by page, or a range) starts a sweep and the two arrive behind it on
+    /// the next cycles (each queued as a flush of its ASID, filling the L1's queue); after
+    /// `wait` cycles the page is translated under one of the two (`look`), during the sweep
+    /// or after it. A queued ASID whose entries survive answers from the unmapped page.
+    QueueTwo {
+        sweep: u16,
+        first: u8,
+        slot: usize,
+        swap: bool,
+        look: bool,
+        wait: u8,
+    },
     /// A leaf with a reserved encoding (W without R, W+X without R, or one of the reserved
     /// bits 63..54 set) whose other bits would allow the access (A and D set, U as the
     /// privilege needs): it must fault, never translate.
@@ -182,6 +196,8 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(slot, wait, unmap, ppn, kind)| Op::Race { slot, wait, unmap, ppn, kind }),
         1 => (any::<bool>(), any::<bool>(), any::<u32>(), 0u16..24, any::<bool>(), 1u64..8)
             .prop_map(|(huge, inside, off, len, unmap, ppn)| Op::SuperRange { huge, inside, off, len, unmap, ppn }),
+        1 => (asid.clone(), 0u8..3, 0..KERNEL, any::<bool>(), any::<bool>(), prop_oneof![Just(0u8), 0u8..24])
+            .prop_map(|(sweep, first, slot, swap, look, wait)| Op::QueueTwo { sweep, first, slot, swap, look, wait }),
         1 => (0..KERNEL, 0u8..RESERVED_ENCODINGS, 0u8..3, any::<bool>())
             .prop_map(|(slot, enc, access, priv_u)| Op::Reserved { slot, enc, access, priv_u }),
     ]
@@ -334,6 +350,32 @@ fn run_case(name: &str, entries: usize, hit_latency: u8, c: &Case, artifacts: bo
                 };
                 ls.invalidate_range(ctx.asid, first, npages.min(u16::MAX as u64) as u16)?;
                 ls.issue(Request { vaddr: va, access: Access::Load, priv_u: true })?;
+            }
+            Op::QueueTwo { sweep, first, slot, swap, look, wait } => {
+                let ctx = ls.ctx();
+                let mut others: Vec<u16> = (0..ASIDS).filter(|&a| a != sweep).collect();
+                if swap {
+                    others.reverse();
+                }
+                for &a in &others {
+                    ls.set_ctx(Ctx { asid: asid_tag(a), root_ppn: roots[a as usize], ..ctx });
+                    ls.translate(SLOTS[slot], Access::Load, true)?;
+                }
+                for &a in &others {
+                    let (pt, mem) = ls.tables();
+                    pt.unmap(mem, roots[a as usize], SLOTS[slot]);
+                }
+                match first {
+                    0 => ls.invalidate(InvalKind::Asid, asid_tag(sweep), 0)?,
+                    1 => ls.invalidate(InvalKind::VaAsid, asid_tag(sweep), SLOTS[(slot + 1) % KERNEL])?,
+                    _ => ls.invalidate_range(asid_tag(sweep), SLOTS[slot], 3)?,
+                }
+                ls.invalidate(InvalKind::VaAsid, asid_tag(others[0]), SLOTS[slot])?;
+                ls.invalidate(InvalKind::Asid, asid_tag(others[1]), 0)?;
+                ls.run(wait as u64)?;
+                let a = others[look as usize];
+                ls.set_ctx(Ctx { asid: asid_tag(a), root_ppn: roots[a as usize], ..ctx });
+                ls.issue(Request { vaddr: SLOTS[slot], access: Access::Load, priv_u: true })?;
             }
             Op::Reserved { slot, enc, access, priv_u } => {
                 let ctx = ls.ctx();
