@@ -4,9 +4,9 @@
 # tests (the harness's, in harness/tests/) on the model alone with the oracle
 # (TLB_MODE=model, default seeds), and reports which mutants they kill. The file is
 # restored after each mutant, and on Ctrl-C. With --soak N, a mutant the random tests leave
-# alive then runs each built-in workload on the model alone with the oracle for N cycles
-# (`tlbsim run --mode model`, seed 1): the long runs reach races the short property runs do
-# not (docs/verification.md).
+# alive then runs each built-in workload (`tlbsim list --names`) on the model alone with the
+# oracle for N cycles (`tlbsim run --mode model`, seed 1): the long runs reach races the
+# short property runs do not (docs/verification.md).
 #   bash scripts/model-mutants.sh [--only id,id] [--tests properties,system_properties] [--soak N]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -50,6 +50,13 @@ for m in cat:
 PY
 )
 mapfile -t mutants <<< "$listing"
+# The soak's workloads: every multi-core built-in one, as tlbsim lists them (read once,
+# from the unmutated model).
+soak_workloads=()
+if [ "$soak" -gt 0 ]; then
+  mapfile -t soak_workloads < <(cargo run -q --release -- list --names)
+  [ "${#soak_workloads[@]}" -gt 0 ] || { echo "model-mutants.sh: tlbsim list --names gave no workload" >&2; exit 1; }
+fi
 
 # The file under mutation and its saved copy, restored after each mutant and on exit.
 file=""
@@ -82,7 +89,7 @@ PY
   fi
   if [ "$result" = SURVIVED ] && [ "$soak" -gt 0 ]; then
     soaked=1
-    for w in os-mix munmap-storm fork-exit ctx-switch thp-collapse; do
+    for w in "${soak_workloads[@]}"; do
       if cargo run -q --release -- run --mode model --no-vcd --workload "$w" --cycles "$soak" >>"$log" 2>&1; then
         continue
       fi

@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 use tlb_harness::workload;
 use tlb_harness::{Lockstep, LockstepConfig, Mode};
@@ -37,12 +37,19 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Args)]
+struct ListArgs {
+    /// Only the names of the multi-core workloads (`run --workload`), one a line, for scripts.
+    #[arg(long)]
+    names: bool,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run a workload (default: os-mix, RTL and model in lockstep, waveform of the start).
     Run(RunArgs),
     /// List the built-in workloads.
-    List,
+    List(ListArgs),
     /// Render a window of a VCD to SVG, and/or write a GTKWave save file for it.
     Wave(wave::WaveArgs),
     /// Measure simulated cycles per second: RTL alone, model alone, lockstep, lockstep with
@@ -455,7 +462,13 @@ fn main() -> ExitCode {
         },
         Command::Mutate(m) => mutate::run(&m).map_err(Into::into),
         Command::Soak(s) => soak::soak(s, stop).map_err(Into::into),
-        Command::List => {
+        Command::List(ListArgs { names: true }) => {
+            for (name, _) in tlb_harness::os_workloads::WORKLOADS {
+                println!("{name}");
+            }
+            Ok(())
+        }
+        Command::List(ListArgs { names: false }) => {
             for (name, what) in tlb_harness::os_workloads::WORKLOADS {
                 println!("{name:<13} {what}");
             }

@@ -154,6 +154,18 @@ fn model_mode_runs_every_workload_name_listed() {
     assert!(out.contains("model alone") && out.contains("all architecturally allowed"), "{out}");
 }
 
+/// `list --names`: exactly the names `run --workload` takes on several cores, one a line
+/// (scripts/model-mutants.sh soaks each).
+#[test]
+fn list_names_gives_the_multi_core_workloads() {
+    let (ok, out, err) = tlbsim(&["list", "--names"]);
+    assert!(ok, "{err}");
+    let names: Vec<&str> = out.lines().collect();
+    let want: Vec<&str> = tlb_harness::os_workloads::WORKLOADS.iter().map(|w| w.0).collect();
+    assert_eq!(names, want);
+    assert!(names.contains(&"thp-collapse") && names.contains(&"seed004"), "{names:?}");
+}
+
 /// Bad input gets one clear error (`want` in it) and no panic.
 fn bad_input_gets_a_clear_error(args: &[&str], want: &str) {
     let (ok, _, err) = tlbsim(args);
