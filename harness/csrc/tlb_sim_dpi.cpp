@@ -21,6 +21,7 @@
 #include "verilated.h"
 #include <cstdint>
 #include <cstdlib>
+#include <limits>
 #if VM_COVERAGE
 #include "verilated_cov.h"
 #include <mutex>
@@ -116,3 +117,21 @@ extern "C" void tlb_sim_restore_last_context() {
 }
 
 extern "C" void tlb_sim_reset_time() { Verilated::threadContextp()->time(0); }
+
+// A replay of inputs the RTL never answered itself (a model-mode run's, for its waveform)
+// may break the RTL's own assertions. With stop = 0 a failed assertion is counted and the
+// evaluation goes on (Verilator's error limit raised on this thread's context, which
+// reports them); stop = 1 puts the limit back (by default the first failure stops the
+// process). Returns this thread's count of failed assertions so far.
+extern "C" unsigned long long tlb_sim_assertions_stop(int stop) {
+  static thread_local int t_saved_limit = 0;
+  VerilatedContext* const ctx = Verilated::threadContextp();
+  if (!stop && t_saved_limit == 0) {
+    t_saved_limit = ctx->errorLimit();
+    ctx->errorLimit(std::numeric_limits<int>::max());
+  } else if (stop && t_saved_limit != 0) {
+    ctx->errorLimit(t_saved_limit);
+    t_saved_limit = 0;
+  }
+  return ctx->errorCount();
+}

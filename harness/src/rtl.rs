@@ -282,6 +282,13 @@ impl RtlTop {
         &self.out
     }
 
+    /// Whether a failed assertion stops the process (`true`, Verilator's default) or is
+    /// counted and evaluation goes on (`false`); returns the failures counted so far on this
+    /// thread (`tlb_sim_assertions_stop` in csrc/tlb_sim_dpi.cpp).
+    pub fn assertions_stop(&mut self, stop: bool) -> u64 {
+        helpers(&self.spec.name).map_or(0, |h| (h.assertions_stop)(stop as i32))
+    }
+
     /// One clock cycle: the inputs are applied and settled with the clock low, then the
     /// clock rises. Settling them first matters: Verilator samples the values that
     /// assertions and covers see (the preponed region) at the start of the evaluation that

@@ -130,4 +130,7 @@ impl Dut for RtlCore {
         self.close_vcd();
         Ok(())
     }
+    fn assertions_stop(&mut self, stop: bool) -> u64 {
+        self.top.assertions_stop(stop)
+    }
 }

@@ -195,4 +195,7 @@ impl Dut for RtlSystem {
         self.close_vcd();
         Ok(())
     }
+    fn assertions_stop(&mut self, stop: bool) -> u64 {
+        self.top.assertions_stop(stop)
+    }
 }

@@ -558,25 +558,37 @@ impl SysLockstep {
         if replayable && waves && self.cfg.artifacts && std::fs::create_dir_all(&dir).is_ok() {
             if !self.cfg.mode.has_rtl() {
                 // The RTL never ran on these inputs: driven by a model that went wrong, it may
-                // stop on an assertion of its own during the replay, which ends the process.
-                // The report goes out first, so that such a stop loses nothing.
+                // break assertions of its own during the replay. Those are counted, not fatal
+                // (`Dut::assertions_stop`), but anything else that stops the process then
+                // would lose the report: it goes out first.
                 let mut first = notes.clone();
                 first.push(
-                    "the model's inputs are being replayed on the RTL for its waveform; if the RTL stops \
-                     on an assertion of its own (a message below), this report is the run's"
+                    "the model's inputs are being replayed on the RTL for its waveform; if the process \
+                     stops during the replay, this report is the run's"
                         .to_string(),
                 );
                 let early = self.report(None, first, table.clone()).finish(&fault, Some(dir.clone()));
                 eprintln!("{early}");
             }
             let (rtl_vcd, model_vcd) = (dir.join("rtl.vcd"), dir.join("model.vcd"));
-            let replayed = self.engine.replay(u64::MAX, Some((&rtl_vcd, 0)), Some(&model_vcd)).or_else(|e| {
-                // The model's waveform could not be started: the RTL's alone.
-                notes.push(format!("could not write model.vcd: {e}"));
-                self.engine.replay(u64::MAX, Some((&rtl_vcd, 0)), None)
+            // Verilator prints a failed assertion on stdout, which is the run's (`--json`).
+            let replayed = crate::rtl::stdout_to_stderr(|| {
+                self.engine.replay(u64::MAX, Some((&rtl_vcd, 0)), Some(&model_vcd)).or_else(|e| {
+                    // The model's waveform could not be started: the RTL's alone.
+                    notes.push(format!("could not write model.vcd: {e}"));
+                    self.engine.replay(u64::MAX, Some((&rtl_vcd, 0)), None)
+                })
             });
             match replayed {
                 Ok(r) => {
+                    if r.rtl_assertions > 0 {
+                        notes.push(format!(
+                            "the RTL, replaying the model's inputs, failed {} assertion check(s) of its own \
+                             (messages on stderr): driven with answers it did not give, it went its own way; \
+                             rtl.vcd shows where",
+                            r.rtl_assertions
+                        ));
+                    }
                     match r.rtl {
                         Some(Ok(())) => wrote = true,
                         Some(Err(e)) => {

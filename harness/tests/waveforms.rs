@@ -244,3 +244,25 @@ fn fabric_agree(name: &str, hit_latency: u8) {
     assert!(names.len() > 300, "only {} signals compared", names.len());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A model-mode failure is replayed on the RTL for its waveform, driving it with answers it
+/// never asked for; its own assertions are then counted, not fatal
+/// (`Dut::assertions_stop(false)`), so the replay finishes. Here a memory answer no walk
+/// waits for breaks the walker's `RespOnlyWhenWaiting_A` on each of three cycles: the
+/// process goes on (it would abort at the first with the assertions stopping) and the
+/// three are counted.
+#[test]
+fn rtl_assertions_are_counted_not_fatal_in_a_replay() {
+    use tlb_harness::rtl_system::RtlSystem;
+    use tlb_lockstep::Dut;
+    let sys = SysConfig { cores: 2, entries: 16, slots: 4, log_depth: 4, asids: 16, hit_latency: 1 };
+    let mut rtl = RtlSystem::new_traceable(sys).unwrap_or_else(|e| panic!("{e}"));
+    let before = rtl.assertions_stop(false);
+    let mut inputs = vec![SysCoreInputs::default(); sys.cores];
+    inputs[1].mem_resp_valid = true;
+    for _ in 0..3 {
+        Dut::step(&mut rtl, &inputs);
+    }
+    let after = rtl.assertions_stop(true);
+    assert_eq!(after - before, 3, "one failed check a cycle");
+}

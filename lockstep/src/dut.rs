@@ -36,6 +36,14 @@ pub trait Dut: Sized {
     fn start_waveform(&mut self, path: &Path) -> Result<(), Error>;
     /// Ends the waveform (flushed and closed); an error says what could not be written.
     fn stop_waveform(&mut self) -> Result<(), Error>;
+    /// Whether a failed assertion of the device's own stops the process (`true`: the default,
+    /// and the only safe choice in a lockstep run) or is counted and the run goes on
+    /// (`false`: a replay of inputs the device never answered itself, for its waveform).
+    /// Returns the failures counted so far on this thread; a device without assertions has
+    /// none.
+    fn assertions_stop(&mut self, _stop: bool) -> u64 {
+        0
+    }
 }
 
 /// Outputs that two sides can be compared on, port by port.

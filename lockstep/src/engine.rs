@@ -65,6 +65,9 @@ pub struct Replayed {
     pub rtl: Option<Result<(), Error>>,
     /// The model's waveform, or why it could not be written.
     pub model: Option<Result<(), Error>>,
+    /// Assertions of the RTL's own that failed during the replay (counted, not stopping it:
+    /// in model mode the RTL is driven with inputs it never answered).
+    pub rtl_assertions: u64,
 }
 
 /// An RTL (`R`, absent in model mode) and a model (`M`) of the same device, in lockstep.
@@ -232,9 +235,13 @@ impl<R: Dut, M: Dut<Inputs = R::Inputs, Outputs = R::Outputs>> Engine<R, M> {
         }
         let mut r = None;
         let mut rtl_result = None;
+        let mut assertions_before = 0;
         if let Some((path, from)) = rtl {
             match R::build(&self.rtl_cfg, true) {
-                Ok(d) => r = Some((d, path, from)),
+                Ok(mut d) => {
+                    assertions_before = d.assertions_stop(false);
+                    r = Some((d, path, from));
+                }
                 Err(e) => rtl_result = Some(Err(e)),
             }
         }
@@ -254,10 +261,12 @@ impl<R: Dut, M: Dut<Inputs = R::Inputs, Outputs = R::Outputs>> Engine<R, M> {
                 d.step(inputs);
             }
         }
+        let mut rtl_assertions = 0;
         if let Some((mut d, _, _)) = r {
+            rtl_assertions = d.assertions_stop(true).saturating_sub(assertions_before);
             rtl_result = Some(rtl_result.unwrap_or_else(|| d.stop_waveform()));
         }
-        Ok(Replayed { rtl: rtl_result, model: m.map(|mut d| d.stop_waveform()) })
+        Ok(Replayed { rtl: rtl_result, model: m.map(|mut d| d.stop_waveform()), rtl_assertions })
     }
 }
 

@@ -36,6 +36,7 @@ pub(super) struct Helpers {
     pub(super) restore_last_context: extern "C" fn(),
     pub(super) reset_time: extern "C" fn(),
     pub(super) take_ports: extern "C" fn(*mut *mut std::ffi::c_void) -> bool,
+    pub(super) assertions_stop: extern "C" fn(i32) -> u64,
 }
 
 /// Tops whose library marlin has (re)built if needed and loaded in this process.
@@ -63,6 +64,7 @@ pub(super) fn helpers(name: &str) -> Option<Helpers> {
             restore_last_context: *lib.get(b"tlb_sim_restore_last_context").ok()?,
             reset_time: *lib.get(b"tlb_sim_reset_time").ok()?,
             take_ports: *lib.get(b"tlb_sim_take_ports").ok()?,
+            assertions_stop: *lib.get(b"tlb_sim_assertions_stop").ok()?,
         }
     };
     HELPERS.with(|m| m.borrow_mut().insert(name.to_string(), h));
