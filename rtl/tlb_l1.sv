@@ -444,13 +444,16 @@ module tlb_l1
   // This cycle's lookup against the operation pending next cycle, at each page size: the
   // pages of the one in flight, if it stays, compared from its registers; and every page if
   // one is taken now (its range is not compared: the lookup is voided if the scope matches).
+  // At page size l the lookup's page [base, base | 2^(9l) - 1] meets [p_vpn_q, p_last_q] iff
+  // the bits above the page offset compare so (the low bits of base are 0, of its last page
+  // 1): each size compares only those bits, 27, 18 and 9 of them.
   always_comb begin
-    for (int unsigned l = 0; l < 3; l++) begin
-      logic [VpnW-1:0] base;
-      base = vpn_align(page_level_e'(l), lookup_vpn_i);
-      lk_lvl[l] = (p_valid_q && !p_done && {1'b0, base} <= p_last_q &&
-                   vpn_last(page_level_e'(l), base) >= {1'b0, p_vpn_q}) || take;
-    end
+    lk_lvl[0] = {1'b0, lookup_vpn_i} <= p_last_q && lookup_vpn_i >= p_vpn_q;
+    lk_lvl[1] = {1'b0, lookup_vpn_i[VpnW-1:9]} <= p_last_q[VpnW:9] &&
+                lookup_vpn_i[VpnW-1:9] >= p_vpn_q[VpnW-1:9];
+    lk_lvl[2] = {1'b0, lookup_vpn_i[VpnW-1:18]} <= p_last_q[VpnW:18] &&
+                lookup_vpn_i[VpnW-1:18] >= p_vpn_q[VpnW-1:18];
+    for (int unsigned l = 0; l < 3; l++) lk_lvl[l] = (p_valid_q && !p_done && lk_lvl[l]) || take;
   end
 
   // The sweep: step p_step_q compares set p_step_q's ways and the superpages
