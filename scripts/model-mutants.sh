@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: Apache-2.0
 # Breaks each mechanism of the model in turn (tests/mutants/model.toml), runs the random
 # tests (the harness's, in harness/tests/) on the model alone with the oracle
-# (TLB_MODE=model, default seeds), and reports which mutants they kill. The file is
-# restored after each mutant, and on Ctrl-C. With --soak N, a mutant the random tests leave
+# (TLB_MODE=model, default seeds), and reports which mutants they kill. The mutants are
+# applied to a copy of the working tree (target/model-mutants/tree, built into its own
+# target/model-mutants/target), never to the tree itself, so tests, builds and commits can
+# run beside it; the copy's file is restored after each mutant. With --soak N, a mutant the random tests leave
 # alive then runs each built-in workload (`tlbsim list --names`) on the model alone with the
 # oracle for N cycles (`tlbsim run --mode model`, seed 1): the long runs reach races the
 # short property runs do not (docs/verification.md).
@@ -25,8 +27,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 catalog=tests/mutants/model.toml
-out=target/model-mutants
-mkdir -p "$out"
+out="$PWD/target/model-mutants"
+tree="$out/tree"
+mkdir -p "$out" "$tree"
 test_args=()
 IFS=, read -ra names <<< "$tests"
 for t in "${names[@]}"; do test_args+=(--test "$t"); done
@@ -50,6 +53,17 @@ for m in cat:
 PY
 )
 mapfile -t mutants <<< "$listing"
+# The copy: every file git tracks or would track (the working tree as it is, uncommitted
+# changes included), times kept so that its own target directory rebuilds only what
+# changed since the last campaign; the toolchain is shared.
+git ls-files -z --cached --others --exclude-standard | sort -z >"$out/files"
+# What the working tree no longer has goes from the copy too (a stale test file would be built).
+(cd "$tree" && find . -type f -printf '%P\0' | sort -z) | comm -z -23 - "$out/files" |
+  (cd "$tree" && xargs -0 -r rm -f)
+tar --null -T "$out/files" -cf - | tar -xf - -C "$tree"
+[ -e .tools ] && [ ! -e "$tree/.tools" ] && ln -s "$PWD/.tools" "$tree/.tools"
+cd "$tree"
+export CARGO_TARGET_DIR="$out/target"
 # The soak's workloads: every multi-core built-in one, as tlbsim lists them (read once,
 # from the unmutated model).
 soak_workloads=()
@@ -102,6 +116,4 @@ PY
   restore
   printf '%-30s %-9s %8s  %s\n' "$id" "$result" "$(( $(date +%s) - start ))" "$first"
 done
-# A soak built tlbsim from a mutated model: build it again from the restored one, so that
-# target/release is not left holding a mutant.
-if [ "$soaked" = 1 ]; then cargo build -q --release; fi
+if [ "$soaked" = 1 ]; then echo "(soak runs: tlbsim of the copy, $out/target/release)"; fi
