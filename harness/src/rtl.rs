@@ -108,7 +108,10 @@ pub(crate) fn stdout_to_stderr<T>(f: impl FnOnce() -> T) -> T {
     unsafe { libc::dup2(2, 1) };
     let out = f();
     let _ = std::io::stdout().flush();
+    // Verilator prints through C's stdio (a failed assertion, for one): what its buffer
+    // still holds belongs to the redirected stream too.
     unsafe {
+        libc::fflush(std::ptr::null_mut());
         libc::dup2(saved, 1);
         libc::close(saved);
     }
