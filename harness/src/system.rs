@@ -555,20 +555,27 @@ impl SysLockstep {
         // The model's waveform, with the same hierarchy and names, is written beside it.
         let waves = std::env::var("TLB_WAVES").map_or(true, |v| v != "0");
         let mut wrote_model = false;
+        let mut wrote_early = false;
         if replayable && waves && self.cfg.artifacts && std::fs::create_dir_all(&dir).is_ok() {
             if !self.cfg.mode.has_rtl() {
                 // The RTL never ran on these inputs: driven by a model that went wrong, it may
                 // break assertions of its own during the replay. Those are counted, not fatal
                 // (`Dut::assertions_stop`), but anything else that stops the process then
-                // would lose the report: it goes out first.
+                // would lose the report: it is written first (the final one replaces it).
                 let mut first = notes.clone();
                 first.push(
-                    "the model's inputs are being replayed on the RTL for its waveform; if the process \
-                     stops during the replay, this report is the run's"
+                    "the model's inputs were being replayed on the RTL for its waveform when this was \
+                     written; if nothing replaced it, the process stopped during the replay"
                         .to_string(),
                 );
-                let early = self.report(None, first, table.clone()).finish(&fault, Some(dir.clone()));
-                eprintln!("{early}");
+                self.report(None, first, table.clone()).finish(&fault, Some(dir.clone()));
+                wrote_early = true;
+                eprintln!(
+                    "tlbsim: lockstep failure at cycle {} (report in {}); replaying the model's inputs on the \
+                     RTL for its waveform...",
+                    fault.cycle,
+                    dir.join("report.txt").display()
+                );
             }
             let (rtl_vcd, model_vcd) = (dir.join("rtl.vcd"), dir.join("model.vcd"));
             // Verilator prints a failed assertion on stdout, which is the run's (`--json`).
@@ -613,7 +620,7 @@ impl SysLockstep {
             ),
             false => format!("waveform: {}/rtl.vcd (cycle c has its rising edge at 10*(c+1)+5 ns)", dir.display()),
         });
-        self.report(waves, notes, table).finish(&fault, wrote.then_some(dir))
+        self.report(waves, notes, table).finish(&fault, (wrote || wrote_early).then_some(dir))
     }
 
     /// A failure report of this run.
