@@ -5,10 +5,10 @@
 # (TLB_MODE=model, default seeds), and reports which mutants they kill. The mutants are
 # applied to a copy of the working tree (target/model-mutants/tree, built into its own
 # target/model-mutants/target), never to the tree itself, so tests, builds and commits can
-# run beside it; the copy's file is restored after each mutant. With --soak N, a mutant the random tests leave
-# alive then runs each built-in workload (`tlbsim list --names`) on the model alone with the
-# oracle for N cycles (`tlbsim run --mode model`, seed 1): the long runs reach races the
-# short property runs do not (docs/verification.md).
+# run beside it; the copy's file is restored after each mutant. With --soak N, a mutant the
+# random tests leave alive then runs each built-in workload (`tlbsim list --names`) on the
+# model alone with the oracle for N cycles (`tlbsim run --mode model`, seed 1): the long
+# runs reach races the short property runs do not (docs/verification.md).
 #   bash scripts/model-mutants.sh [--only id,id] [--tests properties,system_properties] [--soak N]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
