@@ -3,17 +3,18 @@
 // and OneSuperHit_A; the multi-hit rule picks the way if both do), by k-induction.
 //
 // Level `l1`:   tlb_l1 alone, every input free; the only assumptions are the ones tlb_core
-//               guarantees by construction (and tlb_l1 asserts as InstallAligned_A and
-//               NoLookupInInstall_A): an installed entry has a real page size (level 0..2)
-//               and a VPN aligned to it, and no lookup comes in an install's cycle (the
-//               compare is then the install's overlap probe, checked for one hit only when
-//               it is a lookup).
+//               guarantees by construction (and tlb_l1 asserts as InstallAligned_A,
+//               NoLookupInInstall_A and InstallOfLastLookup_A): an installed entry has a real
+//               page size (level 0..2) and a VPN aligned to it, no lookup comes in an
+//               install's cycle, and an install is of the VPN and ASID of the last lookup,
+//               with no install since (the L1's overlap probe is that lookup's compare).
 // Level `core`: tlb_core, every input free (no assumption at all); the walker produces the
 //               entries. Checks the same property on u_l1.
 // Helper invariants: no two valid entries of one set could match the same lookup (same ASID
 // or one global, and a common page), nor two valid superpages; every valid entry is well
 // formed, a 4 KiB entry sits in the set its VPN selects and a superpage is not 4 KiB; both
-// copies of a valid 4 KiB entry's tag agree.
+// copies of a valid 4 KiB entry's tag agree; the probe's registers (`pr_*_q`) are the
+// compare of the last lookup's operands against the tags as they are (fv_l1_probe_check).
 module fv_l1_onehit_check
   import tlb_pkg::*;
   import fv_spec::*;
@@ -25,12 +26,11 @@ module fv_l1_onehit_check
 ) (
   input logic                   rst_ni,
   input tlb_entry_t [N-1:0]     entries_i,
-  input logic                   probe_i,     // the compare is a lookup's (not an install's)
   input logic [Ways-1:0]        way_hit_i,
   input logic [L1Supers-1:0]    sup_hit_i
 );
-  always_comb if (rst_ni && probe_i) OneWayHit_A: assert ($onehot0(way_hit_i));
-  always_comb if (rst_ni && probe_i) OneSuperHit_A: assert ($onehot0(sup_hit_i));
+  always_comb if (rst_ni) OneWayHit_A: assert ($onehot0(way_hit_i));
+  always_comb if (rst_ni) OneSuperHit_A: assert ($onehot0(sup_hit_i));
 `ifndef FV_NO_HELPERS
   for (genvar i = 0; i < N; i++) begin : gen_i
     always_comb if (rst_ni) WellFormed_A: assert (!entries_i[i].valid || well_formed(entries_i[i]));
@@ -84,14 +84,34 @@ module fv_l1_onehit
     .valid_o(valid)
   );
 
-  // Environment (what tlb_core guarantees): installs are well formed, and never in a
-  // lookup's cycle (the compare is then the install's overlap probe, NoLookupInInstall_A).
+  // Environment (what tlb_core guarantees): installs are well formed, never in a lookup's
+  // cycle (NoLookupInInstall_A), and of the VPN and ASID of the last lookup with no install
+  // since (InstallOfLastLookup_A: the fill of the walk of the lookup that missed).
+  logic [VpnW-1:0]  lk_vpn_q;
+  logic [AsidW-1:0] lk_asid_q;
+  logic             lk_seen_q = 1'b0;
+  always_ff @(posedge clk_i) begin
+    if (rst_n && lookup_valid_i) begin
+      lk_vpn_q  <= lookup_vpn_i;
+      lk_asid_q <= lookup_asid_i;
+      lk_seen_q <= 1'b1;
+    end else if (rst_n && install_valid_i) begin
+      lk_seen_q <= 1'b0;
+    end
+  end
   always_comb if (install_valid_i) assume (well_formed(install_entry_i));
   always_comb assume (!(install_valid_i && lookup_valid_i));
+  always_comb if (install_valid_i) assume (lk_seen_q && install_entry_i.asid == lk_asid_q &&
+      install_entry_i.vpn == vpn_align(install_entry_i.level, lk_vpn_q));
 
   fv_l1_onehit_check #(.Entries(Entries)) u_chk (
-    .rst_ni(rst_n), .entries_i(dut.entries), .probe_i(!install_valid_i),
+    .rst_ni(rst_n), .entries_i(dut.entries),
     .way_hit_i(dut.way_hit), .sup_hit_i(dut.sup_hit));
+  fv_l1_probe_check #(.Entries(Entries)) u_probe (
+    .en_i(rst_n && lk_seen_q), .vpn_i(lk_vpn_q), .asid_i(lk_asid_q), .entries_i(dut.entries),
+    .way_asid_i(dut.pr_way_asid_q), .way_vpn_i(dut.pr_way_vpn_q),
+    .sup_asid_i(dut.pr_sup_asid_q), .sup_cov_i(dut.pr_sup_cov_q),
+    .sup_gig_i(dut.pr_sup_gig_q));
 `ifndef FV_NO_HELPERS
   // Helper: both copies of a valid 4 KiB entry's tag agree (the install writes both).
   for (genvar k = 0; k < Entries; k++) begin : gen_tags
@@ -116,14 +136,28 @@ module fv_core_onehit
 `include "fv_core_inst.svh"
 
   fv_l1_onehit_check #(.Entries(Entries)) u_chk (
-    .rst_ni(rst_n), .entries_i(dut.u_l1.entries), .probe_i(!dut.u_l1.install_valid_i),
+    .rst_ni(rst_n), .entries_i(dut.u_l1.entries),
     .way_hit_i(dut.u_l1.way_hit), .sup_hit_i(dut.u_l1.sup_hit));
+  // Helper: the L1's overlap probe is the compare of the lookup being walked (from the
+  // registered request's miss until its fill), and the fill is of its VPN and ASID.
+  logic walking;
+  assign walking = dut.state_q == 2'd1 || dut.state_q == 2'd2;
+  fv_l1_probe_check #(.Entries(Entries)) u_probe (
+    .en_i(rst_n && (walking || dut.look_valid_q)),
+    .vpn_i(walking ? dut.walk_vaddr_q[38:12] : dut.look_vaddr_q[38:12]),
+    .asid_i(walking ? dut.walk_asid_q : dut.look_asid_q), .entries_i(dut.u_l1.entries),
+    .way_asid_i(dut.u_l1.pr_way_asid_q), .way_vpn_i(dut.u_l1.pr_way_vpn_q),
+    .sup_asid_i(dut.u_l1.pr_sup_asid_q), .sup_cov_i(dut.u_l1.pr_sup_cov_q),
+    .sup_gig_i(dut.u_l1.pr_sup_gig_q));
 `ifndef FV_NO_HELPERS
   // Helper: the walker's level register only holds 2, 1 or 0.
   always_comb if (rst_n) LevelOk_A: assert (dut.u_ptw.level_q != 2'd3);
   // Helpers: the core's state is one of its three, and the entry a fill writes is well formed.
   always_comb if (rst_n) CoreStateOk_A: assert (dut.state_q != 2'd3);
   always_comb if (rst_n && dut.state_q == 2'd2) FillWellFormed_A: assert (well_formed(dut.fill_entry_q));
+  always_comb if (rst_n && dut.state_q == 2'd2) FillOfWalk_A: assert (
+      dut.fill_entry_q.asid == dut.walk_asid_q &&
+      dut.fill_entry_q.vpn == vpn_align(dut.fill_entry_q.level, dut.walk_vaddr_q[38:12]));
   // Helper: both copies of a valid 4 KiB entry's tag agree (the install writes both).
   for (genvar k = 0; k < Entries; k++) begin : gen_tags
     always_comb if (rst_n && dut.u_l1.entries[k].valid) TagCopy_A: assert (

@@ -30,14 +30,14 @@ MUTANTS = {
         "walks are never poisoned (seed 004 broken)"),
     "no_global_drop": (
         "tlb_l1.sv",
-        "(way_tag[w].g || cmp_g || way_tag[w].asid == cmp_asid) &&",
-        "(way_tag[w].g || way_tag[w].asid == cmp_asid) &&",
+        "(pr_way_asid_q[w] || install_entry_i.g);",
+        "pr_way_asid_q[w];",
         "onehit.sby", "l1_bmc_nohelp",
         "install ignores the global bit when dropping overlapping entries"),
     "no_global_drop_core": (
         "tlb_l1.sv",
-        "(way_tag[w].g || cmp_g || way_tag[w].asid == cmp_asid) &&",
-        "(way_tag[w].g || way_tag[w].asid == cmp_asid) &&",
+        "(pr_way_asid_q[w] || install_entry_i.g);",
+        "pr_way_asid_q[w];",
         "onehit.sby", "core_bmc_nohelp",
         "same, found through tlb_core with walker-built entries"),
     "unrecorded_switch": (

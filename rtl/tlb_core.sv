@@ -104,6 +104,7 @@ module tlb_core
   logic [38:0]      look_vaddr_q;
   logic [1:0]       look_access_q;
   logic             look_priv_u_q, look_sum_q, look_mxr_q;
+  logic [AsidW-1:0] look_asid_q;  // the ASID it was looked up under: a miss walks in it
   // Whether the registered request's and the walked request's addresses are canonical under
   // each pointer-masking mode (bit m: under ctx_pm_i == m), judged on the way in, so a miss
   // or a walk reads its mode's bit instead of checking 26 address bits under the mode now.
@@ -275,14 +276,15 @@ module tlb_core
     unique case (state_q)
       CoreIdle: begin
         // The walk registers follow last cycle's request every idle cycle (a miss keeps
-        // them): their enable does not wait for the L1's answer. The ASID is the one in force
-        // now, the lookup's (the context rule: it does not change in a miss's cycle).
+        // them): their enable does not wait for the L1's answer. The ASID is the lookup's,
+        // which the L1's overlap probe compared (by the context rule also the one in force
+        // now: MissKeepsAsid_A).
         walk_vaddr_d  = look_vaddr_q;
         walk_access_d = look_access_q;
         walk_priv_u_d = look_priv_u_q;
         walk_sum_d    = look_sum_q;
         walk_mxr_d    = look_mxr_q;
-        walk_asid_d   = ctx_asid_i;
+        walk_asid_d   = look_asid_q;
         walk_canon_d  = look_canon_q;
         if (miss && miss_abort) begin
           resp_valid_d = 1'b1;
@@ -399,6 +401,7 @@ module tlb_core
       look_priv_u_q <= 1'b0;
       look_sum_q    <= 1'b0;
       look_mxr_q    <= 1'b0;
+      look_asid_q   <= '0;
       look_canon_q  <= '0;
       fill_entry_q  <= '0;
       fill_kill_q   <= 1'b0;
@@ -426,6 +429,7 @@ module tlb_core
       look_priv_u_q <= req_priv_u_i;
       look_sum_q    <= ctx_sum_i;
       look_mxr_q    <= ctx_mxr_i;
+      look_asid_q   <= ctx_asid_i;
       look_canon_q  <= req_canon;
       fill_entry_q  <= walk_entry;
       fill_kill_q   <= inval_overlap;

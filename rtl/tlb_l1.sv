@@ -21,10 +21,14 @@
 //
 // Install: a 4 KiB entry goes to the first invalid way of its set, else the set's tree-PLRU
 // victim (`gen_set[s].u_plru`); a superpage to the first invalid superpage, else the
-// superpages' PLRU victim. It probes with the lookup's compare in its cycle (the core never
-// looks up then) and drops every entry the probe matches: the ways of its set and the
-// superpages for a 4 KiB entry, the superpages for a superpage. An invalidation in the cycle
-// of an install applies to the new entry too.
+// superpages' PLRU victim. It drops every entry that overlaps it: the ways of its set and the
+// superpages for a 4 KiB entry, the superpages for a superpage. The overlap probe is not
+// compared in the install's cycle: an install is always of the VPN and ASID of the last
+// lookup (the miss whose walk it fills), and that lookup's compare, kept in its parts
+// (`pr_*_q`: ASID rule, VPN equality, page cover at the superpage's size and at 1 GiB), is
+// still the probe's, since only installs write tags; the install's cycle masks it with the
+// valid bits as they are and the new entry's global bit and size. An invalidation in the
+// cycle of an install applies to the new entry too.
 //
 // Invalidation: InvAll (and every unknown kind) is a flash: every valid bit is killed. Every
 // other kind is swept: held in the pending registers (`p_*_q`: any ASID, or one ASID's
@@ -153,6 +157,9 @@ module tlb_l1
   logic [Queue-1:0]            q_valid_q, q_valid_d, q_same, q_load;
   logic [Queue-1:0][AsidW-1:0] q_asid_q, q_asid_d;
   logic                        lk_q_q;
+  // The install's overlap probe: the parts of the last lookup's compare (`way_*`, `sup_*`).
+  logic [Ways-1:0]             pr_way_asid_q, pr_way_vpn_q;
+  logic [Supers-1:0]           pr_sup_asid_q, pr_sup_cov_q, pr_sup_gig_q;
 
   entry_data_t data_mem [N];
   entry_data_t hit_data;
@@ -165,20 +172,15 @@ module tlb_l1
   assign valid = valid_q & ~kill_q;
 
   // ---------------------------------------------------------------------------------------
-  // The compare: a lookup's, or in an install's cycle the install's overlap probe. An entry
-  // matches if it could answer the same lookup as the probe: global, or the probe's ASID, or
-  // the probe is global; and its page meets the probe's at the coarser of the two sizes. A
-  // superpage probe does not search the 4 KiB ways (the multi-hit rule, above).
+  // The compare: the lookup's, every cycle. An entry answers it if it is global or of the
+  // lookup's ASID, and its page holds the lookup's VPN. Its parts are kept for the install's
+  // overlap probe (below).
   logic [VpnW-1:0]  cmp_vpn;
   logic [AsidW-1:0] cmp_asid;
-  logic             cmp_g;
-  page_level_e      cmp_level;
   logic [SetW-1:0]  cmp_set;
-  assign cmp_vpn   = install_valid_i ? install_entry_i.vpn : lookup_vpn_i;
-  assign cmp_asid  = install_valid_i ? install_entry_i.asid : lookup_asid_i;
-  assign cmp_g     = install_valid_i && install_entry_i.g;
-  assign cmp_level = install_valid_i ? install_entry_i.level : Page4K;
-  assign cmp_set   = Sets > 1 ? SetW'(cmp_vpn) : '0;
+  assign cmp_vpn  = lookup_vpn_i;
+  assign cmp_asid = lookup_asid_i;
+  assign cmp_set  = Sets > 1 ? SetW'(cmp_vpn) : '0;
 
   // The install: its set and way (or superpage), chosen in its cycle.
   logic             ins_4k, ins_sup;
@@ -209,8 +211,11 @@ module tlb_l1
   end
 `endif
 
-  logic [Ways-1:0]   way_hit;
-  logic [Supers-1:0] sup_hit;
+  // The compare's parts, per way: the ASID rule (global or the lookup's ASID) and the VPN's
+  // equality; per superpage: the ASID rule, the page holds the VPN at the superpage's size,
+  // and at 1 GiB (the VPN's top 9 bits).
+  logic [Ways-1:0]   way_hit, way_asid, way_vpn;
+  logic [Supers-1:0] sup_hit, sup_asid, sup_cov, sup_gig;
   tag_t [Ways-1:0]   way_tag, sweep_tag;
   for (genvar w = 0; w < Ways; w++) begin : gen_way
     // Two copies of the way's tags: one read at the compared set, one at the sweep's.
@@ -232,16 +237,15 @@ module tlb_l1
 `endif
     assign way_tag[w]   = tag_mem[cmp_set];
     assign sweep_tag[w] = stag_mem[p_step_q];
-    assign way_hit[w] = valid[way_idx(cmp_set, w)] && cmp_level == Page4K &&
-                        (way_tag[w].g || cmp_g || way_tag[w].asid == cmp_asid) &&
-                        way_tag[w].vpn == cmp_vpn;
+    assign way_asid[w] = way_tag[w].g || way_tag[w].asid == cmp_asid;
+    assign way_vpn[w]  = way_tag[w].vpn == cmp_vpn;
+    assign way_hit[w]  = valid[way_idx(cmp_set, w)] && way_asid[w] && way_vpn[w];
   end
   for (genvar s = 0; s < Supers; s++) begin : gen_sup
-    page_level_e coarse;
-    assign coarse = (sup_q[s].level > cmp_level) ? sup_q[s].level : cmp_level;
-    assign sup_hit[s] = valid[Entries + s] &&
-                        (sup_q[s].g || cmp_g || sup_q[s].asid == cmp_asid) &&
-                        vpn_covers(coarse, sup_q[s].vpn, cmp_vpn);
+    assign sup_asid[s] = sup_q[s].g || sup_q[s].asid == cmp_asid;
+    assign sup_cov[s]  = vpn_covers(sup_q[s].level, sup_q[s].vpn, cmp_vpn);
+    assign sup_gig[s]  = vpn_covers(Page1G, sup_q[s].vpn, cmp_vpn);
+    assign sup_hit[s]  = valid[Entries + s] && sup_asid[s] && sup_cov[s];
   end
 
   // The entry that answers: the 4 KiB way if one matched, else the superpage.
@@ -456,6 +460,17 @@ module tlb_l1
     for (int unsigned l = 0; l < 3; l++) lk_lvl[l] = (p_valid_q && !p_done && lk_lvl[l]) || take;
   end
 
+  // The lookup's ASID against the pending operation and the queue of next cycle, compared
+  // with both candidates in parallel and chosen at the last gate, so that the compare does
+  // not wait for the decision (take, load_q, p_done): the operation taken now, else the one
+  // in flight if it stays; the slot loaded now (a slot that already held the ASID holds it
+  // still), else a slot kept.
+  logic lk_asid, lk_q;
+  assign lk_asid = take ? !in_any && inval_asid_i == lookup_asid_i
+                        : p_valid_q && !p_done && !p_any_q && p_asid_q == lookup_asid_i;
+  assign lk_q    = (load_q && inval_asid_i == lookup_asid_i) ||
+                   (!p_done && queue_hits(q_valid_q, q_asid_q, 1'b0, lookup_asid_i));
+
   // The sweep: step p_step_q compares set p_step_q's ways and the superpages
   // p_step_q, p_step_q + Sets, ... (one comparator per way and per superpage lane).
   logic [N-1:0] sweep_kill;
@@ -491,13 +506,27 @@ module tlb_l1
   // Next state: the matches are registered (kill_q) and cleared next cycle; the overlap drop
   // and the install are written now. An install's slot is never killed: its old entry is
   // replaced, and install_killed judges the new one.
+  // The overlap probe: an entry is dropped if it could answer the same lookup as the new
+  // one: global, or the new one's ASID, or the new one is global; and its page meets the new
+  // one's at the coarser of the two sizes (the ways only for a 4 KiB install: the multi-hit
+  // rule, above). Its compare is the one of the lookup whose miss started the walk
+  // (`pr_*_q`, registered with every lookup): an install is always of that lookup's VPN and
+  // ASID (the core walks the VPN that missed, and a fill is the walk's), nothing writes a
+  // tag between the two (only installs do); the valid bits as they are now mask it (valid_d).
+  // So the install's cycle only masks and writes; it compares nothing.
   logic [N-1:0] install_slot, install_overlap;
   assign install_slot = install_valid_i ? N'(1) << install_idx : '0;
   always_comb begin
     install_overlap = '0;
-    if (install_valid_i) begin
-      for (int unsigned w = 0; w < Ways; w++) install_overlap[way_idx(cmp_set, w)] = way_hit[w];
-      for (int unsigned s = 0; s < Supers; s++) install_overlap[Entries + s] = sup_hit[s];
+    for (int unsigned w = 0; w < Ways; w++) begin
+      install_overlap[way_idx(ins_set, w)] =
+          ins_4k && pr_way_vpn_q[w] &&
+          (pr_way_asid_q[w] || install_entry_i.g);
+    end
+    for (int unsigned s = 0; s < Supers; s++) begin
+      install_overlap[Entries + s] =
+          install_valid_i && (pr_sup_asid_q[s] || install_entry_i.g) &&
+          (install_entry_i.level == Page1G ? pr_sup_gig_q[s] : pr_sup_cov_q[s]);
     end
   end
   assign kill_d = ((flash_all ? valid : '0) | sweep_kill) & ~install_slot;
@@ -539,6 +568,11 @@ module tlb_l1
       q_valid_q   <= '0;
       q_asid_q    <= '0;
       lk_q_q      <= 1'b0;
+      pr_way_asid_q <= '0;
+      pr_way_vpn_q  <= '0;
+      pr_sup_asid_q <= '0;
+      pr_sup_cov_q  <= '0;
+      pr_sup_gig_q  <= '0;
     end else begin
       valid_q     <= valid_d;
       kill_q      <= clr_i ? '0 : kill_d;
@@ -558,11 +592,18 @@ module tlb_l1
       p_vpn_q     <= p_vpn_d;
       p_last_q    <= p_last_d;
       lk_any_q    <= p_valid_d && p_any_d;
-      lk_asid_q   <= p_valid_d && !p_any_d && p_asid_d == lookup_asid_i;
+      lk_asid_q   <= lk_asid;
       lk_lvl_q    <= lk_lvl;
       q_valid_q   <= clr_i ? '0 : q_valid_d;
       q_asid_q    <= q_asid_d;
-      lk_q_q      <= queue_hits(q_valid_d, q_asid_d, 1'b0, lookup_asid_i);
+      lk_q_q      <= lk_q;
+      if (lookup_valid_i) begin
+        pr_way_asid_q <= way_asid;
+        pr_way_vpn_q  <= way_vpn;
+        pr_sup_asid_q <= sup_asid;
+        pr_sup_cov_q  <= sup_cov;
+        pr_sup_gig_q  <= sup_gig;
+      end
     end
   end
 
@@ -585,11 +626,36 @@ module tlb_l1
   assign unused_install_valid = install_entry_i.valid;
 
   // At most one 4 KiB way and one superpage match (the install drops overlaps).
-  `TLB_ASSERT(OneWayHit_A, install_valid_i || $onehot0(way_hit), clk_i, rst_ni)
-  `TLB_ASSERT(OneSuperHit_A, install_valid_i || $onehot0(sup_hit), clk_i, rst_ni)
+  `TLB_ASSERT(OneWayHit_A, $onehot0(way_hit), clk_i, rst_ni)
+  `TLB_ASSERT(OneSuperHit_A, $onehot0(sup_hit), clk_i, rst_ni)
+`ifndef TLB_NO_ASSERT
+  // The probe's premise: an install is of the VPN and ASID of the last lookup, with no
+  // install since (the last lookup's operands, kept for this check only).
+  logic [VpnW-1:0]  chk_vpn_q;
+  logic [AsidW-1:0] chk_asid_q;
+  logic             chk_seen_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      chk_vpn_q  <= '0;
+      chk_asid_q <= '0;
+      chk_seen_q <= 1'b0;
+    end else if (lookup_valid_i) begin
+      chk_vpn_q  <= lookup_vpn_i;
+      chk_asid_q <= lookup_asid_i;
+      chk_seen_q <= 1'b1;
+    end else if (install_valid_i) begin
+      chk_seen_q <= 1'b0;
+    end
+  end
+`endif
+  `TLB_ASSERT(InstallOfLastLookup_A, !install_valid_i ||
+              (chk_seen_q && install_entry_i.asid == chk_asid_q &&
+               install_entry_i.vpn == vpn_align(install_entry_i.level, chk_vpn_q)),
+              clk_i, rst_ni)
   // The entry a registered hit reads was not rewritten since the lookup compared it.
   `TLB_ASSERT(NoInstallAfterLookup_A, !(install_valid_i && hit_q), clk_i, rst_ni)
-  // The compare is the install's probe in its cycle: no lookup then.
+  // No lookup in an install's cycle (the core's CoreFill): the install's probe is the lookup
+  // whose miss it fills, and the lookup's hit would read the slot being written.
   `TLB_ASSERT(NoLookupInInstall_A, !(install_valid_i && lookup_valid_i), clk_i, rst_ni)
   `TLB_ASSERT(InstallAligned_A,
               !install_valid_i || install_entry_i.vpn == vpn_align(install_entry_i.level,
@@ -634,7 +700,7 @@ module tlb_l1
   // An install evicts a valid entry: a 4 KiB one (its set full) and a superpage.
   `TLB_COVER(InstallEvicts_C, ins_4k && valid[install_idx], clk_i, rst_ni)
   `TLB_COVER(InstallEvictsSuper_C, ins_sup && valid[install_idx], clk_i, rst_ni)
-  `TLB_COVER(InstallDropsOverlap_C, install_overlap != '0, clk_i, rst_ni)
+  `TLB_COVER(InstallDropsOverlap_C, (install_overlap & valid) != '0, clk_i, rst_ni)
   `TLB_COVER(InstallKilled_C, install_valid_i && install_killed, clk_i, rst_ni)
 
 endmodule : tlb_l1

@@ -127,6 +127,19 @@ enum Op {
         look: bool,
         wait: u8,
     },
+    /// A gigapage collapse racing its fence: a 2 MiB page (block `block` of the gigapage
+    /// `SUPER_VA[1]`, not its first) of the current address space is cached, the whole
+    /// gigapage is remapped as one 1 GiB page, a translation in its first 2 MiB block (outside
+    /// the cached one) walks and caches the 1 GiB page, and one in the cached block follows
+    /// (the old and the new mapping are both allowed until the fence); then the fence (by
+    /// VA in the cached block and the ASID, or the whole ASID) and the translation again. The
+    /// install of the 1 GiB page must drop the 2 MiB entry it covers although the lookup that
+    /// missed was not in it: else both answer the last lookup.
+    Collapse {
+        block: u16,
+        ppn: u64,
+        whole: bool,
+    },
     /// A leaf with a reserved encoding (W without R, W+X without R, or one of the reserved
     /// bits 63..54 set) whose other bits would allow the access (A and D set, U as the
     /// privilege needs): it must fault, never translate.
@@ -198,6 +211,7 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(huge, inside, off, len, unmap, ppn)| Op::SuperRange { huge, inside, off, len, unmap, ppn }),
         1 => (asid.clone(), 0u8..3, 0..KERNEL, any::<bool>(), any::<bool>(), prop_oneof![Just(0u8), 0u8..24])
             .prop_map(|(sweep, first, slot, swap, look, wait)| Op::QueueTwo { sweep, first, slot, swap, look, wait }),
+        1 => (1u16..512, 1u64..8, any::<bool>()).prop_map(|(block, ppn, whole)| Op::Collapse { block, ppn, whole }),
         1 => (0..KERNEL, 0u8..RESERVED_ENCODINGS, 0u8..3, any::<bool>())
             .prop_map(|(slot, enc, access, priv_u)| Op::Reserved { slot, enc, access, priv_u }),
     ]
@@ -350,6 +364,20 @@ fn run_case(name: &str, entries: usize, hit_latency: u8, c: &Case, artifacts: bo
                 };
                 ls.invalidate_range(ctx.asid, first, npages.min(u16::MAX as u64) as u16)?;
                 ls.issue(Request { vaddr: va, access: Access::Load, priv_u: true })?;
+            }
+            Op::Collapse { block, ppn, whole } => {
+                let ctx = ls.ctx();
+                let giga = SUPER_VA[1];
+                let two_m = giga + ((block as u64) << 21);
+                let (pt, mem) = ls.tables();
+                pt.map(mem, ctx.root_ppn, two_m, PageLevel::Page2M, (16 + ppn) << 9, PteFlags::URW);
+                ls.translate(two_m + 0x3000, Access::Load, true)?;
+                let (pt, mem) = ls.tables();
+                pt.map(mem, ctx.root_ppn, giga, PageLevel::Page1G, (9 + ppn) << 18, PteFlags::URW);
+                ls.translate(giga + 0x5000, Access::Load, true)?;
+                ls.translate(two_m + 0x3000, Access::Load, true)?;
+                ls.invalidate_raw(if whole { 1 } else { 3 }, ctx.asid, two_m)?;
+                ls.translate(two_m + 0x3000, Access::Load, true)?;
             }
             Op::QueueTwo { sweep, first, slot, swap, look, wait } => {
                 let ctx = ls.ctx();

@@ -140,6 +140,9 @@ pub struct TlbCore {
     pub look_priv_u_q: bool,
     pub look_sum_q: bool,
     pub look_mxr_q: bool,
+    /// The ASID the request accepted last cycle was looked up under (captured every cycle):
+    /// a miss walks in it, the ASID of the L1's overlap probe (`pr_*_q`).
+    pub look_asid_q: u16,
     /// Whether the registered (`look_canon_q`) and the walked (`walk_canon_q`) request's
     /// address is canonical under each pointer-masking mode (bit m: under pm m), judged when
     /// it was accepted. `look_vaddr_q` and `walk_vaddr_q` keep bits 38:0 only.
@@ -191,6 +194,7 @@ impl TlbCore {
             look_priv_u_q: false,
             look_sum_q: false,
             look_mxr_q: false,
+            look_asid_q: 0,
             look_canon_q: 0,
             walk_canon_q: 0,
             fill_entry_q: TlbEntry::default(),
@@ -402,14 +406,14 @@ impl TlbCore {
         self.u_ptw.step(&ptw_in);
         if self.state_q == CoreState::Idle {
             // The walk registers follow last cycle's request every idle cycle (a miss keeps
-            // them); the ASID is the one in force now (the lookup's, by the context rule).
+            // them), the ASID too: the lookup's.
             self.walk_vaddr_q = self.look_vaddr_q;
             self.walk_canon_q = self.look_canon_q;
             self.walk_access_q = self.look_access_q;
             self.walk_priv_u_q = self.look_priv_u_q;
             self.walk_sum_q = self.look_sum_q;
             self.walk_mxr_q = self.look_mxr_q;
-            self.walk_asid_q = i.ctx_asid;
+            self.walk_asid_q = self.look_asid_q;
         }
         self.state_q = state_d;
         (self.resp_valid_q, self.resp_paddr_q, self.resp_fault_q) = resp;
@@ -420,6 +424,7 @@ impl TlbCore {
         self.look_priv_u_q = i.req_priv_u;
         self.look_sum_q = i.ctx_sum;
         self.look_mxr_q = i.ctx_mxr;
+        self.look_asid_q = i.ctx_asid;
         self.fill_entry_q = walk_entry;
         self.fill_kill_q = inval_overlap;
         self.walk_restart_q = ptw.restart;

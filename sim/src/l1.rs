@@ -75,10 +75,26 @@ pub struct L1 {
     pub q_valid_q: [bool; L1_QUEUE],
     pub q_asid_q: [u16; L1_QUEUE],
     pub lk_q_q: bool,
+    /// The install's overlap probe (`pr_*_q`): the parts of the last lookup's compare, per
+    /// way of its set (`way_asid`, `way_vpn`) and per superpage (`sup_asid`, `sup_cov`,
+    /// `sup_gig`), registered with every lookup.
+    pub pr_q: ProbeParts,
     /// `Entries` (4 KiB entries), `Ways`, `Sets` (cycles a sweep takes).
     pub entries: usize,
     pub ways: usize,
     pub sets: usize,
+}
+
+/// The parts of a lookup's compare the install's overlap probe keeps: per way of the set,
+/// the ASID rule (global or the lookup's ASID) and the VPN's equality; per superpage, the
+/// ASID rule, the page holds the VPN at the superpage's size, and at 1 GiB.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ProbeParts {
+    pub way_asid: [bool; L1_WAYS],
+    pub way_vpn: [bool; L1_WAYS],
+    pub sup_asid: [bool; L1_SUPERS],
+    pub sup_cov: [bool; L1_SUPERS],
+    pub sup_gig: [bool; L1_SUPERS],
 }
 
 /// A pending (swept) invalidation: any ASID (`any`, InvVa) or the non-global entries of
@@ -101,15 +117,6 @@ impl Pending {
 /// `queue_hits`'s ASID part: a valid slot of the queue holds `asid`.
 fn queue_holds(valid: &[bool; L1_QUEUE], slot_asid: &[u16; L1_QUEUE], asid: u16) -> bool {
     (0..L1_QUEUE).any(|s| valid[s] && slot_asid[s] == asid)
-}
-
-/// The compare's operands: a lookup's (a non-global 4 KiB probe), or an install's probe.
-#[derive(Clone, Copy)]
-struct Probe {
-    vpn: u64,
-    asid: u16,
-    g: bool,
-    level: PageLevel,
 }
 
 /// What the compare finds: the matching 4 KiB way's entry index and the matching superpage's
@@ -159,6 +166,7 @@ impl L1 {
             q_valid_q: [false; L1_QUEUE],
             q_asid_q: [0; L1_QUEUE],
             lk_q_q: false,
+            pr_q: ProbeParts::default(),
             entries,
             ways,
             sets,
@@ -190,30 +198,69 @@ impl L1 {
         set * self.ways + way
     }
 
-    /// `way_hit` and `sup_hit` for a probe, as entry indices.
-    fn compare(&self, p: &Probe) -> Matches {
+    /// The compare's parts for a lookup of `vpn` under `asid` (`way_asid`, `way_vpn`,
+    /// `sup_asid`, `sup_cov`, `sup_gig`), whatever the valid bits.
+    fn parts(&self, vpn: u64, asid: u16) -> ProbeParts {
+        let mut p = ProbeParts::default();
+        let set = self.set_of(vpn);
+        for w in 0..self.ways {
+            let e = &self.mem[self.way_idx(set, w)];
+            (p.way_asid[w], p.way_vpn[w]) = (e.g || e.asid == asid, e.vpn == vpn);
+        }
+        for s in 0..L1_SUPERS {
+            let e = &self.mem[self.entries + s];
+            p.sup_asid[s] = e.g || e.asid == asid;
+            p.sup_cov[s] = vpn_covers(e.level, e.vpn, vpn);
+            p.sup_gig[s] = vpn_covers(PageLevel::Page1G, e.vpn, vpn);
+        }
+        p
+    }
+
+    /// `way_hit` and `sup_hit` for a lookup of `vpn` under `asid`, as entry indices.
+    fn compare(&self, vpn: u64, asid: u16) -> Matches {
+        let p = self.parts(vpn, asid);
         let mut m = Matches::default();
-        if p.level == PageLevel::Page4K {
-            let set = self.set_of(p.vpn);
+        let set = self.set_of(vpn);
+        for w in 0..self.ways {
+            let i = self.way_idx(set, w);
+            if self.valid(i) && p.way_asid[w] && p.way_vpn[w] {
+                assert!(m.way.is_none(), "model invariant: two ways hit vpn {vpn:#x}");
+                m.way = Some(i);
+            }
+        }
+        for s in 0..L1_SUPERS {
+            let i = self.entries + s;
+            if self.valid(i) && p.sup_asid[s] && p.sup_cov[s] {
+                assert!(m.sup.is_none(), "model invariant: two superpages hit vpn {vpn:#x}");
+                m.sup = Some(i);
+            }
+        }
+        m
+    }
+
+    /// `install_overlap`: the entries an install of `e` drops, from the last lookup's parts
+    /// (`pr_q`): the ways of its set if it is a 4 KiB page, and the superpages, at the coarser
+    /// of the two sizes (valid or not: the valid bits mask it).
+    fn install_overlap(&self, e: &TlbEntry) -> u128 {
+        let p = &self.pr_q;
+        let mut o = 0u128;
+        if e.level == PageLevel::Page4K {
+            let set = self.set_of(e.vpn);
             for w in 0..self.ways {
                 let i = self.way_idx(set, w);
-                let e = &self.mem[i];
-                if self.valid(i) && (e.g || p.g || e.asid == p.asid) && e.vpn == p.vpn {
-                    assert!(m.way.is_none(), "model invariant: two ways hit vpn {:#x}", p.vpn);
-                    m.way = Some(i);
+                if p.way_vpn[w] && (p.way_asid[w] || e.g) {
+                    o |= 1 << i;
                 }
             }
         }
         for s in 0..L1_SUPERS {
             let i = self.entries + s;
-            let e = &self.mem[i];
-            let coarse = e.level.max(p.level);
-            if self.valid(i) && (e.g || p.g || e.asid == p.asid) && vpn_covers(coarse, e.vpn, p.vpn) {
-                assert!(m.sup.is_none(), "model invariant: two superpages hit vpn {:#x}", p.vpn);
-                m.sup = Some(i);
+            let cov = if e.level == PageLevel::Page1G { p.sup_gig[s] } else { p.sup_cov[s] };
+            if (p.sup_asid[s] || e.g) && cov {
+                o |= 1 << i;
             }
         }
-        m
+        o
     }
 
     /// Does the queue match `e` (a queued ASID's non-global entries, every page)?
@@ -243,7 +290,7 @@ impl L1 {
 
     /// The entry a lookup of `vpn` under `asid` hits now (the 4 KiB way if both sizes match).
     pub fn lookup(&self, vpn: u64, asid: u16) -> Option<(usize, TlbEntry)> {
-        self.compare(&Probe { vpn, asid, g: false, level: PageLevel::Page4K }).winner().map(|i| (i, self.entry(i)))
+        self.compare(vpn, asid).winner().map(|i| (i, self.entry(i)))
     }
 
     /// What a lookup of `vpn` under `asid` would answer from: the entry it hits, unless the
@@ -273,13 +320,9 @@ impl L1 {
     /// Advances one clock edge.
     pub fn step(&mut self, i: &L1Inputs) {
         let e = &i.install_entry;
-        let probe = if i.install_valid {
-            Probe { vpn: e.vpn, asid: e.asid, g: e.g, level: e.level }
-        } else {
-            Probe { vpn: i.lookup_vpn, asid: i.lookup_asid, g: false, level: PageLevel::Page4K }
-        };
-        let m = self.compare(&probe);
+        let m = self.compare(i.lookup_vpn, i.lookup_asid);
         let hit = m.winner();
+        let pr_d = if i.lookup_valid { self.parts(i.lookup_vpn, i.lookup_asid) } else { self.pr_q };
         // `hit_idx`, `hit_g`, `hit_level`: the answering entry's, read before the install.
         let (hit_idx, hit_g, hit_level) = hit.map_or((0, false, PageLevel::Page4K), |k| {
             (k, self.mem[k].g, if k < self.entries { PageLevel::Page4K } else { self.mem[k].level })
@@ -359,8 +402,7 @@ impl L1 {
             }
         }
         let install_slot = if i.install_valid { 1u128 << install_idx } else { 0 };
-        let install_overlap =
-            if i.install_valid { m.way.map_or(0, |k| 1u128 << k) | m.sup.map_or(0, |k| 1u128 << k) } else { 0 };
+        let install_overlap = if i.install_valid { self.install_overlap(e) } else { 0 };
         let kill_d = ((if flash_all { valid } else { 0 }) | sweep_kill) & !install_slot;
         let mut valid_d = valid & !install_overlap;
         if i.install_valid {
@@ -398,10 +440,19 @@ impl L1 {
         self.p_q = p_d;
         self.p_step_q = if self.sets > 1 { p_step_d } else { 0 };
         self.lk_any_q = p_valid_d && p_d.any;
-        self.lk_asid_q = p_valid_d && !p_d.any && p_d.asid == i.lookup_asid;
+        // The lookup's ASID against both candidates, chosen at the last gate (`lk_asid`,
+        // `lk_q`): the operation taken now, else the one in flight if it stays; the slot
+        // loaded now, else a slot kept.
+        self.lk_asid_q = if take {
+            !incoming.any && incoming.asid == i.lookup_asid
+        } else {
+            p_valid_d && !p.any && p.asid == i.lookup_asid
+        };
         self.lk_lvl_q = lk_lvl;
+        self.pr_q = pr_d;
+        self.lk_q_q = (load_q && incoming.asid == i.lookup_asid)
+            || (!p_done && queue_holds(&self.q_valid_q, &self.q_asid_q, i.lookup_asid));
         self.q_valid_q = if i.clr { [false; L1_QUEUE] } else { q_valid_d };
         self.q_asid_q = q_asid_d;
-        self.lk_q_q = queue_holds(&q_valid_d, &q_asid_d, i.lookup_asid);
     }
 }
