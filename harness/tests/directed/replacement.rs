@@ -67,3 +67,24 @@ fn a_split_superpage_answers_until_the_fence() {
     assert_eq!((r.hit, r.paddr), (false, 0x77_000));
     assert_eq!(ls.model().outputs().valid_count, 1);
 }
+
+#[test]
+fn a_gigapage_install_drops_the_2m_entry_it_covers_though_its_miss_was_elsewhere() {
+    // A gigapage collapse without a fence yet: a 2 MiB page in the gigapage's second 2 MiB
+    // block is cached, the gigapage is remapped as one 1 GiB page, and a page of its first
+    // block misses and walks it. The install's overlap probe is that miss's compare
+    // (docs/architecture.md, "Install"), taken at 1 GiB for a 1 GiB entry: it drops the
+    // 2 MiB entry although the missed page is not in it; else both would match a lookup in
+    // the 2 MiB block (SVA OneSuperHit_A; mutant l1-probe-at-4k).
+    let (mut ls, root) = fresh("a_gigapage_install_drops_the_2m_entry_it_covers_though_its_miss_was_elsewhere");
+    map(&mut ls, root, 0x4020_0000, PageLevel::Page2M, 0x600, URWAD);
+    let r = ok(ls.translate(0x4020_3000, A, U));
+    assert_eq!((r.hit, r.paddr), (false, 0x60_3000));
+    assert_eq!(ls.model().outputs().valid_count, 1);
+    map(&mut ls, root, 0x4000_0000, PageLevel::Page1G, 0x4_0000, URWAD);
+    let r = ok(ls.translate(0x4000_5000, A, U));
+    assert_eq!((r.hit, r.paddr), (false, 0x4000_5000));
+    assert_eq!(ls.model().outputs().valid_count, 1, "the 1 GiB entry replaced the 2 MiB one it covers");
+    let r = ok(ls.translate(0x4020_3000, A, U));
+    assert_eq!((r.hit, r.paddr), (true, 0x4020_3000), "the 1 GiB entry answers the old 2 MiB block");
+}
