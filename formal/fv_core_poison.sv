@@ -93,15 +93,7 @@ module fv_core_poison
   end
   // Helper: the L1's overlap probe is the compare of the lookup being walked (from the
   // registered request's miss until its fill; fv_l1_probe.sv).
-  logic walking;
-  assign walking = dut.state_q == 2'd1 || dut.state_q == 2'd2;
-  fv_l1_probe_check #(.Entries(Entries)) u_probe (
-    .en_i(rst_n && (walking || dut.look_valid_q)),
-    .vpn_i(walking ? dut.walk_vaddr_q[38:12] : dut.look_vaddr_q[38:12]),
-    .asid_i(walking ? dut.walk_asid_q : dut.look_asid_q), .entries_i(dut.u_l1.entries),
-    .way_asid_i(dut.u_l1.pr_way_asid_q), .way_vpn_i(dut.u_l1.pr_way_vpn_q),
-    .sup_asid_i(dut.u_l1.pr_sup_asid_q), .sup_cov_i(dut.u_l1.pr_sup_cov_q),
-    .sup_gig_i(dut.u_l1.pr_sup_gig_q));
+`include "fv_core_probe.svh"
   // Helper: the sweep's copy of a valid 4 KiB entry's tag is the lookup's (the install
   // writes both).
   for (genvar k = 0; k < Entries; k++) begin : gen_tags

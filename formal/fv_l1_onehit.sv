@@ -140,15 +140,7 @@ module fv_core_onehit
     .way_hit_i(dut.u_l1.way_hit), .sup_hit_i(dut.u_l1.sup_hit));
   // Helper: the L1's overlap probe is the compare of the lookup being walked (from the
   // registered request's miss until its fill), and the fill is of its VPN and ASID.
-  logic walking;
-  assign walking = dut.state_q == 2'd1 || dut.state_q == 2'd2;
-  fv_l1_probe_check #(.Entries(Entries)) u_probe (
-    .en_i(rst_n && (walking || dut.look_valid_q)),
-    .vpn_i(walking ? dut.walk_vaddr_q[38:12] : dut.look_vaddr_q[38:12]),
-    .asid_i(walking ? dut.walk_asid_q : dut.look_asid_q), .entries_i(dut.u_l1.entries),
-    .way_asid_i(dut.u_l1.pr_way_asid_q), .way_vpn_i(dut.u_l1.pr_way_vpn_q),
-    .sup_asid_i(dut.u_l1.pr_sup_asid_q), .sup_cov_i(dut.u_l1.pr_sup_cov_q),
-    .sup_gig_i(dut.u_l1.pr_sup_gig_q));
+`include "fv_core_probe.svh"
 `ifndef FV_NO_HELPERS
   // Helper: the walker's level register only holds 2, 1 or 0.
   always_comb if (rst_n) LevelOk_A: assert (dut.u_ptw.level_q != 2'd3);

@@ -218,7 +218,12 @@ impl L1 {
 
     /// `way_hit` and `sup_hit` for a lookup of `vpn` under `asid`, as entry indices.
     fn compare(&self, vpn: u64, asid: u16) -> Matches {
-        let p = self.parts(vpn, asid);
+        self.matches(&self.parts(vpn, asid), vpn)
+    }
+
+    /// `way_hit` and `sup_hit` from the compare's parts `p` of a lookup of `vpn`: the parts
+    /// masked with the valid bits.
+    fn matches(&self, p: &ProbeParts, vpn: u64) -> Matches {
         let mut m = Matches::default();
         let set = self.set_of(vpn);
         for w in 0..self.ways {
@@ -320,9 +325,10 @@ impl L1 {
     /// Advances one clock edge.
     pub fn step(&mut self, i: &L1Inputs) {
         let e = &i.install_entry;
-        let m = self.compare(i.lookup_vpn, i.lookup_asid);
+        let parts = self.parts(i.lookup_vpn, i.lookup_asid);
+        let m = self.matches(&parts, i.lookup_vpn);
         let hit = m.winner();
-        let pr_d = if i.lookup_valid { self.parts(i.lookup_vpn, i.lookup_asid) } else { self.pr_q };
+        let pr_d = if i.lookup_valid { parts } else { self.pr_q };
         // `hit_idx`, `hit_g`, `hit_level`: the answering entry's, read before the install.
         let (hit_idx, hit_g, hit_level) = hit.map_or((0, false, PageLevel::Page4K), |k| {
             (k, self.mem[k].g, if k < self.entries { PageLevel::Page4K } else { self.mem[k].level })
