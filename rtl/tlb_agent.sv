@@ -233,15 +233,16 @@ module tlb_agent
   // The directory completes only a command this agent is waiting for.
   `TLB_ASSERT(DirDoneExpected_A, !(mine && bus_i.done) || state_q == AgDir, clk_i, rst_ni)
   // An acknowledgement follows the invalidation it acknowledges, applied the cycle before.
-  `TLB_ASSERT(AckAfterApply_A, ack_o |-> $past(inval_valid_o), clk_i, rst_ni)
+  `TLB_PAST(chk_inval_valid_q, inval_valid_o, clk_i, rst_ni)
+  `TLB_ASSERT(AckAfterApply_A, !ack_o || chk_inval_valid_q, clk_i, rst_ni)
   // The context of an idle-required switch never changes under a walk.
   `TLB_ASSERT(SwitchOnlyWhenIdle_A, !(mine && bus_i.set_ctx) || core_idle_i, clk_i, rst_ni)
   // The core's reset: idle, no context, and no answer from the directory for the dropped
   // command (it decides nothing for a core in reset) in the next cycle; yet every message
   // that reached this core is acknowledged.
-  `TLB_ASSERT(ClearDropsCommand_A, clr_i |=> state_q == AgIdle && !cur_valid_q && !lazy_q &&
-              !(mine && (bus_i.done || bus_i.set_ctx || bus_i.set_lazy)), clk_i, rst_ni)
-  `TLB_ASSERT(ClearStillAcks_A, (targeted && bus_i.need_ack) |=> ack_o, clk_i, rst_ni)
+  `TLB_ASSERT_NEXT(ClearDropsCommand_A, clr_i, state_q == AgIdle && !cur_valid_q && !lazy_q &&
+                   !(mine && (bus_i.done || bus_i.set_ctx || bus_i.set_lazy)), clk_i, rst_ni)
+  `TLB_ASSERT_NEXT(ClearStillAcks_A, targeted && bus_i.need_ack, ack_o, clk_i, rst_ni)
 
   // Functional coverage: a core keeps acknowledging others while it waits for its own work.
   `TLB_COVER(AckWhileSyncing_C, ack_q && state_q == AgSync, clk_i, rst_ni)

@@ -479,7 +479,8 @@ module tlb_core
               clk_i, rst_ni)
   // A walk an invalidation overlapped never installs what it read: before its last cycle it
   // restarts (or faults); in its last cycle its fill is killed.
-  `TLB_ASSERT(NoInstallWhenPoisoned_A, !(install_valid && $past(inval_overlap)), clk_i, rst_ni)
+  `TLB_PAST(chk_overlap_q, inval_overlap, clk_i, rst_ni)
+  `TLB_ASSERT(NoInstallWhenPoisoned_A, !(install_valid && chk_overlap_q), clk_i, rst_ni)
   // Answers never collide: a hit's with a registered one; with HitLatency 1 not even a
   // lookup's decision cycle with one; and a held-back non-canonical fault (nc_q) is due in
   // a cycle where nothing else writes the response registers.
@@ -491,14 +492,19 @@ module tlb_core
   // The context rule (docs/architecture.md): under a walk the ASID never changes, and the
   // root and masking mode change only in the cycle an invalidation that poisons the walk
   // is applied (the shootdown agent hands the new attributes over from its registers).
-  `TLB_ASSERT(ContextRule_A, !(ptw_busy && !$stable({ctx_asid_i, ctx_root_ppn_i, ctx_pm_i})) ||
-              ($stable(ctx_asid_i) && inval_overlap), clk_i, rst_ni)
+  `TLB_PAST(chk_ctx_asid_q, ctx_asid_i, clk_i, rst_ni)
+  `TLB_PAST(chk_ctx_root_q, ctx_root_ppn_i, clk_i, rst_ni)
+  `TLB_PAST(chk_ctx_pm_q, ctx_pm_i, clk_i, rst_ni)
+  `TLB_ASSERT(ContextRule_A, !ptw_busy ||
+              (ctx_asid_i == chk_ctx_asid_q && ctx_root_ppn_i == chk_ctx_root_q &&
+               ctx_pm_i == chk_ctx_pm_q) || (ctx_asid_i == chk_ctx_asid_q && inval_overlap),
+              clk_i, rst_ni)
   // ... and the ASID a miss was looked up under is still in force when its walk starts.
-  `TLB_ASSERT(MissKeepsAsid_A, !miss || $stable(ctx_asid_i), clk_i, rst_ni)
+  `TLB_ASSERT(MissKeepsAsid_A, !miss || ctx_asid_i == chk_ctx_asid_q, clk_i, rst_ni)
   // A cleared core holds nothing, answers nothing and asks memory for nothing in the next
   // cycle.
-  `TLB_ASSERT(ClearSilences_A, clr_i |=> valid_count_o == '0 && !resp_valid_o &&
-              !mem_req_valid_o && idle_o, clk_i, rst_ni)
+  `TLB_ASSERT_NEXT(ClearSilences_A, clr_i, valid_count_o == '0 && !resp_valid_o &&
+                   !mem_req_valid_o && idle_o, clk_i, rst_ni)
 
   // Functional coverage: each invalidation kind arrives while a walk is in flight, and
   // poisons it (its range touches the walk) or spares it.

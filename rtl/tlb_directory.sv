@@ -770,10 +770,10 @@ module tlb_directory
                 rst_ni)
     // A reset core is forgotten: no context, no slot, no grant, no replay, and nothing on
     // the bus for it (its own commands) in the next cycle.
-    `TLB_ASSERT(ResetForgets_A, core_rst_i[i] |=> !ctx_q[i].valid && slot_valid_q[i] == '0 &&
-                !(gnt_valid_q && gnt_idx_q == CoreIdxW'(i)) &&
-                !(cu_busy_q && cu_core_q == CoreIdxW'(i)) &&
-                !(bus_q.valid && bus_q.init == CoreIdxW'(i)), clk_i, rst_ni)
+    `TLB_ASSERT_NEXT(ResetForgets_A, core_rst_i[i], !ctx_q[i].valid && slot_valid_q[i] == '0 &&
+                     !(gnt_valid_q && gnt_idx_q == CoreIdxW'(i)) &&
+                     !(cu_busy_q && cu_core_q == CoreIdxW'(i)) &&
+                     !(bus_q.valid && bus_q.init == CoreIdxW'(i)), clk_i, rst_ni)
   end
 
   // ---- Functional coverage (docs/verification.md lists each point and the unreachable ones).

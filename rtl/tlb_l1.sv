@@ -661,18 +661,22 @@ module tlb_l1
               !install_valid_i || install_entry_i.vpn == vpn_align(install_entry_i.level,
                                                                    install_entry_i.vpn),
               clk_i, rst_ni)
-  `TLB_ASSERT(InstallKilledStaysInvalid_A, (install_valid_i && install_killed) |=>
-              !valid_o[$past(install_idx)], clk_i, rst_ni)
-  `TLB_ASSERT(InvalRetires_A, kill_d != '0 |=> (valid_o & $past(kill_d)) == '0, clk_i, rst_ni)
+  `TLB_PAST(chk_install_idx_q, install_idx, clk_i, rst_ni)
+  `TLB_ASSERT_NEXT(InstallKilledStaysInvalid_A, install_valid_i && install_killed,
+                   !valid_o[chk_install_idx_q], clk_i, rst_ni)
+  // The entries an invalidation decided to kill (kill_d) are invalid from the next cycle.
+  `TLB_PAST(chk_kill_d_q, kill_d, clk_i, rst_ni)
+  `TLB_ASSERT(InvalRetires_A, (valid_o & chk_kill_d_q) == '0, clk_i, rst_ni)
   // Nothing survives a clear: no entry, no hit of a lookup from before it, no sweep.
-  `TLB_ASSERT(ClearEmpties_A, clr_i |=> valid_o == '0 && !hit_q && !p_valid_q, clk_i, rst_ni)
-  for (genvar i = 0; i < N; i++) begin : gen_kill_clears
-    `TLB_ASSERT(KillClears_A, kill_q[i] |=> !valid_q[i] || $past(install_slot[i]), clk_i,
-                rst_ni)
-  end
+  `TLB_ASSERT_NEXT(ClearEmpties_A, clr_i, valid_o == '0 && !hit_q && !p_valid_q, clk_i, rst_ni)
+  // A registered kill clears its entry unless an install rewrites it in that cycle: every
+  // entry at once (one vector check, not one assertion per entry: the Verilated model
+  // evaluates each instance every cycle).
+  `TLB_PAST(chk_kill_q, kill_q & ~install_slot, clk_i, rst_ni)
+  `TLB_ASSERT(KillClears_A, (valid_q & chk_kill_q) == '0, clk_i, rst_ni)
   // A sweep ends: a pending operation leaves after Sets cycles unless another is taken.
-  `TLB_ASSERT(SweepEnds_A, p_valid_q && p_step_q == SetW'(Sets - 1) && !take |=> !p_valid_q,
-              clk_i, rst_ni)
+  `TLB_ASSERT_NEXT(SweepEnds_A, p_valid_q && p_step_q == SetW'(Sets - 1) && !take, !p_valid_q,
+                   clk_i, rst_ni)
 
   // Functional coverage: each invalidation kind is applied while entries are valid, and is
   // taken by the sweeper (every kind but InvAll).

@@ -193,14 +193,15 @@ module tlb_ptw
 
   `TLB_ASSERT(StartWhenIdle_A, !start_i || state_q == PtwIdle, clk_i, rst_ni)
   // A request is held until accepted, unless the core's reset withdraws it.
-  `TLB_ASSERT(ReqStable_A, (mem_req_valid_o && !mem_req_ready_i && !clr_i) |=>
-              (mem_req_valid_o && $stable(mem_req_addr_o)), clk_i, rst_ni)
+  `TLB_PAST(chk_req_addr_q, mem_req_addr_o, clk_i, rst_ni)
+  `TLB_ASSERT_NEXT(ReqStable_A, mem_req_valid_o && !mem_req_ready_i && !clr_i,
+                   mem_req_valid_o && mem_req_addr_o == chk_req_addr_q, clk_i, rst_ni)
   `TLB_ASSERT(RespOnlyWhenWaiting_A, !(mem_resp_valid_i && state_q != PtwWait && !drain_q), clk_i,
               rst_ni)
   // A cleared walker is idle and silent in the next cycle; a drained answer is never
   // mistaken for a walk's (no request goes out while one is owed).
-  `TLB_ASSERT(ClearAbandonsWalk_A, clr_i |=> state_q == PtwIdle && !mem_req_valid_o, clk_i,
-              rst_ni)
+  `TLB_ASSERT_NEXT(ClearAbandonsWalk_A, clr_i, state_q == PtwIdle && !mem_req_valid_o, clk_i,
+                   rst_ni)
   `TLB_ASSERT(DrainBeforeRequest_A, !(drain_q && (mem_req_valid_o || state_q == PtwWait)), clk_i,
               rst_ni)
   // A result is handed out only by a walk no invalidation touched since it started (or

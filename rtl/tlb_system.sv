@@ -168,9 +168,9 @@ module tlb_system
 
     // A core in reset holds no entry (no stale entry survives it), answers nothing, asks
     // memory for nothing and completes no command, from the cycle after the reset's first.
-    `TLB_ASSERT(ResetCoreSilent_A, core_rst_i[c] |=> valid_count == '0 && !resp_valid_o[c] &&
-                !mem_req_valid_o[c] && !cmd_done_o[c] && !cur_valid_o[c] && !lazy_o[c],
-                clk_i, rst_ni)
+    `TLB_ASSERT_NEXT(ResetCoreSilent_A, core_rst_i[c], valid_count == '0 && !resp_valid_o[c] &&
+                     !mem_req_valid_o[c] && !cmd_done_o[c] && !cur_valid_o[c] && !lazy_o[c],
+                     clk_i, rst_ni)
 
     logic unused_valid_count;  // read only by the assertion above
     assign unused_valid_count = ^valid_count;
@@ -204,9 +204,14 @@ module tlb_system
   // the bus message that changes it); an agent holds that context a cycle later, once it
   // has applied the message, unless the core was reset (then both hold none).
   for (genvar c = 0; c < NumCores; c++) begin : gen_ctx_check
+`ifndef TLB_NO_ASSERT
+    logic [AsidW+1:0] chk_ctx;  // the directory's record of the core's context, as the agent's
+    assign chk_ctx = {u_dir.ctx_q[c].valid, AsidW'(u_dir.ctx_q[c].asid), u_dir.ctx_q[c].lazy};
+`endif
+    `TLB_PAST(chk_ctx_q, chk_ctx, clk_i, rst_ni)
+    `TLB_PAST(chk_rst_q, core_rst_i[c], clk_i, rst_ni)
     `TLB_ASSERT(DirKnowsContext_A,
-                {cur_valid_o[c], cur_asid_o[c], lazy_o[c]} == ($past(core_rst_i[c]) ? '0 :
-                $past({u_dir.ctx_q[c].valid, AsidW'(u_dir.ctx_q[c].asid), u_dir.ctx_q[c].lazy})),
+                {cur_valid_o[c], cur_asid_o[c], lazy_o[c]} == (chk_rst_q ? '0 : chk_ctx_q),
                 clk_i, rst_ni)
   end
 

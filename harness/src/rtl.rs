@@ -145,6 +145,9 @@ pub struct RtlTop {
     ports: Ports,
     /// Set on traced instances, which are never returned to the pool.
     trace: Option<Trace>,
+    /// One evaluation a cycle (the wrapper's `sim_onepass_i`): every instance but a
+    /// traceable one or one in a coverage run ([`one_pass`]).
+    onepass: bool,
     /// Staging buffer for the packed inputs of a reset (see `pin_wide_inputs`); leaked with
     /// the model.
     in_buf: *mut [u32],
@@ -158,19 +161,26 @@ impl RtlTop {
     /// Builds (or reuses a pooled instance of) the top and resets it.
     pub fn new(spec: &TopSpec) -> Result<RtlTop, BuildError> {
         if let Some((model, in_buf, ports)) = POOL.with(|p| p.borrow_mut().get_mut(&spec.name).and_then(Vec::pop)) {
-            let mut top = RtlTop::with_model(spec, model, ports, in_buf);
+            let mut top = RtlTop::with_model(spec, model, ports, in_buf, one_pass(false));
             top.reset();
             return Ok(top);
         }
         Self::build(spec, false)
     }
 
-    fn with_model(spec: &TopSpec, model: DynamicVerilatedModel<'static>, ports: Ports, in_buf: *mut [u32]) -> RtlTop {
+    fn with_model(
+        spec: &TopSpec,
+        model: DynamicVerilatedModel<'static>,
+        ports: Ports,
+        in_buf: *mut [u32],
+        onepass: bool,
+    ) -> RtlTop {
         RtlTop {
             spec: spec.clone(),
             model: Some(model),
             ports,
             trace: None,
+            onepass,
             in_buf,
             out: vec![0; spec.out_words()],
             cycle: 0,
@@ -233,9 +243,10 @@ impl RtlTop {
         let in_buf = Box::into_raw(vec![0u32; spec.in_words()].into_boxed_slice());
         // The first evaluation (the reset's) runs the wrapper's `initial` block, which
         // registers the instance; its ports are taken right after.
-        reset_model(&mut model, spec, in_buf);
+        let onepass = one_pass(traced);
+        reset_model(&mut model, spec, in_buf, onepass);
         let ports = Ports::take(&h).ok_or_else(|| BuildError::NoPorts(spec.name.clone()))?;
-        let mut top = RtlTop::with_model(spec, model, ports, in_buf);
+        let mut top = RtlTop::with_model(spec, model, ports, in_buf, onepass);
         top.read_outputs();
         Ok(top)
     }
@@ -252,7 +263,7 @@ impl RtlTop {
     pub fn reset(&mut self) {
         let in_buf = self.in_buf;
         let model = self.model.as_mut().expect("model present until drop");
-        reset_model(model, &self.spec, in_buf);
+        reset_model(model, &self.spec, in_buf, self.onepass);
         self.cycle = 0;
         self.read_outputs();
     }
@@ -292,15 +303,17 @@ impl RtlTop {
         helpers(&self.spec.name).map_or(0, |h| (h.assertions_stop)(stop as i32))
     }
 
-    /// One clock cycle: the inputs are applied and settled with the clock low, then the
-    /// clock rises. Settling them first matters: Verilator samples the values that
-    /// assertions and covers see (the preponed region) at the start of the evaluation that
-    /// takes the rising edge, so inputs pinned in that same evaluation would be seen one
-    /// cycle late by every combinational net that depends on them. It costs an evaluation
-    /// of the logic that depends on the inputs: Verilator runs its input-logic region
-    /// (`ico`) at every evaluation, changed inputs or not. A top without assertions
-    /// ([`TopSpec::without_sva`]) has nothing sampled and takes one evaluation a cycle: the
-    /// clock changes once and its wrapper turns that change into a rising edge.
+    /// One clock cycle. In one pass (`onepass`): the inputs are applied and the clock
+    /// changes, which the wrapper turns into a rising edge, in one evaluation. Otherwise
+    /// (a traceable instance, or a coverage run): the inputs are applied and settled with
+    /// the clock low, then the clock rises, two evaluations. The second form is there for
+    /// what samples: Verilator takes the values that concurrent covers see (the preponed
+    /// region) at the start of the evaluation that takes the rising edge, so inputs pinned
+    /// in that same evaluation would be seen one cycle late by every combinational net that
+    /// depends on them; and a waveform shows the clock fall. The assertions are immediate
+    /// (rtl/tlb_assert.svh) and sample nothing, so one pass checks them the same. Two passes
+    /// cost an evaluation more of the logic that depends on the inputs: Verilator runs its
+    /// input-logic region (`ico`) at every evaluation, changed inputs or not.
     pub fn step_words(&mut self, words: &[u32]) {
         let p = self.ports;
         // Safety: the pointers are this instance's ports ([`Ports`]), of these widths, and
@@ -310,14 +323,14 @@ impl RtlTop {
             if self.trace.is_some() {
                 *p.time = 10 * (self.cycle + 1);
             }
-            if self.spec.toggle_clock {
+            if self.onepass {
                 *p.clk ^= 1;
             } else {
                 *p.clk = 0;
             }
         }
         self.m().eval();
-        if !self.spec.toggle_clock {
+        if !self.onepass {
             // Safety: as above.
             unsafe { *p.clk = 1 };
             self.m().eval();
@@ -325,6 +338,12 @@ impl RtlTop {
         self.read_outputs();
         self.cycle += 1;
     }
+}
+
+/// Whether an instance runs one evaluation a cycle ([`RtlTop::step_words`]): not when it may
+/// dump a waveform, nor in a coverage run.
+fn one_pass(traceable: bool) -> bool {
+    !traceable && crate::toolchain::coverage_dir().is_none()
 }
 
 fn no_library(spec: &TopSpec) -> BuildError {
@@ -342,11 +361,13 @@ fn pin(m: &mut DynamicVerilatedModel<'static>, port: &str, width: u32, value: u6
 }
 
 /// Asynchronous reset through marlin's API (before an instance's ports are known), leaving
-/// the clock high and every input zero.
-fn reset_model(m: &mut DynamicVerilatedModel<'static>, spec: &TopSpec, in_buf: *mut [u32]) {
+/// the clock high and every input zero; `onepass` sets the wrapper's clocking for the
+/// instance's life (`sim_onepass_i`).
+fn reset_model(m: &mut DynamicVerilatedModel<'static>, spec: &TopSpec, in_buf: *mut [u32], onepass: bool) {
     for (port, width) in [("clk_i", 1), ("rst_ni", 1), ("sim_trace_i", 1), ("sim_time_i", 64)] {
         pin(m, port, width, 0);
     }
+    pin(m, "sim_onepass_i", 1, onepass as u64);
     if spec.in_bits <= 64 {
         pin(m, "sim_in_i", spec.in_bits, 0);
     } else {

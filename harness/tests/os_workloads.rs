@@ -169,8 +169,9 @@ fn os_mix_in_lockstep_with_the_rtl() {
 }
 
 /// The benchmark's build (`tlbsim bench`, "rtl, SVA compiled out"): assertions compiled out
-/// and one evaluation a cycle, the design's clock rising at every change of the wrapper's
-/// (`TopSpec::without_sva`). An edge too many or too few would part RTL and model at once.
+/// (`TopSpec::without_sva`), one evaluation a cycle like every untraced instance, the
+/// design's clock rising at every change of the wrapper's. An edge too many or too few would
+/// part RTL and model at once.
 #[test]
 fn os_mix_in_lockstep_with_the_rtl_built_without_sva() {
     let (s, _) = run_sva("os-mix", 2, 1, false, Mode::Lockstep, cycles(30_000), 13);

@@ -28,9 +28,6 @@ pub struct TopSpec {
     pub out_bits: u32,
     /// Sources beyond `rtl/sources.f` (relative to the repository root), after it.
     pub extra_sources: Vec<String>,
-    /// Every change of `clk_i` is a rising edge of the design's clock ([`TopSpec::without_sva`]):
-    /// one evaluation a cycle instead of two.
-    pub toggle_clock: bool,
 }
 
 impl TopSpec {
@@ -52,7 +49,7 @@ impl TopSpec {
             ins.iter().chain(outs.iter()).map(|(p, w)| format!("  logic {}{p};", range(*w))).collect();
         let unpack: Vec<&str> = ins.iter().rev().map(|f| f.0.as_str()).collect();
         let pack: Vec<&str> = outs.iter().rev().map(|f| f.0.as_str()).collect();
-        let mut conns = vec!["    .clk_i    (clk_i)".to_string(), "    .rst_ni   (rst_ni)".to_string()];
+        let mut conns = vec!["    .clk_i    (sim_clk)".to_string(), "    .rst_ni   (rst_ni)".to_string()];
         conns.extend(ins.iter().chain(outs.iter()).map(|(p, _)| format!("    .{p} ({p})")));
         let params: Vec<String> = params.iter().map(|(p, v)| format!("    .{p} ({v})")).collect();
         let source = format!(
@@ -63,6 +60,7 @@ module {name} (
   input  logic clk_i,
   input  logic rst_ni,
   input  logic sim_trace_i,
+  input  logic sim_onepass_i,
   input  logic [63:0] sim_time_i,
   input  logic [{in_hi}:0] sim_in_i,
   output logic [{out_hi}:0] sim_out_o
@@ -75,6 +73,16 @@ module {name} (
 {wires}
   assign {{{unpack}}} = sim_in_i;
   assign sim_out_o = {{{pack}}};
+
+  // The design's clock. With sim_onepass_i low it is clk_i: the harness evaluates twice a
+  // cycle, the inputs settled with the clock low, then the rising edge (waveforms and
+  // coverage, whose concurrent covers sample at the start of an evaluation). With it high,
+  // set for an instance's life, every change of clk_i is a rising edge, and the falling
+  // edge follows within the same evaluation (sim_phase_q follows): one evaluation a cycle
+  // (RtlTop::step_words).
+  logic sim_phase_q = 1'b0;
+  wire sim_clk = clk_i ^ (sim_onepass_i & sim_phase_q);
+  always @(posedge sim_clk) sim_phase_q <= ~sim_phase_q;
 
   {module} #(
 {params}
@@ -104,7 +112,7 @@ endmodule
             params = params.join(",\n"),
             conns = conns.join(",\n"),
         );
-        TopSpec { name, source, in_bits, out_bits, extra_sources: Vec::new(), toggle_clock: false }
+        TopSpec { name, source, in_bits, out_bits, extra_sources: Vec::new() }
     }
 
     /// The same top with its assertions and covers compiled out (`TLB_NO_ASSERT`, defined
@@ -113,23 +121,9 @@ endmodule
     pub fn without_sva(mut self) -> TopSpec {
         let old = self.name.clone();
         self.name.push_str("_nosva");
-        // Verilator evaluates the logic fed by the inputs at every `eval()`; with a plain
-        // clock the harness evaluates twice a cycle (the inputs settled with the clock low,
-        // then the rising edge), so that logic runs twice. Here the design's clock rises at
-        // every change of `clk_i` and falls when `sim_phase_q` follows it, within the same
-        // evaluation: one `eval()` a cycle (`RtlTop::step_words`). Only without the SVA:
-        // Verilator samples the values `$past` and `$rose` read at the start of an `eval()`,
-        // before the logic fed by the new inputs settles, which the falling-edge evaluation
-        // is there to give them.
-        let toggle = "\n  // Every change of clk_i is a rising edge of sim_clk (TopSpec::without_sva).\n  \
-                      logic sim_phase_q = 1'b0;\n  wire sim_clk = clk_i ^ sim_phase_q;\n  \
-                      always @(posedge sim_clk) sim_phase_q <= ~sim_phase_q;\n";
-        let mut body = self.source.replace(&old, &self.name).replacen(".clk_i    (clk_i)", ".clk_i    (sim_clk)", 1);
-        let after_pack = body.find("  assign sim_out_o = ").and_then(|i| body[i..].find('\n').map(|j| i + j + 1));
-        body.insert_str(after_pack.expect("the wrapper packs its outputs"), toggle);
+        let body = self.source.replace(&old, &self.name);
         self.source =
             format!("// Assertions and covers compiled out (benchmark build).\n`define TLB_NO_ASSERT\n{body}");
-        self.toggle_clock = true;
         self
     }
 
@@ -148,6 +142,7 @@ endmodule
             ("clk_i", 0, 0, PortDirection::Input),
             ("rst_ni", 0, 0, PortDirection::Input),
             ("sim_trace_i", 0, 0, PortDirection::Input),
+            ("sim_onepass_i", 0, 0, PortDirection::Input),
             ("sim_time_i", 63, 0, PortDirection::Input),
             ("sim_in_i", self.in_bits as usize - 1, 0, PortDirection::Input),
             ("sim_out_o", self.out_bits as usize - 1, 0, PortDirection::Output),
