@@ -14,6 +14,7 @@ drive when synthesis kept it, otherwise by the RTL line of the always_ff block t
 import argparse
 import collections
 import json
+import re
 import os
 import sys
 
@@ -98,7 +99,9 @@ def main():
         if c["type"] != "TRELLIS_FF":
             continue
         name = reg_name(cn)
-        group = name.split("[")[0]
+        # The register without its bit index: gen_core[2].u_core.kill_q[5] groups as
+        # gen_core[2].u_core.kill_q (a generate loop's instances stay apart).
+        group = re.sub(r"\[[^\]]*\]$", "", name)
         for p in ("DI", "CE", "LSR"):
             for b in c["connections"].get(p, []):
                 if isinstance(b, int):

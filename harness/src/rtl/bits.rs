@@ -20,9 +20,15 @@ pub fn pack(fields: impl IntoIterator<Item = (u32, u64)>, words: &mut [u32]) {
 
 /// ORs `value` (`width` bits, at most 64) into `words` from bit `lo` on (the bits there are
 /// zero).
+#[inline]
 pub fn put_bits(words: &mut [u32], lo: u32, width: u32, value: u64) {
     let value = if width == 64 { value } else { value & ((1u64 << width) - 1) };
     let (w, sh) = ((lo / 32) as usize, lo % 32);
+    if sh + width <= 32 {
+        // Inside one word (most fields are flags): one OR.
+        words[w] |= (value as u32) << sh;
+        return;
+    }
     let wide = (value as u128) << sh;
     for k in 0..3 {
         if w + k < words.len() {
@@ -32,8 +38,14 @@ pub fn put_bits(words: &mut [u32], lo: u32, width: u32, value: u64) {
 }
 
 /// The `width` bits (at most 64) of `words` from bit `lo` on.
+#[inline]
 pub fn get_bits(words: &[u32], lo: u32, width: u32) -> u64 {
     let (w, sh) = ((lo / 32) as usize, lo % 32);
+    if sh + width <= 32 {
+        // Inside one word (most fields are flags): one shift and mask.
+        let v = (words[w] >> sh) as u64;
+        return if width == 32 { v } else { v & ((1u64 << width) - 1) };
+    }
     let mut wide = 0u128;
     for j in 0..3 {
         if w + j < words.len() {
@@ -74,5 +86,20 @@ mod tests {
         assert_eq!(back, [1, 0xabc_dead_beef, u64::MAX - 5, 0b101, 0x1234]);
         assert_eq!(words[0] & 1, 1);
         assert_eq!(get_bits(&words, 1, 44), 0xabc_dead_beef);
+    }
+
+    /// Fields inside one word (the one-word path) and across two, at every offset.
+    #[test]
+    fn one_word_and_straddling_fields_agree_at_every_offset() {
+        for width in [1u32, 5, 31, 32, 33, 64] {
+            for lo in 0..64 {
+                let value = 0x9e37_79b9_7f4a_7c15u64 >> (64 - width.min(64));
+                let mut words = [0u32; 4];
+                put_bits(&mut words, lo, width, value);
+                assert_eq!(get_bits(&words, lo, width), value, "width {width} at bit {lo}");
+                let beyond = lo + width;
+                assert_eq!(get_bits(&words, beyond, 32.min(128 - beyond)), 0, "nothing written past the field");
+            }
+        }
     }
 }
