@@ -3,9 +3,11 @@
 //   AckAfterApply_A  a core acknowledges only a message it applied (invalidated its TLB
 //                    with) in the previous cycle, to that message's initiator: no ack
 //                    before the invalidation is applied.
-//   OutExact_A       the directory's out_q[i] is exactly the number of acknowledgements
-//                    still to come for initiator i (message on the bus + acks in flight):
-//                    quiet (sync may complete) implies every target has applied.
+//   OwedExact_A      the directory's owed_q[i] is exactly the set of cores whose ack to
+//                    initiator i is in flight;
+//   QuietExact_A     initiator i is quiet exactly when no acknowledgement is still to come
+//                    (none on the way, no need-ack message of its on the bus): quiet (sync
+//                    may complete) implies every target has applied.
 //   helpers          an acked message on the bus serves an agent in AgDir; an ack in flight
 //                    never belongs to an agent in AgSync; a catch-up has 1..LogDepth-1 left.
   logic [NumCores-1:0]                prev_apply_q;
@@ -27,6 +29,10 @@
 
   for (genvar i = 0; i < NumCores; i++) begin : gen_ack_i
     logic [7:0] inflight;
+    logic [NumCores-1:0] acking;  // the cores whose ack to initiator i is in flight
+    for (genvar c = 0; c < NumCores; c++) begin : gen_acking
+      assign acking[c] = dut.ack[c] && dut.ack_init[c] == CoreIdxW'(i);
+    end
     always_comb begin
       inflight = '0;
       if (dut.bus.valid && dut.bus.need_ack && dut.bus.init == CoreIdxW'(i)) begin
@@ -37,7 +43,8 @@
       end
     end
     always_comb if (rst_n) begin
-      OutExact_A: assert (dut.u_dir.out_q[i] == inflight);
+      OwedExact_A: assert (dut.u_dir.owed_q[i] == acking);
+      QuietExact_A: assert (dut.quiet[i] == (inflight == '0));
       BusAckedInDir_A: assert (!(dut.bus.valid && dut.bus.need_ack &&
                                  dut.bus.init == CoreIdxW'(i)) ||
                                dut.gen_core[i].u_agent.state_q == 2'd1);

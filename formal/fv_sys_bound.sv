@@ -14,7 +14,7 @@
 //       (the fabric's latency does not depend on memory: walks are poisoned, never waited).
 //
 //   BoundPostSync_A  the sync is done by cycle Bound (checked every cycle while waiting);
-//   SyncNextCycle_A, OutExact_A, ... (fv_sys_acks.svh)  a SYNC completes the cycle after it
+//   SyncNextCycle_A, OwedExact_A, ... (fv_sys_acks.svh)  a SYNC completes the cycle after it
 //                    is taken, for every core (proof 3a), and the ack accounting.
 module fv_sys_bound
   import tlb_pkg::*;

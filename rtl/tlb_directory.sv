@@ -14,7 +14,7 @@
 // A core's reset (core_rst_i[c], synchronous) makes the directory forget the core: no
 // context, no slot, its granted command and its catch-up replay dropped, nothing decided
 // for it in that cycle. It never touches the acknowledgements: an initiator's count of acks
-// owed (out_q) and a release's count (rel_pending_q) complete as the acks come in, and the
+// owed (owed_q) and a release's (rel_owed_q) clear as the acks come in, and the
 // reset core keeps acknowledging (docs/shootdown.md, "Core reset").
 module tlb_directory
   import tlb_pkg::*;
@@ -34,8 +34,6 @@ module tlb_directory
   localparam int unsigned LagW     = $clog2(LogDepth + 2),
   localparam int unsigned SlotIdxW = Slots > 1 ? $clog2(Slots) : 1,
   localparam int unsigned LogIdxW  = LogDepth > 1 ? $clog2(LogDepth) : 1,
-  // Acks owed to one initiator: at most one per core.
-  localparam int unsigned OutW     = $clog2(NumCores + 1),
   // An ASID's generation is kept modulo the log (it is the log's write position): slots
   // count their own lag, saturating past LogDepth, so no wider count is ever read.
   localparam int unsigned GenW     = LogIdxW
@@ -109,8 +107,8 @@ module tlb_directory
   // is decided, so nothing is written, while it runs.
   // The ASID table is cleared after reset by a sweep, one ASID a cycle (`init_q`), during
   // which nothing is granted. A release in flight is not in the table: the ASID is written
-  // free when its release is decided, and reads as releasing while `rel_pending_q` counts
-  // acknowledgements for it (`rel_asid_q`), so the table has one writer, the decision.
+  // free when its release is decided, and reads as releasing while it is on the bus or
+  // its acknowledgements are owed (`release_busy`, at `rel_asid_q`), so the table has one writer, the decision.
   // A log entry is read only after it was written (a slot lags by at most LogDepth posts,
   // each of which wrote one); an ASID's attributes hold whatever was last set (zero after
   // configuration: software sets them, SET_ATTRS, before the first switch).
@@ -151,9 +149,19 @@ module tlb_directory
   logic                          gnt_valid_q, gnt_valid_d;  // a granted command waits
   logic [CoreIdxW-1:0]           gnt_idx_q, gnt_idx_d;      // whose
   dir_cmd_t                      gnt_cmd_q, gnt_cmd_d;      // which
-  logic [NumCores-1:0][OutW-1:0] out_q, out_d;
+  // Acknowledgements owed, counted by nobody: owed_q[i][c] says core c owes initiator i the
+  // ack of a need-ack message it was sent. A message's targets owe from the cycle after it
+  // is on the bus (bus_q) until their ack arrives, the cycle after that with today's
+  // agents (AcksOnTime_A) but whenever it comes in general; initiator i is quiet when
+  // nothing is owed to it and no need-ack message of its is on the bus (bus_owes). A
+  // release's acks are owed in rel_owed_q the same way. No popcount, no subtraction: a bit
+  // set by its message and cleared by its ack (docs/shootdown.md).
+  logic [NumCores-1:0][NumCores-1:0] owed_q, owed_d;
+  logic [NumCores-1:0]               rel_owed_q, rel_owed_d;
+  logic [NumCores-1:0]               bus_owes;      // bus_q: a need-ack message of initiator i
+  logic                              rel_on_bus;    // bus_q: a release
+  logic                              release_busy;  // a release on the bus or acks owed for it
   logic [AsidIdxW-1:0]           rel_asid_q, rel_asid_d;
-  logic [CoreIdxW:0]             rel_pending_q, rel_pending_d;
   logic                          cu_busy_q, cu_busy_d;
   logic [CoreIdxW-1:0]           cu_core_q, cu_core_d;
   logic [AsidIdxW-1:0]           cu_asid_q, cu_asid_d;
@@ -211,35 +219,40 @@ module tlb_directory
     assign req[c]        = req_i[c] && !answered_q[c];
   end
 
-  // Round robin: the first requester at or after rr_q, except the one whose command is
-  // already granted and waits to be decided, and a core in reset (its agent drops the
-  // command at the end of this cycle). Nothing is granted while a catch-up replay owns
-  // the bus (the granted command then waits in gnt_*_q too). A release waits while another
-  // is in flight: still being acknowledged, or granted and not yet decided.
+  // Round robin: the first eligible requester at or after rr_q, else the first one at all.
+  // Not eligible: the one whose command is already granted and waits to be decided, a core
+  // in reset (its agent drops the command at the end of this cycle), and a release while
+  // another is in flight (still being acknowledged, or granted and not yet decided).
+  // Nothing is granted while a catch-up replay owns the bus (the granted command then waits
+  // in gnt_*_q too). Every requester's eligibility is formed in parallel, and the two
+  // searches (at or after rr_q, and from 0) are each a first-one search over the cores,
+  // so the grant's depth grows with log2(NumCores), not with NumCores (docs/fpga.md).
+  logic [NumCores-1:0] eligible, from_rr, after_rr, rel_blocked;
+  logic                rel_inflight;
+  assign rel_inflight = release_busy || (gnt_valid_q && gnt_cmd_q.op == CmdRelease);
+  assign from_rr = ~((NumCores'(1) << rr_q) - NumCores'(1));  // cores rr_q and up
+  for (genvar c = 0; c < NumCores; c++) begin : gen_eligible
+    logic held, rel_busy;
+    assign held           = (gnt_valid_q && gnt_idx_q == CoreIdxW'(c)) || core_rst_i[c];
+    assign rel_busy       = cmd_i[c].op == CmdRelease && rel_inflight;
+    assign eligible[c]    = req[c] && !held && !rel_busy && !cu_busy_q && !init_busy;
+    assign after_rr[c]    = eligible[c] && from_rr[c];
+    assign rel_blocked[c] = req[c] && !held && rel_busy;
+  end
+  assign rel_wait = rel_blocked != '0 && !cu_busy_q && !init_busy;
+
+  // The grant, one-hot: the lowest set bit of a vector is v & -v (a carry chain), so the
+  // command multiplexer and the memories' read-ahead address take the grant without an
+  // index in between; the index (for gnt_idx_q and rr_q) is the one-hot's encoding.
+  logic [NumCores-1:0] pick_rr, pick_any;
+  assign pick_rr     = after_rr & (~after_rr + NumCores'(1));
+  assign pick_any    = eligible & (~eligible + NumCores'(1));
+  assign grant_valid = eligible != '0;
+  assign grant_oh    = after_rr != '0 ? pick_rr : pick_any;
   always_comb begin
-    int unsigned c;
-    logic held, rel_busy, rel_inflight;
-    c            = 0;
-    held         = 1'b0;
-    rel_busy     = 1'b0;
-    rel_inflight = rel_pending_q != '0 || (gnt_valid_q && gnt_cmd_q.op == CmdRelease);
-    grant_valid  = 1'b0;
-    grant_idx    = '0;
-    grant_oh     = '0;
-    rel_wait     = 1'b0;
-    if (!cu_busy_q && !init_busy) begin
-      for (int unsigned k = 0; k < NumCores; k++) begin
-        c        = (int'(rr_q) + k) % NumCores;
-        // Not grantable: its command waits in the grant register, or its core is in reset.
-        held     = (gnt_valid_q && gnt_idx_q == CoreIdxW'(c)) || core_rst_i[c];
-        rel_busy = cmd_i[c].op == CmdRelease && rel_inflight;
-        if (req[c] && !held && rel_busy) rel_wait = 1'b1;
-        if (!grant_valid && req[c] && !held && !rel_busy) begin
-          grant_valid = 1'b1;
-          grant_idx   = CoreIdxW'(c);
-          grant_oh[c] = 1'b1;
-        end
-      end
+    grant_idx = '0;
+    for (int unsigned c = 0; c < NumCores; c++) begin
+      if (grant_oh[c]) grant_idx = grant_idx | CoreIdxW'(c);
     end
   end
 
@@ -279,7 +292,7 @@ module tlb_directory
     end
   end
   assign lag       = slot_lag_q[gnt_idx_q][hit_s];
-  assign releasing = rel_pending_q != '0 && rel_asid_q == a;
+  assign releasing = release_busy && rel_asid_q == a;
   assign st_a      = releasing ? AsidReleasing : asid_rd.active ? AsidActive : AsidFree;
   assign gen_a     = asid_rd.gen;
 
@@ -303,24 +316,27 @@ module tlb_directory
     end
   end
 
-  // Acknowledgements arriving this cycle, per initiator.
-  logic [NumCores-1:0][CoreIdxW:0] acks_in;
-  always_comb begin
-    for (int unsigned i = 0; i < NumCores; i++) begin
-      logic [CoreIdxW:0] n;
-      n = '0;
-      for (int unsigned c = 0; c < NumCores; c++) begin
-        n = n + (CoreIdxW + 1)'(ack_i[c] && ack_init_i[c] == CoreIdxW'(i));
-      end
-      acks_in[i] = n;
+  // Acknowledgements: the targets of a need-ack message on the bus owe from the next cycle;
+  // an ack clears what its core owes its initiator (never in the cycle its message is on the
+  // bus: a target acknowledges a cycle later). A core's reset leaves both alone.
+  assign rel_on_bus   = bus_q.valid && bus_q.drop_ctx;
+  assign release_busy = rel_on_bus || rel_owed_q != '0;
+  for (genvar i = 0; i < NumCores; i++) begin : gen_owed
+    logic [NumCores-1:0] acked;  // the cores acknowledging initiator i now
+    for (genvar c = 0; c < NumCores; c++) begin : gen_ack
+      assign acked[c] = ack_i[c] && ack_init_i[c] == CoreIdxW'(i);
     end
+    assign bus_owes[i] = bus_q.valid && bus_q.need_ack && bus_q.init == CoreIdxW'(i) &&
+                         bus_q.targets[NumCores-1:0] != '0;
+    assign owed_d[i]   = (owed_q[i] & ~acked) | (bus_owes[i] ? bus_q.targets[NumCores-1:0] : '0);
   end
+  assign rel_owed_d = (rel_owed_q & ~(ack_i & ack_rel_i)) |
+                      (rel_on_bus ? bus_q.targets[NumCores-1:0] : '0);
 
   always_comb begin
     logic scoped;
     logic [SlotIdxW-1:0] victim;
     logic [NumCores-1:0] targets;
-    logic [CoreIdxW:0] rel_dec;
     asid_we       = 1'b0;
     asid_wdata    = asid_rd;
     attr_we       = 1'b0;
@@ -333,9 +349,7 @@ module tlb_directory
     slot_asid_d   = slot_asid_q;
     slot_lag_d    = slot_lag_q;
     slot_rr_d     = slot_rr_q;
-    out_d         = out_q;
     rel_asid_d    = rel_asid_q;
-    rel_pending_d = rel_pending_q;
     cu_busy_d     = cu_busy_q;
     cu_core_d     = cu_core_q;
     cu_asid_d     = cu_asid_q;
@@ -352,15 +366,6 @@ module tlb_directory
     victim        = '0;
     victim_free   = 1'b0;
     targets       = '0;
-
-    // ---- Acknowledgements (they never collide with the grant below: see docs).
-    for (int unsigned i = 0; i < NumCores; i++) begin
-      out_d[i] = out_q[i] - OutW'(acks_in[i]);
-    end
-    rel_dec = popcount(ack_i & ack_rel_i);
-    if (rel_pending_q != '0) begin
-      rel_pending_d = rel_pending_q - rel_dec;  // zero: the ASID reads free again
-    end
 
     if (cu_busy_q) begin
       // ---- Catch-up of a switch: the next logged invalidation, to the switching core.
@@ -425,7 +430,6 @@ module tlb_directory
             bus_d.targets  = widen(targets);
             bus_d.inval    = 1'b1;
             bus_d.need_ack = 1'b1;
-            out_d[gnt_idx_q] = out_d[gnt_idx_q] + OutW'(popcount(targets));
             cnt_posted_d  = cnt_posted_q + 1;
             cnt_targets_d = cnt_targets_q + CntW'(popcount(targets));
           end
@@ -456,7 +460,6 @@ module tlb_directory
             bus_d.set_attrs = 1'b1;
             bus_d.root      = cmd.root;
             bus_d.pm        = cmd.pm;
-            out_d[gnt_idx_q] = out_d[gnt_idx_q] + OutW'(popcount(targets));
             cnt_posted_d  = cnt_posted_q + 1;
             cnt_targets_d = cnt_targets_q + CntW'(popcount(targets));
             cnt_skipped_d = cnt_skipped_q + CntW'(NumCores) - CntW'(popcount(targets));
@@ -546,16 +549,14 @@ module tlb_directory
             for (int unsigned c = 0; c < NumCores; c++) begin
               if (holders[c]) ctx_d[c] = '{valid: 1'b0, asid: ctx_q[c].asid, lazy: 1'b0};
             end
-            asid_we = 1'b1;  // free in the table; releasing while rel_pending_q counts
+            asid_we = 1'b1;  // free in the table; releasing while its acks are owed
             asid_wdata.active = 1'b0;
             rel_asid_d      = a;
-            rel_pending_d   = popcount(targets);
             bus_d.targets   = widen(targets);
             bus_d.inval     = 1'b1;
             bus_d.kind      = InvAsid;
             bus_d.need_ack  = 1'b1;
             bus_d.drop_ctx  = 1'b1;
-            out_d[gnt_idx_q] = out_d[gnt_idx_q] + OutW'(popcount(targets));
             cnt_posted_d  = cnt_posted_q + 1;
             cnt_targets_d = cnt_targets_q + CntW'(popcount(targets));
           end
@@ -590,9 +591,9 @@ module tlb_directory
       gnt_valid_q   <= 1'b0;
       gnt_idx_q     <= '0;
       gnt_cmd_q     <= '0;
-      out_q         <= '0;
+      owed_q        <= '0;
       rel_asid_q    <= '0;
-      rel_pending_q <= '0;
+      rel_owed_q    <= '0;
       cu_busy_q     <= 1'b0;
       cu_core_q     <= '0;
       cu_asid_q     <= '0;
@@ -616,9 +617,9 @@ module tlb_directory
       gnt_valid_q   <= gnt_valid_d;
       gnt_idx_q     <= gnt_idx_d;
       gnt_cmd_q     <= gnt_cmd_d;
-      out_q         <= out_d;
+      owed_q        <= owed_d;
       rel_asid_q    <= rel_asid_d;
-      rel_pending_q <= rel_pending_d;
+      rel_owed_q    <= rel_owed_d;
       cu_busy_q     <= cu_busy_d;
       cu_core_q     <= cu_core_d;
       cu_asid_q     <= cu_asid_d;
@@ -707,7 +708,7 @@ module tlb_directory
 
   assign bus_o = bus_q;
   for (genvar i = 0; i < NumCores; i++) begin : gen_quiet
-    assign quiet_o[i] = out_q[i] == '0;
+    assign quiet_o[i] = owed_q[i] == '0 && !bus_owes[i];
   end
   assign cnt_posted_o       = cnt_posted_q;
   assign cnt_targets_o      = cnt_targets_q;
@@ -739,35 +740,19 @@ module tlb_directory
   `TLB_ASSERT(AnsweredIsOnTheBus_A, (bus_q.valid && bus_q.done) ?
               answered_q == NumCores'(1) << bus_q.init : answered_q == '0 || cu_busy_q, clk_i,
               rst_ni)
-  `TLB_ASSERT(OneReleaseAtATime_A, !(decide && cmd.op == CmdRelease) || rel_pending_q == '0,
-              clk_i, rst_ni)
+  `TLB_ASSERT(OneReleaseAtATime_A, !(decide && cmd.op == CmdRelease) || !release_busy, clk_i,
+              rst_ni)
   `TLB_ASSERT(CatchupHasWork_A, !cu_busy_q || cu_left_q != '0, clk_i, rst_ni)
   `TLB_ASSERT(TargetsExist_A, (bus_q.targets >> NumCores) == '0, clk_i, rst_ni)
-  `TLB_ASSERT(ReleaseAcksOwed_A, popcount(ack_i & ack_rel_i) <= rel_pending_q, clk_i, rst_ni)
-  `TLB_ASSERT(ReleasePendingBound_A, rel_pending_q <= (CoreIdxW + 1)'(NumCores), clk_i, rst_ni)
-  // Acks are conserved: what an initiator is owed is exactly the targets of its message on
-  // the bus plus the acks arriving now (a target acknowledges the cycle after the message,
-  // whether its core is reset or not), and likewise a release's count. An ack lost (a reset
-  // that cleared one) or doubled breaks the equality.
-`ifndef TLB_NO_ASSERT
-  // Checker bookkeeping only, compiled out with the assertions.
-  logic [NumCores-1:0][CoreIdxW:0] on_bus;  // need-ack targets of bus_q, per initiator
-  logic [CoreIdxW:0] rel_on_bus;
-  always_comb begin
-    for (int unsigned i = 0; i < NumCores; i++) begin
-      on_bus[i] = (bus_q.valid && bus_q.need_ack && bus_q.init == CoreIdxW'(i)) ?
-                  popcount(bus_q.targets[NumCores-1:0]) : '0;
-    end
-    rel_on_bus = (bus_q.valid && bus_q.drop_ctx) ? popcount(bus_q.targets[NumCores-1:0]) : '0;
-  end
-`endif
-  `TLB_ASSERT(ReleaseAcksConserved_A, rel_pending_q == rel_on_bus + popcount(ack_i & ack_rel_i),
-              clk_i, rst_ni)
+  // Every acknowledgement was owed, and every ack owed arrives now: a target acknowledges
+  // the cycle after its message, whether its core is reset or not (the owed bits are set the
+  // cycle after the message too). An ack lost (a reset that cleared one), doubled or late
+  // breaks the equality; the owed bits themselves would wait for a late one.
+  `TLB_ASSERT(ReleaseAcksOwed_A, ((ack_i & ack_rel_i) & ~rel_owed_q) == '0, clk_i, rst_ni)
+  `TLB_ASSERT(ReleaseAcksOnTime_A, rel_owed_q == (ack_i & ack_rel_i), clk_i, rst_ni)
   for (genvar i = 0; i < NumCores; i++) begin : gen_ack_check
-    // Every acknowledgement was owed: an initiator's count never wraps below zero.
-    `TLB_ASSERT(AcksOwed_A, OutW'(acks_in[i]) <= out_q[i], clk_i, rst_ni)
-    `TLB_ASSERT(AcksConserved_A, out_q[i] == OutW'(on_bus[i]) + OutW'(acks_in[i]), clk_i,
-                rst_ni)
+    `TLB_ASSERT(AcksOwed_A, (gen_owed[i].acked & ~owed_q[i]) == '0, clk_i, rst_ni)
+    `TLB_ASSERT(AcksOnTime_A, owed_q[i] == gen_owed[i].acked, clk_i, rst_ni)
     // A reset core is forgotten: no context, no slot, no grant, no replay, and nothing on
     // the bus for it (its own commands) in the next cycle.
     `TLB_ASSERT_NEXT(ResetForgets_A, core_rst_i[i], !ctx_q[i].valid && slot_valid_q[i] == '0 &&
@@ -815,8 +800,8 @@ module tlb_directory
   `TLB_COVER(AttrsLagSlots_C, bus_d.set_attrs && slot_lag_d != slot_lag_q, clk_i, rst_ni)
   `TLB_COVER(ReleaseGranted_C, bus_d.drop_ctx, clk_i, rst_ni)
   `TLB_COVER(ReleaseRefused_C, decide && cmd.op == CmdRelease && bus_d.error, clk_i, rst_ni)
-  `TLB_COVER(ReleaseWaits_C, rel_wait && rel_pending_q != '0, clk_i, rst_ni)
-  `TLB_COVER(ReleaseCompletes_C, rel_pending_q != '0 && rel_pending_d == '0, clk_i, rst_ni)
+  `TLB_COVER(ReleaseWaits_C, rel_wait && release_busy, clk_i, rst_ni)
+  `TLB_COVER(ReleaseCompletes_C, rel_owed_q != '0 && rel_owed_d == '0, clk_i, rst_ni)
   `TLB_COVER(SwitchWhileReleasing_C, decide && cmd.op == CmdSwitch &&
              asid_ok && st_a == AsidReleasing, clk_i, rst_ni)
 `ifndef TLB_NO_ASSERT
@@ -827,7 +812,7 @@ module tlb_directory
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       cov_released_q <= '0;
-    end else if (rel_pending_q != '0 && rel_pending_d == '0) begin
+    end else if (rel_owed_q != '0 && rel_owed_d == '0) begin
       cov_released_q[rel_asid_q] <= 1'b1;
     end
   end

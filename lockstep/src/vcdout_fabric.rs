@@ -76,7 +76,6 @@ struct DirWidths {
     lag: u32,
     slot_idx: u32,
     log_idx: u32,
-    out: u32,
 }
 
 impl DirWidths {
@@ -87,7 +86,6 @@ impl DirWidths {
             lag: clog2(c.log_depth + 2),
             slot_idx: if c.slots > 1 { clog2(c.slots) } else { 1 },
             log_idx: if c.log_depth > 1 { clog2(c.log_depth) } else { 1 },
-            out: clog2(c.cores + 1),
         }
     }
 }
@@ -287,9 +285,9 @@ fn directory_signals(
     s.add("gnt_valid_q", 1, d.gnt_valid_q as u64);
     s.add("gnt_idx_q", CORE_IDX_W, d.gnt_idx_q as u64);
     add(s, "gnt_cmd_q", pack_cmd(&d.gnt_cmd_q));
-    add(s, "out_q", Packed::array(w.out, d.out_q.iter().map(|&v| v as u64)));
+    add(s, "owed_q", Packed::array(n as u32, d.owed_q.iter().map(|&v| v as u64)));
     s.add("rel_asid_q", w.asid_idx, d.rel_asid_q as u64);
-    s.add("rel_pending_q", CORE_IDX_W + 1, d.rel_pending_q as u64);
+    s.add("rel_owed_q", n as u32, d.rel_owed_q as u64);
     s.add("cu_busy_q", 1, d.cu_busy_q as u64);
     s.add("cu_core_q", CORE_IDX_W, d.cu_core_q as u64);
     s.add("cu_asid_q", w.asid_idx, d.cu_asid_q as u64);
@@ -332,7 +330,7 @@ fn directory_signals(
     add(s, "ctx_valid", Packed::array(1, d.ctx_q.iter().map(|x| x.valid as u64)));
     add(s, "ctx_lazy", Packed::array(1, d.ctx_q.iter().map(|x| x.lazy as u64)));
     add(s, "holders", Packed::array(1, d.ctx_q.iter().map(|x| (x.valid && x.asid as usize == a) as u64)));
-    s.add("releasing", 1, (d.rel_pending_q != 0 && d.rel_asid_q == a) as u64);
+    s.add("releasing", 1, (d.release_busy() && d.rel_asid_q == a) as u64);
     let slots = &d.slot_q[d.gnt_idx_q];
     let hit = slots.iter().position(|x| x.valid && x.asid as usize == a);
     s.add("hit", 1, hit.is_some() as u64);

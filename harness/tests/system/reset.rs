@@ -92,7 +92,7 @@ fn recovered(s: &mut SysLockstep, reset: &[usize], fresh: &[(u64, u64)]) {
     }
     if s.config().mode.has_model() {
         let d = &s.model().dir;
-        assert!(d.out_q.iter().all(|&o| o == 0) && d.rel_pending_q == 0, "acks left over: {:?}", d.out_q);
+        assert!(d.owed_q.iter().all(|&o| o == 0) && d.rel_owed_q == 0, "acks left over: {:?}", d.owed_q);
     }
 }
 
@@ -147,7 +147,7 @@ fn core_reset_of_an_initiator_with_acks_in_flight() {
             let p = accept(&mut s, 1, shot);
             run_to(&mut s, p + off);
             if off >= 3 && s.config().mode.has_model() {
-                assert_eq!(s.model().dir.out_q[1], 4, "offset {off}: acks owed to core 1");
+                assert_eq!(s.model().dir.acks_owed(1), 4, "offset {off}: acks owed to core 1");
             }
             s.reset_core(1, len);
             let done = finish(&mut s, 1);
@@ -185,7 +185,7 @@ fn core_reset_of_an_initiator_in_its_sync() {
         let q = accept(&mut s, 1, Command::Sync);
         run_to(&mut s, q + 1 + off);
         if s.config().mode.has_model() && s.model().agents[1].state_q == tlb_sim::fabric::AgentState::Sync {
-            assert_eq!(s.model().dir.out_q[1], 0, "offset {off}: a sync waiting in AgSync with acks owed");
+            assert_eq!(s.model().dir.acks_owed(1), 0, "offset {off}: a sync waiting in AgSync with acks owed");
             in_sync += 1;
         }
         s.reset_core(1, 1);

@@ -87,9 +87,13 @@ pub struct Directory {
     pub gnt_valid_q: bool,
     pub gnt_idx_q: usize,
     pub gnt_cmd_q: DirCmd,
-    pub out_q: Vec<u8>,
+    /// Acknowledgements owed (RTL `owed_q`): bit c of `owed_q[i]` says core c owes
+    /// initiator i the acknowledgement of a need-ack message it was sent, from the cycle
+    /// after the message was on the bus until the ack arrives.
+    pub owed_q: Vec<u16>,
     pub rel_asid_q: usize,
-    pub rel_pending_q: u8,
+    /// A release's acknowledgements owed, one bit per core (RTL `rel_owed_q`).
+    pub rel_owed_q: u16,
     pub cu_busy_q: bool,
     pub cu_core_q: usize,
     pub cu_asid_q: usize,
@@ -128,9 +132,9 @@ impl Directory {
         self.gnt_valid_q = s.gnt_valid_q;
         self.gnt_idx_q = s.gnt_idx_q;
         self.gnt_cmd_q = s.gnt_cmd_q;
-        self.out_q.clone_from(&s.out_q);
+        self.owed_q.clone_from(&s.owed_q);
         self.rel_asid_q = s.rel_asid_q;
-        self.rel_pending_q = s.rel_pending_q;
+        self.rel_owed_q = s.rel_owed_q;
         self.cu_busy_q = s.cu_busy_q;
         self.cu_core_q = s.cu_core_q;
         self.cu_asid_q = s.cu_asid_q;
@@ -171,9 +175,9 @@ impl Directory {
             gnt_valid_q: false,
             gnt_idx_q: 0,
             gnt_cmd_q: DirCmd::default(),
-            out_q: vec![0; cfg.cores],
+            owed_q: vec![0; cfg.cores],
             rel_asid_q: 0,
-            rel_pending_q: 0,
+            rel_owed_q: 0,
             cu_busy_q: false,
             cu_core_q: 0,
             cu_asid_q: 0,
@@ -185,9 +189,29 @@ impl Directory {
         }
     }
 
-    /// `quiet_o[c]`.
+    /// `quiet_o[c]`: no acknowledgement owed to core c, and no need-ack message of its on
+    /// the bus.
     pub fn quiet(&self, c: usize) -> bool {
-        self.out_q[c] == 0
+        self.owed_q[c] == 0 && !self.bus_owes(c)
+    }
+
+    /// RTL `bus_owes[i]`: `bus_q` is a need-ack message of initiator i with targets (they owe
+    /// their acks from the next cycle).
+    pub fn bus_owes(&self, i: usize) -> bool {
+        let b = &self.bus_q;
+        b.valid && b.need_ack && b.init as usize == i && b.targets != 0
+    }
+
+    /// The acknowledgements initiator i is owed now, counted: its need-ack message on the bus
+    /// and those of its targets that have not acknowledged yet (for tests; the directory
+    /// counts nothing).
+    pub fn acks_owed(&self, i: usize) -> u32 {
+        self.owed_q[i].count_ones() + if self.bus_owes(i) { self.bus_q.targets.count_ones() } else { 0 }
+    }
+
+    /// RTL `release_busy`: a release is on the bus, or its acks are owed.
+    pub fn release_busy(&self) -> bool {
+        self.rel_owed_q != 0 || (self.bus_q.valid && self.bus_q.drop_ctx)
     }
 
     /// The round-robin grant (`grant_valid`, `grant_idx`): not the requester whose command
@@ -197,7 +221,7 @@ impl Directory {
         if self.cu_busy_q || self.init_busy() {
             return None;
         }
-        let rel_busy = self.rel_pending_q != 0 || (self.gnt_valid_q && self.gnt_cmd_q.op == DirOp::Release);
+        let rel_busy = self.release_busy() || (self.gnt_valid_q && self.gnt_cmd_q.op == DirOp::Release);
         (0..self.cfg.cores).map(|k| (self.rr_q + k) % self.cfg.cores).find(|&c| {
             // Not grantable: its command waits in the grant register, or its core is in
             // reset (its agent drops the command at the end of this cycle).
@@ -221,7 +245,7 @@ impl Directory {
     /// ASID `a`'s state as the decision reads it (`st_a`): releasing while its release is
     /// acknowledged, else the table's.
     pub fn asid_state(&self, a: usize) -> AsidState {
-        if self.rel_pending_q != 0 && self.rel_asid_q == a {
+        if self.release_busy() && self.rel_asid_q == a {
             AsidState::Releasing
         } else if self.mems.asid[a].active {
             AsidState::Active
@@ -254,16 +278,17 @@ impl Directory {
                 && !i.core_rst[c];
         }
 
-        // Acknowledgements.
+        // Acknowledgements: the targets of the need-ack message on the bus owe from the next
+        // cycle; an ack clears what its core owes its initiator. A release's likewise (its
+        // ASID reads free again once nothing is owed: the table says so since the decision).
         for init in 0..n {
-            let dec = (0..n).filter(|&c| i.ack[c] && i.ack_init[c] as usize == init).count() as u8;
-            d.out_q[init] = self.out_q[init].wrapping_sub(dec);
+            let acked = (0..n).filter(|&c| i.ack[c] && i.ack_init[c] as usize == init).fold(0u16, |m, c| m | 1 << c);
+            let sent = if self.bus_owes(init) { self.bus_q.targets } else { 0 };
+            d.owed_q[init] = (self.owed_q[init] & !acked) | sent;
         }
-        let rel_dec = (0..n).filter(|&c| i.ack[c] && i.ack_rel[c]).count() as u8;
-        if self.rel_pending_q != 0 {
-            // At zero, the ASID reads free again (the table says so since the decision).
-            d.rel_pending_q = self.rel_pending_q.wrapping_sub(rel_dec);
-        }
+        let rel_acked = (0..n).filter(|&c| i.ack[c] && i.ack_rel[c]).fold(0u16, |m, c| m | 1 << c);
+        let rel_sent = if self.bus_q.valid && self.bus_q.drop_ctx { self.bus_q.targets } else { 0 };
+        d.rel_owed_q = (self.rel_owed_q & !rel_acked) | rel_sent;
         // The memories' one write each this cycle, applied at the end (the decision's, or
         // the reset sweep's).
         let mut asid_w: Option<(usize, AsidRec)> = None;
@@ -369,7 +394,6 @@ impl Directory {
                         bus.targets = targets;
                         bus.inval = true;
                         bus.need_ack = true;
-                        d.out_q[g] = d.out_q[g].wrapping_add(targets.count_ones() as u8);
                         d.cnt.posted = d.cnt.posted.wrapping_add(1);
                         d.cnt.targets = d.cnt.targets.wrapping_add(targets.count_ones());
                     }
@@ -399,7 +423,6 @@ impl Directory {
                         bus.set_attrs = true;
                         bus.root = cmd.root;
                         bus.pm = cmd.pm;
-                        d.out_q[g] = d.out_q[g].wrapping_add(targets.count_ones() as u8);
                         d.cnt.posted = d.cnt.posted.wrapping_add(1);
                         d.cnt.targets = d.cnt.targets.wrapping_add(targets.count_ones());
                         d.cnt.skipped = d.cnt.skipped.wrapping_add(n as u32 - targets.count_ones());
@@ -478,16 +501,14 @@ impl Directory {
                         for c in (0..n).filter(|&c| (holders >> c) & 1 == 1) {
                             d.ctx_q[c] = Ctx { valid: false, lazy: false, ..self.ctx_q[c] };
                         }
-                        // Free in the table; releasing while rel_pending_q counts.
+                        // Free in the table; releasing while its acks are owed.
                         asid_w = Some((a, AsidRec { active: false, ..rec }));
                         d.rel_asid_q = a;
-                        d.rel_pending_q = targets.count_ones() as u8;
                         bus.targets = targets;
                         bus.inval = true;
                         bus.kind = InvalKind::Asid.into();
                         bus.need_ack = true;
                         bus.drop_ctx = true;
-                        d.out_q[g] = d.out_q[g].wrapping_add(targets.count_ones() as u8);
                         d.cnt.posted = d.cnt.posted.wrapping_add(1);
                         d.cnt.targets = d.cnt.targets.wrapping_add(targets.count_ones());
                     }
