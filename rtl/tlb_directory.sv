@@ -13,8 +13,8 @@
 //
 // A core's reset (core_rst_i[c], synchronous) makes the directory forget the core: no
 // context, no slot, its granted command and its catch-up replay dropped, nothing decided
-// for it in that cycle. It never touches the acknowledgements: an initiator's count of acks
-// owed (owed_q) and a release's (rel_owed_q) clear as the acks come in, and the
+// for it in that cycle. It never touches the acknowledgements: what an initiator is owed
+// (owed_q) and a release (rel_owed_q) clear as the acks come in, and the
 // reset core keeps acknowledging (docs/shootdown.md, "Core reset").
 module tlb_directory
   import tlb_pkg::*;
@@ -107,8 +107,8 @@ module tlb_directory
   // is decided, so nothing is written, while it runs.
   // The ASID table is cleared after reset by a sweep, one ASID a cycle (`init_q`), during
   // which nothing is granted. A release in flight is not in the table: the ASID is written
-  // free when its release is decided, and reads as releasing while it is on the bus or
-  // its acknowledgements are owed (`release_busy`, at `rel_asid_q`), so the table has one writer, the decision.
+  // free when its release is decided, and reads as releasing while the release is on the bus
+  // or its acks are owed (`release_busy`, `rel_asid_q`): the table has one writer, the decision.
   // A log entry is read only after it was written (a slot lags by at most LogDepth posts,
   // each of which wrote one); an ASID's attributes hold whatever was last set (zero after
   // configuration: software sets them, SET_ATTRS, before the first switch).
