@@ -21,14 +21,6 @@
   always_ff @(posedge clk or negedge rst_n) if (rst_n) begin \
     name: assert (prop) else $error("assertion %s failed", `"name`"); \
   end
-// prop holds at the edge after every edge where ante held (`ante |=> prop`), out of reset.
-`define TLB_ASSERT_NEXT(name, ante, prop, clk, rst_n) \
-  logic name``_q; \
-  always_ff @(posedge clk or negedge rst_n) begin \
-    if (!(rst_n)) name``_q <= 1'b0; \
-    else          name``_q <= (ante); \
-  end \
-  `TLB_ASSERT(name, !name``_q || (prop), clk, rst_n)
 // name: sig as it was at the edge before (`$past(sig)`; zero after reset).
 `define TLB_PAST(name, sig, clk, rst_n) \
   var type(sig) name; \
@@ -36,6 +28,11 @@
     if (!(rst_n)) name <= '0; \
     else          name <= (sig); \
   end
+// prop holds at the edge after every edge where ante held (`ante |=> prop`), out of reset:
+// the antecedent's past value, kept in name_q.
+`define TLB_ASSERT_NEXT(name, ante, prop, clk, rst_n) \
+  `TLB_PAST(name``_q, (ante), clk, rst_n) \
+  `TLB_ASSERT(name, !name``_q || (prop), clk, rst_n)
 // No X or Z on a signal after reset (meaningful in 4-state simulators; Verilator is 2-state).
 `define TLB_ASSERT_KNOWN(name, sig, clk, rst_n) \
   `TLB_ASSERT(name, !$isunknown(sig), clk, rst_n)
@@ -55,8 +52,8 @@
   `TLB_COVER(name``_InvRangeAsid_C, (kind) == 3'd4 && (prop), clk, rst_n)
 `else
 `define TLB_ASSERT(name, prop, clk, rst_n)
-`define TLB_ASSERT_NEXT(name, ante, prop, clk, rst_n)
 `define TLB_PAST(name, sig, clk, rst_n)
+`define TLB_ASSERT_NEXT(name, ante, prop, clk, rst_n)
 `define TLB_ASSERT_KNOWN(name, sig, clk, rst_n)
 `define TLB_COVER(name, prop, clk, rst_n)
 `define TLB_COVER_KINDS(name, kind, prop, clk, rst_n)

@@ -209,9 +209,15 @@ impl Directory {
         self.owed_q[i].count_ones() + if self.bus_owes(i) { self.bus_q.targets.count_ones() } else { 0 }
     }
 
+    /// RTL `rel_on_bus`: `bus_q` is a release (its targets owe their acks from the next
+    /// cycle).
+    pub fn rel_on_bus(&self) -> bool {
+        self.bus_q.valid && self.bus_q.drop_ctx
+    }
+
     /// RTL `release_busy`: a release is on the bus, or its acks are owed.
     pub fn release_busy(&self) -> bool {
-        self.rel_owed_q != 0 || (self.bus_q.valid && self.bus_q.drop_ctx)
+        self.rel_owed_q != 0 || self.rel_on_bus()
     }
 
     /// The round-robin grant (`grant_valid`, `grant_idx`): not the requester whose command
@@ -287,7 +293,7 @@ impl Directory {
             d.owed_q[init] = (self.owed_q[init] & !acked) | sent;
         }
         let rel_acked = (0..n).filter(|&c| i.ack[c] && i.ack_rel[c]).fold(0u16, |m, c| m | 1 << c);
-        let rel_sent = if self.bus_q.valid && self.bus_q.drop_ctx { self.bus_q.targets } else { 0 };
+        let rel_sent = if self.rel_on_bus() { self.bus_q.targets } else { 0 };
         d.rel_owed_q = (self.rel_owed_q & !rel_acked) | rel_sent;
         // The memories' one write each this cycle, applied at the end (the decision's, or
         // the reset sweep's).
