@@ -70,6 +70,7 @@ fn runtime(spec: &TopSpec) -> Result<(&'static VerilatorRuntime, PathBuf), Build
         return Ok((rt, wrapper));
     }
     let verilator = toolchain::verilator()?;
+    forget_if_headers_changed(&spec.name, &rtl_root.join("rtl"));
     write_if_changed(&wrapper, &spec.source)
         .map_err(|e| BuildError::Write { path: wrapper.clone(), error: Arc::new(e) })?;
     let helper = wrapper.with_extension("cpp");
@@ -116,6 +117,41 @@ pub(crate) fn stdout_to_stderr<T>(f: impl FnOnce() -> T) -> T {
         libc::close(saved);
     }
     out
+}
+
+/// Removes a top's builds that are older than an included header (`rtl/*.svh`). marlin
+/// rebuilds a model when one of its source files is newer than the build, but a header is
+/// not a source file (it is `include`d), so an edit to the assertion macros alone would
+/// otherwise run every test on the models built before it.
+/// Checked once per top and process, under a lock: a thread must not remove a build another
+/// thread has just begun.
+fn forget_if_headers_changed(name: &str, include_dir: &Path) {
+    static CHECKED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let mut checked = CHECKED.lock().unwrap_or_else(|e| e.into_inner());
+    if checked.iter().any(|n| n == name) {
+        return;
+    }
+    checked.push(name.to_string());
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let Some(newest_header) = std::fs::read_dir(include_dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "svh"))
+        .filter_map(|p| modified(&p))
+        .max()
+    else {
+        return;
+    };
+    let prefix = format!("{name}__");
+    let stale = std::fs::read_dir(build_dir()).into_iter().flatten().flatten().any(|e| {
+        e.file_name().to_string_lossy().starts_with(&prefix)
+            && modified(&e.path().join("obj_dir")).is_some_and(|built| built < newest_header)
+    });
+    if stale {
+        forget_build(name);
+    }
 }
 
 /// Removes marlin's build folder(s) for a top.
