@@ -5,6 +5,11 @@ report: on these designs a path costs about 1.5 ns per cell, nearly all of it ro
 (docs/fpga.md), so the number of cells between two registers is what decides.
 
     python3 fpga/logic_depth.py out/fpga/<run>/top.json [--top N] [--min LEVELS]
+                                [--path GROUP]
+
+--path lists the cells of the deepest path into one register group (a name as the table
+prints it, or a part of one): each cell with its type, its level, the net it drives and the
+RTL line synthesis left on it, from the start register to the group's input.
 
 Levels: a LUT4, a CCU2C's first bit, or a LUT RAM's asynchronous read count 1; a PFUMX or
 L6MUX21 (the slice's wide-LUT muxes) 0.25; a carry from one CCU2C to the next 0.05.
@@ -32,6 +37,7 @@ def main():
     ap.add_argument("netlist")
     ap.add_argument("--top", type=int, default=20, help="register groups to list (20)")
     ap.add_argument("--min", type=float, default=0.0, help="only depths of at least this")
+    ap.add_argument("--path", help="list the deepest path into this register group")
     a = ap.parse_args()
     try:
         top = json.load(open(a.netlist))
@@ -53,6 +59,7 @@ def main():
         return register_name(cells[cn], names) or cn
 
     memo = {}
+    prev = {}  # net bit -> the input bit its deepest path comes through
 
     def arrival(bit):
         """(levels, start) of the deepest path ending at net bit."""
@@ -78,6 +85,7 @@ def main():
                     lv += 0.05 if p == "CIN" else 1.0
                     if lv > best[0]:
                         best = (lv, st)
+                        prev[bit] = b
             r = best
         else:
             cost = COST.get(t, 1.0)
@@ -90,11 +98,13 @@ def main():
                         lv, st = arrival(b)
                         if lv + cost > best[0]:
                             best = (lv + cost, st)
+                            prev[bit] = b
             r = best
         memo[bit] = r
         return r
 
     groups = collections.defaultdict(lambda: (0.0, "", 0))
+    deepest_bit = {}  # group -> the net bit of its deepest input
     for cn, c in cells.items():
         if c["type"] != "TRELLIS_FF":
             continue
@@ -109,8 +119,32 @@ def main():
                     d, _, n = groups[group]
                     if lv > d:
                         groups[group] = (lv, f"{p} from {st}", n)
+                        deepest_bit[group] = b
         d, s, n = groups[group]
         groups[group] = (d, s, n + 1)
+    if a.path:
+        match = [g for g in groups if g == a.path] or sorted(
+            (g for g in groups if a.path in g), key=lambda g: -groups[g][0])
+        if not match:
+            sys.exit(f"logic_depth: no register group matches '{a.path}'")
+        g = match[0]
+        chain = []
+        b = deepest_bit.get(g)
+        while b is not None and b in driver:
+            chain.append(b)
+            if cells[driver[b][0]]["type"] == "TRELLIS_FF":
+                break
+            b = prev.get(b)
+        print(f"deepest path into {g}: {groups[g][0]:.2f} levels ({groups[g][1]})")
+        for b in reversed(chain):
+            cn, port = driver[b]
+            c = cells[cn]
+            src = c.get("attributes", {}).get("src", "")
+            src = ",".join(sorted({x.split(":")[0].rsplit("/", 1)[-1] + ":" + x.split(":")[1].split(".")[0]
+                                   for x in src.split("|") if x.count(":") >= 1}))
+            lv = memo.get(b, (0.0,))[0] if c["type"] != "TRELLIS_FF" else 0.0
+            print(f"  {lv:6.2f}  {c['type']:<16} {names.get(b, '(unnamed net)')}  {src}")
+        return
     rows = sorted(((d, g, s, n) for g, (d, s, n) in groups.items() if d >= a.min), reverse=True)
     print(f"{'levels':>6}  {'registers':>9}  register group (deepest input from)")
     for d, g, s, n in rows[:a.top]:

@@ -6,7 +6,7 @@
 #   bash fpga/timing.sh [--unit system|core|directory|cam] [--cores N] [--entries N]
 #                       [--hit-latency 1|2] [--stages 1|2] [--device 12k|25k|45k|85k]
 #                       [--freq MHz] [--seed N] [--asids N]
-#                       [--keep-names]
+#                       [--keep-names] [--depth]
 #
 # --unit core times one tlb_core alone (fpga/tlb_timing_core.sv: its invalidation inputs stand
 # for the bus register; --cores unused), --unit directory the directory alone
@@ -24,6 +24,9 @@
 # --keep-names keeps every register (wires named *_q) through synthesis, so the critical
 # path names its registers; it perturbs the netlist, so its Fmax is for analysis, not for
 # the tables (writes to <out>_named).
+# --depth stops after synthesis (a minute for 4 x 32 instead of several) and prints the
+# logic depth map of fpga/logic_depth.py instead of Fmax: with --keep-names the register
+# families behind the deepest logic, the map the issue-21 sessions cut by (docs/fpga.md).
 # The reset reaches the unit through an ECP5 global network (fpga/tlb_ecp5_gbuf.v, a DCCA), as a
 # board's reset would; before the fifteenth session it was a plain net (docs/fpga.md).
 # Prints two lines: configuration, LUT4 / FF / LUT RAM / BRAM / DSP use and the achieved
@@ -32,7 +35,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 root="$fpga_root"
-unit=system cores=4 entries=32 hitlat=1 stages=1 device=85k freq=100 seed=1 keep= asids=16
+unit=system cores=4 entries=32 hitlat=1 stages=1 device=85k freq=100 seed=1 keep= asids=16 depth=
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --unit) need_value "$@"; unit="$2"; shift 2 ;;
@@ -45,7 +48,8 @@ while [[ $# -gt 0 ]]; do
     --seed) need_value "$@"; seed="$2"; shift 2 ;;
     --asids) need_value "$@"; asids="$2"; shift 2 ;;
     --keep-names) keep=1; shift ;;
-    *) echo "timing.sh: unknown argument $1 (use --unit, --cores, --entries, --hit-latency, --stages, --device, --freq, --seed, --asids, --keep-names)" >&2; exit 2 ;;
+    --depth) depth=1; shift ;;
+    *) echo "timing.sh: unknown argument $1 (use --unit, --cores, --entries, --hit-latency, --stages, --device, --freq, --seed, --asids, --keep-names, --depth)" >&2; exit 2 ;;
   esac
 done
 check_ecp5_device "$device"
@@ -83,6 +87,11 @@ names=""
 mkdir -p "$out"
 srcs="$(rtl_srcs) fpga/tlb_timing_stim.sv fpga/tlb_timing_sink.sv fpga/$top.sv"
 $(yosys_for "$cores") -q -l "$out/yosys.log" -p "read_verilog fpga/tlb_ecp5_gbuf.v; read_slang -j 1 $srcs --top $top $params -D TLB_NO_ASSERT -D TLB_ECP5_GBUF; $names $(ecp5_synth $top "$out/top.json"); stat" >/dev/null
+if [[ -n "$depth" ]]; then
+  grep -E "^ +[0-9]+ +(LUT4|TRELLIS_FF|CCU2C|TRELLIS_DPR16X4)$" "$out/yosys.log" | tail -4 | sed "s/^ */  synthesis: /"
+  python3 fpga/logic_depth.py "$out/top.json" --top 30
+  exit 0
+fi
 cat > "$out/top.lpf" <<LPF
 LOCATE COMP "clk_i" SITE "G2";
 IOBUF PORT "clk_i" IO_TYPE=LVCMOS33;
