@@ -36,7 +36,10 @@ module tlb_directory
   localparam int unsigned LogIdxW  = LogDepth > 1 ? $clog2(LogDepth) : 1,
   // An ASID's generation is kept modulo the log (it is the log's write position): slots
   // count their own lag, saturating past LogDepth, so no wider count is ever read.
-  localparam int unsigned GenW     = LogIdxW
+  localparam int unsigned GenW     = LogIdxW,
+  // Up to 64 ASIDs the tables are LUT RAM, read in the decision's cycle; above, block RAM,
+  // which reads a clock edge after its address: a cycle ahead (below, "the memories").
+  localparam bit          ReadAhead = NumAsids > 64
 ) (
   input  logic                                clk_i,          ///< clock
   input  logic                                rst_ni,         ///< async reset, active low
@@ -98,13 +101,15 @@ module tlb_directory
   // with one write port and one read port each: the ASID table (`asid_mem`: in use or not,
   // and the generation), the attributes (`attr_mem`) and the flush log, one memory per log
   // position (`gen_log[p].mem`), all read at once. The decision and the catch-up replay read
-  // them, the replay from a copy: the read is registered, a cycle ahead, at the ASID of the
-  // command granted now (`rd_addr`, decided next cycle), with a write to that ASID in the
-  // same cycle forwarded (`*_fwd_q`), so the decision reads each memory as it stands, from a
-  // register; every log position is read at once and the position selected after the read.
-  // A catch-up replay reads its ASID's log and attributes from a copy of those registers
-  // taken in the cycle of the decision that starts it (`cu_log_q`, `cu_attr_q`): nothing
-  // is decided, so nothing is written, while it runs.
+  // them, the replay from a copy. Up to 64 ASIDs (LUT RAM) the decision reads them
+  // asynchronously at its command's ASID (`gen_read_now`); above (block RAM) the read is
+  // registered, a cycle ahead, at the ASID of the command granted now (`rd_addr`, decided
+  // next cycle), with a write to that ASID in the same cycle forwarded (`*_fwd_q`,
+  // `gen_read_ahead`). Either way the decision reads each memory as it stands; every log
+  // position is read at once and the position selected after the read.
+  // A catch-up replay reads its ASID's log and attributes from a copy of that read taken in
+  // the cycle of the decision that starts it (`cu_log_q`, `cu_attr_q`): nothing is decided,
+  // so nothing is written, while it runs.
   // The ASID table is cleared after reset by a sweep, one ASID a cycle (`init_q`), during
   // which nothing is granted. A release in flight is not in the table: the ASID is written
   // free when its release is decided, and reads as releasing while the release is on the bus
@@ -119,7 +124,7 @@ module tlb_directory
   asid_rec_t           asid_mem [NumAsids];
   attrs_t              attr_mem [NumAsids];
   logic                asid_we, attr_we, log_we;
-  logic [AsidIdxW-1:0] mem_waddr, rd_addr;
+  logic [AsidIdxW-1:0] mem_waddr;
   logic [LogIdxW-1:0]  log_wpos;
   asid_rec_t           asid_wdata, asid_rd;
   attrs_t              attr_wdata, attr_rd;
@@ -149,6 +154,10 @@ module tlb_directory
   logic                          gnt_valid_q, gnt_valid_d;  // a granted command waits
   logic [CoreIdxW-1:0]           gnt_idx_q, gnt_idx_d;      // whose
   dir_cmd_t                      gnt_cmd_q, gnt_cmd_d;      // which
+  // ... and its requester's slot for the command's ASID, searched when it was granted
+  logic                          gnt_hit_q, gnt_hit_d;
+  logic [SlotIdxW-1:0]           gnt_hit_s_q, gnt_hit_s_d;
+  logic [LagW-1:0]               gnt_lag_q, gnt_lag_d;
   // Acknowledgements owed, counted by nobody: owed_q[i][c] says core c owes initiator i the
   // ack of a need-ack message it was sent. A message's targets owe from the cycle after it
   // is on the bus (bus_q) until their ack arrives, the cycle after that with today's
@@ -242,7 +251,7 @@ module tlb_directory
   assign rel_wait = rel_blocked != '0 && !cu_busy_q && !init_busy;
 
   // The grant, one-hot: the lowest set bit of a vector is v & -v (a carry chain), so the
-  // command multiplexer and the memories' read-ahead address take the grant without an
+  // command multiplexer (and the block RAMs' read-ahead address) take the grant without an
   // index in between; the index (for gnt_idx_q and rr_q) is the one-hot's encoding.
   logic [NumCores-1:0] pick_rr, pick_any;
   assign pick_rr     = after_rr & (~after_rr + NumCores'(1));
@@ -253,6 +262,27 @@ module tlb_directory
     grant_idx = '0;
     for (int unsigned c = 0; c < NumCores; c++) begin
       if (grant_oh[c]) grant_idx = grant_idx | CoreIdxW'(c);
+    end
+  end
+
+  // Every requester's slot for the ASID of its command, searched in parallel: the grant
+  // register keeps the granted one's (gnt_hit_q, gnt_hit_s_q, gnt_lag_q), so the decision of
+  // a switch does not search its requester's slots (below, "what the decision reads").
+  logic [NumCores-1:0]               req_hit;
+  logic [NumCores-1:0][SlotIdxW-1:0] req_hit_s;
+  logic [NumCores-1:0][LagW-1:0]     req_lag;
+  for (genvar c = 0; c < NumCores; c++) begin : gen_req_slot
+    always_comb begin
+      req_hit[c]   = 1'b0;
+      req_hit_s[c] = '0;
+      for (int unsigned s = 0; s < Slots; s++) begin
+        if (!req_hit[c] && slot_valid_q[c][s] &&
+            slot_asid_q[c][s] == cmd_i[c].asid[AsidIdxW-1:0]) begin
+          req_hit[c]   = 1'b1;
+          req_hit_s[c] = SlotIdxW'(s);
+        end
+      end
+      req_lag[c] = slot_lag_q[c][req_hit_s[c]];
     end
   end
 
@@ -267,12 +297,23 @@ module tlb_directory
     gnt_valid_d = cu_busy_q ? gnt_valid_q && !gnt_drop : grant_valid;
     gnt_idx_d   = gnt_idx_q;
     gnt_cmd_d   = gnt_cmd_q;
+    gnt_hit_d   = gnt_hit_q;
+    gnt_hit_s_d = gnt_hit_s_q;
+    gnt_lag_d   = gnt_lag_q;
     rr_d        = rr_q;
     if (grant_valid) begin
-      gnt_idx_d = grant_idx;
-      gnt_cmd_d = '0;
+      gnt_idx_d   = grant_idx;
+      gnt_cmd_d   = '0;
+      gnt_hit_d   = 1'b0;
+      gnt_hit_s_d = '0;
+      gnt_lag_d   = '0;
       for (int unsigned r = 0; r < NumCores; r++) begin
-        if (grant_oh[r]) gnt_cmd_d = gnt_cmd_d | cmd_i[r];
+        if (grant_oh[r]) begin
+          gnt_cmd_d   = gnt_cmd_d | cmd_i[r];
+          gnt_hit_d   = gnt_hit_d | req_hit[r];
+          gnt_hit_s_d = gnt_hit_s_d | req_hit_s[r];
+          gnt_lag_d   = gnt_lag_d | req_lag[r];
+        end
       end
       rr_d = CoreIdxW'((int'(grant_idx) + 1) % NumCores);
     end
@@ -281,17 +322,25 @@ module tlb_directory
   // What the decision reads: all from registers (the granted command, the ASID table, the
   // requester's slots).
   assign cmd = gnt_cmd_q;
-  always_comb begin
-    hit   = 1'b0;
-    hit_s = '0;
-    for (int unsigned s = 0; s < Slots; s++) begin
-      if (!hit && slot_valid_q[gnt_idx_q][s] && slot_asid_q[gnt_idx_q][s] == a) begin
-        hit   = 1'b1;
-        hit_s = SlotIdxW'(s);
-      end
-    end
-  end
-  assign lag       = slot_lag_q[gnt_idx_q][hit_s];
+  // The requester's slot for the ASID, as searched when the command was granted. Since
+  // then, the decision of the command before may have moved it; that message is on the bus
+  // now (bus_q) and is applied here: a scoped post that skipped the requester's core added
+  // one to the slot's lag, a SET_ATTRS that skipped it made the lag full. Nothing else
+  // moves it: a switch writes only its own core's slots, nothing is decided while a replay
+  // runs (the grant waits through it, and the bus carries only the replay's messages, which
+  // owe no ack), a reset of the requester drops the grant, and a release that removed the
+  // slot refuses the switch (its ASID reads releasing while the release is on the bus).
+  // GrantSlotExact_A checks this against the slots every cycle.
+  logic bus_skipped;
+  assign bus_skipped = bus_q.valid && bus_q.need_ack && !bus_q.drop_ctx &&
+                       !bus_q.targets[gnt_idx_q] && bus_q.asid[AsidIdxW-1:0] == a &&
+                       (bus_q.set_attrs || bus_q.kind == InvAsid || bus_q.kind == InvVaAsid ||
+                        bus_q.kind == InvRangeAsid);
+  assign hit   = gnt_hit_q;
+  assign hit_s = gnt_hit_s_q;
+  assign lag   = !bus_skipped || !gnt_hit_q ? gnt_lag_q :
+                 bus_q.set_attrs ? LagFull :
+                 gnt_lag_q == LagFull ? LagFull : gnt_lag_q + LagW'(1);
   assign releasing = release_busy && rel_asid_q == a;
   assign st_a      = releasing ? AsidReleasing : asid_rd.active ? AsidActive : AsidFree;
   assign gen_a     = asid_rd.gen;
@@ -591,6 +640,9 @@ module tlb_directory
       gnt_valid_q   <= 1'b0;
       gnt_idx_q     <= '0;
       gnt_cmd_q     <= '0;
+      gnt_hit_q     <= 1'b0;
+      gnt_hit_s_q   <= '0;
+      gnt_lag_q     <= '0;
       owed_q        <= '0;
       rel_asid_q    <= '0;
       rel_owed_q    <= '0;
@@ -617,6 +669,9 @@ module tlb_directory
       gnt_valid_q   <= gnt_valid_d;
       gnt_idx_q     <= gnt_idx_d;
       gnt_cmd_q     <= gnt_cmd_d;
+      gnt_hit_q     <= gnt_hit_d;
+      gnt_hit_s_q   <= gnt_hit_s_d;
+      gnt_lag_q     <= gnt_lag_d;
       owed_q        <= owed_d;
       rel_asid_q    <= rel_asid_d;
       rel_owed_q    <= rel_owed_d;
@@ -636,11 +691,12 @@ module tlb_directory
   end
 
   // ---- The memories. Every write is the decision's, at the granted command's ASID, except
-  // the reset sweep's (nothing is decided during it). Every memory is read at one ASID, a
-  // cycle ahead: the command granted now (or still waiting), decided next cycle (its table
-  // record and attributes, and a lagging switch's oldest missed log entry). A write to that
-  // ASID now is forwarded to the reader next cycle. The address comes from the arbiter,
-  // not from the decision.
+  // the reset sweep's (nothing is decided during it). Every memory is read at one ASID, the
+  // decided command's (its table record and attributes, and a lagging switch's oldest
+  // missed log entry): in the decision's cycle from LUT RAM, or from block RAM a cycle
+  // ahead, at the command granted now (or still waiting), a write to that ASID now
+  // forwarded to the reader next cycle; that address comes from the arbiter, not from the
+  // decision.
 `ifndef TLB_FV_NO_TABLE_CLEAR
   localparam logic [AsidIdxW:0] InitFrom = '0;
 `else
@@ -655,7 +711,6 @@ module tlb_directory
   end
   assign init_busy = !init_q[AsidIdxW];
   assign mem_waddr = init_busy ? init_q[AsidIdxW-1:0] : a;
-  assign rd_addr   = gnt_cmd_d.asid[AsidIdxW-1:0];
   assign log_rd    = log_rd_all[(gen_a - LogIdxW'(lag)) & LogIdxW'(LogDepth - 1)];
   assign cu_log    = cu_log_q[cu_pos_q & LogIdxW'(LogDepth - 1)];
   // The replay's copy: the read registers as the decision that starts a replay sees them
@@ -667,44 +722,65 @@ module tlb_directory
     end
   end
 
-  asid_rec_t  asid_wr, asid_rd_q, asid_fwd_data_q;
-  attrs_t     attr_rd_q, attr_fwd_data_q;
-  log_entry_t log_fwd_data_q;
-  logic       asid_wr_en, asid_fwd_q, attr_fwd_q;
+  asid_rec_t  asid_wr;
+  logic       asid_wr_en;
   assign asid_wr_en = asid_we || init_busy;
   assign asid_wr    = init_busy ? '0 : asid_wdata;
   always_ff @(posedge clk_i) begin
     if (asid_wr_en) asid_mem[mem_waddr] <= asid_wr;
-    asid_rd_q <= asid_mem[rd_addr];
   end
   always_ff @(posedge clk_i) begin
     if (attr_we) attr_mem[mem_waddr] <= attr_wdata;
-    attr_rd_q <= attr_mem[rd_addr];
   end
-  logic [LogDepth-1:0] log_fwd_q;
   for (genvar p = 0; p < LogDepth; p++) begin : gen_log
     log_entry_t mem [NumAsids];
-    log_entry_t rd_q;
     always_ff @(posedge clk_i) begin
       if (log_we && log_wpos == LogIdxW'(p)) mem[mem_waddr] <= log_wdata;
-      rd_q <= mem[rd_addr];
     end
-    assign log_rd_all[p] = log_fwd_q[p] ? log_fwd_data_q : rd_q;
   end
-  // The forwarding registers (no reset: a read is used only after the sweep, and only
-  // in a cycle whose forward flags were set from a real comparison in the cycle before).
-  always_ff @(posedge clk_i) begin
-    asid_fwd_q      <= asid_wr_en && mem_waddr == rd_addr;
-    asid_fwd_data_q <= asid_wr;
-    attr_fwd_q      <= attr_we && mem_waddr == rd_addr;
-    attr_fwd_data_q <= attr_wdata;
-    for (int unsigned p = 0; p < LogDepth; p++) begin
-      log_fwd_q[p] <= log_we && log_wpos == LogIdxW'(p) && mem_waddr == rd_addr;
+
+  if (!ReadAhead) begin : gen_read_now
+    // LUT RAM: read asynchronously, in the decision's cycle, at the decided command's ASID.
+    // A write lands at the end of its cycle, so the read is the memory as it stands.
+    assign asid_rd = asid_mem[a];
+    assign attr_rd = attr_mem[a];
+    for (genvar p = 0; p < LogDepth; p++) begin : gen_log_rd
+      assign log_rd_all[p] = gen_log[p].mem[a];
     end
-    log_fwd_data_q  <= log_wdata;
+  end else begin : gen_read_ahead
+    // Block RAM: read synchronously, a cycle ahead, at the next grant's ASID, a write to
+    // that ASID in the same cycle forwarded.
+    asid_rec_t  asid_rd_q, asid_fwd_data_q;
+    attrs_t     attr_rd_q, attr_fwd_data_q;
+    log_entry_t log_fwd_data_q;
+    logic       asid_fwd_q, attr_fwd_q;
+    logic [LogDepth-1:0] log_fwd_q;
+    logic [AsidIdxW-1:0] rd_addr;
+    assign rd_addr = gnt_cmd_d.asid[AsidIdxW-1:0];
+    always_ff @(posedge clk_i) begin
+      asid_rd_q <= asid_mem[rd_addr];
+      attr_rd_q <= attr_mem[rd_addr];
+    end
+    for (genvar p = 0; p < LogDepth; p++) begin : gen_log_rd
+      log_entry_t rd_q;
+      always_ff @(posedge clk_i) rd_q <= gen_log[p].mem[rd_addr];
+      assign log_rd_all[p] = log_fwd_q[p] ? log_fwd_data_q : rd_q;
+    end
+    // The forwarding registers (no reset: a read is used only after the sweep, and only
+    // in a cycle whose forward flags were set from a real comparison in the cycle before).
+    always_ff @(posedge clk_i) begin
+      asid_fwd_q      <= asid_wr_en && mem_waddr == rd_addr;
+      asid_fwd_data_q <= asid_wr;
+      attr_fwd_q      <= attr_we && mem_waddr == rd_addr;
+      attr_fwd_data_q <= attr_wdata;
+      for (int unsigned p = 0; p < LogDepth; p++) begin
+        log_fwd_q[p] <= log_we && log_wpos == LogIdxW'(p) && mem_waddr == rd_addr;
+      end
+      log_fwd_data_q  <= log_wdata;
+    end
+    assign asid_rd = asid_fwd_q ? asid_fwd_data_q : asid_rd_q;
+    assign attr_rd = attr_fwd_q ? attr_fwd_data_q : attr_rd_q;
   end
-  assign asid_rd = asid_fwd_q ? asid_fwd_data_q : asid_rd_q;
-  assign attr_rd = attr_fwd_q ? attr_fwd_data_q : attr_rd_q;
 
   assign bus_o = bus_q;
   for (genvar i = 0; i < NumCores; i++) begin : gen_quiet
@@ -742,6 +818,27 @@ module tlb_directory
               rst_ni)
   `TLB_ASSERT(OneReleaseAtATime_A, !(decide && cmd.op == CmdRelease) || !release_busy, clk_i,
               rst_ni)
+`ifndef TLB_NO_ASSERT
+  // The slot a switch decides with, searched at its grant and brought up to date from the
+  // bus, is the one its requester's slots hold now (whenever it matters: a switch that is
+  // not refused).
+  logic                chk_hit;
+  logic [SlotIdxW-1:0] chk_hit_s;
+  always_comb begin
+    chk_hit   = 1'b0;
+    chk_hit_s = '0;
+    for (int unsigned s = 0; s < Slots; s++) begin
+      if (!chk_hit && slot_valid_q[gnt_idx_q][s] && slot_asid_q[gnt_idx_q][s] == a) begin
+        chk_hit   = 1'b1;
+        chk_hit_s = SlotIdxW'(s);
+      end
+    end
+  end
+`endif
+  `TLB_ASSERT(GrantSlotExact_A, !(decide && cmd.op == CmdSwitch && asid_ok && !releasing) ||
+              (hit == chk_hit && (!hit || (hit_s == chk_hit_s &&
+                                           lag == slot_lag_q[gnt_idx_q][chk_hit_s]))),
+              clk_i, rst_ni)
   `TLB_ASSERT(CatchupHasWork_A, !cu_busy_q || cu_left_q != '0, clk_i, rst_ni)
   `TLB_ASSERT(TargetsExist_A, (bus_q.targets >> NumCores) == '0, clk_i, rst_ni)
   // Every acknowledgement was owed, and every ack owed arrives now: a target acknowledges
@@ -823,14 +920,35 @@ module tlb_directory
              rst_ni)
   `TLB_COVER(ScopedPostBadAsid_C, decide && cmd.op == CmdPost && bus_d.error, clk_i, rst_ni)
   // The memories: a decision reads a table record, attributes or a log entry written in the
-  // cycle before (forwarded into the read-ahead register); a replay runs while the memories
-  // are read for another ASID's waiting command (it reads its copy); a command waits for
-  // the reset sweep.
-  `TLB_COVER(TableForwarded_C, decide && asid_ok && asid_fwd_q, clk_i, rst_ni)
-  `TLB_COVER(AttrsForwarded_C, decide && cmd.op == CmdSwitch && asid_ok && attr_fwd_q, clk_i,
+  // cycle before (read in the decision's cycle from LUT RAM; forwarded into the read-ahead
+  // register from block RAM); a replay runs while the memories are read for another ASID's
+  // waiting command (it reads its copy); a command waits for the reset sweep.
+`ifndef TLB_NO_ASSERT
+  logic wrote_table, wrote_attrs, wrote_log;  // the cycle before wrote the decided ASID
+  if (!ReadAhead) begin : gen_chk_written
+    `TLB_PAST(chk_waddr_q, mem_waddr, clk_i, rst_ni)
+    `TLB_PAST(chk_asid_we_q, asid_wr_en, clk_i, rst_ni)
+    `TLB_PAST(chk_attr_we_q, attr_we, clk_i, rst_ni)
+    `TLB_PAST(chk_log_we_q, log_we, clk_i, rst_ni)
+    assign wrote_table = chk_asid_we_q && chk_waddr_q == a;
+    assign wrote_attrs = chk_attr_we_q && chk_waddr_q == a;
+    assign wrote_log   = chk_log_we_q && chk_waddr_q == a;
+  end else begin : gen_chk_forwarded
+    assign wrote_table = gen_read_ahead.asid_fwd_q;
+    assign wrote_attrs = gen_read_ahead.attr_fwd_q;
+    assign wrote_log   = gen_read_ahead.log_fwd_q != '0;
+  end
+`endif
+  // A switch whose slot the decision before it moved (a post or SET_ATTRS that skipped it).
+  `TLB_COVER(SlotLagForwarded_C, decide && cmd.op == CmdSwitch && bus_skipped && hit &&
+             !bus_q.set_attrs, clk_i, rst_ni)
+  `TLB_COVER(SlotFullForwarded_C, decide && cmd.op == CmdSwitch && bus_skipped && hit &&
+             bus_q.set_attrs, clk_i, rst_ni)
+  `TLB_COVER(TableForwarded_C, decide && asid_ok && wrote_table, clk_i, rst_ni)
+  `TLB_COVER(AttrsForwarded_C, decide && cmd.op == CmdSwitch && asid_ok && wrote_attrs, clk_i,
              rst_ni)
   `TLB_COVER(LogForwarded_C, decide && cmd.op == CmdSwitch && hit && lag != '0 &&
-             lag != LagFull && log_fwd_q != '0, clk_i, rst_ni)
+             lag != LagFull && wrote_log, clk_i, rst_ni)
   `TLB_COVER(ReplayBesideOtherAsid_C, cu_busy_q && gnt_valid_q &&
              gnt_cmd_q.asid[AsidIdxW-1:0] != cu_asid_q, clk_i, rst_ni)
   `TLB_COVER(WaitsForSweep_C, init_busy && req != '0, clk_i, rst_ni)

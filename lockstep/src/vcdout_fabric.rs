@@ -285,6 +285,9 @@ fn directory_signals(
     s.add("gnt_valid_q", 1, d.gnt_valid_q as u64);
     s.add("gnt_idx_q", CORE_IDX_W, d.gnt_idx_q as u64);
     add(s, "gnt_cmd_q", pack_cmd(&d.gnt_cmd_q));
+    s.add("gnt_hit_q", 1, d.gnt_hit_q as u64);
+    s.add("gnt_hit_s_q", w.slot_idx, d.gnt_hit_s_q as u64);
+    s.add("gnt_lag_q", w.lag, d.gnt_lag_q as u64);
     add(s, "owed_q", Packed::array(n as u32, d.owed_q.iter().map(|&v| v as u64)));
     s.add("rel_asid_q", w.asid_idx, d.rel_asid_q as u64);
     s.add("rel_owed_q", n as u32, d.rel_owed_q as u64);
@@ -331,11 +334,11 @@ fn directory_signals(
     add(s, "ctx_lazy", Packed::array(1, d.ctx_q.iter().map(|x| x.lazy as u64)));
     add(s, "holders", Packed::array(1, d.ctx_q.iter().map(|x| (x.valid && x.asid as usize == a) as u64)));
     s.add("releasing", 1, (d.release_busy() && d.rel_asid_q == a) as u64);
-    let slots = &d.slot_q[d.gnt_idx_q];
-    let hit = slots.iter().position(|x| x.valid && x.asid as usize == a);
-    s.add("hit", 1, hit.is_some() as u64);
-    s.add("hit_s", w.slot_idx, hit.unwrap_or(0) as u64);
-    s.add("lag", w.lag, slots[hit.unwrap_or(0)].lag as u64);
+    // The requester's slot: searched at the grant, brought up to date from the bus.
+    let (hit, hit_s, lag) = d.granted_slot();
+    s.add("hit", 1, hit as u64);
+    s.add("hit_s", w.slot_idx, hit_s as u64);
+    s.add("lag", w.lag, lag as u64);
 
     if show_mems {
         for p in 0..cfg.log_depth {

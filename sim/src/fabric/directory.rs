@@ -87,6 +87,11 @@ pub struct Directory {
     pub gnt_valid_q: bool,
     pub gnt_idx_q: usize,
     pub gnt_cmd_q: DirCmd,
+    /// The granted requester's slot for its command's ASID, searched when it was granted
+    /// (RTL `gnt_hit_q`, `gnt_hit_s_q`, `gnt_lag_q`; [`Directory::granted_slot`]).
+    pub gnt_hit_q: bool,
+    pub gnt_hit_s_q: usize,
+    pub gnt_lag_q: u8,
     /// Acknowledgements owed (RTL `owed_q`): bit c of `owed_q[i]` says core c owes
     /// initiator i the acknowledgement of a need-ack message it was sent, from the cycle
     /// after the message was on the bus until the ack arrives.
@@ -132,6 +137,9 @@ impl Directory {
         self.gnt_valid_q = s.gnt_valid_q;
         self.gnt_idx_q = s.gnt_idx_q;
         self.gnt_cmd_q = s.gnt_cmd_q;
+        self.gnt_hit_q = s.gnt_hit_q;
+        self.gnt_hit_s_q = s.gnt_hit_s_q;
+        self.gnt_lag_q = s.gnt_lag_q;
         self.owed_q.clone_from(&s.owed_q);
         self.rel_asid_q = s.rel_asid_q;
         self.rel_owed_q = s.rel_owed_q;
@@ -175,6 +183,9 @@ impl Directory {
             gnt_valid_q: false,
             gnt_idx_q: 0,
             gnt_cmd_q: DirCmd::default(),
+            gnt_hit_q: false,
+            gnt_hit_s_q: 0,
+            gnt_lag_q: 0,
             owed_q: vec![0; cfg.cores],
             rel_asid_q: 0,
             rel_owed_q: 0,
@@ -187,6 +198,39 @@ impl Directory {
             cnt: Counters::default(),
             answered_q: vec![false; cfg.cores],
         }
+    }
+
+    /// Core c's slot for ASID index a: whether one holds it, which (the first), and its lag
+    /// (slot 0's when none does), as the RTL's search gives them.
+    pub fn slot_search(&self, c: usize, a: usize) -> (bool, usize, u8) {
+        let hit = (0..self.cfg.slots).find(|&s| self.slot_q[c][s].valid && self.slot_q[c][s].asid as usize == a);
+        (hit.is_some(), hit.unwrap_or(0), self.slot_q[c][hit.unwrap_or(0)].lag)
+    }
+
+    /// The slot the RTL decides a switch with (`hit`, `hit_s`, `lag`): the one searched
+    /// when the command was granted, brought up to date with the message on the bus (a
+    /// scoped post of the ASID that skipped the requester added one to the lag, a
+    /// SET_ATTRS of it made the lag full). The model decides from the slots themselves
+    /// (`slot_search`); the two agree whenever a switch is decided and not refused (RTL
+    /// `GrantSlotExact_A`, and an assertion in `step`).
+    pub fn granted_slot(&self) -> (bool, usize, u8) {
+        let a = self.gnt_cmd_q.asid as usize & (self.cfg.asids - 1);
+        let b = &self.bus_q;
+        let skipped = b.valid
+            && b.need_ack
+            && !b.drop_ctx
+            && (b.targets >> self.gnt_idx_q) & 1 == 0
+            && b.asid as usize & (self.cfg.asids - 1) == a
+            && (b.set_attrs || b.kind.asid_scoped());
+        let full = self.cfg.lag_full();
+        let lag = if !skipped || !self.gnt_hit_q {
+            self.gnt_lag_q
+        } else if b.set_attrs || self.gnt_lag_q == full {
+            full
+        } else {
+            self.gnt_lag_q + 1
+        };
+        (self.gnt_hit_q, self.gnt_hit_s_q, lag)
     }
 
     /// `quiet_o[c]`: no acknowledgement owed to core c, and no need-ack message of its on
@@ -311,6 +355,7 @@ impl Directory {
             d.gnt_valid_q = true;
             d.gnt_idx_q = g;
             d.gnt_cmd_q = i.cmd[g];
+            (d.gnt_hit_q, d.gnt_hit_s_q, d.gnt_lag_q) = self.slot_search(g, i.cmd[g].asid as usize & (cfg.asids - 1));
             d.rr_q = (g + 1) % n;
         } else if !self.cu_busy_q || gnt_drop {
             d.gnt_valid_q = false;
@@ -442,6 +487,11 @@ impl Directory {
                         let hit =
                             (0..cfg.slots).find(|&s| self.slot_q[g][s].valid && self.slot_q[g][s].asid as usize == a);
                         let lag = self.slot_q[g][hit.unwrap_or(0)].lag;
+                        assert_eq!(
+                            Some(self.granted_slot()).map(|(h, s, l)| (h, s, if h { l } else { 0 })),
+                            Some(self.slot_search(g, a)).map(|(h, s, l)| (h, s, if h { l } else { 0 })),
+                            "the slot searched at the grant, brought up to date, is the slot now"
+                        );
                         bus.set_ctx = true;
                         (bus.root, bus.pm) = self.mems.attr[a];
                         bus.targets = 1 << g;
