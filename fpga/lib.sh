@@ -61,10 +61,24 @@ selftest_srcs() { tr '\n' ' ' < "$fpga_root/fpga/selftest/sources.f"; }
 # sixteenth session).
 ecp5_synth_opts="${TLB_ECP5_SYNTH_OPTS--nowidelut}"
 
+# The wire delay abc9 assumes between two LUTs, in ps: TLB_ABC9_WIRE if set, else 300,
+# synth_ecp5's own. abc9 maps for the least delay under its model and then recovers area
+# on every path up to that delay, so an underestimated wire lets it deepen any path that
+# is not the model's critical one (docs/fpga.md, twentieth session).
+ecp5_abc9_wire="${TLB_ABC9_WIRE-300}"
+
 # The yosys commands for ECP5: synth_ecp5 stopped before its final autoname (so timing
-# reports name the real registers), then the netlist for nextpnr.
+# reports name the real registers), then the netlist for nextpnr. Its LUT mapping is run
+# here, as synth_ecp5's map_luts step runs it (the latch check and map, abc9, clean), so
+# that abc9's wire delay can be set: -maxlut 4 for -nowidelut, -dff for -dff.
 ecp5_synth() {  # <top> <json>
-  echo "synth_ecp5 -top $1 $ecp5_synth_opts -run :check; hierarchy -check; check -noinit; blackbox =A:whitebox; write_json $2"
+  local abc9="abc9 -W $ecp5_abc9_wire"
+  [[ " $ecp5_synth_opts " != *" -nowidelut "* ]] || abc9="$abc9 -maxlut 4"
+  [[ " $ecp5_synth_opts " != *" -dff "* ]] || abc9="$abc9 -dff"
+  echo "synth_ecp5 -top $1 $ecp5_synth_opts -run :map_luts;" \
+       "check -latchonly -assert; techmap -map +/lattice/latches_map.v; $abc9; clean;" \
+       "synth_ecp5 -top $1 $ecp5_synth_opts -run map_cells:check;" \
+       "hierarchy -check; check -noinit; blackbox =A:whitebox; write_json $2"
 }
 
 # Place and route on a ULX3S-package ECP5 (router2: router1 does not converge on these

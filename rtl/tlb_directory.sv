@@ -29,6 +29,10 @@ module tlb_directory
   /// global ASIDs for INVLPGB). The table, attributes and flush logs are memories (LUT RAM
   /// or block RAM), so the cost grows by memory, not by logic (docs/fpga.md).
   parameter int unsigned NumAsids = 16,
+  /// The memories are read a cycle ahead of the decision (block RAM, or an ASIC's
+  /// synchronous SRAM) rather than in its cycle (LUT RAM, asynchronous). By default ahead
+  /// above 64 ASIDs, where an FPGA's tables are block RAM (below, "the memories").
+  parameter bit          ReadAhead = NumAsids > 64,
   // Derived, do not change.
   localparam int unsigned AsidIdxW = $clog2(NumAsids),
   localparam int unsigned LagW     = $clog2(LogDepth + 2),
@@ -36,10 +40,7 @@ module tlb_directory
   localparam int unsigned LogIdxW  = LogDepth > 1 ? $clog2(LogDepth) : 1,
   // An ASID's generation is kept modulo the log (it is the log's write position): slots
   // count their own lag, saturating past LogDepth, so no wider count is ever read.
-  localparam int unsigned GenW     = LogIdxW,
-  // Up to 64 ASIDs the tables are LUT RAM, read in the decision's cycle; above, block RAM,
-  // which reads a clock edge after its address: a cycle ahead (below, "the memories").
-  localparam bit          ReadAhead = NumAsids > 64
+  localparam int unsigned GenW     = LogIdxW
 ) (
   input  logic                                clk_i,          ///< clock
   input  logic                                rst_ni,         ///< async reset, active low
@@ -101,8 +102,9 @@ module tlb_directory
   // with one write port and one read port each: the ASID table (`asid_mem`: in use or not,
   // and the generation), the attributes (`attr_mem`) and the flush log, one memory per log
   // position (`gen_log[p].mem`), all read at once. The decision and the catch-up replay read
-  // them, the replay from a copy. Up to 64 ASIDs (LUT RAM) the decision reads them
-  // asynchronously at its command's ASID (`gen_read_now`); above (block RAM) the read is
+  // them, the replay from a copy. With ReadAhead 0 (LUT RAM, up to 64 ASIDs by default) the
+  // decision reads them asynchronously at its command's ASID (`gen_read_now`); with 1 (block
+  // RAM, above 64 by default, or synchronous SRAM) the read is
   // registered, a cycle ahead, at the ASID of the command granted now (`rd_addr`, decided
   // next cycle), with a write to that ASID in the same cycle forwarded (`*_fwd_q`,
   // `gen_read_ahead`). Either way the decision reads each memory as it stands; every log

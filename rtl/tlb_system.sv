@@ -13,10 +13,13 @@ module tlb_system
   parameter int unsigned Slots    = 4,
   /// Flush-log depth per ASID: 1, 2, 4 or 8.
   parameter int unsigned LogDepth = 4,
-  /// Hardware ASIDs: a power of two from 2 to 64.
+  /// Hardware ASIDs: a power of two from 2 to 4096.
   parameter int unsigned NumAsids = 16,
   /// A hit's answer latency in cycles, 1 or 2 (tlb_core; docs/timing.md).
-  parameter int unsigned HitLatency = 1
+  parameter int unsigned HitLatency = 1,
+  /// The directory reads its memories a cycle ahead (1: block RAM or synchronous SRAM) or
+  /// in the decision's cycle (0: LUT RAM); by default ahead above 64 ASIDs (tlb_directory).
+  parameter bit          ReadAhead = NumAsids > 64
 ) (
   input  logic                                 clk_i,             ///< clock
   input  logic                                 rst_ni,            ///< async reset, active low
@@ -180,7 +183,8 @@ module tlb_system
     .NumCores (NumCores),
     .Slots    (Slots),
     .LogDepth (LogDepth),
-    .NumAsids (NumAsids)
+    .NumAsids (NumAsids),
+    .ReadAhead (ReadAhead)
   ) u_dir (
     .clk_i              (clk_i),
     .rst_ni             (rst_ni),

@@ -68,6 +68,7 @@ pub fn run(a: RunArgs, stop: Arc<AtomicBool>) -> CliResult {
         log_depth: a.log_depth,
         asids: a.asids,
         hit_latency: a.hit_latency,
+        read_ahead: None,
     };
     sys.validate()?;
     let mem = MemTiming { min_latency: a.mem_latency.0, max_latency: a.mem_latency.1, ready_percent: a.mem_ready };

@@ -216,7 +216,15 @@ impl Plan {
 /// many cores (fork-exit and os-mix keep cores + 2 alive), sometimes just enough, so reuse
 /// is frequent.
 fn round_config(cores: usize, entries: usize, hit_latency: u8) -> SysConfig {
-    SysConfig { cores, entries, slots: 4, log_depth: 4, asids: (cores + 3).next_power_of_two().max(16), hit_latency }
+    SysConfig {
+        cores,
+        entries,
+        slots: 4,
+        log_depth: 4,
+        asids: (cores + 3).next_power_of_two().max(16),
+        hit_latency,
+        read_ahead: None,
+    }
 }
 
 /// Runs the `soak` command.

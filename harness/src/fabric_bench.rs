@@ -32,7 +32,7 @@ fn spread(mut v: Vec<u64>) -> Spread {
 }
 
 fn system(cores: usize, log_depth: usize, mem: MemTiming, rtl: bool, seed: u64) -> Result<SysLockstep, Error> {
-    let sys = SysConfig { cores, entries: 32, slots: 4, log_depth, asids: 16, hit_latency: 1 };
+    let sys = SysConfig { cores, entries: 32, slots: 4, log_depth, asids: 16, hit_latency: 1, read_ahead: None };
     let mut cfg = SysLockstepConfig::new("fabric-bench", sys, seed);
     cfg.mem = mem;
     cfg.mode = if rtl { Mode::Lockstep } else { Mode::Model };

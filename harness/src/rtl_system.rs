@@ -23,21 +23,18 @@ fn spec(c: &SysConfig) -> TopSpec {
     let mut outs: Vec<(String, u32)> =
         SysCoreOutputs::default().fields().iter().map(|f| (f.0.to_string(), f.1 * n)).collect();
     outs.extend(Counters::default().fields().iter().map(|f| (f.0.to_string(), f.1)));
-    TopSpec::new(
-        wrapper_name(c),
-        "tlb_system",
-        "u_sys",
-        &[
-            ("NumCores", c.cores),
-            ("Entries", c.entries),
-            ("Slots", c.slots),
-            ("LogDepth", c.log_depth),
-            ("NumAsids", c.asids),
-            ("HitLatency", c.hit_latency as usize),
-        ],
-        &ins,
-        &outs,
-    )
+    let mut params = vec![
+        ("NumCores", c.cores),
+        ("Entries", c.entries),
+        ("Slots", c.slots),
+        ("LogDepth", c.log_depth),
+        ("NumAsids", c.asids),
+        ("HitLatency", c.hit_latency as usize),
+    ];
+    if let Some(ahead) = c.read_ahead {
+        params.push(("ReadAhead", ahead as usize));
+    }
+    TopSpec::new(wrapper_name(c), "tlb_system", "u_sys", &params, &ins, &outs)
 }
 
 /// One Verilated `tlb_system`.

@@ -86,7 +86,15 @@ fn full_width(name: &str, cores: usize) {
     // report replays this run exactly.
     let seed = seed(0x5157);
     let cycles: u64 = std::env::var("TLB_SOAK").ok().and_then(|v| v.parse().ok()).map_or(60_000, |k: u64| k * 1000);
-    let sys = SysConfig { cores, entries: 16, slots: 4, log_depth: 4, asids: ASIDS as usize, hit_latency: 1 };
+    let sys = SysConfig {
+        cores,
+        entries: 16,
+        slots: 4,
+        log_depth: 4,
+        asids: ASIDS as usize,
+        hit_latency: 1,
+        read_ahead: None,
+    };
     let mut s = sys_setup(name, sys, MemTiming { min_latency: 1, max_latency: 6, ready_percent: 80 });
     let mut r = Rng::new(seed);
 

@@ -37,7 +37,7 @@ fn run_sva(
     cycles: u64,
     seed: u64,
 ) -> (RunStats, Counters) {
-    let sys = SysConfig { cores, entries: 16, slots: 4, log_depth: 4, asids: 16, hit_latency };
+    let sys = SysConfig { cores, entries: 16, slots: 4, log_depth: 4, asids: 16, hit_latency, read_ahead: None };
     let mut cfg = SysLockstepConfig::new(&format!("os_workloads_{name}_{cores}_h{hit_latency}_sva{sva}"), sys, seed);
     cfg.mode = mode;
     cfg.sva = sva;

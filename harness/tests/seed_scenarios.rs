@@ -16,7 +16,7 @@ const L: Access = Access::Load;
 const U: bool = true;
 
 fn cfg(cores: usize) -> SysConfig {
-    SysConfig { cores, entries: 16, slots: 4, log_depth: 4, asids: 16, hit_latency: 1 }
+    SysConfig { cores, entries: 16, slots: 4, log_depth: 4, asids: 16, hit_latency: 1, read_ahead: None }
 }
 
 /// A process: an ASID with its root table, made current on nothing yet.

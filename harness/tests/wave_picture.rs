@@ -18,7 +18,8 @@ use tlb_sim::fabric::SysConfig;
 use tlb_sim::{Access, InvalKind, PageLevel};
 
 /// The configuration `tests/system.rs` builds for 2 cores, so no extra Verilator build.
-const SYS: SysConfig = SysConfig { cores: 2, entries: 16, slots: 4, log_depth: 4, asids: 16, hit_latency: 1 };
+const SYS: SysConfig =
+    SysConfig { cores: 2, entries: 16, slots: 4, log_depth: 4, asids: 16, hit_latency: 1, read_ahead: None };
 
 fn ok<T>(r: Result<T, Failure>) -> T {
     r.unwrap_or_else(|f| panic!("\n{f}"))

@@ -178,7 +178,7 @@ fn required_signals(cores: usize) -> Vec<String> {
 }
 
 fn fabric_agree(name: &str, hit_latency: u8) {
-    let sys = SysConfig { cores: 2, entries: 16, slots: 4, log_depth: 4, asids: 16, hit_latency };
+    let sys = SysConfig { cores: 2, entries: 16, slots: 4, log_depth: 4, asids: 16, hit_latency, read_ahead: None };
     let cycles = 4000;
     let mut cfg = SysLockstepConfig::new(name, sys, 5);
     cfg.mem = MemTiming::default();
@@ -257,7 +257,7 @@ fn fabric_agree(name: &str, hit_latency: u8) {
 fn rtl_assertions_are_counted_not_fatal_in_a_replay() {
     use tlb_harness::rtl_system::RtlSystem;
     use tlb_lockstep::Dut;
-    let sys = SysConfig { cores: 2, entries: 16, slots: 4, log_depth: 4, asids: 16, hit_latency: 1 };
+    let sys = SysConfig { cores: 2, entries: 16, slots: 4, log_depth: 4, asids: 16, hit_latency: 1, read_ahead: None };
     let traceable = RtlSystem::new_traceable(sys).unwrap_or_else(|e| panic!("{e}"));
     let one_pass = RtlSystem::new(sys).unwrap_or_else(|e| panic!("{e}"));
     for (what, mut rtl) in [("traceable, two evaluations a cycle", traceable), ("one evaluation a cycle", one_pass)] {

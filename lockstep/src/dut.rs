@@ -106,7 +106,9 @@ impl CoreParams {
 /// the same.
 pub fn system_wrapper_name(c: &SysConfig) -> String {
     let h = hit_latency_suffix(c.hit_latency);
-    format!("tlb_system_sim_n{}_e{}_s{}_l{}_a{}{h}", c.cores, c.entries, c.slots, c.log_depth, c.asids)
+    // The directory's read: said only when set (ReadAhead's default follows the table size).
+    let ra = c.read_ahead.map_or(String::new(), |r| format!("_ra{}", r as u8));
+    format!("tlb_system_sim_n{}_e{}_s{}_l{}_a{}{h}{ra}", c.cores, c.entries, c.slots, c.log_depth, c.asids)
 }
 
 /// The part of a wrapper top's name that says its HitLatency: none for the default 1,

@@ -52,7 +52,15 @@ fn check(file: &str) {
     let (doc, lanes) = common::load_diagram(file);
     let cycles = lanes[0].1.len();
     let mut b = Bench {
-        sys: TlbSystem::new(SysConfig { cores: 2, entries: 8, slots: 4, log_depth: 4, asids: 16, hit_latency: 1 }),
+        sys: TlbSystem::new(SysConfig {
+            cores: 2,
+            entries: 8,
+            slots: 4,
+            log_depth: 4,
+            asids: 16,
+            hit_latency: 1,
+            read_ahead: None,
+        }),
     };
     let attrs = |asid| SysCoreInputs { cmd_op: DirOp::SetAttrs, cmd_asid: asid, cmd_root: 0x80, ..Default::default() };
     b.cmd(0, attrs(1));

@@ -26,7 +26,7 @@ const L: Access = Access::Load;
 /// The configurations the tests build (each Verilated system takes about a minute):
 /// 2, 4 and 8 cores with 16 entries each.
 fn small(cores: usize) -> SysConfig {
-    SysConfig { cores, entries: 16, slots: 4, log_depth: 4, asids: 16, hit_latency: 1 }
+    SysConfig { cores, entries: 16, slots: 4, log_depth: 4, asids: 16, hit_latency: 1, read_ahead: None }
 }
 
 fn remap(s: &mut SysLockstep, root: u64, va: u64, ppn: u64) {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 //! The protocol: a shootdown reaches every core running the ASID, concurrent initiators
 //! complete within the bound (also with catch-ups competing), targeting, a catch-up replay
-//! keeping its log, a switch waiting for the walk in flight.
+//! keeping its log, a switch granted beside a SET_ATTRS that moved its slot, back-to-back
+//! posts of one ASID both replayed, a switch waiting for the walk in flight.
 
 use super::*;
 
@@ -223,6 +224,115 @@ fn a_replay_keeps_its_asids_log_while_another_asids_command_waits(trial: usize) 
 
 // Core 0 switched away and back `trial` times first: the round-robin pointer elsewhere.
 cases! { a_replay_keeps_its_asids_log_while_another_asids_command_waits: trial_0(0), trial_1(1) }
+
+/// A switch granted while the directory decides a SET_ATTRS that skipped the switching core
+/// (it had left the ASID): the directory searched the core's slot for the ASID at the grant,
+/// up to date then, and must apply the SET_ATTRS it decides meanwhile (the slot now lags
+/// fully): the switch flushes the ASID, and the core's next translation walks the new
+/// root instead of answering from the entry it cached under the old one
+/// (docs/shootdown.md, "SWITCH"). The switch is posted `gap` cycles after the SET_ATTRS:
+/// one cycle puts its grant in the SET_ATTRS's decision cycle.
+/// With `ReadAhead` 1 the switch also reads the attributes the SET_ATTRS wrote in the cycle
+/// before, forwarded into the read-ahead register.
+fn a_switch_granted_beside_a_set_attrs_that_skipped_its_core_flushes(gap: u64, read_ahead: bool) {
+    const VA: u64 = 0x1000;
+    let name =
+        format!("a_switch_granted_beside_a_set_attrs_that_skipped_its_core_flushes_{gap}_ra{}", read_ahead as u8);
+    let mut s = sys_setup(&name, SysConfig { read_ahead: Some(read_ahead), ..small(2) }, MemTiming::fixed(2));
+    let (old_root, new_root, other) = (s.tables.alloc_table(), s.tables.alloc_table(), s.tables.alloc_table());
+    {
+        let (pt, mem) = s.tables();
+        pt.map(mem, old_root, VA, PageLevel::Page4K, 0x11, PteFlags::URW);
+        pt.map(mem, new_root, VA, PageLevel::Page4K, 0x22, PteFlags::URW);
+    }
+    cmd_ok(&mut s, 0, Command::SetAttrs { asid: 1, root: old_root, pm: 0 });
+    cmd_ok(&mut s, 0, Command::SetAttrs { asid: 2, root: other, pm: 0 });
+    cmd_ok(&mut s, 0, Command::Sync);
+    // Core 1 caches VA under ASID 1, then leaves for ASID 2 (its slot for 1 stays, up to date).
+    cmd_ok(&mut s, 1, Command::Switch(1));
+    assert_eq!(ok(s.translate(1, VA, L, true)).paddr >> 12, 0x11);
+    cmd_ok(&mut s, 1, Command::Switch(2));
+    let full_before = s.outputs().cnt.catchup_full;
+    ok(s.post_cmd(0, Command::SetAttrs { asid: 1, root: new_root, pm: 0 }));
+    ok(s.run(gap));
+    ok(s.post_cmd(1, Command::Switch(1)));
+    assert_eq!(finish(&mut s, 0).map(|r| r.error), Some(false));
+    assert_eq!(finish(&mut s, 1).map(|r| r.error), Some(false));
+    if gap > 0 {
+        // The SET_ATTRS came first (posted together, the round robin picks the order).
+        assert_eq!(s.outputs().cnt.catchup_full, full_before + 1, "{name}: the switch flushed ASID 1");
+    }
+    let r = ok(s.translate(1, VA, L, true));
+    assert_eq!((r.paddr >> 12, r.hit), (0x22, false), "{name}: walked under the new root");
+}
+
+cases! { a_switch_granted_beside_a_set_attrs_that_skipped_its_core_flushes:
+gap_0(0, false), gap_1(1, false), gap_2(2, false),
+read_ahead_gap_0(0, true), read_ahead_gap_1(1, true), read_ahead_gap_2(2, true) }
+
+/// Two cores running one ASID post an invalidation of it each in the same cycle (decided
+/// back to back: the second reads the generation and the log position the first wrote), and
+/// a third core that had left the ASID switches back `gap` cycles later: it lags by both and
+/// catches up from the log, replaying both pages (with `gap` 1 its switch is decided right
+/// after the second post, reading the log entry written the cycle before). With `ReadAhead`
+/// 1 each of those reads is the read-ahead's forwarding.
+fn back_to_back_posts_of_one_asid_are_both_replayed(posters: usize, gap: u64, read_ahead: bool) {
+    const PAGES: [u64; 2] = [0x1000, 0x2000];
+    let name = format!("back_to_back_posts_of_one_asid_are_both_replayed_{posters}_{gap}_ra{}", read_ahead as u8);
+    let mut s = sys_setup(&name, SysConfig { read_ahead: Some(read_ahead), ..small(4) }, MemTiming::fixed(2));
+    let (root1, root2) = (s.tables.alloc_table(), s.tables.alloc_table());
+    {
+        let (pt, mem) = s.tables();
+        for (k, va) in PAGES.into_iter().enumerate() {
+            pt.map(mem, root1, va, PageLevel::Page4K, 0x10 + k as u64, PteFlags::URW);
+        }
+    }
+    cmd_ok(&mut s, 0, Command::SetAttrs { asid: 1, root: root1, pm: 0 });
+    cmd_ok(&mut s, 0, Command::SetAttrs { asid: 2, root: root2, pm: 0 });
+    cmd_ok(&mut s, 0, Command::Sync);
+    for core in 0..3 {
+        cmd_ok(&mut s, core, Command::Switch(1));
+    }
+    for va in PAGES {
+        ok(s.translate(2, va, L, true));
+    }
+    // Fill ASID 1's log with invalidations of other pages while every core runs it (none
+    // lags): a replay from a wrong position then replays one of these instead of a flush
+    // (a log position never written reads as InvAll, which would hide the error).
+    for p in 0..4u64 {
+        cmd_ok(&mut s, 0, Command::Post { kind: InvalKind::VaAsid, asid: 1, vaddr: 0x40_0000 + (p << 12), npages: 0 });
+    }
+    cmd_ok(&mut s, 0, Command::Sync);
+    cmd_ok(&mut s, 2, Command::Switch(2));
+    for (k, va) in PAGES.into_iter().enumerate().take(posters) {
+        remap(&mut s, root1, va, 0x30 + k as u64);
+    }
+    let log_before = s.outputs().cnt.catchup_log;
+    for (core, va) in PAGES.into_iter().enumerate().take(posters) {
+        ok(s.post_cmd(core, Command::Post { kind: InvalKind::VaAsid, asid: 1, vaddr: va, npages: 0 }));
+    }
+    ok(s.run(gap));
+    ok(s.post_cmd(2, Command::Switch(1)));
+    for core in (0..posters).chain([2]) {
+        assert_eq!(finish(&mut s, core).map(|r| r.error), Some(false), "{name}: core {core}");
+    }
+    for core in 0..posters {
+        cmd_ok(&mut s, core, Command::Sync);
+    }
+    assert_eq!(s.outputs().cnt.catchup_log, log_before + 1, "{name}: core 2 caught up from the log");
+    for (k, va) in PAGES.into_iter().enumerate() {
+        let r = ok(s.translate(2, va, L, true));
+        let ppn = if k < posters { 0x30 } else { 0x10 } + k as u64;
+        assert_eq!(r.paddr >> 12, ppn, "{name}: page {va:#x}");
+        assert!(!r.hit || k >= posters, "{name}: page {va:#x} walked again");
+    }
+}
+
+cases! { back_to_back_posts_of_one_asid_are_both_replayed:
+gap_0(2, 0, false), gap_1(2, 1, false), gap_2(2, 2, false),
+read_ahead_gap_0(2, 0, true), read_ahead_gap_1(2, 1, true), read_ahead_gap_2(2, 2, true),
+one_poster_gap_1(1, 1, false), one_poster_read_ahead_gap_0(1, 0, true),
+one_poster_read_ahead_gap_1(1, 1, true), one_poster_read_ahead_gap_2(1, 2, true) }
 
 /// A context switch issued while a walk of the old context is in flight waits for it: the
 /// walk finishes in the old address space (its answer comes from the old table), and only

@@ -36,7 +36,7 @@ use tlb_sim::fabric::SysConfig;
 use tlb_sim::{Access, InvalKind, PageLevel, Pte};
 
 fn sys_config(cores: usize) -> SysConfig {
-    SysConfig { cores, entries: 16, slots: 4, log_depth: 4, asids: 16, hit_latency: 1 }
+    SysConfig { cores, entries: 16, slots: 4, log_depth: 4, asids: 16, hit_latency: 1, read_ahead: None }
 }
 
 fn check(cores: usize, default_cases: u32) {
@@ -126,6 +126,15 @@ fn system_os_model_8_cores() {
 
 /// The directory at its largest table, 4096 ASIDs: its memories in block RAM on an FPGA,
 /// cleared by a 4096-cycle sweep after reset, the processes' ASIDs spread over all of it.
+/// The directory reading its memories a cycle ahead (`ReadAhead`, the default above 64
+/// ASIDs: block RAM) on the default 16-ASID table, so that the traffic of a small table
+/// (back-to-back decisions on one ASID, catch-ups over them) exercises the read-ahead's
+/// forwarding; the 4096-ASID test below runs it at a block-RAM size.
+#[test]
+fn system_os_model_4_cores_read_ahead() {
+    check_config("system_os_model_4_cores_read_ahead", SysConfig { read_ahead: Some(true), ..sys_config(4) }, 150);
+}
+
 #[test]
 fn system_os_model_4_cores_4096_asids() {
     check_config("system_os_model_4_cores_4096_asids", SysConfig { asids: 4096, ..sys_config(4) }, 60);

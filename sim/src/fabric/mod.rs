@@ -148,11 +148,16 @@ pub struct SysConfig {
     pub asids: usize,
     /// The cores' `HitLatency`: 1 or 2 cycles from a request to its hit's answer.
     pub hit_latency: u8,
+    /// The directory's `ReadAhead`: its memories read a cycle ahead of the decision (block
+    /// RAM, or an ASIC's synchronous SRAM) instead of in its cycle (LUT RAM). `None` leaves
+    /// the RTL's default, by size: ahead above 64 ASIDs. The model's cycles are the same
+    /// either way.
+    pub read_ahead: Option<bool>,
 }
 
 impl Default for SysConfig {
     fn default() -> Self {
-        SysConfig { cores: 4, entries: 32, slots: 4, log_depth: 4, asids: 16, hit_latency: 1 }
+        SysConfig { cores: 4, entries: 32, slots: 4, log_depth: 4, asids: 16, hit_latency: 1, read_ahead: None }
     }
 }
 
