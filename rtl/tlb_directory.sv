@@ -336,8 +336,7 @@ module tlb_directory
   logic bus_skipped;
   assign bus_skipped = bus_q.valid && bus_q.need_ack && !bus_q.drop_ctx &&
                        !bus_q.targets[gnt_idx_q] && bus_q.asid[AsidIdxW-1:0] == a &&
-                       (bus_q.set_attrs || bus_q.kind == InvAsid || bus_q.kind == InvVaAsid ||
-                        bus_q.kind == InvRangeAsid);
+                       (bus_q.set_attrs || kind_asid_scoped(bus_q.kind));
   assign hit   = gnt_hit_q;
   assign hit_s = gnt_hit_s_q;
   assign lag   = !bus_skipped || !gnt_hit_q ? gnt_lag_q :
@@ -454,7 +453,7 @@ module tlb_directory
       bus_d.kind   = cmd.kind;
       unique case (cmd_op_e'(cmd.op))
         CmdPost: begin
-          scoped = cmd.kind == InvAsid || cmd.kind == InvVaAsid || cmd.kind == InvRangeAsid;
+          scoped = kind_asid_scoped(cmd.kind);
           if (scoped && !asid_ok) begin
             bus_d.error  = 1'b1;
             cnt_errors_d = cnt_errors_q + 1;
@@ -823,7 +822,8 @@ module tlb_directory
 `ifndef TLB_NO_ASSERT
   // The slot a switch decides with, searched at its grant and brought up to date from the
   // bus, is the one its requester's slots hold now (whenever it matters: a switch that is
-  // not refused).
+  // not refused). The search is written again here, not shared with gen_req_slot, so that a
+  // fault in that one does not also blind the check (dir-slot-search-ignores-valid).
   logic                chk_hit;
   logic [SlotIdxW-1:0] chk_hit_s;
   always_comb begin
@@ -886,8 +886,7 @@ module tlb_directory
              rst_ni)
   `TLB_COVER(SwitchUpToDate_C, bus_d.set_ctx && !bus_d.inval, clk_i, rst_ni)
   `TLB_COVER(LogWraps_C, post_msg && gen_a == GenW'(LogDepth - 1) &&
-             (cmd.kind == InvAsid || cmd.kind == InvVaAsid || cmd.kind == InvRangeAsid),
-             clk_i, rst_ni)
+             kind_asid_scoped(cmd.kind), clk_i, rst_ni)
   // Concurrent initiators: several requests at once, several posts at once, acks owed to
   // several initiators at once (overlapping syncs), an ack arriving with a grant.
   `TLB_COVER(ConcurrentRequests_C, $countones(req) >= 2, clk_i, rst_ni)

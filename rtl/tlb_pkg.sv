@@ -150,6 +150,13 @@ package tlb_pkg;
     endcase
   endfunction
 
+  /// An ASID-scoped kind (InvAsid, InvVaAsid, InvRangeAsid): global entries survive it, and
+  /// the directory sends it only to the cores running its ASID (the model's
+  /// `InvalKind::asid_scoped`).
+  function automatic logic kind_asid_scoped(logic [2:0] kind);
+    return kind == InvAsid || kind == InvVaAsid || kind == InvRangeAsid;
+  endfunction
+
   /// Sv39 canonical form: bits 63:39 all equal bit 38.
   function automatic logic va_canonical(logic [63:38] vaddr_hi);
     return vaddr_hi == '0 || vaddr_hi == '1;

@@ -167,6 +167,22 @@ fn worst_case_sync_latency_with_catch_ups_competing() {
     assert!(worst > 5 + k, "the catch-ups did delay core 0 ({worst})");
 }
 
+/// ASID 1's page table with `pages` mapped to PPNs 0x10, 0x11, ... and ASID 2's empty one,
+/// both given to the directory by core 0 (SET_ATTRS, then a SYNC); returns ASID 1's root.
+fn two_address_spaces(s: &mut SysLockstep, pages: &[u64]) -> u64 {
+    let (root1, root2) = (s.tables.alloc_table(), s.tables.alloc_table());
+    {
+        let (pt, mem) = s.tables();
+        for (k, &va) in pages.iter().enumerate() {
+            pt.map(mem, root1, va, PageLevel::Page4K, 0x10 + k as u64, PteFlags::URW);
+        }
+    }
+    cmd_ok(s, 0, Command::SetAttrs { asid: 1, root: root1, pm: 0 });
+    cmd_ok(s, 0, Command::SetAttrs { asid: 2, root: root2, pm: 0 });
+    cmd_ok(s, 0, Command::Sync);
+    root1
+}
+
 /// A catch-up replay reads its ASID's log from a copy taken when it starts, while the
 /// directory's memories are already being read for the next command. Core 1 lags ASID 1 by
 /// three invalidations; its switch back is decided in the same cycle as core 0's post to
@@ -179,16 +195,7 @@ fn a_replay_keeps_its_asids_log_while_another_asids_command_waits(trial: usize) 
     const PAGES: [u64; 3] = [0x1000, 0x2000, 0x3000];
     let name = format!("a_replay_keeps_its_asids_log_while_another_asids_command_waits_{trial}");
     let mut s = sys_setup(&name, small(2), MemTiming::fixed(2));
-    let (root1, root2) = (s.tables.alloc_table(), s.tables.alloc_table());
-    {
-        let (pt, mem) = s.tables();
-        for (k, va) in PAGES.into_iter().enumerate() {
-            pt.map(mem, root1, va, PageLevel::Page4K, 0x10 + k as u64, PteFlags::URW);
-        }
-    }
-    cmd_ok(&mut s, 0, Command::SetAttrs { asid: 1, root: root1, pm: 0 });
-    cmd_ok(&mut s, 0, Command::SetAttrs { asid: 2, root: root2, pm: 0 });
-    cmd_ok(&mut s, 0, Command::Sync);
+    let root1 = two_address_spaces(&mut s, &PAGES);
     cmd_ok(&mut s, 0, Command::Switch(1));
     cmd_ok(&mut s, 1, Command::Switch(1));
     for va in PAGES {
@@ -280,16 +287,7 @@ fn back_to_back_posts_of_one_asid_are_both_replayed(posters: usize, gap: u64, re
     const PAGES: [u64; 2] = [0x1000, 0x2000];
     let name = format!("back_to_back_posts_of_one_asid_are_both_replayed_{posters}_{gap}_ra{}", read_ahead as u8);
     let mut s = sys_setup(&name, SysConfig { read_ahead: Some(read_ahead), ..small(4) }, MemTiming::fixed(2));
-    let (root1, root2) = (s.tables.alloc_table(), s.tables.alloc_table());
-    {
-        let (pt, mem) = s.tables();
-        for (k, va) in PAGES.into_iter().enumerate() {
-            pt.map(mem, root1, va, PageLevel::Page4K, 0x10 + k as u64, PteFlags::URW);
-        }
-    }
-    cmd_ok(&mut s, 0, Command::SetAttrs { asid: 1, root: root1, pm: 0 });
-    cmd_ok(&mut s, 0, Command::SetAttrs { asid: 2, root: root2, pm: 0 });
-    cmd_ok(&mut s, 0, Command::Sync);
+    let root1 = two_address_spaces(&mut s, &PAGES);
     for core in 0..3 {
         cmd_ok(&mut s, core, Command::Switch(1));
     }

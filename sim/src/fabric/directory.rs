@@ -484,12 +484,13 @@ impl Directory {
                         error(&mut d, &mut bus);
                     } else {
                         asid_w = Some((a, AsidRec { active: true, ..rec }));
-                        let hit =
-                            (0..cfg.slots).find(|&s| self.slot_q[g][s].valid && self.slot_q[g][s].asid as usize == a);
-                        let lag = self.slot_q[g][hit.unwrap_or(0)].lag;
-                        assert_eq!(
-                            Some(self.granted_slot()).map(|(h, s, l)| (h, s, if h { l } else { 0 })),
-                            Some(self.slot_search(g, a)).map(|(h, s, l)| (h, s, if h { l } else { 0 })),
+                        let (found, hit_s, lag) = self.slot_search(g, a);
+                        let hit = found.then_some(hit_s);
+                        // The RTL decides with the slot searched at the grant, brought up to
+                        // date: the same slot and lag whenever there is one.
+                        let (rtl_found, rtl_s, rtl_lag) = self.granted_slot();
+                        assert!(
+                            rtl_found == found && (!found || (rtl_s, rtl_lag) == (hit_s, lag)),
                             "the slot searched at the grant, brought up to date, is the slot now"
                         );
                         bus.set_ctx = true;
