@@ -159,3 +159,63 @@ module fv_core_onehit
 
   always_comb if (rst_n) cover (valid_count == 7'(Entries) && resp_valid && resp_hit);
 endmodule
+
+// Proof 4, compositional (twenty-first session): the premises fv_l1_onehit assumes of the
+// L1's inputs, proven of tlb_core with its L1 cut out (`cutpoint` of its output wires in onehit.sby:
+// hit_o, hit_entry_o and valid_o are free in every cycle), so they hold whatever the L1 holds
+// and answers. With fv_l1_onehit (one hit on the L1 alone under these premises) this proves
+// one hit at the core without the core's and the L1's state in one induction: the L1's
+// invalidation and sweep state no longer enters the core-level proof (formal/README.md).
+module fv_core_premises
+  import tlb_pkg::*;
+  import fv_spec::*;
+#(
+  parameter int unsigned Entries = 4
+) (
+  input  logic              clk_i,
+`include "fv_core_ports.svh"
+);
+`include "fv_core_inst.svh"
+
+  // The last lookup and whether an install came since, as fv_l1_onehit tracks them.
+  logic [VpnW-1:0]  lk_vpn_q;
+  logic [AsidW-1:0] lk_asid_q;
+  logic             lk_seen_q = 1'b0;
+  always_ff @(posedge clk_i) begin
+    if (rst_n && dut.accept) begin
+      lk_vpn_q  <= req_vaddr_i[38:12];
+      lk_asid_q <= ctx_asid_i;
+      lk_seen_q <= 1'b1;
+    end else if (rst_n && dut.install_valid) begin
+      lk_seen_q <= 1'b0;
+    end
+  end
+
+  // The premises (fv_l1_onehit's assumptions; the RTL's InstallAligned_A,
+  // NoLookupInInstall_A and InstallOfLastLookup_A).
+  always_comb if (rst_n) begin
+    InstallWellFormed_A: assert (!dut.install_valid || well_formed(dut.fill_entry_q));
+    NoLookupInInstall_A: assert (!(dut.install_valid && dut.accept));
+    InstallOfLastLookup_A: assert (!dut.install_valid ||
+        (lk_seen_q && dut.fill_entry_q.asid == lk_asid_q &&
+         dut.fill_entry_q.vpn == vpn_align(dut.fill_entry_q.level, lk_vpn_q)));
+  end
+
+`ifndef FV_NO_HELPERS
+  // Helpers: the core's and the walker's state registers hold only their states; the
+  // request registered and the walk are the last lookup's; a fill is of its walk.
+  always_comb if (rst_n) begin
+    LevelOk_A: assert (dut.u_ptw.level_q != 2'd3);
+    CoreStateOk_A: assert (dut.state_q != 2'd3);
+    LookIsLast_A: assert (!dut.look_valid_q || (lk_seen_q &&
+        dut.look_vaddr_q[38:12] == lk_vpn_q && dut.look_asid_q == lk_asid_q));
+    WalkIsLast_A: assert (dut.state_q == 2'd0 || (lk_seen_q &&
+        dut.walk_vaddr_q[38:12] == lk_vpn_q && dut.walk_asid_q == lk_asid_q));
+  end
+  always_comb if (rst_n && dut.state_q == 2'd2) begin
+    FillWellFormed_A: assert (well_formed(dut.fill_entry_q));
+    FillOfWalk_A: assert (dut.fill_entry_q.asid == dut.walk_asid_q &&
+        dut.fill_entry_q.vpn == vpn_align(dut.fill_entry_q.level, dut.walk_vaddr_q[38:12]));
+  end
+`endif
+endmodule

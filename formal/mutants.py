@@ -40,6 +40,13 @@ MUTANTS = {
         "pr_way_asid_q[w];",
         "onehit.sby", "core_bmc_nohelp",
         "same, found through tlb_core with walker-built entries"),
+    "fill_accepts": (
+        "tlb_core.sv",
+        "assign req_ready_o = state_q == CoreIdle && !miss;",
+        "assign req_ready_o = state_q != CoreWalk && !miss;",
+        "onehit.sby", "premises_bmc",
+        "the core accepts a request in its fill cycle: a lookup beside an install, against "
+        "the premise the L1's one-hit proof assumes (NoLookupInInstall_A)"),
     "unrecorded_switch": (
         "tlb_directory.sv",
         "ctx_d[gnt_idx_q] = '{valid: 1'b1, asid: a, lazy: 1'b0};  // unless replayed, below",

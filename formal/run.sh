@@ -38,6 +38,7 @@ command -v yices-smt2 >/dev/null || {
 proofs=(
   "onehit_l1      onehit.sby      l1_prove     1"
   "onehit_core    onehit.sby      core_prove   1"
+  "onehit_prem    onehit.sby      core_premises 1"
   "onehit_l1_cov  onehit.sby      l1_cover     1"
   "onehit_cor_cov onehit.sby      core_cover   1"
   "poison_core    core_poison.sby prove        1"
