@@ -13,9 +13,9 @@
 // after the last PTE arrives (registered), and a walk that caches its result writes the
 // entry in that same cycle, the core not accepting a request in it (CoreFill). No decision
 // depends on the compare in the cycle it is made: the compare ends at hit_q (docs/fpga.md).
-// An invalidation presented in cycle t is registered (inv_*_q, with the sum vpn + npages
-// precomputed) and applied in t+1: the L1 compares it with every entry and it poisons an
-// overlapping walk in flight. It is ordered after the requests accepted up to t and before
+// An invalidation presented in cycle t is registered (the walk's check in inv_*_q, the L1's
+// in its own in_*_q, with the sum vpn + npages precomputed) and applied in t+1: the L1
+// compares it with every entry and it poisons an overlapping walk in flight. It is ordered after the requests accepted up to t and before
 // every request accepted from t+1 on (the L1 masks a lookup's hit with the matches of the
 // invalidation it compared alongside), so an acknowledgement in t+1 stays true
 // (inval_valid_i has no ready: the TLB takes one per cycle; docs/timing.md).
@@ -120,6 +120,15 @@ module tlb_core
   logic [AsidW-1:0] inv_asid_q;
   logic [VpnW-1:0]  inv_vpn_q;
   logic [VpnW:0]    inv_last_q;
+  // The presented range's last page, vpn + npages (one bit wider: the carry), summed on the
+  // way in for the walk's overlap check (inv_last_q) and the L1 (which registers it too).
+  logic [VpnW:0]    inval_last;
+  assign inval_last = {1'b0, inval_vaddr_i[38:12]} + (VpnW + 1)'(inval_npages_i);
+  // The walk's check reads only the gigapage bits of inv_vpn_q and inv_last_q; the whole
+  // pages stay registered as the record of the invalidation applied (the formal proofs read
+  // it; synthesis drops the unread bits).
+  logic unused_inv_pages;
+  assign unused_inv_pages = ^{inv_vpn_q[17:0], inv_last_q[17:0]};
 
   // The hit answer's stage (HitLatency 2: registers; 1: last cycle's lookup as it is), and a
   // non-canonical request's fault held back a cycle to keep answers in order (HitLatency 2).
@@ -159,11 +168,11 @@ module tlb_core
     .hit_entry_o     (hit_entry),
     .install_valid_i (install_valid),
     .install_entry_i (fill_entry_q),
-    .inval_valid_i   (inv_valid_q),
-    .inval_kind_i    (inv_kind_q),
-    .inval_asid_i    (inv_asid_q),
-    .inval_vpn_i     (inv_vpn_q),
-    .inval_last_i    (inv_last_q),
+    .inval_valid_i   (inval_valid_i),
+    .inval_kind_i    (inval_kind_i),
+    .inval_asid_i    (inval_asid_i),
+    .inval_vpn_i     (inval_vaddr_i[38:12]),
+    .inval_last_i    (inval_last),
     .valid_o         (entry_valid)
   );
 
@@ -439,7 +448,7 @@ module tlb_core
       inv_kind_q    <= inval_kind_i;
       inv_asid_q    <= inval_asid_i;
       inv_vpn_q     <= inval_vaddr_i[38:12];
-      inv_last_q    <= {1'b0, inval_vaddr_i[38:12]} + 28'(inval_npages_i);
+      inv_last_q    <= inval_last;
     end
   end
 

@@ -30,7 +30,12 @@
 // valid bits as they are and the new entry's global bit and size. An invalidation in the
 // cycle of an install applies to the new entry too.
 //
-// Invalidation: InvAll (and every unknown kind) is a flash: every valid bit is killed. Every
+// Invalidation: presented in cycle t, applied in t+1 (as the core applies it). It is
+// registered on the way in (`in_*_q`) with its kind decoded and its ASID already compared
+// with the ASIDs the pending operation and the queue's slots hold in t+1 (`in_eq_p_q`,
+// `in_eq_q_q`: the ASID of one taken or queued in t, else the one held), so that the
+// decision of t+1 (take, merge, queue, flash) is a few gates on registers, not compares.
+// InvAll (and every unknown kind) is a flash: every valid bit is killed. Every
 // other kind is swept: held in the pending registers (`p_*_q`: any ASID, or one ASID's
 // non-global entries, over the pages [p_vpn_q, p_last_q]; InvAsid is all pages) and compared
 // with one set a cycle (step `p_step_q`: its `Ways` ways, read from a second copy of the tags,
@@ -85,8 +90,8 @@ module tlb_l1
   // Install a walk result.
   input  logic              install_valid_i,  ///< write install_entry_i this cycle
   input  tlb_entry_t        install_entry_i,  ///< the entry, vpn already aligned
-  // Invalidate (sfence.vma semantics).
-  input  logic              inval_valid_i,    ///< apply an invalidation this cycle
+  // Invalidate (sfence.vma semantics): presented in this cycle, applied in the next.
+  input  logic              inval_valid_i,    ///< an invalidation, applied next cycle
   input  logic [2:0]        inval_kind_i,     ///< inval_kind_e; unknown values act as InvAll
   input  logic [AsidW-1:0]  inval_asid_i,     ///< ASID operand (InvAsid, InvVaAsid, InvRangeAsid)
   input  logic [VpnW-1:0]   inval_vpn_i,      ///< VPN operand (InvVa, InvVaAsid, InvRangeAsid)
@@ -138,6 +143,14 @@ module tlb_l1
   // A hit's PLRU touch, a cycle after its answer.
   logic                touch_hit_q;
   logic [IdxW-1:0]     touch_idx_q;
+  // The invalidation applied this cycle (presented last cycle): valid, swept (valid and not
+  // a flash kind), any ASID (InvVa), its ASID and pages [in_vpn_q, in_last_q] (every page for
+  // InvAsid), and whether its ASID is the pending operation's and each queue slot's now.
+  logic                in_valid_q, in_swept_q, in_any_q, in_eq_p_q;
+  logic [AsidW-1:0]    in_asid_q;
+  logic [VpnW-1:0]     in_vpn_q;
+  logic [VpnW:0]       in_last_q;
+  logic [Queue-1:0]    in_eq_q_q;
   // The pending (swept) operation and the set the sweep compares this cycle.
   logic                p_valid_q, p_valid_d;
   logic                p_any_q, p_any_d;
@@ -327,28 +340,37 @@ module tlb_l1
     .touch_idx_i   (ins_sup ? ins_sup_idx : SupW'(touch_idx_q - IdxW'(Entries))),
     .victim_o      (sup_victim)
   );
+  // The way and the superpage an install would take, chosen every cycle for the set of the
+  // last lookup (`pr_set_q`: an install is of that lookup's VPN) and registered: the install
+  // writes where the cycle before it chose (`ins_way_q`, `ins_sup_q`). An entry killed in
+  // the install's own cycle is not preferred to the victim (a replacement hint, not a rule).
+  logic [WayW-1:0] ins_way_d, ins_way_q;
+  logic [SupW-1:0] ins_sup_d, ins_sup_q;
+  logic [SetW-1:0] pr_set_q;
   always_comb begin
     logic found;
-    ins_way = set_victim[ins_set];
+    ins_way_d = set_victim[pr_set_q];
     found = 1'b0;
     for (int unsigned w = 0; w < Ways; w++) begin
-      if (!found && !valid[way_idx(ins_set, w)]) begin
-        ins_way = WayW'(w);
+      if (!found && !valid[way_idx(pr_set_q, w)]) begin
+        ins_way_d = WayW'(w);
         found = 1'b1;
       end
     end
   end
   always_comb begin
     logic found;
-    ins_sup_idx = sup_victim;
+    ins_sup_d = sup_victim;
     found = 1'b0;
     for (int unsigned s = 0; s < Supers; s++) begin
       if (!found && !valid[Entries + s]) begin
-        ins_sup_idx = SupW'(s);
+        ins_sup_d = SupW'(s);
         found = 1'b1;
       end
     end
   end
+  assign ins_way     = ins_way_q;
+  assign ins_sup_idx = ins_sup_q;
   assign install_idx = ins_4k ? way_idx(ins_set, 32'(ins_way)) : IdxW'(Entries + 32'(ins_sup_idx));
 
   // ---------------------------------------------------------------------------------------
@@ -356,26 +378,33 @@ module tlb_l1
   logic in_swept, in_any, take, merge, load_q, flash_all, p_done;
   logic [VpnW-1:0] in_vpn;
   logic [VpnW:0]   in_last;
-  // Every kind but InvAll is swept: any ASID (InvVa) or one, over [in_vpn, in_last] (every
-  // page for InvAsid, one for InvVa and InvVaAsid).
-  assign in_swept = inval_valid_i && (inval_kind_i == InvAsid || inval_kind_i == InvVa ||
-                                      inval_kind_i == InvVaAsid || inval_kind_i == InvRangeAsid);
-  assign in_any   = inval_kind_i == InvVa;
-  assign in_vpn   = inval_kind_i == InvAsid ? '0 : inval_vpn_i;
-  assign in_last  = inval_kind_i == InvRangeAsid ? inval_last_i :
-                    inval_kind_i == InvAsid ? {1'b0, {VpnW{1'b1}}} : {1'b0, inval_vpn_i};
+  // The decode, on the way in: every kind but InvAll is swept: any ASID (InvVa) or one, over
+  // [vpn, last] (every page for InvAsid, one for InvVa and InvVaAsid).
+  logic            in_swept_d, in_any_d;
+  logic [VpnW-1:0] in_vpn_d;
+  logic [VpnW:0]   in_last_d;
+  assign in_swept_d = inval_valid_i && (inval_kind_i == InvAsid || inval_kind_i == InvVa ||
+                                        inval_kind_i == InvVaAsid ||
+                                        inval_kind_i == InvRangeAsid);
+  assign in_any_d   = inval_kind_i == InvVa;
+  assign in_vpn_d   = inval_kind_i == InvAsid ? '0 : inval_vpn_i;
+  assign in_last_d  = inval_kind_i == InvRangeAsid ? inval_last_i :
+                      inval_kind_i == InvAsid ? {1'b0, {VpnW{1'b1}}} : {1'b0, inval_vpn_i};
+  assign in_swept   = in_swept_q;
+  assign in_any     = in_any_q;
+  assign in_vpn     = in_vpn_q;
+  assign in_last    = in_last_q;
   // The sweeper takes it if it is free or in its last set this cycle; or merges it into the
   // pending operation if both have the same scope (any ASID, or the same one).
   assign p_done    = !p_valid_q || p_step_q == SetW'(Sets - 1);
-  assign merge     = in_swept && !p_done && in_any == p_any_q &&
-                     (in_any || inval_asid_i == p_asid_q);
+  assign merge     = in_swept && !p_done && in_any == p_any_q && (in_any || in_eq_p_q);
   assign take      = in_swept && (p_done || merge);
   // An ASID-scoped kind of another ASID that finds it busy is queued as a flush of its whole
   // ASID, in the slot that holds that ASID, else in the first free one; the sweep starts
   // again from set 0. With one set a sweep is one step: the sweeper takes every kind, and
   // nothing is queued.
   for (genvar i = 0; i < Queue; i++) begin : gen_q_same
-    assign q_same[i] = q_valid_q[i] && q_asid_q[i] == inval_asid_i;
+    assign q_same[i] = q_valid_q[i] && in_eq_q_q[i];
   end
   assign load_q    = Sets > 1 && in_swept && !take && !in_any &&
                      (q_same != '0 || q_valid_q != '1);
@@ -395,7 +424,7 @@ module tlb_l1
   end
   // Everything else flashes every entry: InvAll, unknown kinds, and a kind the sweeper
   // can neither take nor queue.
-  assign flash_all = inval_valid_i && !take && !load_q;
+  assign flash_all = in_valid_q && !take && !load_q;
 
   // Does a pending operation match an entry: its ASID rule, and the entry's pages
   // [vpn, vpn_last] meet [vpn_i, last_i].
@@ -418,7 +447,7 @@ module tlb_l1
     if (take) begin
       p_valid_d = 1'b1;
       p_any_d   = in_any;
-      p_asid_d  = inval_asid_i;
+      p_asid_d  = in_asid_q;
       p_vpn_d   = in_vpn;
       p_last_d  = in_last;
       p_step_d  = '0;
@@ -432,7 +461,19 @@ module tlb_l1
   // The queue next cycle: a slot loaded now, else kept until the pending sweep ends.
   for (genvar i = 0; i < Queue; i++) begin : gen_q_next
     assign q_valid_d[i] = q_load[i] || (q_valid_q[i] && !p_done);
-    assign q_asid_d[i]  = q_load[i] ? inval_asid_i : q_asid_q[i];
+    assign q_asid_d[i]  = q_load[i] ? in_asid_q : q_asid_q[i];
+  end
+
+  // The ASID presented now against the ASIDs the pending operation and each queue slot hold
+  // next cycle: the one taken or loaded now (this cycle's `in_asid_q`), else the one held;
+  // both compares run beside the decision, which only picks one.
+  logic             in_eq_p_d;
+  logic [Queue-1:0] in_eq_q_d;
+  logic             in_eq_in;
+  assign in_eq_in  = inval_asid_i == in_asid_q;
+  assign in_eq_p_d = take ? in_eq_in : inval_asid_i == p_asid_q;
+  for (genvar i = 0; i < Queue; i++) begin : gen_in_eq_q
+    assign in_eq_q_d[i] = q_load[i] ? in_eq_in : inval_asid_i == q_asid_q[i];
   end
 
   // Does the queue match an entry: one of its ASIDs, not global.
@@ -466,9 +507,9 @@ module tlb_l1
   // in flight if it stays; the slot loaded now (a slot that already held the ASID holds it
   // still), else a slot kept.
   logic lk_asid, lk_q;
-  assign lk_asid = take ? !in_any && inval_asid_i == lookup_asid_i
+  assign lk_asid = take ? !in_any && in_asid_q == lookup_asid_i
                         : p_valid_q && !p_done && !p_any_q && p_asid_q == lookup_asid_i;
-  assign lk_q    = (load_q && inval_asid_i == lookup_asid_i) ||
+  assign lk_q    = (load_q && in_asid_q == lookup_asid_i) ||
                    (!p_done && queue_hits(q_valid_q, q_asid_q, 1'b0, lookup_asid_i));
 
   // The sweep: step p_step_q compares set p_step_q's ways and the superpages
@@ -497,10 +538,10 @@ module tlb_l1
 
   // The invalidation as it is applied this cycle judges an install of this cycle.
   logic install_killed;
-  assign install_killed = inval_valid_i &&
+  assign install_killed = in_valid_q &&
       (take ? pend_hits(install_entry_i.asid, install_entry_i.g, install_entry_i.level,
-                        install_entry_i.vpn, in_any, inval_asid_i, in_vpn, in_last)
-            : !load_q || (!install_entry_i.g && install_entry_i.asid == inval_asid_i));
+                        install_entry_i.vpn, in_any, in_asid_q, in_vpn, in_last)
+            : !load_q || (!install_entry_i.g && install_entry_i.asid == in_asid_q));
 
   // ---------------------------------------------------------------------------------------
   // Next state: the matches are registered (kill_q) and cleared next cycle; the overlap drop
@@ -557,6 +598,14 @@ module tlb_l1
       hit_level_q <= Page4K;
       touch_hit_q <= 1'b0;
       touch_idx_q <= '0;
+      in_valid_q  <= 1'b0;
+      in_swept_q  <= 1'b0;
+      in_any_q    <= 1'b0;
+      in_asid_q   <= '0;
+      in_vpn_q    <= '0;
+      in_last_q   <= '0;
+      in_eq_p_q   <= 1'b1;
+      in_eq_q_q   <= '1;
       p_valid_q   <= 1'b0;
       p_any_q     <= 1'b0;
       p_asid_q    <= '0;
@@ -573,6 +622,9 @@ module tlb_l1
       pr_sup_asid_q <= '0;
       pr_sup_cov_q  <= '0;
       pr_sup_gig_q  <= '0;
+      pr_set_q      <= '0;
+      ins_way_q     <= '0;
+      ins_sup_q     <= '0;
     end else begin
       valid_q     <= valid_d;
       kill_q      <= clr_i ? '0 : kill_d;
@@ -586,6 +638,14 @@ module tlb_l1
       hit_level_q <= hit_level;
       touch_hit_q <= hit_o && !clr_i;
       touch_idx_q <= hit_idx_q;
+      in_valid_q  <= inval_valid_i && !clr_i;
+      in_swept_q  <= in_swept_d && !clr_i;
+      in_any_q    <= in_any_d;
+      in_asid_q   <= inval_asid_i;
+      in_vpn_q    <= in_vpn_d;
+      in_last_q   <= in_last_d;
+      in_eq_p_q   <= in_eq_p_d;
+      in_eq_q_q   <= in_eq_q_d;
       p_valid_q   <= p_valid_d && !clr_i;
       p_any_q     <= p_any_d;
       p_asid_q    <= p_asid_d;
@@ -603,7 +663,10 @@ module tlb_l1
         pr_sup_asid_q <= sup_asid;
         pr_sup_cov_q  <= sup_cov;
         pr_sup_gig_q  <= sup_gig;
+        pr_set_q      <= cmp_set;
       end
+      ins_way_q     <= ins_way_d;
+      ins_sup_q     <= ins_sup_d;
     end
   end
 
@@ -678,11 +741,29 @@ module tlb_l1
   `TLB_ASSERT_NEXT(SweepEnds_A, p_valid_q && p_step_q == SetW'(Sets - 1) && !take, !p_valid_q,
                    clk_i, rst_ni)
 
+  // The registered compares are the ASIDs' equality as the registers stand: the pending
+  // operation's and every queue slot's (whatever their valid bits).
+`ifndef TLB_NO_ASSERT
+  logic [Queue-1:0] chk_eq_q;
+  for (genvar i = 0; i < Queue; i++) begin : gen_chk_eq_q
+    assign chk_eq_q[i] = q_asid_q[i] == in_asid_q;
+  end
+`endif
+  `TLB_ASSERT(InEqPending_A, in_eq_p_q == (p_asid_q == in_asid_q), clk_i, rst_ni)
+  `TLB_ASSERT(InEqQueue_A, in_eq_q_q == chk_eq_q, clk_i, rst_ni)
+
   // Functional coverage: each invalidation kind is applied while entries are valid, and is
-  // taken by the sweeper (every kind but InvAll).
-  `TLB_COVER_KINDS(InvMeetsEntries, inval_kind_i, inval_valid_i && valid != '0, clk_i, rst_ni)
-  `TLB_COVER_KINDS(InvSwept, inval_kind_i, take, clk_i, rst_ni)
-  `TLB_COVER(InvAndInstall_C, inval_valid_i && install_valid_i, clk_i, rst_ni)
+  // taken by the sweeper (every kind but InvAll); the kind applied is last cycle's.
+  `TLB_PAST(chk_in_kind_q, inval_kind_i, clk_i, rst_ni)
+  `TLB_COVER_KINDS(InvMeetsEntries, chk_in_kind_q, in_valid_q && valid != '0, clk_i, rst_ni)
+  `TLB_COVER_KINDS(InvSwept, chk_in_kind_q, take, clk_i, rst_ni)
+  `TLB_COVER(InvAndInstall_C, in_valid_q && install_valid_i, clk_i, rst_ni)
+  // The registered compares forwarded: an ASID presented beside one taken or queued of the
+  // same ASID (its compare made against that one, not the registers it replaces).
+  `TLB_COVER(InEqForwardedPending_C, take && in_swept_d && in_eq_in && p_asid_q != in_asid_q,
+             clk_i, rst_ni)
+  `TLB_COVER(InEqForwardedQueue_C, load_q && in_swept_d && in_eq_in && q_same == '0,
+             clk_i, rst_ni)
   // A lookup that compared in an invalidation's cycle and missed only because of it.
   `TLB_COVER(HitRetired_C, hit_q && kill_q[hit_idx_q], clk_i, rst_ni)
   // The sweeper: it retires entries, a 4 KiB one and a superpage; a lookup hits an entry it

@@ -396,11 +396,11 @@ impl TlbCore {
             lookup_asid: i.ctx_asid,
             install_valid: self.state_q == CoreState::Fill && !self.fill_kill_q,
             install_entry: self.fill_entry_q,
-            inval_valid: self.inv_valid_q,
-            inval_kind: self.inv_kind_q,
-            inval_asid: self.inv_asid_q,
-            inval_vpn: self.inv_vpn_q,
-            inval_last: self.inv_last_q,
+            inval_valid: i.inval_valid,
+            inval_kind: i.inval_kind,
+            inval_asid: i.inval_asid,
+            inval_vpn: va_vpn(i.inval_vaddr),
+            inval_last: va_vpn(i.inval_vaddr) + i.inval_npages as u64,
         };
         self.u_l1.step(&l1_in);
         self.u_ptw.step(&ptw_in);

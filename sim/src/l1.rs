@@ -24,6 +24,7 @@ pub struct L1Inputs {
     pub lookup_asid: u16,
     pub install_valid: bool,
     pub install_entry: TlbEntry,
+    /// The invalidation presented this cycle, applied in the next (`in_*_q`).
     pub inval_valid: bool,
     pub inval_kind: u8,
     pub inval_asid: u16,
@@ -79,6 +80,22 @@ pub struct L1 {
     /// way of its set (`way_asid`, `way_vpn`) and per superpage (`sup_asid`, `sup_cov`,
     /// `sup_gig`), registered with every lookup.
     pub pr_q: ProbeParts,
+    /// The invalidation applied this cycle, presented in the last (`in_valid_q`): swept
+    /// (`in_swept_q`: valid and of a kind other than InvAll), and its scope and pages as a
+    /// pending operation would hold them (`in_any_q`, `in_asid_q`, `in_vpn_q`, `in_last_q` as
+    /// `in_q`); whether its ASID is the pending operation's (`in_eq_p_q`) and each queue
+    /// slot's (`in_eq_q_q`), compared when it was presented against what they hold now.
+    pub in_valid_q: bool,
+    pub in_swept_q: bool,
+    pub in_q: Pending,
+    pub in_eq_p_q: bool,
+    pub in_eq_q_q: [bool; L1_QUEUE],
+    /// The set of the last lookup (`pr_set_q`, registered with `pr_q`), and the way of that
+    /// set and the superpage an install would take, chosen last cycle (`ins_way_q`,
+    /// `ins_sup_q`): where an install writes in this cycle.
+    pub pr_set_q: usize,
+    pub ins_way_q: usize,
+    pub ins_sup_q: usize,
     /// `Entries` (4 KiB entries), `Ways`, `Sets` (cycles a sweep takes).
     pub entries: usize,
     pub ways: usize,
@@ -167,6 +184,14 @@ impl L1 {
             q_asid_q: [0; L1_QUEUE],
             lk_q_q: false,
             pr_q: ProbeParts::default(),
+            in_valid_q: false,
+            in_swept_q: false,
+            in_q: Pending::default(),
+            in_eq_p_q: true,
+            in_eq_q_q: [true; L1_QUEUE],
+            pr_set_q: 0,
+            ins_way_q: 0,
+            ins_sup_q: 0,
             entries,
             ways,
             sets,
@@ -304,17 +329,36 @@ impl L1 {
         self.lookup(vpn, asid).filter(|(_, e)| !(self.p_valid_q && (self.p_q.hits(e) || self.queue_hits(e))))
     }
 
-    /// Where an install of `e` would write now: its set's first invalid way, else the set's
-    /// PLRU victim; for a superpage, the first invalid superpage, else theirs.
+    /// Where an install of `e` writes in this cycle: the way of its set chosen last cycle
+    /// (`ins_way_q`), or the superpage (`ins_sup_q`).
     pub fn install_slot(&self, e: &TlbEntry) -> usize {
         if e.level == PageLevel::Page4K {
-            let set = self.set_of(e.vpn);
-            let way = (0..self.ways).find(|&w| !self.valid(self.way_idx(set, w))).unwrap_or(self.plru[set].victim());
-            self.way_idx(set, way)
+            self.way_idx(self.set_of(e.vpn), self.ins_way_q)
         } else {
-            let s = (0..L1_SUPERS).find(|&s| !self.valid(self.entries + s)).unwrap_or(self.sup_plru.victim());
-            self.entries + s
+            self.entries + self.ins_sup_q
         }
+    }
+
+    /// Where an install of `e` in the next cycle writes, chosen now (`ins_way_d`,
+    /// `ins_sup_d`): for a 4 KiB page, the first invalid way of the last lookup's set
+    /// (`pr_set_q`, the set of the VPN an install fills), else that set's PLRU victim; for a
+    /// superpage, the first invalid superpage, else theirs.
+    pub fn next_install_slot(&self, e: &TlbEntry) -> usize {
+        let (way, sup) = self.install_choice();
+        if e.level == PageLevel::Page4K {
+            self.way_idx(self.set_of(e.vpn), way)
+        } else {
+            self.entries + sup
+        }
+    }
+
+    /// `ins_way_d` and `ins_sup_d`: the way of set `pr_set_q` and the superpage an install
+    /// would take, from the valid bits and the PLRU trees as they are now.
+    fn install_choice(&self) -> (usize, usize) {
+        let set = self.pr_set_q;
+        let way = (0..self.ways).find(|&w| !self.valid(self.way_idx(set, w))).unwrap_or(self.plru[set].victim());
+        let sup = (0..L1_SUPERS).find(|&s| !self.valid(self.entries + s)).unwrap_or(self.sup_plru.victim());
+        (way, sup)
     }
 
     /// `valid_o` as a count.
@@ -335,42 +379,36 @@ impl L1 {
         });
         // `hit_o` from this cycle's registers, before they move.
         let touch_hit_d = self.hit_live().is_some();
-        // Where an install writes (only an install's cycle needs it).
+        // Where an install writes (only an install's cycle needs it), and where one would
+        // write next cycle.
         let install_idx = if i.install_valid { self.install_slot(e) } else { 0 };
+        let (ins_way_d, ins_sup_d) = self.install_choice();
         let ins_4k = i.install_valid && e.level == PageLevel::Page4K;
         let ins_sup = i.install_valid && e.level != PageLevel::Page4K;
-        let kind = InvalKind::from_bits(i.inval_kind);
-        // The sweeper takes every kind but InvAll if it is free or sweeps its last set now;
-        // what it can neither take nor queue (below) flashes every entry.
-        let in_swept =
-            i.inval_valid && matches!(kind, InvalKind::Asid | InvalKind::Va | InvalKind::VaAsid | InvalKind::RangeAsid);
-        let incoming = Pending {
-            any: kind == InvalKind::Va,
-            asid: i.inval_asid,
-            vpn: if kind == InvalKind::Asid { 0 } else { i.inval_vpn },
-            last: match kind {
-                InvalKind::RangeAsid => i.inval_last,
-                InvalKind::Asid => VPN_MASK,
-                _ => i.inval_vpn,
-            },
-        };
+        // The invalidation presented last cycle is applied now (`in_*_q`). The sweeper takes
+        // every kind but InvAll if it is free or sweeps its last set now; what it can neither
+        // take nor queue (below) flashes every entry.
+        let in_swept = self.in_swept_q;
+        let incoming = self.in_q;
         let p = self.p_q;
         let p_done = !self.p_valid_q || self.p_step_q == self.sets - 1;
         // One of the same scope as the operation in flight merges into it: the hull of both
         // page ranges, swept again from set 0.
-        let merge = in_swept && !p_done && incoming.any == p.any && (incoming.any || incoming.asid == p.asid);
+        // The ASID's compares were made when it was presented (`in_eq_p_q`, `in_eq_q_q`).
+        assert_eq!(self.in_eq_p_q, incoming.asid == p.asid, "model invariant: in_eq_p_q");
+        let merge = in_swept && !p_done && incoming.any == p.any && (incoming.any || self.in_eq_p_q);
         let take = in_swept && (p_done || merge);
         // An ASID-scoped kind of another ASID that finds it busy is queued as a flush of its
         // whole ASID, in the slot that holds that ASID, else in the first free one; the sweep
         // starts again.
         let q_slot = (0..L1_QUEUE)
-            .find(|&s| self.q_valid_q[s] && self.q_asid_q[s] == incoming.asid)
+            .find(|&s| self.q_valid_q[s] && self.in_eq_q_q[s])
             .or_else(|| (0..L1_QUEUE).find(|&s| !self.q_valid_q[s]));
         let load_q = self.sets > 1 && in_swept && !take && !incoming.any && q_slot.is_some();
-        let flash_all = i.inval_valid && !take && !load_q;
+        let flash_all = self.in_valid_q && !take && !load_q;
         // The invalidation as it is applied now judges the install of this cycle.
         let install_killed =
-            i.inval_valid && if load_q { !e.g && e.asid == incoming.asid } else { !take || incoming.hits(e) };
+            self.in_valid_q && if load_q { !e.g && e.asid == incoming.asid } else { !take || incoming.hits(e) };
         // The operation pending next cycle, and this cycle's lookup against it.
         let (p_valid_d, p_d, p_step_d) = if merge {
             (true, Pending { vpn: p.vpn.min(incoming.vpn), last: p.last.max(incoming.last), ..incoming }, 0)
@@ -460,5 +498,27 @@ impl L1 {
             || (!p_done && queue_holds(&self.q_valid_q, &self.q_asid_q, i.lookup_asid));
         self.q_valid_q = if i.clr { [false; L1_QUEUE] } else { q_valid_d };
         self.q_asid_q = q_asid_d;
+        // The invalidation presented now, decoded, and its ASID against what the pending
+        // operation and the queue's slots hold from the next cycle.
+        let kind = InvalKind::from_bits(i.inval_kind);
+        let swept = matches!(kind, InvalKind::Asid | InvalKind::Va | InvalKind::VaAsid | InvalKind::RangeAsid);
+        self.in_valid_q = i.inval_valid && !i.clr;
+        self.in_swept_q = i.inval_valid && swept && !i.clr;
+        self.in_q = Pending {
+            any: kind == InvalKind::Va,
+            asid: i.inval_asid,
+            vpn: if kind == InvalKind::Asid { 0 } else { i.inval_vpn },
+            last: match kind {
+                InvalKind::RangeAsid => i.inval_last,
+                InvalKind::Asid => VPN_MASK,
+                _ => i.inval_vpn,
+            },
+        };
+        self.in_eq_p_q = i.inval_asid == p_d.asid;
+        self.in_eq_q_q = q_asid_d.map(|a| a == i.inval_asid);
+        if i.lookup_valid {
+            self.pr_set_q = self.set_of(i.lookup_vpn);
+        }
+        (self.ins_way_q, self.ins_sup_q) = (ins_way_d, ins_sup_d);
     }
 }
