@@ -12,3 +12,22 @@
     .way_asid_i(dut.u_l1.pr_way_asid_q), .way_vpn_i(dut.u_l1.pr_way_vpn_q),
     .sup_asid_i(dut.u_l1.pr_sup_asid_q), .sup_cov_i(dut.u_l1.pr_sup_cov_q),
     .sup_gig_i(dut.u_l1.pr_sup_gig_q));
+// Helper: the L1's registered invalidation is the core's (`inv_*_q`) decoded, and its
+// registered ASID compares hold (fv_l1_in_check).
+  fv_l1_in_check u_in (
+    .en_i(rst_n), .in_asid_i(dut.u_l1.in_asid_q), .p_asid_i(dut.u_l1.p_asid_q),
+    .q_asid_i(dut.u_l1.q_asid_q), .eq_p_i(dut.u_l1.in_eq_p_q), .eq_q_i(dut.u_l1.in_eq_q_q));
+`ifndef FV_NO_HELPERS
+  always_comb if (rst_n) begin
+    InDecoded_A: assert (
+        dut.u_l1.in_valid_q == dut.inv_valid_q && dut.u_l1.in_asid_q == dut.inv_asid_q &&
+        dut.u_l1.in_swept_q == (dut.inv_valid_q && dut.inv_kind_q inside {InvAsid, InvVa,
+                                                                          InvVaAsid,
+                                                                          InvRangeAsid}) &&
+        dut.u_l1.in_any_q == (dut.inv_kind_q == InvVa) &&
+        dut.u_l1.in_vpn_q == (dut.inv_kind_q == InvAsid ? '0 : dut.inv_vpn_q) &&
+        dut.u_l1.in_last_q == (dut.inv_kind_q == InvRangeAsid ? dut.inv_last_q :
+                               dut.inv_kind_q == InvAsid ? {1'b0, {VpnW{1'b1}}} :
+                                                           {1'b0, dut.inv_vpn_q}));
+  end
+`endif

@@ -112,6 +112,9 @@ module fv_l1_onehit
     .way_asid_i(dut.pr_way_asid_q), .way_vpn_i(dut.pr_way_vpn_q),
     .sup_asid_i(dut.pr_sup_asid_q), .sup_cov_i(dut.pr_sup_cov_q),
     .sup_gig_i(dut.pr_sup_gig_q));
+  fv_l1_in_check u_in (
+    .en_i(rst_n), .in_asid_i(dut.in_asid_q), .p_asid_i(dut.p_asid_q), .q_asid_i(dut.q_asid_q),
+    .eq_p_i(dut.in_eq_p_q), .eq_q_i(dut.in_eq_q_q));
 `ifndef FV_NO_HELPERS
   // Helper: both copies of a valid 4 KiB entry's tag agree (the install writes both).
   for (genvar k = 0; k < Entries; k++) begin : gen_tags

@@ -41,3 +41,26 @@ module fv_l1_probe_check
   end
 `endif
 endmodule
+
+// Helper: the L1's registered compares of the invalidation applied now (`in_eq_p_q`,
+// `in_eq_q_q`) are the equality of its ASID with the pending operation's and each queue
+// slot's as the registers stand (the RTL's InEqPending_A and InEqQueue_A, compiled out in the
+// proofs). Without it the induction starts from states where a merge or a queueing is
+// decided against an ASID no register holds, and the one-hit inductions stop closing.
+module fv_l1_in_check
+  import tlb_pkg::*;
+(
+  input logic                           en_i,
+  input logic [AsidW-1:0]               in_asid_i,
+  input logic [AsidW-1:0]               p_asid_i,
+  input logic [L1Queue-1:0][AsidW-1:0]  q_asid_i,
+  input logic                           eq_p_i,
+  input logic [L1Queue-1:0]             eq_q_i
+);
+`ifndef FV_NO_HELPERS
+  always_comb if (en_i) InEqPending_A: assert (eq_p_i == (in_asid_i == p_asid_i));
+  for (genvar i = 0; i < L1Queue; i++) begin : gen_q
+    always_comb if (en_i) InEqQueue_A: assert (eq_q_i[i] == (in_asid_i == q_asid_i[i]));
+  end
+`endif
+endmodule

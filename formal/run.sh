@@ -37,7 +37,6 @@ command -v yices-smt2 >/dev/null || {
 # proof-name  sby-file  task  quick?(1/0)
 proofs=(
   "onehit_l1      onehit.sby      l1_prove     1"
-  "onehit_core    onehit.sby      core_prove   1"
   "onehit_prem    onehit.sby      core_premises 1"
   "onehit_l1_cov  onehit.sby      l1_cover     1"
   "onehit_cor_cov onehit.sby      core_cover   1"
