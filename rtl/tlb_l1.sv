@@ -340,12 +340,11 @@ module tlb_l1
     .touch_idx_i   (ins_sup ? ins_sup_idx : SupW'(touch_idx_q - IdxW'(Entries))),
     .victim_o      (sup_victim)
   );
-  // The way and the superpage an install would take, chosen every cycle for the set of the
-  // last lookup (`pr_set_q`: an install is of that lookup's VPN) and registered: the install
-  // writes where the cycle before it chose (`ins_way_q`, `ins_sup_q`). An entry killed in
-  // the install's own cycle is not preferred to the victim (a replacement hint, not a rule).
-  logic [WayW-1:0] ins_way_d, ins_way_q;
-  logic [SupW-1:0] ins_sup_d, ins_sup_q;
+  // The way an install takes is chosen in the set of the last lookup (`pr_set_q`: an install
+  // is of that lookup's VPN, so it is the install's set), so that the new entry's own VPN
+  // does not enter the choice, only its size picks the way or the superpage.
+  logic [WayW-1:0] ins_way_d;
+  logic [SupW-1:0] ins_sup_d;
   logic [SetW-1:0] pr_set_q;
   always_comb begin
     logic found;
@@ -369,8 +368,8 @@ module tlb_l1
       end
     end
   end
-  assign ins_way     = ins_way_q;
-  assign ins_sup_idx = ins_sup_q;
+  assign ins_way     = ins_way_d;
+  assign ins_sup_idx = ins_sup_d;
   assign install_idx = ins_4k ? way_idx(ins_set, 32'(ins_way)) : IdxW'(Entries + 32'(ins_sup_idx));
 
   // ---------------------------------------------------------------------------------------
@@ -623,8 +622,6 @@ module tlb_l1
       pr_sup_cov_q  <= '0;
       pr_sup_gig_q  <= '0;
       pr_set_q      <= '0;
-      ins_way_q     <= '0;
-      ins_sup_q     <= '0;
     end else begin
       valid_q     <= valid_d;
       kill_q      <= clr_i ? '0 : kill_d;
@@ -665,8 +662,6 @@ module tlb_l1
         pr_sup_gig_q  <= sup_gig;
         pr_set_q      <= cmp_set;
       end
-      ins_way_q     <= ins_way_d;
-      ins_sup_q     <= ins_sup_d;
     end
   end
 

@@ -324,14 +324,12 @@ pub fn core_signals(s: &mut Signals, scope: &str, m: &TlbCore, i: &CoreInputs, c
     s.add("q_asid_q", 16 * q as u32, (0..q).fold(0, |v, i| v | (l1.q_asid_q[i] as u64) << (16 * i)));
     s.add("lk_q_q", 1, l1.lk_q_q as u64);
     // The invalidation applied now: valid, swept, and its ASID's compares made when it was
-    // presented; the install's choice made last cycle for the last lookup's set.
+    // presented; the last lookup's set, where an install's way is chosen.
     s.add("in_valid_q", 1, l1.in_valid_q as u64);
     s.add("in_swept_q", 1, l1.in_swept_q as u64);
     s.add("in_eq_p_q", 1, l1.in_eq_p_q as u64);
     s.add("in_eq_q_q", q as u32, (0..q).fold(0, |v, i| v | (l1.in_eq_q_q[i] as u64) << i));
     s.add("pr_set_q", l1.sets.trailing_zeros().max(1), l1.pr_set_q as u64);
-    s.add("ins_way_q", l1.ways.trailing_zeros(), l1.ins_way_q as u64);
-    s.add("ins_sup_q", tlb_sim::L1_SUPERS.trailing_zeros(), l1.ins_sup_q as u64);
     let mut sup = Packed::default();
     for e in &l1.mem[l1.entries..] {
         sup.put_packed(&Packed::fields(&[(16, e.asid as u64), (1, e.g as u64), (2, e.level as u64), (27, e.vpn)]));

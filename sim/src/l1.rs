@@ -90,12 +90,9 @@ pub struct L1 {
     pub in_q: Pending,
     pub in_eq_p_q: bool,
     pub in_eq_q_q: [bool; L1_QUEUE],
-    /// The set of the last lookup (`pr_set_q`, registered with `pr_q`), and the way of that
-    /// set and the superpage an install would take, chosen last cycle (`ins_way_q`,
-    /// `ins_sup_q`): where an install writes in this cycle.
+    /// The set of the last lookup (`pr_set_q`, registered with `pr_q`): an install's way is
+    /// chosen in it (it is the install's set).
     pub pr_set_q: usize,
-    pub ins_way_q: usize,
-    pub ins_sup_q: usize,
     /// `Entries` (4 KiB entries), `Ways`, `Sets` (cycles a sweep takes).
     pub entries: usize,
     pub ways: usize,
@@ -190,8 +187,6 @@ impl L1 {
             in_eq_p_q: true,
             in_eq_q_q: [true; L1_QUEUE],
             pr_set_q: 0,
-            ins_way_q: 0,
-            ins_sup_q: 0,
             entries,
             ways,
             sets,
@@ -329,21 +324,11 @@ impl L1 {
         self.lookup(vpn, asid).filter(|(_, e)| !(self.p_valid_q && (self.p_q.hits(e) || self.queue_hits(e))))
     }
 
-    /// Where an install of `e` writes in this cycle: the way of its set chosen last cycle
-    /// (`ins_way_q`), or the superpage (`ins_sup_q`).
+    /// Where an install of `e` would write now (`ins_way_d`, `ins_sup_d`): for a 4 KiB page,
+    /// the first invalid way of the last lookup's set (`pr_set_q`, the set of the VPN an
+    /// install fills), else that set's PLRU victim, in its own set; for a superpage, the
+    /// first invalid superpage, else theirs.
     pub fn install_slot(&self, e: &TlbEntry) -> usize {
-        if e.level == PageLevel::Page4K {
-            self.way_idx(self.set_of(e.vpn), self.ins_way_q)
-        } else {
-            self.entries + self.ins_sup_q
-        }
-    }
-
-    /// Where an install of `e` in the next cycle writes, chosen now (`ins_way_d`,
-    /// `ins_sup_d`): for a 4 KiB page, the first invalid way of the last lookup's set
-    /// (`pr_set_q`, the set of the VPN an install fills), else that set's PLRU victim; for a
-    /// superpage, the first invalid superpage, else theirs.
-    pub fn next_install_slot(&self, e: &TlbEntry) -> usize {
         let (way, sup) = self.install_choice();
         if e.level == PageLevel::Page4K {
             self.way_idx(self.set_of(e.vpn), way)
@@ -379,10 +364,8 @@ impl L1 {
         });
         // `hit_o` from this cycle's registers, before they move.
         let touch_hit_d = self.hit_live().is_some();
-        // Where an install writes (only an install's cycle needs it), and where one would
-        // write next cycle.
+        // Where an install writes (only an install's cycle needs it).
         let install_idx = if i.install_valid { self.install_slot(e) } else { 0 };
-        let (ins_way_d, ins_sup_d) = self.install_choice();
         let ins_4k = i.install_valid && e.level == PageLevel::Page4K;
         let ins_sup = i.install_valid && e.level != PageLevel::Page4K;
         // The invalidation presented last cycle is applied now (`in_*_q`). The sweeper takes
@@ -519,6 +502,5 @@ impl L1 {
         if i.lookup_valid {
             self.pr_set_q = self.set_of(i.lookup_vpn);
         }
-        (self.ins_way_q, self.ins_sup_q) = (ins_way_d, ins_sup_d);
     }
 }

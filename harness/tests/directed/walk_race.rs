@@ -137,7 +137,7 @@ fn inval_in_the_fill_cycle_spares_the_entry_installed_in_the_victims_slot() {
     assert_eq!(ls.model().state_q, tlb_sim::core::CoreState::Walk);
     let l1 = &ls.model().u_l1;
     let page32 = TlbEntry { vpn: 32, level: PageLevel::Page4K, ..TlbEntry::default() };
-    let victim = l1.entry(l1.next_install_slot(&page32));
+    let victim = l1.entry(l1.install_slot(&page32));
     assert!(victim.valid && victim.vpn < 32, "the victim slot holds one of the 32 pages");
     ls.post_invalidate(InvalKind::Va, 1, victim.vpn << 12);
     ok(ls.step());
@@ -181,7 +181,7 @@ fn a_sweep_step_in_the_fill_cycle_spares_the_entry_installed_in_the_victims_slot
     }
     let l1 = &ls.model().u_l1;
     let new = TlbEntry { vpn: tlb_sim::va_vpn(miss_va), level: PageLevel::Page4K, ..TlbEntry::default() };
-    let victim = l1.entry(l1.next_install_slot(&new));
+    let victim = l1.entry(l1.install_slot(&new));
     assert!(victim.valid && victim.vpn % 8 == 0 && victim.vpn < 32, "the victim is one of set 0's pages");
     ls.post_invalidate(InvalKind::Va, 0, victim.vpn << 12);
     ok(ls.step());
