@@ -484,7 +484,7 @@ impl L1 {
         // The invalidation presented now, decoded, and its ASID against what the pending
         // operation and the queue's slots hold from the next cycle.
         let kind = InvalKind::from_bits(i.inval_kind);
-        let swept = matches!(kind, InvalKind::Asid | InvalKind::Va | InvalKind::VaAsid | InvalKind::RangeAsid);
+        let swept = kind.asid_scoped() || kind == InvalKind::Va;
         self.in_valid_q = i.inval_valid && !i.clr;
         self.in_swept_q = i.inval_valid && swept && !i.clr;
         self.in_q = Pending {
