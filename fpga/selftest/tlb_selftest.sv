@@ -70,6 +70,7 @@ module tlb_selftest
   // translation may still return, and which of the last 16 versions were unmapped.
   logic [NPage-1:0][VerW-1:0] ver_q, minv_q;
   logic [NPage-1:0][15:0]     unmapped_q;
+  logic [NPage-1:0]           cur_unm_q;  // the current version is unmapped (the leaf reads it)
 
   // ---------------------------------------------------------------------------------------
   // tlb_system and its per-core signals.
@@ -152,7 +153,7 @@ module tlb_selftest
     logic [3:0] p;
     i = 2'(idx / Pages);
     p = 4'(idx % Pages);
-    if (unmapped_q[idx][ver_q[idx][3:0]]) return '0;
+    if (cur_unm_q[idx]) return '0;
     //          reserved  ppn                              rsw    D A G U X W R V
     return {10'd0, DataTag, i, p, ver_q[idx][3:0], 2'b00, 8'b1101_1111};
   endfunction
@@ -176,7 +177,7 @@ module tlb_selftest
   // ---------------------------------------------------------------------------------------
   // Per core: memory port, program, checker.
   typedef enum logic [3:0] {
-    StInit, StIdle, StReq, StResp, StCmd, StCmdWait, StEdit, StSync, StPublish
+    StInit, StIdle, StReq, StResp, StCmd, StCmdWait, StEditRd, StEdit, StSync, StPublish
   } state_e;
 
   logic                init_done_q;
@@ -197,24 +198,34 @@ module tlb_selftest
       end
     end
 
-    // Page-table memory port: one request at a time, 0..7 cycles of latency (long enough
-    // for shootdowns to land while a walk waits for its leaf).
-    logic            mem_busy_q;
+    // Page-table memory port: one request at a time, 1..8 cycles of latency (long enough
+    // for shootdowns to land while a walk waits for its leaf). The address is registered
+    // when the request is taken and the PTE read from it the next cycle (the read then
+    // starts from a register, off the walker's paths).
+    logic            mem_busy_q, mem_read_q;
     logic [2:0]      mem_wait_q;
+    logic [PaW-1:0]  mem_addr_q;
     logic [PteW-1:0] mem_data_q;
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
         mem_busy_q <= 1'b0;
+        mem_read_q <= 1'b0;
         mem_wait_q <= '0;
+        mem_addr_q <= '0;
         mem_data_q <= '0;
       end else if (!mem_busy_q) begin
         if (mem_req_valid[c]) begin
           mem_busy_q <= 1'b1;
+          mem_read_q <= 1'b1;
           mem_wait_q <= rnd_q[31:29];
-          // The memory reads the PTE when it takes the request; the answer travels back
-          // for 0..7 cycles, and an edit in that window makes it stale (what poisoning is for).
-          mem_data_q <= pte_at(mem_req_addr[c]);
+          mem_addr_q <= mem_req_addr[c];
         end
+      end else if (mem_read_q) begin
+        // The memory reads the PTE the cycle after it takes the request; the answer
+        // travels back for 0..7 more cycles, and an edit in that window makes it stale
+        // (what poisoning is for).
+        mem_read_q <= 1'b0;
+        mem_data_q <= pte_at(mem_addr_q);
       end else if (mem_wait_q != '0) begin
         mem_wait_q <= mem_wait_q - 3'd1;
       end else if (mem_resp_ready[c]) begin
@@ -222,7 +233,7 @@ module tlb_selftest
       end
     end
     assign mem_req_ready[c]  = !mem_busy_q;
-    assign mem_resp_valid[c] = mem_busy_q && mem_wait_q == '0;
+    assign mem_resp_valid[c] = mem_busy_q && !mem_read_q && mem_wait_q == '0;
     assign mem_resp_data[c]  = mem_data_q;
 
     // Page k of this core's own: c + k * NumCores (mod Pages), as a table of constants
@@ -244,6 +255,8 @@ module tlb_selftest
     logic [3:0]          cmd_page_q;     // first page of the invalidation
     logic [3:0]          cmd_n_q;        // range: pages minus one
     logic [5:0]          ed_idx_q;       // the page being edited
+    logic [VerW-1:0]     ed_ver_q;       // ... its new version
+    logic                ed_unmap_q;     // ... which is unmapped
     logic                ed_pending_q;   // ... whose shootdown is under way
     logic [1:0]          rq_proc_q;      // the translation in flight
     logic [3:0]          rq_page_q;
@@ -275,6 +288,8 @@ module tlb_selftest
         cmd_page_q  <= '0;
         cmd_n_q     <= '0;
         ed_idx_q    <= '0;
+        ed_ver_q    <= '0;
+        ed_unmap_q  <= 1'b0;
         ed_pending_q <= 1'b0;
         rq_proc_q   <= '0;
         rq_page_q   <= '0;
@@ -324,7 +339,7 @@ module tlb_selftest
               state_q    <= StCmd;
             end else if (r < 8'd50) begin
               ed_idx_q <= own_idx;
-              state_q  <= StEdit;
+              state_q  <= StEditRd;
             end else if (r < 8'd53) begin
               // A new generation of a process's attributes (same root), then a sync.
               op_q       <= CmdSetAttrs;
@@ -350,6 +365,13 @@ module tlb_selftest
           StCmdWait: if (cmd_done[c]) state_q <= after_q;
           // Edit a page: a new version, mapped three times in four; then shoot it down
           // (or, with fault_i, pretend to).
+          // Read the page's version (this core is the page's only writer), so that the
+          // edit writes the tables from registers.
+          StEditRd: begin
+            ed_ver_q   <= ver_q[ed_idx_q] + VerW'(1);
+            ed_unmap_q <= rnd_q[17:16] == 2'b00;
+            state_q    <= StEdit;
+          end
           StEdit: begin
             ed_pending_q <= 1'b1;
             op_q       <= CmdPost;
@@ -387,8 +409,8 @@ module tlb_selftest
     // Edits and publications go to the shared tables (each page has a single owner).
     assign edit_we[c]    = state_q == StEdit;
     assign edit_idx[c]   = ed_idx_q;
-    assign edit_ver[c]   = ver_q[ed_idx_q] + VerW'(1);
-    assign edit_unmap[c] = rnd_q[17:16] == 2'b00;
+    assign edit_ver[c]   = ed_ver_q;
+    assign edit_unmap[c] = ed_unmap_q;
     assign pub_we[c]     = state_q == StPublish;  // also: a shootdown completed
 
     // Commands.
@@ -406,12 +428,20 @@ module tlb_selftest
     assign req_vaddr[c]  = VaW'({rq_page_q, rq_off_q});
     assign req_access[c] = rnd_q[31:30] == 2'b11 ? AccLoad : rnd_q[31:30];
 
-    // The checker, one cycle after the translation's answer (registered here, so the
-    // checker is off the TLB's output paths; the request's fields stay put until then:
-    // the program is back in StIdle, and a new request latches them at the end of it).
+    // The checker, in two stages after the translation's answer, so that it stays off
+    // the TLB's output paths and shallower than the IP. In the answer's cycle the answer
+    // and the page's row of the tables (its current version and which versions were
+    // unmapped) are registered; the next cycle compares them with the request's fields
+    // (which stay put until then: the program is back in StIdle, and a new request
+    // latches them at the end of it) and registers each verdict; the cycle after that
+    // picks the failure. Reading the page's row in the answer's cycle rather than a cycle
+    // later can only narrow the versions allowed by an edit of that cycle, which no
+    // answer of that cycle can have seen (the memory read its PTE in an earlier cycle).
     logic            rs_valid_q, rs_fault_q, rs_hit_q, rs_refused_q;
     logic [PaW-1:0]  rs_paddr_q;
     logic [2:0]      rs_op_q;
+    logic [VerW-1:0] rs_ver_q;  // the page's current version in the answer's cycle
+    logic [15:0]     rs_unm_q;  // ... and which of its last 16 versions were unmapped
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
         rs_valid_q   <= 1'b0;
@@ -420,6 +450,8 @@ module tlb_selftest
         rs_refused_q <= 1'b0;
         rs_paddr_q   <= '0;
         rs_op_q      <= '0;
+        rs_ver_q     <= '0;
+        rs_unm_q     <= '0;
       end else begin
         rs_valid_q   <= state_q == StResp && resp_valid[c];
         rs_fault_q   <= resp_fault[c];
@@ -427,16 +459,16 @@ module tlb_selftest
         rs_paddr_q   <= resp_paddr[c];
         rs_refused_q <= state_q == StCmdWait && cmd_done[c] && cmd_error[c];
         rs_op_q      <= op_q;
+        rs_ver_q     <= ver_q[{rq_proc_q, rq_page_q}];
+        rs_unm_q     <= unmapped_q[{rq_proc_q, rq_page_q}];
       end
     end
 
-    logic [5:0]      ck_idx;
     logic [VerW-1:0] window, got_off, got_ver;
     logic [3:0]      got_off4;
     logic [PpnW-1:0] got_ppn;
     logic            fault_ok, frame_ok;
-    assign ck_idx  = {rq_proc_q, rq_page_q};
-    assign window  = ver_q[ck_idx] - rq_min_q;  // versions rq_min .. rq_min + window allowed
+    assign window  = rs_ver_q - rq_min_q;  // versions rq_min .. rq_min + window allowed
     assign got_ppn = rs_paddr_q[PaW-1:12];
     assign got_off4 = got_ppn[3:0] - rq_min_q[3:0];  // modulo 16
     assign got_off  = VerW'(got_off4);
@@ -446,34 +478,65 @@ module tlb_selftest
     always_comb begin
       fault_ok = 1'b0;
       for (int unsigned k = 0; k < 16; k++) begin
-        if (VerW'(k) <= window && unmapped_q[ck_idx][4'(rq_min_q + VerW'(k))]) fault_ok = 1'b1;
+        if (VerW'(k) <= window && rs_unm_q[4'(rq_min_q + VerW'(k))]) fault_ok = 1'b1;
       end
     end
 
-    assign chk_valid[c] = rs_valid_q;
-    assign chk_hit[c]   = rs_hit_q;
-    assign chk_fault[c] = rs_fault_q;
+    // The verdicts, registered (the second stage).
+    logic        ck_valid_q, ck_hit_q, ck_fault_q, ck_refused_q, ck_checked_q;
+    logic        ck_fault_ok_q, ck_frame_ok_q, ck_stale_q, ck_unmap_q;
+    logic [31:0] ck_info_q;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        ck_valid_q    <= 1'b0;
+        ck_hit_q      <= 1'b0;
+        ck_fault_q    <= 1'b0;
+        ck_refused_q  <= 1'b0;
+        ck_checked_q  <= 1'b0;
+        ck_fault_ok_q <= 1'b0;
+        ck_frame_ok_q <= 1'b0;
+        ck_stale_q    <= 1'b0;
+        ck_unmap_q    <= 1'b0;
+        ck_info_q     <= '0;
+      end else begin
+        ck_valid_q    <= rs_valid_q;
+        ck_hit_q      <= rs_hit_q;
+        ck_fault_q    <= rs_fault_q;
+        ck_refused_q  <= rs_refused_q;
+        // Windows of 16 versions or more (a page edited 16 times while one translation
+        // waited) cannot be told apart with 4 version bits in the frame: not checked.
+        ck_checked_q  <= window < VerW'(16);
+        ck_fault_ok_q <= fault_ok;
+        ck_frame_ok_q <= frame_ok;
+        ck_stale_q    <= got_off > window;
+        ck_unmap_q    <= rs_unm_q[got_ver[3:0]];
+        ck_info_q     <= rs_refused_q
+            ? {4'(c), 2'(cmd_proc_q), 4'd0, 1'b0, 4'd0, 8'd0, 5'(rs_op_q), 4'd0}
+            : {4'(c), rq_proc_q, rq_page_q, rs_fault_q, got_ppn[3:0], rq_min_q,
+               window[4:0], 4'd0};
+      end
+    end
+
+    assign chk_valid[c] = ck_valid_q;
+    assign chk_hit[c]   = ck_hit_q;
+    assign chk_fault[c] = ck_fault_q;
     always_comb begin
       chk_fail[c] = 1'b0;
       chk_info[c] = '0;
-      if (rs_refused_q) begin
+      if (ck_refused_q) begin
         chk_fail[c] = 1'b1;
-        chk_info[c] = {4'(c), 2'(cmd_proc_q), 4'd0, 1'b0, 4'd0, 8'd0, 5'(rs_op_q), FailRefused};
-      end else if (chk_valid[c]) begin
-        // Windows of 16 versions or more (a page edited 16 times while one translation
-        // waited) cannot be told apart with 4 version bits in the frame: not checked.
-        if (window < VerW'(16)) begin
-          chk_info[c] = {4'(c), rq_proc_q, rq_page_q, rs_fault_q, got_ppn[3:0], rq_min_q,
-                         window[4:0], 4'd0};
-          if (rs_fault_q) begin
-            if (!fault_ok) begin chk_fail[c] = 1'b1; chk_info[c][3:0] = FailFault; end
-          end else if (!frame_ok) begin
-            chk_fail[c] = 1'b1; chk_info[c][3:0] = FailFrame;
-          end else if (got_off > window) begin
-            chk_fail[c] = 1'b1; chk_info[c][3:0] = FailStale;
-          end else if (unmapped_q[ck_idx][got_ver[3:0]]) begin
-            chk_fail[c] = 1'b1; chk_info[c][3:0] = FailUnmap;
-          end
+        chk_info[c] = ck_info_q;
+        chk_info[c][3:0] = FailRefused;
+      end else if (ck_valid_q && ck_checked_q) begin
+        chk_info[c] = ck_info_q;
+        if (ck_fault_q) begin
+          if (!ck_fault_ok_q) begin chk_fail[c] = 1'b1; chk_info[c][3:0] = FailFault; end
+        end else if (!ck_frame_ok_q) begin
+          chk_fail[c] = 1'b1; chk_info[c][3:0] = FailFrame;
+        end else if (ck_stale_q) begin
+          chk_fail[c] = 1'b1; chk_info[c][3:0] = FailStale;
+        end else if (ck_unmap_q) begin
+          chk_fail[c] = 1'b1; chk_info[c][3:0] = FailUnmap;
         end
       end
     end
@@ -489,13 +552,16 @@ module tlb_selftest
       ver_q      <= '0;
       minv_q     <= '0;
       unmapped_q <= '0;
+      cur_unm_q  <= '0;
     end else begin
       for (int unsigned c = 0; c < NumCores; c++) begin
         if (edit_we[c]) begin
           ver_q[edit_idx[c]]                          <= edit_ver[c];
           unmapped_q[edit_idx[c]][edit_ver[c][3:0]]   <= edit_unmap[c];
+          cur_unm_q[edit_idx[c]]                      <= edit_unmap[c];
         end
-        if (pub_we[c]) minv_q[edit_idx[c]] <= ver_q[edit_idx[c]];
+        // The version the edit wrote (the page's owner is its only writer).
+        if (pub_we[c]) minv_q[edit_idx[c]] <= edit_ver[c];
       end
     end
   end
