@@ -32,11 +32,16 @@ module ulx3s_top #(
     .locked  (locked)
   );
 
+  // The reset, synchronised, reaches every register's asynchronous reset through a global
+  // network (a DCCA, fpga/tlb_ecp5_gbuf.v): as a plain net to thousands of registers it was
+  // the board's critical path at 50 MHz (28 ns of routing; docs/fpga.md, "The board's clock").
+  logic rst_n_sync;
   tlb_reset_sync u_rst (
     .clk_i   (clk),
     .arst_ni (locked && !btn[1]),
-    .rst_no  (rst_n)
+    .rst_no  (rst_n_sync)
   );
+  tlb_ecp5_gbuf u_rst_gbuf (.i(rst_n_sync), .o(rst_n));
 
   tlb_sync u_fault (
     .clk_i (clk),
