@@ -38,6 +38,9 @@ def main():
     ap.add_argument("--top", type=int, default=20, help="register groups to list (20)")
     ap.add_argument("--min", type=float, default=0.0, help="only depths of at least this")
     ap.add_argument("--path", help="list the deepest path into this register group")
+    ap.add_argument("--inputs", action="store_true",
+                    help="with --path: under each cell, every input's depth and the register "
+                         "its deepest path starts from (what else feeds the path at that level)")
     a = ap.parse_args()
     try:
         top = json.load(open(a.netlist))
@@ -144,6 +147,14 @@ def main():
                                    for x in src.split("|") if x.count(":") >= 1}))
             lv = memo.get(b, (0.0,))[0] if c["type"] != "TRELLIS_FF" else 0.0
             print(f"  {lv:6.2f}  {c['type']:<16} {names.get(b, '(unnamed net)')}  {src}")
+            if a.inputs and c["type"] != "TRELLIS_FF":
+                for p, d in sorted(c["port_directions"].items()):
+                    if d != "input":
+                        continue
+                    for ib in c["connections"].get(p, []):
+                        if isinstance(ib, int):
+                            ilv, ist = arrival(ib)
+                            print(f"{'':12}{p:<5} {ilv:5.2f} from {ist}")
         return
     rows = sorted(((d, g, s, n) for g, (d, s, n) in groups.items() if d >= a.min), reverse=True)
     print(f"{'levels':>6}  {'registers':>9}  register group (deepest input from)")
