@@ -426,12 +426,15 @@ module tlb_l1
   assign flash_all = in_valid_q && !take && !load_q;
 
   // Does a pending operation match an entry: its ASID rule, and the entry's pages
-  // [vpn, vpn_last] meet [vpn_i, last_i].
+  // [vpn, vpn_last] meet [vpn_i, last_i]. Every range compare in this file is written as a
+  // negated strict one (a <= b as !(b < a)): a strict compare is a carry chain alone, where
+  // synthesis builds a <= b as the chain and an equality tree beside it (four LUT levels
+  // for 28 bits on the ECP5; docs/fpga.md, twenty-second session).
   function automatic logic pend_hits(logic [AsidW-1:0] e_asid, logic e_g, page_level_e e_level,
                                      logic [VpnW-1:0] e_vpn, logic any, logic [AsidW-1:0] asid,
                                      logic [VpnW-1:0] vpn, logic [VpnW:0] last);
     return (any || (!e_g && e_asid == asid)) &&
-           {1'b0, e_vpn} <= last && vpn_last(e_level, e_vpn) >= {1'b0, vpn};
+           !(last < {1'b0, e_vpn}) && !(vpn_last(e_level, e_vpn) < {1'b0, vpn});
   endfunction
 
   // The operation pending next cycle: the one taken now, else the one in flight unless its
@@ -492,11 +495,11 @@ module tlb_l1
   // the bits above the page offset compare so (the low bits of base are 0, of its last page
   // 1): each size compares only those bits, 27, 18 and 9 of them.
   always_comb begin
-    lk_lvl[0] = {1'b0, lookup_vpn_i} <= p_last_q && lookup_vpn_i >= p_vpn_q;
-    lk_lvl[1] = {1'b0, lookup_vpn_i[VpnW-1:9]} <= p_last_q[VpnW:9] &&
-                lookup_vpn_i[VpnW-1:9] >= p_vpn_q[VpnW-1:9];
-    lk_lvl[2] = {1'b0, lookup_vpn_i[VpnW-1:18]} <= p_last_q[VpnW:18] &&
-                lookup_vpn_i[VpnW-1:18] >= p_vpn_q[VpnW-1:18];
+    lk_lvl[0] = !(p_last_q < {1'b0, lookup_vpn_i}) && !(lookup_vpn_i < p_vpn_q);
+    lk_lvl[1] = !(p_last_q[VpnW:9] < {1'b0, lookup_vpn_i[VpnW-1:9]}) &&
+                !(lookup_vpn_i[VpnW-1:9] < p_vpn_q[VpnW-1:9]);
+    lk_lvl[2] = !(p_last_q[VpnW:18] < {1'b0, lookup_vpn_i[VpnW-1:18]}) &&
+                !(lookup_vpn_i[VpnW-1:18] < p_vpn_q[VpnW-1:18]);
     for (int unsigned l = 0; l < 3; l++) lk_lvl[l] = (p_valid_q && !p_done && lk_lvl[l]) || take;
   end
 
