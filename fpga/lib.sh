@@ -61,6 +61,16 @@ selftest_srcs() { tr '\n' ' ' < "$fpga_root/fpga/selftest/sources.f"; }
 # sixteenth session).
 ecp5_synth_opts="${TLB_ECP5_SYNTH_OPTS--nowidelut}"
 
+# The LUT mapper: TLB_ECP5_MAPPER if set, else abc, yosys's classic delay-oriented mapper
+# (`abc -lut 4 -dress`, or `-lut 4:7` with wide LUTs), rather than abc9, synth_ecp5's own
+# map_luts step. abc9 maps for the least delay under its model and then recovers area on
+# every path up to the deepest one, which chains the logic of every other path to that
+# depth (docs/fpga.md, twentieth and twenty-second sessions); on the 4 x 32 IP abc gave
+# 61.8 / 63.5 / 63.3 MHz and 14 307 LUT4 against abc9's 62.8 / 59.6 / 60.7 and 14 879.
+ecp5_mapper="${TLB_ECP5_MAPPER-abc}"
+[[ "$ecp5_mapper" == abc || "$ecp5_mapper" == abc9 ]] \
+  || { echo "${fpga_script:-fpga}: TLB_ECP5_MAPPER must be abc or abc9, not '$ecp5_mapper'" >&2; exit 2; }
+
 # The wire delay abc9 assumes between two LUTs, in ps: TLB_ABC9_WIRE if set, else 300,
 # synth_ecp5's own. abc9 maps for the least delay under its model and then recovers area
 # on every path up to that delay, so an underestimated wire lets it deepen any path that
@@ -69,14 +79,21 @@ ecp5_abc9_wire="${TLB_ABC9_WIRE-300}"
 
 # The yosys commands for ECP5: synth_ecp5 stopped before its final autoname (so timing
 # reports name the real registers), then the netlist for nextpnr. Its LUT mapping is run
-# here, as synth_ecp5's map_luts step runs it (the latch check and map, abc9, clean), so
-# that abc9's wire delay can be set: -maxlut 4 for -nowidelut, -dff for -dff.
+# here, where synth_ecp5's map_luts step runs it (the latch check and map, the mapper,
+# clean), so that the mapper can be chosen: abc with -lut 4 for -nowidelut, else 4:7; or
+# abc9 with its wire delay, -maxlut 4 for -nowidelut, -dff for -dff.
 ecp5_synth() {  # <top> <json>
-  local abc9="abc9 -W $ecp5_abc9_wire"
-  [[ " $ecp5_synth_opts " != *" -nowidelut "* ]] || abc9="$abc9 -maxlut 4"
-  [[ " $ecp5_synth_opts " != *" -dff "* ]] || abc9="$abc9 -dff"
+  local map
+  if [[ "$ecp5_mapper" == abc ]]; then
+    map="abc -dress -lut 4:7"
+    [[ " $ecp5_synth_opts " != *" -nowidelut "* ]] || map="abc -dress -lut 4"
+  else
+    map="abc9 -W $ecp5_abc9_wire"
+    [[ " $ecp5_synth_opts " != *" -nowidelut "* ]] || map="$map -maxlut 4"
+    [[ " $ecp5_synth_opts " != *" -dff "* ]] || map="$map -dff"
+  fi
   echo "synth_ecp5 -top $1 $ecp5_synth_opts -run :map_luts;" \
-       "check -latchonly -assert; techmap -map +/lattice/latches_map.v; $abc9; clean;" \
+       "check -latchonly -assert; techmap -map +/lattice/latches_map.v; $map; clean;" \
        "synth_ecp5 -top $1 $ecp5_synth_opts -run map_cells:check;" \
        "hierarchy -check; check -noinit; blackbox =A:whitebox; write_json $2"
 }
