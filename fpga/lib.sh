@@ -81,7 +81,8 @@ ecp5_abc9_wire="${TLB_ABC9_WIRE-300}"
 # reports name the real registers), then the netlist for nextpnr. Its LUT mapping is run
 # here, where synth_ecp5's map_luts step runs it (the latch check and map, the mapper,
 # clean), so that the mapper can be chosen: abc with -lut 4 for -nowidelut, else 4:7; or
-# abc9 with its wire delay, -maxlut 4 for -nowidelut, -dff for -dff.
+# abc9 with its wire delay, -maxlut 4 for -nowidelut, -dff for -dff (so -dff, sequential
+# mapping, needs TLB_ECP5_MAPPER=abc9).
 ecp5_synth() {  # <top> <json>
   local map
   if [[ "$ecp5_mapper" == abc ]]; then
