@@ -70,7 +70,9 @@ module tlb_selftest
   // translation may still return, and which of the last 16 versions were unmapped.
   logic [NPage-1:0][VerW-1:0] ver_q, minv_q;
   logic [NPage-1:0][15:0]     unmapped_q;
-  logic [NPage-1:0]           cur_unm_q;  // the current version is unmapped (the leaf reads it)
+  // unmapped_q[idx][ver_q[idx][3:0]], kept as its own bit (the same edit writes both) so
+  // that the memory's PTE read selects one bit per page instead of a version's bit of a row.
+  logic [NPage-1:0]           cur_unm_q;
 
   // ---------------------------------------------------------------------------------------
   // tlb_system and its per-core signals.
@@ -364,9 +366,8 @@ module tlb_selftest
           StCmd: if (cmd_ready[c]) state_q <= StCmdWait;
           StCmdWait: if (cmd_done[c]) state_q <= after_q;
           // Edit a page: a new version, mapped three times in four; then shoot it down
-          // (or, with fault_i, pretend to).
-          // Read the page's version (this core is the page's only writer), so that the
-          // edit writes the tables from registers.
+          // (or, with fault_i, pretend to). StEditRd reads the page's version (this core is
+          // the page's only writer) so that StEdit writes the tables from registers.
           StEditRd: begin
             ed_ver_q   <= ver_q[ed_idx_q] + VerW'(1);
             ed_unmap_q <= rnd_q[17:16] == 2'b00;
