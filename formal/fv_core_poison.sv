@@ -87,9 +87,6 @@ module fv_core_poison
   // so the sweeper takes every invalidation and nothing is ever queued.
   if (Entries <= 2) begin : gen_no_queue
     always_comb if (rst_n) NoQueue_A: assert (dut.u_l1.q_valid_q == '0 && !dut.u_l1.lk_q_q);
-    // ... and no operation is in flight past its cycle, so a lookup's page flags are those of
-    // an operation taken in its cycle: every page size or none.
-    always_comb if (rst_n) LkTaken_A: assert (dut.u_l1.lk_lvl_q == '0 || dut.u_l1.lk_lvl_q == '1);
   end
   // Helper: the L1's overlap probe is the compare of the lookup being walked (from the
   // registered request's miss until its fill; fv_l1_probe.sv).

@@ -158,10 +158,12 @@ module tlb_l1
   logic [VpnW-1:0]     p_vpn_q, p_vpn_d;
   logic [VpnW:0]       p_last_q, p_last_d;
   logic [SetW-1:0]     p_step_q, p_step_d;
-  // What the operation pending next cycle says about this cycle's lookup: it matches any
-  // ASID (lk_any), or the lookup's ASID (lk_asid); and the pages of the entry the lookup hits
-  // would meet its pages if the entry were a 4 KiB, 2 MiB or 1 GiB page (lk_lvl[level]).
-  logic                lk_any_q, lk_asid_q;
+  // What the invalidations applied in this cycle say about this cycle's lookup, registered
+  // for its answer. The operation swept now: it matches any ASID (lk_any), or the lookup's
+  // ASID (lk_asid); and the pages of the entry the lookup hits would meet its pages if the
+  // entry were a 4 KiB, 2 MiB or 1 GiB page (lk_lvl[level]). The operation taken now (every
+  // page): any ASID (lk_tk_any) or the lookup's (lk_tk_asid). A flash now (lk_flash).
+  logic                lk_any_q, lk_asid_q, lk_tk_any_q, lk_tk_asid_q, lk_flash_q;
   logic [2:0]          lk_lvl_q, lk_lvl;
   // The queue: `Queue` slots, each one ASID's non-global entries, every page (an ASID-scoped
   // kind of another ASID that found the sweeper busy), swept beside the pending one from
@@ -286,14 +288,18 @@ module tlb_l1
     end
   end
 
-  // Last cycle's lookup, unless the flash or the sweep registered with it retires its entry,
-  // or the operation pending now matches it (an invalidation is ordered before a lookup in
-  // its cycle and every one after it).
+  // Last cycle's lookup, unless an invalidation applied in its cycle matches its entry (an
+  // invalidation is ordered before a lookup in its cycle and every one after it): a flash;
+  // the operation swept then, in any of its steps (the one that kills the entry, a later one,
+  // or an earlier one if the entry was installed after its set was swept); the operation
+  // taken then, whose sweep starts a cycle later; a queued ASID. Every entry the sweep or
+  // the flash of that cycle kills (`kill_q` now) is among them, so the answer is formed from
+  // these few registers, not from the kill bit the hit index selects (docs/timing.md).
   logic hit_void;
-  assign hit_void = ((lk_any_q || (!hit_g_q && lk_asid_q)) &&
-                     lk_lvl_q[hit_level_q == Page1G ? 2 : hit_level_q == Page2M ? 1 : 0]) ||
-                    (lk_q_q && !hit_g_q);
-  assign hit_o    = hit_q && !kill_q[hit_idx_q] && !hit_void;
+  assign hit_void = lk_flash_q || lk_tk_any_q || (!hit_g_q && (lk_tk_asid_q || lk_q_q)) ||
+                    ((lk_any_q || (!hit_g_q && lk_asid_q)) &&
+                     lk_lvl_q[hit_level_q == Page1G ? 2 : hit_level_q == Page2M ? 1 : 0]);
+  assign hit_o    = hit_q && !hit_void;
   assign hit_data = data_mem[hit_idx_q];
 
   always_comb begin
@@ -425,6 +431,12 @@ module tlb_l1
   // can neither take nor queue.
   assign flash_all = in_valid_q && !take && !load_q;
 
+  // The ASID rule of a pending operation: any ASID, or one ASID's non-global entries.
+  function automatic logic pend_scope(logic [AsidW-1:0] e_asid, logic e_g, logic any,
+                                      logic [AsidW-1:0] asid);
+    return any || (!e_g && e_asid == asid);
+  endfunction
+
   // Does a pending operation match an entry: its ASID rule, and the entry's pages
   // [vpn, vpn_last] meet [vpn_i, last_i]. Every range compare in this file is written as a
   // negated strict one (a <= b as !(b < a)): a strict compare is a carry chain alone, where
@@ -433,8 +445,23 @@ module tlb_l1
   function automatic logic pend_hits(logic [AsidW-1:0] e_asid, logic e_g, page_level_e e_level,
                                      logic [VpnW-1:0] e_vpn, logic any, logic [AsidW-1:0] asid,
                                      logic [VpnW-1:0] vpn, logic [VpnW:0] last);
-    return (any || (!e_g && e_asid == asid)) &&
+    return pend_scope(e_asid, e_g, any, asid) &&
            !(last < {1'b0, e_vpn}) && !(vpn_last(e_level, e_vpn) < {1'b0, vpn});
+  endfunction
+
+  // The same for a superpage (2 MiB or 1 GiB, its VPN aligned): only the bits above its page
+  // offset are compared, at both sizes, and its size picks one after the carry chains, so
+  // that the superpage's size does not form its last page in front of them (as the lookup's
+  // `lk_lvl` compares; the same answer for an aligned VPN: its low bits are 0, its last
+  // page's 1).
+  function automatic logic sup_pend_hits(logic [AsidW-1:0] e_asid, logic e_g,
+                                         page_level_e e_level, logic [VpnW-1:0] e_vpn,
+                                         logic any, logic [AsidW-1:0] asid,
+                                         logic [VpnW-1:0] vpn, logic [VpnW:0] last);
+    logic in_2m, in_1g;
+    in_2m = !(last[VpnW:9] < {1'b0, e_vpn[VpnW-1:9]}) && !(e_vpn[VpnW-1:9] < vpn[VpnW-1:9]);
+    in_1g = !(last[VpnW:18] < {1'b0, e_vpn[VpnW-1:18]}) && !(e_vpn[VpnW-1:18] < vpn[VpnW-1:18]);
+    return pend_scope(e_asid, e_g, any, asid) && (e_level == Page1G ? in_1g : in_2m);
   endfunction
 
   // The operation pending next cycle: the one taken now, else the one in flight unless its
@@ -488,31 +515,27 @@ module tlb_l1
     return m && !e_g;
   endfunction
 
-  // This cycle's lookup against the operation pending next cycle, at each page size: the
-  // pages of the one in flight, if it stays, compared from its registers; and every page if
-  // one is taken now (its range is not compared: the lookup is voided if the scope matches).
-  // At page size l the lookup's page [base, base | 2^(9l) - 1] meets [p_vpn_q, p_last_q] iff
-  // the bits above the page offset compare so (the low bits of base are 0, of its last page
-  // 1): each size compares only those bits, 27, 18 and 9 of them.
+  // This cycle's lookup against the operation swept now, at each page size, compared from its
+  // registers (the scope, lk_any and lk_asid, says whether there is one). At page size l the
+  // lookup's page [base, base | 2^(9l) - 1] meets [p_vpn_q, p_last_q] iff the bits above the
+  // page offset compare so (the low bits of base are 0, of its last page 1): each size
+  // compares only those bits, 27, 18 and 9 of them.
   always_comb begin
     lk_lvl[0] = !(p_last_q < {1'b0, lookup_vpn_i}) && !(lookup_vpn_i < p_vpn_q);
     lk_lvl[1] = !(p_last_q[VpnW:9] < {1'b0, lookup_vpn_i[VpnW-1:9]}) &&
                 !(lookup_vpn_i[VpnW-1:9] < p_vpn_q[VpnW-1:9]);
     lk_lvl[2] = !(p_last_q[VpnW:18] < {1'b0, lookup_vpn_i[VpnW-1:18]}) &&
                 !(lookup_vpn_i[VpnW-1:18] < p_vpn_q[VpnW-1:18]);
-    for (int unsigned l = 0; l < 3; l++) lk_lvl[l] = (p_valid_q && !p_done && lk_lvl[l]) || take;
   end
 
-  // The lookup's ASID against the pending operation and the queue of next cycle, compared
-  // with both candidates in parallel and chosen at the last gate, so that the compare does
-  // not wait for the decision (take, load_q, p_done): the operation taken now, else the one
-  // in flight if it stays; the slot loaded now (a slot that already held the ASID holds it
-  // still), else a slot kept.
-  logic lk_asid, lk_q;
-  assign lk_asid = take ? !in_any && in_asid_q == lookup_asid_i
-                        : p_valid_q && !p_done && !p_any_q && p_asid_q == lookup_asid_i;
-  assign lk_q    = (load_q && in_asid_q == lookup_asid_i) ||
-                   (!p_done && queue_hits(q_valid_q, q_asid_q, 1'b0, lookup_asid_i));
+  // The lookup's ASID against the operation swept now, the one taken now and the queue's
+  // slots: those that hold one now, and the slot loaded now. Each compare is made beside the
+  // decision (take, load_q), which only gates it.
+  logic lk_asid, lk_tk_asid, lk_q;
+  assign lk_asid    = p_valid_q && !p_any_q && p_asid_q == lookup_asid_i;
+  assign lk_tk_asid = take && !in_any && in_asid_q == lookup_asid_i;
+  assign lk_q       = (load_q && in_asid_q == lookup_asid_i) ||
+                      queue_hits(q_valid_q, q_asid_q, 1'b0, lookup_asid_i);
 
   // The sweep: step p_step_q compares set p_step_q's ways and the superpages
   // p_step_q, p_step_q + Sets, ... (one comparator per way and per superpage lane).
@@ -532,8 +555,8 @@ module tlb_l1
       if (Sets >= Supers && 32'(p_step_q) >= Supers) continue;
       sweep_kill[Entries + 32'(s)] =
           p_valid_q && valid[Entries + 32'(s)] &&
-          (pend_hits(sup_q[s].asid, sup_q[s].g, sup_q[s].level, sup_q[s].vpn, p_any_q,
-                     p_asid_q, p_vpn_q, p_last_q) ||
+          (sup_pend_hits(sup_q[s].asid, sup_q[s].g, sup_q[s].level, sup_q[s].vpn, p_any_q,
+                         p_asid_q, p_vpn_q, p_last_q) ||
            queue_hits(q_valid_q, q_asid_q, sup_q[s].g, sup_q[s].asid));
     end
   end
@@ -616,6 +639,9 @@ module tlb_l1
       lk_any_q    <= 1'b0;
       lk_asid_q   <= 1'b0;
       lk_lvl_q    <= '0;
+      lk_tk_any_q  <= 1'b0;
+      lk_tk_asid_q <= 1'b0;
+      lk_flash_q   <= 1'b0;
       q_valid_q   <= '0;
       q_asid_q    <= '0;
       lk_q_q      <= 1'b0;
@@ -651,9 +677,12 @@ module tlb_l1
       p_asid_q    <= p_asid_d;
       p_vpn_q     <= p_vpn_d;
       p_last_q    <= p_last_d;
-      lk_any_q    <= p_valid_d && p_any_d;
+      lk_any_q    <= p_valid_q && p_any_q;
       lk_asid_q   <= lk_asid;
       lk_lvl_q    <= lk_lvl;
+      lk_tk_any_q  <= take && in_any;
+      lk_tk_asid_q <= lk_tk_asid;
+      lk_flash_q   <= flash_all;
       q_valid_q   <= clr_i ? '0 : q_valid_d;
       q_asid_q    <= q_asid_d;
       lk_q_q      <= lk_q;

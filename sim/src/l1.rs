@@ -64,12 +64,17 @@ pub struct L1 {
     pub p_valid_q: bool,
     pub p_q: Pending,
     pub p_step_q: usize,
-    /// What the operation pending now says about last cycle's lookup (`lk_*_q`): it matches
-    /// any ASID, or the lookup's; bit l of `lk_lvl_q`: the lookup's page at size l meets its
-    /// pages. The hit entry's size and global bit pick the answer (`hit_void`).
+    /// What the invalidations applied in last cycle's lookup's cycle say about it (`lk_*_q`).
+    /// The operation swept then: it matches any ASID, or the lookup's; bit l of `lk_lvl_q`:
+    /// the lookup's page at size l meets its pages. The operation taken then (every page): any
+    /// ASID (`lk_tk_any_q`), or the lookup's (`lk_tk_asid_q`). A flash then (`lk_flash_q`).
+    /// The hit entry's size and global bit pick the answer (`hit_void`).
     pub lk_any_q: bool,
     pub lk_asid_q: bool,
     pub lk_lvl_q: u8,
+    pub lk_tk_any_q: bool,
+    pub lk_tk_asid_q: bool,
+    pub lk_flash_q: bool,
     /// The queue (`q_valid_q`, `q_asid_q`, `L1_QUEUE` slots): each one ASID's non-global
     /// entries, every page, swept beside the pending one until its sweep ends; `lk_q_q`: last cycle's
     /// lookup ran in one of their ASIDs (a hit on a non-global entry is voided).
@@ -177,6 +182,9 @@ impl L1 {
             lk_any_q: false,
             lk_asid_q: false,
             lk_lvl_q: 0,
+            lk_tk_any_q: false,
+            lk_tk_asid_q: false,
+            lk_flash_q: false,
             q_valid_q: [false; L1_QUEUE],
             q_asid_q: [0; L1_QUEUE],
             lk_q_q: false,
@@ -293,19 +301,22 @@ impl L1 {
         !e.g && queue_holds(&self.q_valid_q, &self.q_asid_q, e.asid)
     }
 
-    /// `hit_void`: the operation pending now, or the queue, matches the entry last cycle's
-    /// lookup hit.
+    /// `hit_void`: an invalidation applied in last cycle's lookup's cycle matches the entry it
+    /// hit: a flash, the operation swept then (in any step), the one taken then, a queued ASID.
+    /// Every entry `kill_q` retires now is among them.
     pub fn hit_void(&self) -> bool {
-        ((self.lk_any_q || (!self.hit_g_q && self.lk_asid_q))
-            && (self.lk_lvl_q >> level_bit(self.hit_level_q)) & 1 == 1)
-            || (self.lk_q_q && !self.hit_g_q)
+        self.lk_flash_q
+            || self.lk_tk_any_q
+            || (!self.hit_g_q && (self.lk_tk_asid_q || self.lk_q_q))
+            || ((self.lk_any_q || (!self.hit_g_q && self.lk_asid_q))
+                && (self.lk_lvl_q >> level_bit(self.hit_level_q)) & 1 == 1)
     }
 
-    /// `hit_o` as the entry: last cycle's lookup hit, unless `kill_q` retires its entry or
-    /// the pending operation voids it (an invalidation is ordered before a lookup in its
-    /// cycle and every one after it).
+    /// `hit_o` as the entry: last cycle's lookup hit, unless an invalidation applied in its
+    /// cycle voids it (an invalidation is ordered before a lookup in its cycle and every one
+    /// after it).
     pub fn hit_live(&self) -> Option<usize> {
-        (self.hit_q && (self.kill_q >> self.hit_idx_q) & 1 == 0 && !self.hit_void()).then_some(self.hit_idx_q)
+        (self.hit_q && !self.hit_void()).then_some(self.hit_idx_q)
     }
 
     /// `hit_entry_o`: the fields of the entry `hit_idx_q` selects (`data_mem`).
@@ -374,7 +385,8 @@ impl L1 {
         let in_swept = self.in_swept_q;
         let incoming = self.in_q;
         let p = self.p_q;
-        let p_done = !self.p_valid_q || self.p_step_q == self.sets - 1;
+        let p_valid = self.p_valid_q;
+        let p_done = !p_valid || self.p_step_q == self.sets - 1;
         // One of the same scope as the operation in flight merges into it: the hull of both
         // page ranges, swept again from set 0.
         // The ASID's compares were made when it was presented (`in_eq_p_q`, `in_eq_q_q`).
@@ -407,12 +419,13 @@ impl L1 {
         if let (true, Some(s)) = (load_q, q_slot) {
             (q_valid_d[s], q_asid_d[s]) = (true, incoming.asid);
         }
+        // This cycle's lookup against the operation swept now, at each page size (its scope,
+        // `lk_any_q` and `lk_asid_q` below, says whether there is one).
         let lk_lvl = [PageLevel::Page4K, PageLevel::Page2M, PageLevel::Page1G].iter().enumerate().fold(
             0u8,
             |acc, (l, &level)| {
                 let base = vpn_align(level, i.lookup_vpn);
-                let stays = self.p_valid_q && !p_done && base <= p.last && vpn_last(level, base) >= p.vpn;
-                acc | ((stays || take) as u8) << l
+                acc | ((base <= p.last && vpn_last(level, base) >= p.vpn) as u8) << l
             },
         );
         let valid = self.valid_q & !self.kill_q;
@@ -466,19 +479,18 @@ impl L1 {
         self.p_valid_q = p_valid_d && !i.clr;
         self.p_q = p_d;
         self.p_step_q = if self.sets > 1 { p_step_d } else { 0 };
-        self.lk_any_q = p_valid_d && p_d.any;
-        // The lookup's ASID against both candidates, chosen at the last gate (`lk_asid`,
-        // `lk_q`): the operation taken now, else the one in flight if it stays; the slot
-        // loaded now, else a slot kept.
-        self.lk_asid_q = if take {
-            !incoming.any && incoming.asid == i.lookup_asid
-        } else {
-            p_valid_d && !p.any && p.asid == i.lookup_asid
-        };
+        // The invalidations applied now against this cycle's lookup: the operation swept now
+        // (in any step), the one taken now, the queue's slots held now and the one loaded now,
+        // a flash now.
+        self.lk_any_q = p_valid && p.any;
+        self.lk_asid_q = p_valid && !p.any && p.asid == i.lookup_asid;
         self.lk_lvl_q = lk_lvl;
+        self.lk_tk_any_q = take && incoming.any;
+        self.lk_tk_asid_q = take && !incoming.any && incoming.asid == i.lookup_asid;
+        self.lk_flash_q = flash_all;
         self.pr_q = pr_d;
-        self.lk_q_q = (load_q && incoming.asid == i.lookup_asid)
-            || (!p_done && queue_holds(&self.q_valid_q, &self.q_asid_q, i.lookup_asid));
+        self.lk_q_q =
+            (load_q && incoming.asid == i.lookup_asid) || queue_holds(&self.q_valid_q, &self.q_asid_q, i.lookup_asid);
         self.q_valid_q = if i.clr { [false; L1_QUEUE] } else { q_valid_d };
         self.q_asid_q = q_asid_d;
         // The invalidation presented now, decoded, and its ASID against what the pending
