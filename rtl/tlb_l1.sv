@@ -793,6 +793,10 @@ module tlb_l1
              clk_i, rst_ni)
   // A lookup that compared in an invalidation's cycle and missed only because of it.
   `TLB_COVER(HitRetired_C, hit_q && kill_q[hit_idx_q], clk_i, rst_ni)
+  // ... a flash in its cycle voids it; an operation taken in its cycle voids it.
+  `TLB_COVER(HitVoidedByFlash_C, hit_q && lk_flash_q, clk_i, rst_ni)
+  `TLB_COVER(HitVoidedByTake_C, hit_q && (lk_tk_any_q || (!hit_g_q && lk_tk_asid_q)), clk_i,
+             rst_ni)
   // The sweeper: it retires entries, a 4 KiB one and a superpage; a lookup hits an entry it
   // has yet to reach and is voided; it takes the next operation in its last set; an
   // operation finds it busy with another scope and flashes every entry instead.

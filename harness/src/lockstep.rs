@@ -379,7 +379,13 @@ impl Lockstep {
     /// Queues an invalidation for the next cycle without clocking (to race it against
     /// whatever else that cycle does).
     pub fn post_invalidate(&mut self, kind: InvalKind, asid: u16, vaddr: u64) {
-        self.inval_slot = Some((kind as u8, asid, vaddr, 0));
+        self.post_invalidate_raw(kind as u8, asid, vaddr);
+    }
+
+    /// `post_invalidate` with the kind's raw encoding (5 to 7 are unknown kinds, which the
+    /// core applies as InvAll).
+    pub fn post_invalidate_raw(&mut self, kind: u8, asid: u16, vaddr: u64) {
+        self.inval_slot = Some((kind, asid, vaddr, 0));
     }
 
     fn write_failure(&mut self, fault: Fault) -> Failure {

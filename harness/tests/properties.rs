@@ -140,6 +140,22 @@ enum Op {
         ppn: u64,
         whole: bool,
     },
+    /// A lookup racing an invalidation: an invalidation of any kind
+    /// (raw: 5 to 7 are unknown kinds, a flash) of the current ASID or another is presented,
+    /// and `delay` cycles later a request for a slot is presented. Delay 0 compares it before
+    /// the invalidation applies, 1 in the cycle it is applied (a flash, or the sweeper's
+    /// take), more during the sweep, up to and past its last step (16 sets at 32 entries).
+    /// After an `Inval` the sweeper may still be busy, so the invalidation may also be a
+    /// merge, a queued flush or a flash of a busy sweeper. The answer must be what the
+    /// invalidation allows (the L1 voids a hit on an entry it matches in every such cycle).
+    InvalRace {
+        kind: u8,
+        own: bool,
+        asid: u16,
+        slot: usize,
+        look: usize,
+        delay: u8,
+    },
     /// A leaf with a reserved encoding (W without R, W+X without R, or one of the reserved
     /// bits 63..54 set) whose other bits would allow the access (A and D set, U as the
     /// privilege needs): it must fault, never translate.
@@ -205,7 +221,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (1u8..20).prop_map(|cycles| Op::Idle { cycles }),
         2 => (slot.clone(), any::<bool>(), 1u64..64, 0u8..4)
             .prop_map(|(slot, unmap, ppn, kind)| Op::EditFence { slot, unmap, ppn, kind }),
-        2 => (slot, 0u8..120, any::<bool>(), 1u64..64, 0u8..4)
+        2 => (slot.clone(), 0u8..120, any::<bool>(), 1u64..64, 0u8..4)
             .prop_map(|(slot, wait, unmap, ppn, kind)| Op::Race { slot, wait, unmap, ppn, kind }),
         1 => (any::<bool>(), any::<bool>(), any::<u32>(), 0u16..24, any::<bool>(), 1u64..8)
             .prop_map(|(huge, inside, off, len, unmap, ppn)| Op::SuperRange { huge, inside, off, len, unmap, ppn }),
@@ -214,6 +230,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (1u16..512, 1u64..8, any::<bool>()).prop_map(|(block, ppn, whole)| Op::Collapse { block, ppn, whole }),
         1 => (0..KERNEL, 0u8..RESERVED_ENCODINGS, 0u8..3, any::<bool>())
             .prop_map(|(slot, enc, access, priv_u)| Op::Reserved { slot, enc, access, priv_u }),
+        3 => (0u8..8, any::<bool>(), asid.clone(), slot.clone(), slot, prop_oneof![3 => 0u8..3, 2 => 3u8..20])
+            .prop_map(|(kind, own, asid, slot, look, delay)| Op::InvalRace { kind, own, asid, slot, look, delay }),
     ]
 }
 
@@ -404,6 +422,16 @@ fn run_case(name: &str, entries: usize, hit_latency: u8, c: &Case, artifacts: bo
                 let a = others[look as usize];
                 ls.set_ctx(Ctx { asid: asid_tag(a), root_ppn: roots[a as usize], ..ctx });
                 ls.issue(Request { vaddr: SLOTS[slot], access: Access::Load, priv_u: true })?;
+            }
+            Op::InvalRace { kind, own, asid, slot, look, delay } => {
+                let asid = if own { ls.ctx().asid } else { asid_tag(asid) };
+                ls.post_invalidate_raw(kind, asid, SLOTS[slot]);
+                for _ in 0..delay {
+                    ls.step()?;
+                }
+                ls.issue(Request { vaddr: SLOTS[look], access: Access::Load, priv_u: look < KERNEL })?;
+                // Clocked at least once, so that the invalidation is presented before the next op.
+                ls.step()?;
             }
             Op::Reserved { slot, enc, access, priv_u } => {
                 let ctx = ls.ctx();
