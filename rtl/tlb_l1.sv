@@ -449,19 +449,24 @@ module tlb_l1
            !(last < {1'b0, e_vpn}) && !(vpn_last(e_level, e_vpn) < {1'b0, vpn});
   endfunction
 
-  // The same for a superpage (2 MiB or 1 GiB, its VPN aligned): only the bits above its page
-  // offset are compared, at both sizes, and its size picks one after the carry chains, so
-  // that the superpage's size does not form its last page in front of them (as the lookup's
-  // `lk_lvl` compares; the same answer for an aligned VPN: its low bits are 0, its last
-  // page's 1).
+  // Does the page of size l (0: 4 KiB, 1: 2 MiB, 2: 1 GiB) that holds x meet the pages
+  // [vpn, last]? The page is [x with 0s below its offset, x with 1s], so only the bits above
+  // the offset compare: 27, 18 or 9 of them (l is a constant at every call, so the shifts are
+  // wiring and each size is its own two carry chains).
+  function automatic logic page_meets(int unsigned l, logic [VpnW-1:0] x, logic [VpnW-1:0] vpn,
+                                      logic [VpnW:0] last);
+    return !((last >> (9 * l)) < ({1'b0, x} >> (9 * l))) && !((x >> (9 * l)) < (vpn >> (9 * l)));
+  endfunction
+
+  // The same as pend_hits for a superpage (2 MiB or 1 GiB, its VPN aligned): its pages are
+  // compared at both sizes and its size picks one after the carry chains, so that the size
+  // does not form its last page in front of them (the same answer for an aligned VPN).
   function automatic logic sup_pend_hits(logic [AsidW-1:0] e_asid, logic e_g,
                                          page_level_e e_level, logic [VpnW-1:0] e_vpn,
                                          logic any, logic [AsidW-1:0] asid,
                                          logic [VpnW-1:0] vpn, logic [VpnW:0] last);
-    logic in_2m, in_1g;
-    in_2m = !(last[VpnW:9] < {1'b0, e_vpn[VpnW-1:9]}) && !(e_vpn[VpnW-1:9] < vpn[VpnW-1:9]);
-    in_1g = !(last[VpnW:18] < {1'b0, e_vpn[VpnW-1:18]}) && !(e_vpn[VpnW-1:18] < vpn[VpnW-1:18]);
-    return pend_scope(e_asid, e_g, any, asid) && (e_level == Page1G ? in_1g : in_2m);
+    return pend_scope(e_asid, e_g, any, asid) &&
+           (e_level == Page1G ? page_meets(2, e_vpn, vpn, last) : page_meets(1, e_vpn, vpn, last));
   endfunction
 
   // The operation pending next cycle: the one taken now, else the one in flight unless its
@@ -516,16 +521,9 @@ module tlb_l1
   endfunction
 
   // This cycle's lookup against the operation swept now, at each page size, compared from its
-  // registers (the scope, lk_any and lk_asid, says whether there is one). At page size l the
-  // lookup's page [base, base | 2^(9l) - 1] meets [p_vpn_q, p_last_q] iff the bits above the
-  // page offset compare so (the low bits of base are 0, of its last page 1): each size
-  // compares only those bits, 27, 18 and 9 of them.
-  always_comb begin
-    lk_lvl[0] = !(p_last_q < {1'b0, lookup_vpn_i}) && !(lookup_vpn_i < p_vpn_q);
-    lk_lvl[1] = !(p_last_q[VpnW:9] < {1'b0, lookup_vpn_i[VpnW-1:9]}) &&
-                !(lookup_vpn_i[VpnW-1:9] < p_vpn_q[VpnW-1:9]);
-    lk_lvl[2] = !(p_last_q[VpnW:18] < {1'b0, lookup_vpn_i[VpnW-1:18]}) &&
-                !(lookup_vpn_i[VpnW-1:18] < p_vpn_q[VpnW-1:18]);
+  // registers (the scope, lk_any and lk_asid, says whether there is one).
+  for (genvar l = 0; l < 3; l++) begin : gen_lk_lvl
+    assign lk_lvl[l] = page_meets(l, lookup_vpn_i, p_vpn_q, p_last_q);
   end
 
   // The lookup's ASID against the operation swept now, the one taken now and the queue's
