@@ -140,19 +140,24 @@ enum Op {
         ppn: u64,
         whole: bool,
     },
-    /// A lookup racing an invalidation: an invalidation of any kind
+    /// A lookup racing an invalidation: a slot's mapping is changed in the tables or not
+    /// (`edit`: remapped, or unmapped with `unmap`), an invalidation of that slot of any kind
     /// (raw: 5 to 7 are unknown kinds, a flash) of the current ASID or another is presented,
-    /// and `delay` cycles later a request for a slot is presented. Delay 0 compares it before
+    /// and `delay` cycles later a request for that slot (`same`) or another is presented. Delay 0 compares it before
     /// the invalidation applies, 1 in the cycle it is applied (a flash, or the sweeper's
     /// take), more during the sweep, up to and past its last step (16 sets at 32 entries).
     /// After an `Inval` the sweeper may still be busy, so the invalidation may also be a
     /// merge, a queued flush or a flash of a busy sweeper. The answer must be what the
     /// invalidation allows (the L1 voids a hit on an entry it matches in every such cycle).
     InvalRace {
+        edit: bool,
+        unmap: bool,
+        ppn: u64,
         kind: u8,
         own: bool,
         asid: u16,
         slot: usize,
+        same: bool,
         look: usize,
         delay: u8,
     },
@@ -230,8 +235,14 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (1u16..512, 1u64..8, any::<bool>()).prop_map(|(block, ppn, whole)| Op::Collapse { block, ppn, whole }),
         1 => (0..KERNEL, 0u8..RESERVED_ENCODINGS, 0u8..3, any::<bool>())
             .prop_map(|(slot, enc, access, priv_u)| Op::Reserved { slot, enc, access, priv_u }),
-        3 => (0u8..8, any::<bool>(), asid.clone(), slot.clone(), slot, prop_oneof![3 => 0u8..3, 2 => 3u8..20])
-            .prop_map(|(kind, own, asid, slot, look, delay)| Op::InvalRace { kind, own, asid, slot, look, delay }),
+        3 => (
+            (any::<bool>(), any::<bool>(), 1u64..64),
+            (0u8..8, any::<bool>(), asid.clone()),
+            (slot.clone(), any::<bool>(), slot, prop_oneof![3 => 0u8..3, 2 => 3u8..20])
+        )
+            .prop_map(|((edit, unmap, ppn), (kind, own, asid), (slot, same, look, delay))| Op::InvalRace {
+                edit, unmap, ppn, kind, own, asid, slot, same, look, delay
+            }),
     ]
 }
 
@@ -287,10 +298,10 @@ fn run_case(name: &str, entries: usize, hit_latency: u8, c: &Case, artifacts: bo
         }
     }
     // Remap (or unmap) a slot of the current address space as 4 KiB, then fence it.
-    let edit_fence = |ls: &mut Lockstep, slot: usize, unmap: bool, ppn: u64, kind: u8| -> Result<(), Failure> {
-        let ctx = ls.ctx();
+    // Remap (or unmap) a slot of the current address space as 4 KiB, in the tables only.
+    let edit = |ls: &mut Lockstep, slot: usize, unmap: bool, ppn: u64| {
         let global = slot >= KERNEL;
-        let root = if global { roots[0] } else { ctx.root_ppn };
+        let root = if global { roots[0] } else { ls.ctx().root_ppn };
         let (pt, mem) = ls.tables();
         if unmap {
             pt.unmap(mem, root, SLOTS[slot]);
@@ -302,9 +313,13 @@ fn run_case(name: &str, entries: usize, hit_latency: u8, c: &Case, artifacts: bo
             };
             pt.map(mem, root, SLOTS[slot], PageLevel::Page4K, 0x200_0000 + ppn, PteFlags(flags));
         }
+    };
+    // ... then fence it.
+    let edit_fence = |ls: &mut Lockstep, slot: usize, unmap: bool, ppn: u64, kind: u8| -> Result<(), Failure> {
+        edit(ls, slot, unmap, ppn);
         // Global mappings are only retired by the kinds that do not keep global entries.
-        let kind = if global { [0u8, 2][kind as usize % 2] } else { kind };
-        ls.invalidate_raw(kind, ctx.asid, SLOTS[slot])
+        let kind = if slot >= KERNEL { [0u8, 2][kind as usize % 2] } else { kind };
+        ls.invalidate_raw(kind, ls.ctx().asid, SLOTS[slot])
     };
     for op in &c.ops {
         match *op {
@@ -423,7 +438,11 @@ fn run_case(name: &str, entries: usize, hit_latency: u8, c: &Case, artifacts: bo
                 ls.set_ctx(Ctx { asid: asid_tag(a), root_ppn: roots[a as usize], ..ctx });
                 ls.issue(Request { vaddr: SLOTS[slot], access: Access::Load, priv_u: true })?;
             }
-            Op::InvalRace { kind, own, asid, slot, look, delay } => {
+            Op::InvalRace { edit: changed, unmap, ppn, kind, own, asid, slot, same, look, delay } => {
+                if changed {
+                    edit(&mut ls, slot, unmap, ppn);
+                }
+                let look = if same { slot } else { look };
                 let asid = if own { ls.ctx().asid } else { asid_tag(asid) };
                 ls.post_invalidate_raw(kind, asid, SLOTS[slot]);
                 for _ in 0..delay {
