@@ -140,16 +140,23 @@ enum Op {
         ppn: u64,
         whole: bool,
     },
-    /// A lookup racing an invalidation: a slot's mapping is changed in the tables or not
-    /// (`edit`: remapped, or unmapped with `unmap`), an invalidation of that slot of any kind
-    /// (raw: 5 to 7 are unknown kinds, a flash) of the current ASID or another is presented,
-    /// and `delay` cycles later a request for that slot (`same`) or another is presented. Delay 0 compares it before
-    /// the invalidation applies, 1 in the cycle it is applied (a flash, or the sweeper's
-    /// take), more during the sweep, up to and past its last step (16 sets at 32 entries).
-    /// After an `Inval` the sweeper may still be busy, so the invalidation may also be a
-    /// merge, a queued flush or a flash of a busy sweeper. The answer must be what the
-    /// invalidation allows (the L1 voids a hit on an entry it matches in every such cycle).
+    /// A lookup racing an invalidation: the slot the request will present is translated first
+    /// or not (`warm`: its entry cached and the core idle, so that the request is accepted in
+    /// the cycle it is presented and hits; else a walk or a request left by the last op may
+    /// hold it back, and the entry may not be cached), a slot's mapping is changed in the
+    /// tables or not (`edit`: remapped, or unmapped with `unmap`), an invalidation of that slot
+    /// of any kind (raw: 5 to 7 are unknown kinds, a flash) of the current ASID or another is
+    /// presented, and `delay` cycles later a request for that slot (`same`) or another is
+    /// presented. Delay 0 compares it before the invalidation applies, 1 in the cycle it is
+    /// applied (a flash, or the sweeper's take), more during the sweep, up to and past its
+    /// last step (16 sets at 32 entries). After an `Inval` the sweeper may still be busy, so
+    /// the invalidation may also be a merge, a queued flush or a flash of a busy sweeper. The
+    /// answer must be what the invalidation allows (the L1 voids a hit on an entry it matches
+    /// in every such cycle). Without `warm` the request seldom hits the changed slot's old
+    /// entry in a flash's own cycle (a walk in flight holds it back, or earlier ops flushed
+    /// the entry): the void that the model mutant `lk-flash-ignored` drops went unjudged.
     InvalRace {
+        warm: bool,
         edit: bool,
         unmap: bool,
         ppn: u64,
@@ -236,12 +243,12 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0..KERNEL, 0u8..RESERVED_ENCODINGS, 0u8..3, any::<bool>())
             .prop_map(|(slot, enc, access, priv_u)| Op::Reserved { slot, enc, access, priv_u }),
         3 => (
-            (any::<bool>(), any::<bool>(), 1u64..64),
+            (any::<bool>(), any::<bool>(), any::<bool>(), 1u64..64),
             (0u8..8, any::<bool>(), asid.clone()),
             (slot.clone(), any::<bool>(), slot, prop_oneof![3 => 0u8..3, 2 => 3u8..20])
         )
-            .prop_map(|((edit, unmap, ppn), (kind, own, asid), (slot, same, look, delay))| Op::InvalRace {
-                edit, unmap, ppn, kind, own, asid, slot, same, look, delay
+            .prop_map(|((warm, edit, unmap, ppn), (kind, own, asid), (slot, same, look, delay))| Op::InvalRace {
+                warm, edit, unmap, ppn, kind, own, asid, slot, same, look, delay
             }),
     ]
 }
@@ -297,7 +304,6 @@ fn run_case(name: &str, entries: usize, hit_latency: u8, c: &Case, artifacts: bo
             }
         }
     }
-    // Remap (or unmap) a slot of the current address space as 4 KiB, then fence it.
     // Remap (or unmap) a slot of the current address space as 4 KiB, in the tables only.
     let edit = |ls: &mut Lockstep, slot: usize, unmap: bool, ppn: u64| {
         let global = slot >= KERNEL;
@@ -438,11 +444,15 @@ fn run_case(name: &str, entries: usize, hit_latency: u8, c: &Case, artifacts: bo
                 ls.set_ctx(Ctx { asid: asid_tag(a), root_ppn: roots[a as usize], ..ctx });
                 ls.issue(Request { vaddr: SLOTS[slot], access: Access::Load, priv_u: true })?;
             }
-            Op::InvalRace { edit: changed, unmap, ppn, kind, own, asid, slot, same, look, delay } => {
+            Op::InvalRace { warm, edit: changed, unmap, ppn, kind, own, asid, slot, same, look, delay } => {
+                let look = if same { slot } else { look };
+                if warm {
+                    // The old mapping cached, the core idle: a stale answer is then one hit away.
+                    ls.translate(SLOTS[look], Access::Load, look < KERNEL)?;
+                }
                 if changed {
                     edit(&mut ls, slot, unmap, ppn);
                 }
-                let look = if same { slot } else { look };
                 let asid = if own { ls.ctx().asid } else { asid_tag(asid) };
                 ls.post_invalidate_raw(kind, asid, SLOTS[slot]);
                 for _ in 0..delay {
