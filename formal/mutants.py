@@ -49,7 +49,7 @@ MUTANTS = {
         "the premise the L1's one-hit proof assumes (NoLookupInInstall_A)"),
     "unrecorded_switch": (
         "tlb_directory.sv",
-        "ctx_d[gnt_idx_q] = '{valid: 1'b1, asid: a, lazy: 1'b0};  // unless replayed, below",
+        "ctx_d[gnt_idx_q] = '{valid: 1'b1, asid: a, lazy: 1'b0};",
         "",
         "fabric.sby", "shoot_bmc",
         "the directory's context record misses the switches it decides (seed 000's bug: "
@@ -74,8 +74,12 @@ MUTANTS = {
         "skipped slots' lag not incremented (seed 001's bug)"),
     "no_catchup": (
         "tlb_directory.sv",
-        "if (hit && lag == '0) begin",
-        "if (hit) begin",
+        "          dec.sw_log     = sw_ok && hit && lag != '0 && lag != LagFull;\n"
+        "          dec.sw_replay  = dec.sw_log && lag != LagW'(1);\n"
+        "          dec.sw_flush   = sw_ok && !(hit && lag != LagFull);",
+        "          dec.sw_log     = 1'b0;\n"
+        "          dec.sw_replay  = 1'b0;\n"
+        "          dec.sw_flush   = sw_ok && !hit;",
         "fabric.sby", "shoot_bmc",
         "a lagging switch just loads the context (no log replay, no flush)"),
 }

@@ -204,6 +204,22 @@ module tlb_directory
   logic [SlotIdxW-1:0]  hit_s;  // with `hit` below: the requester's slot for the ASID
   logic [LagW-1:0]      lag;    // ... and how far that slot lags
   logic                 hit, victim_free;  // switch: a slot remembers the ASID; a slot is free
+  // The decision's verdict on the granted command (all zero when nothing is decided). Each
+  // flag is an accepted command, except `refuse`.
+  typedef struct packed {
+    logic refuse;     ///< refused: an error message, nothing else changes
+    logic post;       ///< a post (any kind)
+    logic scoped;     ///< ... of an ASID-scoped kind: holders only, skipped slots lag, logged
+    logic attrs;      ///< SET_ATTRS
+    logic sw;         ///< a switch
+    logic sw_log;     ///< ... behind by 1 to LogDepth: the oldest missed entry sent now
+    logic sw_replay;  ///< ... by 2 or more: the catch-up replay sends the rest
+    logic sw_flush;   ///< ... too far behind, or no slot remembers the ASID: it is flushed
+    logic lazy;       ///< LAZY
+    logic rel;        ///< RELEASE
+  } dec_t;
+  dec_t                 dec;
+  logic [NumCores-1:0]  targets;  // the message's targets (the switch's: its own core)
 
   function automatic logic [CoreIdxW:0] popcount(logic [NumCores-1:0] v);
     logic [CoreIdxW:0] n;
@@ -383,42 +399,64 @@ module tlb_directory
   assign rel_owed_d = (rel_owed_q & ~(ack_i & ack_rel_i)) |
                       (rel_on_bus ? bus_q.targets[NumCores-1:0] : '0);
 
+  // ---- The decision: what the granted command does, decided once (`dec`, `targets`) from
+  // the command, its ASID's state in the table, the cores that hold the ASID and the
+  // requester's slot for it. The parts after it (the message, the ASID table, the slot
+  // table, the context record, the catch-up replay, the counters) each read the verdict,
+  // not the command; each has a twin of the same name in sim/src/fabric/directory.rs.
   always_comb begin
-    logic scoped;
-    logic [SlotIdxW-1:0] victim;
-    logic [NumCores-1:0] targets;
-    asid_we       = 1'b0;
-    asid_wdata    = asid_rd;
-    attr_we       = 1'b0;
-    attr_wdata    = '{root: cmd.root, pm: cmd.pm};
-    log_we        = 1'b0;
-    log_wpos      = gen_a & LogIdxW'(LogDepth - 1);
-    log_wdata     = '{kind: cmd.kind, vpn: cmd.vpn, npages: cmd.npages};
-    ctx_d         = ctx_q;
-    slot_valid_d  = slot_valid_q;
-    slot_asid_d   = slot_asid_q;
-    slot_lag_d    = slot_lag_q;
-    slot_rr_d     = slot_rr_q;
-    rel_asid_d    = rel_asid_q;
-    cu_busy_d     = cu_busy_q;
-    cu_core_d     = cu_core_q;
-    cu_asid_d     = cu_asid_q;
-    cu_pos_d      = cu_pos_q;
-    cu_left_d     = cu_left_q;
-    bus_d         = '0;
-    cnt_posted_d  = cnt_posted_q;
-    cnt_targets_d = cnt_targets_q;
-    cnt_skipped_d = cnt_skipped_q;
-    cnt_cu_log_d  = cnt_cu_log_q;
-    cnt_cu_full_d = cnt_cu_full_q;
-    cnt_errors_d  = cnt_errors_q;
-    scoped        = 1'b0;
-    victim        = '0;
-    victim_free   = 1'b0;
-    targets       = '0;
+    logic attrs_ok, sw_ok;  // the ASID in the table and not being released
+    dec      = '0;
+    targets  = '0;
+    attrs_ok = asid_ok && st_a != AsidReleasing;
+    sw_ok    = asid_ok && st_a != AsidReleasing;
+    if (decide) begin
+      unique case (cmd_op_e'(cmd.op))
+        CmdPost: begin
+          // ASID-scoped: only the cores running the ASID, lazily or not (seeds 000, 003).
+          // Everything else may touch global entries: every core.
+          dec.refuse = kind_asid_scoped(cmd.kind) && !asid_ok;
+          dec.post   = !dec.refuse;
+          dec.scoped = kind_asid_scoped(cmd.kind) && asid_ok;
+          targets    = dec.refuse ? '0 : kind_asid_scoped(cmd.kind) ? holders : all_cores;
+        end
+        CmdSetAttrs: begin
+          // Seed 002: new attributes are a new generation. Holders take them and flush the
+          // ASID now; every other slot holding it must flush it on its next switch.
+          dec.refuse = !attrs_ok;
+          dec.attrs  = attrs_ok;
+          targets    = attrs_ok ? holders : '0;
+        end
+        CmdSwitch: begin
+          // Seed 003: an ASID may not be used before its release has completed. Up to date,
+          // behind by 1..LogDepth invalidations (replayed from the log, oldest first, one
+          // message a cycle, the last one completing the switch), or too far behind or
+          // remembered by no slot (the ASID flushed whole).
+          dec.refuse     = !sw_ok;
+          dec.sw         = sw_ok;
+          dec.sw_log     = sw_ok && hit && lag != '0 && lag != LagFull;
+          dec.sw_replay  = dec.sw_log && lag != LagW'(1);
+          dec.sw_flush   = sw_ok && !(hit && lag != LagFull);
+          targets        = sw_ok ? NumCores'(1) << gnt_idx_q : '0;
+        end
+        CmdLazy: dec.lazy = 1'b1;
+        CmdRelease: begin
+          // Refused if not in use, or if a core still runs it for real. Seed 003: every core
+          // may hold entries of it (lazy ones included, and cores that ran it earlier).
+          dec.refuse  = !asid_ok || st_a != AsidActive || |(holders & ~ctx_lazy);
+          dec.rel = !dec.refuse;
+          targets     = dec.refuse ? '0 : all_cores;
+        end
+        default: dec.refuse = 1'b1;
+      endcase
+    end
+  end
 
+  // ---- The message: the replay's next logged invalidation while a catch-up runs, else the
+  // decided command's.
+  always_comb begin
+    bus_d = '0;
     if (cu_busy_q) begin
-      // ---- Catch-up of a switch: the next logged invalidation, to the switching core.
       bus_d.valid   = 1'b1;
       bus_d.targets = widen(NumCores'(1) << cu_core_q);
       bus_d.inval   = 1'b1;
@@ -427,207 +465,169 @@ module tlb_directory
       bus_d.npages  = cu_log.npages;
       bus_d.asid    = AsidW'(cu_asid_q);
       bus_d.init    = cu_core_q;
-      cu_pos_d      = cu_pos_q + LogIdxW'(1);
-      cu_left_d     = cu_left_q - LagW'(1);
       if (cu_left_q == LagW'(1)) begin
         bus_d.set_ctx = 1'b1;
         bus_d.done    = 1'b1;
         bus_d.root    = cu_attr_q.root;
         bus_d.pm      = cu_attr_q.pm;
-        cu_busy_d     = 1'b0;
-        ctx_d[cu_core_q] = '{valid: 1'b1, asid: cu_asid_q, lazy: 1'b0};
       end
-      if (cu_drop) begin
-        // The switching core is reset: the replay is abandoned, its message not sent (it
-        // must not load the context later; the reset clears ctx_d below).
-        bus_d.valid = 1'b0;
-        cu_busy_d   = 1'b0;
-      end
+      // The switching core is reset: the replay is abandoned, its message not sent (it must
+      // not load the context later).
+      if (cu_drop) bus_d.valid = 1'b0;
     end else if (decide) begin
-      bus_d.valid  = 1'b1;
-      bus_d.init   = gnt_idx_q;
-      bus_d.done   = 1'b1;
-      bus_d.asid   = cmd.asid;
-      bus_d.vpn    = cmd.vpn;
-      bus_d.npages = cmd.npages;
-      bus_d.kind   = cmd.kind;
-      unique case (cmd_op_e'(cmd.op))
-        CmdPost: begin
-          scoped = kind_asid_scoped(cmd.kind);
-          if (scoped && !asid_ok) begin
-            bus_d.error  = 1'b1;
-            cnt_errors_d = cnt_errors_q + 1;
-          end else begin
-            // ASID-scoped: only the cores running the ASID, lazily or not (seeds 000, 003).
-            // Everything else may touch global entries: every core.
-            targets = scoped ? holders : all_cores;
-            if (scoped) begin
-              // Seed 001: the generation moves on every invalidation, and every skipped
-              // slot holding the ASID records one more to catch up on.
-              for (int unsigned c = 0; c < NumCores; c++) begin
-                for (int unsigned s = 0; s < Slots; s++) begin
-                  if (!targets[c] && slot_valid_q[c][s] && slot_asid_q[c][s] == a &&
-                      slot_lag_q[c][s] != LagFull) begin
-                    slot_lag_d[c][s] = slot_lag_q[c][s] + LagW'(1);
-                  end
-                end
-              end
-              log_we = 1'b1;  // at a, position gen_a
-              asid_we = 1'b1;
-              asid_wdata.gen = gen_a + GenW'(1);
-              cnt_skipped_d = cnt_skipped_q + CntW'(NumCores) - CntW'(popcount(targets));
-            end
-            bus_d.targets  = widen(targets);
-            bus_d.inval    = 1'b1;
-            bus_d.need_ack = 1'b1;
-            cnt_posted_d  = cnt_posted_q + 1;
-            cnt_targets_d = cnt_targets_q + CntW'(popcount(targets));
-          end
-        end
-        CmdSetAttrs: begin
-          if (!asid_ok || st_a == AsidReleasing) begin
-            bus_d.error  = 1'b1;
-            cnt_errors_d = cnt_errors_q + 1;
-          end else begin
-            // Seed 002: new attributes are a new generation. Holders take them and flush
-            // the ASID now; every other slot holding it must flush it on its next switch.
-            targets = holders;
-            attr_we = 1'b1;  // at a
-            asid_we = 1'b1;
-            asid_wdata.active = 1'b1;
-            for (int unsigned c = 0; c < NumCores; c++) begin
-              for (int unsigned s = 0; s < Slots; s++) begin
-                if (!targets[c] && slot_valid_q[c][s] && slot_asid_q[c][s] == a) begin
-                  slot_lag_d[c][s] = LagFull;
-                end
-              end
-            end
-            asid_wdata.gen = gen_a + GenW'(1);
-            bus_d.targets   = widen(targets);
-            bus_d.inval     = 1'b1;
-            bus_d.kind      = InvAsid;
-            bus_d.need_ack  = 1'b1;
-            bus_d.set_attrs = 1'b1;
-            bus_d.root      = cmd.root;
-            bus_d.pm        = cmd.pm;
-            cnt_posted_d  = cnt_posted_q + 1;
-            cnt_targets_d = cnt_targets_q + CntW'(popcount(targets));
-            cnt_skipped_d = cnt_skipped_q + CntW'(NumCores) - CntW'(popcount(targets));
-          end
-        end
-        CmdSwitch: begin
-          if (!asid_ok || st_a == AsidReleasing) begin
-            // Seed 003: an ASID may not be used before its release has completed.
-            bus_d.error  = 1'b1;
-            cnt_errors_d = cnt_errors_q + 1;
-          end else begin
-            asid_we = 1'b1;
-            asid_wdata.active = 1'b1;
-            bus_d.set_ctx = 1'b1;
-            bus_d.root    = attr_rd.root;
-            bus_d.pm      = attr_rd.pm;
-            bus_d.targets = widen(NumCores'(1) << gnt_idx_q);
-            ctx_d[gnt_idx_q] = '{valid: 1'b1, asid: a, lazy: 1'b0};  // unless replayed, below
-            if (hit && lag == '0) begin
-              // Up to date: just load the context.
-            end else if (hit && lag != LagFull) begin
-              // Behind by 1..LogDepth invalidations: replay them from the log, oldest
-              // first, one message a cycle; the last one completes the switch.
-              bus_d.inval = 1'b1;
-              bus_d.kind   = log_rd.kind;
-              bus_d.vpn    = log_rd.vpn;
-              bus_d.npages = log_rd.npages;
-              if (lag != LagW'(1)) begin
-                bus_d.set_ctx = 1'b0;
-                bus_d.done    = 1'b0;
-                ctx_d[gnt_idx_q] = ctx_q[gnt_idx_q];  // the replay's last message loads it
-                cu_busy_d = 1'b1;
-                cu_core_d = gnt_idx_q;
-                cu_asid_d = a;
-                cu_pos_d  = (gen_a[LogIdxW-1:0] - LogIdxW'(lag) + LogIdxW'(1)) &
-                            LogIdxW'(LogDepth - 1);
-                cu_left_d = lag - LagW'(1);
-              end
-              slot_lag_d[gnt_idx_q][hit_s] = '0;
-              cnt_cu_log_d = cnt_cu_log_q + 1;
-            end else begin
-              // Too far behind, or no slot remembers the ASID: flush it whole.
-              bus_d.inval = 1'b1;
-              bus_d.kind  = InvAsid;
-              if (hit) begin
-                slot_lag_d[gnt_idx_q][hit_s] = '0;
-              end else begin
-                for (int s = Slots - 1; s >= 0; s--) begin
-                  if (!slot_valid_q[gnt_idx_q][s]) begin
-                    victim_free = 1'b1;
-                    victim      = SlotIdxW'(s);
-                  end
-                end
-                if (!victim_free) begin
-                  victim = slot_rr_q[gnt_idx_q];
-                  slot_rr_d[gnt_idx_q] = (slot_rr_q[gnt_idx_q] == SlotIdxW'(Slots - 1)) ? '0 :
-                                         slot_rr_q[gnt_idx_q] + SlotIdxW'(1);
-                end
-                slot_valid_d[gnt_idx_q][victim] = 1'b1;
-                slot_asid_d[gnt_idx_q][victim]  = a;
-                slot_lag_d[gnt_idx_q][victim]   = '0;
-              end
-              cnt_cu_full_d = cnt_cu_full_q + 1;
-            end
-          end
-        end
-        CmdLazy: begin
-          bus_d.set_lazy = 1'b1;
-          ctx_d[gnt_idx_q].lazy = 1'b1;
-        end
-        CmdRelease: begin
-          if (!asid_ok || st_a != AsidActive || |(holders & ~ctx_lazy)) begin
-            // Not in use, or a core still runs it for real: refused.
-            bus_d.error  = 1'b1;
-            cnt_errors_d = cnt_errors_q + 1;
-          end else begin
-            // Seed 003: every core may hold entries of it (lazy ones included, and cores
-            // that ran it earlier): all flush it, lazy holders let go of it, and no slot
-            // remembers it. It is free once every core has acknowledged.
-            targets = all_cores;
-            for (int unsigned c = 0; c < NumCores; c++) begin
-              for (int unsigned s = 0; s < Slots; s++) begin
-                if (slot_valid_q[c][s] && slot_asid_q[c][s] == a) slot_valid_d[c][s] = 1'b0;
-              end
-            end
-            // The lazy holders let go of it (the running ones refused it, above).
-            for (int unsigned c = 0; c < NumCores; c++) begin
-              if (holders[c]) ctx_d[c] = '{valid: 1'b0, asid: ctx_q[c].asid, lazy: 1'b0};
-            end
-            asid_we = 1'b1;  // free in the table; releasing while its acks are owed
-            asid_wdata.active = 1'b0;
-            rel_asid_d      = a;
-            bus_d.targets   = widen(targets);
-            bus_d.inval     = 1'b1;
-            bus_d.kind      = InvAsid;
-            bus_d.need_ack  = 1'b1;
-            bus_d.drop_ctx  = 1'b1;
-            cnt_posted_d  = cnt_posted_q + 1;
-            cnt_targets_d = cnt_targets_q + CntW'(popcount(targets));
-          end
-        end
-        default: begin
-          bus_d.error  = 1'b1;
-          cnt_errors_d = cnt_errors_q + 1;
-        end
-      endcase
-    end
-
-    // ---- Core resets: the directory forgets the core (no context, no slot: its next
-    // switch flushes a fresh slot). Its acknowledgements, owed to it or by it, are left
-    // alone above.
-    for (int unsigned c = 0; c < NumCores; c++) begin
-      if (core_rst_i[c]) begin
-        ctx_d[c]        = '0;
-        slot_valid_d[c] = '0;
+      bus_d.valid     = 1'b1;
+      bus_d.init      = gnt_idx_q;
+      bus_d.done      = !dec.sw_replay;
+      bus_d.error     = dec.refuse;
+      bus_d.asid      = cmd.asid;
+      bus_d.vpn       = cmd.vpn;
+      bus_d.npages    = cmd.npages;
+      bus_d.kind      = cmd.kind;
+      bus_d.targets   = widen(targets);
+      bus_d.inval     = dec.post || dec.attrs || dec.rel || dec.sw_log || dec.sw_flush;
+      bus_d.need_ack  = dec.post || dec.attrs || dec.rel;
+      bus_d.set_attrs = dec.attrs;
+      bus_d.set_ctx   = dec.sw && !dec.sw_replay;
+      bus_d.set_lazy  = dec.lazy;
+      bus_d.drop_ctx  = dec.rel;
+      if (dec.attrs || dec.rel || dec.sw_flush) bus_d.kind = InvAsid;
+      if (dec.sw_log) begin
+        // The oldest invalidation the slot missed.
+        bus_d.kind   = log_rd.kind;
+        bus_d.vpn    = log_rd.vpn;
+        bus_d.npages = log_rd.npages;
+      end
+      if (dec.attrs) begin
+        bus_d.root = cmd.root;
+        bus_d.pm   = cmd.pm;
+      end
+      if (dec.sw) begin
+        bus_d.root = attr_rd.root;
+        bus_d.pm   = attr_rd.pm;
       end
     end
   end
+
+  // ---- The ASID table, the attributes and the flush log: the decision's one write each, at
+  // the command's ASID. Seed 001: the generation moves on every scoped invalidation and on
+  // new attributes; a scoped invalidation is logged at the old generation's position. A
+  // switch or new attributes make the ASID active; a release frees it in the table (it
+  // reads releasing while its acks are owed: `rel_asid_q`).
+  always_comb begin
+    asid_we           = dec.scoped || dec.attrs || dec.sw || dec.rel;
+    asid_wdata        = asid_rd;
+    if (dec.scoped || dec.attrs) asid_wdata.gen = gen_a + GenW'(1);
+    if (dec.attrs || dec.sw) asid_wdata.active = 1'b1;
+    if (dec.rel) asid_wdata.active = 1'b0;
+    attr_we           = dec.attrs;
+    attr_wdata        = '{root: cmd.root, pm: cmd.pm};
+    log_we            = dec.scoped;
+    log_wpos          = gen_a & LogIdxW'(LogDepth - 1);
+    log_wdata         = '{kind: cmd.kind, vpn: cmd.vpn, npages: cmd.npages};
+    rel_asid_d        = dec.rel ? a : rel_asid_q;
+  end
+
+  // ---- The slot table. A scoped post makes every slot that holds its ASID on a skipped
+  // core lag by one more (saturating at LagFull); new attributes make them lag past the log;
+  // a switch brings its slot up to date, or takes a free slot (else the round robin's
+  // victim) for an ASID no slot remembers; a release forgets the ASID in every slot; a core's
+  // reset forgets the core's slots.
+  always_comb begin
+    logic [SlotIdxW-1:0] victim;
+    slot_valid_d = slot_valid_q;
+    slot_asid_d  = slot_asid_q;
+    slot_lag_d   = slot_lag_q;
+    slot_rr_d    = slot_rr_q;
+    victim       = '0;
+    victim_free  = 1'b0;
+    for (int unsigned c = 0; c < NumCores; c++) begin
+      for (int unsigned s = 0; s < Slots; s++) begin
+        if (dec.scoped && !targets[c] && slot_valid_q[c][s] && slot_asid_q[c][s] == a &&
+            slot_lag_q[c][s] != LagFull) begin
+          slot_lag_d[c][s] = slot_lag_q[c][s] + LagW'(1);
+        end
+        if (dec.attrs && !targets[c] && slot_valid_q[c][s] && slot_asid_q[c][s] == a) begin
+          slot_lag_d[c][s] = LagFull;
+        end
+        if (dec.rel && slot_valid_q[c][s] && slot_asid_q[c][s] == a) begin
+          slot_valid_d[c][s] = 1'b0;
+        end
+      end
+    end
+    if ((dec.sw_log || dec.sw_flush) && hit) slot_lag_d[gnt_idx_q][hit_s] = '0;
+    if (dec.sw_flush && !hit) begin
+      for (int s = Slots - 1; s >= 0; s--) begin
+        if (!slot_valid_q[gnt_idx_q][s]) begin
+          victim_free = 1'b1;
+          victim      = SlotIdxW'(s);
+        end
+      end
+      if (!victim_free) begin
+        victim = slot_rr_q[gnt_idx_q];
+        slot_rr_d[gnt_idx_q] = (slot_rr_q[gnt_idx_q] == SlotIdxW'(Slots - 1)) ? '0 :
+                               slot_rr_q[gnt_idx_q] + SlotIdxW'(1);
+      end
+      slot_valid_d[gnt_idx_q][victim] = 1'b1;
+      slot_asid_d[gnt_idx_q][victim]  = a;
+      slot_lag_d[gnt_idx_q][victim]   = '0;
+    end
+    for (int unsigned c = 0; c < NumCores; c++) begin
+      if (core_rst_i[c]) slot_valid_d[c] = '0;
+    end
+  end
+
+  // ---- The context record (what each agent holds once it has applied bus_d): a switch
+  // loads its core's context (a replayed one with the replay's last message), LAZY marks it
+  // lazy, a release makes the lazy holders let go of the ASID (the running ones refused
+  // it), a core's reset forgets it.
+  always_comb begin
+    ctx_d = ctx_q;
+    if (cu_busy_q && cu_left_q == LagW'(1)) begin
+      ctx_d[cu_core_q] = '{valid: 1'b1, asid: cu_asid_q, lazy: 1'b0};
+    end
+    if (dec.sw && !dec.sw_replay) begin
+      ctx_d[gnt_idx_q] = '{valid: 1'b1, asid: a, lazy: 1'b0};
+    end
+    if (dec.lazy) ctx_d[gnt_idx_q].lazy = 1'b1;
+    for (int unsigned c = 0; c < NumCores; c++) begin
+      if (dec.rel && holders[c]) ctx_d[c] = '{valid: 1'b0, asid: ctx_q[c].asid, lazy: 1'b0};
+      if (core_rst_i[c]) ctx_d[c] = '0;
+    end
+  end
+
+  // ---- The catch-up replay: a switch behind by more than one logged invalidation sends the
+  // first with its decision and the rest from here, one a cycle, from the copy of the log
+  // (`cu_log_q`) taken in the decision's cycle; abandoned if its core is reset.
+  always_comb begin
+    cu_busy_d = cu_busy_q;
+    cu_core_d = cu_core_q;
+    cu_asid_d = cu_asid_q;
+    cu_pos_d  = cu_pos_q;
+    cu_left_d = cu_left_q;
+    if (cu_busy_q) begin
+      cu_pos_d  = cu_pos_q + LogIdxW'(1);
+      cu_left_d = cu_left_q - LagW'(1);
+      if (cu_left_q == LagW'(1) || cu_drop) cu_busy_d = 1'b0;
+    end else if (dec.sw_replay) begin
+      cu_busy_d = 1'b1;
+      cu_core_d = gnt_idx_q;
+      cu_asid_d = a;
+      cu_pos_d  = (gen_a[LogIdxW-1:0] - LogIdxW'(lag) + LogIdxW'(1)) & LogIdxW'(LogDepth - 1);
+      cu_left_d = lag - LagW'(1);
+    end
+  end
+
+  // ---- The event counters.
+  logic count_posted, count_skipped;
+  assign count_posted  = dec.post || dec.attrs || dec.rel;
+  assign count_skipped = dec.scoped || dec.attrs;
+  assign cnt_posted_d  = cnt_posted_q + CntW'(count_posted);
+  assign cnt_targets_d = cnt_targets_q + (count_posted ? CntW'(popcount(targets)) : '0);
+  assign cnt_skipped_d = cnt_skipped_q +
+                         (count_skipped ? CntW'(NumCores) - CntW'(popcount(targets)) : '0);
+  assign cnt_cu_log_d  = cnt_cu_log_q + CntW'(dec.sw_log);
+  assign cnt_cu_full_d = cnt_cu_full_q + CntW'(dec.sw_flush);
+  assign cnt_errors_d  = cnt_errors_q + CntW'(dec.refuse);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin

@@ -154,6 +154,58 @@ impl Directory {
     }
 }
 
+/// The decision's verdict on the granted command (RTL `dec_t dec` and `targets`): all false
+/// when nothing is decided. Each flag is an accepted command, except `refuse`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Dec {
+    /// Refused: an error message, nothing else changes.
+    pub refuse: bool,
+    /// A post (any kind).
+    pub post: bool,
+    /// ... of an ASID-scoped kind: the holders only, the skipped slots lag, logged.
+    pub scoped: bool,
+    /// SET_ATTRS.
+    pub attrs: bool,
+    /// A switch.
+    pub sw: bool,
+    /// ... behind by 1 to LogDepth: the oldest missed log entry goes with the decision.
+    pub sw_log: bool,
+    /// ... by 2 or more: the catch-up replay sends the rest.
+    pub sw_replay: bool,
+    /// ... too far behind, or no slot remembers the ASID: it is flushed.
+    pub sw_flush: bool,
+    /// LAZY.
+    pub lazy: bool,
+    /// RELEASE.
+    pub rel: bool,
+    /// The message's targets (a switch's: its own core).
+    pub targets: u16,
+}
+
+/// What the decision read and decided: the granted command, its ASID's index and table
+/// record, the cores holding the ASID, the requester's slot (RTL `hit`, `hit_s`, `lag`) and
+/// the verdict.
+#[derive(Clone, Copy, Debug, Default)]
+struct Decided {
+    decide: bool,
+    cmd: DirCmd,
+    a: usize,
+    rec: AsidRec,
+    holders: u16,
+    hit: bool,
+    hit_s: usize,
+    lag: u8,
+    dec: Dec,
+}
+
+/// The memories' one write each in a cycle, applied at the end of it.
+#[derive(Default)]
+struct MemWrites {
+    asid: Option<(usize, AsidRec)>,
+    attr: Option<(usize, (u64, u8))>,
+    log: Option<(usize, usize, LogEntry)>,
+}
+
 /// What the directory sees of the agents in one cycle.
 pub struct DirInputs<'a> {
     /// `core_rst_i`: the cores in reset this cycle.
@@ -304,11 +356,11 @@ impl Directory {
         }
     }
 
+    /// One clock edge: the parts of the RTL's next-state logic, each a function of the same
+    /// name (the acknowledgements, the arbiter, the decision, the message, the ASID table,
+    /// the slot table, the context record, the catch-up replay, the counters), each writing
+    /// its registers of `d` from the registers of `self` as they stand.
     pub fn step(&mut self, i: &DirInputs) {
-        let cfg = self.cfg;
-        let n = cfg.cores;
-        let full = cfg.lag_full();
-        let all: u16 = ((1u32 << n) - 1) as u16;
         let mut d = match self.next_d.take() {
             Some(mut d) => {
                 d.copy_regs_from(self);
@@ -316,21 +368,46 @@ impl Directory {
             }
             None => Box::new(self.clone()),
         };
-        d.bus_q = BusMsg::default();
         // A core in reset: its granted command is dropped (`gnt_drop`), its replay abandoned
         // (`cu_drop`), and nothing is decided or answered for it this cycle.
         let gnt_drop = self.gnt_valid_q && i.core_rst[self.gnt_idx_q];
         let cu_drop = self.cu_busy_q && i.core_rst[self.cu_core_q];
         let decide = self.gnt_valid_q && !self.cu_busy_q && !gnt_drop;
-        for c in 0..n {
+        for c in 0..self.cfg.cores {
             d.answered_q[c] = ((decide && self.gnt_idx_q == c)
                 || (self.cu_busy_q && self.cu_left_q == 1 && self.cu_core_q == c))
                 && !i.core_rst[c];
         }
+        self.acks(i, &mut d);
+        self.arbiter(i, gnt_drop, &mut d);
+        let x = self.decision(decide);
+        d.bus_q = self.message(&x, cu_drop);
+        let writes = self.asid_table(&x, &mut d);
+        self.slot_table(&x, i, &mut d);
+        self.ctx_record(&x, i, &mut d);
+        self.catch_up(&x, cu_drop, &mut d);
+        self.counters(&x, &mut d);
+        std::mem::swap(self, &mut d);
+        // The memories stay with the directory; this cycle's writes land now.
+        std::mem::swap(&mut self.mems, &mut d.mems);
+        if let Some((a, r)) = writes.asid {
+            self.mems.asid[a] = r;
+        }
+        if let Some((a, v)) = writes.attr {
+            self.mems.attr[a] = v;
+        }
+        if let Some((a, pos, e)) = writes.log {
+            self.mems.log[a][pos] = e;
+        }
+        self.next_d = Some(d);
+    }
 
-        // Acknowledgements: the targets of the need-ack message on the bus owe from the next
-        // cycle; an ack clears what its core owes its initiator. A release's likewise (its
-        // ASID reads free again once nothing is owed: the table says so since the decision).
+    /// The acknowledgements (RTL `gen_owed`, `rel_owed_d`): the targets of the need-ack
+    /// message on the bus owe from the next cycle; an ack clears what its core owes its
+    /// initiator. A release's likewise (its ASID reads free again once nothing is owed: the
+    /// table says so since the decision).
+    fn acks(&self, i: &DirInputs, d: &mut Directory) {
+        let n = self.cfg.cores;
         for init in 0..n {
             let acked = (0..n).filter(|&c| i.ack[c] && i.ack_init[c] as usize == init).fold(0u16, |m, c| m | 1 << c);
             let sent = if self.bus_owes(init) { self.bus_q.targets } else { 0 };
@@ -339,33 +416,116 @@ impl Directory {
         let rel_acked = (0..n).filter(|&c| i.ack[c] && i.ack_rel[c]).fold(0u16, |m, c| m | 1 << c);
         let rel_sent = if self.rel_on_bus() { self.bus_q.targets } else { 0 };
         d.rel_owed_q = (self.rel_owed_q & !rel_acked) | rel_sent;
-        // The memories' one write each this cycle, applied at the end (the decision's, or
-        // the reset sweep's).
-        let mut asid_w: Option<(usize, AsidRec)> = None;
-        let mut attr_w: Option<(usize, (u64, u8))> = None;
-        let mut log_w: Option<(usize, usize, LogEntry)> = None;
-        if self.init_busy() {
-            asid_w = Some((self.init_q, AsidRec::default()));
-            d.init_q = self.init_q + 1;
-        }
+    }
 
-        // The grant register: the new grant replaces the one decided this cycle; during a
-        // catch-up nothing is granted and the held command waits.
+    /// The grant register (RTL `gnt_*_d`, `rr_d`): the new grant replaces the one decided
+    /// this cycle, with its requester's slot for the command's ASID searched now; during a
+    /// catch-up nothing is granted and the held command waits.
+    fn arbiter(&self, i: &DirInputs, gnt_drop: bool, d: &mut Directory) {
         if let Some(g) = self.grant(i) {
             d.gnt_valid_q = true;
             d.gnt_idx_q = g;
             d.gnt_cmd_q = i.cmd[g];
-            (d.gnt_hit_q, d.gnt_hit_s_q, d.gnt_lag_q) = self.slot_search(g, i.cmd[g].asid as usize & (cfg.asids - 1));
-            d.rr_q = (g + 1) % n;
+            (d.gnt_hit_q, d.gnt_hit_s_q, d.gnt_lag_q) =
+                self.slot_search(g, i.cmd[g].asid as usize & (self.cfg.asids - 1));
+            d.rr_q = (g + 1) % self.cfg.cores;
         } else if !self.cu_busy_q || gnt_drop {
             d.gnt_valid_q = false;
         }
+    }
 
+    /// The decision (RTL `dec`, `targets`): what the granted command does, from the command,
+    /// its ASID's state in the table, the cores that hold the ASID and the requester's slot.
+    fn decision(&self, decide: bool) -> Decided {
+        let cfg = self.cfg;
+        let (g, cmd) = (self.gnt_idx_q, self.gnt_cmd_q);
+        let a = (cmd.asid as usize) & (cfg.asids - 1);
+        let mut x = Decided { decide, cmd, a, rec: self.mems.asid[a], ..Default::default() };
+        if !decide {
+            return x;
+        }
+        let asid_ok = (cmd.asid as usize) < cfg.asids;
+        let st = self.asid_state(a);
+        // SET_ATTRS and SWITCH: the ASID in the table and not being released.
+        let attrs_ok = asid_ok && st != AsidState::Releasing;
+        let sw_ok = asid_ok && st != AsidState::Releasing;
+        let all: u16 = ((1u32 << cfg.cores) - 1) as u16;
+        // Who runs what as of the end of this cycle: the record includes the message on the
+        // bus now (seed 000, case 2: a switch granted last cycle counts). Compared on the
+        // index bits: holders are read only for an ASID inside the table.
+        x.holders = (0..cfg.cores)
+            .filter(|&c| self.ctx_q[c].valid && self.ctx_q[c].asid as usize == a)
+            .fold(0, |m, c| m | 1 << c);
+        let runners: u16 =
+            (0..cfg.cores).filter(|&c| (x.holders >> c) & 1 == 1 && !self.ctx_q[c].lazy).fold(0, |m, c| m | 1 << c);
+        let v = &mut x.dec;
+        match cmd.op {
+            DirOp::Post => {
+                // ASID-scoped: only the cores running the ASID, lazily or not (seeds 000,
+                // 003). Everything else may touch global entries: every core.
+                let scoped = cmd.kind.asid_scoped();
+                v.refuse = scoped && !asid_ok;
+                v.post = !v.refuse;
+                v.scoped = scoped && asid_ok;
+                v.targets = if v.refuse {
+                    0
+                } else if scoped {
+                    x.holders
+                } else {
+                    all
+                };
+            }
+            DirOp::SetAttrs => {
+                // Seed 002: new attributes are a new generation for the holders; every other
+                // slot holding the ASID flushes it on its next switch.
+                v.refuse = !attrs_ok;
+                v.attrs = attrs_ok;
+                v.targets = if attrs_ok { x.holders } else { 0 };
+            }
+            DirOp::Switch => {
+                v.refuse = !sw_ok;
+                v.sw = sw_ok;
+                if sw_ok {
+                    let (found, hit_s, lag) = self.slot_search(g, a);
+                    // The RTL decides with the slot searched at the grant, brought up to
+                    // date: the same slot and lag whenever there is one.
+                    let (rtl_found, rtl_s, rtl_lag) = self.granted_slot();
+                    assert!(
+                        rtl_found == found && (!found || (rtl_s, rtl_lag) == (hit_s, lag)),
+                        "the slot searched at the grant, brought up to date, is the slot now"
+                    );
+                    (x.hit, x.hit_s, x.lag) = (found, hit_s, lag);
+                    let full = cfg.lag_full();
+                    v.sw_log = found && lag != 0 && lag != full;
+                    v.sw_replay = v.sw_log && lag != 1;
+                    v.sw_flush = !(found && lag != full);
+                    v.targets = 1 << g;
+                }
+            }
+            DirOp::Lazy => v.lazy = true,
+            DirOp::Release => {
+                // Refused if not in use, or if a core still runs it for real (seed 003).
+                v.refuse = !asid_ok || st != AsidState::Active || runners != 0;
+                v.rel = !v.refuse;
+                v.targets = if v.refuse { 0 } else { all };
+            }
+            // The RTL's default arm. Never granted: a sync waits in its agent for the acks,
+            // and an agent refuses an unknown operation itself (`AgBad`).
+            DirOp::Sync | DirOp::Unknown(_) => v.refuse = true,
+        }
+        x
+    }
+
+    /// The message (RTL `bus_d`): the replay's next logged invalidation while a catch-up
+    /// runs, else the decided command's.
+    fn message(&self, x: &Decided, cu_drop: bool) -> BusMsg {
+        let v = &x.dec;
         if self.cu_busy_q {
             let e = self.log_at(self.cu_asid_q, self.cu_pos_q);
             let last = self.cu_left_q == 1;
-            d.bus_q = BusMsg {
-                valid: true,
+            // The switching core is reset: the replay is abandoned, its message not sent.
+            BusMsg {
+                valid: !cu_drop,
                 targets: 1 << self.cu_core_q,
                 inval: true,
                 kind: e.kind,
@@ -378,224 +538,191 @@ impl Directory {
                 root: if last { self.mems.attr[self.cu_asid_q].0 } else { 0 },
                 pm: if last { self.mems.attr[self.cu_asid_q].1 } else { 0 },
                 ..Default::default()
-            };
-            d.cu_pos_q = (self.cu_pos_q + 1) & (cfg.log_depth - 1);
-            d.cu_left_q = self.cu_left_q - 1;
-            if last {
-                d.cu_busy_q = false;
-                d.ctx_q[self.cu_core_q] = Ctx { valid: true, asid: self.cu_asid_q as u16, lazy: false };
             }
-            if cu_drop {
-                // The switching core is reset: the replay is abandoned, its message not sent
-                // (it must not load the context later; the reset clears ctx_q below).
-                d.bus_q.valid = false;
-                d.cu_busy_q = false;
-            }
-        } else if decide {
-            let (g, cmd) = (self.gnt_idx_q, self.gnt_cmd_q);
-            let a = (cmd.asid as usize) & (cfg.asids - 1);
-            let asid_ok = (cmd.asid as usize) < cfg.asids;
-            let (rec, st) = (self.mems.asid[a], self.asid_state(a));
-            let next_gen = (rec.gen + 1) & cfg.gen_mask();
-            // Who runs what as of the end of this cycle: the record includes the message on
-            // the bus now (seed 000, case 2: a switch granted last cycle counts). Compared on
-            // the index bits: holders are read only for an ASID inside the table.
-            let holders: u16 =
-                (0..n).filter(|&c| self.ctx_q[c].valid && self.ctx_q[c].asid as usize == a).fold(0, |m, c| m | 1 << c);
-            let runners: u16 =
-                (0..n).filter(|&c| (holders >> c) & 1 == 1 && !self.ctx_q[c].lazy).fold(0, |m, c| m | 1 << c);
+        } else if x.decide {
+            let cmd = x.cmd;
             let mut bus = BusMsg {
                 valid: true,
-                init: g as u8,
-                done: true,
+                init: self.gnt_idx_q as u8,
+                done: !v.sw_replay,
+                error: v.refuse,
                 asid: cmd.asid,
                 vpn: cmd.vpn,
                 npages: cmd.npages,
                 kind: cmd.kind,
+                targets: v.targets,
+                inval: v.post || v.attrs || v.rel || v.sw_log || v.sw_flush,
+                need_ack: v.post || v.attrs || v.rel,
+                set_attrs: v.attrs,
+                set_ctx: v.sw && !v.sw_replay,
+                set_lazy: v.lazy,
+                drop_ctx: v.rel,
                 ..Default::default()
             };
-            let error = |d: &mut Directory, bus: &mut BusMsg| {
-                bus.error = true;
-                d.cnt.errors = d.cnt.errors.wrapping_add(1);
-            };
-            match cmd.op {
-                DirOp::Post => {
-                    let scoped = cmd.kind.asid_scoped();
-                    if scoped && !asid_ok {
-                        error(&mut d, &mut bus);
-                    } else {
-                        let targets = if scoped { holders } else { all };
-                        if scoped {
-                            for c in 0..n {
-                                if (targets >> c) & 1 == 1 {
-                                    continue;
-                                }
-                                for s in 0..cfg.slots {
-                                    let sl = self.slot_q[c][s];
-                                    if sl.valid && sl.asid as usize == a && sl.lag != full {
-                                        d.slot_q[c][s].lag = sl.lag + 1;
-                                    }
-                                }
-                            }
-                            let pos = rec.gen as usize & (cfg.log_depth - 1);
-                            log_w = Some((a, pos, LogEntry { kind: cmd.kind, vpn: cmd.vpn, npages: cmd.npages }));
-                            asid_w = Some((a, AsidRec { gen: next_gen, ..rec }));
-                            d.cnt.skipped = d.cnt.skipped.wrapping_add(n as u32 - targets.count_ones());
-                        }
-                        bus.targets = targets;
-                        bus.inval = true;
-                        bus.need_ack = true;
-                        d.cnt.posted = d.cnt.posted.wrapping_add(1);
-                        d.cnt.targets = d.cnt.targets.wrapping_add(targets.count_ones());
-                    }
-                }
-                DirOp::SetAttrs => {
-                    if !asid_ok || st == AsidState::Releasing {
-                        error(&mut d, &mut bus);
-                    } else {
-                        let targets = holders;
-                        attr_w = Some((a, (cmd.root, cmd.pm)));
-                        asid_w = Some((a, AsidRec { active: true, gen: next_gen }));
-                        for c in 0..n {
-                            if (targets >> c) & 1 == 1 {
-                                continue;
-                            }
-                            for s in 0..cfg.slots {
-                                let sl = self.slot_q[c][s];
-                                if sl.valid && sl.asid as usize == a {
-                                    d.slot_q[c][s].lag = full;
-                                }
-                            }
-                        }
-                        bus.targets = targets;
-                        bus.inval = true;
-                        bus.kind = InvalKind::Asid.into();
-                        bus.need_ack = true;
-                        bus.set_attrs = true;
-                        bus.root = cmd.root;
-                        bus.pm = cmd.pm;
-                        d.cnt.posted = d.cnt.posted.wrapping_add(1);
-                        d.cnt.targets = d.cnt.targets.wrapping_add(targets.count_ones());
-                        d.cnt.skipped = d.cnt.skipped.wrapping_add(n as u32 - targets.count_ones());
-                    }
-                }
-                DirOp::Switch => {
-                    if !asid_ok || st == AsidState::Releasing {
-                        error(&mut d, &mut bus);
-                    } else {
-                        asid_w = Some((a, AsidRec { active: true, ..rec }));
-                        let (found, hit_s, lag) = self.slot_search(g, a);
-                        let hit = found.then_some(hit_s);
-                        // The RTL decides with the slot searched at the grant, brought up to
-                        // date: the same slot and lag whenever there is one.
-                        let (rtl_found, rtl_s, rtl_lag) = self.granted_slot();
-                        assert!(
-                            rtl_found == found && (!found || (rtl_s, rtl_lag) == (hit_s, lag)),
-                            "the slot searched at the grant, brought up to date, is the slot now"
-                        );
-                        bus.set_ctx = true;
-                        (bus.root, bus.pm) = self.mems.attr[a];
-                        bus.targets = 1 << g;
-                        // Unless a replay loads it with its last message, below.
-                        d.ctx_q[g] = Ctx { valid: true, asid: a as u16, lazy: false };
-                        match hit {
-                            Some(_) if lag == 0 => {}
-                            Some(s) if lag != full => {
-                                let start = (rec.gen as usize).wrapping_sub(lag as usize);
-                                let e = self.log_at(a, start);
-                                bus.inval = true;
-                                bus.kind = e.kind;
-                                bus.vpn = e.vpn;
-                                bus.npages = e.npages;
-                                if lag != 1 {
-                                    bus.set_ctx = false;
-                                    bus.done = false;
-                                    d.ctx_q[g] = self.ctx_q[g];
-                                    d.cu_busy_q = true;
-                                    d.cu_core_q = g;
-                                    d.cu_asid_q = a;
-                                    d.cu_pos_q = start.wrapping_add(1) & (cfg.log_depth - 1);
-                                    d.cu_left_q = lag - 1;
-                                }
-                                d.slot_q[g][s].lag = 0;
-                                d.cnt.catchup_log = d.cnt.catchup_log.wrapping_add(1);
-                            }
-                            _ => {
-                                bus.inval = true;
-                                bus.kind = InvalKind::Asid.into();
-                                if let Some(s) = hit {
-                                    d.slot_q[g][s].lag = 0;
-                                } else {
-                                    let free = (0..cfg.slots).find(|&s| !self.slot_q[g][s].valid);
-                                    let victim = free.unwrap_or(self.slot_rr_q[g]);
-                                    if free.is_none() {
-                                        d.slot_rr_q[g] = (self.slot_rr_q[g] + 1) % cfg.slots;
-                                    }
-                                    d.slot_q[g][victim] = Slot { valid: true, asid: a as u16, lag: 0 };
-                                }
-                                d.cnt.catchup_full = d.cnt.catchup_full.wrapping_add(1);
-                            }
-                        }
-                    }
-                }
-                DirOp::Lazy => {
-                    bus.set_lazy = true;
-                    d.ctx_q[g].lazy = true;
-                }
-                DirOp::Release => {
-                    if !asid_ok || st != AsidState::Active || runners != 0 {
-                        error(&mut d, &mut bus);
-                    } else {
-                        let targets = all;
-                        for c in 0..n {
-                            for s in 0..cfg.slots {
-                                if self.slot_q[c][s].valid && self.slot_q[c][s].asid as usize == a {
-                                    d.slot_q[c][s].valid = false;
-                                }
-                            }
-                        }
-                        // The lazy holders let go of it (the running ones refused it).
-                        for c in (0..n).filter(|&c| (holders >> c) & 1 == 1) {
-                            d.ctx_q[c] = Ctx { valid: false, lazy: false, ..self.ctx_q[c] };
-                        }
-                        // Free in the table; releasing while its acks are owed.
-                        asid_w = Some((a, AsidRec { active: false, ..rec }));
-                        d.rel_asid_q = a;
-                        bus.targets = targets;
-                        bus.inval = true;
-                        bus.kind = InvalKind::Asid.into();
-                        bus.need_ack = true;
-                        bus.drop_ctx = true;
-                        d.cnt.posted = d.cnt.posted.wrapping_add(1);
-                        d.cnt.targets = d.cnt.targets.wrapping_add(targets.count_ones());
-                    }
-                }
-                // The RTL's default arm. Never granted: a sync waits in its agent for the acks,
-                // and an agent refuses an unknown operation itself (`AgBad`).
-                DirOp::Sync | DirOp::Unknown(_) => error(&mut d, &mut bus),
+            if v.attrs || v.rel || v.sw_flush {
+                bus.kind = InvalKind::Asid.into();
             }
-            d.bus_q = bus;
+            if v.sw_log {
+                // The oldest invalidation the slot missed.
+                let e = self.log_at(x.a, (x.rec.gen as usize).wrapping_sub(x.lag as usize));
+                (bus.kind, bus.vpn, bus.npages) = (e.kind, e.vpn, e.npages);
+            }
+            if v.attrs {
+                (bus.root, bus.pm) = (cmd.root, cmd.pm);
+            }
+            if v.sw {
+                (bus.root, bus.pm) = self.mems.attr[x.a];
+            }
+            bus
+        } else {
+            BusMsg::default()
         }
-        // Core resets: the directory forgets the core (no context, no slot); the acks owed to
-        // it or by it are left alone.
-        for c in (0..n).filter(|&c| i.core_rst[c]) {
-            d.ctx_q[c] = Ctx::default();
+    }
+
+    /// The ASID table, the attributes and the flush log (RTL `asid_we`, `attr_we`, `log_we`):
+    /// the reset sweep's write, else the decision's one write each at the command's ASID;
+    /// and the ASID a release frees (`rel_asid_q`). Seed 001: the generation moves on every
+    /// scoped invalidation and on new attributes; a scoped invalidation is logged at the old
+    /// generation's position.
+    fn asid_table(&self, x: &Decided, d: &mut Directory) -> MemWrites {
+        let v = &x.dec;
+        let cfg = self.cfg;
+        let mut w = MemWrites::default();
+        if self.init_busy() {
+            w.asid = Some((self.init_q, AsidRec::default()));
+            d.init_q = self.init_q + 1;
+        }
+        if v.scoped || v.attrs || v.sw || v.rel {
+            let mut r = x.rec;
+            if v.scoped || v.attrs {
+                r.gen = (r.gen + 1) & cfg.gen_mask();
+            }
+            if v.attrs || v.sw {
+                r.active = true;
+            }
+            if v.rel {
+                r.active = false;
+            }
+            w.asid = Some((x.a, r));
+        }
+        if v.attrs {
+            w.attr = Some((x.a, (x.cmd.root, x.cmd.pm)));
+        }
+        if v.scoped {
+            let pos = x.rec.gen as usize & (cfg.log_depth - 1);
+            w.log = Some((x.a, pos, LogEntry { kind: x.cmd.kind, vpn: x.cmd.vpn, npages: x.cmd.npages }));
+        }
+        if v.rel {
+            d.rel_asid_q = x.a;
+        }
+        w
+    }
+
+    /// The slot table (RTL `slot_*_d`). A scoped post makes every slot holding its ASID on a
+    /// skipped core lag by one more (saturating); new attributes make them lag past the log;
+    /// a switch brings its slot up to date, or takes a free slot (else the round robin's
+    /// victim); a release forgets the ASID in every slot; a core's reset forgets its slots.
+    fn slot_table(&self, x: &Decided, i: &DirInputs, d: &mut Directory) {
+        let v = &x.dec;
+        let cfg = self.cfg;
+        let full = cfg.lag_full();
+        for c in 0..cfg.cores {
+            let skipped = (v.targets >> c) & 1 == 0;
+            for s in 0..cfg.slots {
+                let sl = self.slot_q[c][s];
+                let holds = sl.valid && sl.asid as usize == x.a;
+                if v.scoped && skipped && holds && sl.lag != full {
+                    d.slot_q[c][s].lag = sl.lag + 1;
+                }
+                if v.attrs && skipped && holds {
+                    d.slot_q[c][s].lag = full;
+                }
+                if v.rel && holds {
+                    d.slot_q[c][s].valid = false;
+                }
+            }
+        }
+        let g = self.gnt_idx_q;
+        if (v.sw_log || v.sw_flush) && x.hit {
+            d.slot_q[g][x.hit_s].lag = 0;
+        }
+        if v.sw_flush && !x.hit {
+            let free = (0..cfg.slots).find(|&s| !self.slot_q[g][s].valid);
+            let victim = free.unwrap_or(self.slot_rr_q[g]);
+            if free.is_none() {
+                d.slot_rr_q[g] = (self.slot_rr_q[g] + 1) % cfg.slots;
+            }
+            d.slot_q[g][victim] = Slot { valid: true, asid: x.a as u16, lag: 0 };
+        }
+        for c in (0..cfg.cores).filter(|&c| i.core_rst[c]) {
             for s in &mut d.slot_q[c] {
                 s.valid = false;
             }
         }
-        std::mem::swap(self, &mut d);
-        // The memories stay with the directory; this cycle's writes land now.
-        std::mem::swap(&mut self.mems, &mut d.mems);
-        if let Some((a, r)) = asid_w {
-            self.mems.asid[a] = r;
+    }
+
+    /// The context record (RTL `ctx_d`): what each agent holds once it has applied the next
+    /// message. A switch loads its core's context (a replayed one with the replay's last
+    /// message), LAZY marks it lazy, a release makes the lazy holders let go of the ASID (the
+    /// running ones refused it), a core's reset forgets it.
+    fn ctx_record(&self, x: &Decided, i: &DirInputs, d: &mut Directory) {
+        let v = &x.dec;
+        let g = self.gnt_idx_q;
+        if self.cu_busy_q && self.cu_left_q == 1 {
+            d.ctx_q[self.cu_core_q] = Ctx { valid: true, asid: self.cu_asid_q as u16, lazy: false };
         }
-        if let Some((a, v)) = attr_w {
-            self.mems.attr[a] = v;
+        if v.sw && !v.sw_replay {
+            d.ctx_q[g] = Ctx { valid: true, asid: x.a as u16, lazy: false };
         }
-        if let Some((a, pos, e)) = log_w {
-            self.mems.log[a][pos] = e;
+        if v.lazy {
+            d.ctx_q[g].lazy = true;
         }
-        self.next_d = Some(d);
+        for c in 0..self.cfg.cores {
+            if v.rel && (x.holders >> c) & 1 == 1 {
+                d.ctx_q[c] = Ctx { valid: false, lazy: false, ..self.ctx_q[c] };
+            }
+            if i.core_rst[c] {
+                d.ctx_q[c] = Ctx::default();
+            }
+        }
+    }
+
+    /// The catch-up replay (RTL `cu_*_d`): a switch behind by two or more logged
+    /// invalidations sends the first with its decision and the rest from here, one a cycle;
+    /// abandoned if its core is reset.
+    fn catch_up(&self, x: &Decided, cu_drop: bool, d: &mut Directory) {
+        let cfg = self.cfg;
+        if self.cu_busy_q {
+            d.cu_pos_q = (self.cu_pos_q + 1) & (cfg.log_depth - 1);
+            d.cu_left_q = self.cu_left_q - 1;
+            if self.cu_left_q == 1 || cu_drop {
+                d.cu_busy_q = false;
+            }
+        } else if x.dec.sw_replay {
+            let start = (x.rec.gen as usize).wrapping_sub(x.lag as usize);
+            d.cu_busy_q = true;
+            d.cu_core_q = self.gnt_idx_q;
+            d.cu_asid_q = x.a;
+            d.cu_pos_q = start.wrapping_add(1) & (cfg.log_depth - 1);
+            d.cu_left_q = x.lag - 1;
+        }
+    }
+
+    /// The event counters (RTL `cnt_*_d`).
+    fn counters(&self, x: &Decided, d: &mut Directory) {
+        let v = &x.dec;
+        let n = self.cfg.cores as u32;
+        let t = v.targets.count_ones();
+        let c = &mut d.cnt;
+        if v.post || v.attrs || v.rel {
+            c.posted = c.posted.wrapping_add(1);
+            c.targets = c.targets.wrapping_add(t);
+        }
+        if v.scoped || v.attrs {
+            c.skipped = c.skipped.wrapping_add(n - t);
+        }
+        c.catchup_log = c.catchup_log.wrapping_add(v.sw_log as u32);
+        c.catchup_full = c.catchup_full.wrapping_add(v.sw_flush as u32);
+        c.errors = c.errors.wrapping_add(v.refuse as u32);
     }
 }
