@@ -528,7 +528,8 @@ module tlb_directory
   end
 
   // ---- The slot table. A scoped post makes every slot that holds its ASID on a skipped
-  // core lag by one more (saturating at LagFull); new attributes make them lag past the log;
+  // core (one not holding the ASID now: the post's and SET_ATTRS's targets are the holders)
+  // lag by one more (saturating at LagFull); new attributes make them lag past the log;
   // a switch brings its slot up to date, or takes a free slot (else the round robin's
   // victim) for an ASID no slot remembers; a release forgets the ASID in every slot; a core's
   // reset forgets the core's slots.
@@ -542,11 +543,11 @@ module tlb_directory
     victim_free  = 1'b0;
     for (int unsigned c = 0; c < NumCores; c++) begin
       for (int unsigned s = 0; s < Slots; s++) begin
-        if (dec.scoped && !targets[c] && slot_valid_q[c][s] && slot_asid_q[c][s] == a &&
+        if (dec.scoped && !holders[c] && slot_valid_q[c][s] && slot_asid_q[c][s] == a &&
             slot_lag_q[c][s] != LagFull) begin
           slot_lag_d[c][s] = slot_lag_q[c][s] + LagW'(1);
         end
-        if (dec.attrs && !targets[c] && slot_valid_q[c][s] && slot_asid_q[c][s] == a) begin
+        if (dec.attrs && !holders[c] && slot_valid_q[c][s] && slot_asid_q[c][s] == a) begin
           slot_lag_d[c][s] = LagFull;
         end
         if (dec.rel && slot_valid_q[c][s] && slot_asid_q[c][s] == a) begin
@@ -617,14 +618,18 @@ module tlb_directory
     end
   end
 
-  // ---- The event counters.
-  logic count_posted, count_skipped;
+  // ---- The event counters. What is counted goes to the holders (a scoped post, SET_ATTRS)
+  // or to every core (any other post, a release), so the counts read the holders, beside
+  // the decision, not the message's targets after it.
+  logic              count_posted, count_held;
+  logic [CoreIdxW:0] held;  // how many cores hold the command's ASID
+  assign held          = popcount(holders);
   assign count_posted  = dec.post || dec.attrs || dec.rel;
-  assign count_skipped = dec.scoped || dec.attrs;
+  assign count_held    = dec.scoped || dec.attrs;
   assign cnt_posted_d  = cnt_posted_q + CntW'(count_posted);
-  assign cnt_targets_d = cnt_targets_q + (count_posted ? CntW'(popcount(targets)) : '0);
-  assign cnt_skipped_d = cnt_skipped_q +
-                         (count_skipped ? CntW'(NumCores) - CntW'(popcount(targets)) : '0);
+  assign cnt_targets_d = cnt_targets_q + (count_held   ? CntW'(held) :
+                                          count_posted ? CntW'(NumCores) : '0);
+  assign cnt_skipped_d = cnt_skipped_q + (count_held ? CntW'(NumCores) - CntW'(held) : '0);
   assign cnt_cu_log_d  = cnt_cu_log_q + CntW'(dec.sw_log);
   assign cnt_cu_full_d = cnt_cu_full_q + CntW'(dec.sw_flush);
   assign cnt_errors_d  = cnt_errors_q + CntW'(dec.refuse);

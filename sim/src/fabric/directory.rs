@@ -627,7 +627,9 @@ impl Directory {
         let cfg = self.cfg;
         let full = cfg.lag_full();
         for c in 0..cfg.cores {
-            let skipped = (v.targets >> c) & 1 == 0;
+            // Skipped: not holding the ASID now (a scoped post's and SET_ATTRS's targets are
+            // the holders).
+            let skipped = (x.holders >> c) & 1 == 0;
             for s in 0..cfg.slots {
                 let sl = self.slot_q[c][s];
                 let holds = sl.valid && sl.asid as usize == x.a;
@@ -708,18 +710,19 @@ impl Directory {
         }
     }
 
-    /// The event counters (RTL `cnt_*_d`).
+    /// The event counters (RTL `cnt_*_d`). What is counted goes to the holders (a scoped
+    /// post, SET_ATTRS) or to every core (any other post, a release): RTL `held`.
     fn counters(&self, x: &Decided, d: &mut Directory) {
         let v = &x.dec;
         let n = self.cfg.cores as u32;
-        let t = v.targets.count_ones();
+        let held = x.holders.count_ones();
         let c = &mut d.cnt;
         if v.post || v.attrs || v.rel {
             c.posted = c.posted.wrapping_add(1);
-            c.targets = c.targets.wrapping_add(t);
+            c.targets = c.targets.wrapping_add(if v.scoped || v.attrs { held } else { n });
         }
         if v.scoped || v.attrs {
-            c.skipped = c.skipped.wrapping_add(n - t);
+            c.skipped = c.skipped.wrapping_add(n - held);
         }
         c.catchup_log = c.catchup_log.wrapping_add(v.sw_log as u32);
         c.catchup_full = c.catchup_full.wrapping_add(v.sw_flush as u32);
