@@ -620,16 +620,18 @@ module tlb_directory
 
   // ---- The event counters. What is counted goes to the holders (a scoped post, SET_ATTRS)
   // or to every core (any other post, a release), so the counts read the holders, beside
-  // the decision, not the message's targets after it.
+  // the decision, not the message's targets after it; each sum is formed beside the decision
+  // too, which only selects it.
   logic              count_posted, count_held;
   logic [CoreIdxW:0] held;  // how many cores hold the command's ASID
   assign held          = popcount(holders);
   assign count_posted  = dec.post || dec.attrs || dec.rel;
   assign count_held    = dec.scoped || dec.attrs;
-  assign cnt_posted_d  = cnt_posted_q + CntW'(count_posted);
-  assign cnt_targets_d = cnt_targets_q + (count_held   ? CntW'(held) :
-                                          count_posted ? CntW'(NumCores) : '0);
-  assign cnt_skipped_d = cnt_skipped_q + (count_held ? CntW'(NumCores) - CntW'(held) : '0);
+  assign cnt_posted_d  = count_posted ? cnt_posted_q + CntW'(1) : cnt_posted_q;
+  assign cnt_targets_d = count_held   ? cnt_targets_q + CntW'(held) :
+                         count_posted ? cnt_targets_q + CntW'(NumCores) : cnt_targets_q;
+  assign cnt_skipped_d = count_held ? cnt_skipped_q + (CntW'(NumCores) - CntW'(held)) :
+                         cnt_skipped_q;
   assign cnt_cu_log_d  = cnt_cu_log_q + CntW'(dec.sw_log);
   assign cnt_cu_full_d = cnt_cu_full_q + CntW'(dec.sw_flush);
   assign cnt_errors_d  = cnt_errors_q + CntW'(dec.refuse);
