@@ -79,6 +79,8 @@ summary=$(grep -m1 'Of those cells' "$work/equiv.log" || true)
 pairs=$(grep -m1 -o 'Found [0-9]* \$equiv cells in equiv' "$work/equiv.log" | grep -o '[0-9]*' || echo "?")
 echo "equiv.sh: $pairs pairs;${summary#*Of those cells} ($((SECONDS - t0)) s; $work/equiv.log)"
 if ! grep -q ' and 0 are unproven' <<<"$summary"; then
-  grep 'Unproven \$equiv' "$work/equiv.log" | awk '{print $5}' | sed 's/_gold$//' | sort | uniq -c | head -20 >&2
+  echo "equiv.sh: unproven (bits per wire):" >&2
+  grep 'Unproven \$equiv' "$work/equiv.log" | awk '{print $4}' | sed -e 's/^\\//' -e 's/_gold$//' |
+    sort | uniq -c | head -20 >&2
   exit 1
 fi
