@@ -541,17 +541,21 @@ module tlb_directory
     slot_rr_d    = slot_rr_q;
     victim       = '0;
     victim_free  = 1'b0;
-    for (int unsigned c = 0; c < NumCores; c++) begin
-      for (int unsigned s = 0; s < Slots; s++) begin
-        if (dec.scoped && !holders[c] && slot_valid_q[c][s] && slot_asid_q[c][s] == a &&
-            slot_lag_q[c][s] != LagFull) begin
-          slot_lag_d[c][s] = slot_lag_q[c][s] + LagW'(1);
-        end
-        if (dec.attrs && !holders[c] && slot_valid_q[c][s] && slot_asid_q[c][s] == a) begin
-          slot_lag_d[c][s] = LagFull;
-        end
-        if (dec.rel && slot_valid_q[c][s] && slot_asid_q[c][s] == a) begin
-          slot_valid_d[c][s] = 1'b0;
+    // Every slot is visited only when a decision can touch every slot (the same logic
+    // either way; a simulator skips the loop in the other cycles).
+    if (dec.scoped || dec.attrs || dec.rel) begin
+      for (int unsigned c = 0; c < NumCores; c++) begin
+        for (int unsigned s = 0; s < Slots; s++) begin
+          if (dec.scoped && !holders[c] && slot_valid_q[c][s] && slot_asid_q[c][s] == a &&
+              slot_lag_q[c][s] != LagFull) begin
+            slot_lag_d[c][s] = slot_lag_q[c][s] + LagW'(1);
+          end
+          if (dec.attrs && !holders[c] && slot_valid_q[c][s] && slot_asid_q[c][s] == a) begin
+            slot_lag_d[c][s] = LagFull;
+          end
+          if (dec.rel && slot_valid_q[c][s] && slot_asid_q[c][s] == a) begin
+            slot_valid_d[c][s] = 1'b0;
+          end
         end
       end
     end

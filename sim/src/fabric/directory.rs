@@ -626,21 +626,24 @@ impl Directory {
         let v = &x.dec;
         let cfg = self.cfg;
         let full = cfg.lag_full();
-        for c in 0..cfg.cores {
-            // Skipped: not holding the ASID now (a scoped post's and SET_ATTRS's targets are
-            // the holders).
-            let skipped = (x.holders >> c) & 1 == 0;
-            for s in 0..cfg.slots {
-                let sl = self.slot_q[c][s];
-                let holds = sl.valid && sl.asid as usize == x.a;
-                if v.scoped && skipped && holds && sl.lag != full {
-                    d.slot_q[c][s].lag = sl.lag + 1;
-                }
-                if v.attrs && skipped && holds {
-                    d.slot_q[c][s].lag = full;
-                }
-                if v.rel && holds {
-                    d.slot_q[c][s].valid = false;
+        // Every slot is visited only when a decision can touch every slot (RTL: the same guard).
+        if v.scoped || v.attrs || v.rel {
+            for c in 0..cfg.cores {
+                // Skipped: not holding the ASID now (a scoped post's and SET_ATTRS's targets are
+                // the holders).
+                let skipped = (x.holders >> c) & 1 == 0;
+                for s in 0..cfg.slots {
+                    let sl = self.slot_q[c][s];
+                    let holds = sl.valid && sl.asid as usize == x.a;
+                    if v.scoped && skipped && holds && sl.lag != full {
+                        d.slot_q[c][s].lag = sl.lag + 1;
+                    }
+                    if v.attrs && skipped && holds {
+                        d.slot_q[c][s].lag = full;
+                    }
+                    if v.rel && holds {
+                        d.slot_q[c][s].valid = false;
+                    }
                 }
             }
         }
