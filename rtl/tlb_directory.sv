@@ -405,20 +405,22 @@ module tlb_directory
   // table, the context record, the catch-up replay, the counters) each read the verdict,
   // not the command; each has a twin of the same name in sim/src/fabric/directory.rs.
   always_comb begin
+    logic scoped_kind;      // the command's kind is ASID-scoped
     logic attrs_ok, sw_ok;  // the ASID in the table and not being released
-    dec      = '0;
-    targets  = '0;
-    attrs_ok = asid_ok && st_a != AsidReleasing;
-    sw_ok    = asid_ok && st_a != AsidReleasing;
+    dec         = '0;
+    targets     = '0;
+    scoped_kind = kind_asid_scoped(cmd.kind);
+    attrs_ok    = asid_ok && st_a != AsidReleasing;
+    sw_ok       = asid_ok && st_a != AsidReleasing;
     if (decide) begin
       unique case (cmd_op_e'(cmd.op))
         CmdPost: begin
           // ASID-scoped: only the cores running the ASID, lazily or not (seeds 000, 003).
           // Everything else may touch global entries: every core.
-          dec.refuse = kind_asid_scoped(cmd.kind) && !asid_ok;
+          dec.refuse = scoped_kind && !asid_ok;
           dec.post   = !dec.refuse;
-          dec.scoped = kind_asid_scoped(cmd.kind) && asid_ok;
-          targets    = dec.refuse ? '0 : kind_asid_scoped(cmd.kind) ? holders : all_cores;
+          dec.scoped = scoped_kind && asid_ok;
+          targets    = dec.refuse ? '0 : scoped_kind ? holders : all_cores;
         end
         CmdSetAttrs: begin
           // Seed 002: new attributes are a new generation. Holders take them and flush the
@@ -443,9 +445,9 @@ module tlb_directory
         CmdRelease: begin
           // Refused if not in use, or if a core still runs it for real. Seed 003: every core
           // may hold entries of it (lazy ones included, and cores that ran it earlier).
-          dec.refuse  = !asid_ok || st_a != AsidActive || |(holders & ~ctx_lazy);
-          dec.rel = !dec.refuse;
-          targets     = dec.refuse ? '0 : all_cores;
+          dec.refuse = !asid_ok || st_a != AsidActive || |(holders & ~ctx_lazy);
+          dec.rel    = !dec.refuse;
+          targets    = dec.refuse ? '0 : all_cores;
         end
         default: dec.refuse = 1'b1;
       endcase

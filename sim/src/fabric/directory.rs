@@ -198,6 +198,14 @@ struct Decided {
     dec: Dec,
 }
 
+impl Decided {
+    /// The log position of the oldest invalidation a lagging switch's slot missed (RTL: the
+    /// index of `log_rd`; the replay continues from the next one). Unmasked: readers mask it.
+    fn oldest_missed(&self) -> usize {
+        (self.rec.gen as usize).wrapping_sub(self.lag as usize)
+    }
+}
+
 /// The memories' one write each in a cycle, applied at the end of it.
 #[derive(Default)]
 struct MemWrites {
@@ -456,6 +464,7 @@ impl Directory {
         x.holders = (0..cfg.cores)
             .filter(|&c| self.ctx_q[c].valid && self.ctx_q[c].asid as usize == a)
             .fold(0, |m, c| m | 1 << c);
+        // The holders running it for real (not lazily): a release is refused while any does.
         let runners: u16 =
             (0..cfg.cores).filter(|&c| (x.holders >> c) & 1 == 1 && !self.ctx_q[c].lazy).fold(0, |m, c| m | 1 << c);
         let v = &mut x.dec;
@@ -564,7 +573,7 @@ impl Directory {
             }
             if v.sw_log {
                 // The oldest invalidation the slot missed.
-                let e = self.log_at(x.a, (x.rec.gen as usize).wrapping_sub(x.lag as usize));
+                let e = self.log_at(x.a, x.oldest_missed());
                 (bus.kind, bus.vpn, bus.npages) = (e.kind, e.vpn, e.npages);
             }
             if v.attrs {
@@ -704,11 +713,10 @@ impl Directory {
                 d.cu_busy_q = false;
             }
         } else if x.dec.sw_replay {
-            let start = (x.rec.gen as usize).wrapping_sub(x.lag as usize);
             d.cu_busy_q = true;
             d.cu_core_q = self.gnt_idx_q;
             d.cu_asid_q = x.a;
-            d.cu_pos_q = start.wrapping_add(1) & (cfg.log_depth - 1);
+            d.cu_pos_q = x.oldest_missed().wrapping_add(1) & (cfg.log_depth - 1);
             d.cu_left_q = x.lag - 1;
         }
     }
