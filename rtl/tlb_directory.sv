@@ -179,9 +179,19 @@ module tlb_directory
   logic [LogIdxW-1:0]            cu_pos_q, cu_pos_d;
   logic [LagW-1:0]               cu_left_q, cu_left_d;
   bus_msg_t                      bus_q, bus_d;
-  logic [CntW-1:0] cnt_posted_q, cnt_posted_d, cnt_targets_q, cnt_targets_d;
-  logic [CntW-1:0] cnt_skipped_q, cnt_skipped_d, cnt_cu_log_q, cnt_cu_log_d;
-  logic [CntW-1:0] cnt_cu_full_q, cnt_cu_full_d, cnt_errors_q, cnt_errors_d;
+  logic [CntW-1:0] cnt_posted_q, cnt_targets_q, cnt_skipped_q;
+  logic [CntW-1:0] cnt_cu_log_q, cnt_cu_full_q, cnt_errors_q;
+  // What the decision of the last cycle adds to each counter (the counters add it a cycle
+  // after the decision, so that no sum sits behind the decision: docs/ports.md).
+  typedef struct packed {
+    logic              posted;
+    logic [CoreIdxW:0] targets;
+    logic [CoreIdxW:0] skipped;
+    logic              cu_log;
+    logic              cu_full;
+    logic              errors;
+  } cnt_inc_t;
+  cnt_inc_t cnt_inc_q, cnt_inc_d;
 
   logic                 grant_valid;
   logic [CoreIdxW-1:0]  grant_idx;
@@ -626,21 +636,19 @@ module tlb_directory
 
   // ---- The event counters. What is counted goes to the holders (a scoped post, SET_ATTRS)
   // or to every core (any other post, a release), so the counts read the holders, beside
-  // the decision, not the message's targets after it; each sum is formed beside the decision
-  // too, which only selects it.
+  // the decision, not the message's targets after it. The decision only selects each
+  // increment, which is registered (`cnt_inc_q`) and added in the next cycle: a counter
+  // counts a command a cycle after its decision, and no 32-bit sum sits behind the decision.
   logic              count_posted, count_held;
   logic [CoreIdxW:0] held;  // how many cores hold the command's ASID
-  assign held          = popcount(holders);
-  assign count_posted  = dec.post || dec.attrs || dec.rel;
-  assign count_held    = dec.scoped || dec.attrs;
-  assign cnt_posted_d  = count_posted ? cnt_posted_q + CntW'(1) : cnt_posted_q;
-  assign cnt_targets_d = count_held   ? cnt_targets_q + CntW'(held) :
-                         count_posted ? cnt_targets_q + CntW'(NumCores) : cnt_targets_q;
-  assign cnt_skipped_d = count_held ? cnt_skipped_q + (CntW'(NumCores) - CntW'(held)) :
-                         cnt_skipped_q;
-  assign cnt_cu_log_d  = cnt_cu_log_q + CntW'(dec.sw_log);
-  assign cnt_cu_full_d = cnt_cu_full_q + CntW'(dec.sw_flush);
-  assign cnt_errors_d  = cnt_errors_q + CntW'(dec.refuse);
+  assign held         = popcount(holders);
+  assign count_posted = dec.post || dec.attrs || dec.rel;
+  assign count_held   = dec.scoped || dec.attrs;
+  assign cnt_inc_d    = '{posted: count_posted,
+                          targets: count_held ? held :
+                                   count_posted ? (CoreIdxW + 1)'(NumCores) : '0,
+                          skipped: count_held ? (CoreIdxW + 1)'(NumCores) - held : '0,
+                          cu_log: dec.sw_log, cu_full: dec.sw_flush, errors: dec.refuse};
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -666,6 +674,7 @@ module tlb_directory
       cu_pos_q      <= '0;
       cu_left_q     <= '0;
       bus_q         <= '0;
+      cnt_inc_q     <= '0;
       cnt_posted_q  <= '0;
       cnt_targets_q <= '0;
       cnt_skipped_q <= '0;
@@ -695,12 +704,13 @@ module tlb_directory
       cu_pos_q      <= cu_pos_d;
       cu_left_q     <= cu_left_d;
       bus_q         <= bus_d;
-      cnt_posted_q  <= cnt_posted_d;
-      cnt_targets_q <= cnt_targets_d;
-      cnt_skipped_q <= cnt_skipped_d;
-      cnt_cu_log_q  <= cnt_cu_log_d;
-      cnt_cu_full_q <= cnt_cu_full_d;
-      cnt_errors_q  <= cnt_errors_d;
+      cnt_inc_q     <= cnt_inc_d;
+      cnt_posted_q  <= cnt_posted_q + CntW'(cnt_inc_q.posted);
+      cnt_targets_q <= cnt_targets_q + CntW'(cnt_inc_q.targets);
+      cnt_skipped_q <= cnt_skipped_q + CntW'(cnt_inc_q.skipped);
+      cnt_cu_log_q  <= cnt_cu_log_q + CntW'(cnt_inc_q.cu_log);
+      cnt_cu_full_q <= cnt_cu_full_q + CntW'(cnt_inc_q.cu_full);
+      cnt_errors_q  <= cnt_errors_q + CntW'(cnt_inc_q.errors);
     end
   end
 
@@ -888,14 +898,14 @@ module tlb_directory
                    clk_i, rst_ni)
   // A switch catches up on a logged invalidation of each kind.
   `TLB_COVER_KINDS(CatchupLog, bus_d.kind,
-                   bus_d.valid && bus_d.inval && (cu_busy_q || cnt_cu_log_d != cnt_cu_log_q),
+                   bus_d.valid && bus_d.inval && (cu_busy_q || dec.sw_log),
                    clk_i, rst_ni)
   `TLB_COVER(CatchupLogMulti_C, cu_busy_q && cu_left_q == LagW'(1), clk_i, rst_ni)
   `TLB_COVER(CatchupLogFull_C, cu_busy_q && cu_left_q == LagW'(LogDepth - 1), clk_i, rst_ni)
-  `TLB_COVER(CatchupFullLagged_C, cnt_cu_full_d != cnt_cu_full_q && hit, clk_i, rst_ni)
-  `TLB_COVER(CatchupFullNoSlot_C, cnt_cu_full_d != cnt_cu_full_q && !hit && victim_free, clk_i,
+  `TLB_COVER(CatchupFullLagged_C, dec.sw_flush && hit, clk_i, rst_ni)
+  `TLB_COVER(CatchupFullNoSlot_C, dec.sw_flush && !hit && victim_free, clk_i,
              rst_ni)
-  `TLB_COVER(CatchupFullEvicts_C, cnt_cu_full_d != cnt_cu_full_q && !hit && !victim_free, clk_i,
+  `TLB_COVER(CatchupFullEvicts_C, dec.sw_flush && !hit && !victim_free, clk_i,
              rst_ni)
   `TLB_COVER(SwitchUpToDate_C, bus_d.set_ctx && !bus_d.inval, clk_i, rst_ni)
   `TLB_COVER(LogWraps_C, post_msg && gen_a == GenW'(LogDepth - 1) &&

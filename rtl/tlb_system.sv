@@ -219,12 +219,17 @@ module tlb_system
                 clk_i, rst_ni)
   end
 
-  // Core-cycles in which a translation request waited (walks, switches).
+  // Core-cycles in which a translation request waited (walks, switches): the cores that
+  // waited are registered (`stall_q`) and counted a cycle later, so that the count's sum
+  // does not sit behind the cores' ready outputs.
+  logic [NumCores-1:0] stall_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
+      stall_q     <= '0;
       cnt_stall_q <= '0;
     end else begin
-      cnt_stall_q <= cnt_stall_q + CntW'($countones(req_valid_i & ~req_ready_o));
+      stall_q     <= req_valid_i & ~req_ready_o;
+      cnt_stall_q <= cnt_stall_q + CntW'($countones(stall_q));
     end
   end
   assign cnt_stall_o = cnt_stall_q;

@@ -43,6 +43,18 @@ pub struct Counters {
     pub stall: u32,
 }
 
+/// What the last cycle's decision adds to each directory counter (RTL `cnt_inc_t`,
+/// `cnt_inc_q`): the counters add it a cycle after the decision.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CntInc {
+    pub posted: u32,
+    pub targets: u32,
+    pub skipped: u32,
+    pub catchup_log: u32,
+    pub catchup_full: u32,
+    pub errors: u32,
+}
+
 /// One ASID's record in the directory's table (RTL `asid_rec_t`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct AsidRec {
@@ -105,6 +117,7 @@ pub struct Directory {
     pub cu_pos_q: usize,
     pub cu_left_q: u8,
     pub bus_q: BusMsg,
+    pub cnt_inc_q: CntInc,
     pub cnt: Counters,
     /// The agent `bus_q` answers (RTL `answered_q`): the one whose command was decided, or
     /// whose replay sent its last message, in the last cycle (at a replay's start, an agent
@@ -149,6 +162,7 @@ impl Directory {
         self.cu_pos_q = s.cu_pos_q;
         self.cu_left_q = s.cu_left_q;
         self.bus_q = s.bus_q;
+        self.cnt_inc_q = s.cnt_inc_q;
         self.cnt = s.cnt;
         self.answered_q.clone_from(&s.answered_q);
     }
@@ -255,6 +269,7 @@ impl Directory {
             cu_pos_q: 0,
             cu_left_q: 0,
             bus_q: BusMsg::default(),
+            cnt_inc_q: CntInc::default(),
             cnt: Counters::default(),
             answered_q: vec![false; cfg.cores],
         }
@@ -721,22 +736,35 @@ impl Directory {
         }
     }
 
-    /// The event counters (RTL `cnt_*_d`). What is counted goes to the holders (a scoped
-    /// post, SET_ATTRS) or to every core (any other post, a release): RTL `held`.
+    /// The event counters (RTL `cnt_inc_d`, `cnt_*_q`). What is counted goes to the holders
+    /// (a scoped post, SET_ATTRS) or to every core (any other post, a release): RTL `held`.
+    /// The decision's increments are registered and added a cycle later.
     fn counters(&self, x: &Decided, d: &mut Directory) {
         let v = &x.dec;
         let n = self.cfg.cores as u32;
         let held = x.holders.count_ones();
-        let c = &mut d.cnt;
-        if v.post || v.attrs || v.rel {
-            c.posted = c.posted.wrapping_add(1);
-            c.targets = c.targets.wrapping_add(if v.scoped || v.attrs { held } else { n });
-        }
-        if v.scoped || v.attrs {
-            c.skipped = c.skipped.wrapping_add(n - held);
-        }
-        c.catchup_log = c.catchup_log.wrapping_add(v.sw_log as u32);
-        c.catchup_full = c.catchup_full.wrapping_add(v.sw_flush as u32);
-        c.errors = c.errors.wrapping_add(v.refuse as u32);
+        let counted = v.post || v.attrs || v.rel;
+        let to_holders = v.scoped || v.attrs;
+        d.cnt_inc_q = CntInc {
+            posted: counted as u32,
+            targets: if to_holders {
+                held
+            } else if counted {
+                n
+            } else {
+                0
+            },
+            skipped: if to_holders { n - held } else { 0 },
+            catchup_log: v.sw_log as u32,
+            catchup_full: v.sw_flush as u32,
+            errors: v.refuse as u32,
+        };
+        let (c, inc) = (&mut d.cnt, &self.cnt_inc_q);
+        c.posted = c.posted.wrapping_add(inc.posted);
+        c.targets = c.targets.wrapping_add(inc.targets);
+        c.skipped = c.skipped.wrapping_add(inc.skipped);
+        c.catchup_log = c.catchup_log.wrapping_add(inc.catchup_log);
+        c.catchup_full = c.catchup_full.wrapping_add(inc.catchup_full);
+        c.errors = c.errors.wrapping_add(inc.errors);
     }
 }

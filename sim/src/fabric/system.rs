@@ -140,6 +140,9 @@ pub struct TlbSystem {
     pub cores: Vec<TlbCore>,
     pub agents: Vec<Agent>,
     pub dir: Directory,
+    /// How many cores' requests waited last cycle (RTL `stall_q`, counted here rather than
+    /// kept as the vector), added to `cnt_stall_q` this cycle.
+    pub stall_q: u32,
     pub cnt_stall_q: u32,
 }
 
@@ -151,6 +154,7 @@ impl TlbSystem {
             cores: (0..cfg.cores).map(|_| TlbCore::new(cfg.entries, cfg.hit_latency)).collect(),
             agents: (0..cfg.cores).map(|index| Agent { index, ..Agent::default() }).collect(),
             dir: Directory::new(cfg),
+            stall_q: 0,
             cnt_stall_q: 0,
         }
     }
@@ -268,6 +272,7 @@ impl TlbSystem {
                 "core {c}: the directory's context record {r:?} differs from the agent's"
             );
         }
-        self.cnt_stall_q = self.cnt_stall_q.wrapping_add(stall);
+        self.cnt_stall_q = self.cnt_stall_q.wrapping_add(self.stall_q);
+        self.stall_q = stall;
     }
 }
