@@ -43,16 +43,19 @@ pub struct Counters {
     pub stall: u32,
 }
 
-/// What the last cycle's decision adds to each directory counter (RTL `cnt_inc_t`,
-/// `cnt_inc_q`): the counters add it a cycle after the decision.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct CntInc {
-    pub posted: u32,
-    pub targets: u32,
-    pub skipped: u32,
-    pub catchup_log: u32,
-    pub catchup_full: u32,
-    pub errors: u32,
+impl Counters {
+    /// Each counter plus its increment in `inc`, wrapping like the RTL's 32-bit registers.
+    pub fn wrapping_add(&self, inc: &Counters) -> Counters {
+        Counters {
+            posted: self.posted.wrapping_add(inc.posted),
+            targets: self.targets.wrapping_add(inc.targets),
+            skipped: self.skipped.wrapping_add(inc.skipped),
+            catchup_log: self.catchup_log.wrapping_add(inc.catchup_log),
+            catchup_full: self.catchup_full.wrapping_add(inc.catchup_full),
+            errors: self.errors.wrapping_add(inc.errors),
+            stall: self.stall.wrapping_add(inc.stall),
+        }
+    }
 }
 
 /// One ASID's record in the directory's table (RTL `asid_rec_t`).
@@ -117,7 +120,9 @@ pub struct Directory {
     pub cu_pos_q: usize,
     pub cu_left_q: u8,
     pub bus_q: BusMsg,
-    pub cnt_inc_q: CntInc,
+    /// What the last cycle's decision adds to each counter (RTL `cnt_inc_t`, `cnt_inc_q`;
+    /// `stall` unused: the system counts stalls), added a cycle after the decision.
+    pub cnt_inc_q: Counters,
     pub cnt: Counters,
     /// The agent `bus_q` answers (RTL `answered_q`): the one whose command was decided, or
     /// whose replay sent its last message, in the last cycle (at a replay's start, an agent
@@ -269,7 +274,7 @@ impl Directory {
             cu_pos_q: 0,
             cu_left_q: 0,
             bus_q: BusMsg::default(),
-            cnt_inc_q: CntInc::default(),
+            cnt_inc_q: Counters::default(),
             cnt: Counters::default(),
             answered_q: vec![false; cfg.cores],
         }
@@ -745,7 +750,7 @@ impl Directory {
         let held = x.holders.count_ones();
         let counted = v.post || v.attrs || v.rel;
         let to_holders = v.scoped || v.attrs;
-        d.cnt_inc_q = CntInc {
+        d.cnt_inc_q = Counters {
             posted: counted as u32,
             targets: if to_holders {
                 held
@@ -758,13 +763,8 @@ impl Directory {
             catchup_log: v.sw_log as u32,
             catchup_full: v.sw_flush as u32,
             errors: v.refuse as u32,
+            stall: 0,
         };
-        let (c, inc) = (&mut d.cnt, &self.cnt_inc_q);
-        c.posted = c.posted.wrapping_add(inc.posted);
-        c.targets = c.targets.wrapping_add(inc.targets);
-        c.skipped = c.skipped.wrapping_add(inc.skipped);
-        c.catchup_log = c.catchup_log.wrapping_add(inc.catchup_log);
-        c.catchup_full = c.catchup_full.wrapping_add(inc.catchup_full);
-        c.errors = c.errors.wrapping_add(inc.errors);
+        d.cnt = self.cnt.wrapping_add(&self.cnt_inc_q);
     }
 }
