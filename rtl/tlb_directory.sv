@@ -182,7 +182,7 @@ module tlb_directory
   logic [CntW-1:0] cnt_posted_q, cnt_targets_q, cnt_skipped_q;
   logic [CntW-1:0] cnt_cu_log_q, cnt_cu_full_q, cnt_errors_q;
   // What the decision of the last cycle adds to each counter (the counters add it a cycle
-  // after the decision, so that no sum sits behind the decision: docs/ports.md).
+  // after the decision, so no sum sits behind it: docs/shootdown.md, "Event counters").
   typedef struct packed {
     logic              posted;
     logic [CoreIdxW:0] targets;
@@ -903,10 +903,8 @@ module tlb_directory
   `TLB_COVER(CatchupLogMulti_C, cu_busy_q && cu_left_q == LagW'(1), clk_i, rst_ni)
   `TLB_COVER(CatchupLogFull_C, cu_busy_q && cu_left_q == LagW'(LogDepth - 1), clk_i, rst_ni)
   `TLB_COVER(CatchupFullLagged_C, dec.sw_flush && hit, clk_i, rst_ni)
-  `TLB_COVER(CatchupFullNoSlot_C, dec.sw_flush && !hit && victim_free, clk_i,
-             rst_ni)
-  `TLB_COVER(CatchupFullEvicts_C, dec.sw_flush && !hit && !victim_free, clk_i,
-             rst_ni)
+  `TLB_COVER(CatchupFullNoSlot_C, dec.sw_flush && !hit && victim_free, clk_i, rst_ni)
+  `TLB_COVER(CatchupFullEvicts_C, dec.sw_flush && !hit && !victim_free, clk_i, rst_ni)
   `TLB_COVER(SwitchUpToDate_C, bus_d.set_ctx && !bus_d.inval, clk_i, rst_ni)
   `TLB_COVER(LogWraps_C, post_msg && gen_a == GenW'(LogDepth - 1) &&
              kind_asid_scoped(cmd.kind), clk_i, rst_ni)
