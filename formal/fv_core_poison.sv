@@ -83,8 +83,8 @@ module fv_core_poison
   always_comb if (rst_n) LevelOk_A: assert (dut.u_ptw.level_q != 2'd3);
   // Helper: the L1 queues an ASID flush only beside a pending operation.
   always_comb if (rst_n) QueueBesidePending_A: assert (dut.u_l1.q_valid_q == '0 || dut.u_l1.p_valid_q);
-  // Helper: with one set (Entries = 2) a sweep is one step (the step register stays 0),
-  // so the sweeper takes every invalidation and nothing is ever queued.
+  // Helper: with one set (Entries = 2) a sweep is one compare and its tail (the step
+  // register stays 0), and nothing is ever queued.
   if (Entries <= 2) begin : gen_no_queue
     always_comb if (rst_n) NoQueue_A: assert (dut.u_l1.q_valid_q == '0 && !dut.u_l1.lk_q_q);
   end

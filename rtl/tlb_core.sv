@@ -6,8 +6,9 @@
 // cycle t compares every entry and registers the hit vector and the request, cycle t+1
 // decides hit or miss from the registered vector, reads the entry, checks the permission and
 // forms the address (resp_* are that logic on registers, not registers themselves; with
-// HitLatency 2 the entry read and the request's attributes are registered first and the
-// answer comes in t+2, from that logic on the answer stage's registers). A miss
+// HitLatency 2 the L1 registers only which ways matched in t and forms the entry in t+1,
+// the entry read and the request's attributes are registered, and the answer comes in t+2,
+// from that logic on the answer stage's registers). A miss
 // is known in t+1: req_ready_o is low in that cycle and the walker starts in it, from the
 // registered request (its first PTE read is on the port in t+2). The answer comes the cycle
 // after the last PTE arrives (registered), and a walk that caches its result writes the
@@ -71,7 +72,7 @@ module tlb_core
   output logic              walk_restart_o,    ///< a poisoned walk restarted last cycle
   output logic              idle_o,            ///< no walk in flight, and none can start this
                                                ///< cycle (registers only)
-  output logic [6:0]        valid_count_o      ///< number of valid entries
+  output logic [6:0]        valid_count_o      ///< number of valid entries two cycles ago
 );
 
   `include "tlb_assert.svh"
@@ -156,7 +157,8 @@ module tlb_core
   assign accept      = req_valid_i && req_ready_o;
 
   tlb_l1 #(
-    .Entries (Entries)
+    .Entries     (Entries),
+    .SplitLookup (HitLatency == 2)
   ) u_l1 (
     .clk_i           (clk_i),
     .rst_ni          (rst_ni),
@@ -368,7 +370,7 @@ module tlb_core
         nc_q_r       <= 1'b0;
       end else begin
         ans_hit_q    <= look_hit && !clr_i;
-        if (look_hit) ans_entry_q <= hit_entry;  // holds the last hit's entry otherwise
+        ans_entry_q  <= hit_entry;  // read whether it hit or not: ans_hit_q says
         ans_vaddr_q  <= look_vaddr_q[29:0];
         ans_access_q <= look_access_q;
         ans_priv_u_q <= look_priv_u_q;
@@ -465,12 +467,33 @@ module tlb_core
   // hit vector (the 4x32 system's critical path ran from it into the directory's arbiter).
   assign idle_o         = state_q == CoreIdle && !look_valid_q;
 
+  // The valid count, a statistic, in two registered stages so that no popcount of every
+  // valid bit stands behind one register: each group of VcGroup entries' count (`vc_part_q`),
+  // then their sum (`vc_q`). It counts the entries valid two cycles ago; a clear zeroes both
+  // stages, so it reads zero from the cycle after a clear.
+  localparam int unsigned VcN      = Entries + L1Supers;
+  localparam int unsigned VcGroup  = 8;
+  localparam int unsigned VcGroups = (VcN + VcGroup - 1) / VcGroup;
+  logic [VcGroups-1:0][3:0] vc_part_q, vc_part_d;
+  logic [6:0]               vc_q, vc_d;
   always_comb begin
-    valid_count_o = '0;
-    for (int unsigned i = 0; i < Entries + L1Supers; i++) begin
-      valid_count_o = valid_count_o + 7'(entry_valid[i]);
+    vc_part_d = '0;
+    for (int unsigned i = 0; i < VcN; i++) begin
+      vc_part_d[i / VcGroup] = vc_part_d[i / VcGroup] + 4'(entry_valid[i]);
+    end
+    vc_d = '0;
+    for (int unsigned g = 0; g < VcGroups; g++) vc_d = vc_d + 7'(vc_part_q[g]);
+  end
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      vc_part_q <= '0;
+      vc_q      <= '0;
+    end else begin
+      vc_part_q <= clr_i ? '0 : vc_part_d;
+      vc_q      <= clr_i ? '0 : vc_d;
     end
   end
+  assign valid_count_o = vc_q;
 
   // Bits this block does not need, sunk explicitly so lint stays clean.
   logic unused_bits;

@@ -14,7 +14,9 @@
 // set, compares the set's ways and the superpages, and registers the one entry that answers
 // (`hit_q`, `hit_idx_q`, with its global bit and page size); in the next cycle `hit_o` says
 // whether it hit and `hit_entry_o` reads the entry's data (`data_mem`, LUT RAM, at
-// `hit_idx_q`). At most one 4 KiB way can match (an install drops its set's overlaps) and at
+// `hit_idx_q`). With `SplitLookup` (tlb_core's HitLatency 2) the register is placed earlier:
+// only which ways and superpages matched are registered (`hw_q`, `hs_q`), and the entry that
+// answers is formed from them in the next cycle; the ports answer in the same cycles. At most one 4 KiB way can match (an install drops its set's overlaps) and at
 // most one superpage (likewise); if both match, the 4 KiB entry answers (the multi-hit rule:
 // a superpage install does not drop the 4 KiB entries it covers, which would take a search
 // of every set, and both answers are architecturally allowed until software fences).
@@ -60,6 +62,12 @@ module tlb_l1
 #(
   /// Number of 4 KiB entries; a power of two from 2 to 64, in sets of 2 ways.
   parameter int unsigned Entries = 32,
+  /// 0: the lookup's cycle forms the entry that answers and registers it (`hit_q`,
+  /// `hit_idx_q`). 1: it registers only which way and which superpage matched (`hw_q`,
+  /// `hs_q`), and the entry that answers is formed from them in the next cycle; the ports
+  /// answer in the same cycles either way (tlb_core sets it with HitLatency 2, which
+  /// registers what the answer reads).
+  parameter bit          SplitLookup = 1'b0,
   // Derived, do not change.
   /// Superpage (2 MiB, 1 GiB) entries, fully associative, beside the 4 KiB entries.
   localparam int unsigned Supers = L1Supers,
@@ -71,9 +79,7 @@ module tlb_l1
   localparam int unsigned SupW   = $clog2(Supers),
   /// Valid bits: the 4 KiB entries, then the superpages.
   localparam int unsigned N      = Entries + Supers,
-  localparam int unsigned IdxW   = $clog2(N),
-  /// Superpages compared per sweep step.
-  localparam int unsigned SupLanes = (Supers > Sets) ? Supers / Sets : 1
+  localparam int unsigned IdxW   = $clog2(N)
 ) (
   input  logic              clk_i,            ///< clock
   input  logic              rst_ni,           ///< asynchronous reset, active low
@@ -134,12 +140,13 @@ module tlb_l1
 
   logic [N-1:0]        valid_q, valid_d, valid, kill_q, kill_d;
   sup_tag_t [Supers-1:0] sup_q;
-  // The registered lookup: it hit (`hit_q`), the entry that answers, its global bit and page
-  // size.
-  logic                hit_q;
-  logic [IdxW-1:0]     hit_idx_q;
-  logic                hit_g_q;
-  page_level_e         hit_level_q;
+  // The registered lookup (last cycle's): it hit (`rl_hit`), the entry that answers, its
+  // global bit and page size; registers themselves (`gen_lookup_whole`), or formed from the
+  // registered matches (`gen_lookup_split`).
+  logic                rl_hit, rl_live;  // rl_live: it hit and is not voided (hit_o)
+  logic [IdxW-1:0]     rl_idx;
+  logic                rl_g;
+  page_level_e         rl_level;
   // A hit's PLRU touch, a cycle after its answer.
   logic                touch_hit_q;
   logic [IdxW-1:0]     touch_idx_q;
@@ -158,6 +165,14 @@ module tlb_l1
   logic [VpnW-1:0]     p_vpn_q, p_vpn_d;
   logic [VpnW:0]       p_last_q, p_last_d;
   logic [SetW-1:0]     p_step_q, p_step_d;
+  // The sweep in two stages: the compare of set p_step_q registers its matches (`sw_kill_q`),
+  // which go into `kill_q` a cycle later; after its last set the operation stays pending for
+  // one cycle without a compare (`p_tail_q`), voiding lookups until those matches are killed.
+  logic                p_tail_q, p_tail_d;
+  logic [N-1:0]        sw_kill_q;
+  // The slot an install wrote last cycle (one bit per entry; zero if none): the sweep's
+  // matches registered in that cycle spare it (the compare read the entry it replaced).
+  logic [N-1:0]        ins_slot_q;
   // What the invalidations applied in this cycle say about this cycle's lookup, registered
   // for its answer. The operation swept now: it matches any ASID (lk_any), or the lookup's
   // ASID (lk_asid); and the pages of the entry the lookup hits would meet its pages if the
@@ -175,6 +190,7 @@ module tlb_l1
   // The install's overlap probe: the parts of the last lookup's compare (`way_*`, `sup_*`).
   logic [Ways-1:0]             pr_way_asid_q, pr_way_vpn_q;
   logic [Supers-1:0]           pr_sup_asid_q, pr_sup_cov_q, pr_sup_gig_q;
+  logic [SetW-1:0]             pr_set_q;  // the last lookup's set
 
   entry_data_t data_mem [N];
   entry_data_t hit_data;
@@ -288,6 +304,99 @@ module tlb_l1
     end
   end
 
+  // Whether an invalidation applied in a lookup's cycle voids its hit on an entry of global
+  // bit g and size level (`hit_void`, below, says why).
+  function automatic logic void_of(logic g, page_level_e level);
+    return lk_flash_q || lk_tk_any_q || (!g && (lk_tk_asid_q || lk_q_q)) ||
+           ((lk_any_q || (!g && lk_asid_q)) &&
+            lk_lvl_q[level == Page1G ? 2 : level == Page2M ? 1 : 0]);
+  endfunction
+  logic hit_void;
+
+  // The registered lookup. Whole: the entry formed above, registered. Split: the matches
+  // registered (each way's and superpage's, and each way's global bit), and the entry that
+  // answers formed from them a cycle later, the same way: the ways' tags and the superpages'
+  // registers are unchanged in between (no install in the two cycles after a lookup, and an
+  // install's set is the lookup's), so the answer is the same in every cycle.
+  if (!SplitLookup) begin : gen_lookup_whole
+    logic            hit_q, hit_g_q;
+    logic [IdxW-1:0] hit_idx_q;
+    page_level_e     hit_level_q;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        hit_q       <= 1'b0;
+        hit_idx_q   <= '0;
+        hit_g_q     <= 1'b0;
+        hit_level_q <= Page4K;
+      end else begin
+        hit_q       <= lookup_valid_i && !clr_i && hit;
+        hit_idx_q   <= hit_idx;
+        hit_g_q     <= hit_g;
+        hit_level_q <= hit_level;
+      end
+    end
+    assign rl_hit   = hit_q;
+    assign rl_idx   = hit_idx_q;
+    assign rl_g     = hit_g_q;
+    assign rl_level = hit_level_q;
+    assign rl_live  = hit_q && !hit_void;
+  end else begin : gen_lookup_split
+    // hw_q, hs_q: the matches of whatever was compared, lookup or not (`lv_q` says if it
+    // was one), so that the lookup's enable, which last cycle's answer decides, does not
+    // stand behind the compare.
+    logic              lv_q;
+    logic [Ways-1:0]   hw_q, hwg_q;
+    logic [Supers-1:0] hs_q;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        lv_q  <= 1'b0;
+        hw_q  <= '0;
+        hwg_q <= '0;
+        hs_q  <= '0;
+      end else begin
+        lv_q  <= lookup_valid_i && !clr_i;
+        hw_q  <= way_hit;
+        hs_q  <= sup_hit;
+        for (int unsigned w = 0; w < Ways; w++) hwg_q[w] <= way_tag[w].g;
+      end
+    end
+    always_comb begin
+      rl_hit   = lv_q && ((hw_q != '0) || (hs_q != '0));
+      rl_idx   = '0;
+      rl_g     = 1'b0;
+      rl_level = Page4K;
+      for (int unsigned s = 0; s < Supers; s++) begin
+        if (hs_q[s]) begin
+          rl_idx   = IdxW'(Entries + s);
+          rl_g     = sup_q[s].g;
+          rl_level = sup_q[s].level;
+        end
+      end
+      for (int unsigned w = 0; w < Ways; w++) begin
+        if (hw_q[w]) begin
+          rl_idx   = way_idx(pr_set_q, w);
+          rl_g     = hwg_q[w];
+          rl_level = Page4K;
+        end
+      end
+    end
+    // Whether it is live is judged for each match on its own (the match's global bit and
+    // size against the invalidations of the lookup's cycle, as `hit_void` judges the
+    // answering entry), so that no selection stands in front of the judgement: at most one
+    // way and one superpage match, and the way answers if both do.
+    logic [Ways-1:0]   hw_void;
+    logic [Supers-1:0] hs_void;
+    for (genvar w = 0; w < Ways; w++) begin : gen_hw_void
+      assign hw_void[w] = void_of(hwg_q[w], Page4K);
+    end
+    for (genvar s = 0; s < Supers; s++) begin : gen_hs_void
+      assign hs_void[s] = void_of(sup_q[s].g, sup_q[s].level);
+    end
+    assign rl_live = lv_q && ((hw_q & ~hw_void) != '0 || (hw_q == '0 && (hs_q & ~hs_void) != '0));
+    logic unused_hit;
+    assign unused_hit = ^{hit, hit_idx, hit_g, hit_level};
+  end
+
   // Last cycle's lookup, unless an invalidation applied in its cycle matches its entry (an
   // invalidation is ordered before a lookup in its cycle and every one after it): a flash;
   // the operation swept then, in any of its steps (the one that kills the entry, a later one,
@@ -295,16 +404,13 @@ module tlb_l1
   // taken then, whose sweep starts a cycle later; a queued ASID. Every entry the sweep or
   // the flash of that cycle kills (`kill_q` now) is among them, so the answer is formed from
   // these few registers, not from the kill bit the hit index selects (docs/timing.md).
-  logic hit_void;
-  assign hit_void = lk_flash_q || lk_tk_any_q || (!hit_g_q && (lk_tk_asid_q || lk_q_q)) ||
-                    ((lk_any_q || (!hit_g_q && lk_asid_q)) &&
-                     lk_lvl_q[hit_level_q == Page1G ? 2 : hit_level_q == Page2M ? 1 : 0]);
-  assign hit_o    = hit_q && !hit_void;
-  assign hit_data = data_mem[hit_idx_q];
+  assign hit_void = void_of(rl_g, rl_level);
+  assign hit_o    = rl_live;
+  assign hit_data = data_mem[rl_idx];
 
   always_comb begin
     hit_entry_o       = '0;
-    hit_entry_o.valid = hit_q && valid[hit_idx_q];
+    hit_entry_o.valid = rl_hit && valid[rl_idx];
     hit_entry_o.level = hit_data.level;
     hit_entry_o.ppn   = hit_data.ppn;
     hit_entry_o.r     = hit_data.r;
@@ -351,7 +457,6 @@ module tlb_l1
   // does not enter the choice, only its size picks the way or the superpage.
   logic [WayW-1:0] ins_way_d;
   logic [SupW-1:0] ins_sup_d;
-  logic [SetW-1:0] pr_set_q;
   always_comb begin
     logic found;
     ins_way_d = set_victim[pr_set_q];
@@ -399,9 +504,10 @@ module tlb_l1
   assign in_any     = in_any_q;
   assign in_vpn     = in_vpn_q;
   assign in_last    = in_last_q;
-  // The sweeper takes it if it is free or in its last set this cycle; or merges it into the
-  // pending operation if both have the same scope (any ASID, or the same one).
-  assign p_done    = !p_valid_q || p_step_q == SetW'(Sets - 1);
+  // The sweeper takes it if it is free or in its tail this cycle (its last set compared last
+  // cycle); or merges it into the pending operation if both have the same scope (any ASID, or
+  // the same one).
+  assign p_done    = !p_valid_q || p_tail_q;
   assign merge     = in_swept && !p_done && in_any == p_any_q && (in_any || in_eq_p_q);
   assign take      = in_swept && (p_done || merge);
   // An ASID-scoped kind of another ASID that finds it busy is queued as a flush of its whole
@@ -469,15 +575,19 @@ module tlb_l1
            (e_level == Page1G ? page_meets(2, e_vpn, vpn, last) : page_meets(1, e_vpn, vpn, last));
   endfunction
 
-  // The operation pending next cycle: the one taken now, else the one in flight unless its
-  // last set is swept now.
+  // The operation pending next cycle: the one taken now, else the one in flight unless it is
+  // in its tail now; in its tail after its last set is compared (a queued ASID restarts the
+  // sweep from set 0).
+  logic sweeping;
+  assign sweeping = p_valid_q && !p_tail_q && !load_q;
   always_comb begin
     p_valid_d = p_valid_q && !p_done;
     p_any_d   = p_any_q;
     p_asid_d  = p_asid_q;
     p_vpn_d   = p_vpn_q;
     p_last_d  = p_last_q;
-    p_step_d  = Sets > 1 && p_valid_q && !load_q ? p_step_q + SetW'(1) : '0;
+    p_step_d  = Sets > 1 && sweeping ? p_step_q + SetW'(1) : '0;
+    p_tail_d  = sweeping && p_step_q == SetW'(Sets - 1);
     if (take) begin
       p_valid_d = 1'b1;
       p_any_d   = in_any;
@@ -485,6 +595,7 @@ module tlb_l1
       p_vpn_d   = in_vpn;
       p_last_d  = in_last;
       p_step_d  = '0;
+      p_tail_d  = 1'b0;
       if (merge) begin
         if (p_vpn_q < in_vpn) p_vpn_d = p_vpn_q;
         if (p_last_q > in_last) p_last_d = p_last_q;
@@ -535,24 +646,26 @@ module tlb_l1
   assign lk_q       = (load_q && in_asid_q == lookup_asid_i) ||
                       queue_hits(q_valid_q, q_asid_q, 1'b0, lookup_asid_i);
 
-  // The sweep: step p_step_q compares set p_step_q's ways and the superpages
-  // p_step_q, p_step_q + Sets, ... (one comparator per way and per superpage lane).
+  // The sweep's compare (its first stage): step p_step_q compares set p_step_q's ways and the
+  // superpages p_step_q, p_step_q + Sets, ..., valid or not, and registers the matches
+  // (`sw_kill_q`; a slot written in the compare's cycle is spared a cycle later, from
+  // `ins_slot_q`, so the install's choice does not stand behind the compare). One
+  // comparator per way, read from the tag copy at the step; one per superpage, compared
+  // from its own registers every cycle and kept only in its step (the step gates the match,
+  // not the operands: no multiplexer in front of the range compares).
   logic [N-1:0] sweep_kill;
   always_comb begin
     sweep_kill = '0;
     for (int unsigned w = 0; w < Ways; w++) begin
       sweep_kill[way_idx(p_step_q, w)] =
-          p_valid_q && valid[way_idx(p_step_q, w)] &&
+          p_valid_q && !p_tail_q &&
           (pend_hits(sweep_tag[w].asid, sweep_tag[w].g, Page4K, sweep_tag[w].vpn, p_any_q,
                      p_asid_q, p_vpn_q, p_last_q) ||
            queue_hits(q_valid_q, q_asid_q, sweep_tag[w].g, sweep_tag[w].asid));
     end
-    for (int unsigned j = 0; j < SupLanes; j++) begin
-      logic [SupW-1:0] s;
-      s = SupW'(j * Sets) + SupW'(p_step_q);
-      if (Sets >= Supers && 32'(p_step_q) >= Supers) continue;
-      sweep_kill[Entries + 32'(s)] =
-          p_valid_q && valid[Entries + 32'(s)] &&
+    for (int unsigned s = 0; s < Supers; s++) begin
+      sweep_kill[Entries + s] =
+          p_valid_q && !p_tail_q && (Sets == 1 || 32'(p_step_q) == s % Sets) &&
           (sup_pend_hits(sup_q[s].asid, sup_q[s].g, sup_q[s].level, sup_q[s].vpn, p_any_q,
                          p_asid_q, p_vpn_q, p_last_q) ||
            queue_hits(q_valid_q, q_asid_q, sup_q[s].g, sup_q[s].asid));
@@ -593,7 +706,9 @@ module tlb_l1
           (install_entry_i.level == Page1G ? pr_sup_gig_q[s] : pr_sup_cov_q[s]);
     end
   end
-  assign kill_d = ((flash_all ? valid : '0) | sweep_kill) & ~install_slot;
+  // The kill: a flash's valid entries, and the sweep's matches of last cycle (its second
+  // stage) but the slot written in that cycle, and not a slot written now.
+  assign kill_d = ((flash_all ? valid : '0) | (sw_kill_q & ~ins_slot_q)) & ~install_slot;
 
   always_comb begin
     valid_d = valid & ~install_overlap;
@@ -614,11 +729,10 @@ module tlb_l1
     if (!rst_ni) begin
       valid_q     <= '0;
       kill_q      <= '0;
+      sw_kill_q   <= '0;
+      ins_slot_q  <= '0;
+      p_tail_q    <= 1'b0;
       sup_q       <= '0;
-      hit_q       <= 1'b0;
-      hit_idx_q   <= '0;
-      hit_g_q     <= 1'b0;
-      hit_level_q <= Page4K;
       touch_hit_q <= 1'b0;
       touch_idx_q <= '0;
       in_valid_q  <= 1'b0;
@@ -652,16 +766,15 @@ module tlb_l1
     end else begin
       valid_q     <= valid_d;
       kill_q      <= clr_i ? '0 : kill_d;
+      sw_kill_q   <= sweep_kill;  // after a clear every entry is invalid: nothing to kill
+      ins_slot_q  <= install_slot;
+      p_tail_q    <= p_tail_d && !clr_i;
       if (ins_sup) begin
         sup_q[ins_sup_idx] <= '{asid: install_entry_i.asid, g: install_entry_i.g,
                                 level: install_entry_i.level, vpn: install_entry_i.vpn};
       end
-      hit_q       <= lookup_valid_i && !clr_i && hit;
-      hit_idx_q   <= hit_idx;
-      hit_g_q     <= hit_g;
-      hit_level_q <= hit_level;
       touch_hit_q <= hit_o && !clr_i;
-      touch_idx_q <= hit_idx_q;
+      touch_idx_q <= rl_idx;
       in_valid_q  <= inval_valid_i && !clr_i;
       in_swept_q  <= in_swept_d && !clr_i;
       in_any_q    <= in_any_d;
@@ -741,7 +854,7 @@ module tlb_l1
                install_entry_i.vpn == vpn_align(install_entry_i.level, chk_vpn_q)),
               clk_i, rst_ni)
   // The entry a registered hit reads was not rewritten since the lookup compared it.
-  `TLB_ASSERT(NoInstallAfterLookup_A, !(install_valid_i && hit_q), clk_i, rst_ni)
+  `TLB_ASSERT(NoInstallAfterLookup_A, !(install_valid_i && rl_hit), clk_i, rst_ni)
   // No lookup in an install's cycle (the core's CoreFill): the install's probe is the lookup
   // whose miss it fills, and the lookup's hit would read the slot being written.
   `TLB_ASSERT(NoLookupInInstall_A, !(install_valid_i && lookup_valid_i), clk_i, rst_ni)
@@ -756,15 +869,20 @@ module tlb_l1
   `TLB_PAST(chk_kill_d_q, kill_d, clk_i, rst_ni)
   `TLB_ASSERT(InvalRetires_A, (valid_o & chk_kill_d_q) == '0, clk_i, rst_ni)
   // Nothing survives a clear: no entry, no hit of a lookup from before it, no sweep.
-  `TLB_ASSERT_NEXT(ClearEmpties_A, clr_i, valid_o == '0 && !hit_q && !p_valid_q, clk_i, rst_ni)
+  `TLB_ASSERT_NEXT(ClearEmpties_A, clr_i, valid_o == '0 && !rl_hit && !p_valid_q, clk_i, rst_ni)
   // A registered kill clears its entry unless an install rewrites it in that cycle: every
   // entry at once (one vector check, not one assertion per entry: the Verilated model
   // evaluates each instance every cycle).
   `TLB_PAST(chk_kill_q, kill_q & ~install_slot, clk_i, rst_ni)
   `TLB_ASSERT(KillClears_A, (valid_q & chk_kill_q) == '0, clk_i, rst_ni)
-  // A sweep ends: a pending operation leaves after Sets cycles unless another is taken.
-  `TLB_ASSERT_NEXT(SweepEnds_A, p_valid_q && p_step_q == SetW'(Sets - 1) && !take, !p_valid_q,
-                   clk_i, rst_ni)
+  // A sweep ends: after its last set's compare it is in its tail, and it leaves after its
+  // tail unless another is taken: Sets + 1 cycles in all.
+  `TLB_ASSERT_NEXT(SweepTail_A, p_valid_q && !p_tail_q && p_step_q == SetW'(Sets - 1) && !take &&
+                   !load_q, p_valid_q && p_tail_q, clk_i, rst_ni)
+  `TLB_ASSERT_NEXT(SweepEnds_A, p_valid_q && p_tail_q && !take, !p_valid_q, clk_i, rst_ni)
+  // The tail compares nothing, and the sweep's matches are killed a cycle after their compare.
+  `TLB_ASSERT(TailComparesNothing_A, !p_tail_q || sweep_kill == '0, clk_i, rst_ni)
+
 
   // The registered compares are the ASIDs' equality as the registers stand: the pending
   // operation's and every queue slot's (whatever their valid bits).
@@ -790,17 +908,22 @@ module tlb_l1
   `TLB_COVER(InEqForwardedQueue_C, load_q && in_swept_d && in_eq_in && q_same == '0,
              clk_i, rst_ni)
   // A lookup that compared in an invalidation's cycle and missed only because of it.
-  `TLB_COVER(HitRetired_C, hit_q && kill_q[hit_idx_q], clk_i, rst_ni)
+  `TLB_COVER(HitRetired_C, rl_hit && kill_q[rl_idx], clk_i, rst_ni)
   // ... a flash in its cycle voids it; an operation taken in its cycle voids it.
-  `TLB_COVER(HitVoidedByFlash_C, hit_q && lk_flash_q, clk_i, rst_ni)
-  `TLB_COVER(HitVoidedByTake_C, hit_q && (lk_tk_any_q || (!hit_g_q && lk_tk_asid_q)), clk_i,
+  `TLB_COVER(HitVoidedByFlash_C, rl_hit && lk_flash_q, clk_i, rst_ni)
+  `TLB_COVER(HitVoidedByTake_C, rl_hit && (lk_tk_any_q || (!rl_g && lk_tk_asid_q)), clk_i,
              rst_ni)
   // The sweeper: it retires entries, a 4 KiB one and a superpage; a lookup hits an entry it
   // has yet to reach and is voided; it takes the next operation in its last set; an
   // operation finds it busy with another scope and flashes every entry instead.
-  `TLB_COVER(SweepRetires_C, sweep_kill[Entries-1:0] != '0, clk_i, rst_ni)
-  `TLB_COVER(SweepRetiresSuper_C, sweep_kill[N-1:Entries] != '0, clk_i, rst_ni)
-  `TLB_COVER(HitVoided_C, hit_void && hit_q && !kill_q[hit_idx_q], clk_i, rst_ni)
+  `TLB_COVER(SweepRetires_C, (sw_kill_q[Entries-1:0] & valid[Entries-1:0]) != '0, clk_i, rst_ni)
+  `TLB_COVER(SweepRetiresSuper_C, (sw_kill_q[N-1:Entries] & valid[N-1:Entries]) != '0, clk_i,
+             rst_ni)
+  // An install into a slot whose old entry the sweep matched, in the compare's cycle or the
+  // kill's (the new entry is spared).
+  `TLB_COVER(SweepSparesInstall_C, (sw_kill_q & (ins_slot_q | install_slot)) != '0, clk_i,
+             rst_ni)
+  `TLB_COVER(HitVoided_C, hit_void && rl_hit && !kill_q[rl_idx], clk_i, rst_ni)
   `TLB_COVER(SweepTakesNext_C, take && p_valid_q && p_done, clk_i, rst_ni)
   `TLB_COVER(SweepMerges_C, merge, clk_i, rst_ni)
   `TLB_COVER(SweepBusyFlashes_C, in_swept && !take && !load_q, clk_i, rst_ni)
@@ -808,7 +931,7 @@ module tlb_l1
   `TLB_COVER(SweepQueuesAsid_C, load_q, clk_i, rst_ni)
   `TLB_COVER(SweepQueueFull_C, q_valid_q == '1, clk_i, rst_ni)
   `TLB_COVER(SweepQueueFullFlashes_C, in_swept && !take && !in_any && !load_q, clk_i, rst_ni)
-  `TLB_COVER(HitVoidedByQueue_C, hit_q && lk_q_q && !hit_g_q, clk_i, rst_ni)
+  `TLB_COVER(HitVoidedByQueue_C, rl_hit && lk_q_q && !rl_g, clk_i, rst_ni)
   // A lookup matches a 4 KiB way and a superpage (the multi-hit rule picks the way).
   `TLB_COVER(TwoSizesHit_C, lookup_valid_i && way_hit != '0 && sup_hit != '0, clk_i, rst_ni)
   // An install evicts a valid entry: a 4 KiB one (its set full) and a superpage.

@@ -287,6 +287,10 @@ pub fn core_signals(s: &mut Signals, scope: &str, m: &TlbCore, i: &CoreInputs, c
     ] {
         s.add(n, w, v);
     }
+    // The valid count's two stages: each group's count (group 0 least significant), the sum.
+    let part_bits = 4 * m.vc_part_q.len() as u32;
+    s.add("vc_part_q", part_bits, m.vc_part_q.iter().rev().fold(0, |v, &c| v << 4 | c as u64));
+    s.add("vc_q", 7, m.vc_q as u64);
     if m.hit_latency == 2 {
         // The answer stage (tlb_core's gen_answer_stage block).
         s.scope_fmt(format_args!("{scope}.gen_answer_stage"));
@@ -311,13 +315,12 @@ pub fn core_signals(s: &mut Signals, scope: &str, m: &TlbCore, i: &CoreInputs, c
     s.scope_fmt(format_args!("{scope}.u_l1"));
     s.add_bits("valid_q", n as u32, &lo_hi(l1.valid_q));
     s.add_bits("kill_q", n as u32, &lo_hi(l1.kill_q));
-    s.add("hit_q", 1, l1.hit_q as u64);
-    s.add("hit_idx_q", idx, l1.hit_idx_q as u64);
-    s.add("hit_g_q", 1, l1.hit_g_q as u64);
-    s.add("hit_level_q", 2, l1.hit_level_q as u64);
+    s.add_bits("sw_kill_q", n as u32, &lo_hi(l1.sw_kill_q));
+    s.add_bits("ins_slot_q", n as u32, &lo_hi(l1.ins_slot_q));
     s.add("touch_hit_q", 1, l1.touch_hit_q as u64);
     s.add("touch_idx_q", idx, l1.touch_idx_q as u64);
     s.add("p_valid_q", 1, l1.p_valid_q as u64);
+    s.add("p_tail_q", 1, l1.p_tail_q as u64);
     // The queue's slots packed as the RTL's vectors: slot 0 least significant.
     let q = tlb_sim::l1::L1_QUEUE;
     s.add("q_valid_q", q as u32, (0..q).fold(0, |v, i| v | (l1.q_valid_q[i] as u64) << i));
@@ -330,6 +333,24 @@ pub fn core_signals(s: &mut Signals, scope: &str, m: &TlbCore, i: &CoreInputs, c
     s.add("in_eq_p_q", 1, l1.in_eq_p_q as u64);
     s.add("in_eq_q_q", q as u32, (0..q).fold(0, |v, i| v | (l1.in_eq_q_q[i] as u64) << i));
     s.add("pr_set_q", l1.sets.trailing_zeros().max(1), l1.pr_set_q as u64);
+    // The registered lookup: the entry that answers (gen_lookup_whole), or the matches it is
+    // formed from (gen_lookup_split, HitLatency 2), ways and superpages packed way 0 least
+    // significant.
+    let bits = |v: &[bool]| v.iter().enumerate().fold(0, |acc, (i, &b)| acc | (b as u64) << i);
+    if l1.split {
+        s.scope_fmt(format_args!("{scope}.u_l1.gen_lookup_split"));
+        s.add("lv_q", 1, l1.lv_q as u64);
+        s.add("hw_q", l1.ways as u32, bits(&l1.hw_q));
+        s.add("hwg_q", l1.ways as u32, bits(&l1.hwg_q));
+        s.add("hs_q", tlb_sim::L1_SUPERS as u32, bits(&l1.hs_q));
+    } else {
+        s.scope_fmt(format_args!("{scope}.u_l1.gen_lookup_whole"));
+        s.add("hit_q", 1, l1.hit_q as u64);
+        s.add("hit_idx_q", idx, l1.hit_idx_q as u64);
+        s.add("hit_g_q", 1, l1.hit_g_q as u64);
+        s.add("hit_level_q", 2, l1.hit_level_q as u64);
+    }
+    s.scope_fmt(format_args!("{scope}.u_l1"));
     let mut sup = Packed::default();
     for e in &l1.mem[l1.entries..] {
         sup.put_packed(&Packed::fields(&[(16, e.asid as u64), (1, e.g as u64), (2, e.level as u64), (27, e.vpn)]));

@@ -5,6 +5,9 @@ use crate::l1::{L1Inputs, L1};
 use crate::ptw::{Ptw, PtwInputs};
 use crate::types::*;
 
+/// `tlb_core`'s `VcGroup`: entries counted together in the valid count's first stage.
+pub const VC_GROUP: usize = 8;
+
 /// Every input port of `tlb_core`, for one cycle.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CoreInputs {
@@ -168,6 +171,11 @@ pub struct TlbCore {
     /// held from the last hit; and a non-canonical request's fault held back a cycle (`nc_q`).
     pub ans_q: Answer,
     pub nc_q: bool,
+    /// `valid_count_o` in two registered stages (`vc_part_q`, `vc_q`): each group of
+    /// `VC_GROUP` entries' valid count, then their sum; the output counts the entries valid
+    /// two cycles ago, and a clear zeroes both stages.
+    pub vc_part_q: Vec<u8>,
+    pub vc_q: u8,
     pub u_l1: L1,
     pub u_ptw: Ptw,
 }
@@ -208,13 +216,15 @@ impl TlbCore {
             hit_latency,
             ans_q: Answer::default(),
             nc_q: false,
-            u_l1: L1::new(entries),
+            vc_part_q: vec![0; (entries + crate::l1::L1_SUPERS).div_ceil(VC_GROUP)],
+            vc_q: 0,
+            u_l1: L1::new(entries, hit_latency == 2),
             u_ptw: Ptw::default(),
         }
     }
 
     pub fn outputs(&self) -> CoreOutputs {
-        CoreOutputs { valid_count: self.u_l1.valid_count(), ..self.port_outputs() }
+        CoreOutputs { valid_count: self.vc_q, ..self.port_outputs() }
     }
 
     /// The outputs but `valid_o`'s count (which scans every entry); for the system, which
@@ -250,7 +260,7 @@ impl TlbCore {
     fn answer_now(&self) -> Answer {
         Answer {
             hit: self.look_hit(),
-            entry: TlbEntry { valid: true, asid: 0, g: false, vpn: 0, ..self.u_l1.hit_entry() },
+            entry: TlbEntry { valid: self.u_l1.hit_entry_valid(), asid: 0, g: false, vpn: 0, ..self.u_l1.hit_entry() },
             vaddr: self.look_vaddr_q & ((1 << 30) - 1),
             access: self.look_access_q,
             priv_u: self.look_priv_u_q,
@@ -382,9 +392,9 @@ impl TlbCore {
         }
         if self.hit_latency == 2 {
             // The answer stage registers what HitLatency 1 would answer now; its entry
-            // register loads only on a hit.
+            // register loads every cycle (only a hit reads it).
             let now = self.answer_now();
-            self.ans_q = Answer { entry: if now.hit { now.entry } else { self.ans_q.entry }, ..now };
+            self.ans_q = now;
             self.nc_q = accept && !canonical && !i.clr;
             self.ans_q.hit &= !i.clr;
         }
@@ -402,6 +412,13 @@ impl TlbCore {
             inval_vpn: va_vpn(i.inval_vaddr),
             inval_last: va_vpn(i.inval_vaddr) + i.inval_npages as u64,
         };
+        // The valid count's stages, from the valid bits as they are now.
+        let valid = self.u_l1.valid_bits();
+        self.vc_q = if i.clr { 0 } else { self.vc_part_q.iter().sum() };
+        for (g, part) in self.vc_part_q.iter_mut().enumerate() {
+            let group = (valid >> (VC_GROUP * g)) & ((1 << VC_GROUP) - 1);
+            *part = if i.clr { 0 } else { group.count_ones() as u8 };
+        }
         self.u_l1.step(&l1_in);
         self.u_ptw.step(&ptw_in);
         if self.state_q == CoreState::Idle {

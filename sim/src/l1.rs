@@ -45,13 +45,25 @@ pub struct L1 {
     /// `kill_q`: entries last cycle's invalidation matched; their valid bits are cleared at
     /// this edge, and every reader already sees them invalid (`valid`).
     pub kill_q: u128,
-    /// The registered lookup: it hit (`hit_q`), the entry that answers (`hit_idx_q`), and
-    /// that entry's global bit and page size (`hit_g_q`, `hit_level_q`). The three are
-    /// registered every cycle, from whatever was compared (zero if nothing matched).
+    /// `SplitLookup`: the lookup's cycle registers only its matches (`hw_q`, `hwg_q`,
+    /// `hs_q`), and the entry that answers is formed from them a cycle later
+    /// (`gen_lookup_split`); otherwise that entry is registered (`gen_lookup_whole`).
+    pub split: bool,
+    /// `gen_lookup_whole`: the registered lookup: it hit (`hit_q`), the entry that answers
+    /// (`hit_idx_q`), and that entry's global bit and page size (`hit_g_q`, `hit_level_q`).
+    /// The three are registered every cycle, from whatever was compared (zero if nothing
+    /// matched).
     pub hit_q: bool,
     pub hit_idx_q: usize,
     pub hit_g_q: bool,
     pub hit_level_q: PageLevel,
+    /// `gen_lookup_split`: a lookup was compared (`lv_q`); the ways of the compared set that
+    /// matched (`hw_q`) and their global bits (`hwg_q`), and the superpages that matched
+    /// (`hs_q`), registered whether it was a lookup or not.
+    pub lv_q: bool,
+    pub hw_q: [bool; L1_WAYS],
+    pub hwg_q: [bool; L1_WAYS],
+    pub hs_q: [bool; L1_SUPERS],
     /// `touch_hit_q`: last cycle's answer hit; `touch_idx_q` is its `hit_idx_q`. That entry
     /// is touched in its PLRU tree this cycle.
     pub touch_hit_q: bool,
@@ -60,10 +72,18 @@ pub struct L1 {
     pub plru: Vec<Plru>,
     pub sup_plru: Plru,
     /// The pending (swept) operation: `p_valid_q`, and the RTL's `p_any_q`, `p_asid_q`,
-    /// `p_vpn_q`, `p_last_q` as `p_q`; the sweep compares set `p_step_q` this cycle.
+    /// `p_vpn_q`, `p_last_q` as `p_q`; the sweep compares set `p_step_q` this cycle, or
+    /// (`p_tail_q`) none: its last set was compared last cycle and those matches are being
+    /// killed (`sw_kill_q` into `kill_q`), the operation still voiding lookups.
     pub p_valid_q: bool,
     pub p_q: Pending,
     pub p_step_q: usize,
+    pub p_tail_q: bool,
+    /// `sw_kill_q`: the entries the sweep's compare of last cycle matched (the sweep's first
+    /// stage); they go into `kill_q` in this cycle, but the slot an install wrote in the
+    /// compare's cycle (`ins_slot_q`) and one it writes now.
+    pub sw_kill_q: u128,
+    pub ins_slot_q: u128,
     /// What the invalidations applied in last cycle's lookup's cycle say about it (`lk_*_q`).
     /// The operation swept then: it matches any ASID, or the lookup's; bit l of `lk_lvl_q`:
     /// the lookup's page at size l meets its pages. The operation taken then (every page): any
@@ -161,7 +181,8 @@ fn level_bit(level: PageLevel) -> u8 {
 }
 
 impl L1 {
-    pub fn new(entries: usize) -> L1 {
+    /// `entries` 4 KiB entries; `split`: the RTL's `SplitLookup`.
+    pub fn new(entries: usize, split: bool) -> L1 {
         let ways = L1_WAYS;
         let sets = entries / ways;
         L1 {
@@ -172,6 +193,11 @@ impl L1 {
             hit_idx_q: 0,
             hit_g_q: false,
             hit_level_q: PageLevel::Page4K,
+            split,
+            lv_q: false,
+            hw_q: [false; L1_WAYS],
+            hwg_q: [false; L1_WAYS],
+            hs_q: [false; L1_SUPERS],
             touch_hit_q: false,
             touch_idx_q: 0,
             plru: vec![Plru::new(ways); sets],
@@ -179,6 +205,9 @@ impl L1 {
             p_valid_q: false,
             p_q: Pending::default(),
             p_step_q: 0,
+            p_tail_q: false,
+            sw_kill_q: 0,
+            ins_slot_q: 0,
             lk_any_q: false,
             lk_asid_q: false,
             lk_lvl_q: 0,
@@ -301,27 +330,52 @@ impl L1 {
         !e.g && queue_holds(&self.q_valid_q, &self.q_asid_q, e.asid)
     }
 
+    /// The registered lookup (`rl_hit`, `rl_idx`, `rl_g`, `rl_level`): the registers of
+    /// `gen_lookup_whole`, or the entry `gen_lookup_split` forms from its matches (the way
+    /// if both sizes matched), the superpage's global bit and size read from its registers.
+    fn registered(&self) -> (bool, usize, bool, PageLevel) {
+        if !self.split {
+            return (self.hit_q, self.hit_idx_q, self.hit_g_q, self.hit_level_q);
+        }
+        let hit = self.lv_q && self.hw_q.iter().chain(&self.hs_q).any(|&h| h);
+        if let Some(w) = (0..self.ways).find(|&w| self.hw_q[w]) {
+            (hit, self.way_idx(self.pr_set_q, w), self.hwg_q[w], PageLevel::Page4K)
+        } else if let Some(s) = (0..L1_SUPERS).find(|&s| self.hs_q[s]) {
+            let e = &self.mem[self.entries + s];
+            (hit, self.entries + s, e.g, e.level)
+        } else {
+            (hit, 0, false, PageLevel::Page4K)
+        }
+    }
+
     /// `hit_void`: an invalidation applied in last cycle's lookup's cycle matches the entry it
     /// hit: a flash, the operation swept then (in any step), the one taken then, a queued ASID.
     /// Every entry `kill_q` retires now is among them.
     pub fn hit_void(&self) -> bool {
+        let (_, _, g, level) = self.registered();
         self.lk_flash_q
             || self.lk_tk_any_q
-            || (!self.hit_g_q && (self.lk_tk_asid_q || self.lk_q_q))
-            || ((self.lk_any_q || (!self.hit_g_q && self.lk_asid_q))
-                && (self.lk_lvl_q >> level_bit(self.hit_level_q)) & 1 == 1)
+            || (!g && (self.lk_tk_asid_q || self.lk_q_q))
+            || ((self.lk_any_q || (!g && self.lk_asid_q)) && (self.lk_lvl_q >> level_bit(level)) & 1 == 1)
     }
 
     /// `hit_o` as the entry: last cycle's lookup hit, unless an invalidation applied in its
     /// cycle voids it (an invalidation is ordered before a lookup in its cycle and every one
     /// after it).
     pub fn hit_live(&self) -> Option<usize> {
-        (self.hit_q && !self.hit_void()).then_some(self.hit_idx_q)
+        let (hit, idx, _, _) = self.registered();
+        (hit && !self.hit_void()).then_some(idx)
     }
 
-    /// `hit_entry_o`: the fields of the entry `hit_idx_q` selects (`data_mem`).
+    /// `hit_entry_o.valid`: the registered lookup hit, and the entry it selects is valid now.
+    pub fn hit_entry_valid(&self) -> bool {
+        let (hit, idx, _, _) = self.registered();
+        hit && self.valid(idx)
+    }
+
+    /// `hit_entry_o`: the fields of the entry `rl_idx` selects (`data_mem`).
     pub fn hit_entry(&self) -> TlbEntry {
-        self.mem[self.hit_idx_q]
+        self.mem[self.registered().1]
     }
 
     /// The entry a lookup of `vpn` under `asid` hits now (the 4 KiB way if both sizes match).
@@ -357,9 +411,14 @@ impl L1 {
         (way, sup)
     }
 
+    /// `valid_o`: bit i for entry i (`valid_q` with the registered kill applied).
+    pub fn valid_bits(&self) -> u128 {
+        self.valid_q & !self.kill_q
+    }
+
     /// `valid_o` as a count.
     pub fn valid_count(&self) -> u8 {
-        (self.valid_q & !self.kill_q).count_ones() as u8
+        self.valid_bits().count_ones() as u8
     }
 
     /// Advances one clock edge.
@@ -369,12 +428,16 @@ impl L1 {
         let m = self.matches(&parts, i.lookup_vpn);
         let hit = m.winner();
         let pr_d = if i.lookup_valid { parts } else { self.pr_q };
+        // `gen_lookup_split`'s global bits: the ways of the compared set, read before the install.
+        let cmp_set = self.set_of(i.lookup_vpn);
+        let hwg_d: [bool; L1_WAYS] = std::array::from_fn(|w| self.mem[self.way_idx(cmp_set, w)].g);
         // `hit_idx`, `hit_g`, `hit_level`: the answering entry's, read before the install.
         let (hit_idx, hit_g, hit_level) = hit.map_or((0, false, PageLevel::Page4K), |k| {
             (k, self.mem[k].g, if k < self.entries { PageLevel::Page4K } else { self.mem[k].level })
         });
-        // `hit_o` from this cycle's registers, before they move.
+        // `hit_o` from this cycle's registers, before they move, and the entry it answers.
         let touch_hit_d = self.hit_live().is_some();
+        let rl_idx = self.registered().1;
         // Where an install writes (only an install's cycle needs it).
         let install_idx = if i.install_valid { self.install_slot(e) } else { 0 };
         let ins_4k = i.install_valid && e.level == PageLevel::Page4K;
@@ -386,7 +449,8 @@ impl L1 {
         let incoming = self.in_q;
         let p = self.p_q;
         let p_valid = self.p_valid_q;
-        let p_done = !p_valid || self.p_step_q == self.sets - 1;
+        // Free, or in its tail (its last set compared last cycle).
+        let p_done = !p_valid || self.p_tail_q;
         // One of the same scope as the operation in flight merges into it: the hull of both
         // page ranges, swept again from set 0.
         // The ASID's compares were made when it was presented (`in_eq_p_q`, `in_eq_q_q`).
@@ -405,13 +469,14 @@ impl L1 {
         let install_killed =
             self.in_valid_q && if load_q { !e.g && e.asid == incoming.asid } else { !take || incoming.hits(e) };
         // The operation pending next cycle, and this cycle's lookup against it.
-        let (p_valid_d, p_d, p_step_d) = if merge {
-            (true, Pending { vpn: p.vpn.min(incoming.vpn), last: p.last.max(incoming.last), ..incoming }, 0)
+        let (p_valid_d, p_d, p_step_d, p_tail_d) = if merge {
+            (true, Pending { vpn: p.vpn.min(incoming.vpn), last: p.last.max(incoming.last), ..incoming }, 0, false)
         } else if take {
-            (true, incoming, 0)
+            (true, incoming, 0, false)
         } else {
-            let step = if self.p_valid_q { (self.p_step_q + 1) % self.sets } else { 0 };
-            (self.p_valid_q && !p_done, p, if load_q { 0 } else { step })
+            let sweeping = self.p_valid_q && !self.p_tail_q && !load_q;
+            let step = if sweeping { (self.p_step_q + 1) % self.sets } else { 0 };
+            (self.p_valid_q && !p_done, p, step, sweeping && self.p_step_q == self.sets - 1)
         };
         // The queue next cycle: a slot loaded now, else kept until the pending sweep ends.
         let mut q_valid_d = self.q_valid_q.map(|v| v && !p_done);
@@ -429,21 +494,25 @@ impl L1 {
             },
         );
         let valid = self.valid_q & !self.kill_q;
-        // The sweep step: set p_step_q's ways, and the superpages p_step_q, p_step_q + Sets, ...
+        // The sweep's compare (its first stage): set p_step_q's ways, and the superpages
+        // p_step_q, p_step_q + Sets, ..., valid or not.
+        let install_slot = if i.install_valid { 1u128 << install_idx } else { 0 };
         let mut sweep_kill = 0u128;
-        if self.p_valid_q {
+        if self.p_valid_q && !self.p_tail_q {
             let set = self.p_step_q;
             let ways = (0..self.ways).map(|w| self.way_idx(set, w));
             for k in ways.chain((set..L1_SUPERS).step_by(self.sets).map(|s| self.entries + s)) {
                 let e = &self.mem[k];
-                if self.valid(k) && (p.hits(e) || self.queue_hits(e)) {
+                if p.hits(e) || self.queue_hits(e) {
                     sweep_kill |= 1 << k;
                 }
             }
         }
-        let install_slot = if i.install_valid { 1u128 << install_idx } else { 0 };
+        // The kill: a flash's valid entries, and the sweep's matches of last cycle (its second
+        // stage) but the slot written in that cycle (its new entry was not the one compared),
+        // and not a slot written now.
         let install_overlap = if i.install_valid { self.install_overlap(e) } else { 0 };
-        let kill_d = ((if flash_all { valid } else { 0 }) | sweep_kill) & !install_slot;
+        let kill_d = ((if flash_all { valid } else { 0 }) | (self.sw_kill_q & !self.ins_slot_q)) & !install_slot;
         let mut valid_d = valid & !install_overlap;
         if i.install_valid {
             valid_d = (valid_d & !install_slot) | if install_killed { 0 } else { install_slot };
@@ -451,6 +520,8 @@ impl L1 {
         }
         self.valid_q = if i.clr { 0 } else { valid_d };
         self.kill_q = if i.clr { 0 } else { kill_d };
+        self.sw_kill_q = sweep_kill;
+        self.ins_slot_q = install_slot;
         // PLRU touches: an install in its set's tree (or the superpages'), or the entry whose
         // hit was answered last cycle (the core never installs in the two cycles after a
         // lookup, so the two never meet).
@@ -473,12 +544,20 @@ impl L1 {
             self.sup_plru.plru_q = self.sup_plru.touched(s);
         }
         self.touch_hit_q = touch_hit_d && !i.clr;
-        self.touch_idx_q = self.hit_idx_q;
-        self.hit_q = i.lookup_valid && !i.clr && hit.is_some();
-        (self.hit_idx_q, self.hit_g_q, self.hit_level_q) = (hit_idx, hit_g, hit_level);
+        self.touch_idx_q = rl_idx;
+        if self.split {
+            self.lv_q = i.lookup_valid && !i.clr;
+            self.hw_q = std::array::from_fn(|w| m.way == Some(self.way_idx(cmp_set, w)));
+            self.hwg_q = hwg_d;
+            self.hs_q = std::array::from_fn(|s| m.sup == Some(self.entries + s));
+        } else {
+            self.hit_q = i.lookup_valid && !i.clr && hit.is_some();
+            (self.hit_idx_q, self.hit_g_q, self.hit_level_q) = (hit_idx, hit_g, hit_level);
+        }
         self.p_valid_q = p_valid_d && !i.clr;
         self.p_q = p_d;
         self.p_step_q = if self.sets > 1 { p_step_d } else { 0 };
+        self.p_tail_q = p_tail_d && !i.clr;
         // The invalidations applied now against this cycle's lookup: the operation swept now
         // (in any step), the one taken now, the queue's slots held now and the one loaded now,
         // a flash now.

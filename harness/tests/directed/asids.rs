@@ -78,7 +78,7 @@ fn global_install_drops_another_asids_entry_for_the_page() {
     let r = ok(ls.translate(0x7000, A, U));
     assert!(r.hit);
     assert_eq!(r.paddr >> 12, 0x111);
-    assert_eq!(ls.model().outputs().valid_count, 1);
+    assert_eq!(ls.model().u_l1.valid_count(), 1);
 }
 
 #[test]

@@ -26,7 +26,7 @@ fn cached_world(name: &str) -> (Lockstep, Ctx, Ctx) {
             ok(ls.translate(va, A, va < kva));
         }
     }
-    assert_eq!(ls.model().outputs().valid_count, 5);
+    assert_eq!(ls.model().u_l1.valid_count(), 5);
     (ls, c1, c2)
 }
 
@@ -56,7 +56,7 @@ fn survivors(ls: &mut Lockstep, c1: Ctx, c2: Ctx) -> [bool; 5] {
 fn inval_all_removes_everything_including_global() {
     let (mut ls, c1, c2) = cached_world("inval_all_removes_everything_including_global");
     ok(ls.invalidate(InvalKind::All, 0, 0));
-    assert_eq!(ls.model().outputs().valid_count, 0);
+    assert_eq!(ls.model().u_l1.valid_count(), 0);
     assert_eq!(survivors(&mut ls, c1, c2), [false; 5]);
 }
 
@@ -99,7 +99,7 @@ fn unknown_invalidation_kinds_act_as_all(kind: u8) {
     let name = format!("unknown_invalidation_kinds_act_as_all_{kind}");
     let (mut ls, c1, c2) = cached_world(&name);
     ok(ls.invalidate_raw(kind, 0x7777, 0x5000));
-    assert_eq!(ls.model().outputs().valid_count, 0, "kind {kind}");
+    assert_eq!(ls.model().u_l1.valid_count(), 0, "kind {kind}");
     assert_eq!(survivors(&mut ls, c1, c2), [false; 5]);
 }
 
@@ -188,7 +188,7 @@ fn inval_during_a_sweep_merges_or_flashes() {
     assert!(ls.model().u_l1.answers(tlb_sim::va_vpn(kva), 2).is_some(), "a global entry survives an ASID flush");
     // InvVa (any ASID) during an ASID's sweep: everything goes, the global entry too.
     during_a_sweep_of_page_1(&mut ls, InvalKind::Va, 0);
-    assert_eq!(ls.model().outputs().valid_count, 0);
+    assert_eq!(ls.model().u_l1.valid_count(), 0);
     // Every answer above is the hardware's: the harness checked RTL and model every cycle.
     for c in [c1, c2] {
         ls.set_ctx(c);

@@ -76,7 +76,7 @@ fn accessed_clear_faults_and_is_not_cached() {
     assert!(r.fault && !r.hit);
     let r = ok(ls.translate(0x5000, A, U));
     assert!(r.fault && !r.hit, "an A=0 leaf must not be cached: {r:?}");
-    assert_eq!(ls.model().outputs().valid_count, 0);
+    assert_eq!(ls.model().u_l1.valid_count(), 0);
 }
 
 #[test]

@@ -13,7 +13,7 @@ fn capacity_and_replacement() {
     for p in 0..32u64 {
         assert!(!ok(ls.translate(p << 12, A, U)).hit);
     }
-    assert_eq!(ls.model().outputs().valid_count, 32);
+    assert_eq!(ls.model().u_l1.valid_count(), 32);
     for p in 0..32u64 {
         assert!(ok(ls.translate(p << 12, A, U)).hit, "page {p} should still be cached");
     }
@@ -39,7 +39,7 @@ fn a_superpage_install_leaves_the_4k_entries_it_covers_and_they_answer_first() {
     // software fences, and the oracle judges this one).
     let r = ok(ls.translate(0x20_1000, A, U));
     assert_eq!((r.hit, r.paddr), (false, 0x60_1000));
-    assert_eq!(ls.model().outputs().valid_count, 2);
+    assert_eq!(ls.model().u_l1.valid_count(), 2);
     let r = ok(ls.translate(0x20_5000, A, U));
     assert_eq!((r.hit, r.paddr), (true, 0x77_000));
     // The fence the collapse owes retires both (the 2 MiB entry covers the page too); the
@@ -60,7 +60,7 @@ fn a_superpage_install_leaves_the_4k_entries_it_covers_and_they_answer_first() {
     assert!(!ls.model().u_l1.p_valid_q);
     let r = ok(ls.translate(0x20_5000, A, U));
     assert_eq!((r.hit, r.paddr), (true, 0x60_5000));
-    assert_eq!(ls.model().outputs().valid_count, 1);
+    assert_eq!(ls.model().u_l1.valid_count(), 1);
 }
 
 #[test]
@@ -76,7 +76,7 @@ fn a_split_superpage_answers_until_the_fence() {
     ok(ls.invalidate(InvalKind::VaAsid, 1, 0x20_5000));
     let r = ok(ls.translate(0x20_5000, A, U));
     assert_eq!((r.hit, r.paddr), (false, 0x77_000));
-    assert_eq!(ls.model().outputs().valid_count, 1);
+    assert_eq!(ls.model().u_l1.valid_count(), 1);
 }
 
 #[test]
@@ -91,11 +91,11 @@ fn a_gigapage_install_drops_the_2m_entry_it_covers_though_its_miss_was_elsewhere
     map(&mut ls, root, 0x4020_0000, PageLevel::Page2M, 0x600, URWAD);
     let r = ok(ls.translate(0x4020_3000, A, U));
     assert_eq!((r.hit, r.paddr), (false, 0x60_3000));
-    assert_eq!(ls.model().outputs().valid_count, 1);
+    assert_eq!(ls.model().u_l1.valid_count(), 1);
     map(&mut ls, root, 0x4000_0000, PageLevel::Page1G, 0x4_0000, URWAD);
     let r = ok(ls.translate(0x4000_5000, A, U));
     assert_eq!((r.hit, r.paddr), (false, 0x4000_5000));
-    assert_eq!(ls.model().outputs().valid_count, 1, "the 1 GiB entry replaced the 2 MiB one it covers");
+    assert_eq!(ls.model().u_l1.valid_count(), 1, "the 1 GiB entry replaced the 2 MiB one it covers");
     let r = ok(ls.translate(0x4020_3000, A, U));
     assert_eq!((r.hit, r.paddr), (true, 0x4020_3000), "the 1 GiB entry answers the old 2 MiB block");
 }

@@ -123,7 +123,7 @@ fn inval_in_the_fill_cycle_spares_the_entry_installed_in_the_victims_slot() {
         for p in 0..32u64 {
             ok(ls.translate(p << 12, A, U));
         }
-        assert_eq!(ls.model().outputs().valid_count, 32);
+        assert_eq!(ls.model().u_l1.valid_count(), 32);
         ok(ls.issue(tlb_harness::lockstep::Request { vaddr: 32 << 12, access: A, priv_u: U }));
         ls
     };
@@ -144,7 +144,7 @@ fn inval_in_the_fill_cycle_spares_the_entry_installed_in_the_victims_slot() {
     assert_eq!(ls.model().state_q, tlb_sim::core::CoreState::Fill);
     assert!(ls.model().inv_valid_q, "the invalidation is applied in the fill cycle");
     ok(ls.drain());
-    assert_eq!(ls.model().outputs().valid_count, 32, "the new entry was killed with the old");
+    assert_eq!(ls.model().u_l1.valid_count(), 32, "the new entry was killed with the old");
     let r = ok(ls.translate(32 << 12, A, U));
     assert_eq!((r.hit, r.paddr), (true, 0x120_000));
     assert!(!ok(ls.translate(victim.vpn << 12, A, U)).hit, "the victim's page is gone");
@@ -170,7 +170,7 @@ fn a_sweep_step_in_the_fill_cycle_spares_the_entry_installed_in_the_victims_slot
         for p in 0..4u64 {
             ok(ls.translate((8 * p) << 12, A, U));
         }
-        assert_eq!(ls.model().outputs().valid_count, 4);
+        assert_eq!(ls.model().u_l1.valid_count(), 4);
         ok(ls.issue(tlb_harness::lockstep::Request { vaddr: miss_va, access: A, priv_u: U }));
         ls
     };
@@ -190,7 +190,7 @@ fn a_sweep_step_in_the_fill_cycle_spares_the_entry_installed_in_the_victims_slot
     assert!(ls.model().u_l1.p_valid_q && ls.model().u_l1.p_step_q == 0, "the sweep's first step is now");
     ok(ls.drain());
     ok(ls.run(4));
-    assert_eq!(ls.model().outputs().valid_count, 4, "the new entry was killed with the old");
+    assert_eq!(ls.model().u_l1.valid_count(), 4, "the new entry was killed with the old");
     let r = ok(ls.translate(miss_va, A, U));
     assert_eq!((r.hit, r.paddr), (true, 0x200_000));
     assert!(!ok(ls.translate(victim.vpn << 12, A, U)).hit, "the victim's page is gone");
