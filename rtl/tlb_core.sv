@@ -447,10 +447,12 @@ module tlb_core
       walk_restart_q <= ptw_restart && !clr_i;
       // An invalidation handed over in a cleared cycle is dropped: the TLB is empty.
       inv_valid_q   <= inval_valid_i && !clr_i;
-      inv_kind_q    <= inval_kind_i;
-      inv_asid_q    <= inval_asid_i;
-      inv_vpn_q     <= inval_vaddr_i[38:12];
-      inv_last_q    <= inval_last;
+      if (inval_valid_i) begin  // one copy per core (tlb_l1's in_*_q say why)
+        inv_kind_q  <= inval_kind_i;
+        inv_asid_q  <= inval_asid_i;
+        inv_vpn_q   <= inval_vaddr_i[38:12];
+        inv_last_q  <= inval_last;
+      end
     end
   end
 

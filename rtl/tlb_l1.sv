@@ -611,14 +611,17 @@ module tlb_l1
 
   // The ASID presented now against the ASIDs the pending operation and each queue slot hold
   // next cycle: the one taken or loaded now (this cycle's `in_asid_q`), else the one held;
-  // both compares run beside the decision, which only picks one.
+  // both compares run beside the decision, which only picks one. Without an invalidation
+  // `in_asid_q` holds, and so do the compares, unless the slot or the operation loads it now.
   logic             in_eq_p_d;
   logic [Queue-1:0] in_eq_q_d;
   logic             in_eq_in;
   assign in_eq_in  = inval_asid_i == in_asid_q;
-  assign in_eq_p_d = take ? in_eq_in : inval_asid_i == p_asid_q;
+  assign in_eq_p_d = inval_valid_i ? (take ? in_eq_in : inval_asid_i == p_asid_q)
+                                    : (take || in_eq_p_q);
   for (genvar i = 0; i < Queue; i++) begin : gen_in_eq_q
-    assign in_eq_q_d[i] = q_load[i] ? in_eq_in : inval_asid_i == q_asid_q[i];
+    assign in_eq_q_d[i] = inval_valid_i ? (q_load[i] ? in_eq_in : inval_asid_i == q_asid_q[i])
+                                        : (q_load[i] || in_eq_q_q[i]);
   end
 
   // Does the queue match an entry: one of its ASIDs, not global.
@@ -777,10 +780,17 @@ module tlb_l1
       touch_idx_q <= rl_idx;
       in_valid_q  <= inval_valid_i && !clr_i;
       in_swept_q  <= in_swept_d && !clr_i;
-      in_any_q    <= in_any_d;
-      in_asid_q   <= inval_asid_i;
-      in_vpn_q    <= in_vpn_d;
-      in_last_q   <= in_last_d;
+      // The operands load only with an invalidation and hold otherwise: with the core's own
+      // valid as their enable, the cores of a system keep one copy each, where synthesis
+      // merged the copies of a register loaded every cycle from the one bus they all see into
+      // a single register driving every core across the chip (docs/fpga.md, twenty-sixth
+      // session). The ASID compares (`in_eq_p_d`, `in_eq_q_d`) follow the value held.
+      if (inval_valid_i) begin
+        in_any_q  <= in_any_d;
+        in_asid_q <= inval_asid_i;
+        in_vpn_q  <= in_vpn_d;
+        in_last_q <= in_last_d;
+      end
       in_eq_p_q   <= in_eq_p_d;
       in_eq_q_q   <= in_eq_q_d;
       p_valid_q   <= p_valid_d && !clr_i;

@@ -446,10 +446,12 @@ impl TlbCore {
         self.fill_kill_q = inval_overlap;
         self.walk_restart_q = ptw.restart;
         self.inv_valid_q = i.inval_valid;
-        self.inv_kind_q = i.inval_kind;
-        self.inv_asid_q = i.inval_asid;
-        self.inv_vpn_q = va_vpn(i.inval_vaddr);
-        self.inv_last_q = self.inv_vpn_q + i.inval_npages as u64;
+        if i.inval_valid {
+            self.inv_kind_q = i.inval_kind;
+            self.inv_asid_q = i.inval_asid;
+            self.inv_vpn_q = va_vpn(i.inval_vaddr);
+            self.inv_last_q = self.inv_vpn_q + i.inval_npages as u64;
+        }
         if i.clr {
             // Cleared: no walk, nothing accepted is answered any more, and an invalidation
             // handed over now is dropped (the TLB is empty).

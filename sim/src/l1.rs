@@ -578,18 +578,22 @@ impl L1 {
         let swept = kind.asid_scoped() || kind == InvalKind::Va;
         self.in_valid_q = i.inval_valid && !i.clr;
         self.in_swept_q = i.inval_valid && swept && !i.clr;
-        self.in_q = Pending {
-            any: kind == InvalKind::Va,
-            asid: i.inval_asid,
-            vpn: if kind == InvalKind::Asid { 0 } else { i.inval_vpn },
-            last: match kind {
-                InvalKind::RangeAsid => i.inval_last,
-                InvalKind::Asid => VPN_MASK,
-                _ => i.inval_vpn,
-            },
-        };
-        self.in_eq_p_q = i.inval_asid == p_d.asid;
-        self.in_eq_q_q = q_asid_d.map(|a| a == i.inval_asid);
+        // Its operands load only with an invalidation (each core keeps its own copy: the
+        // load enable is the core's own valid), and hold otherwise.
+        if i.inval_valid {
+            self.in_q = Pending {
+                any: kind == InvalKind::Va,
+                asid: i.inval_asid,
+                vpn: if kind == InvalKind::Asid { 0 } else { i.inval_vpn },
+                last: match kind {
+                    InvalKind::RangeAsid => i.inval_last,
+                    InvalKind::Asid => VPN_MASK,
+                    _ => i.inval_vpn,
+                },
+            };
+        }
+        self.in_eq_p_q = self.in_q.asid == p_d.asid;
+        self.in_eq_q_q = q_asid_d.map(|a| a == self.in_q.asid);
         if i.lookup_valid {
             self.pr_set_q = self.set_of(i.lookup_vpn);
         }
