@@ -888,7 +888,7 @@ module tlb_l1
   // A sweep ends: after its last set's compare it is in its tail, and it leaves after its
   // tail unless another is taken: Sets + 1 cycles in all.
   `TLB_ASSERT_NEXT(SweepTail_A, p_valid_q && !p_tail_q && p_step_q == SetW'(Sets - 1) && !take &&
-                   !load_q, p_valid_q && p_tail_q, clk_i, rst_ni)
+                   !load_q && !clr_i, p_valid_q && p_tail_q, clk_i, rst_ni)
   `TLB_ASSERT_NEXT(SweepEnds_A, p_valid_q && p_tail_q && !take, !p_valid_q, clk_i, rst_ni)
   // The tail compares nothing, and the sweep's matches are killed a cycle after their compare.
   `TLB_ASSERT(TailComparesNothing_A, !p_tail_q || sweep_kill == '0, clk_i, rst_ni)
