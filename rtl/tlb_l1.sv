@@ -279,30 +279,37 @@ module tlb_l1
     assign sup_hit[s]  = valid[Entries + s] && sup_asid[s] && sup_cov[s];
   end
 
-  // The entry that answers: the 4 KiB way if one matched, else the superpage.
+  // The entry that answers a compare: the 4 KiB way of `set` if one matched (`wh`, their
+  // global bits `wg`), else the superpage (`sh`); its index, global bit and size. Both the
+  // compare's cycle (`gen_lookup_whole`) and the registered matches (`gen_lookup_split`)
+  // pick it this way.
+  typedef struct packed {
+    logic [IdxW-1:0] idx;
+    logic            g;
+    page_level_e     level;
+  } pick_t;
+  function automatic pick_t pick(logic [Ways-1:0] wh, logic [Ways-1:0] wg,
+                                 logic [Supers-1:0] sh, logic [SetW-1:0] set);
+    pick_t p;
+    p = '{idx: '0, g: 1'b0, level: Page4K};
+    for (int unsigned s = 0; s < Supers; s++) begin
+      if (sh[s]) p = '{idx: IdxW'(Entries + s), g: sup_q[s].g, level: sup_q[s].level};
+    end
+    for (int unsigned w = 0; w < Ways; w++) begin
+      if (wh[w]) p = '{idx: way_idx(set, w), g: wg[w], level: Page4K};
+    end
+    return p;
+  endfunction
+
   logic            hit, hit_g;
   logic [IdxW-1:0] hit_idx;
   page_level_e     hit_level;
-  always_comb begin
-    hit       = (way_hit != '0) || (sup_hit != '0);
-    hit_idx   = '0;
-    hit_g     = 1'b0;
-    hit_level = Page4K;
-    for (int unsigned s = 0; s < Supers; s++) begin
-      if (sup_hit[s]) begin
-        hit_idx   = IdxW'(Entries + s);
-        hit_g     = sup_q[s].g;
-        hit_level = sup_q[s].level;
-      end
-    end
-    for (int unsigned w = 0; w < Ways; w++) begin
-      if (way_hit[w]) begin
-        hit_idx   = way_idx(cmp_set, w);
-        hit_g     = way_tag[w].g;
-        hit_level = Page4K;
-      end
-    end
+  logic [Ways-1:0] way_g;
+  for (genvar w = 0; w < Ways; w++) begin : gen_way_g
+    assign way_g[w] = way_tag[w].g;
   end
+  assign hit = (way_hit != '0) || (sup_hit != '0);
+  assign {hit_idx, hit_g, hit_level} = pick(way_hit, way_g, sup_hit, cmp_set);
 
   // Whether an invalidation applied in a lookup's cycle voids its hit on an entry of global
   // bit g and size level (`hit_void`, below, says why).
@@ -357,29 +364,11 @@ module tlb_l1
         lv_q  <= lookup_valid_i && !clr_i;
         hw_q  <= way_hit;
         hs_q  <= sup_hit;
-        for (int unsigned w = 0; w < Ways; w++) hwg_q[w] <= way_tag[w].g;
+        hwg_q <= way_g;
       end
     end
-    always_comb begin
-      rl_hit   = lv_q && ((hw_q != '0) || (hs_q != '0));
-      rl_idx   = '0;
-      rl_g     = 1'b0;
-      rl_level = Page4K;
-      for (int unsigned s = 0; s < Supers; s++) begin
-        if (hs_q[s]) begin
-          rl_idx   = IdxW'(Entries + s);
-          rl_g     = sup_q[s].g;
-          rl_level = sup_q[s].level;
-        end
-      end
-      for (int unsigned w = 0; w < Ways; w++) begin
-        if (hw_q[w]) begin
-          rl_idx   = way_idx(pr_set_q, w);
-          rl_g     = hwg_q[w];
-          rl_level = Page4K;
-        end
-      end
-    end
+    assign rl_hit = lv_q && ((hw_q != '0) || (hs_q != '0));
+    assign {rl_idx, rl_g, rl_level} = pick(hw_q, hwg_q, hs_q, pr_set_q);
     // Whether it is live is judged for each match on its own (the match's global bit and
     // size against the invalidations of the lookup's cycle, as `hit_void` judges the
     // answering entry), so that no selection stands in front of the judgement: at most one
