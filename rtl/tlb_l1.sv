@@ -16,8 +16,9 @@
 // whether it hit and `hit_entry_o` reads the entry's data (`data_mem`, LUT RAM, at
 // `hit_idx_q`). With `SplitLookup` (tlb_core's HitLatency 2) the register is placed earlier:
 // only which ways and superpages matched are registered (`hw_q`, `hs_q`), and the entry that
-// answers is formed from them in the next cycle; the ports answer in the same cycles. At most one 4 KiB way can match (an install drops its set's overlaps) and at
-// most one superpage (likewise); if both match, the 4 KiB entry answers (the multi-hit rule:
+// answers is formed from them in the next cycle; the ports answer in the same cycles. At
+// most one 4 KiB way can match (an install drops its set's overlaps) and at most one
+// superpage (likewise); if both match, the 4 KiB entry answers (the multi-hit rule:
 // a superpage install does not drop the 4 KiB entries it covers, which would take a search
 // of every set, and both answers are architecturally allowed until software fences).
 //
@@ -657,7 +658,7 @@ module tlb_l1
     end
     for (int unsigned s = 0; s < Supers; s++) begin
       sweep_kill[Entries + s] =
-          p_valid_q && !p_tail_q && (Sets == 1 || 32'(p_step_q) == s % Sets) &&
+          p_valid_q && !p_tail_q && 32'(p_step_q) == s % Sets &&
           (sup_pend_hits(sup_q[s].asid, sup_q[s].g, sup_q[s].level, sup_q[s].vpn, p_any_q,
                          p_asid_q, p_vpn_q, p_last_q) ||
            queue_hits(q_valid_q, q_asid_q, sup_q[s].g, sup_q[s].asid));
@@ -879,9 +880,8 @@ module tlb_l1
   `TLB_ASSERT_NEXT(SweepTail_A, p_valid_q && !p_tail_q && p_step_q == SetW'(Sets - 1) && !take &&
                    !load_q && !clr_i, p_valid_q && p_tail_q, clk_i, rst_ni)
   `TLB_ASSERT_NEXT(SweepEnds_A, p_valid_q && p_tail_q && !take, !p_valid_q, clk_i, rst_ni)
-  // The tail compares nothing, and the sweep's matches are killed a cycle after their compare.
+  // The tail compares nothing: it only waits for the last set's matches to be killed.
   `TLB_ASSERT(TailComparesNothing_A, !p_tail_q || sweep_kill == '0, clk_i, rst_ni)
-
 
   // The registered compares are the ASIDs' equality as the registers stand: the pending
   // operation's and every queue slot's (whatever their valid bits).
@@ -913,7 +913,7 @@ module tlb_l1
   `TLB_COVER(HitVoidedByTake_C, rl_hit && (lk_tk_any_q || (!rl_g && lk_tk_asid_q)), clk_i,
              rst_ni)
   // The sweeper: it retires entries, a 4 KiB one and a superpage; a lookup hits an entry it
-  // has yet to reach and is voided; it takes the next operation in its last set; an
+  // has yet to reach and is voided; it takes the next operation in its tail; an
   // operation finds it busy with another scope and flashes every entry instead.
   `TLB_COVER(SweepRetires_C, (sw_kill_q[Entries-1:0] & valid[Entries-1:0]) != '0, clk_i, rst_ni)
   `TLB_COVER(SweepRetiresSuper_C, (sw_kill_q[N-1:Entries] & valid[N-1:Entries]) != '0, clk_i,

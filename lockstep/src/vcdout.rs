@@ -321,9 +321,11 @@ pub fn core_signals(s: &mut Signals, scope: &str, m: &TlbCore, i: &CoreInputs, c
     s.add("touch_idx_q", idx, l1.touch_idx_q as u64);
     s.add("p_valid_q", 1, l1.p_valid_q as u64);
     s.add("p_tail_q", 1, l1.p_tail_q as u64);
-    // The queue's slots packed as the RTL's vectors: slot 0 least significant.
+    // Flags packed as the RTL's vectors: element 0 least significant.
+    let bits = |v: &[bool]| v.iter().enumerate().fold(0, |acc, (i, &b)| acc | (b as u64) << i);
+    // The queue's slots.
     let q = tlb_sim::l1::L1_QUEUE;
-    s.add("q_valid_q", q as u32, (0..q).fold(0, |v, i| v | (l1.q_valid_q[i] as u64) << i));
+    s.add("q_valid_q", q as u32, bits(&l1.q_valid_q));
     s.add("q_asid_q", 16 * q as u32, (0..q).fold(0, |v, i| v | (l1.q_asid_q[i] as u64) << (16 * i)));
     s.add("lk_q_q", 1, l1.lk_q_q as u64);
     // The invalidation applied now: valid, swept, and its ASID's compares made when it was
@@ -331,12 +333,10 @@ pub fn core_signals(s: &mut Signals, scope: &str, m: &TlbCore, i: &CoreInputs, c
     s.add("in_valid_q", 1, l1.in_valid_q as u64);
     s.add("in_swept_q", 1, l1.in_swept_q as u64);
     s.add("in_eq_p_q", 1, l1.in_eq_p_q as u64);
-    s.add("in_eq_q_q", q as u32, (0..q).fold(0, |v, i| v | (l1.in_eq_q_q[i] as u64) << i));
+    s.add("in_eq_q_q", q as u32, bits(&l1.in_eq_q_q));
     s.add("pr_set_q", l1.sets.trailing_zeros().max(1), l1.pr_set_q as u64);
     // The registered lookup: the entry that answers (gen_lookup_whole), or the matches it is
-    // formed from (gen_lookup_split, HitLatency 2), ways and superpages packed way 0 least
-    // significant.
-    let bits = |v: &[bool]| v.iter().enumerate().fold(0, |acc, (i, &b)| acc | (b as u64) << i);
+    // formed from (gen_lookup_split, HitLatency 2).
     if l1.split {
         s.scope_fmt(format_args!("{scope}.u_l1.gen_lookup_split"));
         s.add("lv_q", 1, l1.lv_q as u64);

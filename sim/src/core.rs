@@ -167,8 +167,9 @@ pub struct TlbCore {
     /// answer stage's registers below, a cycle later).
     pub hit_latency: u8,
     /// The answer stage's registers (`gen_answer_stage`: `ans_hit_q`, `ans_entry_q` and the
-    /// others; HitLatency 2 only): last cycle's lookup as HitLatency 1 answers it, the entry
-    /// held from the last hit; and a non-canonical request's fault held back a cycle (`nc_q`).
+    /// others; HitLatency 2 only): last cycle's lookup as HitLatency 1 answers it, its entry
+    /// read every cycle (only a hit reads it); and a non-canonical request's fault held back a
+    /// cycle (`nc_q`).
     pub ans_q: Answer,
     pub nc_q: bool,
     /// `valid_count_o` in two registered stages (`vc_part_q`, `vc_q`): each group of
