@@ -264,14 +264,20 @@ module tlb_directory
   // in gnt_*_q too). Every requester's eligibility is formed in parallel, and the two
   // searches (at or after rr_q, and from 0) are each a first-one search over the cores,
   // so the grant's depth grows with log2(NumCores), not with NumCores (docs/fpga.md).
-  logic [NumCores-1:0] eligible, from_rr, after_rr, rel_blocked;
-  logic                rel_inflight;
-  assign rel_inflight = release_busy || (gnt_valid_q && gnt_cmd_q.op == CmdRelease);
-  assign from_rr = ~((NumCores'(1) << rr_q) - NumCores'(1));  // cores rr_q and up
+  // Two of its inputs are registered in the form the arbiter reads them (each the value the
+  // expression below had at the cycle's start, loaded from its next state; both asserted
+  // below): `rel_inflight_q`, a release on the bus, owed acks or granted, and `gnt_oh_q`,
+  // the registered grant's requester in one hot. Eligibility is then a few register bits and
+  // the requests, not a compare and an OR over the acks (docs/fpga.md, twenty-seventh session).
+  logic [NumCores-1:0] eligible, from_rr, after_rr, rel_blocked, req_rel;
+  logic                rel_inflight_q, rel_inflight_d;
+  logic [NumCores-1:0] gnt_oh_q, gnt_oh_d;
   for (genvar c = 0; c < NumCores; c++) begin : gen_eligible
     logic held, rel_busy;
-    assign held           = (gnt_valid_q && gnt_idx_q == CoreIdxW'(c)) || core_rst_i[c];
-    assign rel_busy       = cmd_i[c].op == CmdRelease && rel_inflight;
+    assign from_rr[c]     = c >= int'(rr_q);  // cores rr_q and up (a compare, no chain)
+    assign req_rel[c]     = cmd_i[c].op == CmdRelease;
+    assign held           = gnt_oh_q[c] || core_rst_i[c];
+    assign rel_busy       = req_rel[c] && rel_inflight_q;
     assign eligible[c]    = req[c] && !held && !rel_busy && !cu_busy_q && !init_busy;
     assign after_rr[c]    = eligible[c] && from_rr[c];
     assign rel_blocked[c] = req[c] && !held && rel_busy;
@@ -318,7 +324,7 @@ module tlb_directory
   // it held none, or dropped it); it keeps its command while a catch-up replay owns the
   // bus, unless its requester is reset.
   assign core_rst = widen(core_rst_i);
-  assign gnt_drop = gnt_valid_q && core_rst[gnt_idx_q];
+  assign gnt_drop = (gnt_oh_q & core_rst_i) != '0;  // gnt_valid_q && core_rst[gnt_idx_q]
   assign cu_drop  = cu_busy_q && core_rst[cu_core_q];
   assign decide   = gnt_valid_q && !cu_busy_q && !gnt_drop;
   always_comb begin
@@ -346,6 +352,13 @@ module tlb_directory
       rr_d = CoreIdxW'((int'(grant_idx) + 1) % NumCores);
     end
   end
+  // The arbiter's registered inputs, loaded with what they stand for next cycle: the grant
+  // register's requester (held through a catch-up unless dropped), and a release in flight
+  // (decided now, so on the bus next cycle; acks owed next cycle; or granted, the requester's
+  // command a release).
+  assign gnt_oh_d       = cu_busy_q ? (gnt_valid_q && !gnt_drop ? gnt_oh_q : '0) : grant_oh;
+  assign rel_inflight_d = dec.rel || rel_owed_d != '0 || (grant_oh & req_rel) != '0 ||
+                          (cu_busy_q && gnt_valid_q && !gnt_drop && gnt_cmd_q.op == CmdRelease);
 
   // What the decision reads: all from registers (the granted command, the ASID table, the
   // requester's slots).
@@ -660,6 +673,8 @@ module tlb_directory
       rr_q          <= '0;
       answered_q    <= '0;
       gnt_valid_q   <= 1'b0;
+      gnt_oh_q      <= '0;
+      rel_inflight_q <= 1'b0;
       gnt_idx_q     <= '0;
       gnt_cmd_q     <= '0;
       gnt_hit_q     <= 1'b0;
@@ -690,6 +705,8 @@ module tlb_directory
       rr_q          <= rr_d;
       answered_q    <= answered_d;
       gnt_valid_q   <= gnt_valid_d;
+      gnt_oh_q      <= gnt_oh_d;
+      rel_inflight_q <= rel_inflight_d;
       gnt_idx_q     <= gnt_idx_d;
       gnt_cmd_q     <= gnt_cmd_d;
       gnt_hit_q     <= gnt_hit_d;
@@ -831,6 +848,10 @@ module tlb_directory
   // The registered grant: never granted twice; its requester keeps asking, with the same
   // command, until the decision (the request is masked while the answer is on the bus);
   // a release is decided only once the one before it is acknowledged.
+  `TLB_ASSERT(GrantOhHeld_A, gnt_oh_q == (gnt_valid_q ? NumCores'(1) << gnt_idx_q : '0), clk_i,
+              rst_ni)
+  `TLB_ASSERT(RelInflightExact_A, rel_inflight_q ==
+              (release_busy || (gnt_valid_q && gnt_cmd_q.op == CmdRelease)), clk_i, rst_ni)
   `TLB_ASSERT(GrantNotHeld_A, !(grant_valid && gnt_valid_q && grant_idx == gnt_idx_q), clk_i,
               rst_ni)
   `TLB_ASSERT(HeldStillRequested_A, !gnt_valid_q || ((req_i >> gnt_idx_q) & NumCores'(1)) != '0

@@ -150,6 +150,8 @@ fn required_signals(cores: usize) -> Vec<String> {
         "rr_q",
         "gnt_valid_q",
         "gnt_idx_q",
+        "gnt_oh_q",
+        "rel_inflight_q",
         "gnt_cmd_q",
         "owed_q",
         "rel_asid_q",

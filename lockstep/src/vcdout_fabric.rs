@@ -284,6 +284,8 @@ fn directory_signals(
     s.add("rr_q", CORE_IDX_W, d.rr_q as u64);
     s.add("gnt_valid_q", 1, d.gnt_valid_q as u64);
     s.add("gnt_idx_q", CORE_IDX_W, d.gnt_idx_q as u64);
+    s.add("gnt_oh_q", n as u32, d.gnt_oh_q as u64);
+    s.add("rel_inflight_q", 1, d.rel_inflight_q as u64);
     add(s, "gnt_cmd_q", pack_cmd(&d.gnt_cmd_q));
     s.add("gnt_hit_q", 1, d.gnt_hit_q as u64);
     s.add("gnt_hit_s_q", w.slot_idx, d.gnt_hit_s_q as u64);
@@ -314,7 +316,7 @@ fn directory_signals(
         ack_init: &ack_init,
         ack_rel: &ack_rel,
     });
-    let gnt_drop = d.gnt_valid_q && core_rst[d.gnt_idx_q];
+    let gnt_drop = (0..n).any(|c| d.gnt_oh_q >> c & 1 != 0 && core_rst[c]);
     let cu_drop = d.cu_busy_q && core_rst[d.cu_core_q];
     s.add("grant_valid", 1, grant.is_some() as u64);
     s.add("grant_oh", n as u32, grant.map_or(0, |g| 1 << g));

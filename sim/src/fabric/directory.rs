@@ -101,6 +101,12 @@ pub struct Directory {
     /// The registered grant: a granted command waits here for its decision, next cycle.
     pub gnt_valid_q: bool,
     pub gnt_idx_q: usize,
+    /// The registered grant's requester in one hot, zero when none waits (RTL `gnt_oh_q`:
+    /// what the arbiter reads instead of comparing `gnt_idx_q`).
+    pub gnt_oh_q: u16,
+    /// A release is in flight: on the bus, its acks owed, or granted (RTL
+    /// `rel_inflight_q`, registered from the next cycle's values; [`Directory::grant`]).
+    pub rel_inflight_q: bool,
     pub gnt_cmd_q: DirCmd,
     /// The granted requester's slot for its command's ASID, searched when it was granted
     /// (RTL `gnt_hit_q`, `gnt_hit_s_q`, `gnt_lag_q`; [`Directory::granted_slot`]).
@@ -154,6 +160,8 @@ impl Directory {
         self.rr_q = s.rr_q;
         self.gnt_valid_q = s.gnt_valid_q;
         self.gnt_idx_q = s.gnt_idx_q;
+        self.gnt_oh_q = s.gnt_oh_q;
+        self.rel_inflight_q = s.rel_inflight_q;
         self.gnt_cmd_q = s.gnt_cmd_q;
         self.gnt_hit_q = s.gnt_hit_q;
         self.gnt_hit_s_q = s.gnt_hit_s_q;
@@ -261,6 +269,8 @@ impl Directory {
             rr_q: 0,
             gnt_valid_q: false,
             gnt_idx_q: 0,
+            gnt_oh_q: 0,
+            rel_inflight_q: false,
             gnt_cmd_q: DirCmd::default(),
             gnt_hit_q: false,
             gnt_hit_s_q: 0,
@@ -351,14 +361,13 @@ impl Directory {
         if self.cu_busy_q || self.init_busy() {
             return None;
         }
-        let rel_busy = self.release_busy() || (self.gnt_valid_q && self.gnt_cmd_q.op == DirOp::Release);
         (0..self.cfg.cores).map(|k| (self.rr_q + k) % self.cfg.cores).find(|&c| {
             // Not grantable: its command waits in the grant register, or its core is in
             // reset (its agent drops the command at the end of this cycle).
-            let held = (self.gnt_valid_q && self.gnt_idx_q == c) || i.core_rst[c];
+            let held = self.gnt_oh_q >> c & 1 != 0 || i.core_rst[c];
             // RTL `req`: the agent whose answer is on the bus still requests; masked.
             let answered = self.answered_q[c];
-            let release_waits = i.cmd[c].op == DirOp::Release && rel_busy;
+            let release_waits = i.cmd[c].op == DirOp::Release && self.rel_inflight_q;
             i.req[c] && !answered && !held && !release_waits
         })
     }
@@ -398,7 +407,7 @@ impl Directory {
         };
         // A core in reset: its granted command is dropped (`gnt_drop`), its replay abandoned
         // (`cu_drop`), and nothing is decided or answered for it this cycle.
-        let gnt_drop = self.gnt_valid_q && i.core_rst[self.gnt_idx_q];
+        let gnt_drop = (0..self.cfg.cores).any(|c| self.gnt_oh_q >> c & 1 != 0 && i.core_rst[c]);
         let cu_drop = self.cu_busy_q && i.core_rst[self.cu_core_q];
         let decide = self.gnt_valid_q && !self.cu_busy_q && !gnt_drop;
         for c in 0..self.cfg.cores {
@@ -410,6 +419,9 @@ impl Directory {
         self.arbiter(i, gnt_drop, &mut d);
         let x = self.decision(decide);
         d.bus_q = self.message(&x, cu_drop);
+        // RTL `rel_inflight_d`: a release decided now (on the bus next cycle), acks of one
+        // owed next cycle, or a release in the grant register next cycle.
+        d.rel_inflight_q = x.dec.rel || d.rel_owed_q != 0 || (d.gnt_valid_q && d.gnt_cmd_q.op == DirOp::Release);
         let writes = self.asid_table(&x, &mut d);
         self.slot_table(&x, i, &mut d);
         self.ctx_record(&x, i, &mut d);
@@ -453,12 +465,14 @@ impl Directory {
         if let Some(g) = self.grant(i) {
             d.gnt_valid_q = true;
             d.gnt_idx_q = g;
+            d.gnt_oh_q = 1 << g;
             d.gnt_cmd_q = i.cmd[g];
             (d.gnt_hit_q, d.gnt_hit_s_q, d.gnt_lag_q) =
                 self.slot_search(g, i.cmd[g].asid as usize & (self.cfg.asids - 1));
             d.rr_q = (g + 1) % self.cfg.cores;
         } else if !self.cu_busy_q || gnt_drop {
             d.gnt_valid_q = false;
+            d.gnt_oh_q = 0;
         }
     }
 
