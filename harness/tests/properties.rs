@@ -15,21 +15,28 @@ mod common;
 use proptest::prelude::*;
 use tlb_harness::lockstep::{Ctx, Request};
 use tlb_harness::{Failure, Lockstep, LockstepConfig, MemTiming, PteFlags};
+use tlb_sim::l1::L1_WAYS;
 use tlb_sim::{Access, InvalKind, PageLevel, Pte};
 
 /// Virtual addresses the ops pick from: neighbours and superpage overlaps in the user half,
 /// and two pages of the kernel half, which every address space shares and maps globally.
+/// One page (VPN ending in 0xf) sits in the L1's last set at every size (set 15 at 32
+/// entries, 7 at 16, 1 at 4): the set a sweep compares last, whose kills land in the
+/// sweep's tail cycle, so a race can line a hit up with the tail (model mutant
+/// `lk-last-step-dropped`); every other page is in sets 0 to 3.
 const SLOTS: [u64; 8] = [
     0x0000_0000,
     0x0000_1000,
     0x0000_2000,
     0x0020_0000,
     0x4000_0000,
-    0x4020_1000,
+    0x4020_f000, // LAST_SET_SLOT
     0xffff_ffc0_0000_0000,
     0xffff_ffc0_0020_3000,
 ];
 const KERNEL: usize = 6;
+/// The slot whose page is in the L1's last set (VPN ending in 0xf).
+const LAST_SET_SLOT: usize = 5;
 const ASIDS: u16 = 3;
 
 /// The ASID of address space `a`: spread over all 16 bits (0x5555 and 0xaaaa differ in
@@ -155,7 +162,13 @@ enum Op {
     /// in every such cycle). Without `warm` the request seldom hits the changed slot's old
     /// entry in a flash's own cycle (a walk in flight holds it back, or earlier ops flushed
     /// the entry): the void that the model mutant `lk-flash-ignored` drops went unjudged.
+    /// With `tail` the race is on the page in the L1's last set ([`LAST_SET_SLOT`], looked up
+    /// itself) and the request comes in the cycles around the sweep's last compare and its
+    /// tail (`delay % 4` from Sets - 1 on): the one cycle in which only the void by the
+    /// operation's ASID keeps that set's stale entry from answering, its kill still on the
+    /// way (a delay drawn from 3 to 20 lined it up too seldom: `lk-last-step-dropped`).
     InvalRace {
+        tail: bool,
         warm: bool,
         edit: bool,
         unmap: bool,
@@ -245,10 +258,11 @@ fn op() -> impl Strategy<Value = Op> {
         3 => (
             (any::<bool>(), any::<bool>(), any::<bool>(), 1u64..64),
             (0u8..8, any::<bool>(), asid.clone()),
-            (slot.clone(), any::<bool>(), slot, prop_oneof![3 => 0u8..3, 2 => 3u8..20])
+            (slot.clone(), any::<bool>(), slot, prop_oneof![3 => 0u8..3, 2 => 3u8..20]),
+            prop_oneof![4 => Just(false), 1 => Just(true)],
         )
-            .prop_map(|((warm, edit, unmap, ppn), (kind, own, asid), (slot, same, look, delay))| Op::InvalRace {
-                warm, edit, unmap, ppn, kind, own, asid, slot, same, look, delay
+            .prop_map(|((warm, edit, unmap, ppn), (kind, own, asid), (slot, same, look, delay), tail)| Op::InvalRace {
+                tail, warm, edit, unmap, ppn, kind, own, asid, slot, same, look, delay
             }),
     ]
 }
@@ -444,8 +458,13 @@ fn run_case(name: &str, entries: usize, hit_latency: u8, c: &Case, artifacts: bo
                 ls.set_ctx(Ctx { asid: asid_tag(a), root_ppn: roots[a as usize], ..ctx });
                 ls.issue(Request { vaddr: SLOTS[slot], access: Access::Load, priv_u: true })?;
             }
-            Op::InvalRace { warm, edit: changed, unmap, ppn, kind, own, asid, slot, same, look, delay } => {
-                let look = if same { slot } else { look };
+            Op::InvalRace { tail, warm, edit: changed, unmap, ppn, kind, own, asid, slot, same, look, delay } => {
+                let sets = (ls.config().entries / L1_WAYS).max(1);
+                let (slot, look, delay) = if tail {
+                    (LAST_SET_SLOT, LAST_SET_SLOT, (sets - 1) as u8 + delay % 4)
+                } else {
+                    (slot, if same { slot } else { look }, delay)
+                };
                 if warm {
                     // The old mapping cached, the core idle: a stale answer is then one hit away.
                     ls.translate(SLOTS[look], Access::Load, look < KERNEL)?;
