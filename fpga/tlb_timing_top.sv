@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Timing and area harness for tlb_system (not the board self-test): every input of the
 // system is a flip-flop of a long shift register fed by a free-running 64-bit LFSR, every
-// output goes to a flip-flop of its own (fpga/tlb_timing_io.sv), so synthesis keeps all the
+// output goes to a flip-flop of its own (fpga/tlb_timing_sink.sv), so synthesis keeps all the
 // logic at full width and place-and-route times every path from register to register. Used by fpga/timing.sh for
 // the Fmax and area table in docs/fpga.md.
 module tlb_timing_top #(
@@ -14,7 +14,7 @@ module tlb_timing_top #(
 );
   import tlb_pkg::*;
 
-  // Every input bit of every core, a flip-flop of its own (fpga/tlb_timing_io.sv).
+  // Every input bit of every core, a flip-flop of its own (fpga/tlb_timing_stim.sv).
   localparam int unsigned InW = 1 + 1 + 64 + 2 + 1 + 1 + 1 + 1 + 1 + 64 + 1 + 3 + 3 + 16 + 64
                                 + 16 + 44 + 2;
   logic       rst_n;
