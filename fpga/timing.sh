@@ -5,7 +5,7 @@
 #
 #   bash fpga/timing.sh [--unit system|core|directory|cam] [--cores N] [--entries N]
 #                       [--hit-latency 1|2] [--stages 1|2] [--device 12k|25k|45k|85k]
-#                       [--freq MHz] [--seed N] [--asids N]
+#                       [--freq MHz] [--seed N | --seeds N,N,... [--jobs J]] [--asids N]
 #                       [--keep-names] [--depth]
 #
 # --unit core times one tlb_core alone (fpga/tlb_timing_core.sv: its invalidation inputs stand
@@ -21,6 +21,10 @@
 # cycle more per hit: docs/timing.md); a latency-2 build writes to <out>_h2.
 # --seed is nextpnr's placement seed (1 by default): Fmax moves by about ±10 % with it alone,
 # so judge a change over a few seeds (docs/fpga.md); other seeds write to <out>_s<seed>.
+# --seeds 1,2,3 does that in one command: one synthesis, then one placement per seed (into
+# <out>/seed<N>/), each seed's two lines, and a last line with every seed's Fmax and their
+# mean, minimum and maximum; --jobs J places J seeds at once (1 by default; each placement
+# takes one core).
 # --keep-names keeps every register (wires named *_q) through synthesis, so the critical
 # path names its registers; it perturbs the netlist, so its Fmax is for analysis, not for
 # the tables (writes to <out>_named).
@@ -36,6 +40,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 root="$fpga_root"
 unit=system cores=4 entries=32 hitlat=1 stages=1 device=85k freq=100 seed=1 keep= asids=16 depth=
+seeds= jobs=1 seed_given=
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --unit) need_value "$@"; unit="$2"; shift 2 ;;
@@ -45,16 +50,26 @@ while [[ $# -gt 0 ]]; do
     --stages) need_value "$@"; stages="$2"; shift 2 ;;
     --device) need_value "$@"; device="$2"; shift 2 ;;
     --freq) need_value "$@"; freq="$2"; shift 2 ;;
-    --seed) need_value "$@"; seed="$2"; shift 2 ;;
+    --seed) need_value "$@"; seed="$2"; seed_given=1; shift 2 ;;
+    --seeds) need_value "$@"; seeds="$2"; shift 2 ;;
+    --jobs) need_value "$@"; jobs="$2"; shift 2 ;;
     --asids) need_value "$@"; asids="$2"; shift 2 ;;
     --keep-names) keep=1; shift ;;
     --depth) depth=1; shift ;;
-    *) echo "timing.sh: unknown argument $1 (use --unit, --cores, --entries, --hit-latency, --stages, --device, --freq, --seed, --asids, --keep-names, --depth)" >&2; exit 2 ;;
+    *) echo "timing.sh: unknown argument $1 (use --unit, --cores, --entries, --hit-latency, --stages, --device, --freq, --seed, --seeds, --jobs, --asids, --keep-names, --depth)" >&2; exit 2 ;;
   esac
 done
 check_ecp5_device "$device"
 check_freq "$freq"
 check_seed "$seed"
+if [[ -n "$seeds" ]]; then
+  [[ "$seeds" =~ ^[0-9]+(,[0-9]+)*$ ]] ||
+    die "--seeds must be placement seeds separated by commas, such as 1,2,3, not '$seeds'"
+  [[ -z "$seed_given" ]] || die "--seed and --seeds are exclusive (--seeds 1 places seed 1 alone)"
+  [[ -z "$depth" ]] || die "--depth stops after synthesis: it takes no --seeds"
+fi
+[[ "$jobs" =~ ^[1-9][0-9]*$ ]] || die "--jobs must be a positive integer, not '$jobs'"
+[[ "$jobs" == 1 || -n "$seeds" ]] || die "--jobs is for --seeds only"
 check_cores "$cores"
 check_entries "$entries"
 check_hit_latency "$hitlat"
@@ -81,7 +96,7 @@ else
   params="-G NumCores=$cores -G Entries=$entries -G HitLatency=$hitlat"
 fi
 [[ "$hitlat" == 1 || "$unit" == directory || "$unit" == cam ]] || out="${out}_h${hitlat}"
-[[ "$seed" == 1 ]] || out="${out}_s${seed}"
+[[ "$seed" == 1 || -n "$seeds" ]] || out="${out}_s${seed}"
 names=""
 [[ -z "$keep" ]] || { out="${out}_named"; names="hierarchy -top $top; setattr -set keep 1 w:*_q;"; }
 mkdir -p "$out"
@@ -99,13 +114,17 @@ LOCATE COMP "led_o" SITE "B2";
 IOBUF PORT "led_o" IO_TYPE=LVCMOS33;
 FREQUENCY PORT "clk_i" ${freq} MHZ;
 LPF
-nextpnr_ecp5 "$device" "$out/top.json" "$out/top.lpf" "$out/report.json" "$out/nextpnr.log" "$seed"
-python3 - "$out" "$unit" "$cores" "$entries" "$device" "$freq" "$seed" "$hitlat" "$stages" "$asids" <<'PY'
+# One placement and its two lines: <dir> <seed> (the report and log go to <dir>).
+place() {
+  local dir="$1" seed="$2"
+  mkdir -p "$dir"
+  nextpnr_ecp5 "$device" "$out/top.json" "$out/top.lpf" "$dir/report.json" "$dir/nextpnr.log" "$seed"
+  python3 - "$dir" "$out" "$unit" "$cores" "$entries" "$device" "$freq" "$seed" "$hitlat" "$stages" "$asids" <<'PY'
 import sys
 sys.path.insert(0, "fpga")
 from nextpnr_report import critical_path, read, use_line
-out, unit, cores, entries, device, freq, seed, hitlat, stages, asids = sys.argv[1:]
-fmax, use = read(f"{out}/report.json")
+dir, out, unit, cores, entries, device, freq, seed, hitlat, stages, asids = sys.argv[1:]
+fmax, use = read(f"{dir}/report.json")
 status = "meets" if fmax >= float(freq) else "MISSES"
 lat = "" if hitlat == "1" or unit == "directory" else f" (hit latency {hitlat})"
 what = {"core": f"tlb_core, {entries} entries{lat},", "directory": f"tlb_directory, {cores} cores,",
@@ -115,5 +134,33 @@ if unit == "directory":
     what = f"tlb_directory, {cores} cores, {asids} ASIDs,"
 print(f"{what} on ECP5-{device}, seed {seed}: Fmax {fmax:.1f} MHz ({status} {freq} MHz); "
       + use_line(use))
-print("  " + critical_path(f"{out}/report.json", f"{out}/top.json"))
+print("  " + critical_path(f"{dir}/report.json", f"{out}/top.json"))
+PY
+}
+if [[ -z "$seeds" ]]; then
+  place "$out" "$seed"
+  exit 0
+fi
+# Every seed from the one netlist, J at a time; each seed's lines printed when it is done.
+IFS=, read -ra list <<< "$seeds"
+running=0
+for s in "${list[@]}"; do
+  ( place "$out/seed$s" "$s" > "$out/seed$s.txt" ) &
+  running=$((running + 1))
+  if (( running >= jobs )); then wait -n || true; running=$((running - 1)); fi
+done
+wait || true
+for s in "${list[@]}"; do
+  [[ -s "$out/seed$s.txt" ]] ||
+    { echo "timing.sh: seed $s: place and route failed, see $out/seed$s/nextpnr.log" >&2; exit 1; }
+  cat "$out/seed$s.txt"
+done
+python3 - "$out" "$seeds" <<'PY'
+import sys
+sys.path.insert(0, "fpga")
+from nextpnr_report import read
+out, seeds = sys.argv[1:]
+f = [read(f"{out}/seed{s}/report.json")[0] for s in seeds.split(",")]
+print(f"seeds {seeds}: Fmax " + " / ".join(f"{x:.1f}" for x in f)
+      + f" MHz, mean {sum(f) / len(f):.1f} (min {min(f):.1f}, max {max(f):.1f})")
 PY

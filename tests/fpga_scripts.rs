@@ -57,6 +57,16 @@ cases! { bad_arguments_are_refused_before_any_tool_runs:
         "--asids must be a power of two 2..4096, not '48'",
     ),
     timing_asids_without_directory("timing.sh", &["--asids", "64"], "--asids is for --unit directory only"),
+    timing_seeds_not_a_list(
+        "timing.sh",
+        &["--seeds", "1,x"],
+        "--seeds must be placement seeds separated by commas, such as 1,2,3, not '1,x'",
+    ),
+    timing_seeds_trailing_comma("timing.sh", &["--seeds", "1,2,"], "--seeds must be placement seeds"),
+    timing_seed_and_seeds("timing.sh", &["--seed", "2", "--seeds", "1,2"], "--seed and --seeds are exclusive"),
+    timing_jobs_without_seeds("timing.sh", &["--jobs", "2"], "--jobs is for --seeds only"),
+    timing_jobs_zero("timing.sh", &["--seeds", "1,2", "--jobs", "0"], "--jobs must be a positive integer, not '0'"),
+    timing_depth_with_seeds("timing.sh", &["--depth", "--seeds", "1,2"], "--depth stops after synthesis"),
     synth_unknown_family("synth.sh", &["--family", "ice40"], "unknown family ice40"),
 }
 
