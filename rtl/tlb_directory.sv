@@ -264,11 +264,11 @@ module tlb_directory
   // in gnt_*_q too). Every requester's eligibility is formed in parallel, and the two
   // searches (at or after rr_q, and from 0) are each a first-one search over the cores,
   // so the grant's depth grows with log2(NumCores), not with NumCores (docs/fpga.md).
-  // Two of its inputs are registered in the form the arbiter reads them (each the value the
-  // expression below had at the cycle's start, loaded from its next state; both asserted
-  // below): `rel_inflight_q`, a release on the bus, owed acks or granted, and `gnt_oh_q`,
-  // the registered grant's requester in one hot. Eligibility is then a few register bits and
-  // the requests, not a compare and an OR over the acks (docs/fpga.md, twenty-seventh session).
+  // Two of its inputs come from registers that hold exactly what it asks, each loaded with
+  // its value for the next cycle (below, "the arbiter's registered inputs"; both asserted):
+  // `gnt_oh_q`, the grant register's requester in one hot, and `rel_inflight_q`, a release
+  // on the bus, its acks owed, or granted. Eligibility is then a few register bits and the
+  // requests, not an index compare and an OR over the acks (docs/fpga.md, 27th session).
   logic [NumCores-1:0] eligible, from_rr, after_rr, rel_blocked, req_rel;
   logic                rel_inflight_q, rel_inflight_d;
   logic [NumCores-1:0] gnt_oh_q, gnt_oh_d;
