@@ -22,8 +22,14 @@ module tlb_timing_stim #(
   // On the ECP5 the reset reaches every register's asynchronous reset through a global
   // network (fpga/tlb_ecp5_gbuf.v), as a board's reset would: nextpnr promotes only clocks,
   // and a reset routed as a plain net to thousands of registers measured the harness, not
-  // the unit (docs/fpga.md, fifteenth session).
-  tlb_ecp5_gbuf u_rst_gbuf (.i(rst_cnt_q[4]), .o(rst_no));
+  // the unit (docs/fpga.md, fifteenth session). The network carries the reset active high,
+  // as the flip-flops' LSR pins take it: the unit's active-low rst_ni is its inverse, which
+  // synthesis cancels against the inversion in front of every LSR. Carried active low, the
+  // network reached one LUT, that inverter, and the inverted reset went to every flip-flop
+  // on general routing (docs/fpga.md, twenty-seventh session).
+  logic rst_g;
+  tlb_ecp5_gbuf u_rst_gbuf (.i(!rst_cnt_q[4]), .o(rst_g));
+  assign rst_no = !rst_g;
 `else
   assign rst_no = rst_cnt_q[4];
 `endif

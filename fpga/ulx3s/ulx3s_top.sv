@@ -41,7 +41,13 @@ module ulx3s_top #(
     .arst_ni (locked && !btn[1]),
     .rst_no  (rst_n_sync)
   );
-  tlb_ecp5_gbuf u_rst_gbuf (.i(rst_n_sync), .o(rst_n));
+  // The network carries the reset active high, as the flip-flops' LSR pins take it, and
+  // rst_n is its inverse, which synthesis cancels against the inversion in front of every
+  // LSR (carried active low, the network reached only that inverter: docs/fpga.md,
+  // twenty-seventh session).
+  logic rst_g;
+  tlb_ecp5_gbuf u_rst_gbuf (.i(!rst_n_sync), .o(rst_g));
+  assign rst_n = !rst_g;
 
   tlb_sync u_fault (
     .clk_i (clk),
