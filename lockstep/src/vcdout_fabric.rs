@@ -316,12 +316,11 @@ fn directory_signals(
         ack_init: &ack_init,
         ack_rel: &ack_rel,
     });
-    let gnt_drop = (0..n).any(|c| d.gnt_oh_q >> c & 1 != 0 && core_rst[c]);
-    let cu_drop = d.cu_busy_q && core_rst[d.cu_core_q];
+    let (gnt_drop, cu_drop, decide) = d.drops(&core_rst);
     s.add("grant_valid", 1, grant.is_some() as u64);
     s.add("grant_oh", n as u32, grant.map_or(0, |g| 1 << g));
     add(s, "req", Packed::array(1, (0..n).map(|c| (dir_req[c] && !d.answered_q[c]) as u64)));
-    s.add("decide", 1, (d.gnt_valid_q && !d.cu_busy_q && !gnt_drop) as u64);
+    s.add("decide", 1, decide as u64);
     s.add("gnt_drop", 1, gnt_drop as u64);
     s.add("cu_drop", 1, cu_drop as u64);
     s.add("core_rst", MAX_CORES, core_rst.iter().rev().fold(0, |v, &r| v << 1 | r as u64));

@@ -376,6 +376,16 @@ impl Directory {
         self.mems.log[a][pos & (self.cfg.log_depth - 1)]
     }
 
+    /// What a reset of the cores in `core_rst` does to this cycle (RTL `gnt_drop`, `cu_drop`,
+    /// `decide`): whether the granted command is dropped (its requester in reset), whether the
+    /// catch-up replay is abandoned (its core in reset), and whether the granted command is
+    /// decided (held, no replay, not dropped).
+    pub fn drops(&self, core_rst: &[bool]) -> (bool, bool, bool) {
+        let gnt_drop = (0..self.cfg.cores).any(|c| self.gnt_oh_q >> c & 1 != 0 && core_rst[c]);
+        let cu_drop = self.cu_busy_q && core_rst[self.cu_core_q];
+        (gnt_drop, cu_drop, self.gnt_valid_q && !self.cu_busy_q && !gnt_drop)
+    }
+
     /// The reset sweep is clearing the ASID table (`init_busy`): nothing is granted.
     pub fn init_busy(&self) -> bool {
         self.init_q < self.cfg.asids
@@ -407,9 +417,7 @@ impl Directory {
         };
         // A core in reset: its granted command is dropped (`gnt_drop`), its replay abandoned
         // (`cu_drop`), and nothing is decided or answered for it this cycle.
-        let gnt_drop = (0..self.cfg.cores).any(|c| self.gnt_oh_q >> c & 1 != 0 && i.core_rst[c]);
-        let cu_drop = self.cu_busy_q && i.core_rst[self.cu_core_q];
-        let decide = self.gnt_valid_q && !self.cu_busy_q && !gnt_drop;
+        let (gnt_drop, cu_drop, decide) = self.drops(i.core_rst);
         for c in 0..self.cfg.cores {
             d.answered_q[c] = ((decide && self.gnt_idx_q == c)
                 || (self.cu_busy_q && self.cu_left_q == 1 && self.cu_core_q == c))
