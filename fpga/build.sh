@@ -22,12 +22,12 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 root="$fpga_root"
 
-# The default ULX3S clock: the 4 x 32 self-test reached 68.0 and 64.4 MHz on placement seeds
-# 1 and 2 (twenty-second session), then 62.8 and 58.5 MHz on seed 1 for two netlists of the
-# twenty-third session that differ only in LUT mapping (docs/fpga.md, "The board's clock"):
-# the placement moves it by about 15 %, so 55 leaves margin for any netlist; smaller
-# configurations are faster.
-ulx3s_default_mhz=55
+# The default ULX3S clock: the 4 x 32 self-test reached 64.7, 68.4 and 68.2 MHz at a 60 MHz
+# PLL on placement seeds 1, 2 and 3 (twenty-eighth session; docs/fpga.md, "The board's
+# clock"). The placement alone moves the board by up to 15 %: the twenty-third session's
+# netlists placed at 58.5, and the default went down to 55 until three seeds met 60 again.
+# Smaller configurations are faster.
+ulx3s_default_mhz=60
 board=ulx3s device="" cores=4 entries=32 hitlat=1 freq="" seed=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
