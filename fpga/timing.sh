@@ -6,7 +6,7 @@
 #   bash fpga/timing.sh [--unit system|core|directory|cam] [--cores N] [--entries N]
 #                       [--hit-latency 1|2] [--stages 1|2] [--device 12k|25k|45k|85k]
 #                       [--freq MHz] [--seed N | --seeds N,N,... [--jobs J]] [--asids N]
-#                       [--keep-names] [--depth]
+#                       [--speed 6|7|8] [--keep-names] [--depth]
 #
 # --unit core times one tlb_core alone (fpga/tlb_timing_core.sv: its invalidation inputs stand
 # for the bus register; --cores unused), --unit directory the directory alone
@@ -25,6 +25,10 @@
 # <out>/seed<N>/), each seed's two lines, and a last line with every seed's Fmax and their
 # mean, minimum and maximum; --jobs J places J seeds at once (1 by default; each placement
 # takes one core).
+# --speed is the ECP5's speed grade for nextpnr's timing model: 6 (the default) is the
+# ULX3S's part (LFE5U-85F-6) and the grade every figure of docs/fpga.md is taken at unless it
+# names another; 8 is the fastest part sold (the same netlist, placed against faster delays);
+# other grades write to <out>_sp<grade>.
 # --keep-names keeps every register (wires named *_q) through synthesis, so the critical
 # path names its registers; it perturbs the netlist, so its Fmax is for analysis, not for
 # the tables (writes to <out>_named).
@@ -40,7 +44,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 root="$fpga_root"
 unit=system cores=4 entries=32 hitlat=1 stages=1 device=85k freq=100 seed=1 keep= asids=16 depth=
-seeds= jobs=1 seed_given=
+seeds= jobs=1 seed_given= speed=6
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --unit) need_value "$@"; unit="$2"; shift 2 ;;
@@ -54,9 +58,10 @@ while [[ $# -gt 0 ]]; do
     --seeds) need_value "$@"; seeds="$2"; shift 2 ;;
     --jobs) need_value "$@"; jobs="$2"; shift 2 ;;
     --asids) need_value "$@"; asids="$2"; shift 2 ;;
+    --speed) need_value "$@"; speed="$2"; shift 2 ;;
     --keep-names) keep=1; shift ;;
     --depth) depth=1; shift ;;
-    *) echo "timing.sh: unknown argument $1 (use --unit, --cores, --entries, --hit-latency, --stages, --device, --freq, --seed, --seeds, --jobs, --asids, --keep-names, --depth)" >&2; exit 2 ;;
+    *) echo "timing.sh: unknown argument $1 (use --unit, --cores, --entries, --hit-latency, --stages, --device, --freq, --seed, --seeds, --jobs, --asids, --speed, --keep-names, --depth)" >&2; exit 2 ;;
   esac
 done
 check_ecp5_device "$device"
@@ -78,6 +83,8 @@ check_asids "$asids"
 case "$unit" in system|core|directory|cam) ;; *) die "unknown --unit '$unit' (system, core, directory, cam)" ;; esac
 [[ "$stages" =~ ^(1|2)$ ]] || die "--stages must be 1 or 2, not '$stages'"
 [[ "$stages" == 1 || "$unit" == cam ]] || die "--stages is for --unit cam only"
+[[ "$speed" =~ ^(6|7|8)$ ]] || die "--speed must be an ECP5 speed grade, 6, 7 or 8, not '$speed'"
+[[ "$speed" == 6 || -z "$depth" ]] || die "--depth stops after synthesis: it takes no --speed"
 bash "$root/scripts/setup-tools.sh"
 cd "$root"
 if [[ "$unit" == core ]]; then
@@ -97,6 +104,7 @@ else
 fi
 [[ "$hitlat" == 1 || "$unit" == directory || "$unit" == cam ]] || out="${out}_h${hitlat}"
 [[ "$seed" == 1 || -n "$seeds" ]] || out="${out}_s${seed}"
+[[ "$speed" == 6 ]] || out="${out}_sp${speed}"
 names=""
 [[ -z "$keep" ]] || { out="${out}_named"; names="hierarchy -top $top; setattr -set keep 1 w:*_q;"; }
 mkdir -p "$out"
@@ -118,12 +126,14 @@ LPF
 place() {
   local dir="$1" seed="$2"
   mkdir -p "$dir"
-  nextpnr_ecp5 "$device" "$out/top.json" "$out/top.lpf" "$dir/report.json" "$dir/nextpnr.log" "$seed"
-  python3 - "$dir" "$out" "$unit" "$cores" "$entries" "$device" "$freq" "$seed" "$hitlat" "$stages" "$asids" <<'PY'
+  nextpnr_ecp5 "$device" "$out/top.json" "$out/top.lpf" "$dir/report.json" "$dir/nextpnr.log" "$seed" \
+    --speed "$speed"
+  python3 - "$dir" "$out" "$unit" "$cores" "$entries" "$device" "$freq" "$seed" "$hitlat" "$stages" "$asids" \
+    "$speed" <<'PY'
 import sys
 sys.path.insert(0, "fpga")
 from nextpnr_report import critical_path, read, use_line
-dir, out, unit, cores, entries, device, freq, seed, hitlat, stages, asids = sys.argv[1:]
+dir, out, unit, cores, entries, device, freq, seed, hitlat, stages, asids, speed = sys.argv[1:]
 fmax, use = read(f"{dir}/report.json")
 status = "meets" if fmax >= float(freq) else "MISSES"
 lat = "" if hitlat == "1" or unit == "directory" else f" (hit latency {hitlat})"
@@ -132,7 +142,8 @@ what = {"core": f"tlb_core, {entries} entries{lat},", "directory": f"tlb_directo
     unit, f"tlb_system {cores} cores x {entries} entries{lat}")
 if unit == "directory":
     what = f"tlb_directory, {cores} cores, {asids} ASIDs,"
-print(f"{what} on ECP5-{device}, seed {seed}: Fmax {fmax:.1f} MHz ({status} {freq} MHz); "
+grade = "" if speed == "6" else f" (speed grade {speed})"
+print(f"{what} on ECP5-{device}{grade}, seed {seed}: Fmax {fmax:.1f} MHz ({status} {freq} MHz); "
       + use_line(use))
 print("  " + critical_path(f"{dir}/report.json", f"{out}/top.json"))
 PY

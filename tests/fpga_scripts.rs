@@ -67,6 +67,9 @@ cases! { bad_arguments_are_refused_before_any_tool_runs:
     timing_jobs_without_seeds("timing.sh", &["--jobs", "2"], "--jobs is for --seeds only"),
     timing_jobs_zero("timing.sh", &["--seeds", "1,2", "--jobs", "0"], "--jobs must be a positive integer, not '0'"),
     timing_depth_with_seeds("timing.sh", &["--depth", "--seeds", "1,2"], "--depth stops after synthesis"),
+    timing_speed_5("timing.sh", &["--speed", "5"], "--speed must be an ECP5 speed grade, 6, 7 or 8, not '5'"),
+    timing_speed_without_a_value("timing.sh", &["--speed"], "--speed needs a value"),
+    timing_depth_with_speed("timing.sh", &["--depth", "--speed", "8"], "it takes no --speed"),
     synth_unknown_family("synth.sh", &["--family", "ice40"], "unknown family ice40"),
 }
 
